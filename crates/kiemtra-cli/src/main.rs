@@ -1,0 +1,439 @@
+//! `kiemtra`: the same operations as the app, for the secretariat's batch work and scripts.
+//! Messages are Vietnamese by default (`--lang en` for English); `--json` prints
+//! machine-readable output. Exit codes: 0 done, 1 refused or failed, 2 bad usage.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use kiemtra_core::model::{Authority, Entity, RaisedBy, Rating};
+use kiemtra_core::ops::{FindingInput, RecommendationInput};
+use kiemtra_core::{model, Error, Lang, Store};
+
+mod output;
+use output::*;
+
+#[derive(Parser)]
+#[command(
+    name = "kiemtra",
+    version,
+    about = "Kiểm tra — quản lý đợt kiểm tra công tác Đoàn (Youth Union inspection campaigns)"
+)]
+struct Cli {
+    /// Tệp cơ sở dữ liệu (database file); mặc định trong thư mục dữ liệu của hệ điều hành
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// In kết quả dạng JSON (machine-readable output)
+    #[arg(long, global = true)]
+    json: bool,
+    /// Ngôn ngữ thông báo: vi | en
+    #[arg(long, global = true, value_name = "vi|en")]
+    lang: Option<String>,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Tạo cơ sở dữ liệu và danh tính máy (create the database and this laptop's identity)
+    Init {
+        #[arg(long, value_name = "N")]
+        device_name: Option<String>,
+    },
+    /// Nạp đợt kiểm tra mẫu năm 2023 (load the 2023 demo campaign)
+    Demo,
+    /// Đợt kiểm tra (campaigns)
+    #[command(subcommand)]
+    Campaign(CampaignCmd),
+    /// Đơn vị (units)
+    #[command(subcommand)]
+    Unit(UnitCmd),
+    /// Bộ tiêu chí (criteria set)
+    #[command(subcommand)]
+    Criteria(CriteriaCmd),
+    /// Buổi kiểm tra (visits)
+    #[command(subcommand)]
+    Visit(VisitCmd),
+    /// Kết quả kiểm tra từng tiêu chí (findings)
+    #[command(subcommand)]
+    Finding(FindingCmd),
+    /// Đề xuất, kiến nghị (recommendations)
+    #[command(subcommand)]
+    Recommendation(RecommendationCmd),
+    /// Lịch sử chỉnh sửa của một bản ghi (history of a record)
+    History { record_id: String },
+    /// Xuất toàn bộ dữ liệu dạng JSON chuẩn tắc (deterministic dump)
+    Dump {
+        #[arg(long, required = true)]
+        canonical: bool,
+    },
+    /// Kiểm tra tính toàn vẹn của dữ liệu (integrity check; exit 1 when broken)
+    Check,
+}
+
+#[derive(Subcommand)]
+enum CampaignCmd {
+    /// Danh sách đợt kiểm tra
+    List,
+}
+
+#[derive(Subcommand)]
+enum UnitCmd {
+    /// Cây đơn vị
+    List,
+}
+
+#[derive(Subcommand)]
+enum CriteriaCmd {
+    /// Xem bộ tiêu chí (mặc định: phiên bản mới nhất)
+    Show {
+        #[arg(long)]
+        id: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum VisitCmd {
+    /// Danh sách buổi kiểm tra
+    List {
+        #[arg(long, value_name = "ID")]
+        campaign: Option<String>,
+    },
+    /// Chi tiết một buổi kiểm tra
+    Show { id: String },
+}
+
+#[derive(Subcommand)]
+enum FindingCmd {
+    /// Ghi kết quả một tiêu chí
+    Set(FindingSetArgs),
+}
+
+#[derive(Args)]
+struct FindingSetArgs {
+    #[arg(long, value_name = "ID")]
+    visit: String,
+    #[arg(long, value_name = "CODE")]
+    item: String,
+    /// dat | chua_dat | none
+    #[arg(long, conflicts_with = "points")]
+    rating: Option<String>,
+    #[arg(long, value_name = "N")]
+    points: Option<String>,
+    #[arg(long, value_name = "T")]
+    note: Option<String>,
+    #[arg(long, value_name = "T")]
+    explanation: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum RecommendationCmd {
+    /// Thêm kiến nghị cho buổi kiểm tra
+    Add {
+        #[arg(long, value_name = "ID")]
+        visit: String,
+        #[arg(long, value_name = "T")]
+        text: String,
+        /// unit | team | union | party
+        #[arg(long)]
+        authority: String,
+        /// unit | team
+        #[arg(long, default_value = "unit")]
+        raised_by: String,
+        /// dd/mm/yyyy
+        #[arg(long, value_name = "DATE")]
+        due: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let lang = lang_from_args(&args);
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(c) => c,
+        Err(e) => return usage_error(e, lang),
+    };
+    let lang = match &cli.lang {
+        Some(l) => match Lang::parse(l) {
+            Some(l) => l,
+            None => {
+                let err = Error::invalid_field("lang", format!("\"{l}\" (vi | en)"));
+                eprintln!("{}", err.message(Lang::Vi));
+                return ExitCode::from(2);
+            }
+        },
+        None => lang,
+    };
+    match run(cli, lang) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("{}: {}", tr(lang, "Lỗi", "Error"), e.message(lang));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// The language for messages before (or when) clap can't parse: `--lang` if present,
+/// else `KIEMTRA_LANG`, else Vietnamese.
+fn lang_from_args(args: &[String]) -> Lang {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if a == "--lang" {
+            if let Some(l) = it.next().and_then(|v| Lang::parse(v)) {
+                return l;
+            }
+        } else if let Some(v) = a.strip_prefix("--lang=") {
+            if let Some(l) = Lang::parse(v) {
+                return l;
+            }
+        }
+    }
+    std::env::var("KIEMTRA_LANG")
+        .ok()
+        .and_then(|v| Lang::parse(&v))
+        .unwrap_or_default()
+}
+
+fn usage_error(e: clap::Error, lang: Lang) -> ExitCode {
+    use clap::error::ErrorKind::*;
+    match e.kind() {
+        DisplayHelp | DisplayVersion | DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
+    let what = match (lang, e.kind()) {
+        (Lang::Vi, UnknownArgument) => "Tham số không được hỗ trợ",
+        (Lang::Vi, InvalidSubcommand) => "Lệnh không tồn tại",
+        (Lang::Vi, MissingRequiredArgument) => "Thiếu tham số bắt buộc",
+        (Lang::Vi, MissingSubcommand) => "Thiếu lệnh con",
+        (Lang::Vi, ArgumentConflict) => "Các tham số không dùng cùng nhau được",
+        (Lang::Vi, InvalidValue | ValueValidation) => "Giá trị tham số không hợp lệ",
+        (Lang::Vi, _) => "Cách dùng không đúng",
+        (Lang::En, UnknownArgument) => "Unsupported argument",
+        (Lang::En, InvalidSubcommand) => "No such command",
+        (Lang::En, MissingRequiredArgument) => "A required argument is missing",
+        (Lang::En, MissingSubcommand) => "A subcommand is missing",
+        (Lang::En, ArgumentConflict) => "These arguments cannot be used together",
+        (Lang::En, InvalidValue | ValueValidation) => "Invalid argument value",
+        (Lang::En, _) => "Wrong usage",
+    };
+    // clap's own detail (in English) names the exact argument; keep it under our sentence.
+    let detail = e.render().to_string();
+    let detail = detail.trim().trim_start_matches("error: ");
+    eprintln!("{}: {what}.", tr(lang, "Lỗi", "Error"));
+    eprintln!("{detail}");
+    ExitCode::from(2)
+}
+
+fn open(cli: &Cli) -> Result<Store, Error> {
+    let path = cli.db.clone().unwrap_or_else(kiemtra_core::default_db_path);
+    Store::open(&path)
+}
+
+fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
+    let json = cli.json;
+    let mut store = open(&cli)?;
+    match cli.cmd {
+        Cmd::Init { device_name } => {
+            if let Some(n) = device_name {
+                store.set_device_name(&n)?;
+            }
+            let d = store.device().clone();
+            if json {
+                print_json(&serde_json::json!({
+                    "db": store.path(),
+                    "device": d,
+                    "schema_version": kiemtra_core::schema_version(),
+                }));
+            } else {
+                println!(
+                    "{}: {}",
+                    tr(lang, "Cơ sở dữ liệu", "Database"),
+                    store.path().display()
+                );
+                println!("{}: {} ({})", tr(lang, "Máy", "Device"), d.name, d.id);
+            }
+        }
+        Cmd::Demo => {
+            let id = store.load_demo()?;
+            store.set_onboarded()?;
+            if json {
+                print_json(&serde_json::json!({ "campaign_id": id }));
+            } else {
+                println!(
+                    "{} {id}",
+                    tr(
+                        lang,
+                        "Đã nạp dữ liệu mẫu: đợt kiểm tra",
+                        "Demo data loaded: campaign"
+                    )
+                );
+            }
+        }
+        Cmd::Campaign(CampaignCmd::List) => {
+            let list = store.campaign_summaries()?;
+            if json {
+                print_json(&list);
+            } else {
+                print_campaigns(&list, lang);
+            }
+        }
+        Cmd::Unit(UnitCmd::List) => {
+            let units = store.unit_tree()?;
+            if json {
+                print_json(&units);
+            } else {
+                print_units(&units, lang);
+            }
+        }
+        Cmd::Criteria(CriteriaCmd::Show { id }) => {
+            let set = match id {
+                Some(id) => {
+                    let id = store.resolve_id(model::CriteriaSet::KIND, &id)?;
+                    store.require::<model::CriteriaSet>(&id)?
+                }
+                None => store.criteria_current()?,
+            };
+            if json {
+                print_json(
+                    &serde_json::json!({ "id": set.id, "rev": set.rev, "code": set.body.code,
+                    "name": set.body.name, "version": set.body.version, "topics": set.body.topics }),
+                );
+            } else {
+                print_criteria(&set, lang);
+            }
+        }
+        Cmd::Visit(VisitCmd::List { campaign }) => {
+            let campaign = match campaign {
+                Some(c) => Some(store.resolve_id(model::Campaign::KIND, &c)?),
+                None => None,
+            };
+            let rows = store.visit_rows(campaign.as_deref())?;
+            if json {
+                print_json(&rows);
+            } else {
+                print_visits(&rows, lang);
+            }
+        }
+        Cmd::Visit(VisitCmd::Show { id }) => {
+            let id = store.resolve_id(model::Visit::KIND, &id)?;
+            let detail = store.visit_detail(&id)?;
+            if json {
+                print_json(&detail);
+            } else {
+                print_visit(&detail, lang);
+            }
+        }
+        Cmd::Finding(FindingCmd::Set(a)) => {
+            let points = match a.points.as_deref() {
+                None => None,
+                Some(p) if p.trim().is_empty() || p.trim() == "none" => Some(None),
+                Some(p) => {
+                    let v: f64 = p
+                        .trim()
+                        .replace(',', ".")
+                        .parse()
+                        .map_err(|_| Error::invalid_field("points", format!("\"{p}\"")))?;
+                    Some(Some(v))
+                }
+            };
+            let rating = match a.rating.as_deref() {
+                None => None,
+                Some(r) => Some(Rating::parse(r)?),
+            };
+            let saved = store.finding_set(FindingInput {
+                visit_id: a.visit,
+                item_code: a.item,
+                rating,
+                points,
+                note: a.note,
+                explanation: a.explanation,
+            })?;
+            if json {
+                print_json(&saved);
+            } else {
+                println!(
+                    "{} {} ({})",
+                    tr(lang, "Đã lưu kết quả", "Finding saved"),
+                    saved.id,
+                    saved.rev
+                );
+            }
+        }
+        Cmd::Recommendation(RecommendationCmd::Add {
+            visit,
+            text,
+            authority,
+            raised_by,
+            due,
+        }) => {
+            let due_date = match due {
+                Some(d) => Some(model::parse_date(&d)?),
+                None => None,
+            };
+            let rec = store.recommendation_add(RecommendationInput {
+                visit_id: visit,
+                text,
+                raised_by: RaisedBy::parse(&raised_by)?,
+                authority: Authority::parse(&authority)?,
+                due_date,
+            })?;
+            if json {
+                print_json(&rec);
+            } else {
+                println!(
+                    "{} {} ({})",
+                    tr(lang, "Đã thêm kiến nghị", "Recommendation added"),
+                    rec.id,
+                    rec.rev
+                );
+            }
+        }
+        Cmd::History { record_id } => {
+            let id = record_id.trim().to_ascii_lowercase();
+            if store.kind_of(&id)?.is_none() {
+                return Err(Error::NotFound { what: "record", id });
+            }
+            let h = store.history(&id)?;
+            if json {
+                print_json(&h);
+            } else {
+                print_history(&h, lang);
+            }
+        }
+        Cmd::Dump { canonical: _ } => {
+            print!("{}", store.dump_canonical()?);
+        }
+        Cmd::Check => {
+            let r = store.check()?;
+            if json {
+                print_json(&r);
+            } else if r.ok {
+                println!(
+                    "{} ({} {}, {} {}, {} {})",
+                    tr(lang, "Dữ liệu toàn vẹn", "Database is sound"),
+                    r.records,
+                    tr(lang, "bản ghi", "records"),
+                    r.revisions,
+                    tr(lang, "phiên bản", "revisions"),
+                    r.conflicts,
+                    tr(lang, "xung đột", "conflicts"),
+                );
+            } else {
+                eprintln!(
+                    "{}:",
+                    tr(lang, "Dữ liệu có lỗi", "The database has problems")
+                );
+                for p in &r.problems {
+                    eprintln!("  - {p}");
+                }
+            }
+            if !r.ok {
+                return Ok(ExitCode::from(1));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

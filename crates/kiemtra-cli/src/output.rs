@@ -1,0 +1,296 @@
+//! Human-readable output, Vietnamese first. Dates as dd/mm/yyyy.
+
+use chrono::NaiveDate;
+use kiemtra_core::model::{CriteriaSet, Role, Scale};
+use kiemtra_core::ops::{CampaignSummary, UnitRow, VisitDetail, VisitRow};
+use kiemtra_core::store::HistoryEntry;
+use kiemtra_core::{Lang, Stored};
+use serde::Serialize;
+
+pub fn tr(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
+}
+
+pub fn print_json<T: Serialize + ?Sized>(v: &T) {
+    println!("{}", serde_json::to_string_pretty(v).expect("serialisable"));
+}
+
+pub fn date(d: Option<NaiveDate>) -> String {
+    d.map(|d| d.format("%d/%m/%Y").to_string())
+        .unwrap_or_else(|| "—".into())
+}
+
+pub fn print_campaigns(list: &[CampaignSummary], lang: Lang) {
+    if list.is_empty() {
+        println!(
+            "{}",
+            tr(lang, "Chưa có đợt kiểm tra nào.", "No campaigns yet.")
+        );
+        return;
+    }
+    for c in list {
+        println!("{}  {} ({})", c.id, c.name, c.year);
+        if !c.theme.is_empty() {
+            println!("    {}: {}", tr(lang, "Chủ đề", "Theme"), c.theme);
+        }
+        println!(
+            "    {}: {} – {}   {}: {}",
+            tr(lang, "Thời gian", "Dates"),
+            date(c.start_date),
+            date(c.end_date),
+            tr(lang, "Quyết định", "Decision"),
+            c.decision_number
+        );
+        let s = &c.status_counts;
+        println!(
+            "    {} {}, {} {}: {} {} · {} {} · {} {} · {} {}",
+            c.unit_count,
+            tr(lang, "đơn vị", "units"),
+            c.visit_count,
+            tr(lang, "buổi kiểm tra", "visits"),
+            s.planned,
+            tr(lang, "kế hoạch", "planned"),
+            s.in_progress,
+            tr(lang, "đang kiểm tra", "in progress"),
+            s.completed,
+            tr(lang, "hoàn thành", "completed"),
+            s.signed,
+            tr(lang, "đã ký", "signed"),
+        );
+    }
+}
+
+pub fn print_units(units: &[UnitRow], lang: Lang) {
+    if units.is_empty() {
+        println!("{}", tr(lang, "Chưa có đơn vị nào.", "No units yet."));
+        return;
+    }
+    for u in units {
+        let validity = match (u.valid_from, u.valid_to) {
+            (_, Some(to)) => format!("  [{} {}]", tr(lang, "đến", "until"), date(Some(to))),
+            _ => String::new(),
+        };
+        println!(
+            "{}{}  {}  ({}, {}){validity}",
+            "  ".repeat(u.depth),
+            u.name,
+            u.code,
+            u.level_label,
+            u.id
+        );
+    }
+    println!("{} {}", units.len(), tr(lang, "đơn vị", "units"));
+}
+
+pub fn print_criteria(set: &Stored<CriteriaSet>, lang: Lang) {
+    let s = &set.body;
+    println!(
+        "{} — {} {} ({})",
+        s.name,
+        tr(lang, "phiên bản", "version"),
+        s.version,
+        set.id
+    );
+    for t in &s.topics {
+        println!("\n{}. {}", t.code, t.title);
+        for i in &t.items {
+            let scale = match i.scale {
+                Scale::PassFail => tr(lang, "Đạt/Chưa đạt", "met/not met").to_string(),
+                Scale::Points => format!(
+                    "0–{} {}",
+                    i.max_points.unwrap_or(0),
+                    tr(lang, "điểm", "points")
+                ),
+            };
+            let req = if i.required { " *" } else { "" };
+            println!("   {} {}{req}  [{scale}]", i.code, i.title);
+        }
+    }
+    println!(
+        "\n{} {}, {} {}",
+        s.topics.len(),
+        tr(lang, "nội dung", "topics"),
+        s.item_count(),
+        tr(lang, "tiêu chí (* bắt buộc)", "items (* required)")
+    );
+}
+
+pub fn print_visits(rows: &[VisitRow], lang: Lang) {
+    if rows.is_empty() {
+        println!(
+            "{}",
+            tr(lang, "Chưa có buổi kiểm tra nào.", "No visits yet.")
+        );
+        return;
+    }
+    for v in rows {
+        println!(
+            "{}  {}  {:<16} {}/{}  {} — {}",
+            v.id,
+            date(v.date),
+            v.status.label(lang),
+            v.done,
+            v.total,
+            v.unit_name,
+            v.team_name
+        );
+    }
+}
+
+pub fn print_visit(d: &VisitDetail, lang: Lang) {
+    let v = &d.visit.body;
+    println!("{} — {}", d.unit.name, d.campaign.name);
+    println!(
+        "{}: {}   {}: {}   {}: {}/{} {}",
+        tr(lang, "Ngày", "Date"),
+        date(v.date),
+        tr(lang, "Trạng thái", "Status"),
+        v.status.label(lang),
+        tr(lang, "Tiến độ", "Progress"),
+        d.done,
+        d.total,
+        tr(lang, "mục", "items")
+    );
+    if let Some(t) = &d.team {
+        println!("{}: {}", tr(lang, "Đoàn kiểm tra", "Team"), t.name);
+        for m in &t.members {
+            let role = match m.role {
+                Role::Head => tr(lang, "Trưởng đoàn", "Head"),
+                Role::Member => tr(lang, "Thành viên", "Member"),
+                Role::Secretary => tr(lang, "Thư ký", "Secretary"),
+            };
+            println!("  - {} ({}), {role}", m.full_name, m.title);
+        }
+    }
+    for t in &d.criteria.set.topics {
+        println!("\n{}. {}", t.code, t.title);
+        for i in &t.items {
+            let f = d.findings.get(&i.code);
+            let result = match f {
+                Some(f) if f.rating.is_some() => {
+                    f.rating.map(|r| r.label(lang)).unwrap_or("").to_string()
+                }
+                Some(f) if f.points.is_some() => format!(
+                    "{}/{} {}",
+                    f.points.unwrap_or(0.0),
+                    i.max_points.unwrap_or(0),
+                    tr(lang, "điểm", "points")
+                ),
+                _ => "—".to_string(),
+            };
+            println!("   {} {}: {result}", i.code, i.title);
+            if let Some(f) = f {
+                if !f.note.is_empty() {
+                    println!("      {}: {}", tr(lang, "Ghi nhận", "Note"), f.note);
+                }
+                if !f.explanation.is_empty() {
+                    println!(
+                        "      {}: {}",
+                        tr(lang, "Giải trình", "Explanation"),
+                        f.explanation
+                    );
+                }
+            }
+        }
+    }
+    let texts = [
+        (
+            tr(lang, "Báo cáo của đơn vị", "Unit's report"),
+            &v.report_summary,
+        ),
+        (
+            tr(lang, "Khó khăn, hạn chế", "Difficulties"),
+            &v.difficulties,
+        ),
+        (tr(lang, "Ưu điểm", "Strengths"), &v.strengths),
+        (
+            tr(lang, "Tồn tại, bất cập", "Shortcomings"),
+            &v.shortcomings,
+        ),
+        (
+            tr(lang, "Nhận xét chung", "Overall assessment"),
+            &v.assessment,
+        ),
+    ];
+    for (label, text) in texts {
+        if !text.is_empty() {
+            println!("\n{label}: {text}");
+        }
+    }
+    if let Some(r) = v.overall_result {
+        println!(
+            "\n{}: {}",
+            tr(lang, "Xếp loại", "Overall result"),
+            r.label(lang)
+        );
+    }
+    if !d.recommendations.is_empty() {
+        println!("\n{}:", tr(lang, "Đề xuất, kiến nghị", "Recommendations"));
+        for r in &d.recommendations {
+            println!(
+                "  - {} [{}] ({})",
+                r.body.text,
+                r.body.authority.label(lang),
+                r.id
+            );
+        }
+    }
+}
+
+pub fn print_history(h: &[HistoryEntry], lang: Lang) {
+    let mut prev: Option<&serde_json::Value> = None;
+    for e in h {
+        let mark = if e.is_current {
+            " *"
+        } else if e.is_head {
+            " (+)"
+        } else {
+            ""
+        };
+        println!("{}{mark}", e.rev);
+        println!(
+            "    {}: {}   {}: {}",
+            tr(lang, "Thời điểm", "Time"),
+            e.hlc,
+            tr(lang, "Máy", "Device"),
+            e.device_name
+        );
+        if !e.parents.is_empty() {
+            println!(
+                "    {}: {}",
+                tr(lang, "Phiên bản trước", "Parents"),
+                e.parents.join(", ")
+            );
+        }
+        if e.deleted {
+            println!("    {}", tr(lang, "Đã xoá", "Deleted"));
+        }
+        // What changed against the first parent, field by field.
+        let parent_body = e
+            .parents
+            .first()
+            .and_then(|p| h.iter().find(|x| &x.rev == p))
+            .map(|x| &x.body)
+            .or(prev);
+        if let Some(obj) = e.body.as_object() {
+            for (k, v) in obj {
+                let before = parent_body.and_then(|b| b.get(k));
+                if before != Some(v) {
+                    match before {
+                        Some(b) => println!("    {k}: {b} → {v}"),
+                        None => println!("    {k}: {v}"),
+                    }
+                }
+            }
+        }
+        prev = Some(&e.body);
+    }
+    println!(
+        "{} {}",
+        h.len(),
+        tr(lang, "phiên bản (* hiện hành)", "revisions (* current)")
+    );
+}

@@ -1,0 +1,348 @@
+//! The `kiemtra` binary from the outside, as the secretariat and scripts use it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+struct Db {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+fn db() -> Db {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kiemtra.db");
+    Db { _dir: dir, path }
+}
+
+fn kiemtra(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kiemtra"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("KIEMTRA_LANG")
+        .output()
+        .unwrap()
+}
+
+fn ok(db: &Path, args: &[&str]) -> String {
+    let o = kiemtra(db, args);
+    assert!(
+        o.status.success(),
+        "kiemtra {args:?} failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn json(db: &Path, args: &[&str]) -> Value {
+    let mut a = args.to_vec();
+    a.push("--json");
+    serde_json::from_str(&ok(db, &a)).unwrap()
+}
+
+fn demo() -> Db {
+    let d = db();
+    ok(&d.path, &["demo"]);
+    d
+}
+
+fn planned_visit(db: &Path) -> String {
+    json(db, &["visit", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["status"] == "planned")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn init_makes_a_device_identity_with_the_given_name() {
+    let d = db();
+    let v = json(&d.path, &["init", "--device-name", "Máy Ban Xây dựng Đoàn"]);
+    assert_eq!(v["device"]["name"], "Máy Ban Xây dựng Đoàn");
+    let id = v["device"]["id"].as_str().unwrap().to_string();
+    // A second init keeps the identity.
+    let again = json(&d.path, &["init"]);
+    assert_eq!(again["device"]["id"], id.as_str());
+    assert_eq!(again["device"]["name"], "Máy Ban Xây dựng Đoàn");
+}
+
+#[test]
+fn demo_lists_24_units_12_per_level_and_seven_topics() {
+    let d = demo();
+    let units = json(&d.path, &["unit", "list"]);
+    let units = units.as_array().unwrap();
+    assert_eq!(units.len(), 24);
+    let district = units
+        .iter()
+        .filter(|u| u["level_label"] == "Cấp huyện")
+        .count();
+    let grassroots = units.iter().filter(|u| u["level_label"] == "Cơ sở").count();
+    assert_eq!((district, grassroots), (12, 12));
+
+    let criteria = json(&d.path, &["criteria", "show"]);
+    assert_eq!(criteria["topics"].as_array().unwrap().len(), 7);
+
+    let campaigns = json(&d.path, &["campaign", "list"]);
+    assert_eq!(
+        campaigns[0]["theme"],
+        "Năm chuyển đổi số các hoạt động của Đoàn"
+    );
+    assert_eq!(campaigns[0]["start_date"], "2023-11-07");
+    assert_eq!(campaigns[0]["end_date"], "2023-11-10");
+
+    // Human output is Vietnamese by default.
+    let text = ok(&d.path, &["campaign", "list"]);
+    assert!(text.contains("07/11/2023 – 10/11/2023"), "{text}");
+    assert!(text.contains("buổi kiểm tra"), "{text}");
+}
+
+#[test]
+fn two_finding_sets_make_a_chain_of_two_revisions() {
+    let d = demo();
+    let visit = planned_visit(&d.path);
+    let first = json(
+        &d.path,
+        &[
+            "finding",
+            "set",
+            "--visit",
+            &visit,
+            "--item",
+            "5.2",
+            "--rating",
+            "chua_dat",
+            "--note",
+            "Sổ chưa cập nhật",
+        ],
+    );
+    let second = json(
+        &d.path,
+        &[
+            "finding",
+            "set",
+            "--visit",
+            &visit,
+            "--item",
+            "5.2",
+            "--rating",
+            "dat",
+            "--explanation",
+            "Đã bổ sung ngay",
+        ],
+    );
+    assert_eq!(first["id"], second["id"]);
+    let h = json(&d.path, &["history", first["id"].as_str().unwrap()]);
+    let h = h.as_array().unwrap();
+    assert_eq!(h.len(), 2);
+    assert_eq!(h[1]["parents"][0], first["rev"]);
+    assert_eq!(h[1]["rev"], second["rev"]);
+    assert_eq!(
+        h[1]["body"]["note"], "Sổ chưa cập nhật",
+        "unchanged fields kept"
+    );
+    assert_eq!(h[1]["body"]["explanation"], "Đã bổ sung ngay");
+
+    let shown = json(&d.path, &["visit", "show", &visit]);
+    assert_eq!(shown["findings"]["5.2"]["rating"], "dat");
+    assert_eq!(shown["visit"]["status"], "in_progress");
+}
+
+#[test]
+fn dump_is_byte_identical_between_runs() {
+    let d = demo();
+    let a = kiemtra(&d.path, &["dump", "--canonical"]);
+    let b = kiemtra(&d.path, &["dump", "--canonical"]);
+    assert!(a.status.success());
+    assert!(a.stdout.len() > 10_000);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn bad_input_exits_non_zero_with_a_clear_message_and_changes_nothing() {
+    let d = demo();
+    let visit = planned_visit(&d.path);
+    let before = kiemtra(&d.path, &["dump", "--canonical"]).stdout;
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec![
+                "finding", "set", "--visit", &visit, "--item", "5.2", "--rating", "tot",
+            ],
+            "Mức đánh giá \"tot\" không hợp lệ",
+        ),
+        (
+            vec![
+                "finding", "set", "--visit", &visit, "--item", "42.1", "--rating", "dat",
+            ],
+            "không có tiêu chí \"42.1\"",
+        ),
+        (
+            vec![
+                "finding", "set", "--visit", &visit, "--item", "5.1", "--points", "999",
+            ],
+            "phải từ 0 đến",
+        ),
+        (
+            vec![
+                "finding", "set", "--visit", &visit, "--item", "5.1", "--points", "nhiều",
+            ],
+            "không hợp lệ",
+        ),
+        (
+            vec![
+                "finding",
+                "set",
+                "--visit",
+                "00000000-dead",
+                "--item",
+                "5.2",
+                "--rating",
+                "dat",
+            ],
+            "Không tìm thấy buổi kiểm tra",
+        ),
+        (
+            vec![
+                "recommendation",
+                "add",
+                "--visit",
+                &visit,
+                "--text",
+                "Hỗ trợ kinh phí",
+                "--authority",
+                "bogus",
+            ],
+            "Cấp giải quyết \"bogus\" không hợp lệ",
+        ),
+        (
+            vec![
+                "recommendation",
+                "add",
+                "--visit",
+                &visit,
+                "--text",
+                "  ",
+                "--authority",
+                "party",
+            ],
+            "không được để trống",
+        ),
+        (
+            vec!["finding", "set", "--visit", &visit],
+            "Thiếu tham số bắt buộc",
+        ),
+        (vec!["visit", "fly"], "Lệnh không tồn tại"),
+        (
+            vec!["history", "khong-co-ban-ghi"],
+            "Không tìm thấy bản ghi",
+        ),
+    ];
+    for (args, expect) in cases {
+        let o = kiemtra(&d.path, &args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{args:?} should fail");
+        assert!(
+            err.contains(expect),
+            "{args:?}: expected {expect:?} in {err}"
+        );
+    }
+    assert_eq!(kiemtra(&d.path, &["dump", "--canonical"]).stdout, before);
+
+    // English on request.
+    let o = kiemtra(
+        &d.path,
+        &[
+            "--lang", "en", "finding", "set", "--visit", &visit, "--item", "5.2", "--rating", "tot",
+        ],
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Invalid rating \"tot\""));
+}
+
+#[test]
+fn a_signed_visit_refuses_changes() {
+    let d = demo();
+    let visits = json(&d.path, &["visit", "list"]);
+    let signed = visits
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["status"] == "signed")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let o = kiemtra(
+        &d.path,
+        &[
+            "finding", "set", "--visit", &signed, "--item", "1.1", "--rating", "dat",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("đã ký"));
+}
+
+#[test]
+fn recommendation_for_the_party_committee_is_recorded() {
+    let d = demo();
+    let visit = planned_visit(&d.path);
+    let r = json(
+        &d.path,
+        &[
+            "recommendation",
+            "add",
+            "--visit",
+            &visit,
+            "--text",
+            "Đề nghị cấp ủy bố trí kinh phí hoạt động",
+            "--authority",
+            "party",
+            "--due",
+            "31/12/2023",
+        ],
+    );
+    assert_eq!(r["body"]["authority"], "party");
+    assert_eq!(r["body"]["due_date"], "2023-12-31");
+    let shown = json(&d.path, &["visit", "show", &visit]);
+    assert!(shown["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["text"] == "Đề nghị cấp ủy bố trí kinh phí hoạt động"));
+}
+
+#[test]
+fn check_passes_on_a_sound_database_and_fails_on_a_tampered_one() {
+    let d = demo();
+    assert!(ok(&d.path, &["check"]).contains("Dữ liệu toàn vẹn"));
+    let conn = rusqlite_open(&d.path);
+    conn.execute(
+        "UPDATE revisions SET body = replace(body, 'Đoàn', 'Doan') WHERE rowid = (SELECT min(rowid) FROM revisions WHERE kind = 'unit')",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let o = kiemtra(&d.path, &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("does not match its id"));
+}
+
+fn rusqlite_open(p: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(p).unwrap()
+}
+
+#[test]
+fn a_file_from_a_newer_version_is_refused() {
+    let d = db();
+    ok(&d.path, &["init"]);
+    rusqlite_open(&d.path)
+        .pragma_update(None, "user_version", 999)
+        .unwrap();
+    let o = kiemtra(&d.path, &["campaign", "list"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("phiên bản Kiểm tra mới hơn"));
+}

@@ -1,0 +1,294 @@
+//! One error type for the whole core. Every variant has a stable machine `code` (the UI and
+//! scripts match on it) and a message in Vietnamese or English.
+
+use std::fmt;
+
+/// The user's language for messages. Vietnamese first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "vi" | "vn" | "vie" => Some(Lang::Vi),
+            "en" | "eng" => Some(Lang::En),
+            _ => None,
+        }
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("schema_too_new")]
+    SchemaTooNew { found: i64, supported: i64 },
+    #[error("not_found")]
+    NotFound { what: &'static str, id: String },
+    #[error("ambiguous_id")]
+    AmbiguousId { id: String },
+    #[error("invalid_input")]
+    Invalid(Invalid),
+    #[error("visit_locked")]
+    VisitLocked { unit: String },
+    #[error("demo_exists")]
+    DemoExists,
+    #[error("corrupt")]
+    Corrupt(String),
+    #[error("database")]
+    Db(#[from] rusqlite::Error),
+    #[error("io")]
+    Io(#[from] std::io::Error),
+    #[error("json")]
+    Json(#[from] serde_json::Error),
+}
+
+/// Reasons an input is refused, each with its own message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Invalid {
+    Rating(String),
+    RatingOnPointsItem(String),
+    PointsOnPassFailItem(String),
+    Points { value: f64, max: u32 },
+    UnknownItem(String),
+    Authority(String),
+    RaisedBy(String),
+    EmptyText(&'static str),
+    Date(String),
+    Uuid(String),
+    Field { field: &'static str, reason: String },
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+fn what_vi(what: &str) -> &str {
+    match what {
+        "campaign" => "đợt kiểm tra",
+        "unit" => "đơn vị",
+        "visit" => "buổi kiểm tra",
+        "finding" => "kết quả kiểm tra",
+        "recommendation" => "kiến nghị",
+        "criteria_set" => "bộ tiêu chí",
+        "team" => "đoàn kiểm tra",
+        "inspector" => "thành viên đoàn kiểm tra",
+        "record" => "bản ghi",
+        other => other,
+    }
+}
+
+fn what_en(what: &str) -> &str {
+    match what {
+        "campaign" => "campaign",
+        "unit" => "unit",
+        "visit" => "visit",
+        "finding" => "finding",
+        "recommendation" => "recommendation",
+        "criteria_set" => "criteria set",
+        "team" => "inspection team",
+        "inspector" => "inspector",
+        "record" => "record",
+        other => other,
+    }
+}
+
+impl Error {
+    /// Stable machine code (never translated).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::SchemaTooNew { .. } => "schema_too_new",
+            Error::NotFound { .. } => "not_found",
+            Error::AmbiguousId { .. } => "ambiguous_id",
+            Error::Invalid(_) => "invalid_input",
+            Error::VisitLocked { .. } => "visit_locked",
+            Error::DemoExists => "demo_exists",
+            Error::Corrupt(_) => "corrupt",
+            Error::Db(e) if is_disk_full(e) => "disk_full",
+            Error::Db(_) => "database",
+            Error::Io(_) => "io",
+            Error::Json(_) => "json",
+        }
+    }
+
+    pub fn invalid_field(field: &'static str, reason: impl Into<String>) -> Error {
+        Error::Invalid(Invalid::Field {
+            field,
+            reason: reason.into(),
+        })
+    }
+
+    /// The message a person reads, in their language.
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Vi => self.message_vi(),
+            Lang::En => self.message_en(),
+        }
+    }
+
+    fn message_vi(&self) -> String {
+        match self {
+            Error::SchemaTooNew { found, supported } => format!(
+                "Tệp dữ liệu được tạo bởi phiên bản Kiểm tra mới hơn (lược đồ {found}, phiên bản này hỗ trợ đến {supported}). Hãy cập nhật ứng dụng; tệp không bị thay đổi."
+            ),
+            Error::NotFound { what, id } => {
+                format!("Không tìm thấy {} có mã \"{id}\".", what_vi(what))
+            }
+            Error::AmbiguousId { id } => format!(
+                "Mã \"{id}\" khớp với nhiều bản ghi; hãy nhập thêm ký tự của mã."
+            ),
+            Error::Invalid(i) => match i {
+                Invalid::Rating(r) => format!(
+                    "Mức đánh giá \"{r}\" không hợp lệ; dùng \"dat\" (Đạt) hoặc \"chua_dat\" (Chưa đạt)."
+                ),
+                Invalid::RatingOnPointsItem(c) => {
+                    format!("Tiêu chí {c} chấm bằng điểm, không đánh giá Đạt/Chưa đạt.")
+                }
+                Invalid::PointsOnPassFailItem(c) => {
+                    format!("Tiêu chí {c} đánh giá Đạt/Chưa đạt, không chấm điểm.")
+                }
+                Invalid::Points { value, max } => {
+                    format!("Số điểm {value} không hợp lệ; phải từ 0 đến {max}.")
+                }
+                Invalid::UnknownItem(c) => {
+                    format!("Bộ tiêu chí của buổi kiểm tra không có tiêu chí \"{c}\".")
+                }
+                Invalid::Authority(a) => format!(
+                    "Cấp giải quyết \"{a}\" không hợp lệ; dùng unit (đơn vị), team (đoàn kiểm tra), union (Đoàn cấp trên) hoặc party (cấp ủy Đảng)."
+                ),
+                Invalid::RaisedBy(a) => format!(
+                    "Bên nêu kiến nghị \"{a}\" không hợp lệ; dùng unit (đơn vị) hoặc team (đoàn kiểm tra)."
+                ),
+                Invalid::EmptyText(f) => format!("Nội dung \"{}\" không được để trống.", field_vi(f)),
+                Invalid::Date(d) => {
+                    format!("Ngày \"{d}\" không hợp lệ; dùng dạng dd/mm/yyyy hoặc yyyy-mm-dd.")
+                }
+                Invalid::Uuid(s) => format!("\"{s}\" không phải là mã bản ghi hợp lệ."),
+                Invalid::Field { field, reason } => {
+                    format!("Giá trị của \"{}\" không hợp lệ: {reason}", field_vi(field))
+                }
+            },
+            Error::VisitLocked { unit } => format!(
+                "Biên bản kiểm tra tại {unit} đã ký nên không thể sửa."
+            ),
+            Error::DemoExists => "Dữ liệu mẫu đã có trong tệp này.".to_string(),
+            Error::Corrupt(d) => format!("Dữ liệu bị hỏng: {d}"),
+            Error::Db(e) if is_disk_full(e) => {
+                "Ổ đĩa đã đầy; thay đổi chưa được lưu. Hãy giải phóng dung lượng rồi thử lại.".to_string()
+            }
+            Error::Db(e) => format!("Lỗi cơ sở dữ liệu: {e}"),
+            Error::Io(e) => format!("Lỗi đọc/ghi tệp: {e}"),
+            Error::Json(e) => format!("Dữ liệu JSON không hợp lệ: {e}"),
+        }
+    }
+
+    fn message_en(&self) -> String {
+        match self {
+            Error::SchemaTooNew { found, supported } => format!(
+                "This data file was made by a newer version of Kiểm tra (schema {found}; this version supports up to {supported}). Please update the app; the file was not changed."
+            ),
+            Error::NotFound { what, id } => format!("No {} with id \"{id}\".", what_en(what)),
+            Error::AmbiguousId { id } => {
+                format!("Id \"{id}\" matches several records; type more characters.")
+            }
+            Error::Invalid(i) => match i {
+                Invalid::Rating(r) => format!(
+                    "Invalid rating \"{r}\"; use \"dat\" (met) or \"chua_dat\" (not met)."
+                ),
+                Invalid::RatingOnPointsItem(c) => {
+                    format!("Item {c} is scored in points, not met/not met.")
+                }
+                Invalid::PointsOnPassFailItem(c) => {
+                    format!("Item {c} is rated met/not met, not in points.")
+                }
+                Invalid::Points { value, max } => {
+                    format!("Invalid points {value}; must be between 0 and {max}.")
+                }
+                Invalid::UnknownItem(c) => {
+                    format!("The visit's criteria set has no item \"{c}\".")
+                }
+                Invalid::Authority(a) => format!(
+                    "Invalid authority \"{a}\"; use unit, team, union (higher Union level) or party (Party committee)."
+                ),
+                Invalid::RaisedBy(a) => {
+                    format!("Invalid \"raised by\" value \"{a}\"; use unit or team.")
+                }
+                Invalid::EmptyText(f) => format!("\"{}\" must not be empty.", field_en(f)),
+                Invalid::Date(d) => {
+                    format!("Invalid date \"{d}\"; use dd/mm/yyyy or yyyy-mm-dd.")
+                }
+                Invalid::Uuid(s) => format!("\"{s}\" is not a valid record id."),
+                Invalid::Field { field, reason } => {
+                    format!("Invalid value for \"{}\": {reason}", field_en(field))
+                }
+            },
+            Error::VisitLocked { unit } => {
+                format!("The minutes of the visit to {unit} are signed and cannot be changed.")
+            }
+            Error::DemoExists => "The demo data is already in this file.".to_string(),
+            Error::Corrupt(d) => format!("The data is damaged: {d}"),
+            Error::Db(e) if is_disk_full(e) => {
+                "The disk is full; the change was not saved. Free some space and try again."
+                    .to_string()
+            }
+            Error::Db(e) => format!("Database error: {e}"),
+            Error::Io(e) => format!("File error: {e}"),
+            Error::Json(e) => format!("Invalid JSON data: {e}"),
+        }
+    }
+}
+
+fn is_disk_full(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DiskFull)
+}
+
+fn field_vi(f: &str) -> &str {
+    match f {
+        "text" => "nội dung",
+        "name" => "tên",
+        "device_name" => "tên máy",
+        "lang" => "ngôn ngữ",
+        "status" => "trạng thái",
+        other => other,
+    }
+}
+
+fn field_en(f: &str) -> &str {
+    match f {
+        "text" => "text",
+        "name" => "name",
+        "device_name" => "device name",
+        "lang" => "language",
+        "status" => "status",
+        other => other,
+    }
+}
+
+/// What crosses to the UI or a script: `{code, message}`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct ErrorPayload {
+    pub code: String,
+    pub message: String,
+}
+
+impl Error {
+    pub fn payload(&self, lang: Lang) -> ErrorPayload {
+        ErrorPayload {
+            code: self.code().to_string(),
+            message: self.message(lang),
+        }
+    }
+}
+
+impl fmt::Display for ErrorPayload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}

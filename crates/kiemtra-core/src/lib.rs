@@ -1,0 +1,23 @@
+//! Kiểm tra core: the domain of Youth Union inspection campaigns, kept in a revision-based
+//! SQLite store. No UI here; the Tauri app and the `kiemtra` CLI both call into this crate.
+
+pub mod canonical;
+pub mod check;
+pub mod demo;
+pub mod dump;
+pub mod error;
+pub mod hlc;
+pub mod model;
+pub mod ops;
+mod schema;
+pub mod settings;
+pub mod store;
+pub mod text;
+
+pub use error::{Error, ErrorPayload, Invalid, Lang, Result};
+pub use store::{default_db_path, Device, Store, Stored};
+
+/// The schema version this build writes.
+pub fn schema_version() -> i64 {
+    schema::latest()
+}

@@ -1,0 +1,470 @@
+//! The records people edit. Each is stored as the JSON body of its revisions; the record id
+//! lives beside the body, never inside it.
+
+use chrono::NaiveDate;
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+
+use crate::error::{Error, Invalid, Result};
+
+/// A kind of record kept with revisions.
+pub trait Entity: Serialize + DeserializeOwned {
+    const KIND: &'static str;
+    /// Checks that need only the record itself (references are checked by the store).
+    fn validate(&self) -> Result<()> {
+        Ok(())
+    }
+}
+
+pub const KINDS: &[&str] = &[
+    Campaign::KIND,
+    Unit::KIND,
+    CriteriaSet::KIND,
+    Inspector::KIND,
+    Team::KIND,
+    Visit::KIND,
+    Finding::KIND,
+    Recommendation::KIND,
+];
+
+fn non_empty(field: &'static str, s: &str) -> Result<()> {
+    if s.trim().is_empty() {
+        Err(Error::Invalid(Invalid::EmptyText(field)))
+    } else {
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Campaign {
+    pub name: String,
+    pub year: i32,
+    #[serde(default)]
+    pub theme: String,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub decision_number: String,
+    #[serde(default)]
+    pub issuing_body: String,
+    #[serde(default)]
+    pub place: String,
+    /// The criteria-set version new visits of this campaign start with.
+    pub criteria_set_id: Option<String>,
+}
+
+impl Entity for Campaign {
+    const KIND: &'static str = "campaign";
+    fn validate(&self) -> Result<()> {
+        non_empty("name", &self.name)?;
+        if let (Some(s), Some(e)) = (self.start_date, self.end_date) {
+            if e < s {
+                return Err(Error::invalid_field(
+                    "end_date",
+                    "ngày kết thúc trước ngày bắt đầu / ends before it starts",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A Union organisation in the tree. Any depth: 2023 (district level → grassroots) and
+/// post-2025 (province → commune) shapes both fit. Validity keeps old names for old campaigns.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unit {
+    pub name: String,
+    #[serde(default)]
+    pub short_name: String,
+    #[serde(default)]
+    pub code: String,
+    /// e.g. huyen_doan, thanh_doan, doan_khoi, doan_co_so.
+    #[serde(default)]
+    pub kind: String,
+    /// Shown to people: "Cấp huyện", "Cơ sở", "Cấp xã"...
+    #[serde(default)]
+    pub level_label: String,
+    pub parent_id: Option<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_to: Option<NaiveDate>,
+}
+
+impl Entity for Unit {
+    const KIND: &'static str = "unit";
+    fn validate(&self) -> Result<()> {
+        non_empty("name", &self.name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scale {
+    /// Đạt / Chưa đạt.
+    PassFail,
+    /// 0..=max_points.
+    Points,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub code: String,
+    pub title: String,
+    pub scale: Scale,
+    #[serde(default)]
+    pub max_points: Option<u32>,
+    #[serde(default)]
+    pub guidance: String,
+    #[serde(default)]
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Topic {
+    pub code: String,
+    pub title: String,
+    pub items: Vec<Item>,
+}
+
+/// One version of a criteria set. A new version is a new record, so visits that started
+/// with an older version keep it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriteriaSet {
+    pub code: String,
+    pub name: String,
+    pub version: u32,
+    pub topics: Vec<Topic>,
+}
+
+impl CriteriaSet {
+    pub fn item(&self, code: &str) -> Option<&Item> {
+        self.topics
+            .iter()
+            .flat_map(|t| t.items.iter())
+            .find(|i| i.code == code)
+    }
+    pub fn item_count(&self) -> usize {
+        self.topics.iter().map(|t| t.items.len()).sum()
+    }
+}
+
+impl Entity for CriteriaSet {
+    const KIND: &'static str = "criteria_set";
+    fn validate(&self) -> Result<()> {
+        non_empty("name", &self.name)?;
+        let mut seen = std::collections::BTreeSet::new();
+        for t in &self.topics {
+            for i in &t.items {
+                if !seen.insert(i.code.as_str()) {
+                    return Err(Error::invalid_field(
+                        "code",
+                        format!("mã tiêu chí trùng / duplicate item code {}", i.code),
+                    ));
+                }
+                match (i.scale, i.max_points) {
+                    (Scale::Points, None) | (Scale::Points, Some(0)) => {
+                        return Err(Error::invalid_field(
+                            "max_points",
+                            format!("tiêu chí {} thiếu điểm tối đa / needs max points", i.code),
+                        ))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inspector {
+    pub full_name: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub organisation: String,
+}
+
+impl Entity for Inspector {
+    const KIND: &'static str = "inspector";
+    fn validate(&self) -> Result<()> {
+        non_empty("name", &self.full_name)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Head,
+    Member,
+    Secretary,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub inspector_id: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Team {
+    pub campaign_id: String,
+    pub name: String,
+    pub members: Vec<TeamMember>,
+}
+
+impl Team {
+    pub fn head(&self) -> Option<&str> {
+        self.members
+            .iter()
+            .find(|m| m.role == Role::Head)
+            .map(|m| m.inspector_id.as_str())
+    }
+}
+
+impl Entity for Team {
+    const KIND: &'static str = "team";
+    fn validate(&self) -> Result<()> {
+        non_empty("name", &self.name)?;
+        if self.members.iter().filter(|m| m.role == Role::Head).count() > 1 {
+            return Err(Error::invalid_field(
+                "members",
+                "một đoàn chỉ có một trưởng đoàn / one head of team only",
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisitStatus {
+    Planned,
+    InProgress,
+    Completed,
+    Signed,
+}
+
+impl VisitStatus {
+    pub const ALL: [VisitStatus; 4] = [
+        VisitStatus::Planned,
+        VisitStatus::InProgress,
+        VisitStatus::Completed,
+        VisitStatus::Signed,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VisitStatus::Planned => "planned",
+            VisitStatus::InProgress => "in_progress",
+            VisitStatus::Completed => "completed",
+            VisitStatus::Signed => "signed",
+        }
+    }
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        match (lang, self) {
+            (crate::Lang::Vi, VisitStatus::Planned) => "Đã lên kế hoạch",
+            (crate::Lang::Vi, VisitStatus::InProgress) => "Đang kiểm tra",
+            (crate::Lang::Vi, VisitStatus::Completed) => "Đã hoàn thành",
+            (crate::Lang::Vi, VisitStatus::Signed) => "Đã ký biên bản",
+            (crate::Lang::En, VisitStatus::Planned) => "Planned",
+            (crate::Lang::En, VisitStatus::InProgress) => "In progress",
+            (crate::Lang::En, VisitStatus::Completed) => "Completed",
+            (crate::Lang::En, VisitStatus::Signed) => "Signed",
+        }
+    }
+}
+
+/// The Union's four quality levels, used for a visit's overall result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OverallResult {
+    XuatSac,
+    Tot,
+    HoanThanh,
+    KhongHoanThanh,
+}
+
+impl OverallResult {
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        match (lang, self) {
+            (crate::Lang::Vi, OverallResult::XuatSac) => "Hoàn thành xuất sắc nhiệm vụ",
+            (crate::Lang::Vi, OverallResult::Tot) => "Hoàn thành tốt nhiệm vụ",
+            (crate::Lang::Vi, OverallResult::HoanThanh) => "Hoàn thành nhiệm vụ",
+            (crate::Lang::Vi, OverallResult::KhongHoanThanh) => "Không hoàn thành nhiệm vụ",
+            (crate::Lang::En, OverallResult::XuatSac) => "Excellent",
+            (crate::Lang::En, OverallResult::Tot) => "Good",
+            (crate::Lang::En, OverallResult::HoanThanh) => "Completed",
+            (crate::Lang::En, OverallResult::KhongHoanThanh) => "Not completed",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Visit {
+    pub campaign_id: String,
+    pub unit_id: String,
+    pub team_id: Option<String>,
+    pub date: Option<NaiveDate>,
+    pub status: VisitStatus,
+    /// The criteria-set version this visit is checked against (fixed once started).
+    pub criteria_set_id: String,
+    #[serde(default)]
+    pub report_summary: String,
+    #[serde(default)]
+    pub difficulties: String,
+    #[serde(default)]
+    pub strengths: String,
+    #[serde(default)]
+    pub shortcomings: String,
+    /// "Nhìn chung ..." — the team's overall assessment.
+    #[serde(default)]
+    pub assessment: String,
+    pub overall_result: Option<OverallResult>,
+}
+
+impl Entity for Visit {
+    const KIND: &'static str = "visit";
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rating {
+    Dat,
+    ChuaDat,
+}
+
+impl Rating {
+    pub fn parse(s: &str) -> Result<Option<Rating>> {
+        let folded = crate::text::fold(s).replace([' ', '-'], "_");
+        match folded.as_str() {
+            "" | "none" => Ok(None),
+            "dat" | "pass" | "met" => Ok(Some(Rating::Dat)),
+            "chua_dat" | "khong_dat" | "fail" | "not_met" => Ok(Some(Rating::ChuaDat)),
+            _ => Err(Error::Invalid(Invalid::Rating(s.to_string()))),
+        }
+    }
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        match (lang, self) {
+            (crate::Lang::Vi, Rating::Dat) => "Đạt",
+            (crate::Lang::Vi, Rating::ChuaDat) => "Chưa đạt",
+            (crate::Lang::En, Rating::Dat) => "Met",
+            (crate::Lang::En, Rating::ChuaDat) => "Not met",
+        }
+    }
+}
+
+/// One visit × one checklist item. Its id is derived from (visit, item) so two laptops
+/// rating the same item edit the same record (a conflict to resolve), never two duplicates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    pub visit_id: String,
+    pub item_code: String,
+    pub rating: Option<Rating>,
+    pub points: Option<f64>,
+    #[serde(default)]
+    pub note: String,
+    /// The unit's explanation (giải trình).
+    #[serde(default)]
+    pub explanation: String,
+}
+
+impl Finding {
+    pub fn is_rated(&self) -> bool {
+        self.rating.is_some() || self.points.is_some()
+    }
+}
+
+impl Entity for Finding {
+    const KIND: &'static str = "finding";
+    fn validate(&self) -> Result<()> {
+        if let Some(p) = self.points {
+            if !p.is_finite() || p < 0.0 {
+                return Err(Error::Invalid(Invalid::Points { value: p, max: 0 }));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Authority {
+    Unit,
+    Team,
+    Union,
+    Party,
+}
+
+impl Authority {
+    pub fn parse(s: &str) -> Result<Authority> {
+        match crate::text::fold(s).as_str() {
+            "unit" | "don vi" => Ok(Authority::Unit),
+            "team" | "doan kiem tra" => Ok(Authority::Team),
+            "union" | "doan cap tren" => Ok(Authority::Union),
+            "party" | "cap uy" | "cap uy dang" => Ok(Authority::Party),
+            _ => Err(Error::Invalid(Invalid::Authority(s.to_string()))),
+        }
+    }
+    pub fn label(self, lang: crate::Lang) -> &'static str {
+        match (lang, self) {
+            (crate::Lang::Vi, Authority::Unit) => "Đơn vị",
+            (crate::Lang::Vi, Authority::Team) => "Đoàn kiểm tra",
+            (crate::Lang::Vi, Authority::Union) => "Đoàn cấp trên",
+            (crate::Lang::Vi, Authority::Party) => "Cấp ủy Đảng",
+            (crate::Lang::En, Authority::Unit) => "The unit",
+            (crate::Lang::En, Authority::Team) => "Inspection team",
+            (crate::Lang::En, Authority::Union) => "Higher Union level",
+            (crate::Lang::En, Authority::Party) => "Party committee",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RaisedBy {
+    Unit,
+    Team,
+}
+
+impl RaisedBy {
+    pub fn parse(s: &str) -> Result<RaisedBy> {
+        match crate::text::fold(s).as_str() {
+            "unit" | "don vi" => Ok(RaisedBy::Unit),
+            "team" | "doan kiem tra" => Ok(RaisedBy::Team),
+            _ => Err(Error::Invalid(Invalid::RaisedBy(s.to_string()))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecStatus {
+    Received,
+    Forwarded,
+    Answered,
+    Done,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Recommendation {
+    pub visit_id: String,
+    pub text: String,
+    pub raised_by: RaisedBy,
+    pub authority: Authority,
+    pub status: RecStatus,
+    #[serde(default)]
+    pub due_date: Option<NaiveDate>,
+}
+
+impl Entity for Recommendation {
+    const KIND: &'static str = "recommendation";
+    fn validate(&self) -> Result<()> {
+        non_empty("text", &self.text)
+    }
+}
+
+/// Parse a date as people type it here (dd/mm/yyyy) or as ISO (yyyy-mm-dd).
+pub fn parse_date(s: &str) -> Result<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
+        .map_err(|_| Error::Invalid(Invalid::Date(s.to_string())))
+}

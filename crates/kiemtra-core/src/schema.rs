@@ -1,0 +1,70 @@
+//! Versioned migrations, applied in order at open. `PRAGMA user_version` holds how many
+//! have run; an app that knows fewer refuses the file instead of guessing.
+
+/// Each entry is one migration; never edit a released one, append a new one.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: revisions, the materialised current state, devices and local settings.
+    r#"
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+
+    -- Every laptop ever seen (this one has is_self = 1). public_key is filled when bundles
+    -- are signed; it is here now so that needs no migration.
+    CREATE TABLE devices (
+        id          TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        public_key  TEXT,
+        first_seen  TEXT NOT NULL,
+        is_self     INTEGER NOT NULL DEFAULT 0 CHECK (is_self IN (0, 1))
+    ) WITHOUT ROWID;
+
+    -- The audit trail and the unit of sync. Immutable once written. rev = '<generation>-<hash>'
+    -- where the hash covers record id, kind, parents, deleted, body, device and hlc, so the
+    -- same revision has the same id on every laptop.
+    CREATE TABLE revisions (
+        rev         TEXT PRIMARY KEY,
+        record_id   TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        generation  INTEGER NOT NULL CHECK (generation >= 1),
+        parents     TEXT NOT NULL,            -- JSON array of rev ids, sorted
+        device_id   TEXT NOT NULL,
+        hlc         TEXT NOT NULL,
+        deleted     INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+        body        TEXT NOT NULL,            -- canonical JSON
+        seq         INTEGER NOT NULL UNIQUE,  -- local arrival order (for incremental export)
+        source      TEXT NOT NULL DEFAULT 'local'  -- 'local' or the import that brought it
+    );
+    CREATE INDEX revisions_record ON revisions(record_id, generation);
+
+    -- Parent edges, so heads (revisions nobody names as parent) are one indexed query.
+    CREATE TABLE rev_parents (
+        rev     TEXT NOT NULL REFERENCES revisions(rev),
+        parent  TEXT NOT NULL,
+        PRIMARY KEY (rev, parent)
+    ) WITHOUT ROWID;
+    CREATE INDEX rev_parents_parent ON rev_parents(parent);
+
+    -- The current state: the winning head of each record (CouchDB rule: live before deleted,
+    -- then the longest history, then the highest rev id). heads > 1 means a conflict.
+    CREATE TABLE records (
+        id       TEXT PRIMARY KEY,
+        kind     TEXT NOT NULL,
+        rev      TEXT NOT NULL REFERENCES revisions(rev),
+        deleted  INTEGER NOT NULL CHECK (deleted IN (0, 1)),
+        body     TEXT NOT NULL,
+        heads    INTEGER NOT NULL DEFAULT 1
+    ) WITHOUT ROWID;
+    CREATE INDEX records_kind ON records(kind, deleted);
+    CREATE INDEX records_visit ON records(json_extract(body, '$.visit_id'))
+        WHERE kind IN ('finding', 'recommendation');
+    CREATE INDEX records_campaign ON records(json_extract(body, '$.campaign_id'))
+        WHERE kind IN ('visit', 'team');
+    CREATE INDEX records_conflicts ON records(heads) WHERE heads > 1;
+    "#,
+];
+
+pub fn latest() -> i64 {
+    MIGRATIONS.len() as i64
+}

@@ -1,0 +1,707 @@
+//! The SQLite store: opening (pragmas, migrations, device identity), revision writes,
+//! materialisation of the current state, reads, history.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::canonical;
+use crate::error::{Error, Invalid, Result};
+use crate::hlc::Hlc;
+use crate::model::Entity;
+use crate::schema;
+use crate::text;
+
+/// This laptop's identity, made the first time a database is opened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Device {
+    pub id: String,
+    pub name: String,
+}
+
+/// A record as it currently stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stored<T> {
+    pub id: String,
+    pub rev: String,
+    pub body: T,
+}
+
+/// One revision, as stored and (later) as carried in bundles.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct Revision {
+    pub id: String,
+    pub kind: String,
+    pub rev: String,
+    pub parents: Vec<String>,
+    pub device: String,
+    pub hlc: String,
+    pub deleted: bool,
+    pub body: Value,
+}
+
+impl Revision {
+    /// The content hash part of a rev id. Everything that makes the revision is covered, so
+    /// identical revisions get identical ids wherever they are computed.
+    #[allow(clippy::too_many_arguments)] // each part of the hashed content, named
+    pub fn compute_rev(
+        id: &str,
+        kind: &str,
+        generation: u64,
+        parents: &[String],
+        device: &str,
+        hlc: &str,
+        deleted: bool,
+        body: &Value,
+    ) -> String {
+        let content = serde_json::json!({
+            "id": id,
+            "kind": kind,
+            "parents": parents,
+            "device": device,
+            "hlc": hlc,
+            "deleted": deleted,
+            "body": body,
+        });
+        let hash = canonical::sha256_hex(canonical::to_string(&content).as_bytes());
+        // 128 bits of SHA-256, as long as CouchDB's MD5 revs: plenty to avoid collisions.
+        format!("{generation}-{}", &hash[..32])
+    }
+
+    pub fn generation(&self) -> Option<u64> {
+        generation_of(&self.rev)
+    }
+}
+
+pub fn generation_of(rev: &str) -> Option<u64> {
+    rev.split_once('-').and_then(|(g, _)| g.parse().ok())
+}
+
+/// A revision with who made it, for history screens.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEntry {
+    pub rev: String,
+    pub generation: u64,
+    pub parents: Vec<String>,
+    pub device_id: String,
+    pub device_name: String,
+    pub hlc: String,
+    pub deleted: bool,
+    pub is_head: bool,
+    pub is_current: bool,
+    pub body: Value,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    device: Device,
+}
+
+/// Where the database lives when no path is given: the OS data dir
+/// (`~/.local/share/kiemtra/kiemtra.db` on Linux). `KIEMTRA_DB` overrides it.
+pub fn default_db_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("KIEMTRA_DB").filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    match directories::ProjectDirs::from("vn", "KiemTra", "kiemtra") {
+        Some(d) => d.data_dir().join("kiemtra.db"),
+        None => PathBuf::from("kiemtra.db"),
+    }
+}
+
+fn default_device_name() -> String {
+    let host = std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .or_else(|| std::env::var("HOSTNAME").ok());
+    host.unwrap_or_else(|| "Máy tính".to_string())
+}
+
+fn now_text() -> String {
+    Hlc::tick(Hlc::ZERO, Hlc::now_millis()).to_text()
+}
+
+impl Store {
+    /// Open (creating if needed) the database at `path`: pragmas, migrations, device identity.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let mut conn = Connection::open(path)?;
+        // Another process (the CLI next to the app) may hold the write lock briefly.
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Refuse a newer file before touching it (not even the WAL switch).
+        let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if found > schema::latest() {
+            return Err(Error::SchemaTooNew {
+                found,
+                supported: schema::latest(),
+            });
+        }
+        let mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::Corrupt(format!("journal_mode={mode}")));
+        }
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        migrate(&mut conn, found)?;
+        let device = ensure_device(&mut conn, None)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            device,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    pub fn set_device_name(&mut self, name: &str) -> Result<()> {
+        let name = text::nfc(name.trim());
+        if name.is_empty() {
+            return Err(Error::Invalid(Invalid::EmptyText("device_name")));
+        }
+        self.conn.execute(
+            "UPDATE devices SET name = ?1 WHERE id = ?2",
+            params![name, self.device.id],
+        )?;
+        self.device.name = name;
+        Ok(())
+    }
+
+    pub fn meta_get(&self, key: &str) -> Result<Option<String>> {
+        meta_get(&self.conn, key)
+    }
+
+    pub fn meta_set(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Run `f` in one IMMEDIATE transaction: every revision it writes lands, or none does.
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let hlc = meta_get(&tx, "hlc")?
+            .and_then(|s| Hlc::parse(&s))
+            .unwrap_or(Hlc::ZERO);
+        let mut w = Writer {
+            tx,
+            device_id: self.device.id.clone(),
+            hlc,
+        };
+        let out = f(&mut w)?;
+        w.finish()?;
+        Ok(out)
+    }
+
+    pub fn get<T: Entity>(&self, id: &str) -> Result<Option<Stored<T>>> {
+        get_in(&self.conn, id)
+    }
+
+    pub fn require<T: Entity>(&self, id: &str) -> Result<Stored<T>> {
+        get_in(&self.conn, id)?.ok_or_else(|| Error::NotFound {
+            what: T::KIND,
+            id: id.to_string(),
+        })
+    }
+
+    /// Every live record of a kind, in id order (UUIDv7 ids sort by creation time).
+    pub fn list<T: Entity>(&self) -> Result<Vec<Stored<T>>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT id, rev, body FROM records WHERE kind = ?1 AND deleted = 0 ORDER BY id",
+        )?;
+        let rows = st.query_map([T::KIND], read_row)?;
+        rows.map(|r| decode(r?)).collect()
+    }
+
+    /// Live records of a kind whose body field `field` equals `value` (indexed for
+    /// visit_id and campaign_id).
+    pub fn list_by<T: Entity>(&self, field: &str, value: &str) -> Result<Vec<Stored<T>>> {
+        debug_assert!(field
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+        let sql = format!(
+            "SELECT id, rev, body FROM records
+             WHERE kind = ?1 AND deleted = 0 AND json_extract(body, '$.{field}') = ?2
+             ORDER BY id"
+        );
+        let mut st = self.conn.prepare_cached(&sql)?;
+        let rows = st.query_map(params![T::KIND, value], read_row)?;
+        rows.map(|r| decode(r?)).collect()
+    }
+
+    /// Accept a full id or a unique prefix of at least 4 characters, as people copy them
+    /// from `list` output.
+    pub fn resolve_id(&self, kind: &'static str, input: &str) -> Result<String> {
+        let input = input.trim().to_ascii_lowercase();
+        let exact: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT id FROM records WHERE id = ?1 AND kind = ?2 AND deleted = 0",
+                params![input, kind],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = exact {
+            return Ok(id);
+        }
+        let not_found = || Error::NotFound {
+            what: kind,
+            id: input.clone(),
+        };
+        if input.len() < 4 || !input.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+            return Err(not_found());
+        }
+        let mut st = self.conn.prepare_cached(
+            "SELECT id FROM records WHERE kind = ?1 AND deleted = 0 AND id >= ?2 AND id < ?3 LIMIT 2",
+        )?;
+        let upper = format!("{input}\u{10FFFF}");
+        let ids: Vec<String> = st
+            .query_map(params![kind, input, upper], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        match ids.len() {
+            0 => Err(not_found()),
+            1 => Ok(ids.into_iter().next().expect("one")),
+            _ => Err(Error::AmbiguousId { id: input }),
+        }
+    }
+
+    /// Every revision of a record, oldest first, with who made it.
+    pub fn history(&self, record_id: &str) -> Result<Vec<HistoryEntry>> {
+        let current: Option<String> = self
+            .conn
+            .query_row("SELECT rev FROM records WHERE id = ?1", [record_id], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        let mut st = self.conn.prepare(
+            "SELECT r.rev, r.generation, r.parents, r.device_id, COALESCE(d.name, r.device_id),
+                    r.hlc, r.deleted, r.body,
+                    NOT EXISTS (SELECT 1 FROM rev_parents p WHERE p.parent = r.rev)
+             FROM revisions r LEFT JOIN devices d ON d.id = r.device_id
+             WHERE r.record_id = ?1
+             ORDER BY r.generation, r.hlc, r.rev",
+        )?;
+        let rows = st.query_map([record_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, bool>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, bool>(8)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (rev, generation, parents, device_id, device_name, hlc, deleted, body, is_head) =
+                row?;
+            out.push(HistoryEntry {
+                is_current: current.as_deref() == Some(rev.as_str()),
+                rev,
+                generation: generation as u64,
+                parents: serde_json::from_str(&parents)?,
+                device_id,
+                device_name,
+                hlc,
+                deleted,
+                is_head,
+                body: serde_json::from_str(&body)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Every revision, in local arrival order.
+    pub fn revisions(&self) -> Result<Vec<Revision>> {
+        let mut st = self.conn.prepare(
+            "SELECT record_id, kind, rev, parents, device_id, hlc, deleted, body
+             FROM revisions ORDER BY seq",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, bool>(6)?,
+                r.get::<_, String>(7)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, kind, rev, parents, device, hlc, deleted, body) = row?;
+            out.push(Revision {
+                id,
+                kind,
+                rev,
+                parents: serde_json::from_str(&parents)?,
+                device,
+                hlc,
+                deleted,
+                body: serde_json::from_str(&body)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Which kind a record id is, if any.
+    pub fn kind_of(&self, record_id: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT kind FROM records WHERE id = ?1", [record_id], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+}
+
+/// Writes within one transaction. Dropped without `finish`, everything rolls back.
+pub struct Writer<'a> {
+    tx: Transaction<'a>,
+    device_id: String,
+    hlc: Hlc,
+}
+
+impl Writer<'_> {
+    pub fn conn(&self) -> &Connection {
+        &self.tx
+    }
+
+    pub fn get<T: Entity>(&self, id: &str) -> Result<Option<Stored<T>>> {
+        get_in(&self.tx, id)
+    }
+
+    /// Create or update a record: a new revision whose parent is the current winner.
+    /// Saving identical content writes nothing (autosave sends the same state often).
+    pub fn put<T: Entity>(&mut self, id: &str, body: &T) -> Result<String> {
+        body.validate()?;
+        let mut value = canonical::to_value(body)?;
+        nfc_strings(&mut value);
+        self.put_value(T::KIND, id, value, false)
+    }
+
+    /// Delete a record: a tombstone revision (history keeps everything before it).
+    pub fn delete(&mut self, kind: &'static str, id: &str) -> Result<String> {
+        let current = current_of(&self.tx, id)?.ok_or_else(|| Error::NotFound {
+            what: kind,
+            id: id.to_string(),
+        })?;
+        self.put_value(kind, id, current.body, true)
+    }
+
+    fn put_value(&mut self, kind: &str, id: &str, body: Value, deleted: bool) -> Result<String> {
+        uuid::Uuid::parse_str(id).map_err(|_| Error::Invalid(Invalid::Uuid(id.to_string())))?;
+        let current = current_of(&self.tx, id)?;
+        let (parents, generation) = match &current {
+            Some(c) => {
+                if c.kind != kind {
+                    return Err(Error::invalid_field(
+                        "kind",
+                        format!("{id} là {} / is a {}", c.kind, c.kind),
+                    ));
+                }
+                if c.deleted == deleted && c.body == body {
+                    return Ok(c.rev.clone());
+                }
+                (vec![c.rev.clone()], generation_of(&c.rev).unwrap_or(0) + 1)
+            }
+            None => (Vec::new(), 1),
+        };
+        self.hlc = Hlc::tick(self.hlc, Hlc::now_millis());
+        let rev = Revision {
+            id: id.to_string(),
+            kind: kind.to_string(),
+            rev: String::new(),
+            hlc: self.hlc.to_text(),
+            device: self.device_id.clone(),
+            parents,
+            deleted,
+            body,
+        };
+        let rev = Revision {
+            rev: Revision::compute_rev(
+                &rev.id,
+                &rev.kind,
+                generation,
+                &rev.parents,
+                &rev.device,
+                &rev.hlc,
+                rev.deleted,
+                &rev.body,
+            ),
+            ..rev
+        };
+        insert_revision(&self.tx, &rev, "local")?;
+        materialize(&self.tx, id)?;
+        Ok(rev.rev)
+    }
+
+    /// Add a revision made elsewhere (a bundle, another laptop). Its id must match its
+    /// content. Returns whether it was new. The record's current state is recomputed.
+    pub fn apply(&mut self, rev: &Revision, source: &str) -> Result<bool> {
+        let generation = rev
+            .generation()
+            .ok_or_else(|| Error::Corrupt(format!("rev id {}", rev.rev)))?;
+        let mut parents = rev.parents.clone();
+        parents.sort();
+        parents.dedup();
+        let expect = Revision::compute_rev(
+            &rev.id,
+            &rev.kind,
+            generation,
+            &parents,
+            &rev.device,
+            &rev.hlc,
+            rev.deleted,
+            &rev.body,
+        );
+        if expect != rev.rev {
+            return Err(Error::Corrupt(format!(
+                "revision {} of {}: content does not match its id",
+                rev.rev, rev.id
+            )));
+        }
+        let hlc = Hlc::parse(&rev.hlc)
+            .ok_or_else(|| Error::Corrupt(format!("revision {}: time {}", rev.rev, rev.hlc)))?;
+        let rev = Revision {
+            parents,
+            ..rev.clone()
+        };
+        let new = insert_revision(&self.tx, &rev, source)?;
+        if new {
+            materialize(&self.tx, &rev.id)?;
+        }
+        // Later local edits must sort after everything seen.
+        self.hlc = self.hlc.observe(hlc);
+        Ok(new)
+    }
+
+    fn finish(self) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO meta(key, value) VALUES ('hlc', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [self.hlc.to_text()],
+        )?;
+        self.tx.commit()?;
+        Ok(())
+    }
+}
+
+struct Current {
+    kind: String,
+    rev: String,
+    deleted: bool,
+    body: Value,
+}
+
+fn current_of(conn: &Connection, id: &str) -> Result<Option<Current>> {
+    let row = conn
+        .prepare_cached("SELECT kind, rev, deleted, body FROM records WHERE id = ?1")?
+        .query_row([id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, bool>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })
+        .optional()?;
+    match row {
+        None => Ok(None),
+        Some((kind, rev, deleted, body)) => Ok(Some(Current {
+            kind,
+            rev,
+            deleted,
+            body: serde_json::from_str(&body)?,
+        })),
+    }
+}
+
+/// Store a revision if it is new. Returns whether it was inserted.
+pub(crate) fn insert_revision(conn: &Connection, rev: &Revision, source: &str) -> Result<bool> {
+    let generation = rev
+        .generation()
+        .ok_or_else(|| Error::Corrupt(format!("rev id {}", rev.rev)))?;
+    let mut parents = rev.parents.clone();
+    parents.sort();
+    let inserted = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO revisions
+            (rev, record_id, kind, generation, parents, device_id, hlc, deleted, body, seq, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
+                 (SELECT COALESCE(MAX(seq), 0) + 1 FROM revisions), ?10)",
+        )?
+        .execute(params![
+            rev.rev,
+            rev.id,
+            rev.kind,
+            generation as i64,
+            serde_json::to_string(&parents)?,
+            rev.device,
+            rev.hlc,
+            rev.deleted,
+            canonical::to_string(&rev.body),
+            source,
+        ])?;
+    if inserted == 0 {
+        return Ok(false);
+    }
+    let mut st =
+        conn.prepare_cached("INSERT OR IGNORE INTO rev_parents(rev, parent) VALUES (?1, ?2)")?;
+    for p in &parents {
+        st.execute(params![rev.rev, p])?;
+    }
+    Ok(true)
+}
+
+/// Recompute a record's current state from its heads.
+pub(crate) fn materialize(conn: &Connection, record_id: &str) -> Result<()> {
+    let mut st = conn.prepare_cached(
+        "SELECT rev, kind, generation, deleted, body FROM revisions r
+         WHERE record_id = ?1 AND NOT EXISTS (SELECT 1 FROM rev_parents p WHERE p.parent = r.rev)",
+    )?;
+    let heads: Vec<(String, String, i64, bool, String)> = st
+        .query_map([record_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let live = heads.iter().filter(|h| !h.3).count() as i64;
+    let Some(winner) = heads
+        .iter()
+        .max_by(|a, b| winner_key(a).cmp(&winner_key(b)))
+    else {
+        return Ok(());
+    };
+    conn.prepare_cached(
+        "INSERT INTO records(id, kind, rev, deleted, body, heads) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, rev = excluded.rev,
+            deleted = excluded.deleted, body = excluded.body, heads = excluded.heads",
+    )?
+    .execute(params![
+        record_id,
+        winner.1,
+        winner.0,
+        winner.3,
+        winner.4,
+        live.max(1)
+    ])?;
+    Ok(())
+}
+
+/// CouchDB's deterministic winner: a live head beats a deleted one, then the longest
+/// history, then the highest rev id.
+fn winner_key(h: &(String, String, i64, bool, String)) -> (bool, i64, &str) {
+    (!h.3, h.2, h.0.as_str())
+}
+
+fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+}
+
+fn decode<T: Entity>((id, rev, body): (String, String, String)) -> Result<Stored<T>> {
+    let body = serde_json::from_str(&body)
+        .map_err(|e| Error::Corrupt(format!("{} {id}: {e}", T::KIND)))?;
+    Ok(Stored { id, rev, body })
+}
+
+pub(crate) fn get_in<T: Entity>(conn: &Connection, id: &str) -> Result<Option<Stored<T>>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT id, rev, body FROM records WHERE id = ?1 AND kind = ?2 AND deleted = 0",
+        )?
+        .query_row(params![id, T::KIND], read_row)
+        .optional()?;
+    row.map(decode).transpose()
+}
+
+fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+fn migrate(conn: &mut Connection, from: i64) -> Result<()> {
+    if from >= schema::latest() {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+    // Re-read under the lock: another process may have migrated meanwhile.
+    let from: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(from as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn ensure_device(conn: &mut Connection, name: Option<&str>) -> Result<Device> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let existing: Option<(String, String)> = tx
+        .query_row("SELECT id, name FROM devices WHERE is_self = 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let device = match existing {
+        Some((id, name)) => Device { id, name },
+        None => {
+            let device = Device {
+                id: uuid::Uuid::now_v7().to_string(),
+                name: text::nfc(
+                    name.map(str::to_string)
+                        .unwrap_or_else(default_device_name)
+                        .trim(),
+                ),
+            };
+            tx.execute(
+                "INSERT INTO devices(id, name, first_seen, is_self) VALUES (?1, ?2, ?3, 1)",
+                params![device.id, device.name, now_text()],
+            )?;
+            device
+        }
+    };
+    tx.commit()?;
+    Ok(device)
+}
+
+/// NFC-normalise every string in a JSON body.
+fn nfc_strings(v: &mut Value) {
+    match v {
+        Value::String(s) => {
+            let n = text::nfc(s);
+            if n != *s {
+                *s = n;
+            }
+        }
+        Value::Array(a) => a.iter_mut().for_each(nfc_strings),
+        Value::Object(o) => o.values_mut().for_each(nfc_strings),
+        _ => {}
+    }
+}

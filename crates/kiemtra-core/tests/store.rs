@@ -1,0 +1,356 @@
+//! The store's laws: revision chains, history, materialised state, canonical dumps.
+
+use kiemtra_core::model::*;
+use kiemtra_core::ops::{finding_id, new_id, FindingInput};
+use kiemtra_core::store::Revision;
+use kiemtra_core::{Error, Store};
+
+fn open(dir: &tempfile::TempDir, name: &str) -> Store {
+    Store::open(&dir.path().join(name)).unwrap()
+}
+
+fn unit(name: &str, parent: Option<&str>) -> Unit {
+    Unit {
+        name: name.into(),
+        short_name: String::new(),
+        code: String::new(),
+        kind: "doan_co_so".into(),
+        level_label: "Cơ sở".into(),
+        parent_id: parent.map(str::to_string),
+        valid_from: None,
+        valid_to: None,
+    }
+}
+
+fn first_planned_visit(s: &Store) -> String {
+    s.visit_rows(None)
+        .unwrap()
+        .into_iter()
+        .find(|v| v.status == VisitStatus::Planned)
+        .unwrap()
+        .id
+}
+
+#[test]
+fn each_edit_writes_a_revision_whose_parent_is_the_previous_head() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir, "a.db");
+    let id = new_id();
+    let r1 = s
+        .write(|w| w.put(&id, &unit("Đoàn xã Gia Sinh", None)))
+        .unwrap();
+    let r2 = s
+        .write(|w| w.put(&id, &unit("Đoàn xã Gia Sinh (mới)", None)))
+        .unwrap();
+    assert!(r1.starts_with("1-") && r2.starts_with("2-"), "{r1} {r2}");
+
+    let h = s.history(&id).unwrap();
+    assert_eq!(h.len(), 2);
+    assert!(h[0].parents.is_empty());
+    assert_eq!(h[1].parents, vec![r1.clone()]);
+    assert_eq!(h[1].device_id, s.device().id);
+    assert!(h[1].hlc > h[0].hlc, "clock moves forward");
+    assert!(h[1].is_current && !h[0].is_current);
+    assert_eq!(
+        s.require::<Unit>(&id).unwrap().body.name,
+        "Đoàn xã Gia Sinh (mới)"
+    );
+
+    // Saving the same content again (autosave) adds nothing.
+    let r3 = s
+        .write(|w| w.put(&id, &unit("Đoàn xã Gia Sinh (mới)", None)))
+        .unwrap();
+    assert_eq!(r3, r2);
+    assert_eq!(s.history(&id).unwrap().len(), 2);
+    assert!(s.check().unwrap().ok);
+}
+
+#[test]
+fn a_failed_write_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir, "a.db");
+    let before = s.dump_canonical().unwrap();
+    let a = new_id();
+    let res: Result<(), Error> = s.write(|w| {
+        w.put(&a, &unit("Đoàn phường Đông Thành", None))?;
+        // Invalid: an empty name is refused, so the whole transaction rolls back.
+        w.put(&new_id(), &unit("  ", None))?;
+        Ok(())
+    });
+    assert_eq!(res.unwrap_err().code(), "invalid_input");
+    assert_eq!(s.dump_canonical().unwrap(), before);
+    assert!(s.get::<Unit>(&a).unwrap().is_none());
+}
+
+#[test]
+fn vietnamese_text_round_trips_and_is_stored_composed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir, "a.db");
+    let id = new_id();
+    let name = "Đoàn TNCS Hồ Chí Minh huyện Yên Mô — “Ngân hàng ý tưởng” ≥ 3 tháng";
+    s.write(|w| w.put(&id, &unit(name, None))).unwrap();
+    assert_eq!(s.require::<Unit>(&id).unwrap().body.name, name);
+    // Decomposed input (combining marks) is stored as NFC.
+    let id2 = new_id();
+    s.write(|w| w.put(&id2, &unit("Đoa\u{300}n phi\u{301}", None)))
+        .unwrap();
+    assert_eq!(s.require::<Unit>(&id2).unwrap().body.name, "Đoàn phí");
+}
+
+#[test]
+fn demo_has_24_units_seven_topics_and_every_visit_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir, "a.db");
+    let campaign = s.load_demo().unwrap();
+    let units = s.unit_tree().unwrap();
+    assert_eq!(units.len(), 24);
+    assert_eq!(
+        units
+            .iter()
+            .filter(|u| u.level_label == "Cấp huyện")
+            .count(),
+        12
+    );
+    assert_eq!(
+        units.iter().filter(|u| u.level_label == "Cơ sở").count(),
+        12
+    );
+    // Every grassroots unit sits under a district-level unit.
+    for u in units.iter().filter(|u| u.level_label == "Cơ sở") {
+        assert_eq!(u.depth, 1, "{}", u.name);
+    }
+    let set = s.criteria_current().unwrap();
+    assert_eq!(set.body.topics.len(), 7);
+    assert_eq!(
+        set.body.topics[4].title,
+        "Công tác đoàn vụ, đoàn phí năm 2023"
+    );
+
+    let o = s.campaign_overview(&campaign).unwrap();
+    assert_eq!(o.campaign.theme, "Năm chuyển đổi số các hoạt động của Đoàn");
+    assert_eq!(o.visits.len(), 24);
+    for st in VisitStatus::ALL {
+        assert!(o.visits.iter().any(|v| v.status == st), "a visit {st:?}");
+    }
+    let party = s
+        .list::<Recommendation>()
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.body.authority == Authority::Party && r.body.status == RecStatus::Forwarded)
+        .count();
+    assert!(party >= 1);
+    assert!(s.check().unwrap().ok);
+    // Loading it twice is refused and changes nothing.
+    let before = s.dump_canonical().unwrap();
+    assert_eq!(s.load_demo().unwrap_err().code(), "demo_exists");
+    assert_eq!(s.dump_canonical().unwrap(), before);
+}
+
+#[test]
+fn finding_set_validates_against_the_visits_criteria_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir, "a.db");
+    s.load_demo().unwrap();
+    let visit = first_planned_visit(&s);
+    let set = s.criteria_current().unwrap().body;
+    let pass_fail = set
+        .topics
+        .iter()
+        .flat_map(|t| &t.items)
+        .find(|i| i.scale == Scale::PassFail)
+        .unwrap();
+    let points = set
+        .topics
+        .iter()
+        .flat_map(|t| &t.items)
+        .find(|i| i.scale == Scale::Points)
+        .unwrap();
+    let before = s.dump_canonical().unwrap();
+
+    let bad = |item: &str, rating: Option<Option<Rating>>, pts: Option<Option<f64>>| FindingInput {
+        visit_id: visit.clone(),
+        item_code: item.into(),
+        rating,
+        points: pts,
+        ..Default::default()
+    };
+    let e = s
+        .finding_set(bad("9.9", Some(Some(Rating::Dat)), None))
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+    assert!(e.message(kiemtra_core::Lang::Vi).contains("9.9"));
+    let e = s
+        .finding_set(bad(&points.code, Some(Some(Rating::Dat)), None))
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+    let e = s
+        .finding_set(bad(&pass_fail.code, None, Some(Some(3.0))))
+        .unwrap_err();
+    assert_eq!(e.code(), "invalid_input");
+    let max = points.max_points.unwrap() as f64;
+    let e = s
+        .finding_set(bad(&points.code, None, Some(Some(max + 1.0))))
+        .unwrap_err();
+    assert!(e.message(kiemtra_core::Lang::En).contains("between 0 and"));
+    assert_eq!(
+        s.dump_canonical().unwrap(),
+        before,
+        "refused input changes nothing"
+    );
+
+    let ok = s
+        .finding_set(bad(&points.code, None, Some(Some(max))))
+        .unwrap();
+    assert_eq!(ok.id, finding_id(&visit, &points.code));
+    assert_eq!(ok.visit_status, VisitStatus::InProgress);
+    // A partial update keeps the other fields.
+    s.finding_set(FindingInput {
+        visit_id: visit.clone(),
+        item_code: points.code.clone(),
+        note: Some("Ghi chú".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    let f = s.require::<Finding>(&ok.id).unwrap().body;
+    assert_eq!((f.points, f.note.as_str()), (Some(max), "Ghi chú"));
+}
+
+/// Copy every revision of `from` into `to`, in the given order, as an import would.
+fn replay(to: &mut Store, revs: &[Revision]) {
+    to.write(|w| {
+        for r in revs {
+            w.apply(r, "test")?;
+        }
+        Ok(())
+    })
+    .unwrap();
+}
+
+#[test]
+fn canonical_dump_is_identical_whatever_the_insertion_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = open(&dir, "a.db");
+    a.load_demo().unwrap();
+    let visit = first_planned_visit(&a);
+    for (note, rating) in [("lần 1", Rating::ChuaDat), ("lần 2", Rating::Dat)] {
+        a.finding_set(FindingInput {
+            visit_id: visit.clone(),
+            item_code: "5.2".into(),
+            rating: Some(Some(rating)),
+            note: Some(note.into()),
+            ..Default::default()
+        })
+        .unwrap();
+    }
+    let revs = a.revisions().unwrap();
+    let dump_a = a.dump_canonical().unwrap();
+    assert_eq!(dump_a, a.dump_canonical().unwrap(), "two dumps, same bytes");
+
+    let mut reversed = revs.clone();
+    reversed.reverse();
+    let mut b = open(&dir, "b.db");
+    replay(&mut b, &reversed);
+    let mut c = open(&dir, "c.db");
+    // Interleaved order, and everything twice: applying is idempotent.
+    let (even, odd): (Vec<_>, Vec<_>) = revs
+        .iter()
+        .cloned()
+        .enumerate()
+        .partition(|(i, _)| i % 2 == 0);
+    let shuffled: Vec<Revision> = odd.into_iter().chain(even).map(|(_, r)| r).collect();
+    replay(&mut c, &shuffled);
+    replay(&mut c, &revs);
+
+    assert_ne!(a.device().id, b.device().id);
+    assert_eq!(b.dump_canonical().unwrap(), dump_a);
+    assert_eq!(c.dump_canonical().unwrap(), dump_a);
+    assert!(b.check().unwrap().ok && c.check().unwrap().ok);
+}
+
+#[test]
+fn concurrent_edits_pick_the_same_winner_everywhere_and_keep_the_loser() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = open(&dir, "a.db");
+    let id = new_id();
+    a.write(|w| w.put(&id, &unit("Gốc", None))).unwrap();
+    let mut b = open(&dir, "b.db");
+    replay(&mut b, &a.revisions().unwrap());
+    a.write(|w| w.put(&id, &unit("Sửa trên máy A", None)))
+        .unwrap();
+    b.write(|w| w.put(&id, &unit("Sửa trên máy B", None)))
+        .unwrap();
+    let (ra, rb) = (a.revisions().unwrap(), b.revisions().unwrap());
+    replay(&mut a, &rb);
+    replay(&mut b, &ra);
+    let (da, db) = (a.dump_canonical().unwrap(), b.dump_canonical().unwrap());
+    assert_eq!(da, db);
+    let dump: serde_json::Value = serde_json::from_str(&da).unwrap();
+    assert_eq!(dump["conflicts"][0]["id"], id.as_str());
+    assert_eq!(dump["conflicts"][0]["heads"].as_array().unwrap().len(), 2);
+    let h = a.history(&id).unwrap();
+    assert_eq!(
+        h.iter().filter(|e| e.is_head).count(),
+        2,
+        "the loser is kept"
+    );
+    assert!(a.check().unwrap().ok);
+}
+
+#[test]
+fn a_tampered_revision_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = open(&dir, "a.db");
+    let id = new_id();
+    a.write(|w| w.put(&id, &unit("Thật", None))).unwrap();
+    let mut rev = a.revisions().unwrap().remove(0);
+    rev.body["name"] = "Giả".into();
+    let mut b = open(&dir, "b.db");
+    let before = b.dump_canonical().unwrap();
+    let err = b.write(|w| w.apply(&rev, "test")).unwrap_err();
+    assert_eq!(err.code(), "corrupt");
+    assert_eq!(b.dump_canonical().unwrap(), before);
+}
+
+#[test]
+fn a_newer_schema_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    drop(Store::open(&path).unwrap());
+    {
+        let c = rusqlite_conn(&path);
+        c.pragma_update(None, "user_version", 99).unwrap();
+    }
+    let err = Store::open(&path).err().expect("refused");
+    assert_eq!(err.code(), "schema_too_new");
+    assert!(err
+        .message(kiemtra_core::Lang::Vi)
+        .contains("phiên bản Kiểm tra mới hơn"));
+}
+
+fn rusqlite_conn(p: &std::path::Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(p).unwrap()
+}
+
+#[test]
+fn unit_tree_keeps_any_depth_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir, "a.db");
+    // Post-2025 shape: province → commune → branch.
+    let (p, c, b) = (new_id(), new_id(), new_id());
+    s.write(|w| {
+        w.put(&b, &unit("Chi đoàn thôn 3", Some(&c)))?;
+        w.put(&c, &unit("Đoàn xã Gia Viễn", Some(&p)))?;
+        w.put(&p, &unit("Tỉnh đoàn Ninh Bình", None))
+    })
+    .unwrap();
+    let t = s.unit_tree().unwrap();
+    let names: Vec<(&str, usize)> = t.iter().map(|u| (u.name.as_str(), u.depth)).collect();
+    assert_eq!(
+        names,
+        vec![
+            ("Tỉnh đoàn Ninh Bình", 0),
+            ("Đoàn xã Gia Viễn", 1),
+            ("Chi đoàn thôn 3", 2)
+        ]
+    );
+}

@@ -1,0 +1,20 @@
+// Declaring the app's commands makes Tauri generate one permission per command, so the
+// capability file can allow exactly these and nothing else.
+const COMMANDS: &[&str] = &[
+    "app_state",
+    "set_language",
+    "load_demo",
+    "start_empty",
+    "campaign_list",
+    "campaign_overview",
+    "visit_get",
+    "finding_set",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build script");
+}

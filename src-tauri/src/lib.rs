@@ -1,0 +1,163 @@
+//! The Tauri shell: app state and one command per core operation. No business logic here;
+//! every command locks the store, calls kiemtra-core and maps errors to `{code, message}`
+//! in the user's language.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use kiemtra_core::ops::{
+    CampaignOverview, CampaignSummary, FindingInput, FindingSaved, VisitDetail,
+};
+use kiemtra_core::{model, model::Entity, Device, Error, ErrorPayload, Lang, Store};
+use serde::Serialize;
+use tauri::State;
+
+pub struct AppState {
+    store: Mutex<Result<Store, Error>>,
+}
+
+impl AppState {
+    pub fn open(path: PathBuf) -> AppState {
+        AppState {
+            store: Mutex::new(Store::open(&path)),
+        }
+    }
+
+    /// Run `f` with the store; errors come back in the language the person chose.
+    fn with<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, Error>) -> Result<T, ErrorPayload> {
+        // A panic in an earlier command must not lock the person out of their data.
+        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        match guard.as_mut() {
+            Err(e) => Err(e.payload(Lang::Vi)),
+            Ok(store) => {
+                let lang = store.lang().unwrap_or_default();
+                f(store).map_err(|e| e.payload(lang))
+            }
+        }
+    }
+}
+
+/// The database the app opens: `--db PATH` on the command line, else `KIEMTRA_DB`, else the
+/// OS data dir (the same default as the `kiemtra` CLI).
+pub fn db_path_from_args(args: impl IntoIterator<Item = String>) -> PathBuf {
+    let mut it = args.into_iter();
+    while let Some(a) = it.next() {
+        if a == "--db" {
+            if let Some(p) = it.next() {
+                return PathBuf::from(p);
+            }
+        } else if let Some(p) = a.strip_prefix("--db=") {
+            return PathBuf::from(p);
+        }
+    }
+    kiemtra_core::default_db_path()
+}
+
+#[derive(Serialize)]
+pub struct AppInfo {
+    db_path: String,
+    device: Device,
+    lang: Lang,
+    onboarded: bool,
+    campaign_count: usize,
+    version: &'static str,
+}
+
+#[tauri::command(async)]
+fn app_state(state: State<'_, AppState>) -> Result<AppInfo, ErrorPayload> {
+    state.with(|s| {
+        Ok(AppInfo {
+            db_path: s.path().display().to_string(),
+            device: s.device().clone(),
+            lang: s.lang()?,
+            onboarded: s.onboarded()?,
+            campaign_count: s.list::<model::Campaign>()?.len(),
+            version: env!("CARGO_PKG_VERSION"),
+        })
+    })
+}
+
+#[tauri::command(async)]
+fn set_language(state: State<'_, AppState>, lang: String) -> Result<Lang, ErrorPayload> {
+    state.with(|s| s.set_lang(&lang))
+}
+
+#[derive(Serialize)]
+pub struct DemoLoaded {
+    campaign_id: String,
+}
+
+#[tauri::command(async)]
+fn load_demo(state: State<'_, AppState>) -> Result<DemoLoaded, ErrorPayload> {
+    state.with(|s| {
+        let campaign_id = s.load_demo()?;
+        s.set_onboarded()?;
+        Ok(DemoLoaded { campaign_id })
+    })
+}
+
+#[tauri::command(async)]
+fn start_empty(state: State<'_, AppState>) -> Result<(), ErrorPayload> {
+    state.with(|s| s.set_onboarded())
+}
+
+#[tauri::command(async)]
+fn campaign_list(state: State<'_, AppState>) -> Result<Vec<CampaignSummary>, ErrorPayload> {
+    state.with(|s| s.campaign_summaries())
+}
+
+#[tauri::command(async)]
+fn campaign_overview(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<CampaignOverview, ErrorPayload> {
+    state.with(|s| {
+        let id = s.resolve_id(model::Campaign::KIND, &id)?;
+        s.campaign_overview(&id)
+    })
+}
+
+#[tauri::command(async)]
+fn visit_get(state: State<'_, AppState>, id: String) -> Result<VisitDetail, ErrorPayload> {
+    state.with(|s| {
+        let id = s.resolve_id(model::Visit::KIND, &id)?;
+        s.visit_detail(&id)
+    })
+}
+
+#[tauri::command(async)]
+fn finding_set(
+    state: State<'_, AppState>,
+    input: FindingInput,
+) -> Result<FindingSaved, ErrorPayload> {
+    state.with(|s| s.finding_set(input))
+}
+
+/// Register state and commands on any runtime (the real one, or the mock one in tests).
+pub fn builder<R: tauri::Runtime>(
+    builder: tauri::Builder<R>,
+    state: AppState,
+) -> tauri::Builder<R> {
+    builder
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            app_state,
+            set_language,
+            load_demo,
+            start_empty,
+            campaign_list,
+            campaign_overview,
+            visit_get,
+            finding_set
+        ])
+}
+
+pub fn run() {
+    let path = db_path_from_args(std::env::args().skip(1));
+    builder(tauri::Builder::default(), AppState::open(path))
+        .run(tauri::generate_context!())
+        .expect("the Kiểm tra window could not start");
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,164 @@
+//! Commands through Tauri's mock runtime with the app's real context (so the capability
+//! file is enforced too), without a window on screen.
+
+use serde_json::{json, Value};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::WebviewWindowBuilder;
+
+use super::{builder, AppState};
+
+struct Harness {
+    _dir: tempfile::TempDir,
+    webview: tauri::WebviewWindow<tauri::test::MockRuntime>,
+    _app: tauri::App<tauri::test::MockRuntime>,
+}
+
+fn harness() -> Harness {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::open(dir.path().join("app.db"));
+    let app = builder(mock_builder(), state)
+        .build(tauri::generate_context!())
+        .expect("mock app builds");
+    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    Harness {
+        _dir: dir,
+        webview,
+        _app: app,
+    }
+}
+
+impl Harness {
+    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.webview,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                // Linux webviews load the app from tauri://localhost.
+                url: "tauri://localhost".parse().unwrap(),
+                body: InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|b| b.deserialize::<Value>().unwrap())
+    }
+}
+
+#[test]
+fn first_run_then_demo_then_a_finding_round_trips() {
+    let h = harness();
+    let info = h.call("app_state", json!({})).unwrap();
+    assert_eq!(info["onboarded"], false);
+    assert_eq!(info["campaign_count"], 0);
+    assert_eq!(info["lang"], "vi");
+
+    let demo = h.call("load_demo", json!({})).unwrap();
+    let campaign_id = demo["campaign_id"].as_str().unwrap().to_string();
+    let info = h.call("app_state", json!({})).unwrap();
+    assert_eq!(info["onboarded"], true);
+    assert_eq!(info["campaign_count"], 1);
+
+    let list = h.call("campaign_list", json!({})).unwrap();
+    assert_eq!(list[0]["theme"], "Năm chuyển đổi số các hoạt động của Đoàn");
+
+    let overview = h
+        .call("campaign_overview", json!({ "id": campaign_id }))
+        .unwrap();
+    assert_eq!(overview["units"].as_array().unwrap().len(), 24);
+    let visit = overview["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["status"] == "planned")
+        .expect("a planned visit")
+        .clone();
+    let visit_id = visit["id"].as_str().unwrap();
+
+    let saved = h
+        .call(
+            "finding_set",
+            json!({ "input": { "visit_id": visit_id, "item_code": "5.2", "rating": "chua_dat",
+                               "note": "Sổ chi đoàn chưa cập nhật", "explanation": "Đơn vị sẽ bổ sung" } }),
+        )
+        .unwrap();
+    // The first finding starts a planned visit.
+    assert_eq!(saved["visit_status"], "in_progress");
+
+    let detail = h.call("visit_get", json!({ "id": visit_id })).unwrap();
+    assert_eq!(detail["findings"]["5.2"]["rating"], "chua_dat");
+    assert_eq!(
+        detail["findings"]["5.2"]["note"],
+        "Sổ chi đoàn chưa cập nhật"
+    );
+    assert_eq!(
+        detail["findings"]["5.2"]["explanation"],
+        "Đơn vị sẽ bổ sung"
+    );
+    assert_eq!(detail["done"], 1);
+}
+
+#[test]
+fn errors_come_back_as_code_and_message_in_the_chosen_language() {
+    let h = harness();
+    let err = h
+        .call("visit_get", json!({ "id": "khong-co" }))
+        .unwrap_err();
+    assert_eq!(err["code"], "not_found");
+    assert!(
+        err["message"].as_str().unwrap().contains("Không tìm thấy"),
+        "{err}"
+    );
+
+    h.call("set_language", json!({ "lang": "en" })).unwrap();
+    let err = h
+        .call("visit_get", json!({ "id": "khong-co" }))
+        .unwrap_err();
+    assert_eq!(err["code"], "not_found");
+    assert!(
+        err["message"].as_str().unwrap().starts_with("No visit"),
+        "{err}"
+    );
+
+    let err = h.call("set_language", json!({ "lang": "fr" })).unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+}
+
+#[test]
+fn a_signed_visit_refuses_findings_and_keeps_its_data() {
+    let h = harness();
+    let campaign = h.call("load_demo", json!({})).unwrap()["campaign_id"].clone();
+    let overview = h
+        .call("campaign_overview", json!({ "id": campaign }))
+        .unwrap();
+    let signed = overview["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["status"] == "signed")
+        .unwrap()["id"]
+        .clone();
+    let before = h.call("visit_get", json!({ "id": signed })).unwrap();
+    let err = h
+        .call(
+            "finding_set",
+            json!({ "input": { "visit_id": signed, "item_code": "1.1", "rating": "dat" } }),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "visit_locked");
+    let after = h.call("visit_get", json!({ "id": signed })).unwrap();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn an_unknown_command_is_refused() {
+    let h = harness();
+    assert!(h
+        .call("plugin:fs|read_file", json!({ "path": "/etc/passwd" }))
+        .is_err());
+}

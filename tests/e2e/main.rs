@@ -1,0 +1,115 @@
+//! The real app, under Xvfb, driven through tauri-driver as a person would use it.
+
+use kiemtra_core::model::VisitStatus;
+use kiemtra_core::ops::finding_id;
+use kiemtra_core::{model::Finding, Store};
+use kiemtra_tests::{screenshot_dir, wait_for, Driver, Session};
+use serde_json::json;
+
+fn planned_visit(db: &std::path::Path) -> (String, String) {
+    let store = Store::open(db).unwrap();
+    let v = store
+        .visit_rows(None)
+        .unwrap()
+        .into_iter()
+        .find(|v| v.status == VisitStatus::Planned)
+        .expect("the demo has planned visits");
+    (v.id, v.unit_name)
+}
+
+fn finding_in_db(db: &std::path::Path, visit: &str, item: &str) -> Option<Finding> {
+    // A second connection beside the app's, as the CLI would open it.
+    let store = Store::open(db).ok()?;
+    store
+        .get::<Finding>(&finding_id(visit, item))
+        .ok()
+        .flatten()
+        .map(|f| f.body)
+}
+
+fn open_visit(s: &Session, visit_id: &str, unit_name: &str) {
+    let row = s.wait(&format!(".visit-row[data-id=\"{visit_id}\"]"));
+    s.click(&row);
+    s.wait_text("h1, h2", unit_name);
+    s.wait(".item[data-code=\"5.2\"]");
+}
+
+#[test]
+fn demo_campaign_record_a_finding_restart_and_see_it_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiemtra.db");
+    let shots = screenshot_dir();
+    let driver = Driver::start();
+
+    // First run: the welcome screen offers the demo data.
+    let s = driver.launch(&db);
+    let demo = s.wait("#btn-demo");
+    assert!(s.text(&demo).contains("Dùng dữ liệu mẫu"));
+    s.screenshot(&shots.join("01-welcome.png"));
+    s.click(&demo);
+
+    // The demo campaign opens, in Vietnamese.
+    s.wait_text("body", "Năm chuyển đổi số các hoạt động của Đoàn");
+    s.wait(".visit-row");
+    assert_eq!(s.find_all(".visit-row").len(), 24);
+    s.screenshot(&shots.join("02-campaign.png"));
+
+    // An inspector opens a planned visit and records item 5.2.
+    let (visit, unit) = planned_visit(&db);
+    open_visit(&s, &visit, &unit);
+    let item = "[data-code=\"5.2\"]";
+    let not_met = s.wait(&format!(".item{item} input[type=radio][value=chua_dat]"));
+    s.click(&not_met);
+    let note = "Sổ Chi đoàn chưa cập nhật biến động đoàn viên quý III; <b>không</b> in đậm";
+    let explanation =
+        "Đơn vị giải trình: bí thư chi đoàn mới chuyển công tác, sẽ bổ sung trước 30/11.";
+    s.type_text(&s.wait(&format!(".item{item} textarea.note")), note);
+    s.type_text(
+        &s.wait(&format!(".item{item} textarea.explanation")),
+        explanation,
+    );
+
+    // Autosave reaches the database without any save button, and the screen says so.
+    let saved = wait_for("the finding to be saved", || {
+        finding_in_db(&db, &visit, "5.2").filter(|f| f.note == note && f.explanation == explanation)
+    });
+    assert_eq!(saved.rating, Some(kiemtra_core::model::Rating::ChuaDat));
+    wait_for("the saved indicator", || {
+        let st = s.wait("#save-state");
+        (s.attr(&st, "data-state").as_deref() == Some("saved")).then_some(())
+    });
+    s.screenshot(&shots.join("03-visit.png"));
+
+    // English switch, then back to Vietnamese.
+    s.click(&s.wait("#lang-en"));
+    s.wait_text("body", "Not met");
+    s.screenshot(&shots.join("04-visit-en.png"));
+    s.click(&s.wait("#lang-vi"));
+    s.wait_text("body", "Chưa đạt");
+    s.quit();
+
+    // Restart: the finding is still there.
+    let s = driver.launch(&db);
+    let row = s.wait(".campaign-row");
+    s.click(&row);
+    open_visit(&s, &visit, &unit);
+    let radio = s.wait(&format!(".item{item} input[type=radio][value=chua_dat]"));
+    wait_for("the rating to show as selected", || {
+        s.is_selected(&radio).then_some(())
+    });
+    let shown_note = s.property(&s.wait(&format!(".item{item} textarea.note")), "value");
+    assert_eq!(shown_note, json!(note), "typed HTML stays text");
+    let shown_expl = s.property(
+        &s.wait(&format!(".item{item} textarea.explanation")),
+        "value",
+    );
+    assert_eq!(shown_expl, json!(explanation));
+    // Nothing the person typed became markup.
+    let bold = s.script(
+        "return document.querySelectorAll('.item b').length",
+        json!([]),
+    );
+    assert_eq!(bold, json!(0));
+    s.screenshot(&shots.join("05-after-restart.png"));
+    s.quit();
+}

@@ -1,0 +1,367 @@
+//! Shared fixtures for the end-to-end tests: a private X display (Xvfb), tauri-driver in
+//! front of WebKitWebDriver, and a small synchronous WebDriver client. Every wait here polls
+//! a condition with a deadline; nothing sleeps to synchronise.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+pub const TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Poll `f` until it returns `Some`, or panic with `what` after `TIMEOUT`.
+pub fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        if let Some(v) = f() {
+            return v;
+        }
+        if Instant::now() > deadline {
+            panic!("timed out waiting for {what}");
+        }
+        std::thread::yield_now();
+        std::thread::park_timeout(Duration::from_millis(50));
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free local port")
+}
+
+fn require_tool(name: &str, package: &str) -> PathBuf {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .chain(std::iter::once(dirs_home().join(".cargo/bin")))
+            .map(|p| p.join(name))
+            .find(|p| p.is_file())
+    });
+    found.unwrap_or_else(|| {
+        panic!("end-to-end tests need `{name}` ({package}); run `make test`, which installs it")
+    })
+}
+
+fn dirs_home() -> PathBuf {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/root"))
+}
+
+/// The app binary built next to this test (`target/<profile>/kiemtra-app`), or `KIEMTRA_APP`.
+pub fn app_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("KIEMTRA_APP") {
+        return PathBuf::from(p);
+    }
+    let exe = std::env::current_exe().expect("test executable path");
+    // target/<profile>/deps/e2e-<hash> → target/<profile>/kiemtra-app
+    let profile_dir = exe.parent().and_then(Path::parent).expect("target dir");
+    let app = profile_dir.join("kiemtra-app");
+    assert!(
+        app.is_file(),
+        "{} is missing: build the app first (`cargo build -p kiemtra-app`, done by `make test`)",
+        app.display()
+    );
+    app
+}
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Xvfb + tauri-driver, private to one test.
+pub struct Driver {
+    pub port: u16,
+    pub display: String,
+    // Dropped in field order: the driver before the X server it draws on.
+    _driver: Killed,
+    _xvfb: Killed,
+    agent: ureq::Agent,
+}
+
+impl Driver {
+    pub fn start() -> Driver {
+        let xvfb_bin = require_tool("Xvfb", "Debian package xvfb");
+        let driver_bin = require_tool("tauri-driver", "cargo install tauri-driver --locked");
+        require_tool("WebKitWebDriver", "Debian package webkit2gtk-driver");
+
+        // Let Xvfb pick a free display and tell us which one through a pipe.
+        let (display, xvfb) = start_xvfb(&xvfb_bin);
+        let port = free_port();
+        let native_port = free_port();
+        let driver = Command::new(driver_bin)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            .env("DISPLAY", &display)
+            .env("GDK_BACKEND", "x11")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("tauri-driver starts");
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        let d = Driver {
+            port,
+            display,
+            _driver: Killed(driver),
+            _xvfb: xvfb,
+            agent,
+        };
+        // Poll /status before opening a session.
+        wait_for("tauri-driver /status", || {
+            let mut r = d
+                .agent
+                .get(&format!("http://127.0.0.1:{}/status", d.port))
+                .call()
+                .ok()?;
+            let v: Value = r.body_mut().read_json().ok()?;
+            (v["value"]["ready"] == true || r.status().is_success()).then_some(())
+        });
+        d
+    }
+
+    /// Launch the app on `db` and open a WebDriver session on its window.
+    pub fn launch(&self, db: &Path) -> Session {
+        let caps = json!({
+            "capabilities": {
+                "alwaysMatch": {
+                    "browserName": "wry",
+                    "tauri:options": {
+                        "application": app_binary(),
+                        "args": ["--db", db],
+                    }
+                }
+            }
+        });
+        let base = format!("http://127.0.0.1:{}", self.port);
+        let v = post(&self.agent, &format!("{base}/session"), &caps)
+            .unwrap_or_else(|e| panic!("new session: {e}"));
+        let id = v["sessionId"].as_str().expect("session id").to_string();
+        let s = Session {
+            base: format!("{base}/session/{id}"),
+            agent: self.agent.clone(),
+            open: true,
+        };
+        s.post("timeouts", json!({ "implicit": 0, "script": 30_000 }))
+            .expect("set timeouts");
+        s
+    }
+}
+
+fn start_xvfb(bin: &Path) -> (String, Killed) {
+    use std::io::BufRead;
+    use std::os::fd::{AsRawFd, FromRawFd};
+    // A pipe Xvfb writes its display number to (-displayfd) once it is ready for clients.
+    // Made with pipe(2) rather than std's (close-on-exec) so Xvfb inherits the write end.
+    let mut fds = [0i32; 2];
+    // SAFETY: pipe(2) with a valid two-element buffer.
+    let rc = unsafe { libc_pipe(fds.as_mut_ptr()) };
+    assert_eq!(rc, 0, "pipe()");
+    // SAFETY: both fds were just created by pipe() and are owned here.
+    let reader = unsafe { std::fs::File::from_raw_fd(fds[0]) };
+    let writer = unsafe { std::fs::File::from_raw_fd(fds[1]) };
+    let child = Command::new(bin)
+        .args([
+            "-displayfd",
+            &writer.as_raw_fd().to_string(),
+            "-screen",
+            "0",
+            "1366x768x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb starts");
+    drop(writer);
+    let mut buf = String::new();
+    std::io::BufReader::new(reader)
+        .read_line(&mut buf)
+        .expect("Xvfb display number");
+    let n = buf.trim();
+    assert!(!n.is_empty(), "Xvfb did not report a display");
+    (format!(":{n}"), Killed(child))
+}
+
+extern "C" {
+    #[link_name = "pipe"]
+    fn libc_pipe(fds: *mut i32) -> i32;
+}
+
+fn post(agent: &ureq::Agent, url: &str, body: &Value) -> Result<Value, String> {
+    let mut r = agent.post(url).send_json(body).map_err(|e| e.to_string())?;
+    let status = r.status();
+    let v: Value = r.body_mut().read_json().map_err(|e| e.to_string())?;
+    if status.is_success() {
+        Ok(v)
+    } else {
+        Err(format!("{status}: {}", v["value"]))
+    }
+}
+
+pub struct Session {
+    base: String,
+    agent: ureq::Agent,
+    open: bool,
+}
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecc";
+
+#[derive(Clone, Debug)]
+pub struct Element(String);
+
+impl Session {
+    fn url(&self, path: &str) -> String {
+        format!("{}/{path}", self.base)
+    }
+
+    fn post(&self, path: &str, body: Value) -> Result<Value, String> {
+        post(&self.agent, &self.url(path), &body).map(|v| v["value"].clone())
+    }
+
+    fn get(&self, path: &str) -> Result<Value, String> {
+        let mut r = self
+            .agent
+            .get(&self.url(path))
+            .call()
+            .map_err(|e| e.to_string())?;
+        let status = r.status();
+        let v: Value = r.body_mut().read_json().map_err(|e| e.to_string())?;
+        if status.is_success() {
+            Ok(v["value"].clone())
+        } else {
+            Err(format!("{status}: {}", v["value"]))
+        }
+    }
+
+    pub fn find_all(&self, css: &str) -> Vec<Element> {
+        self.post("elements", json!({ "using": "css selector", "value": css }))
+            .ok()
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| e[ELEMENT].as_str().map(|s| Element(s.to_string())))
+            .collect()
+    }
+
+    /// Wait until an element matching `css` exists and return it.
+    pub fn wait(&self, css: &str) -> Element {
+        wait_for(&format!("element {css}"), || {
+            self.find_all(css).into_iter().next()
+        })
+    }
+
+    /// Wait until some element matching `css` has text containing `text`.
+    pub fn wait_text(&self, css: &str, text: &str) -> Element {
+        wait_for(&format!("{css} containing {text:?}"), || {
+            self.find_all(css)
+                .into_iter()
+                .find(|e| self.text(e).contains(text))
+        })
+    }
+
+    pub fn click(&self, e: &Element) {
+        self.post(&format!("element/{}/click", e.0), json!({}))
+            .unwrap_or_else(|err| panic!("click: {err}"));
+    }
+
+    pub fn type_text(&self, e: &Element, text: &str) {
+        self.post(&format!("element/{}/value", e.0), json!({ "text": text }))
+            .unwrap_or_else(|err| panic!("type: {err}"));
+    }
+
+    pub fn text(&self, e: &Element) -> String {
+        self.get(&format!("element/{}/text", e.0))
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    pub fn attr(&self, e: &Element, name: &str) -> Option<String> {
+        self.get(&format!("element/{}/attribute/{name}", e.0))
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+    }
+
+    pub fn property(&self, e: &Element, name: &str) -> Value {
+        self.get(&format!("element/{}/property/{name}", e.0))
+            .unwrap_or(Value::Null)
+    }
+
+    pub fn is_selected(&self, e: &Element) -> bool {
+        self.get(&format!("element/{}/selected", e.0))
+            .map(|v| v == true)
+            .unwrap_or(false)
+    }
+
+    /// Run JavaScript in the page (synchronously) and return its result.
+    pub fn script(&self, js: &str, args: Value) -> Value {
+        self.post("execute/sync", json!({ "script": js, "args": args }))
+            .unwrap_or_else(|e| panic!("script failed: {e}"))
+    }
+
+    /// Run async JavaScript; the script calls `arguments[arguments.length - 1](result)`.
+    pub fn script_async(&self, js: &str, args: Value) -> Value {
+        self.post("execute/async", json!({ "script": js, "args": args }))
+            .unwrap_or_else(|e| panic!("async script failed: {e}"))
+    }
+
+    /// Save a screenshot of the window as PNG.
+    pub fn screenshot(&self, path: &Path) {
+        use base64::Engine;
+        let b64 = self.get("screenshot").expect("screenshot");
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(b64.as_str().expect("base64 string"))
+            .expect("valid base64");
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        std::fs::write(path, png).unwrap();
+    }
+
+    /// End the session; the app exits with it.
+    pub fn quit(mut self) {
+        self.close();
+    }
+
+    fn close(&mut self) {
+        if self.open {
+            self.open = false;
+            let _ = self.agent.delete(&self.base).call();
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+/// Where screenshots go: `KIEMTRA_SCREENSHOTS` or `target/e2e-screenshots`.
+pub fn screenshot_dir() -> PathBuf {
+    if let Some(p) = std::env::var_os("KIEMTRA_SCREENSHOTS") {
+        return PathBuf::from(p);
+    }
+    let exe = std::env::current_exe().unwrap();
+    exe.parent()
+        .and_then(Path::parent)
+        .map(|p| p.join("e2e-screenshots"))
+        .unwrap_or_else(|| PathBuf::from("e2e-screenshots"))
+}

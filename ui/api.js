@@ -1,0 +1,61 @@
+// The only module that talks to the Rust side. One async function per command.
+// Errors are rethrown as {code, message}; `message` is already localised by Rust.
+
+const invoke = window.__TAURI__ ? window.__TAURI__.core.invoke : missingTauri;
+
+async function missingTauri() {
+  // Opened outside the desktop app (e.g. in a plain browser): say so instead of a blank page.
+  throw { code: "no_backend", message: "Không kết nối được với ứng dụng Kiểm tra. / Not running inside the Kiểm tra desktop app." };
+}
+
+async function call(command, args) {
+  try {
+    return await invoke(command, args);
+  } catch (err) {
+    if (err && typeof err === "object" && "message" in err) {
+      throw { code: err.code ?? "error", message: String(err.message) };
+    }
+    // Tauri itself may reject with a plain string (e.g. unknown command).
+    throw { code: "ipc", message: String(err) };
+  }
+}
+
+/** → {db_path, device:{id,name}, lang, onboarded, campaign_count, version} */
+export async function appState() {
+  return call("app_state");
+}
+
+/** Persist the UI language ("vi" | "en"). → null */
+export async function setLanguage(lang) {
+  return call("set_language", { lang });
+}
+
+/** Load the demo campaign. → {campaign_id} */
+export async function loadDemo() {
+  return call("load_demo");
+}
+
+/** Finish onboarding without data. → null */
+export async function startEmpty() {
+  return call("start_empty");
+}
+
+/** → [campaign summary] */
+export async function campaignList() {
+  return call("campaign_list");
+}
+
+/** → {campaign, units, visits, teams} */
+export async function campaignOverview(id) {
+  return call("campaign_overview", { id });
+}
+
+/** → {visit, unit, campaign, team, criteria, findings, recommendations, locked} */
+export async function visitGet(id) {
+  return call("visit_get", { id });
+}
+
+/** input: {visit_id, item_code, rating, points, note, explanation} → {id, rev, visit_status} */
+export async function findingSet(input) {
+  return call("finding_set", { input });
+}

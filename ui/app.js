@@ -1,0 +1,276 @@
+// App shell: header, tiny hash router, language switch, notifications.
+// Routes: #/welcome, #/campaigns, #/campaign/<id>, #/visit/<id>
+import * as api from "./api.js";
+import { t, setLang, getLang } from "./i18n.js";
+import { h, mount, toError } from "./dom.js";
+import * as welcome from "./screens/welcome.js";
+import * as campaigns from "./screens/campaigns.js";
+import * as campaign from "./screens/campaign.js";
+import * as visit from "./screens/visit.js";
+
+const SCREENS = { welcome, campaigns, campaign, visit };
+
+const els = {
+  main: document.getElementById("app"),
+  breadcrumb: document.getElementById("breadcrumb"),
+  device: document.getElementById("device-name"),
+  langVi: document.getElementById("lang-vi"),
+  langEn: document.getElementById("lang-en"),
+  toasts: document.getElementById("toasts"),
+  brand: document.getElementById("brand"),
+};
+
+/** Shared context handed to every screen. */
+const app = {
+  api,
+  state: null, // result of app_state
+  navigate,
+  notify,
+  refreshHeader: renderHeader,
+};
+
+let current = null; // {route, ctrl, token, loaded}
+let navToken = 0;
+
+// ---------- routing ----------
+
+/** Ids are strings on the Rust side; they travel through the URL as text. */
+function parseId(raw) {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+export function parseHash(hash) {
+  const parts = String(hash || "").replace(/^#\/?/, "").split("/").filter(Boolean);
+  if (parts.length === 0) return null;
+  const [name, id] = parts;
+  if ((name === "welcome" || name === "campaigns") && parts.length === 1) return { name };
+  if ((name === "campaign" || name === "visit") && id !== undefined) return { name, id: parseId(id) };
+  return null;
+}
+
+export function routeHash(route) {
+  return route.id === undefined ? `#/${route.name}` : `#/${route.name}/${encodeURIComponent(String(route.id))}`;
+}
+
+function sameRoute(a, b) {
+  return !!a && !!b && routeHash(a) === routeHash(b);
+}
+
+/**
+ * Go to a route. The current screen may refuse (e.g. unsaved edits that failed to save);
+ * `force` skips that check. Returns true when the new screen was shown.
+ */
+async function navigate(route, { replace = false, fromHash = false, force = false } = {}) {
+  if (current && !force && current.ctrl.beforeLeave) {
+    let ok = true;
+    try {
+      ok = await current.ctrl.beforeLeave(route);
+    } catch {
+      ok = false;
+    }
+    if (!ok) {
+      if (fromHash) history.replaceState(null, "", routeHash(current.route));
+      return false;
+    }
+  }
+  if (current && current.ctrl.dispose) current.ctrl.dispose();
+
+  const hash = routeHash(route);
+  if (location.hash !== hash) {
+    if (replace || fromHash) history.replaceState(null, "", hash);
+    else history.pushState(null, "", hash);
+  }
+
+  const token = ++navToken;
+  const mod = SCREENS[route.name] || campaigns;
+  const ctrl = mod.create(app, route);
+  current = { route, ctrl, token, loaded: false };
+  renderBreadcrumb();
+  mount(els.main, h("div", { class: "screen-loading", role: "status" }, h("span", { class: "spinner" }), t("loading")));
+  window.scrollTo(0, 0);
+
+  try {
+    if (ctrl.load) await ctrl.load();
+  } catch (err) {
+    if (token !== navToken) return false;
+    current.failed = true;
+    current.error = toError(err);
+    showLoadError(current.error, route);
+    return false;
+  }
+  if (token !== navToken) return false;
+  current.loaded = true;
+  renderCurrent();
+  window.scrollTo(0, 0);
+  if (ctrl.afterRender) ctrl.afterRender();
+  els.main.focus({ preventScroll: true });
+  return true;
+}
+
+function showLoadError(err, route) {
+  renderBreadcrumb([{ label: t("nav.campaigns"), route: { name: "campaigns" } }, { label: t("error.crumb") }], route.name === "campaigns" ? null : { name: "campaigns" });
+  mount(
+    els.main,
+    h(
+      "div",
+      { class: "state-panel error-panel", role: "alert" },
+      h("h1", { class: "state-title" }, t("error.load_title")),
+      h("p", { class: "state-text" }, err.message),
+      h(
+        "div",
+        { class: "state-actions" },
+        h("button", { type: "button", class: "btn btn-primary", onClick: () => navigate(route, { replace: true, force: true }) }, t("action.retry")),
+        route.name !== "campaigns"
+          ? h("button", { type: "button", class: "btn", onClick: () => navigate({ name: "campaigns" }, { force: true }) }, t("nav.campaigns"))
+          : null,
+      ),
+    ),
+  );
+}
+
+function renderCurrent() {
+  if (!current) return;
+  if (current.failed) {
+    showLoadError(current.error, current.route);
+    return;
+  }
+  if (!current.loaded) return;
+  renderBreadcrumb();
+  mount(els.main, current.ctrl.render());
+}
+
+// ---------- header ----------
+
+function renderHeader() {
+  const lang = getLang();
+  for (const [btn, code] of [[els.langVi, "vi"], [els.langEn, "en"]]) {
+    btn.setAttribute("aria-pressed", String(lang === code));
+    btn.classList.toggle("active", lang === code);
+    btn.title = t(code === "vi" ? "lang.vi" : "lang.en");
+  }
+  els.langVi.parentElement.setAttribute("aria-label", t("lang.switch"));
+  els.breadcrumb.setAttribute("aria-label", t("nav.breadcrumb"));
+  els.brand.title = t("app.tagline");
+  const device = app.state && app.state.device ? app.state.device.name : "";
+  mount(
+    els.device,
+    device ? h("span", { class: "device-label" }, t("header.device")) : null,
+    device ? h("span", { class: "device-value" }, device) : null,
+  );
+  els.device.title = device ? t("header.device_title", { name: device }) : "";
+  document.title = t("app.name");
+  renderBreadcrumb();
+}
+
+function renderBreadcrumb(crumbsOverride, backOverride) {
+  if (crumbsOverride === undefined && current && current.failed) return; // keep the error breadcrumb
+  const crumbs = crumbsOverride || (current && current.ctrl.breadcrumb ? current.ctrl.breadcrumb() : []);
+  const back = crumbsOverride ? backOverride : current && current.ctrl.backRoute ? current.ctrl.backRoute() : null;
+  const nodes = [];
+  if (back) {
+    const a = h("a", { id: "nav-back", class: "nav-back", href: routeHash(back), title: t("nav.back") }, h("span", { class: "nav-back-arrow", "aria-hidden": "true" }, "‹"), t("nav.back"));
+    a.addEventListener("click", (ev) => {
+      ev.preventDefault();
+      navigate(back);
+    });
+    nodes.push(a);
+  }
+  const list = h("ol", { class: "crumbs" });
+  crumbs.forEach((c, i) => {
+    const last = i === crumbs.length - 1;
+    let node;
+    if (c.route && !last) {
+      node = h("a", { href: routeHash(c.route), class: "crumb-link", title: c.label }, c.label);
+      node.addEventListener("click", (ev) => {
+        ev.preventDefault();
+        navigate(c.route);
+      });
+    } else {
+      node = h("span", { class: "crumb-current", title: c.label, "aria-current": last ? "page" : null }, c.label);
+    }
+    list.appendChild(h("li", { class: "crumb" }, node));
+  });
+  nodes.push(list);
+  mount(els.breadcrumb, nodes);
+}
+
+async function switchLanguage(lang) {
+  if (lang === getLang()) return;
+  // Switch in place first (keeps unsaved edits and scroll position), then persist.
+  const scrollY = window.scrollY;
+  setLang(lang);
+  renderHeader();
+  renderCurrent();
+  window.scrollTo(0, scrollY);
+  if (current && current.loaded && current.ctrl.afterRender) current.ctrl.afterRender();
+  if (app.state) app.state.lang = lang;
+  try {
+    await api.setLanguage(lang);
+  } catch (err) {
+    notify(toError(err).message);
+  }
+}
+
+// ---------- notifications ----------
+
+function notify(message, kind = "error") {
+  const close = h("button", { type: "button", class: "toast-close", "aria-label": t("action.close") }, "×");
+  const toast = h("div", { class: `toast toast-${kind}`, role: kind === "error" ? "alert" : "status" }, h("span", { class: "toast-text" }, message), close);
+  const remove = () => toast.remove();
+  close.addEventListener("click", remove);
+  els.toasts.appendChild(toast);
+  setTimeout(remove, kind === "error" ? 8000 : 4000);
+}
+
+// ---------- start ----------
+
+function flushCurrent() {
+  if (current && current.ctrl.flush) current.ctrl.flush();
+}
+
+async function start() {
+  els.langVi.addEventListener("click", () => switchLanguage("vi"));
+  els.langEn.addEventListener("click", () => switchLanguage("en"));
+  els.brand.addEventListener("click", (ev) => {
+    ev.preventDefault();
+    if (app.state) navigate({ name: "campaigns" });
+  });
+  window.addEventListener("hashchange", () => {
+    const route = parseHash(location.hash);
+    if (route && !sameRoute(route, current && current.route)) navigate(route, { fromHash: true });
+  });
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") flushCurrent();
+  });
+  window.addEventListener("beforeunload", flushCurrent);
+  window.addEventListener("pagehide", flushCurrent);
+
+  setLang(getLang());
+  renderHeader();
+  try {
+    app.state = await api.appState();
+  } catch (err) {
+    mount(
+      els.main,
+      h(
+        "div",
+        { class: "state-panel error-panel", role: "alert" },
+        h("h1", { class: "state-title" }, t("error.start_title")),
+        h("p", { class: "state-text" }, toError(err).message),
+        h("div", { class: "state-actions" }, h("button", { type: "button", class: "btn btn-primary", onClick: () => location.reload() }, t("action.retry"))),
+      ),
+    );
+    return;
+  }
+  setLang(app.state.lang);
+  renderHeader();
+  const fromHash = parseHash(location.hash);
+  const route = fromHash || (!app.state.onboarded && app.state.campaign_count === 0 ? { name: "welcome" } : { name: "campaigns" });
+  navigate(route, { replace: true });
+}
+
+start();

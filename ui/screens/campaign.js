@@ -1,0 +1,200 @@
+// One campaign: header, status summary, visits grouped by status, unit tree and teams.
+import { h, activatable, formatDate, formatDateRange, statusBadge, statusChip, metaItem, progressBar, fold, compareVi, VISIT_STATUSES } from "../dom.js";
+import { t, tEnum } from "../i18n.js";
+
+const SECTION_ORDER = ["in_progress", "planned", "completed", "signed"];
+const ROLE_ORDER = { head: 0, member: 1, secretary: 2 };
+
+export function create(app, route) {
+  let data = null;
+  let filter = "";
+  let listHost = null;
+
+  async function load() {
+    data = await app.api.campaignOverview(route.id);
+  }
+
+  function openVisit(v) {
+    app.navigate({ name: "visit", id: v.id });
+  }
+
+  function visitRow(v) {
+    const done = v.done ?? 0;
+    const total = v.total ?? 0;
+    const el = h(
+      "div",
+      { class: "visit-row", dataset: { id: v.id, status: v.status }, role: "link" },
+      h(
+        "div",
+        { class: "vr-unit" },
+        h("div", { class: "vr-name" }, v.unit_name),
+        v.unit_level_label ? h("div", { class: "vr-level" }, v.unit_level_label) : null,
+      ),
+      h("div", { class: "vr-date" }, h("span", { class: "vr-label" }, t("visit.date")), h("span", { class: "vr-value" }, formatDate(v.date) || "—")),
+      h("div", { class: "vr-team" }, h("span", { class: "vr-label" }, t("visit.team")), h("span", { class: "vr-value" }, v.team_name || t("visit.no_team"))),
+      h(
+        "div",
+        { class: "vr-progress" },
+        h("span", { class: "vr-progress-text" }, t("progress.items", { done, total })),
+        progressBar(done, total, t("progress.items", { done, total })),
+      ),
+      h("div", { class: "vr-status" }, statusBadge(v.status)),
+    );
+    return activatable(el, () => openVisit(v));
+  }
+
+  function visitSections() {
+    const q = fold(filter);
+    const visits = (data.visits || []).filter(
+      (v) => !q || fold(`${v.unit_name} ${v.unit_level_label || ""} ${v.team_name || ""} ${formatDate(v.date)}`).includes(q),
+    );
+    const known = new Set(SECTION_ORDER);
+    const order = [...SECTION_ORDER, ...new Set(visits.map((v) => v.status).filter((s) => !known.has(s)))];
+    const sections = [];
+    for (const status of order) {
+      const rows = visits
+        .filter((v) => v.status === status)
+        .sort((a, b) => compareVi(a.date, b.date) || compareVi(a.unit_name, b.unit_name));
+      if (!rows.length) continue;
+      sections.push(
+        h(
+          "section",
+          { class: "visit-group", dataset: { status } },
+          h("h2", { class: "group-title" }, h("span", { class: `dot status-${status}`, "aria-hidden": "true" }), tEnum("status", status), h("span", { class: "group-count" }, String(rows.length))),
+          h("div", { class: "visit-list card" }, rows.map(visitRow)),
+        ),
+      );
+    }
+    if (!sections.length) {
+      return h("div", { class: "state-panel empty-state compact" }, h("p", { class: "state-text" }, (data.visits || []).length ? t("campaign.no_match") : t("campaign.no_visits")));
+    }
+    return sections;
+  }
+
+  function refreshList() {
+    if (listHost) listHost.replaceChildren(...[visitSections()].flat());
+  }
+
+  function unitTree() {
+    const units = data.units || [];
+    const visited = new Set((data.visits || []).map((v) => String(v.unit_id)));
+    if (!units.length) return h("p", { class: "muted small" }, t("campaign.no_units"));
+    return h(
+      "ul",
+      { class: "unit-tree" },
+      units.map((u) => {
+        const li = h(
+          "li",
+          { class: ["unit", `depth-${Math.min(u.depth ?? 0, 6)}`, visited.has(String(u.id)) && "has-visit"], dataset: { id: u.id, depth: u.depth ?? 0 } },
+          h("span", { class: "unit-name" }, u.name),
+          h("span", { class: "unit-meta" }, [u.level_label, u.code].filter(Boolean).join(" · ")),
+        );
+        li.style.setProperty("--depth", String(u.depth ?? 0));
+        if (visited.has(String(u.id))) li.title = t("campaign.unit_has_visit");
+        return li;
+      }),
+    );
+  }
+
+  function teamsBlock() {
+    const teams = data.teams || [];
+    if (!teams.length) return h("p", { class: "muted small" }, t("campaign.no_teams"));
+    return h(
+      "div",
+      { class: "teams" },
+      teams.map((team) => {
+        const members = [...(team.members || [])].sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9));
+        const count = (data.visits || []).filter((v) => String(v.team_id) === String(team.id)).length;
+        return h(
+          "div",
+          { class: "team", dataset: { id: team.id } },
+          h("div", { class: "team-head" }, h("h3", { class: "team-name" }, team.name), h("span", { class: "team-visits" }, t("campaign.visits_count", { n: count }))),
+          h(
+            "ul",
+            { class: "members" },
+            members.map((m) =>
+              h(
+                "li",
+                { class: ["member", `role-${m.role}`] },
+                h("span", { class: "member-name" }, m.full_name, m.title ? h("span", { class: "member-title" }, m.title) : null),
+                h("span", { class: `role-tag role-${m.role}` }, tEnum("role", m.role)),
+              ),
+            ),
+          ),
+        );
+      }),
+    );
+  }
+
+  function render() {
+    const c = data.campaign;
+    const counts = c.status_counts || {};
+    const searchInput = h("input", {
+      id: "visit-filter",
+      class: "search",
+      type: "search",
+      value: filter,
+      placeholder: t("campaign.filter_placeholder"),
+      "aria-label": t("campaign.filter_placeholder"),
+      autocomplete: "off",
+      spellcheck: "false",
+    });
+    searchInput.addEventListener("input", () => {
+      filter = searchInput.value;
+      refreshList();
+    });
+    listHost = h("div", { class: "visit-groups" }, visitSections());
+
+    return h(
+      "div",
+      { class: "screen campaign" },
+      h(
+        "header",
+        { class: "campaign-header card" },
+        h(
+          "div",
+          { class: "ch-title" },
+          c.year ? h("span", { class: "eyebrow" }, t("campaign.eyebrow", { year: c.year })) : null,
+          h("h1", { class: "page-title", id: "campaign-name" }, c.name),
+          c.theme ? h("p", { class: "campaign-theme big" }, h("span", { class: "muted" }, t("campaign.theme") + ": "), c.theme) : null,
+        ),
+        h(
+          "div",
+          { class: "meta" },
+          metaItem(t("campaign.dates"), formatDateRange(c.start_date, c.end_date)),
+          metaItem(t("campaign.decision"), c.decision_number),
+          metaItem(t("campaign.issuing_body"), c.issuing_body, "meta-wide"),
+        ),
+        h(
+          "div",
+          { class: "ch-summary" },
+          h("div", { class: "chips" }, VISIT_STATUSES.map((s) => statusChip(s, counts[s] ?? 0))),
+          h("span", { class: "summary-totals" }, t("campaign.totals", { units: c.unit_count ?? 0, visits: c.visit_count ?? 0 })),
+        ),
+      ),
+      h(
+        "div",
+        { class: "two-col" },
+        h(
+          "div",
+          { class: "col-main" },
+          h("div", { class: "toolbar" }, h("h2", { class: "section-title" }, t("campaign.visits")), searchInput),
+          listHost,
+        ),
+        h(
+          "aside",
+          { class: "col-side", "aria-label": t("campaign.side_label") },
+          h("section", { class: "side-card card" }, h("h2", { class: "side-title" }, t("campaign.teams"), h("span", { class: "side-count" }, String((data.teams || []).length))), teamsBlock()),
+          h("section", { class: "side-card card" }, h("h2", { class: "side-title" }, t("campaign.units"), h("span", { class: "side-count" }, String((data.units || []).length))), unitTree()),
+        ),
+      ),
+    );
+  }
+
+  return {
+    load,
+    render,
+    backRoute: () => ({ name: "campaigns" }),
+    breadcrumb: () => [{ label: t("nav.campaigns"), route: { name: "campaigns" } }, { label: data ? data.campaign.name : t("loading") }],
+  };
+}

@@ -1,0 +1,122 @@
+// List of inspection campaigns.
+import { h, activatable, formatDateRange, statusChip, VISIT_STATUSES, toError, compareVi } from "../dom.js";
+import { t } from "../i18n.js";
+
+export function create(app) {
+  let list = [];
+  let demoBusy = false;
+  let demoError = null;
+  let root = null;
+
+  async function load() {
+    list = await app.api.campaignList();
+    list = [...list].sort((a, b) => (b.year || 0) - (a.year || 0) || compareVi(b.start_date, a.start_date) || compareVi(a.name, b.name));
+    if (app.state) app.state.campaign_count = list.length;
+  }
+
+  function open(c) {
+    app.navigate({ name: "campaign", id: c.id });
+  }
+
+  async function loadDemo() {
+    if (demoBusy) return;
+    demoBusy = true;
+    demoError = null;
+    rerender();
+    try {
+      const res = await app.api.loadDemo();
+      demoBusy = false;
+      if (app.state) app.state.onboarded = true;
+      await app.navigate({ name: "campaign", id: res.campaign_id });
+    } catch (err) {
+      demoBusy = false;
+      demoError = toError(err).message;
+      rerender();
+    }
+  }
+
+  function rerender() {
+    if (root && root.isConnected) root.replaceWith(render());
+  }
+
+  function row(c) {
+    const counts = c.status_counts || {};
+    const el = h(
+      "article",
+      { class: "campaign-row card", dataset: { id: c.id }, role: "link" },
+      h(
+        "div",
+        { class: "campaign-main" },
+        h("div", { class: "campaign-year", "aria-hidden": "true" }, String(c.year ?? "")),
+        h(
+          "div",
+          { class: "campaign-text" },
+          h("h2", { class: "campaign-name" }, c.name),
+          c.theme ? h("p", { class: "campaign-theme" }, h("span", { class: "muted" }, t("campaign.theme") + ": "), c.theme) : null,
+          h(
+            "div",
+            { class: "campaign-facts" },
+            c.start_date || c.end_date ? h("span", { class: "fact" }, h("span", { class: "fact-label" }, t("campaign.dates") + ": "), formatDateRange(c.start_date, c.end_date)) : null,
+            c.decision_number ? h("span", { class: "fact" }, h("span", { class: "fact-label" }, t("campaign.decision") + ": "), c.decision_number) : null,
+            c.issuing_body ? h("span", { class: "fact" }, h("span", { class: "fact-label" }, t("campaign.issuing_body") + ": "), c.issuing_body) : null,
+          ),
+        ),
+        h(
+          "div",
+          { class: "campaign-numbers" },
+          h("div", { class: "number" }, h("span", { class: "number-value" }, String(c.unit_count ?? 0)), h("span", { class: "number-label" }, t("campaign.units_n", { n: c.unit_count ?? 0 }))),
+          h("div", { class: "number" }, h("span", { class: "number-value" }, String(c.visit_count ?? 0)), h("span", { class: "number-label" }, t("campaign.visits_n", { n: c.visit_count ?? 0 }))),
+        ),
+        h("span", { class: "row-chevron", "aria-hidden": "true" }, "›"),
+      ),
+      h("div", { class: "campaign-status chips" }, VISIT_STATUSES.map((s) => statusChip(s, counts[s] ?? 0, { compact: true }))),
+    );
+    return activatable(el, () => open(c));
+  }
+
+  function render() {
+    const st = app.state || {};
+    let body;
+    if (list.length === 0) {
+      body = h(
+        "div",
+        { class: "state-panel empty-state" },
+        h("div", { class: "empty-illustration", "aria-hidden": "true" }, "☰"),
+        h("h2", { class: "state-title" }, t("campaigns.empty_title")),
+        h("p", { class: "state-text" }, t("campaigns.empty_text")),
+        h(
+          "div",
+          { class: "state-actions" },
+          h("button", { id: "btn-demo", type: "button", class: "btn", disabled: demoBusy, onClick: loadDemo }, demoBusy ? t("welcome.working") : t("welcome.demo")),
+        ),
+        demoError ? h("p", { class: "form-error", role: "alert" }, demoError) : null,
+      );
+    } else {
+      body = h("div", { class: "campaign-list" }, list.map(row));
+    }
+    root = h(
+      "div",
+      { class: "screen campaigns" },
+      h(
+        "div",
+        { class: "page-head" },
+        h("div", null, h("h1", { class: "page-title" }, t("campaigns.title")), h("p", { class: "page-sub" }, t("campaigns.subtitle"))),
+        list.length ? h("span", { class: "page-count" }, t("campaigns.count", { n: list.length })) : null,
+      ),
+      body,
+      h(
+        "footer",
+        { class: "page-foot" },
+        st.version ? h("span", null, t("app.version", { version: st.version })) : null,
+        st.db_path ? h("span", { class: "foot-path", title: st.db_path }, t("app.db_path", { path: st.db_path })) : null,
+      ),
+    );
+    return root;
+  }
+
+  return {
+    load,
+    render,
+    breadcrumb: () => [{ label: t("nav.campaigns") }],
+  };
+}

@@ -1,0 +1,728 @@
+// One working session (visit): the checklist with autosave, plus the visit's texts (read-only).
+import { h, formatDate, statusBadge, metaItem, progressBar, updateProgressBar, toError, autosize } from "../dom.js";
+import { t, tEnum } from "../i18n.js";
+
+const DEBOUNCE_MS = 400;
+
+function isDone(state) {
+  return (state.rating !== null && state.rating !== undefined) || (state.points !== null && state.points !== undefined);
+}
+
+function fmtPoints(n) {
+  if (n === null || n === undefined) return "";
+  return String(n);
+}
+
+export function create(app, route) {
+  let data = null;
+  let locked = false;
+  /** code → {item, topic, state:{rating,points,note,explanation}, id, rev, localError} */
+  const entries = new Map();
+  /** code → {timer, dirty, busy, running, error, status: "idle"|"pending"|"saving"|"saved"|"error"} */
+  const savers = new Map();
+  /** DOM references of the current render (rebuilt on every render). */
+  let refs = null;
+  let lastError = null;
+  let blockedRoute = null; // route we could not leave to because saves failed
+
+  // ---------- data ----------
+
+  async function load() {
+    data = await app.api.visitGet(route.id);
+    locked = !!data.locked;
+    entries.clear();
+    const findings = data.findings || {};
+    for (const topic of data.criteria?.topics || []) {
+      for (const item of topic.items || []) {
+        const f = findings[item.code] || {};
+        entries.set(item.code, {
+          item,
+          topic,
+          id: f.id ?? null,
+          rev: f.rev ?? null,
+          localError: null,
+          state: {
+            rating: f.rating ?? null,
+            points: f.points ?? null,
+            note: f.note ?? "",
+            explanation: f.explanation ?? "",
+          },
+        });
+      }
+    }
+  }
+
+  function saverFor(code) {
+    let s = savers.get(code);
+    if (!s) {
+      s = { timer: null, dirty: false, busy: false, running: null, error: null, status: "idle" };
+      savers.set(code, s);
+    }
+    return s;
+  }
+
+  // ---------- autosave (debounced, serialized per item) ----------
+
+  function schedule(code) {
+    if (locked) return;
+    const s = saverFor(code);
+    s.dirty = true;
+    if (s.status !== "saving") s.status = "pending";
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = setTimeout(() => {
+      s.timer = null;
+      run(code);
+    }, DEBOUNCE_MS);
+    updateItemState(code);
+    updateGlobalState();
+  }
+
+  /** Save the item now (or join the save in flight). Never two concurrent saves for one item. */
+  function run(code) {
+    const s = saverFor(code);
+    if (s.timer) {
+      clearTimeout(s.timer);
+      s.timer = null;
+    }
+    if (s.busy) return s.running || Promise.resolve(); // the loop picks up the newest state when the current save ends
+    if (!s.dirty) return Promise.resolve();
+    s.busy = true;
+    const p = saveLoop(code, s);
+    if (s.busy) s.running = p;
+    return p;
+  }
+
+  async function saveLoop(code, s) {
+    try {
+      // Keep going while there are newer edits and the user is not still typing (no timer pending).
+      while (s.dirty && !s.timer) {
+        s.dirty = false;
+        s.status = "saving";
+        updateItemState(code);
+        updateGlobalState();
+        const e = entries.get(code);
+        const input = {
+          visit_id: data.visit.id,
+          item_code: code,
+          rating: e.state.rating,
+          points: e.state.points,
+          note: e.state.note,
+          explanation: e.state.explanation,
+        };
+        try {
+          const res = await app.api.findingSet(input);
+          if (res) {
+            if (res.id !== undefined) e.id = res.id;
+            if (res.rev !== undefined) e.rev = res.rev;
+            if (res.visit_status) setVisitStatus(res.visit_status);
+          }
+          s.error = null;
+          s.status = s.dirty ? "pending" : "saved";
+        } catch (err) {
+          s.error = toError(err);
+          s.dirty = true; // still unsaved: retried on the next edit or when leaving
+          s.status = "error";
+          lastError = s.error;
+          break;
+        }
+      }
+    } finally {
+      s.busy = false;
+      s.running = null;
+      updateItemState(code);
+      updateGlobalState();
+    }
+  }
+
+  function hasPending() {
+    for (const s of savers.values()) if (s.dirty || s.busy || s.timer) return true;
+    return false;
+  }
+
+  /** Save everything now. Items that fail are tried once. Resolves true when nothing is left unsaved. */
+  async function flushAll() {
+    const attempted = new Set();
+    for (;;) {
+      const todo = [];
+      for (const [code, s] of savers) {
+        if (s.busy || s.timer || (s.dirty && !attempted.has(code))) todo.push(code);
+      }
+      if (!todo.length) break;
+      await Promise.all(
+        todo.map((code) => {
+          if (!savers.get(code).busy) attempted.add(code);
+          return run(code);
+        }),
+      );
+    }
+    return !hasPending();
+  }
+
+  // ---------- live UI updates ----------
+
+  function itemStateText(s) {
+    switch (s.status) {
+      case "pending":
+      case "saving":
+        return t("save.saving");
+      case "saved":
+        return t("save.saved");
+      case "error":
+        return t("save.item_error");
+      default:
+        return "";
+    }
+  }
+
+  function updateItemState(code) {
+    if (!refs) return;
+    const r = refs.items.get(code);
+    if (!r) return;
+    const s = savers.get(code) || { status: "idle" };
+    const e = entries.get(code);
+    const st = s.status === "pending" ? "saving" : s.status;
+    r.stateEl.dataset.state = st;
+    r.stateEl.textContent = itemStateText(s);
+    const message = e.localError || (s.status === "error" && s.error ? s.error.message : "");
+    r.errorEl.textContent = message;
+    r.errorEl.hidden = !message;
+    r.root.classList.toggle("has-error", !!message);
+  }
+
+  function updateGlobalState() {
+    if (!refs || !refs.saveState) return;
+    let state = "saved";
+    let text = t("save.saved");
+    const errors = [...savers.values()].filter((s) => s.status === "error" && s.error);
+    if (errors.length) {
+      state = "error";
+      const err = errors.some((s) => s.error === lastError) ? lastError : errors[errors.length - 1].error;
+      text = err.message;
+    } else if (hasPending()) {
+      state = "saving";
+      text = t("save.saving");
+    }
+    refs.saveState.dataset.state = state;
+    refs.saveStateText.textContent = text;
+    refs.saveState.title = text;
+    if (state !== "error" && blockedRoute && !hasPending()) {
+      blockedRoute = null;
+      renderLeaveWarning();
+    }
+  }
+
+  function countDone(items) {
+    let done = 0;
+    for (const it of items) if (isDone(entries.get(it.code).state)) done++;
+    return done;
+  }
+
+  function totals() {
+    let done = 0;
+    for (const e of entries.values()) if (isDone(e.state)) done++;
+    return { done, total: entries.size };
+  }
+
+  function updateProgress(code) {
+    if (!refs) return;
+    const e = entries.get(code);
+    const r = refs.items.get(code);
+    if (r) {
+      r.root.dataset.done = String(isDone(e.state));
+      if (r.clearBtn) r.clearBtn.hidden = e.state.rating === null;
+    }
+    const tr = refs.topics.get(e.topic.code);
+    if (tr) {
+      const done = countDone(e.topic.items);
+      const total = e.topic.items.length;
+      for (const el of tr.texts) el.textContent = t("progress.items", { done, total });
+      for (const bar of tr.bars) updateProgressBar(bar, done, total);
+      tr.nav.classList.toggle("complete", done === total && total > 0);
+    }
+    const { done, total } = totals();
+    for (const el of refs.overallTexts) el.textContent = t("progress.items", { done, total });
+    for (const bar of refs.overallBars) updateProgressBar(bar, done, total);
+  }
+
+  function setVisitStatus(status) {
+    if (!data || data.visit.status === status) return;
+    data.visit.status = status;
+    if (refs && refs.statusHost) refs.statusHost.replaceChildren(statusBadge(status));
+  }
+
+  // ---------- leaving ----------
+
+  async function beforeLeave(target) {
+    if (locked || !hasPending()) return true;
+    updateGlobalState();
+    const ok = await flushAll();
+    if (ok) return true;
+    blockedRoute = target;
+    renderLeaveWarning();
+    return false;
+  }
+
+  function renderLeaveWarning() {
+    if (!refs) return;
+    if (!blockedRoute) {
+      refs.leaveHost.replaceChildren();
+      refs.leaveHost.hidden = true;
+      return;
+    }
+    const target = blockedRoute;
+    refs.leaveHost.hidden = false;
+    refs.leaveHost.replaceChildren(
+      h("p", { class: "leave-text" }, h("strong", null, t("leave.title")), " ", t("leave.text")),
+      h(
+        "div",
+        { class: "leave-actions" },
+        h(
+          "button",
+          {
+            type: "button",
+            class: "btn btn-primary",
+            id: "leave-retry",
+            onClick: async () => {
+              if (await flushAll()) {
+                blockedRoute = null;
+                app.navigate(target, { force: true });
+              }
+            },
+          },
+          t("action.retry"),
+        ),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "btn btn-danger",
+            id: "leave-discard",
+            onClick: () => {
+              blockedRoute = null;
+              app.navigate(target, { force: true });
+            },
+          },
+          t("leave.discard"),
+        ),
+      ),
+    );
+    refs.leaveHost.scrollIntoView({ block: "nearest" });
+  }
+
+  // ---------- rendering ----------
+
+  function ratingControl(e, r, idx) {
+    const { item, state } = e;
+    const code = item.code;
+    if (item.scale === "points") {
+      const max = item.max_points;
+      const input = h("input", {
+        type: "number",
+        class: "points",
+        id: `item-${idx}-points`,
+        min: "0",
+        max: max !== null && max !== undefined ? String(max) : null,
+        step: "any",
+        inputmode: "decimal",
+        value: fmtPoints(state.points),
+        disabled: locked,
+        "aria-label": t("item.points_label", { code }),
+      });
+      const onInput = () => {
+        if (input.validity.badInput) {
+          e.localError = t("item.points_invalid");
+          updateItemState(code);
+          return;
+        }
+        e.localError = null;
+        const raw = input.value.trim();
+        const value = raw === "" ? null : Number(raw);
+        const out = value !== null && (value < 0 || (max !== null && max !== undefined && value > max));
+        input.classList.toggle("invalid", out);
+        input.setAttribute("aria-invalid", String(out));
+        if (value === e.state.points) {
+          updateItemState(code);
+          return;
+        }
+        e.state.points = value;
+        updateProgress(code);
+        schedule(code);
+      };
+      input.addEventListener("input", onInput);
+      input.addEventListener("change", onInput);
+      r.pointsInput = input;
+      return h(
+        "div",
+        { class: "points-field" },
+        h("label", { class: "points-label", for: `item-${idx}-points` }, t("item.points")),
+        input,
+        h("span", { class: "points-max" }, max !== null && max !== undefined ? t("item.points_max", { max }) : t("item.points_unit")),
+      );
+    }
+
+    // pass / fail as a segmented pair of radios
+    const name = `rating-${code}`;
+    const radios = [];
+    const opt = (value) => {
+      const input = h("input", { type: "radio", name, value, class: "seg-input", checked: state.rating === value, disabled: locked });
+      radios.push(input);
+      input.addEventListener("change", () => {
+        if (!input.checked) return;
+        e.state.rating = value;
+        updateProgress(code);
+        schedule(code);
+      });
+      return h("label", { class: `seg-opt seg-${value}` }, input, h("span", { class: "seg-face" }, h("span", { class: "seg-icon", "aria-hidden": "true" }, value === "dat" ? "✓" : "✕"), tEnum("rating", value)));
+    };
+    const clearBtn = h(
+      "button",
+      {
+        type: "button",
+        class: "rating-clear",
+        hidden: state.rating === null || locked,
+        disabled: locked,
+        title: t("item.clear_rating"),
+        onClick: () => {
+          for (const rd of radios) rd.checked = false;
+          e.state.rating = null;
+          updateProgress(code);
+          schedule(code);
+          radios[0].focus();
+        },
+      },
+      t("item.clear"),
+    );
+    r.clearBtn = clearBtn;
+    return h(
+      "fieldset",
+      { class: "rating", disabled: locked },
+      h("legend", { class: "sr-only" }, t("item.rating_label", { code })),
+      h("div", { class: "seg", role: "presentation" }, opt("dat"), opt("chua_dat")),
+    );
+  }
+
+  function textField(e, idx, field, labelKey) {
+    const id = `item-${idx}-${field}`;
+    const ta = h("textarea", { id, class: field, rows: locked ? "1" : "2", disabled: locked, placeholder: locked ? "" : t(`item.${field}_placeholder`) });
+    ta.value = e.state[field] || "";
+    ta.addEventListener("input", () => {
+      e.state[field] = ta.value;
+      autosize(ta);
+      schedule(e.item.code);
+    });
+    return h("div", { class: "field" }, h("label", { class: "field-label", for: id }, t(labelKey)), ta);
+  }
+
+  function itemBlock(e, idx) {
+    const { item } = e;
+    const r = { root: null, stateEl: null, errorEl: null, clearBtn: null, pointsInput: null };
+    const stateEl = h("span", { class: "item-state", dataset: { state: "idle" }, "aria-live": "polite" });
+    const errorEl = h("p", { class: "item-error", role: "alert", hidden: true });
+    const root = h(
+      "div",
+      { class: ["item", `scale-${item.scale}`], dataset: { code: item.code, scale: item.scale, done: String(isDone(e.state)) } },
+      h(
+        "div",
+        { class: "item-head" },
+        h("span", { class: "item-code" }, item.code),
+        h(
+          "div",
+          { class: "item-titles" },
+          h("h3", { class: "item-title" }, item.title, item.required ? h("span", { class: "required-mark" }, t("item.required")) : null),
+          item.guidance ? h("p", { class: "guidance" }, item.guidance) : null,
+        ),
+        h("div", { class: "item-control" }, ratingControl(e, r, idx), h("div", { class: "control-foot" }, r.clearBtn, stateEl)),
+      ),
+      h("div", { class: "item-texts" }, textField(e, idx, "note", "item.note"), textField(e, idx, "explanation", "item.explanation")),
+      errorEl,
+    );
+    r.root = root;
+    r.stateEl = stateEl;
+    r.errorEl = errorEl;
+    refs.items.set(item.code, r);
+    return root;
+  }
+
+  function topicSection(topic, counter) {
+    const done = countDone(topic.items || []);
+    const total = (topic.items || []).length;
+    const text = h("span", { class: "topic-progress-text" }, t("progress.items", { done, total }));
+    const bar = progressBar(done, total, t("progress.items", { done, total }));
+    const tr = refs.topics.get(topic.code);
+    tr.texts.push(text);
+    tr.bars.push(bar);
+    return h(
+      "section",
+      { class: "topic card", id: `topic-${counter.topic}`, dataset: { topic: topic.code } },
+      h(
+        "header",
+        { class: "topic-head" },
+        h("span", { class: "topic-code" }, topic.code),
+        h("h2", { class: "topic-title" }, topic.title),
+        h("div", { class: "topic-progress" }, text, bar),
+      ),
+      h("div", { class: "items" }, (topic.items || []).map((it) => itemBlock(entries.get(it.code), counter.item++))),
+    );
+  }
+
+  function topicNav(topics) {
+    return h(
+      "ol",
+      { class: "topic-nav" },
+      topics.map((topic, i) => {
+        const done = countDone(topic.items || []);
+        const total = (topic.items || []).length;
+        const text = h("span", { class: "tn-progress" }, t("progress.items", { done, total }));
+        const bar = progressBar(done, total, null);
+        const btn = h(
+          "button",
+          {
+            type: "button",
+            class: ["tn-btn", done === total && total > 0 && "complete"],
+            onClick: () => {
+              const target = document.getElementById(`topic-${i}`);
+              if (target) target.scrollIntoView({ behavior: "smooth", block: "start" });
+            },
+          },
+          h("span", { class: "tn-code" }, topic.code),
+          h("span", { class: "tn-body" }, h("span", { class: "tn-title" }, topic.title), h("span", { class: "tn-meta" }, text, bar)),
+        );
+        refs.topics.set(topic.code, { texts: [text], bars: [bar], nav: btn });
+        return h("li", null, btn);
+      }),
+    );
+  }
+
+  function hasReportTexts() {
+    const v = data.visit;
+    return ["report_summary", "difficulties", "strengths", "shortcomings", "assessment", "overall_result"].some((k) => v[k] && String(v[k]).trim());
+  }
+
+  function extraNav() {
+    const links = [];
+    const jump = (id, label) =>
+      h(
+        "li",
+        null,
+        h(
+          "button",
+          {
+            type: "button",
+            class: "tn-btn tn-extra",
+            onClick: () => {
+              const el = document.getElementById(id);
+              if (el) el.scrollIntoView({ behavior: "smooth", block: "start" });
+            },
+          },
+          h("span", { class: "tn-code tn-code-extra", "aria-hidden": "true" }, "≡"),
+          h("span", { class: "tn-body" }, h("span", { class: "tn-title" }, label)),
+        ),
+      );
+    if (hasReportTexts()) links.push(jump("visit-report", t("report.title")));
+    if ((data.recommendations || []).length) links.push(jump("visit-recommendations", t("rec.title")));
+    return links.length ? h("ul", { class: "topic-nav extra-nav" }, links) : null;
+  }
+
+  function reportSection() {
+    const v = data.visit;
+    const blocks = [
+      ["report_summary", v.report_summary],
+      ["difficulties", v.difficulties],
+      ["strengths", v.strengths],
+      ["shortcomings", v.shortcomings],
+      ["assessment", v.assessment],
+    ]
+      .filter(([, text]) => text && String(text).trim())
+      .map(([key, text]) => h("div", { class: "report-block", dataset: { field: key } }, h("h3", { class: "report-label" }, t(`report.${key}`)), h("p", { class: "report-text" }, text)));
+    if (v.overall_result) {
+      blocks.push(
+        h(
+          "div",
+          { class: "report-block", dataset: { field: "overall_result" } },
+          h("h3", { class: "report-label" }, t("report.overall_result")),
+          h("p", { class: `result-tag result-${v.overall_result}` }, tEnum("result", v.overall_result)),
+        ),
+      );
+    }
+    const recs = data.recommendations || [];
+    const sections = [];
+    if (blocks.length) {
+      sections.push(
+        h(
+          "section",
+          { class: "report card", id: "visit-report" },
+          h("header", { class: "report-head" }, h("h2", { class: "section-title" }, t("report.title")), h("span", { class: "readonly-tag" }, t("report.readonly"))),
+          h("div", { class: "report-grid" }, blocks),
+        ),
+      );
+    }
+    if (recs.length) {
+      sections.push(
+        h(
+          "section",
+          { class: "report card", id: "visit-recommendations" },
+          h(
+            "header",
+            { class: "report-head" },
+            h("h2", { class: "section-title" }, t("rec.title"), h("span", { class: "side-count" }, String(recs.length))),
+            h("span", { class: "readonly-tag" }, t("report.readonly")),
+          ),
+          h(
+            "ol",
+            { class: "recs" },
+            recs.map((rec) =>
+              h(
+                "li",
+                { class: "rec", dataset: { id: rec.id, status: rec.status } },
+                h("p", { class: "rec-text" }, rec.text),
+                h(
+                  "div",
+                  { class: "rec-meta" },
+                  h("span", { class: "rec-fact" }, h("span", { class: "muted" }, t("rec.raised_by") + ": "), tEnum("raised_by", rec.raised_by)),
+                  h("span", { class: "rec-fact" }, h("span", { class: "muted" }, t("rec.authority") + ": "), tEnum("authority", rec.authority)),
+                  h("span", { class: `badge rec-status rec-${rec.status}` }, tEnum("rec_status", rec.status)),
+                ),
+              ),
+            ),
+          ),
+        ),
+      );
+    }
+    return sections;
+  }
+
+  function render() {
+    refs = { items: new Map(), topics: new Map(), overallTexts: [], overallBars: [], statusHost: null, saveState: null, saveStateText: null, leaveHost: null };
+    const v = data.visit;
+    const unit = data.unit || {};
+    const topics = data.criteria?.topics || [];
+    const { done, total } = totals();
+
+    const overallText = h("span", { class: "progress-text" }, t("progress.items", { done, total }));
+    const overallBar = progressBar(done, total, t("progress.overall"));
+    refs.overallTexts.push(overallText);
+    refs.overallBars.push(overallBar);
+    const sideText = h("span", { class: "side-progress-text" }, t("progress.items", { done, total }));
+    const sideBar = progressBar(done, total, t("progress.overall"));
+    refs.overallTexts.push(sideText);
+    refs.overallBars.push(sideBar);
+
+    const statusHost = h("span", { class: "status-host", id: "visit-status" }, statusBadge(v.status));
+    refs.statusHost = statusHost;
+
+    const saveStateText = h("span", { class: "save-text" });
+    const saveState = h("div", { id: "save-state", class: "save-state", dataset: { state: "saved" }, role: "status", "aria-live": "polite" }, h("span", { class: "save-icon", "aria-hidden": "true" }), saveStateText);
+    refs.saveState = saveState;
+    refs.saveStateText = saveStateText;
+    const leaveHost = h("div", { class: "leave-warning", id: "leave-warning", role: "alert", hidden: true });
+    refs.leaveHost = leaveHost;
+
+    const header = h(
+      "header",
+      { class: "visit-header card" },
+      h(
+        "div",
+        { class: "vh-main" },
+        data.campaign ? h("span", { class: "eyebrow" }, data.campaign.name) : null,
+        h("h1", { class: "page-title", id: "visit-unit" }, unit.name || ""),
+        h(
+          "div",
+          { class: "meta" },
+          metaItem(t("visit.level"), unit.level_label),
+          metaItem(t("visit.date"), formatDate(v.date)),
+          metaItem(t("visit.team"), data.team ? data.team.name : t("visit.no_team")),
+          metaItem(t("visit.unit_code"), unit.code),
+        ),
+      ),
+      h(
+        "div",
+        { class: "vh-side" },
+        statusHost,
+        h("div", { class: "vh-progress", id: "visit-progress" }, h("span", { class: "muted small" }, t("progress.overall")), overallText, overallBar),
+      ),
+    );
+
+    const lockedNotice = locked
+      ? h(
+          "div",
+          { class: "locked-notice", id: "locked-notice", role: "note" },
+          h("img", { class: "lock-icon", src: "assets/lock.svg", alt: "", width: "24", height: "24" }),
+          h("div", null, h("strong", null, t("visit.locked")), h("p", { class: "small" }, t("visit.locked_text"))),
+        )
+      : null;
+
+    const counter = { topic: 0, item: 0 };
+    const nav = topicNav(topics);
+    const topicEls = topics.map((tp) => {
+      const el = topicSection(tp, counter);
+      counter.topic++;
+      return el;
+    });
+
+    const root = h(
+      "div",
+      { class: ["screen", "visit", locked && "is-locked"], dataset: { visitId: v.id } },
+      h(
+        "div",
+        { class: "visit-layout" },
+        h(
+          "aside",
+          { class: "visit-side", "aria-label": t("visit.side_label") },
+          h(
+            "div",
+            { class: "side-sticky card" },
+            h("div", { class: "side-progress" }, h("span", { class: "side-progress-label" }, t("progress.overall")), sideText, sideBar),
+            locked ? h("div", { class: "save-state readonly", dataset: { state: "readonly" } }, t("visit.readonly_short")) : saveState,
+            h("h2", { class: "side-title small-caps" }, t("visit.topics")),
+            nav,
+            extraNav(),
+          ),
+        ),
+        h(
+          "div",
+          { class: "visit-main" },
+          header,
+          leaveHost,
+          lockedNotice,
+          topics.length ? topicEls : h("div", { class: "state-panel empty-state compact" }, h("p", { class: "state-text" }, t("visit.no_criteria"))),
+          reportSection(),
+        ),
+      ),
+    );
+    // The global indicator must exist even when locked (hooks stay stable); keep it hidden there.
+    if (locked) {
+      saveState.hidden = true;
+      root.appendChild(saveState);
+    }
+    for (const code of entries.keys()) updateItemState(code);
+    updateGlobalState();
+    renderLeaveWarning();
+    return root;
+  }
+
+  function afterRender() {
+    if (!refs) return;
+    for (const r of refs.items.values()) {
+      for (const ta of r.root.querySelectorAll("textarea")) autosize(ta);
+    }
+  }
+
+  return {
+    load,
+    render,
+    afterRender,
+    beforeLeave,
+    flush: () => {
+      if (!locked && hasPending()) flushAll();
+    },
+    backRoute: () => (data ? { name: "campaign", id: data.visit.campaign_id } : null),
+    breadcrumb: () => {
+      const crumbs = [{ label: t("nav.campaigns"), route: { name: "campaigns" } }];
+      if (data) {
+        crumbs.push({ label: data.campaign ? data.campaign.name : t("nav.campaign"), route: { name: "campaign", id: data.visit.campaign_id } });
+        crumbs.push({ label: data.unit ? data.unit.name : "" });
+      } else crumbs.push({ label: t("loading") });
+      return crumbs;
+    },
+  };
+}
