@@ -3,6 +3,7 @@
 //! a condition with a deadline; nothing sleeps to synchronise.
 
 use std::net::TcpListener;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -12,14 +13,19 @@ use serde_json::{json, Value};
 pub const TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Poll `f` until it returns `Some`, or panic with `what` after `TIMEOUT`.
-pub fn wait_for<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+pub fn wait_for<T>(what: &str, f: impl FnMut() -> Option<T>) -> T {
+    try_wait_for(f).unwrap_or_else(|| panic!("timed out waiting for {what}"))
+}
+
+/// Poll `f` until it returns `Some`, or give up after `TIMEOUT`.
+pub fn try_wait_for<T>(mut f: impl FnMut() -> Option<T>) -> Option<T> {
     let deadline = Instant::now() + TIMEOUT;
     loop {
         if let Some(v) = f() {
-            return v;
+            return Some(v);
         }
         if Instant::now() > deadline {
-            panic!("timed out waiting for {what}");
+            return None;
         }
         std::thread::yield_now();
         std::thread::park_timeout(Duration::from_millis(50));
@@ -68,10 +74,16 @@ pub fn app_binary() -> PathBuf {
     app
 }
 
+/// A child started in its own process group; dropping it ends the whole group, so
+/// WebKitWebDriver and the app (grandchildren of tauri-driver) never outlive the test.
 struct Killed(Child);
 
 impl Drop for Killed {
     fn drop(&mut self) {
+        // SAFETY: kill(2) on our own child's process group id.
+        unsafe {
+            libc_kill(-(self.0.id() as i32), 15);
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -98,6 +110,7 @@ impl Driver {
         let port = free_port();
         let native_port = free_port();
         let driver = Command::new(driver_bin)
+            .process_group(0)
             .args([
                 "--port",
                 &port.to_string(),
@@ -107,7 +120,7 @@ impl Driver {
             .env("DISPLAY", &display)
             .env("GDK_BACKEND", "x11")
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::null())
             .spawn()
             .expect("tauri-driver starts");
         let agent: ureq::Agent = ureq::Agent::config_builder()
@@ -151,7 +164,11 @@ impl Driver {
         let base = format!("http://127.0.0.1:{}", self.port);
         let v = post(&self.agent, &format!("{base}/session"), &caps)
             .unwrap_or_else(|e| panic!("new session: {e}"));
-        let id = v["sessionId"].as_str().expect("session id").to_string();
+        let id = v["value"]["sessionId"]
+            .as_str()
+            .or_else(|| v["sessionId"].as_str())
+            .unwrap_or_else(|| panic!("no session id in {v}"))
+            .to_string();
         let s = Session {
             base: format!("{base}/session/{id}"),
             agent: self.agent.clone(),
@@ -187,6 +204,7 @@ fn start_xvfb(bin: &Path) -> (String, Killed) {
         ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
+        .process_group(0)
         .spawn()
         .expect("Xvfb starts");
     drop(writer);
@@ -202,6 +220,8 @@ fn start_xvfb(bin: &Path) -> (String, Killed) {
 extern "C" {
     #[link_name = "pipe"]
     fn libc_pipe(fds: *mut i32) -> i32;
+    #[link_name = "kill"]
+    fn libc_kill(pid: i32, sig: i32) -> i32;
 }
 
 fn post(agent: &ureq::Agent, url: &str, body: &Value) -> Result<Value, String> {
@@ -221,7 +241,7 @@ pub struct Session {
     open: bool,
 }
 
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecc";
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 #[derive(Clone, Debug)]
 pub struct Element(String);
@@ -262,18 +282,35 @@ impl Session {
 
     /// Wait until an element matching `css` exists and return it.
     pub fn wait(&self, css: &str) -> Element {
-        wait_for(&format!("element {css}"), || {
-            self.find_all(css).into_iter().next()
-        })
+        try_wait_for(|| self.find_all(css).into_iter().next())
+            .unwrap_or_else(|| self.fail(&format!("element {css}")))
     }
 
     /// Wait until some element matching `css` has text containing `text`.
     pub fn wait_text(&self, css: &str, text: &str) -> Element {
-        wait_for(&format!("{css} containing {text:?}"), || {
+        try_wait_for(|| {
             self.find_all(css)
                 .into_iter()
                 .find(|e| self.text(e).contains(text))
         })
+        .unwrap_or_else(|| self.fail(&format!("{css} containing {text:?}")))
+    }
+
+    /// Give up: keep a screenshot and the page text for whoever reads the failure.
+    pub fn fail(&self, what: &str) -> ! {
+        let shot = screenshot_dir().join("failure.png");
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.screenshot(&shot)));
+        let text = self
+            .post(
+                "execute/sync",
+                json!({ "script": "return document.body ? document.body.innerText : document.documentElement.outerHTML", "args": [] }),
+            )
+            .unwrap_or_default();
+        panic!(
+            "timed out waiting for {what}; screenshot {}; page text:\n{}",
+            shot.display(),
+            text.as_str().unwrap_or_default()
+        );
     }
 
     pub fn click(&self, e: &Element) {
