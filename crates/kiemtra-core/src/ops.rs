@@ -414,7 +414,7 @@ impl Store {
         for t in self.list_by::<Team>("campaign_id", &c.id)? {
             teams.push(self.team_view(t)?);
         }
-        teams.sort_by(|a, b| text::sort_key(&a.name).cmp(&text::sort_key(&b.name)));
+        teams.sort_by_key(|a| text::sort_key(&a.name));
         Ok(CampaignOverview {
             campaign: self.campaign_summary(c)?,
             units,
