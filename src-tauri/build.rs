@@ -1,6 +1,7 @@
 // Declaring the app's commands makes Tauri generate one permission per command, so the
 // capability file can allow exactly these and nothing else.
 const COMMANDS: &[&str] = &[
+    "app_close",
     "app_state",
     "set_language",
     "load_demo",

@@ -59,3 +59,17 @@ export async function visitGet(id) {
 export async function findingSet(input) {
   return call("finding_set", { input });
 }
+
+/**
+ * Called when the person closes the window: Rust holds the close until `handler` has
+ * finished (pending saves flushed) and `closeApp()` is called, or a few seconds pass.
+ */
+export async function onCloseRequested(handler) {
+  if (!window.__TAURI__ || !window.__TAURI__.event) return;
+  await window.__TAURI__.event.listen("app://close-requested", handler);
+}
+
+/** Close the window now (after pending saves are written). */
+export async function closeApp() {
+  return call("app_close");
+}

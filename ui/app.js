@@ -228,8 +228,10 @@ function notify(message, kind = "error") {
 
 // ---------- start ----------
 
+/** Save whatever the current screen still holds. Resolves when it is written (or failed). */
 function flushCurrent() {
-  if (current && current.ctrl.flush) current.ctrl.flush();
+  if (current && current.ctrl.flush) return Promise.resolve(current.ctrl.flush());
+  return Promise.resolve(true);
 }
 
 async function start() {
@@ -248,6 +250,14 @@ async function start() {
   });
   window.addEventListener("beforeunload", flushCurrent);
   window.addEventListener("pagehide", flushCurrent);
+  // Closing the window waits for the last keystrokes to reach the database.
+  api.onCloseRequested(async () => {
+    try {
+      await flushCurrent();
+    } finally {
+      await api.closeApp();
+    }
+  });
 
   setLang(getLang());
   renderHeader();

@@ -3,23 +3,31 @@
 //! in the user's language.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
+use std::time::Duration;
 
 use kiemtra_core::ops::{
     CampaignOverview, CampaignSummary, FindingInput, FindingSaved, VisitDetail,
 };
 use kiemtra_core::{model, model::Entity, Device, Error, ErrorPayload, Lang, Store};
 use serde::Serialize;
-use tauri::State;
+use tauri::{Emitter, Manager, State, WebviewWindow, WindowEvent};
+
+/// How long a close waits for the UI to write its last edits before the window goes anyway.
+const CLOSE_GRACE: Duration = Duration::from_secs(3);
 
 pub struct AppState {
     store: Mutex<Result<Store, Error>>,
+    /// Set once the UI has flushed and asked to close, so the next close goes through.
+    closing: AtomicBool,
 }
 
 impl AppState {
     pub fn open(path: PathBuf) -> AppState {
         AppState {
             store: Mutex::new(Store::open(&path)),
+            closing: AtomicBool::new(false),
         }
     }
 
@@ -133,6 +141,42 @@ fn finding_set(
     state.with(|s| s.finding_set(input))
 }
 
+/// The UI has written its pending edits: close for real.
+#[tauri::command(async)]
+fn app_close<R: tauri::Runtime>(window: WebviewWindow<R>, state: State<'_, AppState>) {
+    state.closing.store(true, Ordering::SeqCst);
+    let _ = window.destroy();
+}
+
+/// Hold a window close until the UI has flushed its autosave (it calls `app_close`), so the
+/// last keystrokes before closing are not lost; give up waiting after `CLOSE_GRACE`.
+fn on_window_event<R: tauri::Runtime>(window: &tauri::Window<R>, event: &WindowEvent) {
+    let WindowEvent::CloseRequested { api, .. } = event else {
+        return;
+    };
+    let state = window.state::<AppState>();
+    if state.closing.load(Ordering::SeqCst) {
+        return;
+    }
+    api.prevent_close();
+    if window
+        .emit_to(window.label(), "app://close-requested", ())
+        .is_err()
+    {
+        let _ = window.destroy();
+        return;
+    }
+    let window = window.clone();
+    std::thread::spawn(move || {
+        std::thread::park_timeout(CLOSE_GRACE);
+        window
+            .state::<AppState>()
+            .closing
+            .store(true, Ordering::SeqCst);
+        let _ = window.destroy();
+    });
+}
+
 /// Register state and commands on any runtime (the real one, or the mock one in tests).
 pub fn builder<R: tauri::Runtime>(
     builder: tauri::Builder<R>,
@@ -140,7 +184,9 @@ pub fn builder<R: tauri::Runtime>(
 ) -> tauri::Builder<R> {
     builder
         .manage(state)
+        .on_window_event(on_window_event)
         .invoke_handler(tauri::generate_handler![
+            app_close,
             app_state,
             set_language,
             load_demo,

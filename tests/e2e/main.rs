@@ -3,7 +3,7 @@
 use kiemtra_core::model::VisitStatus;
 use kiemtra_core::ops::finding_id;
 use kiemtra_core::{model::Finding, Store};
-use kiemtra_tests::{screenshot_dir, wait_for, Driver, Session};
+use kiemtra_tests::{close_app_windows, screenshot_dir, wait_for, Driver, Session};
 use serde_json::json;
 
 fn planned_visit(db: &std::path::Path) -> (String, String) {
@@ -111,5 +111,23 @@ fn demo_campaign_record_a_finding_restart_and_see_it_kept() {
     );
     assert_eq!(bold, json!(0));
     s.screenshot(&shots.join("05-after-restart.png"));
-    s.quit();
+
+    // Typing and closing the window at once: the close waits for the autosave.
+    let last_words = "Ghi nhận cuối cùng trước khi đóng cửa sổ";
+    s.type_text(
+        &s.wait(".item[data-code=\"5.3\"] textarea.note"),
+        last_words,
+    );
+    assert!(
+        close_app_windows(&driver.display, "Kiểm tra") > 0,
+        "the app window is on the display"
+    );
+    let kept = wait_for("the last words to reach the database", || {
+        finding_in_db(&db, &visit, "5.3").filter(|f| f.note == last_words)
+    });
+    assert_eq!(kept.note, last_words);
+    // The app is gone with its window: the session cannot find elements any more.
+    wait_for("the app to exit", || {
+        s.try_find(".item").is_err().then_some(())
+    });
 }

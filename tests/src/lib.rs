@@ -280,6 +280,12 @@ impl Session {
             .collect()
     }
 
+    /// Look for elements once; an error means the session (or the app) is gone.
+    pub fn try_find(&self, css: &str) -> Result<Vec<Value>, String> {
+        self.post("elements", json!({ "using": "css selector", "value": css }))
+            .map(|v| v.as_array().cloned().unwrap_or_default())
+    }
+
     /// Wait until an element matching `css` exists and return it.
     pub fn wait(&self, css: &str) -> Element {
         try_wait_for(|| self.find_all(css).into_iter().next())
@@ -401,4 +407,59 @@ pub fn screenshot_dir() -> PathBuf {
         .and_then(Path::parent)
         .map(|p| p.join("e2e-screenshots"))
         .unwrap_or_else(|| PathBuf::from("e2e-screenshots"))
+}
+
+/// Ask the app's window to close the way a window manager does (WM_DELETE_WINDOW), as when
+/// the person clicks ×. Returns how many windows were asked.
+pub fn close_app_windows(display: &str, title_prefix: &str) -> usize {
+    use x11rb::connection::Connection;
+    use x11rb::protocol::xproto::{
+        ClientMessageEvent, ConnectionExt, EventMask, CLIENT_MESSAGE_EVENT,
+    };
+    let (conn, screen) = x11rb::connect(Some(display)).expect("connect to the X display");
+    let root = conn.setup().roots[screen].root;
+    let atom = |name: &[u8]| {
+        conn.intern_atom(false, name)
+            .expect("intern_atom")
+            .reply()
+            .expect("atom")
+            .atom
+    };
+    let (protocols, delete, net_name, utf8) = (
+        atom(b"WM_PROTOCOLS"),
+        atom(b"WM_DELETE_WINDOW"),
+        atom(b"_NET_WM_NAME"),
+        atom(b"UTF8_STRING"),
+    );
+    let children = conn
+        .query_tree(root)
+        .expect("query_tree")
+        .reply()
+        .expect("tree")
+        .children;
+    let mut asked = 0;
+    for w in children {
+        let name = conn
+            .get_property(false, w, net_name, utf8, 0, 1024)
+            .ok()
+            .and_then(|c| c.reply().ok())
+            .map(|r| String::from_utf8_lossy(&r.value).into_owned())
+            .unwrap_or_default();
+        if !name.starts_with(title_prefix) {
+            continue;
+        }
+        let msg = ClientMessageEvent {
+            response_type: CLIENT_MESSAGE_EVENT,
+            format: 32,
+            sequence: 0,
+            window: w,
+            type_: protocols,
+            data: [delete, 0, 0, 0, 0].into(),
+        };
+        conn.send_event(false, w, EventMask::NO_EVENT, msg)
+            .expect("send WM_DELETE_WINDOW");
+        asked += 1;
+    }
+    conn.flush().expect("flush X requests");
+    asked
 }

@@ -1,7 +1,11 @@
 // In-memory stand-in for ui/api.js (same exports), for screenshots and browser tests.
 // URL switches (query string): ?first=1 first run (no data, not onboarded) · ?empty=1 onboarded, no data
 // ?latency=MS delay of every call (default 120) · ?fail=CODE make finding_set fail for that item code
-// ?failall=1 make every finding_set fail. Calls are logged in window.__mockCalls.
+// ?failall=1 make every finding_set fail.
+// Calls are logged in window.__mockCalls as {name, args, at, end, ok, error}: `at` and `end` are
+// performance.now() when the call started and when it settled (end/ok are absent while in flight),
+// so tests can assert on timing (debounce, serialisation) instead of sleeping.
+// window.__mockPending counts calls in flight.
 
 const params = new URLSearchParams(location.search);
 const LATENCY = Number(params.get("latency") ?? 120);
@@ -9,6 +13,7 @@ const FAIL_CODE = params.get("fail");
 const FAIL_ALL = params.get("failall") === "1";
 
 window.__mockCalls = [];
+window.__mockPending = 0;
 window.__mockViolations = []; // e.g. two finding_set calls in flight for one item
 const inFlight = new Set();
 
@@ -352,9 +357,22 @@ function doneCount(visitId) {
 }
 
 async function call(name, args, fn) {
-  window.__mockCalls.push({ name, args: clone(args), at: Date.now() });
-  await delay(LATENCY);
-  return clone(fn());
+  const entry = { name, args: clone(args), at: performance.now() };
+  window.__mockCalls.push(entry);
+  window.__mockPending++;
+  try {
+    await delay(LATENCY); // simulated backend latency (part of the fake backend)
+    const out = clone(fn());
+    entry.ok = true;
+    return out;
+  } catch (err) {
+    entry.ok = false;
+    entry.error = err && err.code ? err.code : String(err);
+    throw err;
+  } finally {
+    entry.end = performance.now();
+    window.__mockPending--;
+  }
 }
 
 // ---------- the API (same exports as ui/api.js) ----------
@@ -473,4 +491,17 @@ async function findingSetInner(input) {
     if (v.status === "planned") v.status = "in_progress";
     return { id: f.id, rev: f.rev, visit_status: v.status };
   });
+}
+
+// Closing the window (Tauri only in the real app). The handler is kept so a check can simulate a
+// close request with window.__mockRequestClose(); closeApp is logged as the "app_close" call.
+let closeHandler = null;
+window.__mockRequestClose = () => (closeHandler ? closeHandler() : Promise.resolve());
+
+export async function onCloseRequested(handler) {
+  closeHandler = handler;
+}
+
+export async function closeApp() {
+  return call("app_close", undefined, () => null);
 }

@@ -712,9 +712,7 @@ export function create(app, route) {
     render,
     afterRender,
     beforeLeave,
-    flush: () => {
-      if (!locked && hasPending()) flushAll();
-    },
+    flush: () => (!locked && hasPending() ? flushAll() : Promise.resolve(true)),
     backRoute: () => (data ? { name: "campaign", id: data.visit.campaign_id } : null),
     breadcrumb: () => {
       const crumbs = [{ label: t("nav.campaigns"), route: { name: "campaigns" } }];
