@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use kiemtra_core::conflicts::Resolution;
 use kiemtra_core::model::{Authority, Entity, RaisedBy, Rating};
 use kiemtra_core::ops::{FindingInput, RecommendationInput};
 use kiemtra_core::{model, Error, Lang, Store};
@@ -69,6 +70,41 @@ enum Cmd {
     },
     /// Kiểm tra tính toàn vẹn của dữ liệu (integrity check; exit 1 when broken)
     Check,
+    /// Xuất gói dữ liệu .kiemtra để mang đi (export a bundle)
+    Export {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Chỉ một đợt kiểm tra (one campaign only)
+        #[arg(long, value_name = "ID")]
+        campaign: Option<String>,
+    },
+    /// Nhập một hay nhiều gói dữ liệu (import bundles; each all or nothing)
+    Import {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Chỉ xem trước, không ghi gì (preview only)
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Các bản ghi đang xung đột (records in conflict)
+    Conflicts,
+    /// Giải quyết xung đột (resolve a conflict)
+    Resolve {
+        record_id: String,
+        /// Giữ nguyên một phiên bản (keep this revision)
+        #[arg(
+            long,
+            value_name = "REV",
+            conflicts_with = "fields",
+            required_unless_present = "fields"
+        )]
+        keep: Option<String>,
+        /// Đặt giá trị từng trường, JSON (set fields, e.g. '{"note":"..."}')
+        #[arg(long, value_name = "JSON")]
+        fields: Option<String>,
+    },
+    /// Các máy đã biết và khóa ký (known devices and their keys)
+    Devices,
 }
 
 #[derive(Subcommand)]
@@ -401,6 +437,127 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 print_json(&h);
             } else {
                 print_history(&h, lang);
+            }
+        }
+        Cmd::Export { out, campaign } => {
+            let campaign = match campaign {
+                Some(c) => Some(store.resolve_id(model::Campaign::KIND, &c)?),
+                None => None,
+            };
+            let r = store.export_bundle(&out, campaign.as_deref())?;
+            if json {
+                print_json(&r);
+            } else {
+                println!(
+                    "{} {} ({} {}, {} {}, {} KB)",
+                    tr(lang, "Đã xuất gói", "Bundle written"),
+                    r.path.display(),
+                    r.revisions,
+                    tr(lang, "phiên bản", "revisions"),
+                    r.records,
+                    tr(lang, "bản ghi", "records"),
+                    r.bytes.div_ceil(1024)
+                );
+            }
+        }
+        Cmd::Import { files, dry_run } => {
+            let mut reports = Vec::new();
+            let mut failed = false;
+            if !dry_run {
+                let b = store.backup(5)?;
+                if !json {
+                    println!(
+                        "{}: {}",
+                        tr(lang, "Đã sao lưu trước khi nhập", "Backed up before import"),
+                        b.display()
+                    );
+                }
+            }
+            for f in &files {
+                match store.import_bundle(f, dry_run) {
+                    Ok(r) => {
+                        if !json {
+                            print_import(&r, lang);
+                        }
+                        reports.push(serde_json::json!({ "file": f, "ok": true, "report": r }));
+                    }
+                    Err(e) => {
+                        failed = true;
+                        eprintln!(
+                            "{}: {}: {}",
+                            tr(lang, "Lỗi", "Error"),
+                            f.display(),
+                            e.message(lang)
+                        );
+                        reports.push(
+                            serde_json::json!({ "file": f, "ok": false, "error": e.payload(lang) }),
+                        );
+                    }
+                }
+            }
+            if json {
+                print_json(&reports);
+            }
+            if failed {
+                return Ok(ExitCode::from(1));
+            }
+        }
+        Cmd::Conflicts => {
+            let list = store.conflicts()?;
+            if json {
+                print_json(&list);
+            } else {
+                print_conflicts(&list, lang);
+            }
+        }
+        Cmd::Resolve {
+            record_id,
+            keep,
+            fields,
+        } => {
+            let id = record_id.trim().to_ascii_lowercase();
+            let how = match (keep, fields) {
+                (Some(rev), _) => Resolution::Keep(rev),
+                (None, Some(f)) => {
+                    let v: serde_json::Value = serde_json::from_str(&f)
+                        .map_err(|e| Error::invalid_field("fields", e.to_string()))?;
+                    match v {
+                        serde_json::Value::Object(m) => Resolution::Fields(m),
+                        _ => return Err(Error::invalid_field("fields", "{...}")),
+                    }
+                }
+                (None, None) => {
+                    return Err(Error::invalid_field("keep", "--keep REV | --fields JSON"))
+                }
+            };
+            let rev = store.resolve(&id, how)?;
+            if json {
+                print_json(&serde_json::json!({ "id": id, "rev": rev }));
+            } else {
+                println!(
+                    "{} {id} ({rev})",
+                    tr(lang, "Đã giải quyết xung đột", "Conflict resolved")
+                );
+            }
+        }
+        Cmd::Devices => {
+            let list = store.devices()?;
+            if json {
+                print_json(&list);
+            } else {
+                for d in &list {
+                    let me = if d.is_self {
+                        tr(lang, " (máy này)", " (this laptop)")
+                    } else {
+                        ""
+                    };
+                    println!(
+                        "{}{me}  {}  {}",
+                        d.name,
+                        d.id,
+                        d.public_key.as_deref().unwrap_or("—")
+                    );
+                }
             }
         }
         Cmd::Dump { canonical: _ } => {

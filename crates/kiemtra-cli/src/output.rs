@@ -1,6 +1,8 @@
 //! Human-readable output, Vietnamese first. Dates as dd/mm/yyyy.
 
 use chrono::NaiveDate;
+use kiemtra_core::bundle::ImportReport;
+use kiemtra_core::conflicts::Conflict;
 use kiemtra_core::model::{CriteriaSet, Role, Scale};
 use kiemtra_core::ops::{CampaignSummary, UnitRow, VisitDetail, VisitRow};
 use kiemtra_core::store::HistoryEntry;
@@ -293,4 +295,64 @@ pub fn print_history(h: &[HistoryEntry], lang: Lang) {
         h.len(),
         tr(lang, "phiên bản (* hiện hành)", "revisions (* current)")
     );
+}
+
+pub fn print_import(r: &ImportReport, lang: Lang) {
+    let head = if r.dry_run {
+        tr(lang, "Xem trước", "Preview")
+    } else {
+        tr(lang, "Đã nhập", "Imported")
+    };
+    println!("{head}: {}", r.file.display());
+    let new = if r.new_device {
+        tr(
+            lang,
+            " — MÁY CHƯA BIẾT, đã ghi nhận khóa",
+            " — UNKNOWN DEVICE, key recorded",
+        )
+    } else {
+        ""
+    };
+    println!(
+        "    {}: {} ({}){new}",
+        tr(lang, "Người ký", "Signed by"),
+        r.device.name,
+        r.device.id
+    );
+    println!("    {}: {}", tr(lang, "Tạo lúc", "Created"), r.created_at);
+    println!(
+        "    {} {}: {} {}, {} {}, {} {}",
+        r.revisions,
+        tr(lang, "phiên bản", "revisions"),
+        r.new_revisions,
+        tr(lang, "mới", "new"),
+        r.known_revisions,
+        tr(lang, "đã có", "already known"),
+        r.new_conflicts,
+        tr(lang, "xung đột", "in conflict")
+    );
+}
+
+pub fn print_conflicts(list: &[Conflict], lang: Lang) {
+    if list.is_empty() {
+        println!("{}", tr(lang, "Không có xung đột.", "No conflicts."));
+        return;
+    }
+    for c in list {
+        println!("{} {} ({})", c.kind, c.id, c.versions.len());
+        for (i, v) in c.versions.iter().enumerate() {
+            let win = if v.is_winner {
+                tr(lang, " [đang hiển thị]", " [shown]")
+            } else {
+                ""
+            };
+            println!("  #{} {}  {}  {}{win}", i + 1, v.rev, v.device_name, v.hlc);
+        }
+        for f in &c.fields {
+            println!("    {}:", f.field);
+            for (i, val) in f.values.iter().enumerate() {
+                println!("      #{} {val}", i + 1);
+            }
+        }
+    }
 }

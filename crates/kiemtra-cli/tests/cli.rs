@@ -346,3 +346,93 @@ fn a_file_from_a_newer_version_is_refused() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("phiên bản Kiểm tra mới hơn"));
 }
+
+#[test]
+fn bundles_carry_work_between_laptops_and_conflicts_are_resolved() {
+    let hq = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = json(&hq.path, &["campaign", "list"])[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = dir.path().join("dot-kiem-tra.kiemtra");
+    let out_s = out.to_str().unwrap();
+    ok(
+        &hq.path,
+        &["export", "--out", out_s, "--campaign", &campaign],
+    );
+    let (a, b) = (db(), db());
+    // A preview writes nothing.
+    let preview = json(&a.path, &["import", out_s, "--dry-run"]);
+    assert_eq!(preview[0]["report"]["dry_run"], true);
+    assert!(json(&a.path, &["campaign", "list"])
+        .as_array()
+        .unwrap()
+        .is_empty());
+    for l in [&a, &b] {
+        let text = ok(&l.path, &["import", out_s]);
+        assert!(text.contains("MÁY CHƯA BIẾT"), "{text}");
+    }
+    let visit = planned_visit(&a.path);
+    ok(
+        &a.path,
+        &[
+            "finding",
+            "set",
+            "--visit",
+            &visit,
+            "--item",
+            "5.3",
+            "--note",
+            "Ý kiến máy A",
+        ],
+    );
+    ok(
+        &b.path,
+        &[
+            "finding",
+            "set",
+            "--visit",
+            &visit,
+            "--item",
+            "5.3",
+            "--note",
+            "Ý kiến máy B",
+        ],
+    );
+    let (fa, fb) = (dir.path().join("a.kiemtra"), dir.path().join("b.kiemtra"));
+    ok(&a.path, &["export", "--out", fa.to_str().unwrap()]);
+    ok(&b.path, &["export", "--out", fb.to_str().unwrap()]);
+    ok(
+        &hq.path,
+        &["import", fa.to_str().unwrap(), fb.to_str().unwrap()],
+    );
+    let conflicts = json(&hq.path, &["conflicts"]);
+    assert_eq!(conflicts.as_array().unwrap().len(), 1);
+    let id = conflicts[0]["id"].as_str().unwrap().to_string();
+    let loser = conflicts[0]["versions"][1]["rev"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let kept_note = conflicts[0]["versions"][1]["body"]["note"].clone();
+    ok(&hq.path, &["resolve", &id, "--keep", &loser]);
+    assert!(json(&hq.path, &["conflicts"])
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        json(&hq.path, &["visit", "show", &visit])["findings"]["5.3"]["note"],
+        kept_note
+    );
+    let devices = json(&hq.path, &["devices"]);
+    assert_eq!(devices.as_array().unwrap().len(), 3);
+
+    // A damaged bundle: exit 1, a clear message, nothing changed.
+    let before = kiemtra(&hq.path, &["dump", "--canonical"]).stdout;
+    let bad = dir.path().join("hong.kiemtra");
+    std::fs::write(&bad, b"PK\x03\x04 not really").unwrap();
+    let o = kiemtra(&hq.path, &["import", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Gói dữ liệu bị từ chối"));
+    assert_eq!(kiemtra(&hq.path, &["dump", "--canonical"]).stdout, before);
+}

@@ -162,10 +162,10 @@ impl Store {
                     }
                 }
             }
-            if live > 1 {
-                conflicts += 1;
-            }
         }
+        conflicts += conn.query_row("SELECT COUNT(*) FROM records WHERE conflict = 1", [], |r| {
+            r.get::<_, i64>(0)
+        })? as usize;
         for id in records.keys() {
             if !heads.contains_key(id) {
                 problems.push(format!("record {id}: has no revisions"));

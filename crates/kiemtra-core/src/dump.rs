@@ -10,9 +10,9 @@ use crate::store::Store;
 
 impl Store {
     pub fn dump_canonical(&self) -> Result<String> {
-        let mut st = self
-            .conn()
-            .prepare("SELECT kind, id, rev, deleted, body, heads FROM records ORDER BY kind, id")?;
+        let mut st = self.conn().prepare(
+            "SELECT kind, id, rev, deleted, body, conflict FROM records ORDER BY kind, id",
+        )?;
         let rows = st.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -20,20 +20,20 @@ impl Store {
                 r.get::<_, String>(2)?,
                 r.get::<_, bool>(3)?,
                 r.get::<_, String>(4)?,
-                r.get::<_, i64>(5)?,
+                r.get::<_, bool>(5)?,
             ))
         })?;
         let mut records = Vec::new();
         let mut conflicted = Vec::new();
         for row in rows {
-            let (kind, id, rev, deleted, body, heads) = row?;
+            let (kind, id, rev, deleted, body, conflict) = row?;
             let body: Value = serde_json::from_str(&body)?;
             let mut rec = json!({ "kind": kind, "id": id, "rev": rev, "body": body });
             if deleted {
                 rec["deleted"] = Value::Bool(true);
             }
             records.push(rec);
-            if heads > 1 {
+            if conflict {
                 conflicted.push(id);
             }
         }

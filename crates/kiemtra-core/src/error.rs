@@ -42,6 +42,16 @@ pub enum Error {
     VisitLocked { unit: String },
     #[error("demo_exists")]
     DemoExists,
+    #[error("no_conflict")]
+    NoConflict { id: String },
+    #[error("bad_bundle")]
+    BadBundle(String),
+    #[error("bundle_too_new")]
+    BundleTooNew { format: u32, schema: i64 },
+    #[error("bad_signature")]
+    BadSignature,
+    #[error("key_changed")]
+    KeyChanged { device: String },
     #[error("corrupt")]
     Corrupt(String),
     #[error("database")]
@@ -80,6 +90,8 @@ fn what_vi(what: &str) -> &str {
         "criteria_set" => "bộ tiêu chí",
         "team" => "đoàn kiểm tra",
         "inspector" => "thành viên đoàn kiểm tra",
+        "revision" => "phiên bản",
+        "file" => "tệp",
         "record" => "bản ghi",
         other => other,
     }
@@ -95,6 +107,8 @@ fn what_en(what: &str) -> &str {
         "criteria_set" => "criteria set",
         "team" => "inspection team",
         "inspector" => "inspector",
+        "revision" => "revision",
+        "file" => "file",
         "record" => "record",
         other => other,
     }
@@ -110,6 +124,11 @@ impl Error {
             Error::Invalid(_) => "invalid_input",
             Error::VisitLocked { .. } => "visit_locked",
             Error::DemoExists => "demo_exists",
+            Error::NoConflict { .. } => "no_conflict",
+            Error::BadBundle(_) => "bad_bundle",
+            Error::BundleTooNew { .. } => "bundle_too_new",
+            Error::BadSignature => "bad_signature",
+            Error::KeyChanged { .. } => "key_changed",
             Error::Corrupt(_) => "corrupt",
             Error::Db(e) if is_disk_full(e) => "disk_full",
             Error::Db(_) => "database",
@@ -179,6 +198,15 @@ impl Error {
                 "Biên bản kiểm tra tại {unit} đã ký nên không thể sửa."
             ),
             Error::DemoExists => "Dữ liệu mẫu đã có trong tệp này.".to_string(),
+            Error::NoConflict { id } => format!("Bản ghi \"{id}\" không có xung đột cần giải quyết."),
+            Error::BadBundle(d) => format!("Gói dữ liệu bị từ chối, không có gì thay đổi: {}", d.split(" / ").next().unwrap_or(d)),
+            Error::BundleTooNew { format, schema } => format!(
+                "Gói dữ liệu được tạo bởi phiên bản Kiểm tra mới hơn (định dạng {format}, lược đồ {schema}). Hãy cập nhật ứng dụng; không có gì thay đổi."
+            ),
+            Error::BadSignature => "Chữ ký của gói dữ liệu không hợp lệ hoặc bị thiếu: gói có thể đã bị sửa. Không có gì thay đổi.".to_string(),
+            Error::KeyChanged { device } => format!(
+                "Khóa ký của máy \"{device}\" khác với khóa đã biết: gói bị từ chối, không có gì thay đổi."
+            ),
             Error::Corrupt(d) => format!("Dữ liệu bị hỏng: {d}"),
             Error::Db(e) if is_disk_full(e) => {
                 "Ổ đĩa đã đầy; thay đổi chưa được lưu. Hãy giải phóng dung lượng rồi thử lại.".to_string()
@@ -233,6 +261,15 @@ impl Error {
                 format!("The minutes of the visit to {unit} are signed and cannot be changed.")
             }
             Error::DemoExists => "The demo data is already in this file.".to_string(),
+            Error::NoConflict { id } => format!("Record \"{id}\" has no conflict to resolve."),
+            Error::BadBundle(d) => format!("Bundle refused, nothing changed: {}", d.split(" / ").nth(1).unwrap_or(d)),
+            Error::BundleTooNew { format, schema } => format!(
+                "The bundle was made by a newer version of Kiểm tra (format {format}, schema {schema}). Please update the app; nothing changed."
+            ),
+            Error::BadSignature => "The bundle's signature is invalid or missing: it may have been altered. Nothing changed.".to_string(),
+            Error::KeyChanged { device } => format!(
+                "The signing key of device \"{device}\" differs from the known one: bundle refused, nothing changed."
+            ),
             Error::Corrupt(d) => format!("The data is damaged: {d}"),
             Error::Db(e) if is_disk_full(e) => {
                 "The disk is full; the change was not saved. Free some space and try again."

@@ -1,12 +1,16 @@
 //! Kiểm tra core: the domain of Youth Union inspection campaigns, kept in a revision-based
 //! SQLite store. No UI here; the Tauri app and the `kiemtra` CLI both call into this crate.
 
+pub mod bundle;
 pub mod canonical;
 pub mod check;
+pub mod conflicts;
 pub mod demo;
 pub mod dump;
 pub mod error;
 pub mod hlc;
+pub mod keys;
+pub mod merge;
 pub mod model;
 pub mod ops;
 mod schema;

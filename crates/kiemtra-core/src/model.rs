@@ -468,3 +468,23 @@ pub fn parse_date(s: &str) -> Result<NaiveDate> {
         .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
         .map_err(|_| Error::Invalid(Invalid::Date(s.to_string())))
 }
+
+/// Check a JSON body as the record kind it claims to be (for revisions from elsewhere).
+pub fn validate_body(kind: &str, body: &serde_json::Value) -> Result<()> {
+    fn as_kind<T: Entity>(body: &serde_json::Value) -> Result<()> {
+        let v: T = serde_json::from_value(body.clone())
+            .map_err(|e| Error::invalid_field("body", format!("{}: {e}", T::KIND)))?;
+        v.validate()
+    }
+    match kind {
+        Campaign::KIND => as_kind::<Campaign>(body),
+        Unit::KIND => as_kind::<Unit>(body),
+        CriteriaSet::KIND => as_kind::<CriteriaSet>(body),
+        Inspector::KIND => as_kind::<Inspector>(body),
+        Team::KIND => as_kind::<Team>(body),
+        Visit::KIND => as_kind::<Visit>(body),
+        Finding::KIND => as_kind::<Finding>(body),
+        Recommendation::KIND => as_kind::<Recommendation>(body),
+        other => Err(Error::invalid_field("kind", format!("\"{other}\""))),
+    }
+}

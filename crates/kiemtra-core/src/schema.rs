@@ -46,22 +46,40 @@ pub const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX rev_parents_parent ON rev_parents(parent);
 
-    -- The current state: the winning head of each record (CouchDB rule: live before deleted,
-    -- then the longest history, then the highest rev id). heads > 1 means a conflict.
+    -- The current state of each record. rev is the winning head (CouchDB rule: live before
+    -- deleted, then the longest history, then the highest rev id). heads = live heads; when
+    -- several heads changed different fields, body is their three-way merge and conflict = 0;
+    -- when they changed the same field, body is the winner's and conflict = 1 until a person
+    -- resolves it.
     CREATE TABLE records (
         id       TEXT PRIMARY KEY,
         kind     TEXT NOT NULL,
         rev      TEXT NOT NULL REFERENCES revisions(rev),
         deleted  INTEGER NOT NULL CHECK (deleted IN (0, 1)),
         body     TEXT NOT NULL,
-        heads    INTEGER NOT NULL DEFAULT 1
+        heads    INTEGER NOT NULL DEFAULT 1,
+        conflict INTEGER NOT NULL DEFAULT 0 CHECK (conflict IN (0, 1))
     ) WITHOUT ROWID;
     CREATE INDEX records_kind ON records(kind, deleted);
     CREATE INDEX records_visit ON records(json_extract(body, '$.visit_id'))
         WHERE kind IN ('finding', 'recommendation');
     CREATE INDEX records_campaign ON records(json_extract(body, '$.campaign_id'))
         WHERE kind IN ('visit', 'team');
-    CREATE INDEX records_conflicts ON records(heads) WHERE heads > 1;
+    CREATE INDEX records_conflicts ON records(conflict) WHERE conflict = 1;
+
+    -- Bundles this laptop imported (local history, never synced).
+    CREATE TABLE imports (
+        id            TEXT PRIMARY KEY,
+        at            TEXT NOT NULL,
+        file_name     TEXT NOT NULL,
+        file_sha256   TEXT NOT NULL,
+        device_id     TEXT NOT NULL,
+        device_name   TEXT NOT NULL,
+        created_at    TEXT NOT NULL,
+        revisions     INTEGER NOT NULL,
+        new_revisions INTEGER NOT NULL,
+        conflicts     INTEGER NOT NULL
+    ) WITHOUT ROWID;
     "#,
 ];
 

@@ -152,11 +152,14 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         migrate(&mut conn, found)?;
         let device = ensure_device(&mut conn, None)?;
-        Ok(Store {
+        let store = Store {
             conn,
             path: path.to_path_buf(),
             device,
-        })
+        };
+        // The signing key is made with the identity, so every later bundle can be signed.
+        store.signing_key()?;
+        Ok(store)
     }
 
     pub fn path(&self) -> &Path {
@@ -165,6 +168,35 @@ impl Store {
 
     pub fn conn(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Copy the database with SQLite's backup API to `backups/` beside it, keeping the
+    /// newest `keep` copies. Returns the new copy's path.
+    pub fn backup(&self, keep: usize) -> Result<PathBuf> {
+        let dir = self
+            .path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .join("backups");
+        std::fs::create_dir_all(&dir)?;
+        let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S%.3f");
+        let dest = dir.join(format!("kiemtra-{stamp}.db"));
+        self.conn.backup(rusqlite::MAIN_DB, &dest, None)?;
+        let mut old: Vec<PathBuf> = std::fs::read_dir(&dir)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("kiemtra-") && n.ends_with(".db"))
+            })
+            .collect();
+        old.sort();
+        let excess = old.len().saturating_sub(keep);
+        for p in old.into_iter().take(excess) {
+            let _ = std::fs::remove_file(p);
+        }
+        Ok(dest)
     }
 
     pub fn device(&self) -> &Device {
@@ -199,6 +231,16 @@ impl Store {
 
     /// Run `f` in one IMMEDIATE transaction: every revision it writes lands, or none does.
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        self.transact(true, f)
+    }
+
+    /// Like `write`, but with `commit = false` everything is rolled back at the end (a dry
+    /// run that checks and counts exactly what a real run would).
+    pub fn transact<T>(
+        &mut self,
+        commit: bool,
+        f: impl FnOnce(&mut Writer<'_>) -> Result<T>,
+    ) -> Result<T> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -211,7 +253,9 @@ impl Store {
             hlc,
         };
         let out = f(&mut w)?;
-        w.finish()?;
+        if commit {
+            w.finish()?;
+        }
         Ok(out)
     }
 
@@ -416,6 +460,64 @@ impl Writer<'_> {
         self.put_value(kind, id, current.body, true)
     }
 
+    /// A revision with explicit parents (a conflict resolution: all the heads). The body is
+    /// checked as its kind before it is written.
+    pub fn put_with_parents(
+        &mut self,
+        kind: &str,
+        id: &str,
+        mut body: Value,
+        mut parents: Vec<String>,
+    ) -> Result<String> {
+        crate::model::validate_body(kind, &body)?;
+        nfc_strings(&mut body);
+        parents.sort();
+        parents.dedup();
+        let generation = parents
+            .iter()
+            .filter_map(|p| generation_of(p))
+            .max()
+            .unwrap_or(0)
+            + 1;
+        self.write_revision(kind, id, body, false, parents, generation)
+    }
+
+    fn write_revision(
+        &mut self,
+        kind: &str,
+        id: &str,
+        body: Value,
+        deleted: bool,
+        parents: Vec<String>,
+        generation: u64,
+    ) -> Result<String> {
+        self.hlc = Hlc::tick(self.hlc, Hlc::now_millis());
+        let hlc = self.hlc.to_text();
+        let rev = Revision::compute_rev(
+            id,
+            kind,
+            generation,
+            &parents,
+            &self.device_id,
+            &hlc,
+            deleted,
+            &body,
+        );
+        let rev = Revision {
+            id: id.to_string(),
+            kind: kind.to_string(),
+            rev,
+            parents,
+            device: self.device_id.clone(),
+            hlc,
+            deleted,
+            body,
+        };
+        insert_revision(&self.tx, &rev, "local")?;
+        materialize(&self.tx, id)?;
+        Ok(rev.rev)
+    }
+
     fn put_value(&mut self, kind: &str, id: &str, body: Value, deleted: bool) -> Result<String> {
         uuid::Uuid::parse_str(id).map_err(|_| Error::Invalid(Invalid::Uuid(id.to_string())))?;
         let current = current_of(&self.tx, id)?;
@@ -427,40 +529,26 @@ impl Writer<'_> {
                         format!("{id} là {} / is a {}", c.kind, c.kind),
                     ));
                 }
-                if c.deleted == deleted && c.body == body {
+                if c.deleted == deleted && c.body == body && c.heads == 1 {
                     return Ok(c.rev.clone());
                 }
-                (vec![c.rev.clone()], generation_of(&c.rev).unwrap_or(0) + 1)
+                if c.heads > 1 && !c.conflict {
+                    // Cleanly merged heads: the edit builds on all of them, making the merge real.
+                    let heads: Vec<Head> = heads_of(&self.tx, id)?
+                        .into_iter()
+                        .filter(|h| !h.deleted)
+                        .collect();
+                    let generation =
+                        heads.iter().map(|h| h.generation).max().unwrap_or(0) as u64 + 1;
+                    (heads.into_iter().map(|h| h.rev).collect(), generation)
+                } else {
+                    // A real conflict stays until a person resolves it: extend the winner only.
+                    (vec![c.rev.clone()], generation_of(&c.rev).unwrap_or(0) + 1)
+                }
             }
             None => (Vec::new(), 1),
         };
-        self.hlc = Hlc::tick(self.hlc, Hlc::now_millis());
-        let rev = Revision {
-            id: id.to_string(),
-            kind: kind.to_string(),
-            rev: String::new(),
-            hlc: self.hlc.to_text(),
-            device: self.device_id.clone(),
-            parents,
-            deleted,
-            body,
-        };
-        let rev = Revision {
-            rev: Revision::compute_rev(
-                &rev.id,
-                &rev.kind,
-                generation,
-                &rev.parents,
-                &rev.device,
-                &rev.hlc,
-                rev.deleted,
-                &rev.body,
-            ),
-            ..rev
-        };
-        insert_revision(&self.tx, &rev, "local")?;
-        materialize(&self.tx, id)?;
-        Ok(rev.rev)
+        self.write_revision(kind, id, body, deleted, parents, generation)
     }
 
     /// Add a revision made elsewhere (a bundle, another laptop). Its id must match its
@@ -484,8 +572,8 @@ impl Writer<'_> {
         );
         if expect != rev.rev {
             return Err(Error::Corrupt(format!(
-                "revision {} of {}: content does not match its id",
-                rev.rev, rev.id
+                "phiên bản {} của {}: nội dung không khớp mã / revision {} of {}: content does not match its id",
+                rev.rev, rev.id, rev.rev, rev.id
             )));
         }
         let hlc = Hlc::parse(&rev.hlc)
@@ -519,27 +607,35 @@ struct Current {
     rev: String,
     deleted: bool,
     body: Value,
+    heads: i64,
+    conflict: bool,
 }
 
 fn current_of(conn: &Connection, id: &str) -> Result<Option<Current>> {
     let row = conn
-        .prepare_cached("SELECT kind, rev, deleted, body FROM records WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT kind, rev, deleted, body, heads, conflict FROM records WHERE id = ?1",
+        )?
         .query_row([id], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, bool>(2)?,
                 r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, bool>(5)?,
             ))
         })
         .optional()?;
     match row {
         None => Ok(None),
-        Some((kind, rev, deleted, body)) => Ok(Some(Current {
+        Some((kind, rev, deleted, body, heads, conflict)) => Ok(Some(Current {
             kind,
             rev,
             deleted,
             body: serde_json::from_str(&body)?,
+            heads,
+            conflict,
         })),
     }
 }
@@ -581,44 +677,123 @@ pub(crate) fn insert_revision(conn: &Connection, rev: &Revision, source: &str) -
     Ok(true)
 }
 
-/// Recompute a record's current state from its heads.
+/// Recompute a record's current state from its heads: the CouchDB winner, and where several
+/// live heads changed different fields, their three-way merge against the common ancestor.
 pub(crate) fn materialize(conn: &Connection, record_id: &str) -> Result<()> {
-    let mut st = conn.prepare_cached(
-        "SELECT rev, kind, generation, deleted, body FROM revisions r
-         WHERE record_id = ?1 AND NOT EXISTS (SELECT 1 FROM rev_parents p WHERE p.parent = r.rev)",
-    )?;
-    let heads: Vec<(String, String, i64, bool, String)> = st
-        .query_map([record_id], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let live = heads.iter().filter(|h| !h.3).count() as i64;
+    let heads = heads_of(conn, record_id)?;
     let Some(winner) = heads
         .iter()
         .max_by(|a, b| winner_key(a).cmp(&winner_key(b)))
     else {
         return Ok(());
     };
+    let live: Vec<&Head> = heads.iter().filter(|h| !h.deleted).collect();
+    let (body, conflict) = if live.len() > 1 {
+        let ancestor = common_ancestor(conn, &live)?;
+        let bodies: Vec<Value> = live
+            .iter()
+            .map(|h| serde_json::from_str(&h.body))
+            .collect::<std::result::Result<_, _>>()?;
+        let refs: Vec<&Value> = bodies.iter().collect();
+        match crate::merge::merge(ancestor.as_ref(), &refs) {
+            Ok(merged) => (canonical::to_string(&merged), false),
+            Err(_) => (winner.body.clone(), true),
+        }
+    } else {
+        (winner.body.clone(), false)
+    };
     conn.prepare_cached(
-        "INSERT INTO records(id, kind, rev, deleted, body, heads) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO records(id, kind, rev, deleted, body, heads, conflict)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, rev = excluded.rev,
-            deleted = excluded.deleted, body = excluded.body, heads = excluded.heads",
+            deleted = excluded.deleted, body = excluded.body, heads = excluded.heads,
+            conflict = excluded.conflict",
     )?
     .execute(params![
         record_id,
-        winner.1,
-        winner.0,
-        winner.3,
-        winner.4,
-        live.max(1)
+        winner.kind,
+        winner.rev,
+        winner.deleted,
+        body,
+        live.len().max(1) as i64,
+        conflict
     ])?;
     Ok(())
 }
 
+pub(crate) struct Head {
+    pub rev: String,
+    pub kind: String,
+    pub generation: i64,
+    pub deleted: bool,
+    pub body: String,
+}
+
+/// Revisions of a record that no other revision names as parent.
+pub(crate) fn heads_of(conn: &Connection, record_id: &str) -> Result<Vec<Head>> {
+    let mut st = conn.prepare_cached(
+        "SELECT rev, kind, generation, deleted, body FROM revisions r
+         WHERE record_id = ?1 AND NOT EXISTS (SELECT 1 FROM rev_parents p WHERE p.parent = r.rev)
+         ORDER BY rev",
+    )?;
+    let heads = st
+        .query_map([record_id], |r| {
+            Ok(Head {
+                rev: r.get(0)?,
+                kind: r.get(1)?,
+                generation: r.get(2)?,
+                deleted: r.get(3)?,
+                body: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(heads)
+}
+
+/// The newest revision that is an ancestor of every given head (None when they share none,
+/// e.g. two laptops created the same finding independently).
+fn common_ancestor(conn: &Connection, heads: &[&Head]) -> Result<Option<Value>> {
+    let mut common: Option<std::collections::HashSet<String>> = None;
+    let mut st = conn.prepare_cached(
+        "WITH RECURSIVE anc(rev) AS (
+             SELECT ?1 UNION SELECT p.parent FROM rev_parents p JOIN anc ON p.rev = anc.rev)
+         SELECT rev FROM anc",
+    )?;
+    for h in heads {
+        let set: std::collections::HashSet<String> = st
+            .query_map([&h.rev], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        common = Some(match common {
+            None => set,
+            Some(c) => c.intersection(&set).cloned().collect(),
+        });
+    }
+    let common = common.unwrap_or_default();
+    let mut best: Option<(u64, &String)> = None;
+    for rev in &common {
+        let key = (generation_of(rev).unwrap_or(0), rev);
+        if best.is_none_or(|b| key > b) {
+            best = Some(key);
+        }
+    }
+    let Some((_, rev)) = best else {
+        return Ok(None);
+    };
+    let body: Option<String> = conn
+        .query_row("SELECT body FROM revisions WHERE rev = ?1", [rev], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    Ok(match body {
+        Some(b) => Some(serde_json::from_str(&b)?),
+        None => None,
+    })
+}
+
 /// CouchDB's deterministic winner: a live head beats a deleted one, then the longest
 /// history, then the highest rev id.
-fn winner_key(h: &(String, String, i64, bool, String)) -> (bool, i64, &str) {
-    (!h.3, h.2, h.0.as_str())
+fn winner_key(h: &Head) -> (bool, i64, &str) {
+    (!h.deleted, h.generation, h.rev.as_str())
 }
 
 fn read_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String)> {

@@ -1,0 +1,583 @@
+//! Bundles: the `.kiemtra` file that travels on a USB stick. A ZIP holding `manifest.json`
+//! (who, when, counts, SHA-256 and size of every entry), `revisions.jsonl` (one revision a
+//! line) and `signature.json` (Ed25519 over the manifest's bytes). A bundle is a snapshot of
+//! what its laptop knows (all of it, or one campaign), so any bundle can be imported anywhere,
+//! any number of times, in any order.
+//!
+//! The reader trusts nothing: entry names are checked against a fixed list, sizes against the
+//! manifest and hard limits, hashes and the signature before anything is committed, and every
+//! revision is checked as its kind. Import is one transaction: all or nothing.
+
+use std::collections::{BTreeSet, HashSet};
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::hlc::Hlc;
+use crate::model::{self, Entity};
+use crate::store::{Revision, Store};
+
+pub const FORMAT: &str = "kiemtra-bundle";
+pub const FORMAT_VERSION: u32 = 1;
+const MANIFEST: &str = "manifest.json";
+const REVISIONS: &str = "revisions.jsonl";
+const SIGNATURE: &str = "signature.json";
+/// Far above a province's campaign, far below what would exhaust a laptop.
+const MAX_SMALL_ENTRY: u64 = 1 << 20;
+const MAX_REVISIONS_BYTES: u64 = 8 << 30;
+const MAX_LINE: u64 = 16 << 20;
+/// A deflated entry more than this many times smaller than its content is a zip bomb.
+const MAX_RATIO: u64 = 200;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct BundleDevice {
+    pub id: String,
+    pub name: String,
+    pub public_key: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct EntryInfo {
+    pub sha256: String,
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Counts {
+    pub revisions: u64,
+    pub records: u64,
+    pub blobs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Manifest {
+    pub format: String,
+    pub format_version: u32,
+    pub schema_version: i64,
+    pub app_version: String,
+    pub device: BundleDevice,
+    pub inspector: String,
+    pub created_at: String,
+    pub campaign_id: Option<String>,
+    pub counts: Counts,
+    pub entries: std::collections::BTreeMap<String, EntryInfo>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Signature {
+    algorithm: String,
+    public_key: String,
+    signature: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportReport {
+    pub path: PathBuf,
+    pub revisions: u64,
+    pub records: u64,
+    pub bytes: u64,
+}
+
+/// What an import did (or, for a dry run, would do).
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub file: PathBuf,
+    pub device: BundleDevice,
+    pub inspector: String,
+    pub created_at: String,
+    pub campaign_id: Option<String>,
+    /// The signer was not known to this laptop before.
+    pub new_device: bool,
+    pub revisions: u64,
+    pub new_revisions: u64,
+    pub known_revisions: u64,
+    /// Records left in conflict by this bundle (new ones only).
+    pub new_conflicts: u64,
+    pub dry_run: bool,
+}
+
+fn bad(msg: impl Into<String>) -> Error {
+    Error::BadBundle(msg.into())
+}
+
+/// Writes through to `inner` while hashing and counting.
+struct Hashing<W> {
+    inner: W,
+    hash: Sha256,
+    size: u64,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hash.update(&buf[..n]);
+        self.size += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Reads through while hashing and counting.
+struct HashingReader<R> {
+    inner: R,
+    hash: Sha256,
+    size: u64,
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hash.update(&buf[..n]);
+        self.size += n as u64;
+        Ok(n)
+    }
+}
+
+impl Store {
+    /// The ids of every record that belongs to a campaign: the campaign, its criteria sets,
+    /// teams and their inspectors, visits, their units with ancestors, findings and
+    /// recommendations. Deleted records count too, so deletions travel.
+    fn campaign_scope(&self, campaign_id: &str) -> Result<HashSet<String>> {
+        let conn = self.conn();
+        let body_of = |id: &str| -> Result<Option<serde_json::Value>> {
+            let b: Option<String> = conn
+                .query_row("SELECT body FROM records WHERE id = ?1", [id], |r| r.get(0))
+                .ok();
+            Ok(match b {
+                Some(b) => Some(serde_json::from_str(&b)?),
+                None => None,
+            })
+        };
+        let campaign = body_of(campaign_id)?.ok_or_else(|| Error::NotFound {
+            what: model::Campaign::KIND,
+            id: campaign_id.to_string(),
+        })?;
+        let mut ids: HashSet<String> = HashSet::new();
+        ids.insert(campaign_id.to_string());
+        if let Some(s) = campaign["criteria_set_id"].as_str() {
+            ids.insert(s.to_string());
+        }
+        let by_field = |kind: &str, field: &str, value: &str| -> Result<Vec<(String, String)>> {
+            let sql = format!(
+                "SELECT id, body FROM records WHERE kind = ?1 AND json_extract(body, '$.{field}') = ?2"
+            );
+            let mut st = conn.prepare(&sql)?;
+            let rows = st
+                .query_map([kind, value], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(rows)
+        };
+        for (id, body) in by_field(model::Team::KIND, "campaign_id", campaign_id)? {
+            let team: serde_json::Value = serde_json::from_str(&body)?;
+            for m in team["members"].as_array().into_iter().flatten() {
+                if let Some(i) = m["inspector_id"].as_str() {
+                    ids.insert(i.to_string());
+                }
+            }
+            ids.insert(id);
+        }
+        for (visit_id, body) in by_field(model::Visit::KIND, "campaign_id", campaign_id)? {
+            let v: serde_json::Value = serde_json::from_str(&body)?;
+            if let Some(s) = v["criteria_set_id"].as_str() {
+                ids.insert(s.to_string());
+            }
+            let mut unit = v["unit_id"].as_str().map(str::to_string);
+            while let Some(u) = unit.take() {
+                if !ids.insert(u.clone()) {
+                    break;
+                }
+                unit = body_of(&u)?.and_then(|b| b["parent_id"].as_str().map(str::to_string));
+            }
+            for kind in [model::Finding::KIND, model::Recommendation::KIND] {
+                for (id, _) in by_field(kind, "visit_id", &visit_id)? {
+                    ids.insert(id);
+                }
+            }
+            ids.insert(visit_id);
+        }
+        Ok(ids)
+    }
+
+    /// Write a bundle of everything this laptop knows (or one campaign) to `path`. The file
+    /// appears whole or not at all: it is written beside `path` and renamed at the end.
+    pub fn export_bundle(&self, path: &Path, campaign_id: Option<&str>) -> Result<ExportReport> {
+        let scope = match campaign_id {
+            Some(c) => Some(self.campaign_scope(c)?),
+            None => None,
+        };
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let tmp = tempfile_in(dir)?;
+        let result = self.write_bundle(tmp.as_file(), &scope, campaign_id);
+        let (revisions, records) = result?;
+        tmp.as_file().sync_all()?;
+        let bytes = tmp.as_file().metadata()?.len();
+        tmp.persist(path).map_err(|e| Error::Io(e.error))?;
+        Ok(ExportReport {
+            path: path.to_path_buf(),
+            revisions,
+            records,
+            bytes,
+        })
+    }
+
+    fn write_bundle(
+        &self,
+        file: &File,
+        scope: &Option<HashSet<String>>,
+        campaign_id: Option<&str>,
+    ) -> Result<(u64, u64)> {
+        let mut zip = zip::ZipWriter::new(BufWriter::new(file));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        zip.start_file(REVISIONS, opts).map_err(zip_err)?;
+        let (revisions, records, hash, size) = {
+            let mut out = Hashing {
+                inner: BufWriter::new(&mut zip),
+                hash: Sha256::new(),
+                size: 0,
+            };
+            let mut st = self.conn().prepare(
+                "SELECT record_id, kind, rev, parents, device_id, hlc, deleted, body
+                 FROM revisions ORDER BY seq",
+            )?;
+            let mut rows = st.query([])?;
+            let (mut revisions, mut records) = (0u64, BTreeSet::new());
+            while let Some(r) = rows.next()? {
+                let id: String = r.get(0)?;
+                if let Some(s) = scope {
+                    if !s.contains(&id) {
+                        continue;
+                    }
+                }
+                let rev = Revision {
+                    kind: r.get(1)?,
+                    rev: r.get(2)?,
+                    parents: serde_json::from_str(&r.get::<_, String>(3)?)?,
+                    device: r.get(4)?,
+                    hlc: r.get(5)?,
+                    deleted: r.get(6)?,
+                    body: serde_json::from_str(&r.get::<_, String>(7)?)?,
+                    id,
+                };
+                serde_json::to_writer(&mut out, &rev)?;
+                out.write_all(b"\n")?;
+                revisions += 1;
+                records.insert(rev.id);
+            }
+            out.flush()?;
+            let (hash, size) = (hex::encode(out.hash.finalize()), out.size);
+            (revisions, records, hash, size)
+        };
+        let key = self.public_key()?;
+        let manifest = Manifest {
+            format: FORMAT.into(),
+            format_version: FORMAT_VERSION,
+            schema_version: crate::schema_version(),
+            app_version: env!("CARGO_PKG_VERSION").into(),
+            device: BundleDevice {
+                id: self.device().id.clone(),
+                name: self.device().name.clone(),
+                public_key: key.clone(),
+            },
+            inspector: self.device().name.clone(),
+            created_at: Hlc::tick(Hlc::ZERO, Hlc::now_millis()).to_text(),
+            campaign_id: campaign_id.map(str::to_string),
+            counts: Counts {
+                revisions,
+                records: records.len() as u64,
+                blobs: 0,
+            },
+            entries: [(REVISIONS.to_string(), EntryInfo { sha256: hash, size })].into(),
+        };
+        let manifest_bytes = serde_json::to_vec_pretty(&manifest)?;
+        let signature = Signature {
+            algorithm: "ed25519".into(),
+            public_key: key,
+            signature: self.sign(&manifest_bytes)?,
+        };
+        zip.start_file(MANIFEST, opts).map_err(zip_err)?;
+        zip.write_all(&manifest_bytes)?;
+        zip.start_file(SIGNATURE, opts).map_err(zip_err)?;
+        zip.write_all(&serde_json::to_vec_pretty(&signature)?)?;
+        let mut w = zip.finish().map_err(zip_err)?;
+        w.flush()?;
+        Ok((revisions, records.len() as u64))
+    }
+
+    /// Import one bundle: verify it, then add the revisions this laptop lacks, in one
+    /// transaction. With `dry_run` everything is checked and counted, then rolled back.
+    pub fn import_bundle(&mut self, path: &Path, dry_run: bool) -> Result<ImportReport> {
+        let file = File::open(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::NotFound {
+                what: "file",
+                id: path.display().to_string(),
+            },
+            _ => Error::Io(e),
+        })?;
+        let file_sha = sha256_file(path)?;
+        let mut zip = zip::ZipArchive::new(BufReader::new(file))
+            .map_err(|_| bad("không phải tệp gói dữ liệu Kiểm tra (ZIP hỏng hoặc bị cắt cụt) / not a Kiểm tra bundle (damaged or truncated ZIP)"))?;
+
+        // Only the names we write, each once; nothing that could point elsewhere.
+        let mut names = HashSet::new();
+        for i in 0..zip.len() {
+            let f = zip
+                .by_index_raw(i)
+                .map_err(|_| bad("mục ZIP hỏng / damaged ZIP entry"))?;
+            let name = f.name().to_string();
+            let allowed = matches!(name.as_str(), MANIFEST | REVISIONS | SIGNATURE);
+            if !allowed {
+                return Err(bad(format!(
+                    "mục không hợp lệ \"{name}\" trong gói / unexpected entry \"{name}\""
+                )));
+            }
+            if !names.insert(name.clone()) {
+                return Err(bad(format!(
+                    "mục \"{name}\" xuất hiện hai lần / duplicate entry \"{name}\""
+                )));
+            }
+            let (size, packed) = (f.size(), f.compressed_size().max(1));
+            if size / packed > MAX_RATIO && size > MAX_SMALL_ENTRY {
+                return Err(bad(format!("mục \"{name}\" nén bất thường (nghi zip bomb) / entry \"{name}\" looks like a zip bomb")));
+            }
+        }
+        for required in [MANIFEST, REVISIONS, SIGNATURE] {
+            if !names.contains(required) {
+                return Err(bad(format!(
+                    "thiếu \"{required}\" / \"{required}\" is missing"
+                )));
+            }
+        }
+        let manifest_bytes = read_small(&mut zip, MANIFEST)?;
+        let sig_bytes = read_small(&mut zip, SIGNATURE)?;
+        let manifest: Manifest = serde_json::from_slice(&manifest_bytes)
+            .map_err(|e| bad(format!("manifest.json không đọc được / unreadable: {e}")))?;
+        if manifest.format != FORMAT {
+            return Err(bad(
+                "không phải gói dữ liệu Kiểm tra / not a Kiểm tra bundle",
+            ));
+        }
+        if manifest.format_version > FORMAT_VERSION
+            || manifest.schema_version > crate::schema_version()
+        {
+            return Err(Error::BundleTooNew {
+                format: manifest.format_version,
+                schema: manifest.schema_version,
+            });
+        }
+        let sig: Signature = serde_json::from_slice(&sig_bytes).map_err(|_| Error::BadSignature)?;
+        if sig.algorithm != "ed25519"
+            || sig.public_key != manifest.device.public_key
+            || !crate::keys::verify(&sig.public_key, &manifest_bytes, &sig.signature)
+        {
+            return Err(Error::BadSignature);
+        }
+        let known_key: Option<Option<String>> = self
+            .conn()
+            .query_row(
+                "SELECT public_key FROM devices WHERE id = ?1",
+                [&manifest.device.id],
+                |r| r.get(0),
+            )
+            .ok();
+        if let Some(Some(k)) = &known_key {
+            if *k != manifest.device.public_key {
+                return Err(Error::KeyChanged {
+                    device: manifest.device.name.clone(),
+                });
+            }
+        }
+        let new_device = !matches!(known_key, Some(Some(_)));
+        let entry = manifest
+            .entries
+            .get(REVISIONS)
+            .ok_or_else(|| bad("manifest thiếu revisions.jsonl / manifest lacks revisions.jsonl"))?
+            .clone();
+        if entry.size > MAX_REVISIONS_BYTES {
+            return Err(bad("gói quá lớn / bundle too large"));
+        }
+
+        // First pass: the entry's bytes must be exactly what the signed manifest says, before
+        // a single revision is parsed.
+        {
+            let f = zip
+                .by_name(REVISIONS)
+                .map_err(|_| bad("thiếu revisions.jsonl / revisions.jsonl is missing"))?;
+            if f.size() != entry.size {
+                return Err(bad(
+                    "kích thước revisions.jsonl khác manifest / size differs from the manifest",
+                ));
+            }
+            let mut h = HashingReader {
+                inner: f.take(entry.size + 1),
+                hash: Sha256::new(),
+                size: 0,
+            };
+            std::io::copy(&mut h, &mut std::io::sink())
+                .map_err(|_| bad("revisions.jsonl hỏng / revisions.jsonl is damaged"))?;
+            if h.size != entry.size || hex::encode(h.hash.finalize()) != entry.sha256 {
+                return Err(bad("nội dung revisions.jsonl đã bị thay đổi (sai SHA-256) / revisions.jsonl was changed (SHA-256 mismatch)"));
+            }
+        }
+
+        let source = format!("import:{}", &file_sha[..16]);
+        let report = self.transact(!dry_run, |w| {
+            let f = zip
+                .by_name(REVISIONS)
+                .map_err(|_| bad("thiếu revisions.jsonl / revisions.jsonl is missing"))?;
+            if f.size() != entry.size {
+                return Err(bad("kích thước revisions.jsonl khác manifest / size differs from the manifest"));
+            }
+            let mut reader = HashingReader {
+                inner: f.take(entry.size + 1),
+                hash: Sha256::new(),
+                size: 0,
+            };
+            let mut lines = BufReader::new(&mut reader);
+            let mut line = Vec::new();
+            let (mut total, mut new) = (0u64, 0u64);
+            let mut touched = BTreeSet::new();
+            loop {
+                line.clear();
+                let n = (&mut lines).take(MAX_LINE).read_until(b'\n', &mut line)?;
+                if n == 0 {
+                    break;
+                }
+                if line.last() != Some(&b'\n') {
+                    return Err(bad(format!("dòng {} quá dài hoặc bị cắt / line {} too long or cut", total + 1, total + 1)));
+                }
+                let rev: Revision = serde_json::from_slice(&line).map_err(|e| {
+                    bad(format!("phiên bản thứ {} không hợp lệ / revision {} invalid: {e}", total + 1, total + 1))
+                })?;
+                check_revision(&rev).map_err(|e| {
+                    bad(format!("phiên bản {} của {}: {} ", rev.rev, rev.id, e.message(crate::Lang::Vi)))
+                })?;
+                if w.apply(&rev, &source).map_err(|e| match e {
+                    Error::Corrupt(m) => bad(m),
+                    other => other,
+                })? {
+                    new += 1;
+                    touched.insert(rev.id.clone());
+                }
+                total += 1;
+            }
+            drop(lines);
+            if reader.size != entry.size || hex::encode(reader.hash.finalize_reset()) != entry.sha256 {
+                return Err(bad("nội dung revisions.jsonl đã bị thay đổi (sai SHA-256) / revisions.jsonl was changed (SHA-256 mismatch)"));
+            }
+            if total != manifest.counts.revisions {
+                return Err(bad("số phiên bản khác manifest / revision count differs from the manifest"));
+            }
+            let mut conflicts = 0;
+            for id in &touched {
+                let c: bool = w.conn().query_row(
+                    "SELECT conflict FROM records WHERE id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )?;
+                conflicts += c as u64;
+            }
+            let now = Hlc::tick(Hlc::ZERO, Hlc::now_millis()).to_text();
+            w.conn().execute(
+                "INSERT INTO devices(id, name, public_key, first_seen, is_self) VALUES (?1, ?2, ?3, ?4, 0)
+                 ON CONFLICT(id) DO UPDATE SET name = excluded.name,
+                    public_key = COALESCE(devices.public_key, excluded.public_key)",
+                rusqlite::params![manifest.device.id, manifest.device.name, manifest.device.public_key, now],
+            )?;
+            w.conn().execute(
+                "INSERT INTO imports(id, at, file_name, file_sha256, device_id, device_name, created_at,
+                                     revisions, new_revisions, conflicts)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                rusqlite::params![
+                    crate::ops::new_id(),
+                    now,
+                    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                    file_sha,
+                    manifest.device.id,
+                    manifest.device.name,
+                    manifest.created_at,
+                    total as i64,
+                    new as i64,
+                    conflicts as i64
+                ],
+            )?;
+            Ok(ImportReport {
+                file: path.to_path_buf(),
+                device: manifest.device.clone(),
+                inspector: manifest.inspector.clone(),
+                created_at: manifest.created_at.clone(),
+                campaign_id: manifest.campaign_id.clone(),
+                new_device,
+                revisions: total,
+                new_revisions: new,
+                known_revisions: total - new,
+                new_conflicts: conflicts,
+                dry_run,
+            })
+        })?;
+        Ok(report)
+    }
+}
+
+/// A revision from elsewhere must be a well-formed revision of a known kind.
+fn check_revision(rev: &Revision) -> Result<()> {
+    uuid::Uuid::parse_str(&rev.id)
+        .map_err(|_| Error::Invalid(crate::Invalid::Uuid(rev.id.clone())))?;
+    uuid::Uuid::parse_str(&rev.device)
+        .map_err(|_| Error::Invalid(crate::Invalid::Uuid(rev.device.clone())))?;
+    if Hlc::parse(&rev.hlc).is_none() {
+        return Err(Error::invalid_field("hlc", rev.hlc.clone()));
+    }
+    model::validate_body(&rev.kind, &rev.body)
+}
+
+fn read_small<R: Read + std::io::Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    name: &str,
+) -> Result<Vec<u8>> {
+    let f = zip
+        .by_name(name)
+        .map_err(|_| bad(format!("thiếu \"{name}\" / \"{name}\" is missing")))?;
+    if f.size() > MAX_SMALL_ENTRY {
+        return Err(bad(format!("\"{name}\" quá lớn / too large")));
+    }
+    let mut buf = Vec::new();
+    f.take(MAX_SMALL_ENTRY + 1)
+        .read_to_end(&mut buf)
+        .map_err(|_| bad(format!("\"{name}\" hỏng / damaged")))?;
+    if buf.len() as u64 > MAX_SMALL_ENTRY {
+        return Err(bad(format!("\"{name}\" quá lớn / too large")));
+    }
+    Ok(buf)
+}
+
+fn sha256_file(path: &Path) -> Result<String> {
+    let mut f = File::open(path)?;
+    let mut h = Sha256::new();
+    std::io::copy(&mut f, &mut h)?;
+    Ok(hex::encode(h.finalize()))
+}
+
+fn zip_err(e: zip::result::ZipError) -> Error {
+    match e {
+        zip::result::ZipError::Io(io) => Error::Io(io),
+        other => Error::Io(std::io::Error::other(other.to_string())),
+    }
+}
+
+fn tempfile_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
+    Ok(tempfile::Builder::new()
+        .prefix(".kiemtra-export-")
+        .suffix(".part")
+        .tempfile_in(dir)?)
+}

@@ -1,0 +1,193 @@
+//! Conflicts: records whose concurrent heads changed the same field. Listed with every
+//! version side by side; resolved by a revision whose parents are all the heads, so the
+//! resolution spreads to every laptop like any edit.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+use crate::store::{heads_of, Store};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ConflictVersion {
+    pub rev: String,
+    pub device_id: String,
+    pub device_name: String,
+    pub hlc: String,
+    pub is_winner: bool,
+    pub body: Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldVersions {
+    pub field: String,
+    /// One value per version, in the order of `versions`.
+    pub values: Vec<Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Conflict {
+    pub id: String,
+    pub kind: String,
+    pub winner: String,
+    pub versions: Vec<ConflictVersion>,
+    /// Only the fields where the versions differ.
+    pub fields: Vec<FieldVersions>,
+}
+
+/// How a person settles a conflict.
+#[derive(Debug, Clone)]
+pub enum Resolution {
+    /// Keep this version as it is.
+    Keep(String),
+    /// Start from the current (winning) body and set these fields.
+    Fields(Map<String, Value>),
+}
+
+impl Store {
+    pub fn conflicts(&self) -> Result<Vec<Conflict>> {
+        let ids: Vec<String> = self
+            .conn()
+            .prepare("SELECT id FROM records WHERE conflict = 1 ORDER BY kind, id")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        ids.iter().map(|id| self.conflict(id)).collect()
+    }
+
+    pub fn conflict(&self, id: &str) -> Result<Conflict> {
+        let (kind, winner, conflict): (String, String, bool) = self
+            .conn()
+            .query_row(
+                "SELECT kind, rev, conflict FROM records WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .map_err(|_| Error::NotFound {
+                what: "record",
+                id: id.to_string(),
+            })?;
+        if !conflict {
+            return Err(Error::NoConflict { id: id.to_string() });
+        }
+        let mut versions = Vec::new();
+        for h in heads_of(self.conn(), id)?
+            .into_iter()
+            .filter(|h| !h.deleted)
+        {
+            let (device_id, device_name, hlc): (String, String, String) = self.conn().query_row(
+                "SELECT r.device_id, COALESCE(d.name, r.device_id), r.hlc
+                 FROM revisions r LEFT JOIN devices d ON d.id = r.device_id WHERE r.rev = ?1",
+                [&h.rev],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+            versions.push(ConflictVersion {
+                is_winner: h.rev == winner,
+                rev: h.rev,
+                device_id,
+                device_name,
+                hlc,
+                body: serde_json::from_str(&h.body)?,
+            });
+        }
+        // Winner first, then the others by rev: the same order on every laptop.
+        versions.sort_by(|a, b| b.is_winner.cmp(&a.is_winner).then(a.rev.cmp(&b.rev)));
+        let mut keys: Vec<&String> = versions
+            .iter()
+            .filter_map(|v| v.body.as_object())
+            .flat_map(|o| o.keys())
+            .collect();
+        keys.sort();
+        keys.dedup();
+        let fields = keys
+            .into_iter()
+            .filter_map(|k| {
+                let values: Vec<Value> = versions
+                    .iter()
+                    .map(|v| v.body.get(k).cloned().unwrap_or(Value::Null))
+                    .collect();
+                values
+                    .iter()
+                    .any(|v| *v != values[0])
+                    .then(|| FieldVersions {
+                        field: k.clone(),
+                        values,
+                    })
+            })
+            .collect();
+        Ok(Conflict {
+            id: id.to_string(),
+            kind,
+            winner,
+            versions,
+            fields,
+        })
+    }
+
+    /// Settle a conflict. Returns the new revision id.
+    pub fn resolve(&mut self, id: &str, how: Resolution) -> Result<String> {
+        let c = self.conflict(id)?;
+        let body = match how {
+            Resolution::Keep(rev) => c
+                .versions
+                .iter()
+                .find(|v| v.rev == rev || v.rev.starts_with(&rev) && rev.len() >= 6)
+                .map(|v| v.body.clone())
+                .ok_or_else(|| Error::NotFound {
+                    what: "revision",
+                    id: rev.clone(),
+                })?,
+            Resolution::Fields(fields) => {
+                let winner = c
+                    .versions
+                    .iter()
+                    .find(|v| v.is_winner)
+                    .map(|v| v.body.clone())
+                    .unwrap_or(Value::Object(Map::new()));
+                let mut body = winner.as_object().cloned().unwrap_or_default();
+                for (k, v) in fields {
+                    if !body.contains_key(&k) {
+                        return Err(Error::invalid_field(
+                            "fields",
+                            format!("\"{k}\" không phải là trường của bản ghi / is not a field of this record"),
+                        ));
+                    }
+                    body.insert(k, v);
+                }
+                Value::Object(body)
+            }
+        };
+        let parents: Vec<String> = c.versions.iter().map(|v| v.rev.clone()).collect();
+        let kind = c.kind.clone();
+        self.write(|w| w.put_with_parents(&kind, id, body, parents))
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KnownDevice {
+    pub id: String,
+    pub name: String,
+    pub public_key: Option<String>,
+    pub first_seen: String,
+    pub is_self: bool,
+}
+
+impl Store {
+    /// This laptop and every laptop whose bundles were imported.
+    pub fn devices(&self) -> Result<Vec<KnownDevice>> {
+        let mut st = self.conn().prepare(
+            "SELECT id, name, public_key, first_seen, is_self FROM devices ORDER BY is_self DESC, name",
+        )?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(KnownDevice {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    public_key: r.get(2)?,
+                    first_seen: r.get(3)?,
+                    is_self: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}

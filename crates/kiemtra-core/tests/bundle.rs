@@ -1,0 +1,348 @@
+//! Bundles between laptops: convergence, conflicts and their resolution, and every kind of
+//! bad file refused with the database unchanged.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use kiemtra_core::conflicts::Resolution;
+use kiemtra_core::model::VisitStatus;
+use kiemtra_core::ops::FindingInput;
+use kiemtra_core::store::Revision;
+use kiemtra_core::{Lang, Store};
+
+struct Lab {
+    dir: tempfile::TempDir,
+}
+
+impl Lab {
+    fn new() -> Lab {
+        Lab {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+    fn db(&self, name: &str) -> Store {
+        Store::open(&self.dir.path().join(format!("{name}.db"))).unwrap()
+    }
+    fn file(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+fn note(s: &mut Store, visit: &str, item: &str, note: Option<&str>, explanation: Option<&str>) {
+    s.finding_set(FindingInput {
+        visit_id: visit.into(),
+        item_code: item.into(),
+        note: note.map(str::to_string),
+        explanation: explanation.map(str::to_string),
+        ..Default::default()
+    })
+    .unwrap();
+}
+
+/// The secretariat sends the demo campaign out to two laptops, which edit concurrently.
+fn campaign_on_three(lab: &Lab) -> (Store, Store, Store, String) {
+    let mut hq = lab.db("hq");
+    let campaign = hq.load_demo().unwrap();
+    let out = lab.file("campaign.kiemtra");
+    let r = hq.export_bundle(&out, Some(&campaign)).unwrap();
+    assert!(r.revisions > 400);
+    let (mut a, mut b) = (lab.db("a"), lab.db("b"));
+    for s in [&mut a, &mut b] {
+        let rep = s.import_bundle(&out, false).unwrap();
+        assert!(rep.new_device);
+        assert_eq!(rep.new_revisions, r.revisions);
+    }
+    let visit = a
+        .visit_rows(None)
+        .unwrap()
+        .into_iter()
+        .find(|v| v.status == VisitStatus::Planned)
+        .unwrap()
+        .id;
+    (hq, a, b, visit)
+}
+
+#[test]
+fn three_laptops_converge_whatever_the_order_and_conflicts_match() {
+    let lab = Lab::new();
+    let (mut hq, mut a, mut b, visit) = campaign_on_three(&lab);
+    // Different fields of one finding: merged. The same field: a conflict.
+    note(&mut a, &visit, "5.2", Some("Máy A ghi nhận"), None);
+    note(&mut b, &visit, "5.2", None, Some("Máy B ghi giải trình"));
+    note(&mut a, &visit, "5.3", Some("Ý kiến A"), None);
+    note(&mut b, &visit, "5.3", Some("Ý kiến B"), None);
+    let (fa, fb) = (lab.file("a.kiemtra"), lab.file("b.kiemtra"));
+    a.export_bundle(&fa, None).unwrap();
+    b.export_bundle(&fb, None).unwrap();
+
+    a.import_bundle(&fb, false).unwrap();
+    b.import_bundle(&fa, false).unwrap();
+    hq.import_bundle(&fb, false).unwrap();
+    hq.import_bundle(&fa, false).unwrap();
+    // Importing again changes nothing.
+    let before = hq.dump_canonical().unwrap();
+    let again = hq.import_bundle(&fa, false).unwrap();
+    assert_eq!(again.new_revisions, 0);
+    assert_eq!(hq.dump_canonical().unwrap(), before);
+
+    let dumps: Vec<String> = [&a, &b, &hq]
+        .iter()
+        .map(|s| s.dump_canonical().unwrap())
+        .collect();
+    assert_eq!(dumps[0], dumps[1]);
+    assert_eq!(dumps[1], dumps[2]);
+
+    let merged = a.visit_detail(&visit).unwrap().findings["5.2"].clone();
+    assert_eq!(merged.note, "Máy A ghi nhận");
+    assert_eq!(merged.explanation, "Máy B ghi giải trình");
+
+    let conflicts: Vec<Vec<String>> = [&a, &b, &hq]
+        .iter()
+        .map(|s| {
+            s.conflicts()
+                .unwrap()
+                .iter()
+                .map(|c| c.id.clone())
+                .collect()
+        })
+        .collect();
+    assert_eq!(conflicts[0].len(), 1);
+    assert!(conflicts.iter().all(|c| *c == conflicts[0]));
+    let c = &hq.conflicts().unwrap()[0];
+    assert_eq!(
+        c.fields
+            .iter()
+            .map(|f| f.field.as_str())
+            .collect::<Vec<_>>(),
+        vec!["note"]
+    );
+    assert!(c.versions.iter().any(|v| v.body["note"] == "Ý kiến A"));
+    assert!(c.versions.iter().any(|v| v.body["note"] == "Ý kiến B"));
+    assert!(hq.check().unwrap().ok);
+}
+
+#[test]
+fn a_resolution_spreads_like_any_edit() {
+    let lab = Lab::new();
+    let (mut hq, mut a, mut b, visit) = campaign_on_three(&lab);
+    note(&mut a, &visit, "5.3", Some("Ý kiến A"), None);
+    note(&mut b, &visit, "5.3", Some("Ý kiến B"), None);
+    let (fa, fb) = (lab.file("a.kiemtra"), lab.file("b.kiemtra"));
+    a.export_bundle(&fa, None).unwrap();
+    b.export_bundle(&fb, None).unwrap();
+    hq.import_bundle(&fa, false).unwrap();
+    hq.import_bundle(&fb, false).unwrap();
+    let c = hq.conflicts().unwrap().remove(0);
+    let mut fields = serde_json::Map::new();
+    fields.insert("note".into(), "Ý kiến A; Ý kiến B".into());
+    hq.resolve(&c.id, Resolution::Fields(fields)).unwrap();
+    assert!(hq.conflicts().unwrap().is_empty());
+    assert_eq!(hq.history(&c.id).unwrap().last().unwrap().parents.len(), 2);
+
+    let fh = lab.file("hq.kiemtra");
+    hq.export_bundle(&fh, None).unwrap();
+    for s in [&mut a, &mut b] {
+        s.import_bundle(&fh, false).unwrap();
+        assert!(s.conflicts().unwrap().is_empty());
+        assert_eq!(
+            s.visit_detail(&visit).unwrap().findings["5.3"].note,
+            "Ý kiến A; Ý kiến B"
+        );
+    }
+    assert_eq!(a.dump_canonical().unwrap(), hq.dump_canonical().unwrap());
+    assert_eq!(b.dump_canonical().unwrap(), hq.dump_canonical().unwrap());
+    // Keeping one version works too, and a record without conflict is refused.
+    assert_eq!(
+        hq.resolve(&c.id, Resolution::Keep(c.winner.clone()))
+            .unwrap_err()
+            .code(),
+        "no_conflict"
+    );
+}
+
+#[test]
+fn a_dry_run_counts_but_writes_nothing() {
+    let lab = Lab::new();
+    let mut hq = lab.db("hq");
+    hq.load_demo().unwrap();
+    let f = lab.file("all.kiemtra");
+    hq.export_bundle(&f, None).unwrap();
+    let mut x = lab.db("x");
+    let before = x.dump_canonical().unwrap();
+    let r = x.import_bundle(&f, true).unwrap();
+    assert!(r.dry_run && r.new_revisions > 400);
+    assert_eq!(x.dump_canonical().unwrap(), before);
+    assert!(x.devices().unwrap().iter().all(|d| d.is_self));
+}
+
+// ---------- bad bundles ----------
+
+fn entries(path: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let mut buf = Vec::new();
+            f.read_to_end(&mut buf).unwrap();
+            (f.name().to_string(), buf)
+        })
+        .collect()
+}
+
+fn rezip(path: &Path, entries: &[(String, Vec<u8>)]) {
+    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        z.start_file(name.as_str(), opts).unwrap();
+        z.write_all(data).unwrap();
+    }
+    z.finish().unwrap();
+}
+
+fn good_bundle(lab: &Lab) -> PathBuf {
+    let f = lab.file("good.kiemtra");
+    if f.exists() {
+        return f;
+    }
+    let mut hq = lab.db("source");
+    hq.load_demo().unwrap();
+    hq.export_bundle(&f, None).unwrap();
+    f
+}
+
+fn refused(lab: &Lab, file: &Path, code: &str, words: &str) {
+    let mut s = lab.db("target");
+    let before = s.dump_canonical().unwrap();
+    let err = s.import_bundle(file, false).unwrap_err();
+    assert_eq!(err.code(), code, "{}", err.message(Lang::En));
+    let msg = err.message(Lang::Vi);
+    assert!(msg.contains(words), "expected {words:?} in {msg:?}");
+    assert_eq!(s.dump_canonical().unwrap(), before, "nothing changed");
+    assert!(s.check().unwrap().ok);
+}
+
+fn edit(lab: &Lab, name: &str, f: impl FnOnce(&mut Vec<(String, Vec<u8>)>)) -> PathBuf {
+    let good = good_bundle(lab);
+    let mut e = entries(&good);
+    f(&mut e);
+    let out = lab.file(name);
+    rezip(&out, &e);
+    out
+}
+
+#[test]
+fn a_truncated_file_is_refused() {
+    let lab = Lab::new();
+    let good = good_bundle(&lab);
+    let bytes = std::fs::read(&good).unwrap();
+    let cut = lab.file("cut.kiemtra");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    refused(&lab, &cut, "bad_bundle", "không phải tệp gói dữ liệu");
+}
+
+#[test]
+fn a_file_that_is_not_a_bundle_is_refused() {
+    let lab = Lab::new();
+    let f = lab.file("note.kiemtra");
+    std::fs::write(&f, "Đây là biên bản, không phải gói dữ liệu").unwrap();
+    refused(&lab, &f, "bad_bundle", "không phải tệp gói dữ liệu");
+}
+
+#[test]
+fn a_changed_byte_is_refused() {
+    let lab = Lab::new();
+    let f = edit(&lab, "changed.kiemtra", |e| {
+        let rev = e.iter_mut().find(|(n, _)| n == "revisions.jsonl").unwrap();
+        let pos = rev
+            .1
+            .windows(4)
+            .position(|w| w == "Đoàn".as_bytes()[..4].as_ref())
+            .unwrap();
+        rev.1[pos + 3] ^= 0x01; // "Đoàn" → "Đoàm"-ish: one byte
+    });
+    refused(&lab, &f, "bad_bundle", "SHA-256");
+}
+
+#[test]
+fn a_bad_or_missing_signature_is_refused() {
+    let lab = Lab::new();
+    let f = edit(&lab, "badsig.kiemtra", |e| {
+        let m = e.iter_mut().find(|(n, _)| n == "manifest.json").unwrap();
+        let text = String::from_utf8(m.1.clone())
+            .unwrap()
+            .replace("\"inspector\": \"", "\"inspector\": \"X");
+        m.1 = text.into_bytes();
+    });
+    refused(&lab, &f, "bad_signature", "Chữ ký");
+    let f = edit(&lab, "nosig.kiemtra", |e| {
+        e.retain(|(n, _)| n != "signature.json")
+    });
+    refused(&lab, &f, "bad_bundle", "signature.json");
+}
+
+#[test]
+fn a_newer_format_is_refused() {
+    let lab = Lab::new();
+    let f = edit(&lab, "newer.kiemtra", |e| {
+        let m = e.iter_mut().find(|(n, _)| n == "manifest.json").unwrap();
+        let text = String::from_utf8(m.1.clone())
+            .unwrap()
+            .replace("\"format_version\": 1", "\"format_version\": 7");
+        m.1 = text.into_bytes();
+    });
+    refused(&lab, &f, "bundle_too_new", "phiên bản Kiểm tra mới hơn");
+}
+
+#[test]
+fn entry_paths_that_escape_are_refused() {
+    let lab = Lab::new();
+    let f = edit(&lab, "escape.kiemtra", |e| {
+        e.push(("../../.bashrc".into(), b"echo pwned".to_vec()))
+    });
+    refused(&lab, &f, "bad_bundle", "../../.bashrc");
+}
+
+#[test]
+fn a_zip_bomb_is_refused() {
+    let lab = Lab::new();
+    let f = edit(&lab, "bomb.kiemtra", |e| {
+        let rev = e.iter_mut().find(|(n, _)| n == "revisions.jsonl").unwrap();
+        rev.1 = vec![b' '; 64 << 20];
+    });
+    refused(&lab, &f, "bad_bundle", "zip bomb");
+}
+
+#[test]
+fn a_revision_that_fails_validation_is_refused() {
+    let lab = Lab::new();
+    // A laptop whose database holds a revision that is well signed but not a finding.
+    let mut src = lab.db("src");
+    src.load_demo().unwrap();
+    let body = serde_json::json!({ "visit_id": "x", "item_code": "1.1", "points": -5.0 });
+    let id = kiemtra_core::ops::new_id();
+    let hlc = "2023-11-07T08:00:00.000Z#0000";
+    let dev = src.device().id.clone();
+    let rev = Revision::compute_rev(&id, "finding", 1, &[], &dev, hlc, false, &body);
+    let bad = Revision {
+        id,
+        kind: "finding".into(),
+        rev,
+        parents: vec![],
+        device: dev,
+        hlc: hlc.into(),
+        deleted: false,
+        body,
+    };
+    // Bypass the writer's checks as a broken or hostile build might.
+    src.conn()
+        .execute(
+            "INSERT INTO revisions(rev, record_id, kind, generation, parents, device_id, hlc, deleted, body, seq)
+             VALUES (?1, ?2, 'finding', 1, '[]', ?3, ?4, 0, ?5, 1000000)",
+            rusqlite::params![bad.rev, bad.id, bad.device, bad.hlc, bad.body.to_string()],
+        )
+        .unwrap();
+    let f = lab.file("invalid.kiemtra");
+    src.export_bundle(&f, None).unwrap();
+    refused(&lab, &f, "bad_bundle", "không hợp lệ");
+}
