@@ -74,6 +74,53 @@ struct Signature {
     signature: String,
 }
 
+const PROGRESS_EVERY: u64 = 2_000;
+
+/// How far an import is.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+}
+
+/// One line of the import history.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportRow {
+    pub at: String,
+    pub file_name: String,
+    pub device_id: String,
+    pub device_name: String,
+    pub created_at: String,
+    pub revisions: i64,
+    pub new_revisions: i64,
+    pub conflicts: i64,
+}
+
+impl Store {
+    /// Bundles imported here, newest first.
+    pub fn import_history(&self) -> Result<Vec<ImportRow>> {
+        let mut st = self.conn().prepare(
+            "SELECT at, file_name, device_id, device_name, created_at, revisions, new_revisions, conflicts
+             FROM imports ORDER BY at DESC",
+        )?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(ImportRow {
+                    at: r.get(0)?,
+                    file_name: r.get(1)?,
+                    device_id: r.get(2)?,
+                    device_name: r.get(3)?,
+                    created_at: r.get(4)?,
+                    revisions: r.get(5)?,
+                    new_revisions: r.get(6)?,
+                    conflicts: r.get(7)?,
+                })
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(rows)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ExportReport {
     pub path: PathBuf,
@@ -317,6 +364,16 @@ impl Store {
     /// Import one bundle: verify it, then add the revisions this laptop lacks, in one
     /// transaction. With `dry_run` everything is checked and counted, then rolled back.
     pub fn import_bundle(&mut self, path: &Path, dry_run: bool) -> Result<ImportReport> {
+        self.import_bundle_with(path, dry_run, &mut |_| {})
+    }
+
+    /// `import_bundle`, reporting progress every few thousand revisions (for the app's bar).
+    pub fn import_bundle_with(
+        &mut self,
+        path: &Path,
+        dry_run: bool,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<ImportReport> {
         let file = File::open(path).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Error::NotFound {
                 what: "file",
@@ -462,15 +519,25 @@ impl Store {
                 check_revision(&rev).map_err(|e| {
                     bad(format!("phiên bản {} của {}: {} ", rev.rev, rev.id, e.message(crate::Lang::Vi)))
                 })?;
-                if w.apply(&rev, &source).map_err(|e| match e {
+                let id = rev.id.clone();
+                if w.apply_deferred(rev, &source).map_err(|e| match e {
                     Error::Corrupt(m) => bad(m),
                     other => other,
                 })? {
                     new += 1;
-                    touched.insert(rev.id.clone());
+                    touched.insert(id);
                 }
                 total += 1;
+                if total % PROGRESS_EVERY == 0 {
+                    progress(Progress { done: total, total: manifest.counts.revisions });
+                }
             }
+            w.verify_deferred().map_err(|e| match e {
+                Error::Corrupt(m) => bad(m),
+                other => other,
+            })?;
+            w.materialize_all(&touched)?;
+            progress(Progress { done: total, total: manifest.counts.revisions });
             drop(lines);
             if reader.size != entry.size || hex::encode(reader.hash.finalize_reset()) != entry.sha256 {
                 return Err(bad("nội dung revisions.jsonl đã bị thay đổi (sai SHA-256) / revisions.jsonl was changed (SHA-256 mismatch)"));

@@ -251,6 +251,7 @@ impl Store {
             tx,
             device_id: self.device.id.clone(),
             hlc,
+            deferred: Vec::new(),
         };
         let out = f(&mut w)?;
         if commit {
@@ -431,6 +432,8 @@ pub struct Writer<'a> {
     tx: Transaction<'a>,
     device_id: String,
     hlc: Hlc,
+    /// Applied revisions whose parents were not there yet: (record, rev, generation, parents).
+    deferred: Vec<(String, String, u64, Vec<String>)>,
 }
 
 impl Writer<'_> {
@@ -554,17 +557,27 @@ impl Writer<'_> {
     /// Add a revision made elsewhere (a bundle, another laptop). Its id must match its
     /// content. Returns whether it was new. The record's current state is recomputed.
     pub fn apply(&mut self, rev: &Revision, source: &str) -> Result<bool> {
+        let id = rev.id.clone();
+        let new = self.apply_deferred(rev.clone(), source)?;
+        if new {
+            materialize(&self.tx, &id)?;
+        }
+        Ok(new)
+    }
+
+    /// `apply` without recomputing the current state; the caller calls `materialize_all`
+    /// for the records it touched once the batch is in (a bundle touches a record many times).
+    pub(crate) fn apply_deferred(&mut self, mut rev: Revision, source: &str) -> Result<bool> {
         let generation = rev
             .generation()
             .ok_or_else(|| Error::Corrupt(format!("rev id {}", rev.rev)))?;
-        let mut parents = rev.parents.clone();
-        parents.sort();
-        parents.dedup();
+        rev.parents.sort();
+        rev.parents.dedup();
         let expect = Revision::compute_rev(
             &rev.id,
             &rev.kind,
             generation,
-            &parents,
+            &rev.parents,
             &rev.device,
             &rev.hlc,
             rev.deleted,
@@ -578,20 +591,78 @@ impl Writer<'_> {
         }
         let hlc = Hlc::parse(&rev.hlc)
             .ok_or_else(|| Error::Corrupt(format!("revision {}: time {}", rev.rev, rev.hlc)))?;
-        let rev = Revision {
-            parents,
-            ..rev.clone()
-        };
-        let new = insert_revision(&self.tx, &rev, source)?;
-        if new {
-            materialize(&self.tx, &rev.id)?;
+        // A history, not a made-up graph: parents belong to the same record and the
+        // generation is one past the highest of them. Parents usually arrive first (bundles
+        // keep arrival order); one that has not arrived yet is checked at the end of the batch.
+        if !self.parents_ok(&rev.id, &rev.rev, generation, &rev.parents, false)? {
+            self.deferred.push((
+                rev.id.clone(),
+                rev.rev.clone(),
+                generation,
+                rev.parents.clone(),
+            ));
         }
+        let new = insert_revision(&self.tx, &rev, source)?;
         // Later local edits must sort after everything seen.
         self.hlc = self.hlc.observe(hlc);
         Ok(new)
     }
 
-    fn finish(self) -> Result<()> {
+    /// Ok(true) when the parents check out, Ok(false) when one has not arrived (and `last`
+    /// is false), an error when the history is wrong.
+    fn parents_ok(
+        &self,
+        id: &str,
+        rev: &str,
+        generation: u64,
+        parents: &[String],
+        last: bool,
+    ) -> Result<bool> {
+        let mut max_parent = 0;
+        for p in parents {
+            let parent: Option<(String, u64)> = self
+                .tx
+                .prepare_cached("SELECT record_id, generation FROM revisions WHERE rev = ?1")?
+                .query_row([p], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            match parent {
+                Some((record, g)) if record == id => max_parent = max_parent.max(g),
+                None if !last => return Ok(false),
+                _ => {
+                    return Err(Error::Corrupt(format!(
+                        "phiên bản {rev} thiếu phiên bản trước {p} / revision {rev} lacks its parent {p}"
+                    )))
+                }
+            }
+        }
+        if generation != max_parent + 1 {
+            return Err(Error::Corrupt(format!(
+                "phiên bản {rev} có thế hệ sai / revision {rev} has a wrong generation"
+            )));
+        }
+        Ok(true)
+    }
+
+    /// Check the revisions whose parents had not arrived when they did.
+    pub(crate) fn verify_deferred(&mut self) -> Result<()> {
+        for (id, rev, generation, parents) in std::mem::take(&mut self.deferred) {
+            self.parents_ok(&id, &rev, generation, &parents, true)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn materialize_all<'i>(
+        &self,
+        ids: impl IntoIterator<Item = &'i String>,
+    ) -> Result<()> {
+        for id in ids {
+            materialize(&self.tx, id)?;
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<()> {
+        self.verify_deferred()?;
         self.tx.execute(
             "INSERT INTO meta(key, value) VALUES ('hlc', ?1)
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
