@@ -10,6 +10,12 @@ const COMMANDS: &[&str] = &[
     "campaign_overview",
     "visit_get",
     "finding_set",
+    "sync_overview",
+    "bundle_export",
+    "bundle_pick",
+    "bundle_import",
+    "conflicts_list",
+    "conflict_resolve",
 ];
 
 fn main() {

@@ -19,6 +19,8 @@ const CLOSE_GRACE: Duration = Duration::from_secs(3);
 
 pub struct AppState {
     store: Mutex<Result<Store, Error>>,
+    /// Bundles chosen in the open dialog and previewed, waiting for "Nhập".
+    pending: Mutex<Vec<PathBuf>>,
     /// Set once the UI has flushed and asked to close, so the next close goes through.
     closing: AtomicBool,
 }
@@ -27,12 +29,16 @@ impl AppState {
     pub fn open(path: PathBuf) -> AppState {
         AppState {
             store: Mutex::new(Store::open(&path)),
+            pending: Mutex::new(Vec::new()),
             closing: AtomicBool::new(false),
         }
     }
 
     /// Run `f` with the store; errors come back in the language the person chose.
-    fn with<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, Error>) -> Result<T, ErrorPayload> {
+    pub(crate) fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, Error>,
+    ) -> Result<T, ErrorPayload> {
         // A panic in an earlier command must not lock the person out of their data.
         let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
         match guard.as_mut() {
@@ -183,6 +189,7 @@ pub fn builder<R: tauri::Runtime>(
     state: AppState,
 ) -> tauri::Builder<R> {
     builder
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .on_window_event(on_window_event)
         .invoke_handler(tauri::generate_handler![
@@ -194,7 +201,13 @@ pub fn builder<R: tauri::Runtime>(
             campaign_list,
             campaign_overview,
             visit_get,
-            finding_set
+            finding_set,
+            sync::sync_overview,
+            sync::bundle_export,
+            sync::bundle_pick,
+            sync::bundle_import,
+            sync::conflicts_list,
+            sync::conflict_resolve
         ])
 }
 
@@ -204,6 +217,8 @@ pub fn run() {
         .run(tauri::generate_context!())
         .expect("the Kiểm tra window could not start");
 }
+
+mod sync;
 
 #[cfg(test)]
 mod tests;

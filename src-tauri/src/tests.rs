@@ -16,7 +16,11 @@ struct Harness {
 }
 
 fn harness() -> Harness {
-    let dir = tempfile::tempdir().unwrap();
+    harness_in(tempfile::tempdir().unwrap())
+}
+
+/// The app on `dir/app.db` (which a test may have filled beforehand).
+fn harness_in(dir: tempfile::TempDir) -> Harness {
     let state = AppState::open(dir.path().join("app.db"));
     let app = builder(mock_builder(), state)
         .build(tauri::generate_context!())
@@ -161,4 +165,75 @@ fn an_unknown_command_is_refused() {
     assert!(h
         .call("plugin:fs|read_file", json!({ "path": "/etc/passwd" }))
         .is_err());
+}
+
+/// Two laptops edit the same note of one finding; the secretariat (the app's database)
+/// imports both bundles.
+fn conflicted_db() -> (tempfile::TempDir, String) {
+    use kiemtra_core::ops::FindingInput;
+    use kiemtra_core::Store;
+    let dir = tempfile::tempdir().unwrap();
+    let mut hq = Store::open(&dir.path().join("app.db")).unwrap();
+    hq.load_demo().unwrap();
+    hq.set_onboarded().unwrap();
+    let all = dir.path().join("all.kiemtra");
+    hq.export_bundle(&all, None).unwrap();
+    let visit = hq
+        .visit_rows(None)
+        .unwrap()
+        .into_iter()
+        .find(|v| v.status == kiemtra_core::model::VisitStatus::Planned)
+        .unwrap()
+        .id;
+    for (name, note) in [("a", "Ý kiến máy A"), ("b", "Ý kiến máy B")] {
+        let mut l = Store::open(&dir.path().join(format!("{name}.db"))).unwrap();
+        l.import_bundle(&all, false).unwrap();
+        l.finding_set(FindingInput {
+            visit_id: visit.clone(),
+            item_code: "5.3".into(),
+            note: Some(note.into()),
+            ..Default::default()
+        })
+        .unwrap();
+        let f = dir.path().join(format!("{name}.kiemtra"));
+        l.export_bundle(&f, None).unwrap();
+        hq.import_bundle(&f, false).unwrap();
+    }
+    (dir, visit)
+}
+
+#[test]
+fn conflicts_are_listed_badged_and_resolved_through_commands() {
+    let (dir, visit) = conflicted_db();
+    let h = harness_in(dir);
+    let overview = h.call("sync_overview", json!({})).unwrap();
+    assert_eq!(overview["conflict_count"], 1);
+    assert_eq!(overview["imports"].as_array().unwrap().len(), 2);
+    assert_eq!(overview["devices"].as_array().unwrap().len(), 3);
+
+    let detail = h.call("visit_get", json!({ "id": visit })).unwrap();
+    assert_eq!(detail["findings"]["5.3"]["conflict"], true);
+    assert_eq!(detail["findings"]["5.2"].get("conflict"), None);
+
+    let list = h.call("conflicts_list", json!({})).unwrap();
+    let c = &list[0];
+    assert!(c["label"].as_str().unwrap().starts_with("Tiêu chí 5.3 · "), "{c}");
+    assert_eq!(c["fields"][0]["field"], "note");
+    let mut fields = serde_json::Map::new();
+    fields.insert("note".into(), "Ý kiến máy A và máy B".into());
+    h.call(
+        "conflict_resolve",
+        json!({ "input": { "id": c["id"], "fields": fields } }),
+    )
+    .unwrap();
+    assert_eq!(h.call("conflicts_list", json!({})).unwrap(), json!([]));
+    let detail = h.call("visit_get", json!({ "id": visit })).unwrap();
+    assert_eq!(detail["findings"]["5.3"]["note"], "Ý kiến máy A và máy B");
+    assert_eq!(detail["findings"]["5.3"]["conflict"], false);
+
+    // Resolving again is refused with a clear message.
+    let err = h
+        .call("conflict_resolve", json!({ "input": { "id": c["id"], "keep": c["winner"] } }))
+        .unwrap_err();
+    assert_eq!(err["code"], "no_conflict");
 }

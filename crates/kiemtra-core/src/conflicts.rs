@@ -29,6 +29,8 @@ pub struct FieldVersions {
 pub struct Conflict {
     pub id: String,
     pub kind: String,
+    /// What a person calls this record: "Tiêu chí 5.3 · Đoàn xã Gia Sinh".
+    pub label: String,
     pub winner: String,
     pub versions: Vec<ConflictVersion>,
     /// Only the fields where the versions differ.
@@ -45,6 +47,51 @@ pub enum Resolution {
 }
 
 impl Store {
+    fn unit_name_of_visit(&self, visit_id: &str) -> String {
+        self.get::<crate::model::Visit>(visit_id)
+            .ok()
+            .flatten()
+            .and_then(|v| {
+                self.get::<crate::model::Unit>(&v.body.unit_id)
+                    .ok()
+                    .flatten()
+            })
+            .map(|u| u.body.name)
+            .unwrap_or_default()
+    }
+
+    /// A short, human description of a record, in Vietnamese (content is Vietnamese).
+    pub fn record_label(&self, kind: &str, body: &Value) -> String {
+        let s = |k: &str| {
+            body.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        match kind {
+            "finding" => format!(
+                "Tiêu chí {} · {}",
+                s("item_code"),
+                self.unit_name_of_visit(&s("visit_id"))
+            ),
+            "recommendation" => format!("Kiến nghị · {}", self.unit_name_of_visit(&s("visit_id"))),
+            "visit" => format!(
+                "Buổi kiểm tra · {}",
+                self.get::<crate::model::Unit>(&s("unit_id"))
+                    .ok()
+                    .flatten()
+                    .map(|u| u.body.name)
+                    .unwrap_or_default()
+            ),
+            "inspector" => format!("Thành viên đoàn · {}", s("full_name")),
+            "team" => format!("Đoàn kiểm tra · {}", s("name")),
+            "unit" => format!("Đơn vị · {}", s("name")),
+            "campaign" => format!("Đợt kiểm tra · {}", s("name")),
+            "criteria_set" => format!("Bộ tiêu chí · {}", s("name")),
+            other => other.to_string(),
+        }
+    }
+
     pub fn conflicts(&self) -> Result<Vec<Conflict>> {
         let ids: Vec<String> = self
             .conn()
@@ -114,8 +161,10 @@ impl Store {
                     })
             })
             .collect();
+        let label = self.record_label(&kind, &versions[0].body);
         Ok(Conflict {
             id: id.to_string(),
+            label,
             kind,
             winner,
             versions,

@@ -1,7 +1,7 @@
 //! The operations the app and the CLI share, and the views they show. Any operation the UI
 //! can do is here, so a test can do it without the UI.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -88,6 +88,8 @@ pub struct VisitRow {
     pub overall_result: Option<OverallResult>,
     pub done: usize,
     pub total: usize,
+    /// The visit, or one of its findings or recommendations, is in conflict.
+    pub conflict: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -121,12 +123,14 @@ pub struct FindingView {
     pub points: Option<f64>,
     pub note: String,
     pub explanation: String,
+    pub conflict: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RecommendationView {
     pub id: String,
     pub rev: String,
+    pub conflict: bool,
     #[serde(flatten)]
     pub body: Recommendation,
 }
@@ -210,6 +214,31 @@ pub struct RecommendationInput {
 }
 
 impl Store {
+    /// Ids of records in conflict, and the visits they concern.
+    pub fn conflict_index(&self) -> Result<(HashSet<String>, HashSet<String>)> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT id, kind, COALESCE(json_extract(body, '$.visit_id'), '') FROM records WHERE conflict = 1",
+        )?;
+        let mut ids = HashSet::new();
+        let mut visits = HashSet::new();
+        for row in st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })? {
+            let (id, kind, visit) = row?;
+            if kind == Visit::KIND {
+                visits.insert(id.clone());
+            } else if !visit.is_empty() {
+                visits.insert(visit);
+            }
+            ids.insert(id);
+        }
+        Ok((ids, visits))
+    }
+
     pub fn campaign_summaries(&self) -> Result<Vec<CampaignSummary>> {
         let mut out = Vec::new();
         for c in self.list::<Campaign>()? {
@@ -306,6 +335,7 @@ impl Store {
             .map(|t| (t.id, t.body))
             .collect();
         let mut sets: HashMap<String, usize> = HashMap::new();
+        let (_, conflicted_visits) = self.conflict_index()?;
         let mut rows = Vec::with_capacity(visits.len());
         for v in visits {
             let total = match sets.get(&v.body.criteria_set_id) {
@@ -326,6 +356,7 @@ impl Store {
                 .count();
             let unit = units.get(&v.body.unit_id);
             rows.push(VisitRow {
+                conflict: conflicted_visits.contains(&v.id),
                 unit_name: unit.map(|u| u.name.clone()).unwrap_or_default(),
                 unit_code: unit.map(|u| u.code.clone()).unwrap_or_default(),
                 unit_level_label: unit.map(|u| u.level_label.clone()).unwrap_or_default(),
@@ -445,6 +476,7 @@ impl Store {
             None => None,
         };
         let set = self.require::<CriteriaSet>(&v.body.criteria_set_id)?;
+        let (conflicted, _) = self.conflict_index()?;
         let findings: BTreeMap<String, FindingView> = self
             .list_by::<Finding>("visit_id", &v.id)?
             .into_iter()
@@ -452,6 +484,7 @@ impl Store {
                 (
                     f.body.item_code.clone(),
                     FindingView {
+                        conflict: conflicted.contains(&f.id),
                         id: f.id,
                         rev: f.rev,
                         rating: f.body.rating,
@@ -472,6 +505,7 @@ impl Store {
             .list_by::<Recommendation>("visit_id", &v.id)?
             .into_iter()
             .map(|r| RecommendationView {
+                conflict: conflicted.contains(&r.id),
                 id: r.id,
                 rev: r.rev,
                 body: r.body,

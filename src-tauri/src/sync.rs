@@ -1,0 +1,276 @@
+//! Sync commands: bundles chosen in native dialogs opened from Rust (so the page never
+//! names a path to read or write), import with progress events, conflicts.
+
+use std::path::PathBuf;
+
+use kiemtra_core::bundle::{ExportReport, ImportReport, ImportRow};
+use kiemtra_core::conflicts::{Conflict, KnownDevice, Resolution};
+use kiemtra_core::{model, model::Entity, Error, ErrorPayload, Lang};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::AppState;
+
+#[derive(Serialize)]
+pub struct CampaignRef {
+    id: String,
+    name: String,
+    year: i32,
+}
+
+#[derive(Serialize)]
+pub struct SyncOverview {
+    devices: Vec<KnownDevice>,
+    imports: Vec<ImportRow>,
+    conflict_count: usize,
+    campaigns: Vec<CampaignRef>,
+}
+
+#[tauri::command(async)]
+pub fn sync_overview(state: State<'_, AppState>) -> Result<SyncOverview, ErrorPayload> {
+    state.with(|s| {
+        Ok(SyncOverview {
+            devices: s.devices()?,
+            imports: s.import_history()?,
+            conflict_count: s.conflicts()?.len(),
+            campaigns: s
+                .campaign_summaries()?
+                .into_iter()
+                .map(|c| CampaignRef {
+                    id: c.id,
+                    name: c.name,
+                    year: c.year,
+                })
+                .collect(),
+        })
+    })
+}
+
+fn lang(state: &AppState) -> Lang {
+    state.with(|s| s.lang()).unwrap_or_default()
+}
+
+fn dialog_title(lang: Lang, vi: &str, en: &str) -> String {
+    match lang {
+        Lang::Vi => vi.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+/// A file name that says whose work it is and when: `kiemtra-May-A-20231107-1630.kiemtra`.
+fn suggested_name(device: &str) -> String {
+    let folded = kiemtra_core::text::fold(device);
+    let slug: String = folded
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M");
+    format!("kiemtra-{slug}-{stamp}.kiemtra")
+}
+
+#[tauri::command(async)]
+pub fn bundle_export<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    campaign: Option<String>,
+) -> Result<Option<ExportReport>, ErrorPayload> {
+    let lang = lang(&state);
+    let device = state.with(|s| Ok(s.device().name.clone()))?;
+    let picked = app
+        .dialog()
+        .file()
+        .set_title(dialog_title(
+            lang,
+            "Xuất gói dữ liệu kiemtra",
+            "Export a kiemtra bundle",
+        ))
+        .add_filter("Kiểm tra (.kiemtra)", &["kiemtra"])
+        .set_file_name(suggested_name(&device))
+        .blocking_save_file();
+    let Some(path) = picked.and_then(|p| p.as_path().map(|p| p.to_path_buf())) else {
+        return Ok(None);
+    };
+    let path = if path.extension().is_none() {
+        path.with_extension("kiemtra")
+    } else {
+        path
+    };
+    state.with(|s| {
+        let campaign = match &campaign {
+            Some(c) => Some(s.resolve_id(model::Campaign::KIND, c)?),
+            None => None,
+        };
+        s.export_bundle(&path, campaign.as_deref()).map(Some)
+    })
+}
+
+#[derive(Serialize)]
+pub struct FileOutcome {
+    file: String,
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<ImportReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorPayload>,
+}
+
+fn file_name(p: &std::path::Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| p.display().to_string())
+}
+
+fn outcome(path: &std::path::Path, r: Result<ImportReport, Error>, lang: Lang) -> FileOutcome {
+    match r {
+        Ok(report) => FileOutcome {
+            file: file_name(path),
+            ok: true,
+            report: Some(report),
+            error: None,
+        },
+        Err(e) => FileOutcome {
+            file: file_name(path),
+            ok: false,
+            report: None,
+            error: Some(e.payload(lang)),
+        },
+    }
+}
+
+#[derive(Serialize)]
+pub struct Picked {
+    files: Vec<FileOutcome>,
+}
+
+/// Choose bundles in the open dialog and preview each (a dry run: checked, counted, nothing
+/// written). The chosen paths stay in Rust until `bundle_import`.
+#[tauri::command(async)]
+pub fn bundle_pick<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<Picked>, ErrorPayload> {
+    let lang = lang(&state);
+    let picked = app
+        .dialog()
+        .file()
+        .set_title(dialog_title(
+            lang,
+            "Chọn gói dữ liệu kiemtra để nhập",
+            "Choose kiemtra bundles to import",
+        ))
+        .add_filter("Kiểm tra (.kiemtra)", &["kiemtra"])
+        .blocking_pick_files();
+    let Some(paths) = picked else {
+        return Ok(None);
+    };
+    let paths: Vec<PathBuf> = paths
+        .into_iter()
+        .filter_map(|p| p.as_path().map(|p| p.to_path_buf()))
+        .collect();
+    let files = state.with(|s| {
+        Ok(paths
+            .iter()
+            .map(|p| outcome(p, s.import_bundle(p, true), lang))
+            .collect::<Vec<_>>())
+    })?;
+    let ok: Vec<PathBuf> = paths
+        .iter()
+        .zip(&files)
+        .filter(|(_, f)| f.ok)
+        .map(|(p, _)| p.clone())
+        .collect();
+    *state.pending.lock().unwrap_or_else(|p| p.into_inner()) = ok;
+    Ok(Some(Picked { files }))
+}
+
+#[derive(Clone, Serialize)]
+struct ProgressEvent {
+    file_index: usize,
+    file_count: usize,
+    file: String,
+    done: u64,
+    total: u64,
+}
+
+#[derive(Serialize)]
+pub struct Imported {
+    backup: String,
+    files: Vec<FileOutcome>,
+}
+
+/// Import the bundles last chosen, each in its own transaction, after a backup.
+#[tauri::command(async)]
+pub fn bundle_import<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Imported, ErrorPayload> {
+    let lang = lang(&state);
+    let paths = std::mem::take(&mut *state.pending.lock().unwrap_or_else(|p| p.into_inner()));
+    state.with(|s| {
+        let backup = s.backup(5)?;
+        let count = paths.len();
+        let mut files = Vec::new();
+        for (i, p) in paths.iter().enumerate() {
+            let name = file_name(p);
+            let mut progress = |pr: kiemtra_core::bundle::Progress| {
+                let _ = app.emit(
+                    "sync://progress",
+                    ProgressEvent {
+                        file_index: i + 1,
+                        file_count: count,
+                        file: name.clone(),
+                        done: pr.done,
+                        total: pr.total,
+                    },
+                );
+            };
+            let r = s.import_bundle_with(p, false, &mut progress);
+            files.push(outcome(p, r, lang));
+        }
+        Ok(Imported {
+            backup: backup.display().to_string(),
+            files,
+        })
+    })
+}
+
+#[tauri::command(async)]
+pub fn conflicts_list(state: State<'_, AppState>) -> Result<Vec<Conflict>, ErrorPayload> {
+    state.with(|s| s.conflicts())
+}
+
+#[derive(Deserialize)]
+pub struct ResolveInput {
+    id: String,
+    #[serde(default)]
+    keep: Option<String>,
+    #[serde(default)]
+    fields: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[derive(Serialize)]
+pub struct Resolved {
+    rev: String,
+}
+
+#[tauri::command(async)]
+pub fn conflict_resolve(
+    state: State<'_, AppState>,
+    input: ResolveInput,
+) -> Result<Resolved, ErrorPayload> {
+    state.with(|s| {
+        let how = match (input.keep, input.fields) {
+            (Some(rev), _) => Resolution::Keep(rev),
+            (None, Some(f)) => Resolution::Fields(f),
+            (None, None) => return Err(Error::invalid_field("keep", "keep | fields")),
+        };
+        Ok(Resolved {
+            rev: s.resolve(&input.id, how)?,
+        })
+    })
+}
