@@ -60,6 +60,53 @@ export async function findingSet(input) {
   return call("finding_set", { input });
 }
 
+// ---------- sync ----------
+
+/** → {devices:[{id,name,public_key,first_seen,is_self}], imports:[{at,file_name,device_id,device_name,created_at,revisions,new_revisions,conflicts}], conflict_count, campaigns:[{id,name,year}]} */
+export async function syncOverview() {
+  return call("sync_overview");
+}
+
+/**
+ * Export a bundle (campaign id, or null for everything). Rust opens the save dialog.
+ * → null when the person cancelled, else {path, revisions, records, bytes}
+ */
+export async function bundleExport(campaign) {
+  return call("bundle_export", { campaign: campaign ?? null });
+}
+
+/**
+ * Choose bundles in Rust's open dialog; each is checked (dry run).
+ * → null when cancelled, else {files:[{file, ok:true, report} | {file, ok:false, error:{code,message}}]}
+ */
+export async function bundlePick() {
+  return call("bundle_pick");
+}
+
+/** Import the files last picked (the ok ones), after a backup. → {backup, files:[{file, ok, report?, error?}]} */
+export async function bundleImport() {
+  return call("bundle_import");
+}
+
+/**
+ * Progress of bundleImport: `handler(payload)` with {file_index (1-based), file_count, file, done, total}.
+ * Resolves to the function that stops listening (a no-op outside the desktop app).
+ */
+export async function onSyncProgress(handler) {
+  if (!window.__TAURI__ || !window.__TAURI__.event) return () => {};
+  return window.__TAURI__.event.listen("sync://progress", (e) => handler(e.payload));
+}
+
+/** → [{id, kind, label, winner, versions:[{rev, device_id, device_name, hlc, is_winner, body}], fields:[{field, values}]}] */
+export async function conflictsList() {
+  return call("conflicts_list");
+}
+
+/** input: {id, keep: rev} or {id, fields: {field: value}} → {rev} */
+export async function conflictResolve(input) {
+  return call("conflict_resolve", { input });
+}
+
 /**
  * Called when the person closes the window: Rust holds the close until `handler` has
  * finished (pending saves flushed) and `closeApp()` is called, or a few seconds pass.

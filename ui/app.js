@@ -1,5 +1,5 @@
 // App shell: header, tiny hash router, language switch, notifications.
-// Routes: #/welcome, #/campaigns, #/campaign/<id>, #/visit/<id>
+// Routes: #/welcome, #/campaigns, #/campaign/<id>, #/visit/<id>, #/sync, #/conflicts
 import * as api from "./api.js";
 import { t, setLang, getLang } from "./i18n.js";
 import { h, mount, toError } from "./dom.js";
@@ -7,8 +7,11 @@ import * as welcome from "./screens/welcome.js";
 import * as campaigns from "./screens/campaigns.js";
 import * as campaign from "./screens/campaign.js";
 import * as visit from "./screens/visit.js";
+import * as sync from "./screens/sync.js";
+import * as conflicts from "./screens/conflicts.js";
 
-const SCREENS = { welcome, campaigns, campaign, visit };
+const SCREENS = { welcome, campaigns, campaign, visit, sync, conflicts };
+const TOP_LEVEL = new Set(["welcome", "campaigns", "sync", "conflicts"]);
 
 const els = {
   main: document.getElementById("app"),
@@ -18,6 +21,7 @@ const els = {
   langEn: document.getElementById("lang-en"),
   toasts: document.getElementById("toasts"),
   brand: document.getElementById("brand"),
+  navSync: document.getElementById("nav-sync"),
 };
 
 /** Shared context handed to every screen. */
@@ -27,6 +31,9 @@ const app = {
   navigate,
   notify,
   refreshHeader: renderHeader,
+  conflictCount: null, // records in conflict (null until known)
+  setConflictCount,
+  refreshConflictCount,
 };
 
 let current = null; // {route, ctrl, token, loaded}
@@ -47,7 +54,7 @@ export function parseHash(hash) {
   const parts = String(hash || "").replace(/^#\/?/, "").split("/").filter(Boolean);
   if (parts.length === 0) return null;
   const [name, id] = parts;
-  if ((name === "welcome" || name === "campaigns") && parts.length === 1) return { name };
+  if (TOP_LEVEL.has(name) && parts.length === 1) return { name };
   if ((name === "campaign" || name === "visit") && id !== undefined) return { name, id: parseId(id) };
   return null;
 }
@@ -90,6 +97,7 @@ async function navigate(route, { replace = false, fromHash = false, force = fals
   const ctrl = mod.create(app, route);
   current = { route, ctrl, token, loaded: false };
   renderBreadcrumb();
+  renderNavSync();
   mount(els.main, h("div", { class: "screen-loading", role: "status" }, h("span", { class: "spinner" }), t("loading")));
   window.scrollTo(0, 0);
 
@@ -164,6 +172,46 @@ function renderHeader() {
   els.device.title = device ? t("header.device_title", { name: device }) : "";
   document.title = t("app.name");
   renderBreadcrumb();
+  renderNavSync();
+}
+
+/** The "Đồng bộ" button: shown once past onboarding, with the number of conflicts. */
+function renderNavSync() {
+  const btn = els.navSync;
+  const route = current && current.route;
+  btn.hidden = !app.state || !route || route.name === "welcome";
+  const here = !!route && (route.name === "sync" || route.name === "conflicts");
+  btn.classList.toggle("active", here);
+  if (here) btn.setAttribute("aria-current", "page");
+  else btn.removeAttribute("aria-current");
+  const n = app.conflictCount || 0;
+  mount(
+    btn,
+    h("span", { class: "nav-sync-icon", "aria-hidden": "true" }, "⇅"),
+    h("span", { class: "nav-sync-label" }, t("nav.sync")),
+    n > 0 ? h("span", { id: "nav-sync-conflicts", class: "nav-sync-count", "aria-hidden": "true" }, n > 99 ? "99+" : String(n)) : null,
+  );
+  const title = n > 0 ? `${t("nav.sync_title")} · ${t("nav.sync_conflicts", { n })}` : t("nav.sync_title");
+  btn.title = title;
+  btn.setAttribute("aria-label", n > 0 ? `${t("nav.sync")} (${t("nav.sync_conflicts", { n })})` : t("nav.sync"));
+}
+
+function setConflictCount(n) {
+  const next = Number.isFinite(Number(n)) ? Math.max(0, Number(n)) : null;
+  if (next === app.conflictCount) return;
+  app.conflictCount = next;
+  renderNavSync();
+}
+
+/** Ask Rust how many records are in conflict (quietly: the badge is a hint, not a screen). */
+async function refreshConflictCount() {
+  try {
+    const overview = await api.syncOverview();
+    setConflictCount(overview ? overview.conflict_count : null);
+    return overview;
+  } catch {
+    return null;
+  }
 }
 
 function renderBreadcrumb(crumbsOverride, backOverride) {
@@ -237,6 +285,9 @@ function flushCurrent() {
 async function start() {
   els.langVi.addEventListener("click", () => switchLanguage("vi"));
   els.langEn.addEventListener("click", () => switchLanguage("en"));
+  els.navSync.addEventListener("click", () => {
+    if (app.state && !(current && current.route.name === "sync")) navigate({ name: "sync" });
+  });
   els.brand.addEventListener("click", (ev) => {
     ev.preventDefault();
     if (app.state) navigate({ name: "campaigns" });
@@ -278,6 +329,8 @@ async function start() {
   }
   setLang(app.state.lang);
   renderHeader();
+  // The conflict badge in the header, whatever screen opens first (the sync screens refresh it too).
+  if (app.state.onboarded || app.state.campaign_count > 0) refreshConflictCount();
   const fromHash = parseHash(location.hash);
   const route = fromHash || (!app.state.onboarded && app.state.campaign_count === 0 ? { name: "welcome" } : { name: "campaigns" });
   navigate(route, { replace: true });

@@ -1,4 +1,4 @@
-import { t, tEnum } from "./i18n.js";
+import { t, tEnum, getLang } from "./i18n.js";
 
 // DOM helpers. Everything is built with createElement + textContent:
 // no HTML strings anywhere (strict CSP, and content may come from other laptops).
@@ -82,6 +82,52 @@ export function formatDate(iso) {
   return m ? `${m[3]}/${m[2]}/${m[1]}` : String(iso);
 }
 
+/**
+ * An ISO date-time, or a revision clock like "2026-11-24T22:14:43.112Z#0003" (the "#NNNN" counter
+ * is dropped), → "24/11/2026 05:14" in local time. Anything unparsable goes through formatDate.
+ */
+export function formatDateTime(iso) {
+  if (!iso) return "";
+  const s = String(iso).replace(/#\d+$/, "");
+  const d = /^\d{4}-\d{2}-\d{2}T/.test(s) ? new Date(s) : null;
+  if (!d || Number.isNaN(d.getTime())) return formatDate(s);
+  const p = (n) => String(n).padStart(2, "0");
+  return `${p(d.getDate())}/${p(d.getMonth() + 1)}/${d.getFullYear()} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+const numberFormats = new Map();
+function numberFormat(opts) {
+  const lang = getLang();
+  const key = lang + JSON.stringify(opts || {});
+  if (!numberFormats.has(key)) numberFormats.set(key, new Intl.NumberFormat(lang === "vi" ? "vi-VN" : "en-GB", opts));
+  return numberFormats.get(key);
+}
+
+/** 12000 → "12.000" (Vietnamese) / "12,000" (English). */
+export function formatNumber(n) {
+  const v = Number(n);
+  return Number.isFinite(v) ? numberFormat().format(v) : String(n ?? "");
+}
+
+/** Bytes → "845 KB", "1,2 MB". */
+export function formatBytes(bytes) {
+  const n = Number(bytes) || 0;
+  const units = ["B", "KB", "MB", "GB"];
+  let v = n;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${numberFormat({ maximumFractionDigits: i === 0 || v >= 100 ? 0 : 1 }).format(v)} ${units[i]}`;
+}
+
+/** First 16 hex digits of a public key, grouped: "3F9A 0C21 B7E4 5D08". "" when there is none. */
+export function fingerprint(publicKey) {
+  const hex = String(publicKey || "").replace(/[^0-9a-f]/gi, "").slice(0, 16).toUpperCase();
+  return hex.replace(/(.{4})(?=.)/g, "$1 ");
+}
+
 export function formatDateRange(start, end) {
   if (start && end && start !== end) return `${formatDate(start)} – ${formatDate(end)}`;
   return formatDate(start || end);
@@ -156,4 +202,22 @@ export function statusChip(status, count, { compact = false } = {}) {
 export function metaItem(label, value, extraClass) {
   if (value === null || value === undefined || value === "") return null;
   return h("div", { class: ["meta-item", extraClass] }, h("span", { class: "meta-label" }, label), h("span", { class: "meta-value" }, value));
+}
+
+/** "Xung đột" badge for a record in conflict; a button that opens the conflicts screen. */
+export function conflictBadge(onOpen) {
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "badge badge-conflict",
+      title: t("conflicts.badge_title"),
+      onClick: (ev) => {
+        ev.preventDefault();
+        ev.stopPropagation(); // inside clickable rows: open the conflicts, not the row
+        onOpen();
+      },
+    },
+    t("conflicts.badge"),
+  );
 }

@@ -7,7 +7,7 @@ use kiemtra_core::bundle::{ExportReport, ImportReport, ImportRow};
 use kiemtra_core::conflicts::{Conflict, KnownDevice, Resolution};
 use kiemtra_core::{model, model::Entity, Error, ErrorPayload, Lang};
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Emitter, Runtime, State};
+use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::AppState;
@@ -58,6 +58,18 @@ fn dialog_title(lang: Lang, vi: &str, en: &str) -> String {
     }
 }
 
+/// Where the file dialogs open: the person's documents (or home), never the database's own
+/// folder — a GTK dialog showing that folder opens and closes the database files to sniff
+/// them, which drops this process's SQLite locks (see ARCHITECTURE.md, "Known hazards").
+fn start_dir<R: Runtime>(app: &AppHandle<R>) -> PathBuf {
+    let p = app.path();
+    p.document_dir()
+        .ok()
+        .filter(|d| d.is_dir())
+        .or_else(|| p.home_dir().ok())
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
 /// A file name that says whose work it is and when: `kiemtra-May-A-20231107-1630.kiemtra`.
 fn suggested_name(device: &str) -> String {
     let folded = kiemtra_core::text::fold(device);
@@ -90,6 +102,7 @@ pub fn bundle_export<R: Runtime>(
             "Export a kiemtra bundle",
         ))
         .add_filter("Kiểm tra (.kiemtra)", &["kiemtra"])
+        .set_directory(start_dir(&app))
         .set_file_name(suggested_name(&device))
         .blocking_save_file();
     let Some(path) = picked.and_then(|p| p.as_path().map(|p| p.to_path_buf())) else {
@@ -164,6 +177,7 @@ pub fn bundle_pick<R: Runtime>(
             "Choose kiemtra bundles to import",
         ))
         .add_filter("Kiểm tra (.kiemtra)", &["kiemtra"])
+        .set_directory(start_dir(&app))
         .blocking_pick_files();
     let Some(paths) = picked else {
         return Ok(None);

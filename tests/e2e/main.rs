@@ -91,6 +91,7 @@ fn demo_campaign_record_a_finding_restart_and_see_it_kept() {
     // Restart: the finding is still there.
     let s = driver.launch(&db);
     let row = s.wait(".campaign-row");
+    s.screenshot(&shots.join("05-campaigns.png"));
     s.click(&row);
     open_visit(&s, &visit, &unit);
     let radio = s.wait(&format!(".item{item} input[type=radio][value=chua_dat]"));
@@ -110,7 +111,7 @@ fn demo_campaign_record_a_finding_restart_and_see_it_kept() {
         json!([]),
     );
     assert_eq!(bold, json!(0));
-    s.screenshot(&shots.join("05-after-restart.png"));
+    s.screenshot(&shots.join("06-after-restart.png"));
 
     // Typing and closing the window at once: the close waits for the autosave.
     let last_words = "Ghi nhận cuối cùng trước khi đóng cửa sổ";
@@ -131,3 +132,5 @@ fn demo_campaign_record_a_finding_restart_and_see_it_kept() {
         s.try_find(".item").is_err().then_some(())
     });
 }
+
+mod sync;

@@ -302,6 +302,11 @@ impl Session {
         .unwrap_or_else(|| self.fail(&format!("{css} containing {text:?}")))
     }
 
+    /// Poll `f` until it returns `Some`; on timeout fail with the screen and page text.
+    pub fn wait_until<T>(&self, what: &str, f: impl FnMut() -> Option<T>) -> T {
+        try_wait_for(f).unwrap_or_else(|| self.fail(what))
+    }
+
     /// Give up: keep a screenshot and the page text for whoever reads the failure.
     pub fn fail(&self, what: &str) -> ! {
         let shot = screenshot_dir().join("failure.png");
@@ -319,9 +324,23 @@ impl Session {
         );
     }
 
+    /// Click once the element can take it (a screen may still be laying itself out, or a
+    /// button be disabled while a command runs).
     pub fn click(&self, e: &Element) {
-        self.post(&format!("element/{}/click", e.0), json!({}))
-            .unwrap_or_else(|err| panic!("click: {err}"));
+        let mut last = String::new();
+        let done = try_wait_for(
+            || match self.post(&format!("element/{}/click", e.0), json!({})) {
+                Ok(_) => Some(()),
+                Err(err) if err.contains("not interactable") || err.contains("intercepted") => {
+                    last = err;
+                    None
+                }
+                Err(err) => panic!("click: {err}"),
+            },
+        );
+        if done.is_none() {
+            self.fail(&format!("the element to take a click ({last})"));
+        }
     }
 
     pub fn type_text(&self, e: &Element, text: &str) {
@@ -462,4 +481,87 @@ pub fn close_app_windows(display: &str, title_prefix: &str) -> usize {
     }
     conn.flush().expect("flush X requests");
     asked
+}
+
+/// Which native file dialog the app opened.
+#[derive(Clone, Copy, Debug)]
+pub enum Dialog {
+    Save,
+    Open,
+}
+
+/// Answer a native file dialog (GTK, opened by the app) whose title contains `title`: type
+/// `path` into it and press Return, as a person would. GTK's completion popup may swallow the
+/// first Return, so Return is pressed again until the dialog is gone.
+pub fn answer_file_dialog(display: &str, title: &str, kind: Dialog, path: &Path) {
+    let xdotool = require_tool("xdotool", "Debian package xdotool");
+    let run = |args: &[&str]| {
+        Command::new(&xdotool)
+            .env("DISPLAY", display)
+            .args(args)
+            .output()
+            .expect("xdotool runs")
+    };
+    let path = path.to_str().expect("a UTF-8 path");
+    // An open dialog needs its location entry first (ctrl+L); typing "/" would open it too,
+    // but GTK drops the keys typed while that entry appears.
+    let keys: &[&str] = match kind {
+        Dialog::Save => &["ctrl+a"],
+        Dialog::Open => &["ctrl+l", "ctrl+a"],
+    };
+    let mut args = vec![
+        "search",
+        "--sync",
+        "--onlyvisible",
+        "--name",
+        title,
+        "windowfocus",
+        "--sync",
+        "%1",
+        "key",
+    ];
+    args.extend_from_slice(keys);
+    args.extend_from_slice(&["type", "--delay", "2", path]);
+    let out = run(&args);
+    assert!(
+        out.status.success(),
+        "xdotool could not type into the {title:?} dialog: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let open = || {
+        run(&["search", "--onlyvisible", "--name", title])
+            .status
+            .success()
+    };
+    wait_for(&format!("the {title:?} dialog to close"), || {
+        if !open() {
+            return Some(());
+        }
+        run(&[
+            "search",
+            "--onlyvisible",
+            "--name",
+            title,
+            "windowfocus",
+            "%1",
+            "key",
+            "Return",
+        ]);
+        // Give GTK a moment's worth of polls to close before pressing again.
+        try_wait_for_short(|| (!open()).then_some(()))
+    });
+}
+
+/// Poll briefly (up to a second); for steps that may need repeating.
+fn try_wait_for_short<T>(mut f: impl FnMut() -> Option<T>) -> Option<T> {
+    let deadline = Instant::now() + Duration::from_secs(1);
+    loop {
+        if let Some(v) = f() {
+            return Some(v);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        std::thread::park_timeout(Duration::from_millis(50));
+    }
 }

@@ -258,6 +258,8 @@ await send("Page.enable");
 await send("Runtime.enable");
 await send("Log.enable");
 await send("Emulation.setDeviceMetricsOverride", { width: 1366, height: 768, deviceScaleFactor: 1, mobile: false });
+// Times are shown in local time: check them as a laptop in Vietnam shows them.
+await send("Emulation.setTimezoneOverride", { timezoneId: "Asia/Ho_Chi_Minh" });
 
 try {
   // 1. first run → welcome → demo → campaign
@@ -502,6 +504,241 @@ try {
   await open("#/visit/99999");
   check("unknown visit shows a localised error with retry", (await count(".error-panel")) === 1 && /Không tìm thấy/.test(await text(".error-panel")));
   await shot("14-error-vi");
+
+  // ---------- sync and conflicts ----------
+  const FINDING_CONFLICT = "0193f2a1-5c3e-7b21-9d4e-1f0a2b3c4d5e";
+  const NEW_CONFLICT = "0193f2b7-0a44-7c19-8e2f-6d5c4b3a2918";
+  const UNKNOWN_FILE = "kiemtra-Laptop-Doan-kiem-tra-so-2-20231110-1712.kiemtra";
+  const card = (id) => `.conflict[data-id="${id}"]`;
+  const texts = (sel) => evaluate(`[...document.querySelectorAll(${JSON.stringify(sel)})].map(e => e.textContent.trim())`);
+  const badgeText = () => evaluate("(document.querySelector('#nav-sync-conflicts') || {}).textContent || null");
+
+  // 15. the header button: hidden during onboarding, with the conflict count everywhere else
+  await open("?first=1");
+  check("no sync button before onboarding", (await evaluate("document.querySelector('#nav-sync').hidden")) === true && (await calls("sync_overview")).length === 0);
+  await open("#/campaigns");
+  check("sync button with the conflict count on the campaign list", (await evaluate("!document.querySelector('#nav-sync').hidden")) && (await badgeText()) === "2", await badgeText());
+  await evaluate("document.querySelector('#nav-sync').focus()");
+  // a native button activates on the Enter key press (the "\r" character), as when a person types it
+  await send("Input.dispatchKeyEvent", { type: "keyDown", key: "Enter", code: "Enter", windowsVirtualKeyCode: 13, nativeVirtualKeyCode: 13, text: "\r" });
+  await send("Input.dispatchKeyEvent", { type: "keyUp", key: "Enter", code: "Enter", windowsVirtualKeyCode: 13, nativeVirtualKeyCode: 13 });
+  await until("location.hash === '#/sync' && !!document.querySelector('section#sync') && window.__mockPending === 0", "the sync screen after Enter on the header button");
+  check("the header button opens the sync screen and shows it is current", (await attr("#nav-sync", "aria-current")) === "page");
+
+  // 16. sync screen: export choices, history, known computers, banner
+  const scopes = await texts("#export-campaign option");
+  check("export scope: everything, then each campaign", scopes.length === 4 && scopes[0] === "Tất cả dữ liệu" && (await evaluate("document.querySelector('#export-campaign').value")) === "", scopes);
+  const history = await evaluate("[...document.querySelectorAll('#import-history tbody tr')].map(r => [...r.cells].map(c => c.textContent.trim()))");
+  check(
+    "import history: 3 rows, newest first, local dd/mm/yyyy HH:MM without the clock counter",
+    history.length === 3 && history[0][0] === "10/11/2023 16:02" && history[0][2] === "10/11/2023 15:40" && history.flat().every((c) => !/#\d{4}/.test(c)) && history[1][3] === "1.877 / 3.120",
+    history,
+  );
+  const devices = await evaluate("[...document.querySelectorAll('#devices > li')].map(li => ({name: li.querySelector('.device-name').textContent, self: !!li.querySelector('.self-tag'), fp: li.querySelector('.fingerprint').textContent, seen: (li.querySelector('.device-seen') || {}).textContent}))");
+  check(
+    "known computers: name, this computer, 16-hex fingerprint, first seen",
+    devices.length === 3 && devices.filter((d) => d.self).length === 1 && devices[0].self && devices.every((d) => /^[0-9A-F]{4}( [0-9A-F]{4}){3}$/.test(d.fp)) && devices[0].seen === "Từ 30/10/2023 08:12",
+    devices,
+  );
+  check("conflict banner links to the conflicts", (await count("#conflict-banner.warn #btn-conflicts")) === 1 && /^2 bản ghi/.test(await text("#conflict-banner strong")));
+  check("the sync screen refreshed the header count", (await badgeText()) === "2");
+  await shot("15-sync-vi");
+
+  // 17. export: everything, one campaign, cancelled, failed
+  await evaluate("window.__mockCalls.length = 0");
+  await click("#btn-export");
+  await until(`!!document.querySelector('#export-result') && ${settled("bundle_export")}`, "the export result");
+  let exp = await calls("bundle_export");
+  check("export everything sends campaign null", exp.length === 1 && exp[0].args.campaign === null, exp.map((c) => c.args));
+  const expText = await text("#export-result");
+  check("export result: path, counts and size", /Đã xuất gói dữ liệu/.test(expText) && /kiemtra-Laptop-Ban-XDD-03-20231110-1642\.kiemtra/.test(expText) && /12\.480 phiên bản · 2\.873 bản ghi · 2,3 MB/.test(expText), expText);
+  await evaluate("const s = document.querySelector('#export-campaign'); s.value = '1'; s.dispatchEvent(new Event('change')); true");
+  await click("#btn-export");
+  await until(`${nCalls("bundle_export", "c.end !== undefined")} === 2 && !!document.querySelector('#export-result')`, "the campaign export");
+  exp = await calls("bundle_export");
+  check("export one campaign sends its id", exp[1].args.campaign === "1" && /9\.816 phiên bản/.test(await text("#export-result")), exp.map((c) => c.args));
+  await evaluate("window.__mockDialogCancel = true");
+  await click("#btn-export");
+  await until(`${nCalls("bundle_export", "c.end !== undefined")} === 3 && !document.querySelector('#btn-export').disabled`, "the cancelled export");
+  check("a cancelled export shows nothing", (await count("#export-result")) === 0 && (await count("#export-error")) === 0);
+  await evaluate("window.__mockFailNext = 'bundle_export'");
+  await click("#btn-export");
+  await until("!!document.querySelector('#export-error')", "the export error");
+  check("a failed export shows Rust's message", /Không ghi được tệp/.test(await text("#export-error")), await text("#export-error"));
+
+  // 18. pick: cancelled, then a preview of 3 files (one from an unknown computer, one refused)
+  await evaluate("window.__mockCalls.length = 0; window.__mockDialogCancel = true");
+  await click("#btn-pick");
+  await until(`${settled("bundle_pick")} && !document.querySelector('#btn-pick').disabled`, "the cancelled pick");
+  check("a cancelled pick shows no preview", (await count("#import-preview")) === 0 && (await count("#btn-import")) === 0);
+  await evaluate("document.querySelector('#btn-pick').focus()"); // as when a person clicks it
+  await click("#btn-pick");
+  await until("!!document.querySelector('#import-preview') && !document.querySelector('#btn-pick').disabled", "the import preview");
+  const preview = await evaluate("[...document.querySelectorAll('#import-preview .preview-row')].map(r => ({file: r.dataset.file, ok: r.dataset.ok, cells: [...r.cells].map(c => c.textContent.trim()), unknown: !!r.querySelector('.badge-unknown'), error: (r.querySelector('.preview-error') || {}).textContent || null}))");
+  check(
+    "preview: one row per file with signer, created at and counts",
+    preview.length === 3 && preview[0].file === UNKNOWN_FILE && /^Laptop Đoàn kiểm tra số 2/.test(preview[0].cells[1]) && preview[0].cells[2] === "10/11/2023 17:12" && preview[0].cells.slice(3).join("|") === "5.987|217|1",
+    preview,
+  );
+  check("unknown computer flagged (and only it)", preview[0].unknown && !preview[1].unknown && (await count(".badge-unknown")) === 1 && /Máy chưa biết/.test(preview[0].cells[1]), preview.map((p) => p.unknown));
+  check("refused file shows Rust's error", preview[2].ok === "false" && /SHA-256/.test(preview[2].error || "") && (await evaluate("getComputedStyle(document.querySelector('.preview-row.refused .preview-error')).color")) === "rgb(198, 40, 40)", preview[2]);
+  check("import button counts the files that can be imported", (await text("#btn-import")) === "Nhập 2 gói" && (await evaluate("!document.querySelector('#btn-import').disabled")) && (await evaluate("document.activeElement && document.activeElement.id")) === "btn-import");
+  await shot("16-sync-preview-vi");
+
+  // 19. import with progress events; held half-way through the last file
+  await evaluate(`window.__mockCalls.length = 0; window.__mockEvents.length = 0; window.__mockHoldImport = true; window.__progressSeen = [];
+    new MutationObserver(() => { const el = document.querySelector('#import-progress-text'); if (el && window.__progressSeen[window.__progressSeen.length - 1] !== el.textContent) window.__progressSeen.push(el.textContent); }).observe(document.querySelector('#app'), {subtree: true, childList: true, characterData: true}); true`);
+  await click("#btn-import");
+  await until("/Gói 2\\/2 · 2\\.000\\/4\\.230 phiên bản/.test((document.querySelector('#import-progress-text') || {}).textContent || '')", "the progress of the second file", 8000);
+  const prog = await evaluate("({value: document.querySelector('#import-progress').value, max: document.querySelector('#import-progress').max, disabled: ['#btn-pick', '#btn-import', '#btn-export', '#export-campaign'].map(s => document.querySelector(s).disabled), listeners: window.__mockListeners(), tag: document.querySelector('#import-progress').tagName})");
+  check("progress bar covers both files (1 done, 2nd under way)", prog.tag === "PROGRESS" && prog.value / prog.max > 0.5 && prog.value / prog.max < 1, prog);
+  check("pick, import and export are disabled while importing", prog.disabled.every(Boolean), prog.disabled);
+  check("the page listens to sync://progress during the import", prog.listeners === 1, prog.listeners);
+  const seen = await evaluate("window.__progressSeen");
+  check("every progress event reached the page in order", seen.includes("Gói 1/2 · 4.000/6.204 phiên bản") && seen.indexOf("Gói 1/2 · 6.204/6.204 phiên bản") < seen.indexOf("Gói 2/2 · 2.000/4.230 phiên bản"), seen);
+  await shot("17-sync-importing-vi");
+  await evaluate("window.__mockReleaseImport(); true");
+  await until(`!!document.querySelector('#import-summary') && ${settled("sync_overview")} && window.__mockPending === 0`, "the import summary and the refreshed overview", 8000);
+  const summary = await evaluate("[...document.querySelectorAll('#import-summary .summary-row')].map(r => r.textContent)");
+  check("summary per file with counts", summary.length === 2 && /5\.987 phiên bản mới · 217 đã có · 1 xung đột mới/.test(summary[0]) && /218 phiên bản mới · 4\.012 đã có/.test(summary[1]), summary);
+  check("summary marks the computer seen for the first time", JSON.stringify(await evaluate("[...document.querySelectorAll('#import-summary .summary-row')].map(r => !!r.querySelector('.badge-unknown'))")) === "[true,false]" && (await text("#import-summary .badge-unknown")) === "Máy mới");
+  check("summary names the backup", /backups\\kiemtra-20231110-104108\.512\.db$/.test(await text("#import-backup")), await text("#import-backup"));
+  check("summary links to the new conflicts", (await text("#btn-summary-conflicts")) === "Giải quyết 1 xung đột mới→");
+  check("listener removed after the import", (await evaluate("window.__mockListeners()")) === 0);
+  check("preview gone, history, computers and header count refreshed", (await count("#import-preview")) === 0 && (await count("#import-history tbody tr")) === 6 - 1 && (await count("#devices > li")) === 4 && (await badgeText()) === "3" && /^3 bản ghi/.test(await text("#conflict-banner strong")));
+  await evaluate("window.scrollTo(0, 0)");
+  await shot("18-sync-imported-vi");
+
+  // 20. conflicts screen: side by side, one radio per cell, winner chosen by default
+  await click("#btn-summary-conflicts");
+  await until("location.hash === '#/conflicts' && document.querySelectorAll('.conflict[data-id]').length === 3", "the conflicts screen");
+  const fc = await evaluate(`(() => { const c = document.querySelector('${card(FINDING_CONFLICT)}'); return {
+    label: c.querySelector('.conflict-label').textContent, kind: c.querySelector('.kind-tag').textContent,
+    heads: [...c.querySelectorAll('thead th.cv-head')].map(th => ({name: th.querySelector('.cv-device-name').textContent, time: th.querySelector('.cv-time').textContent, winner: !!th.querySelector('.winner-tag')})),
+    rows: [...c.querySelectorAll('tbody tr')].map(r => ({field: r.dataset.field, label: r.querySelector('th').textContent, values: [...r.querySelectorAll('.cf-value')].map(v => v.textContent)})),
+    radios: [...c.querySelectorAll('input[type=radio][name="pick-${FINDING_CONFLICT}-note"]')].map(r => r.checked),
+    keep: [...c.querySelectorAll('button.keep-version')].map(b => b.dataset.rev), merge: c.querySelectorAll('button.merge-selected').length }; })()`);
+  check(
+    "finding conflict: label, kind, one column per version with device, time and the shown tag",
+    fc.label === "Tiêu chí 5.3 · Đoàn Khối các cơ quan tỉnh Ninh Bình" && fc.kind === "Kết quả kiểm tra tiêu chí" && fc.heads.length === 2 && fc.heads[0].winner && !fc.heads[1].winner && fc.heads[0].time === "09/11/2023 10:14" && fc.heads[1].name === "Laptop Ban XDĐ 03",
+    fc,
+  );
+  check("finding conflict: the differing note, translated label, winner picked", fc.rows.length === 1 && fc.rows[0].label === "Kết quả kiểm tra / ghi nhận" && JSON.stringify(fc.radios) === "[true,false]" && fc.keep.length === 2 && fc.merge === 1, fc.rows);
+  const rc = await evaluate(`(() => { const c = document.querySelector('.conflict[data-kind="recommendation"]'); return { id: c.dataset.id,
+    rows: [...c.querySelectorAll('tbody tr')].map(r => ({field: r.dataset.field, label: r.querySelector('th').textContent, values: [...r.querySelectorAll('.cf-value')].map(v => v.textContent)})), heads: c.querySelectorAll('thead th.cv-head').length }; })()`);
+  check(
+    "recommendation conflict: text then authority, values translated, three versions",
+    rc.heads === 3 && rc.rows.map((r) => r.field).join() === "text,authority" && rc.rows[0].label === "Nội dung kiến nghị" && rc.rows[1].label === "Thẩm quyền giải quyết" && rc.rows[1].values.join("|") === "Đoàn cấp trên|Đoàn cấp trên|Cấp ủy Đảng",
+    rc,
+  );
+  const nc = await evaluate(`[...document.querySelectorAll('${card(NEW_CONFLICT)} tbody tr')].map(r => [r.dataset.field, ...[...r.querySelectorAll('.cf-value')].map(v => v.textContent)])`);
+  check("rating shown as Đạt / Chưa đạt, empty as —", JSON.stringify(nc) === JSON.stringify([["rating", "Chưa đạt", "Đạt"], ["explanation", "Đơn vị đã bổ sung giấy giới thiệu ngày 09/11/2023.", "—"]]), nc);
+  check("the conflicts screen keeps the header count", (await badgeText()) === "3" && (await text("#conflicts-count")) === "3 xung đột");
+  await shot("19-conflicts-vi");
+  await shotFull("19b-conflicts-vi-full");
+
+  // 21. keep one version
+  await evaluate("window.__mockCalls.length = 0");
+  await click(`${card(FINDING_CONFLICT)} button.keep-version[data-rev="${fc.keep[1]}"]`);
+  await until(`!document.querySelector('${card(FINDING_CONFLICT)}') && ${settled("conflict_resolve")}`, "the kept version to settle the conflict");
+  let res = await calls("conflict_resolve");
+  check("keep sends {id, keep: rev}", res.length === 1 && JSON.stringify(res[0].args) === JSON.stringify({ input: { id: FINDING_CONFLICT, keep: fc.keep[1] } }), res.map((c) => c.args));
+  check("resolved: toast, header count and page count follow", /Đã giải quyết xung đột/.test((await text("#toasts")) || "") && (await badgeText()) === "2" && (await text("#conflicts-count")) === "2 xung đột" && (await count(".conflict[data-id]")) === 2);
+
+  // 22. merge field by field
+  await click(`.conflict[data-id="${rc.id}"] input[name="pick-${rc.id}-text"][value="1"]`);
+  await click(`.conflict[data-id="${rc.id}"] input[name="pick-${rc.id}-authority"][value="2"]`);
+  check("the chosen cells are marked", (await count(`.conflict[data-id="${rc.id}"] td.cf-cell.picked`)) === 2 && (await evaluate(`document.querySelector('.conflict[data-id="${rc.id}"] tr[data-field="text"] td.cf-cell.picked').dataset.version`)) === "1");
+  await evaluate("window.__mockCalls.length = 0");
+  await click(`.conflict[data-id="${rc.id}"] button.merge-selected`);
+  await until(`!document.querySelector('.conflict[data-id="${rc.id}"]') && ${settled("conflict_resolve")}`, "the merge to settle the conflict");
+  res = await calls("conflict_resolve");
+  const merged = res[0] && res[0].args.input;
+  check(
+    "merge sends the chosen value of every differing field",
+    res.length === 1 && merged.id === rc.id && !("keep" in merged) && merged.fields.authority === "party" && merged.fields.text === rc.rows[0].values[1] && Object.keys(merged.fields).sort().join() === "authority,text",
+    merged,
+  );
+  check("header count after the merge", (await badgeText()) === "1");
+
+  // 23. a failed resolution keeps the card and says why; then the last one → empty state
+  await evaluate("window.__mockFailNext = 'conflict_resolve'");
+  await click(`${card(NEW_CONFLICT)} button.merge-selected`);
+  await until(`!!document.querySelector('${card(NEW_CONFLICT)} .conflict-error')`, "the resolution error");
+  check("a failed resolution keeps the card with Rust's message", /Không ghi được/.test(await text(`${card(NEW_CONFLICT)} .conflict-error`)) && (await badgeText()) === "1");
+  await click(`${card(NEW_CONFLICT)} button.keep-version`);
+  await until("!!document.querySelector('#conflicts-empty')", "the empty conflicts state");
+  check("no conflicts left: empty state, no header badge", /Không có xung đột/.test(await text("#conflicts-empty")) && (await count("#nav-sync-conflicts")) === 0 && (await count(".conflict")) === 0);
+  await shot("20-conflicts-empty-vi");
+
+  // 24. conflict badges on the campaign and visit screens (fresh data: 2 conflicts again)
+  await open("#/campaign/1");
+  const rowBadges = await evaluate("[...document.querySelectorAll('.visit-row .badge-conflict')].map(b => b.closest('.visit-row').dataset.id).sort()");
+  check("campaign: a conflict badge on the visits in conflict", JSON.stringify(rowBadges) === JSON.stringify(["17", "8"]) && (await text('.visit-row[data-id="17"] .badge-conflict')) === "Xung đột", rowBadges);
+  await evaluate(`document.querySelector('.visit-row[data-id="17"]').scrollIntoView({block: "center"})`);
+  await shot("21-campaign-conflict-vi");
+  await click('.visit-row[data-id="17"] .badge-conflict');
+  await until("location.hash === '#/conflicts' && document.querySelectorAll('.conflict').length === 2", "the conflicts from the campaign badge");
+  check("the row badge opens the conflicts, not the visit", (await calls("visit_get")).length === 0);
+  await open("#/visit/17");
+  const itemBadges = await evaluate("[...document.querySelectorAll('.item .badge-conflict')].map(b => b.closest('.item').dataset.code)");
+  check("visit: a conflict badge beside the item code of the finding in conflict", JSON.stringify(itemBadges) === JSON.stringify(["5.3"]) && (await evaluate(`document.querySelector('.item[data-code="5.3"]').classList.contains('has-conflict')`)), itemBadges);
+  await evaluate(`document.querySelector('.item[data-code="5.3"]').scrollIntoView({block: "center"})`);
+  await shot("22-visit-conflict-vi");
+  await click('.item[data-code="5.3"] .badge-conflict');
+  await until("location.hash === '#/conflicts' && document.querySelectorAll('.conflict').length === 2", "the conflicts from the item badge");
+  // the kept version is what the visit shows afterwards
+  const selfRev = await evaluate(`document.querySelectorAll('${card(FINDING_CONFLICT)} button.keep-version')[1].dataset.rev`);
+  const selfNote = await evaluate(`document.querySelectorAll('${card(FINDING_CONFLICT)} tr[data-field="note"] .cf-value')[1].textContent`);
+  await click(`${card(FINDING_CONFLICT)} button.keep-version[data-rev="${selfRev}"]`);
+  await until(`!document.querySelector('${card(FINDING_CONFLICT)}')`, "the finding conflict to be resolved");
+  await click(`.conflict[data-kind="recommendation"] .conflict-open`);
+  await until("location.hash === '#/visit/8' && document.querySelectorAll('.item').length > 0", "the visit of the remaining conflict");
+  check("“open the working session” on a conflict opens its visit", (await evaluate("document.querySelector('#visit-unit').textContent")) === "Đoàn Thanh niên Công ty Trách nhiệm hữu hạn Một thành viên Đầu tư và Phát triển Khu công nghiệp Gián Khẩu" && (await evaluate("document.querySelectorAll('.rec').length")) === 3);
+  await evaluate("location.hash = '#/visit/17'"); // same page: the mock keeps the resolution
+  await until("location.hash === '#/visit/17' && !!document.querySelector('.item[data-code=\"5.3\"]') && window.__mockPending === 0", "visit 17 after the resolution");
+  const after53 = await evaluate(`({badges: document.querySelectorAll('.item .badge-conflict').length, note: document.querySelector('.item[data-code="5.3"] textarea.note').value, header: (document.querySelector('#nav-sync-conflicts') || {}).textContent})`);
+  check("once resolved: no badge, the kept note is shown, header counts 1", after53.badges === 0 && after53.note === selfNote && after53.header === "1", after53);
+
+  // 25. bundle text is shown as text, never as markup
+  await open("#/sync");
+  await evaluate("window.__mockPickMode = 'evil'");
+  await click("#btn-pick");
+  await until("document.querySelectorAll('#import-preview .preview-row').length === 2", "the preview of bundles with markup");
+  const evil = await evaluate("({elements: document.querySelectorAll('#import-preview img, #import-preview b, #import-preview i, #import-preview script').length, xss: window.__xss === undefined, text: document.querySelector('#import-preview').textContent})");
+  check("file, device, inspector and error text from bundles are shown literally", evil.elements === 0 && evil.xss && evil.text.includes('<img src=x onerror="window.__xss=2">Máy lạ') && evil.text.includes("<i>hong</i>.kiemtra"), evil);
+  await evaluate("window.__mockPickMode = 'bad'");
+  await click("#btn-pick");
+  await until("document.querySelectorAll('#import-preview .preview-row.refused').length === 2 && !document.querySelector('#btn-pick').disabled", "a preview where every file is refused");
+  check("import disabled when no file can be imported", (await evaluate("document.querySelector('#btn-import').disabled")) === true);
+  await evaluate("window.__mockFailNext = 'bundle_pick'");
+  await click("#btn-pick");
+  await until("!!document.querySelector('#pick-error')", "the pick error");
+  check("a failed pick shows Rust's message", /Không ghi được/.test(await text("#pick-error")));
+
+  // 26. English: sync before and after an import, conflicts
+  await open("#/sync");
+  await click("#lang-en");
+  await until(`document.documentElement.lang === 'en' && ${settled("set_language", "c.args.lang === 'en'")}`, "English");
+  check("sync screen in English", (await text("#sync .page-title")) === "Data sync" && (await text("#nav-sync .nav-sync-label")) === "Sync" && /^2 records are in conflict/.test(await text("#conflict-banner strong")) && (await text("#btn-pick")) === "Choose bundles…");
+  await shot("23-sync-en");
+  await click("#btn-pick");
+  await until("!!document.querySelector('#import-preview')", "the English preview");
+  check("English preview: numbers and labels", (await text("#btn-import")) === "Import 2 bundles" && /5,987/.test(await text(`.preview-row[data-file="${UNKNOWN_FILE}"]`)) && /Unknown computer/.test(await text(".badge-unknown")));
+  await shot("24-sync-preview-en");
+  await click("#btn-import");
+  await until(`!!document.querySelector('#import-summary') && ${settled("sync_overview", "c.at > 0")} && window.__mockPending === 0 && ${nCalls("sync_overview")} >= 2`, "the English import summary", 8000);
+  check("English summary", /Import finished/.test(await text("#import-summary")) && (await text("#btn-summary-conflicts")) === "Resolve 1 new conflict→");
+  await evaluate("window.scrollTo(0, 0)");
+  await shot("25-sync-imported-en");
+  await click("#btn-summary-conflicts");
+  await until("location.hash === '#/conflicts' && document.querySelectorAll('.conflict').length === 3", "the English conflicts");
+  const enLabels = await evaluate(`({note: document.querySelector('${card(FINDING_CONFLICT)} tr[data-field="note"] th').textContent, keep: document.querySelector('.keep-version').textContent, shown: document.querySelector('.winner-tag').textContent, merge: document.querySelector('.merge-selected').textContent, rating: [...document.querySelectorAll('${card(NEW_CONFLICT)} tr[data-field="rating"] .cf-value')].map(v => v.textContent).join('|'), count: document.querySelector('#conflicts-count').textContent})`);
+  check("conflicts in English", enLabels.note === "Inspection result / findings" && enLabels.keep === "Keep this version" && enLabels.shown === "shown now" && enLabels.merge === "Merge selected values" && enLabels.rating === "Not met|Met" && enLabels.count === "3 conflicts", enLabels);
+  await shot("26-conflicts-en");
+  await click("#lang-vi");
+  await until(`document.documentElement.lang === 'vi' && ${settled("set_language", "c.args.lang === 'vi'")}`, "the switch back to Vietnamese");
+  check("language switch on the conflicts screen re-renders in place", (await count(".conflict")) === 3 && (await text(".keep-version")) === "Giữ phiên bản này");
 } catch (err) {
   check("scenario ran to the end", false, String(err && err.stack ? err.stack : err));
 }

@@ -2,6 +2,13 @@
 // URL switches (query string): ?first=1 first run (no data, not onboarded) · ?empty=1 onboarded, no data
 // ?latency=MS delay of every call (default 120) · ?fail=CODE make finding_set fail for that item code
 // ?failall=1 make every finding_set fail.
+// Sync (see the "sync" section below): 3 known computers, 3 imports, 2 conflicts (a finding of
+// visit 17, a recommendation of visit 8). Switches a check can set on window before a call:
+// __mockDialogCancel = true (the next native dialog is cancelled), __mockFailNext = "<command>"
+// (the next call of that command fails), __mockPickMode = "bad" | "evil" (every picked file
+// refused / bundle text full of markup), __mockHoldImport = true (bundle_import stops half-way
+// through the last file until window.__mockReleaseImport() is called). Events sent to the page
+// are logged in window.__mockEvents; window.__mockListeners() counts live event listeners.
 // Calls are logged in window.__mockCalls as {name, args, at, end, ok, error}: `at` and `end` are
 // performance.now() when the call started and when it settled (end/ok are absent while in flight),
 // so tests can assert on timing (debounce, serialisation) instead of sleeping.
@@ -35,12 +42,18 @@ function rnd() {
 const MESSAGES = {
   vi: {
     visit_locked: "Biên bản của buổi làm việc này đã ký, không thể sửa kết quả.",
+    bad_bundle: "Gói dữ liệu bị từ chối: nội dung revisions.jsonl đã bị thay đổi (sai SHA-256).",
+    export_io: "Không ghi được tệp vào ổ USB (ổ đầy hoặc chỉ cho phép đọc).",
+    not_in_conflict: "Bản ghi này không còn xung đột.",
     invalid_points: "Điểm của mục {code} phải từ 0 đến {max}.",
     not_found: "Không tìm thấy dữ liệu yêu cầu.",
     io: "Không ghi được vào cơ sở dữ liệu trên máy (đĩa đầy hoặc bị khóa).",
   },
   en: {
     visit_locked: "The minutes of this working session are signed; results can no longer be changed.",
+    bad_bundle: "Bundle refused: revisions.jsonl was changed (SHA-256 mismatch).",
+    export_io: "Could not write the file to the USB stick (full or read-only).",
+    not_in_conflict: "This record is no longer in conflict.",
     invalid_points: "Points for item {code} must be between 0 and {max}.",
     not_found: "The requested data was not found.",
     io: "Could not write to the local database (disk full or locked).",
@@ -362,7 +375,11 @@ async function call(name, args, fn) {
   window.__mockPending++;
   try {
     await delay(LATENCY); // simulated backend latency (part of the fake backend)
-    const out = clone(fn());
+    if (window.__mockFailNext === name) {
+      window.__mockFailNext = null;
+      throw fail(name === "bundle_export" ? "export_io" : "io");
+    }
+    const out = clone(await fn());
     entry.ok = true;
     return out;
   } catch (err) {
@@ -432,7 +449,7 @@ export async function campaignOverview(id) {
         .map((v) => {
           const u = units.find((x) => x.id === v.unit_id);
           const tm = teams.find((x) => x.id === v.team_id);
-          return { id: v.id, unit_id: v.unit_id, unit_name: u.name, unit_level_label: u.level_label, date: v.date, status: v.status, team_id: v.team_id, team_name: tm ? tm.name : null, done: doneCount(v.id), total: ALL_ITEMS.length };
+          return { id: v.id, unit_id: v.unit_id, unit_name: u.name, unit_level_label: u.level_label, date: v.date, status: v.status, team_id: v.team_id, team_name: tm ? tm.name : null, done: doneCount(v.id), total: ALL_ITEMS.length, conflict: visitInConflict(v.id) };
         }),
     };
   });
@@ -446,13 +463,15 @@ export async function visitGet(id) {
     const u = store.units[c.id].find((x) => x.id === v.unit_id);
     const tm = store.teams[c.id].find((x) => x.id === v.team_id);
     const { recommendations, ...visit } = v;
+    const findings = {};
+    for (const [code, f] of Object.entries(store.findings[v.id] || {})) findings[code] = { ...f, conflict: findingInConflict(v.id, code) };
     return {
       visit,
       unit: { id: u.id, name: u.name, short_name: u.short_name, code: u.code, level_label: u.level_label },
       campaign: { id: c.id, name: c.name },
       team: tm ? { id: tm.id, name: tm.name } : null,
       criteria: store.criteria,
-      findings: store.findings[v.id] || {},
+      findings,
       recommendations,
       locked: v.status === "signed",
     };
@@ -504,4 +523,273 @@ export async function onCloseRequested(handler) {
 
 export async function closeApp() {
   return call("app_close", undefined, () => null);
+}
+
+// ---------- sync ----------
+
+function hexKey(seed) {
+  let out = "";
+  let x = seed;
+  while (out.length < 64) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    out += x.toString(16).padStart(8, "0");
+  }
+  return out.slice(0, 64);
+}
+
+const SELF = { id: "dev-7f3a", name: "Laptop Ban XDĐ 03", public_key: hexKey(7), first_seen: "2023-10-30T01:12:05.331Z#0000", is_self: true };
+const TEAM1 = { id: "dev-1b9e", name: "Laptop Đoàn kiểm tra số 1", public_key: hexKey(11), first_seen: "2023-11-08T10:05:12.220Z#0000", is_self: false };
+const TEAM3 = { id: "dev-93d0", name: "Laptop Đoàn kiểm tra số 3", public_key: hexKey(13), first_seen: "2023-11-09T11:20:40.001Z#0000", is_self: false };
+const TEAM2 = { id: "dev-c41e", name: "Laptop Đoàn kiểm tra số 2", public_key: hexKey(12), first_seen: null, is_self: false };
+store.device.public_key = SELF.public_key;
+
+const sync = {
+  devices: [],
+  imports: [],
+  conflicts: [],
+  pickedOk: [], // the ok files of the last bundle_pick (as Rust keeps them)
+  nextRev: 1,
+};
+window.__mockEvents = [];
+const eventListeners = new Map(); // event name → Set(handler)
+window.__mockListeners = (name = "sync://progress") => (eventListeners.get(name) || new Set()).size;
+
+function emit(name, payload) {
+  window.__mockEvents.push({ name, payload: clone(payload), at: performance.now() });
+  for (const fn of [...(eventListeners.get(name) || [])]) fn(clone(payload));
+}
+
+function listen(name, handler) {
+  if (!eventListeners.has(name)) eventListeners.set(name, new Set());
+  eventListeners.get(name).add(handler);
+  return () => eventListeners.get(name).delete(handler);
+}
+
+function unitOfVisit(visitId) {
+  const v = store.visits.find((x) => x.id === visitId);
+  if (!v) return { name: "" };
+  return (store.units[v.campaign_id] || []).find((u) => u.id === v.unit_id) || { name: "" };
+}
+
+function rev(gen) {
+  const n = sync.nextRev++;
+  return `${gen}-${hexKey(1000 + n).slice(0, 32)}`;
+}
+
+function findingBody(visitId, code, f) {
+  return { visit_id: String(visitId), item_code: code, rating: f.rating ?? null, points: f.points ?? null, note: f.note ?? "", explanation: f.explanation ?? "" };
+}
+
+function recBody(visitId, r) {
+  return { visit_id: String(visitId), text: r.text, raised_by: r.raised_by, authority: r.authority, status: r.status, due_date: r.due_date ?? null };
+}
+
+/** A conflict in the shape of conflicts_list; versions[0] is the winner. */
+function makeConflict(id, kind, label, versions) {
+  const keys = [...new Set(versions.flatMap((v) => Object.keys(v.body)))].sort();
+  const fields = keys
+    .map((k) => ({ field: k, values: versions.map((v) => (k in v.body ? v.body[k] : null)) }))
+    .filter((f) => f.values.some((x) => JSON.stringify(x) !== JSON.stringify(f.values[0])));
+  return { id, kind, label, winner: versions[0].rev, versions: versions.map((v, i) => ({ ...v, is_winner: i === 0 })), fields };
+}
+
+function findingConflict(id, visitId, code, versions) {
+  const map = (store.findings[visitId] ||= {});
+  const w = versions[0].body;
+  map[code] = { id: map[code] ? map[code].id : store.nextFindingId++, rating: w.rating, points: w.points, note: w.note, explanation: w.explanation, rev: 3 };
+  const meta = { visit_id: visitId, item_code: code };
+  return { ...makeConflict(id, "finding", `Tiêu chí ${code} · ${unitOfVisit(visitId).name}`, versions), meta };
+}
+
+function buildSync() {
+  sync.devices = [SELF, TEAM1, TEAM3].map(clone);
+  sync.imports = [
+    { at: "2023-11-10T09:02:18.774Z#0000", file_name: "kiemtra-Laptop-Doan-kiem-tra-so-1-20231110-1540.kiemtra", device_id: TEAM1.id, device_name: TEAM1.name, created_at: "2023-11-10T08:40:09.031Z#0001", revisions: 4012, new_revisions: 1531, conflicts: 1 },
+    { at: "2023-11-09T11:20:40.001Z#0000", file_name: "kiemtra-Laptop-Doan-kiem-tra-so-3-20231109-1805.kiemtra", device_id: TEAM3.id, device_name: TEAM3.name, created_at: "2023-11-09T11:05:44.900Z#0000", revisions: 3120, new_revisions: 1877, conflicts: 1 },
+    { at: "2023-11-08T10:05:12.220Z#0000", file_name: "kiemtra-Laptop-Doan-kiem-tra-so-1-20231108-1648.kiemtra", device_id: TEAM1.id, device_name: TEAM1.name, created_at: "2023-11-08T09:48:03.118Z#0002", revisions: 2481, new_revisions: 2481, conflicts: 0 },
+  ];
+  // 1. a finding of visit 17, item 5.3: the note was written on two laptops
+  const base53 = { rating: "dat", points: null, explanation: "" };
+  sync.conflicts.push(
+    findingConflict("0193f2a1-5c3e-7b21-9d4e-1f0a2b3c4d5e", 17, "5.3", [
+      { rev: rev(3), device_id: TEAM3.id, device_name: TEAM3.name, hlc: "2023-11-09T03:14:22.512Z#0000", body: findingBody(17, "5.3", { ...base53, note: "Sổ đoàn viên được quản lý tại văn phòng Đoàn, có ghi nhận xét năm 2022 và 2023." }) },
+      { rev: rev(3), device_id: SELF.id, device_name: SELF.name, hlc: "2023-11-09T02:51:07.090Z#0001", body: findingBody(17, "5.3", { ...base53, note: "Sổ đoàn viên quản lý đầy đủ; 3 sổ chưa ghi nhận xét năm 2023 (chi đoàn Văn phòng, Tài chính, Nội vụ)." }) },
+    ]),
+  );
+  // 2. a recommendation of visit 8: text and authority changed on three laptops
+  const visit8 = store.visits.find((v) => v.id === 8);
+  if (visit8 && visit8.recommendations.length) {
+    const rec = visit8.recommendations[0];
+    const text = rec.text;
+    const v1 = recBody(8, rec);
+    const v2 = { ...v1, text: text.replace(/\.$/, " trong quý I/2024; mỗi huyện ít nhất 01 lớp.") };
+    const v3 = { ...v1, authority: "party" };
+    const c = makeConflict(String(rec.id), "recommendation", `Kiến nghị · ${unitOfVisit(8).name}`, [
+      { rev: rev(4), device_id: TEAM1.id, device_name: TEAM1.name, hlc: "2023-11-10T07:33:41.006Z#0000", body: v1 },
+      { rev: rev(4), device_id: SELF.id, device_name: SELF.name, hlc: "2023-11-10T02:18:55.640Z#0000", body: v2 },
+      { rev: rev(4), device_id: TEAM3.id, device_name: TEAM3.name, hlc: "2023-11-09T09:47:12.300Z#0002", body: v3 },
+    ]);
+    c.meta = { visit_id: 8, rec_id: rec.id };
+    sync.conflicts.push(c);
+  }
+}
+
+if (store.campaigns.length) buildSync();
+else sync.devices = [clone(SELF)];
+
+function visitInConflict(visitId) {
+  return sync.conflicts.some((c) => c.meta && c.meta.visit_id === visitId);
+}
+
+function findingInConflict(visitId, code) {
+  return sync.conflicts.some((c) => c.kind === "finding" && c.meta && c.meta.visit_id === visitId && c.meta.item_code === code);
+}
+
+function publicConflict(c) {
+  const { meta, ...rest } = c;
+  return rest;
+}
+
+/** Write a resolved body back into the store (what the screens read). */
+function applyBody(c, body) {
+  if (c.kind === "finding") {
+    const f = store.findings[c.meta.visit_id][c.meta.item_code];
+    Object.assign(f, { rating: body.rating, points: body.points, note: body.note, explanation: body.explanation, rev: f.rev + 1 });
+  } else if (c.kind === "recommendation") {
+    const v = store.visits.find((x) => x.id === c.meta.visit_id);
+    const r = v.recommendations.find((x) => x.id === c.meta.rec_id);
+    Object.assign(r, { text: body.text, raised_by: body.raised_by, authority: body.authority, status: body.status });
+  }
+}
+
+function pickedFiles() {
+  const lang = store.lang;
+  const mode = window.__mockPickMode || "";
+  const refused = (file) => ({ file, ok: false, error: { code: "bad_bundle", message: (MESSAGES[lang] || MESSAGES.vi).bad_bundle } });
+  if (mode === "bad") return [refused("kiemtra-Huyen-doan-Kim-Son-20231110.kiemtra"), refused("ban-sao-cu.kiemtra")];
+  const a = {
+    file: "kiemtra-Laptop-Doan-kiem-tra-so-2-20231110-1712.kiemtra",
+    ok: true,
+    report: { file: "E:\\kiemtra-Laptop-Doan-kiem-tra-so-2-20231110-1712.kiemtra", device: { id: TEAM2.id, name: TEAM2.name, public_key: TEAM2.public_key }, inspector: "Bùi Quang Huy", created_at: "2023-11-10T10:12:31.508Z#0000", campaign_id: "1", new_device: true, revisions: 6204, new_revisions: 5987, known_revisions: 217, new_conflicts: 1, dry_run: true },
+  };
+  const b = {
+    file: "kiemtra-Laptop-Doan-kiem-tra-so-1-20231110-1730.kiemtra",
+    ok: true,
+    report: { file: "E:\\kiemtra-Laptop-Doan-kiem-tra-so-1-20231110-1730.kiemtra", device: { id: TEAM1.id, name: TEAM1.name, public_key: TEAM1.public_key }, inspector: "Phạm Thị Lan Anh", created_at: "2023-11-10T10:30:02.177Z#0003", campaign_id: "1", new_device: false, revisions: 4230, new_revisions: 218, known_revisions: 4012, new_conflicts: 0, dry_run: true },
+  };
+  if (mode === "evil") {
+    a.file = '<b>goi</b><img src=x onerror="window.__xss=1">.kiemtra';
+    a.report.device.name = '<img src=x onerror="window.__xss=2">Máy lạ';
+    a.report.inspector = "<script>window.__xss=3</script>";
+    return [a, { file: "<i>hong</i>.kiemtra", ok: false, error: { code: "bad_bundle", message: '<img src=x onerror="window.__xss=4">sai chữ ký' } }];
+  }
+  return [a, b, refused("kiemtra-Huyen-doan-Kim-Son-20231110.kiemtra")];
+}
+
+export async function syncOverview() {
+  return call("sync_overview", undefined, () => ({
+    devices: sync.devices,
+    imports: sync.imports,
+    conflict_count: sync.conflicts.length,
+    campaigns: store.campaigns.map((c) => ({ id: String(c.id), name: c.name, year: c.year })),
+  }));
+}
+
+function dialogCancelled() {
+  if (!window.__mockDialogCancel) return false;
+  window.__mockDialogCancel = false;
+  return true;
+}
+
+export async function bundleExport(campaign) {
+  return call("bundle_export", { campaign }, () => {
+    if (dialogCancelled()) return null;
+    const one = campaign !== null && campaign !== undefined;
+    if (one && !store.campaigns.some((c) => String(c.id) === String(campaign))) throw fail("not_found");
+    return {
+      path: `C:\\Users\\canbo\\Documents\\Kiểm tra\\kiemtra-Laptop-Ban-XDD-03-20231110-1642.kiemtra`,
+      revisions: one ? 9816 : 12480,
+      records: one ? 2204 : 2873,
+      bytes: one ? 1893376 : 2411724,
+    };
+  });
+}
+
+export async function bundlePick() {
+  return call("bundle_pick", undefined, () => {
+    if (dialogCancelled()) return null;
+    const files = pickedFiles();
+    sync.pickedOk = files.filter((f) => f.ok);
+    return { files };
+  });
+}
+
+export async function bundleImport() {
+  return call("bundle_import", undefined, async () => {
+    const todo = sync.pickedOk;
+    sync.pickedOk = [];
+    const step = Math.max(20, LATENCY / 2);
+    const out = [];
+    for (let i = 0; i < todo.length; i++) {
+      const f = todo[i];
+      const total = f.report.revisions;
+      const last = i === todo.length - 1;
+      for (let done = 0; ; done = Math.min(done + 2000, total)) {
+        emit("sync://progress", { file_index: i + 1, file_count: todo.length, file: f.file, done, total });
+        if (last && done === 2000 && window.__mockHoldImport) {
+          await new Promise((resolve) => (window.__mockReleaseImport = resolve));
+          window.__mockHoldImport = false;
+        }
+        if (done >= total) break;
+        await delay(step);
+      }
+      const report = { ...f.report, dry_run: false };
+      out.push({ file: f.file, ok: true, report });
+      const dev = report.device;
+      if (!sync.devices.some((d) => d.id === dev.id)) sync.devices.push({ id: dev.id, name: dev.name, public_key: dev.public_key, first_seen: "2023-11-10T10:41:09.512Z#0000", is_self: false });
+      sync.imports.unshift({ at: ["2023-11-10T10:41:09.512Z#0000", "2023-11-10T10:41:12.118Z#0000"][i % 2], file_name: f.file, device_id: dev.id, device_name: dev.name, created_at: report.created_at, revisions: report.revisions, new_revisions: report.new_revisions, conflicts: report.new_conflicts });
+      if (report.new_conflicts > 0 && !sync.conflicts.some((c) => c.id === "0193f2b7-0a44-7c19-8e2f-6d5c4b3a2918")) {
+        const base = { rating: "chua_dat", points: null, note: "Kiểm tra 5 hồ sơ kết nạp: 2 hồ sơ thiếu giấy giới thiệu." };
+        sync.conflicts.push(
+          findingConflict("0193f2b7-0a44-7c19-8e2f-6d5c4b3a2918", 18, "2.3", [
+            { rev: rev(2), device_id: dev.id, device_name: dev.name, hlc: "2023-11-10T08:05:40.210Z#0000", body: findingBody(18, "2.3", { ...base, explanation: "Đơn vị đã bổ sung giấy giới thiệu ngày 09/11/2023." }) },
+            { rev: rev(2), device_id: TEAM3.id, device_name: TEAM3.name, hlc: "2023-11-09T04:12:19.877Z#0000", body: findingBody(18, "2.3", { ...base, rating: "dat", explanation: "" }) },
+          ]),
+        );
+      }
+    }
+    return { backup: "C:\\Users\\canbo\\AppData\\Roaming\\vn.doanthanhnien.kiemtra\\backups\\kiemtra-20231110-104108.512.db", files: out };
+  });
+}
+
+export async function onSyncProgress(handler) {
+  return listen("sync://progress", handler);
+}
+
+export async function conflictsList() {
+  return call("conflicts_list", undefined, () => sync.conflicts.map(publicConflict));
+}
+
+export async function conflictResolve(input) {
+  return call("conflict_resolve", { input }, () => {
+    const c = sync.conflicts.find((x) => x.id === input.id);
+    if (!c) throw fail("not_in_conflict");
+    const winner = c.versions.find((v) => v.is_winner);
+    let body;
+    if (input.keep !== undefined) {
+      const v = c.versions.find((x) => x.rev === input.keep);
+      if (!v) throw fail("not_found");
+      body = clone(v.body);
+    } else if (input.fields && typeof input.fields === "object") {
+      body = { ...clone(winner.body) };
+      for (const [k, value] of Object.entries(input.fields)) {
+        if (!(k in body)) throw fail("not_found");
+        body[k] = value;
+      }
+    } else throw fail("not_found");
+    applyBody(c, body);
+    sync.conflicts = sync.conflicts.filter((x) => x !== c);
+    const gen = Math.max(...c.versions.map((v) => Number(v.rev.split("-")[0]))) + 1;
+    return { rev: rev(gen) };
+  });
 }

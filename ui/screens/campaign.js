@@ -1,5 +1,5 @@
 // One campaign: header, status summary, visits grouped by status, unit tree and teams.
-import { h, activatable, formatDate, formatDateRange, statusBadge, statusChip, metaItem, progressBar, fold, compareVi, VISIT_STATUSES } from "../dom.js";
+import { h, activatable, formatDate, formatDateRange, statusBadge, statusChip, metaItem, progressBar, fold, compareVi, conflictBadge, VISIT_STATUSES } from "../dom.js";
 import { t, tEnum } from "../i18n.js";
 
 const SECTION_ORDER = ["in_progress", "planned", "completed", "signed"];
@@ -23,11 +23,11 @@ export function create(app, route) {
     const total = v.total ?? 0;
     const el = h(
       "div",
-      { class: "visit-row", dataset: { id: v.id, status: v.status }, role: "link" },
+      { class: ["visit-row", v.conflict && "has-conflict"], dataset: { id: v.id, status: v.status }, role: "link" },
       h(
         "div",
         { class: "vr-unit" },
-        h("div", { class: "vr-name" }, v.unit_name),
+        h("div", { class: "vr-name" }, v.unit_name, v.conflict ? conflictBadge(() => app.navigate({ name: "conflicts" })) : null),
         v.unit_level_label ? h("div", { class: "vr-level" }, v.unit_level_label) : null,
       ),
       h("div", { class: "vr-date" }, h("span", { class: "vr-label" }, t("visit.date")), h("span", { class: "vr-value" }, formatDate(v.date) || "—")),

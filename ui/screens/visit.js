@@ -1,5 +1,5 @@
 // One working session (visit): the checklist with autosave, plus the visit's texts (read-only).
-import { h, formatDate, statusBadge, metaItem, progressBar, updateProgressBar, toError, autosize } from "../dom.js";
+import { h, formatDate, statusBadge, metaItem, progressBar, updateProgressBar, toError, autosize, conflictBadge } from "../dom.js";
 import { t, tEnum } from "../i18n.js";
 
 const DEBOUNCE_MS = 400;
@@ -40,6 +40,7 @@ export function create(app, route) {
           topic,
           id: f.id ?? null,
           rev: f.rev ?? null,
+          conflict: !!f.conflict,
           localError: null,
           state: {
             rating: f.rating ?? null,
@@ -420,7 +421,7 @@ export function create(app, route) {
     const errorEl = h("p", { class: "item-error", role: "alert", hidden: true });
     const root = h(
       "div",
-      { class: ["item", `scale-${item.scale}`], dataset: { code: item.code, scale: item.scale, done: String(isDone(e.state)) } },
+      { class: ["item", `scale-${item.scale}`, e.conflict && "has-conflict"], dataset: { code: item.code, scale: item.scale, done: String(isDone(e.state)) } },
       h(
         "div",
         { class: "item-head" },
@@ -428,7 +429,13 @@ export function create(app, route) {
         h(
           "div",
           { class: "item-titles" },
-          h("h3", { class: "item-title" }, item.title, item.required ? h("span", { class: "required-mark" }, t("item.required")) : null),
+          h(
+            "h3",
+            { class: "item-title" },
+            e.conflict ? conflictBadge(() => app.navigate({ name: "conflicts" })) : null,
+            item.title,
+            item.required ? h("span", { class: "required-mark" }, t("item.required")) : null,
+          ),
           item.guidance ? h("p", { class: "guidance" }, item.guidance) : null,
         ),
         h("div", { class: "item-control" }, ratingControl(e, r, idx), h("div", { class: "control-foot" }, r.clearBtn, stateEl)),

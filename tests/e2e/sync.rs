@@ -1,0 +1,142 @@
+//! Sync through the real app: export from one laptop's profile with the native save dialog,
+//! import into another's with the open dialog (preview, then import), and resolve a conflict
+//! side by side.
+
+use std::path::Path;
+
+use kiemtra_core::model::{Finding, VisitStatus};
+use kiemtra_core::ops::{finding_id, FindingInput};
+use kiemtra_core::Store;
+use kiemtra_tests::{answer_file_dialog, screenshot_dir, wait_for, Dialog, Driver, Session};
+
+fn open_sync(s: &Session) {
+    s.click(&s.wait("#nav-sync"));
+    s.wait("#btn-pick");
+}
+
+fn import_through_ui(s: &Session, display: &str, file: &Path) {
+    s.click(&s.wait("#btn-pick"));
+    answer_file_dialog(display, "kiemtra", Dialog::Open, file);
+    let name = file.file_name().unwrap().to_str().unwrap();
+    s.wait(&format!(".preview-row[data-file=\"{name}\"]"));
+    let import = s.wait("#btn-import");
+    s.click(&import);
+    s.wait_text("#import-summary", name);
+}
+
+#[test]
+fn export_import_and_resolve_a_conflict_through_the_ui() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Databases and bundles in separate folders, as on a real laptop (data dir vs USB stick):
+    // a GTK file dialog showing a database's folder opens and closes its files to sniff them,
+    // which drops the process's POSIX locks on them (see ARCHITECTURE.md, "Known hazards").
+    let (dir, usb) = (tmp.path().join("profiles"), tmp.path().join("usb"));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&usb).unwrap();
+    let shots = screenshot_dir();
+    let (a_db, b_db) = (dir.join("a.db"), dir.join("b.db"));
+    {
+        let mut a = Store::open(&a_db).unwrap();
+        a.set_device_name("Máy Ban Xây dựng Đoàn").unwrap();
+        a.load_demo().unwrap();
+        a.set_onboarded().unwrap();
+        let b = Store::open(&b_db).unwrap();
+        b.set_onboarded().unwrap();
+    }
+    let driver = Driver::start();
+
+    // Laptop A exports everything it knows through the save dialog.
+    let bundle = usb.join("ban-xdd.kiemtra");
+    let s = driver.launch(&a_db);
+    s.wait(".campaign-row");
+    open_sync(&s);
+    s.click(&s.wait("#btn-export"));
+    answer_file_dialog(&driver.display, "kiemtra", Dialog::Save, &bundle);
+    s.wait_text("#export-result", "ban-xdd.kiemtra");
+    assert!(bundle.is_file(), "the bundle was written");
+    s.screenshot(&shots.join("10-sync-export.png"));
+    s.quit();
+
+    // Two inspectors' laptops take that bundle and record the same item differently.
+    let visit = {
+        let store = Store::open(&a_db).unwrap();
+        store
+            .visit_rows(None)
+            .unwrap()
+            .into_iter()
+            .find(|v| v.status == VisitStatus::Planned)
+            .unwrap()
+            .id
+    };
+    let mut returned = Vec::new();
+    for (name, note) in [
+        ("may-1", "Sổ chi đoàn thiếu 2 tháng"),
+        ("may-2", "Sổ chi đoàn đầy đủ"),
+    ] {
+        let mut l = Store::open(&dir.join(format!("{name}.db"))).unwrap();
+        l.set_device_name(name).unwrap();
+        l.import_bundle(&bundle, false).unwrap();
+        l.finding_set(FindingInput {
+            visit_id: visit.clone(),
+            item_code: "5.2".into(),
+            note: Some(note.into()),
+            ..Default::default()
+        })
+        .unwrap();
+        let f = usb.join(format!("{name}.kiemtra"));
+        l.export_bundle(&f, None).unwrap();
+        returned.push(f);
+    }
+
+    // Laptop B (the secretariat) imports A's bundle and both returns through the UI.
+    let s = driver.launch(&b_db);
+    open_sync(&s);
+    import_through_ui(&s, &driver.display, &bundle);
+    let unknown = s.find_all(".badge-unknown");
+    assert!(
+        !unknown.is_empty(),
+        "a bundle from an unknown laptop is marked as such"
+    );
+    for f in &returned {
+        import_through_ui(&s, &driver.display, f);
+    }
+    s.screenshot(&shots.join("11-sync-imported.png"));
+    {
+        let store = Store::open(&b_db).unwrap();
+        assert_eq!(store.unit_tree().unwrap().len(), 24, "the campaign arrived");
+        assert_eq!(
+            store.conflicts().unwrap().len(),
+            1,
+            "the two notes conflict"
+        );
+    }
+
+    // Resolve side by side: keep laptop 2's version.
+    s.click(&s.wait("#btn-conflicts"));
+    let card = s.wait(".conflict");
+    assert!(s.text(&card).contains("Sổ chi đoàn thiếu 2 tháng"));
+    assert!(s.text(&card).contains("Sổ chi đoàn đầy đủ"));
+    s.screenshot(&shots.join("12-conflicts.png"));
+    let keep = wait_for("the version of may-2", || {
+        let store = Store::open(&b_db).ok()?;
+        let c = store.conflicts().ok()?.into_iter().next()?;
+        c.versions
+            .into_iter()
+            .find(|v| v.body["note"] == "Sổ chi đoàn đầy đủ")
+            .map(|v| v.rev)
+    });
+    s.click(&s.wait(&format!("button.keep-version[data-rev=\"{keep}\"]")));
+    s.wait_until("the conflict to be resolved", || {
+        let store = Store::open(&b_db).ok()?;
+        store.conflicts().ok()?.is_empty().then_some(())
+    });
+    let store = Store::open(&b_db).unwrap();
+    let f = store
+        .get::<Finding>(&finding_id(&visit, "5.2"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(f.body.note, "Sổ chi đoàn đầy đủ");
+    let last = store.history(&f.id).unwrap().pop().unwrap();
+    assert_eq!(last.parents.len(), 2, "the resolution names both versions");
+    s.quit();
+}
