@@ -217,7 +217,10 @@ fn conflicts_are_listed_badged_and_resolved_through_commands() {
 
     let list = h.call("conflicts_list", json!({})).unwrap();
     let c = &list[0];
-    assert!(c["label"].as_str().unwrap().starts_with("Tiêu chí 5.3 · "), "{c}");
+    assert!(
+        c["label"].as_str().unwrap().starts_with("Tiêu chí 5.3 · "),
+        "{c}"
+    );
     assert_eq!(c["fields"][0]["field"], "note");
     let mut fields = serde_json::Map::new();
     fields.insert("note".into(), "Ý kiến máy A và máy B".into());
@@ -233,7 +236,10 @@ fn conflicts_are_listed_badged_and_resolved_through_commands() {
 
     // Resolving again is refused with a clear message.
     let err = h
-        .call("conflict_resolve", json!({ "input": { "id": c["id"], "keep": c["winner"] } }))
+        .call(
+            "conflict_resolve",
+            json!({ "input": { "id": c["id"], "keep": c["winner"] } }),
+        )
         .unwrap_err();
     assert_eq!(err["code"], "no_conflict");
 }
