@@ -33,6 +33,8 @@ export default {
   "welcome.point_autosave": "Every change is saved automatically, nothing is lost when you move between screens.",
   "welcome.demo": "Use sample data",
   "welcome.demo_text": "Open a sample campaign with units, inspection teams and a criteria set to get to know the app.",
+  "welcome.import": "Import a bundle",
+  "welcome.import_text": "Receive the campaign from the secretariat as a .kiemtra file (USB stick).",
   "welcome.empty": "Start empty",
   "welcome.empty_text": "Start with an empty database and enter your own inspection campaign.",
   "welcome.working": "Preparing…",

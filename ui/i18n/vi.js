@@ -33,6 +33,8 @@ export default {
   "welcome.point_autosave": "Tự động lưu từng thay đổi, không lo mất dữ liệu khi chuyển màn hình.",
   "welcome.demo": "Dùng dữ liệu mẫu",
   "welcome.demo_text": "Mở một đợt kiểm tra mẫu với các đơn vị, đoàn kiểm tra và Bộ tiêu chí để làm quen.",
+  "welcome.import": "Nhập gói dữ liệu",
+  "welcome.import_text": "Nhận đợt kiểm tra từ Ban Xây dựng Đoàn qua tệp .kiemtra (USB).",
   "welcome.empty": "Bắt đầu trống",
   "welcome.empty_text": "Bắt đầu với cơ sở dữ liệu trống để nhập đợt kiểm tra của đơn vị mình.",
   "welcome.working": "Đang chuẩn bị…",

@@ -29,7 +29,8 @@ export function create(app) {
         await app.api.startEmpty();
         if (app.state) app.state.onboarded = true;
         busy = null;
-        await app.navigate({ name: "campaigns" });
+        // A team laptop usually starts from the secretariat's campaign bundle.
+        await app.navigate(kind === "import" ? { name: "sync" } : { name: "campaigns" });
       }
     } catch (err) {
       busy = null;
@@ -70,6 +71,7 @@ export function create(app) {
           "div",
           { class: "choices" },
           choice("btn-demo", "demo", "★", t("welcome.demo"), t("welcome.demo_text"), true),
+          choice("btn-import", "import", "↓", t("welcome.import"), t("welcome.import_text"), false),
           choice("btn-empty", "empty", "+", t("welcome.empty"), t("welcome.empty_text"), false),
         ),
         error ? h("p", { class: "form-error", role: "alert" }, error) : null,
