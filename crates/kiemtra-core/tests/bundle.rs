@@ -1,7 +1,9 @@
 //! Bundles between laptops: convergence, conflicts and their resolution, and every kind of
 //! bad file refused with the database unchanged.
 
-use std::io::{Read, Write};
+mod common;
+use common::{read_zip, write_zip};
+
 use std::path::{Path, PathBuf};
 
 use kiemtra_core::conflicts::Resolution;
@@ -177,29 +179,6 @@ fn a_dry_run_counts_but_writes_nothing() {
 
 // ---------- bad bundles ----------
 
-fn entries(path: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    (0..z.len())
-        .map(|i| {
-            let mut f = z.by_index(i).unwrap();
-            let mut buf = Vec::new();
-            f.read_to_end(&mut buf).unwrap();
-            (f.name().to_string(), buf)
-        })
-        .collect()
-}
-
-fn rezip(path: &Path, entries: &[(String, Vec<u8>)]) {
-    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, data) in entries {
-        z.start_file(name.as_str(), opts).unwrap();
-        z.write_all(data).unwrap();
-    }
-    z.finish().unwrap();
-}
-
 fn good_bundle(lab: &Lab) -> PathBuf {
     let f = lab.file("good.kiemtra");
     if f.exists() {
@@ -224,10 +203,10 @@ fn refused(lab: &Lab, file: &Path, code: &str, words: &str) {
 
 fn edit(lab: &Lab, name: &str, f: impl FnOnce(&mut Vec<(String, Vec<u8>)>)) -> PathBuf {
     let good = good_bundle(lab);
-    let mut e = entries(&good);
+    let mut e = read_zip(&good);
     f(&mut e);
     let out = lab.file(name);
-    rezip(&out, &e);
+    write_zip(&out, &e);
     out
 }
 

@@ -16,7 +16,9 @@
 //! `PROPTEST_CASES` raises the number of cases for a longer soak. No regression file is written;
 //! a failure prints its shrunk schedule.
 
-use std::io::{Read, Write};
+mod common;
+use common::{read_zip, write_zip};
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -716,27 +718,4 @@ proptest! {
         prop_assert_eq!(r.new_revisions, news, "the intact bundle brought less than its dry run said");
         Lab::all_checked(&lab.laptops.iter().collect::<Vec<_>>())?;
     }
-}
-
-fn read_zip(path: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    (0..z.len())
-        .map(|i| {
-            let mut f = z.by_index(i).unwrap();
-            let mut buf = Vec::new();
-            f.read_to_end(&mut buf).unwrap();
-            (f.name().to_string(), buf)
-        })
-        .collect()
-}
-
-fn write_zip(path: &Path, entries: &[(String, Vec<u8>)]) {
-    let mut z = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, data) in entries {
-        z.start_file(name.as_str(), opts).unwrap();
-        z.write_all(data).unwrap();
-    }
-    z.finish().unwrap();
 }
