@@ -581,7 +581,7 @@ export function create(app, route) {
               h(
                 "li",
                 { class: "rec", dataset: { id: rec.id, status: rec.status } },
-                h("p", { class: "rec-text" }, rec.text),
+                h("p", { class: "rec-text" }, rec.text, rec.conflict ? conflictBadge(() => app.navigate({ name: "conflicts" })) : null),
                 h(
                   "div",
                   { class: "rec-meta" },
