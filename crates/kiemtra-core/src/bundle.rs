@@ -8,7 +8,7 @@
 //! manifest and hard limits, hashes and the signature before anything is committed, and every
 //! revision is checked as its kind. Import is one transaction: all or nothing.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -75,6 +75,10 @@ struct Signature {
 }
 
 const PROGRESS_EVERY: u64 = 2_000;
+
+/// SQLite's page cache during an import, in KiB (`PRAGMA cache_size = -IMPORT_CACHE_KIB`);
+/// the connection's own setting is restored afterwards.
+pub const IMPORT_CACHE_KIB: i64 = 64 * 1024;
 
 /// How far an import is.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -293,34 +297,40 @@ impl Store {
                 hash: Sha256::new(),
                 size: 0,
             };
-            let mut st = self.conn().prepare(
+            // One read snapshot for the rows and the count of their records.
+            let tx = self.conn().unchecked_transaction()?;
+            let mut st = tx.prepare(
                 "SELECT record_id, kind, rev, parents, device_id, hlc, deleted, body
                  FROM revisions ORDER BY seq",
             )?;
             let mut rows = st.query([])?;
-            let (mut revisions, mut records) = (0u64, BTreeSet::new());
+            let mut revisions = 0u64;
+            // Only a campaign's records are counted as they go (the scope is in memory
+            // anyway); everything else is counted by SQLite, so memory stays flat.
+            let mut seen: HashSet<&str> = HashSet::new();
+            let mut line = Vec::with_capacity(4096);
             while let Some(r) = rows.next()? {
-                let id: String = r.get(0)?;
                 if let Some(s) = scope {
-                    if !s.contains(&id) {
-                        continue;
-                    }
+                    let id = column_text(r, 0)?;
+                    match s.get(id) {
+                        Some(id) => seen.insert(id.as_str()),
+                        None => continue,
+                    };
                 }
-                let rev = Revision {
-                    kind: r.get(1)?,
-                    rev: r.get(2)?,
-                    parents: serde_json::from_str(&r.get::<_, String>(3)?)?,
-                    device: r.get(4)?,
-                    hlc: r.get(5)?,
-                    deleted: r.get(6)?,
-                    body: serde_json::from_str(&r.get::<_, String>(7)?)?,
-                    id,
-                };
-                serde_json::to_writer(&mut out, &rev)?;
-                out.write_all(b"\n")?;
+                line.clear();
+                revision_line(&mut line, r)?;
+                out.write_all(&line)?;
                 revisions += 1;
-                records.insert(rev.id);
             }
+            drop(rows);
+            let records = match scope {
+                Some(_) => seen.len() as u64,
+                None => {
+                    tx.query_row("SELECT COUNT(DISTINCT record_id) FROM revisions", [], |r| {
+                        r.get::<_, i64>(0)
+                    })? as u64
+                }
+            };
             out.flush()?;
             let (hash, size) = (hex::encode(out.hash.finalize()), out.size);
             (revisions, records, hash, size)
@@ -341,7 +351,7 @@ impl Store {
             campaign_id: campaign_id.map(str::to_string),
             counts: Counts {
                 revisions,
-                records: records.len() as u64,
+                records,
                 blobs: 0,
             },
             entries: [(REVISIONS.to_string(), EntryInfo { sha256: hash, size })].into(),
@@ -358,7 +368,7 @@ impl Store {
         zip.write_all(&serde_json::to_vec_pretty(&signature)?)?;
         let mut w = zip.finish().map_err(zip_err)?;
         w.flush()?;
-        Ok((revisions, records.len() as u64))
+        Ok((revisions, records))
     }
 
     /// Import one bundle: verify it, then add the revisions this laptop lacks, in one
@@ -488,6 +498,24 @@ impl Store {
         }
 
         let source = format!("import:{}", &file_sha[..16]);
+        // A bigger page cache while the import runs: a bundle touches pages all over the
+        // indexes, and SQLite's default 2 MB spills them to the WAL and reads them back.
+        let cache: i64 = self
+            .conn()
+            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        let page_size: i64 = self
+            .conn()
+            .pragma_query_value(None, "page_size", |r| r.get(0))?;
+        // cache_size is KiB when negative, pages when positive.
+        let cache_kib = if cache < 0 {
+            -cache
+        } else {
+            cache * page_size / 1024
+        };
+        if cache_kib < IMPORT_CACHE_KIB {
+            self.conn()
+                .pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+        }
         let report = self.transact(!dry_run, |w| {
             let f = zip
                 .by_name(REVISIONS)
@@ -503,7 +531,10 @@ impl Store {
             let mut lines = BufReader::new(&mut reader);
             let mut line = Vec::new();
             let (mut total, mut new) = (0u64, 0u64);
-            let mut touched = BTreeSet::new();
+            // Every revision added from here on has a higher seq: that is how the records
+            // this bundle touched are found again at the end, without keeping them in memory.
+            let before = w.last_seq()?;
+            let mut recent = Recent::default();
             loop {
                 line.clear();
                 let n = (&mut lines).take(MAX_LINE).read_until(b'\n', &mut line)?;
@@ -525,7 +556,9 @@ impl Store {
                     other => other,
                 })? {
                     new += 1;
-                    touched.insert(id);
+                    if let Some(done) = recent.touch(id) {
+                        w.materialize(&done)?;
+                    }
                 }
                 total += 1;
                 if total % PROGRESS_EVERY == 0 {
@@ -536,7 +569,9 @@ impl Store {
                 Error::Corrupt(m) => bad(m),
                 other => other,
             })?;
-            w.materialize_all(&touched)?;
+            for id in recent.drain() {
+                w.materialize(&id)?;
+            }
             progress(Progress { done: total, total: manifest.counts.revisions });
             drop(lines);
             if reader.size != entry.size || hex::encode(reader.hash.finalize_reset()) != entry.sha256 {
@@ -545,15 +580,13 @@ impl Store {
             if total != manifest.counts.revisions {
                 return Err(bad("số phiên bản khác manifest / revision count differs from the manifest"));
             }
-            let mut conflicts = 0;
-            for id in &touched {
-                let c: bool = w.conn().query_row(
-                    "SELECT conflict FROM records WHERE id = ?1",
-                    [id],
-                    |r| r.get(0),
-                )?;
-                conflicts += c as u64;
-            }
+            // Records this bundle gave a revision that are now in conflict.
+            let conflicts: u64 = w.conn().query_row(
+                "SELECT COUNT(*) FROM records r WHERE r.conflict = 1
+                 AND EXISTS (SELECT 1 FROM revisions v WHERE v.record_id = r.id AND v.seq > ?1)",
+                [before],
+                |r| r.get(0),
+            )?;
             let now = Hlc::tick(Hlc::ZERO, Hlc::now_millis()).to_text();
             w.conn().execute(
                 "INSERT INTO devices(id, name, public_key, first_seen, is_self) VALUES (?1, ?2, ?3, ?4, 0)
@@ -591,8 +624,85 @@ impl Store {
                 new_conflicts: conflicts,
                 dry_run,
             })
-        })?;
-        Ok(report)
+        });
+        if cache_kib < IMPORT_CACHE_KIB {
+            // Back to what it was (SQLite frees the pages above it).
+            self.conn().pragma_update(None, "cache_size", cache)?;
+        }
+        report
+    }
+}
+
+fn column_text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> Result<&'r str> {
+    r.get_ref(i)?
+        .as_str()
+        .map_err(|e| Error::Corrupt(format!("revisions, column {i}: {e}")))
+}
+
+/// One line of revisions.jsonl from a `revisions` row: exactly the bytes serde writes for a
+/// `Revision` (fields id, kind, rev, parents, device, hlc, deleted, body), with parents and
+/// body copied as stored (they are stored as that same JSON) instead of parsed and written
+/// again. They are still checked to be JSON.
+fn revision_line(out: &mut Vec<u8>, r: &rusqlite::Row<'_>) -> Result<()> {
+    let rev = column_text(r, 2)?;
+    let parents = column_text(r, 3)?;
+    let body = column_text(r, 7)?;
+    for (what, json) in [("parents", parents), ("body", body)] {
+        serde_json::from_str::<serde::de::IgnoredAny>(json)
+            .map_err(|e| Error::Corrupt(format!("revision {rev}: {what}: {e}")))?;
+    }
+    out.extend_from_slice(b"{\"id\":");
+    serde_json::to_writer(&mut *out, column_text(r, 0)?)?;
+    out.extend_from_slice(b",\"kind\":");
+    serde_json::to_writer(&mut *out, column_text(r, 1)?)?;
+    out.extend_from_slice(b",\"rev\":");
+    serde_json::to_writer(&mut *out, rev)?;
+    out.extend_from_slice(b",\"parents\":");
+    out.extend_from_slice(parents.as_bytes());
+    out.extend_from_slice(b",\"device\":");
+    serde_json::to_writer(&mut *out, column_text(r, 4)?)?;
+    out.extend_from_slice(b",\"hlc\":");
+    serde_json::to_writer(&mut *out, column_text(r, 5)?)?;
+    out.extend_from_slice(if r.get::<_, bool>(6)? {
+        b",\"deleted\":true,\"body\":"
+    } else {
+        b",\"deleted\":false,\"body\":"
+    });
+    out.extend_from_slice(body.as_bytes());
+    out.extend_from_slice(b"}\n");
+    Ok(())
+}
+
+/// How many records an import keeps waiting before recomputing their current state.
+const RECENT: usize = 64;
+
+/// The last few records an import added revisions to. A bundle carries a record's history
+/// together (it is in arrival order), so a record is recomputed once, soon after its last
+/// revision, while SQLite still has its pages at hand; one seen again later is recomputed
+/// again. Memory stays the same whatever the bundle's size.
+#[derive(Default)]
+struct Recent(std::collections::VecDeque<String>);
+
+impl Recent {
+    /// Note `id`; returns a record that dropped out and is to be recomputed now.
+    fn touch(&mut self, id: String) -> Option<String> {
+        if let Some(i) = self.0.iter().rposition(|x| *x == id) {
+            if i + 1 != self.0.len() {
+                let x = self.0.remove(i).expect("present");
+                self.0.push_back(x);
+            }
+            return None;
+        }
+        self.0.push_back(id);
+        if self.0.len() > RECENT {
+            self.0.pop_front()
+        } else {
+            None
+        }
+    }
+
+    fn drain(&mut self) -> impl Iterator<Item = String> + '_ {
+        self.0.drain(..)
     }
 }
 
@@ -647,4 +757,67 @@ fn tempfile_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
         .prefix(".kiemtra-export-")
         .suffix(".part")
         .tempfile_in(dir)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(bundle: &Path, name: &str) -> String {
+        let mut zip = zip::ZipArchive::new(File::open(bundle).unwrap()).unwrap();
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    }
+
+    /// The lines written from stored text are the bytes serialising each `Revision` gives,
+    /// and the counts are the same as counting ids one by one.
+    #[test]
+    fn export_writes_what_serde_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("a.db")).unwrap();
+        let campaign = s.load_demo().unwrap();
+        let unit = s.list::<model::Unit>().unwrap().remove(0);
+        s.write(|w| {
+            let mut u = unit.body.clone();
+            u.name = "Đoàn \"Thanh niên\" \\ xã\tmới".into();
+            w.put(&unit.id, &u)?;
+            w.delete(model::Unit::KIND, &unit.id)
+        })
+        .unwrap();
+        for scope in [None, Some(campaign.as_str())] {
+            let path = dir.path().join("out.kiemtra");
+            let rep = s.export_bundle(&path, scope).unwrap();
+            let jsonl = entry(&path, REVISIONS);
+            let mut ids = HashSet::new();
+            let mut n = 0;
+            for line in jsonl.lines() {
+                let rev: Revision = serde_json::from_str(line).unwrap();
+                assert_eq!(serde_json::to_string(&rev).unwrap(), line);
+                ids.insert(rev.id);
+                n += 1;
+            }
+            assert!(n > 400);
+            assert_eq!(rep.revisions, n);
+            assert_eq!(rep.records, ids.len() as u64);
+            let manifest: Manifest = serde_json::from_str(&entry(&path, MANIFEST)).unwrap();
+            assert_eq!(manifest.counts.records, ids.len() as u64);
+            assert!(jsonl.contains("\\\"Thanh niên\\\" \\\\ xã\\tmới"));
+        }
+    }
+
+    #[test]
+    fn recent_keeps_the_last_records_once() {
+        let mut r = Recent::default();
+        let mut out = Vec::new();
+        for i in 0..RECENT + 3 {
+            out.extend(r.touch(format!("{i}")));
+            out.extend(r.touch("0".to_string()));
+        }
+        // "0" is touched all the time, so it never drops out; the oldest others do, once each.
+        assert_eq!(out, ["1", "2", "3"]);
+        let rest: Vec<String> = r.drain().collect();
+        assert_eq!(rest.len(), RECENT);
+        assert_eq!(rest.last().map(String::as_str), Some("0"));
+    }
 }

@@ -56,23 +56,67 @@ impl Revision {
         deleted: bool,
         body: &Value,
     ) -> String {
-        let content = serde_json::json!({
-            "id": id,
-            "kind": kind,
-            "parents": parents,
-            "device": device,
-            "hlc": hlc,
-            "deleted": deleted,
-            "body": body,
-        });
-        let hash = canonical::sha256_hex(canonical::to_string(&content).as_bytes());
-        // 128 bits of SHA-256, as long as CouchDB's MD5 revs: plenty to avoid collisions.
-        format!("{generation}-{}", &hash[..32])
+        rev_for_text(
+            id,
+            kind,
+            generation,
+            parents,
+            device,
+            hlc,
+            deleted,
+            &canonical::to_string(body),
+        )
     }
 
     pub fn generation(&self) -> Option<u64> {
         generation_of(&self.rev)
     }
+}
+
+/// `Revision::compute_rev` from the body's canonical text (the form that is stored), so a
+/// revision's body is serialised once for both its hash and its row. The hashed content is
+/// the canonical JSON of `{id, kind, parents, device, hlc, deleted, body}`: written here
+/// directly, keys in sorted order, strings escaped by serde_json as `canonical` does.
+#[allow(clippy::too_many_arguments)] // each part of the hashed content, named
+pub(crate) fn rev_for_text(
+    id: &str,
+    kind: &str,
+    generation: u64,
+    parents: &[String],
+    device: &str,
+    hlc: &str,
+    deleted: bool,
+    body: &str,
+) -> String {
+    fn string(out: &mut Vec<u8>, s: &str) {
+        serde_json::to_writer(&mut *out, s).expect("a string always serialises");
+    }
+    let mut c = Vec::with_capacity(body.len() + 160 + parents.len() * 40);
+    c.extend_from_slice(b"{\"body\":");
+    c.extend_from_slice(body.as_bytes());
+    c.extend_from_slice(if deleted {
+        b",\"deleted\":true,\"device\":"
+    } else {
+        b",\"deleted\":false,\"device\":"
+    });
+    string(&mut c, device);
+    c.extend_from_slice(b",\"hlc\":");
+    string(&mut c, hlc);
+    c.extend_from_slice(b",\"id\":");
+    string(&mut c, id);
+    c.extend_from_slice(b",\"kind\":");
+    string(&mut c, kind);
+    c.extend_from_slice(b",\"parents\":[");
+    for (i, p) in parents.iter().enumerate() {
+        if i > 0 {
+            c.push(b',');
+        }
+        string(&mut c, p);
+    }
+    c.extend_from_slice(b"]}");
+    let hash = canonical::sha256_hex(&c);
+    // 128 bits of SHA-256, as long as CouchDB's MD5 revs: plenty to avoid collisions.
+    format!("{generation}-{}", &hash[..32])
 }
 
 pub fn generation_of(rev: &str) -> Option<u64> {
@@ -252,6 +296,7 @@ impl Store {
             device_id: self.device.id.clone(),
             hlc,
             deferred: Vec::new(),
+            next_seq: 0,
         };
         let out = f(&mut w)?;
         if commit {
@@ -434,6 +479,9 @@ pub struct Writer<'a> {
     hlc: Hlc,
     /// Applied revisions whose parents were not there yet: (record, rev, generation, parents).
     deferred: Vec<(String, String, u64, Vec<String>)>,
+    /// The `seq` the next new revision gets (0: not read yet). The transaction holds the
+    /// write lock, so counting here gives what `MAX(seq) + 1` per insert would.
+    next_seq: i64,
 }
 
 impl Writer<'_> {
@@ -491,12 +539,15 @@ impl Writer<'_> {
         id: &str,
         body: Value,
         deleted: bool,
-        parents: Vec<String>,
+        mut parents: Vec<String>,
         generation: u64,
     ) -> Result<String> {
+        // Hashed and stored sorted (every caller passes them so already).
+        parents.sort();
         self.hlc = Hlc::tick(self.hlc, Hlc::now_millis());
         let hlc = self.hlc.to_text();
-        let rev = Revision::compute_rev(
+        let text = canonical::to_string(&body);
+        let rev = rev_for_text(
             id,
             kind,
             generation,
@@ -504,7 +555,7 @@ impl Writer<'_> {
             &self.device_id,
             &hlc,
             deleted,
-            &body,
+            &text,
         );
         let rev = Revision {
             id: id.to_string(),
@@ -516,7 +567,7 @@ impl Writer<'_> {
             deleted,
             body,
         };
-        insert_revision(&self.tx, &rev, "local")?;
+        self.insert_revision(&rev, generation, &text, "local")?;
         materialize(&self.tx, id)?;
         Ok(rev.rev)
     }
@@ -573,7 +624,8 @@ impl Writer<'_> {
             .ok_or_else(|| Error::Corrupt(format!("rev id {}", rev.rev)))?;
         rev.parents.sort();
         rev.parents.dedup();
-        let expect = Revision::compute_rev(
+        let text = canonical::to_string(&rev.body);
+        let expect = rev_for_text(
             &rev.id,
             &rev.kind,
             generation,
@@ -581,7 +633,7 @@ impl Writer<'_> {
             &rev.device,
             &rev.hlc,
             rev.deleted,
-            &rev.body,
+            &text,
         );
         if expect != rev.rev {
             return Err(Error::Corrupt(format!(
@@ -602,7 +654,7 @@ impl Writer<'_> {
                 rev.parents.clone(),
             ));
         }
-        let new = insert_revision(&self.tx, &rev, source)?;
+        let new = self.insert_revision(&rev, generation, &text, source)?;
         // Later local edits must sort after everything seen.
         self.hlc = self.hlc.observe(hlc);
         Ok(new)
@@ -651,14 +703,64 @@ impl Writer<'_> {
         Ok(())
     }
 
-    pub(crate) fn materialize_all<'i>(
-        &self,
-        ids: impl IntoIterator<Item = &'i String>,
-    ) -> Result<()> {
-        for id in ids {
-            materialize(&self.tx, id)?;
+    /// Recompute one record's current state (after `apply_deferred`).
+    pub(crate) fn materialize(&self, id: &str) -> Result<()> {
+        materialize(&self.tx, id)
+    }
+
+    /// The highest `seq` so far: every revision inserted after this call has a higher one.
+    pub(crate) fn last_seq(&mut self) -> Result<i64> {
+        if self.next_seq == 0 {
+            self.next_seq =
+                self.tx
+                    .query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM revisions", [], |r| {
+                        r.get(0)
+                    })?;
         }
-        Ok(())
+        Ok(self.next_seq - 1)
+    }
+
+    /// Store a revision if it is new (`body` is its canonical text, `rev.parents` sorted).
+    /// Returns whether it was inserted.
+    fn insert_revision(
+        &mut self,
+        rev: &Revision,
+        generation: u64,
+        body: &str,
+        source: &str,
+    ) -> Result<bool> {
+        let seq = self.last_seq()? + 1;
+        let inserted = self
+            .tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO revisions
+                (rev, record_id, kind, generation, parents, device_id, hlc, deleted, body, seq, source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?
+            .execute(params![
+                rev.rev,
+                rev.id,
+                rev.kind,
+                generation as i64,
+                serde_json::to_string(&rev.parents)?,
+                rev.device,
+                rev.hlc,
+                rev.deleted,
+                body,
+                seq,
+                source,
+            ])?;
+        if inserted == 0 {
+            return Ok(false);
+        }
+        self.next_seq = seq + 1;
+        let mut st = self
+            .tx
+            .prepare_cached("INSERT OR IGNORE INTO rev_parents(rev, parent) VALUES (?1, ?2)")?;
+        for p in &rev.parents {
+            st.execute(params![rev.rev, p])?;
+        }
+        Ok(true)
     }
 
     fn finish(mut self) -> Result<()> {
@@ -709,43 +811,6 @@ fn current_of(conn: &Connection, id: &str) -> Result<Option<Current>> {
             conflict,
         })),
     }
-}
-
-/// Store a revision if it is new. Returns whether it was inserted.
-pub(crate) fn insert_revision(conn: &Connection, rev: &Revision, source: &str) -> Result<bool> {
-    let generation = rev
-        .generation()
-        .ok_or_else(|| Error::Corrupt(format!("rev id {}", rev.rev)))?;
-    let mut parents = rev.parents.clone();
-    parents.sort();
-    let inserted = conn
-        .prepare_cached(
-            "INSERT OR IGNORE INTO revisions
-            (rev, record_id, kind, generation, parents, device_id, hlc, deleted, body, seq, source)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
-                 (SELECT COALESCE(MAX(seq), 0) + 1 FROM revisions), ?10)",
-        )?
-        .execute(params![
-            rev.rev,
-            rev.id,
-            rev.kind,
-            generation as i64,
-            serde_json::to_string(&parents)?,
-            rev.device,
-            rev.hlc,
-            rev.deleted,
-            canonical::to_string(&rev.body),
-            source,
-        ])?;
-    if inserted == 0 {
-        return Ok(false);
-    }
-    let mut st =
-        conn.prepare_cached("INSERT OR IGNORE INTO rev_parents(rev, parent) VALUES (?1, ?2)")?;
-    for p in &parents {
-        st.execute(params![rev.rev, p])?;
-    }
-    Ok(true)
 }
 
 /// Recompute a record's current state from its heads: the CouchDB winner, and where several
@@ -949,5 +1014,61 @@ fn nfc_strings(v: &mut Value) {
         Value::Array(a) => a.iter_mut().for_each(nfc_strings),
         Value::Object(o) => o.values_mut().for_each(nfc_strings),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// What `compute_rev` hashed before it was written out by hand: the canonical JSON of
+    /// the whole content object.
+    fn by_value(r: &Revision, generation: u64) -> String {
+        let content = json!({
+            "id": r.id,
+            "kind": r.kind,
+            "parents": r.parents,
+            "device": r.device,
+            "hlc": r.hlc,
+            "deleted": r.deleted,
+            "body": r.body,
+        });
+        let hash = canonical::sha256_hex(canonical::to_string(&content).as_bytes());
+        format!("{generation}-{}", &hash[..32])
+    }
+
+    #[test]
+    fn rev_ids_are_the_hash_of_the_canonical_content() {
+        let tricky = "Đoàn \"TN\" \\ \u{1}\t\n\u{7f} 𝔘 \u{2028}";
+        let cases = [
+            (
+                vec![],
+                false,
+                json!({"name": "Chi đoàn", "n": 1.5, "b": null}),
+            ),
+            (
+                vec!["1-aa".to_string(), "2-b\"b".to_string()],
+                true,
+                json!({"z": [1, {"y": tricky}], "a": -0.0, "big": 18446744073709551615u64}),
+            ),
+            (vec!["3-c".to_string()], false, json!(tricky)),
+        ];
+        for (parents, deleted, body) in cases {
+            let r = Revision {
+                id: tricky.to_string(),
+                kind: "finding\u{0}".into(),
+                rev: String::new(),
+                parents,
+                device: "máy \"A\"".into(),
+                hlc: "2023-11-07T08:30:00.123Z#0001".into(),
+                deleted,
+                body,
+            };
+            let got = Revision::compute_rev(
+                &r.id, &r.kind, 7, &r.parents, &r.device, &r.hlc, r.deleted, &r.body,
+            );
+            assert_eq!(got, by_value(&r, 7));
+        }
     }
 }
