@@ -1092,10 +1092,10 @@ fn main() {
     drop(fresh);
 
     // Report
-    let w = 80;
+    let w = 82;
     let row = |label: &str, n: u64, t: Duration, rate: f64, peak: Option<f64>| {
         println!(
-            "{:<36} {:>11} {:>8.1} {:>11} {:>10}",
+            "{:<38} {:>11} {:>8.1} {:>11} {:>10}",
             label,
             thousands(n),
             t.as_secs_f64(),
@@ -1106,7 +1106,7 @@ fn main() {
     println!();
     println!("{}", "=".repeat(w));
     println!(
-        "{:<36} {:>11} {:>8} {:>11} {:>10}",
+        "{:<38} {:>11} {:>8} {:>11} {:>10}",
         "phase", "revisions", "time s", "per second", "peak RSS"
     );
     println!("{}", "-".repeat(w));
@@ -1181,9 +1181,9 @@ fn main() {
         );
     }
     println!("{}", "-".repeat(w));
-    println!("{:<56} {:>12} {:>8}", "goal", "measured", "result");
+    println!("{:<63} {:>10} {:>7}", "goal", "measured", "result");
     println!(
-        "{:<56} {:>12} {:>8}",
+        "{:<63} {:>10} {:>7}",
         format!("3 ratio import/baseline >= {GOAL_RATIO}"),
         format!("{ratio:.2}"),
         verdict(Some(ratio >= GOAL_RATIO))
@@ -1203,14 +1203,14 @@ fn main() {
         ),
     ] {
         println!(
-            "{:<56} {:>12} {:>8}",
+            "{:<63} {:>10} {:>7}",
             format!("{label} < {GOAL_PEAK_MB} MB"),
             opt_mb(peak),
             verdict(peak.map(|p| p < GOAL_PEAK_MB))
         );
     }
     println!(
-        "{:<56} {:>12} {:>8}",
+        "{:<63} {:>10} {:>7}",
         format!(
             "one big bundle gives the state {} bundles gave",
             g.bundles.len()

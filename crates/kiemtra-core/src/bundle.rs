@@ -8,7 +8,7 @@
 //! manifest and hard limits, hashes and the signature before anything is committed, and every
 //! revision is checked as its kind. Import is one transaction: all or nothing.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -532,9 +532,12 @@ impl Store {
             let mut line = Vec::new();
             let (mut total, mut new) = (0u64, 0u64);
             // Every revision added from here on has a higher seq: that is how the records
-            // this bundle touched are found again at the end, without keeping them in memory.
+            // this bundle touched are found again at the end (to count conflicts), however
+            // many there are.
             let before = w.last_seq()?;
-            let mut recent = Recent::default();
+            // Records to recompute, in id order (SQLite then writes `records` and its
+            // indexes front to back), a bounded batch at a time.
+            let mut touched = BTreeSet::new();
             loop {
                 line.clear();
                 let n = (&mut lines).take(MAX_LINE).read_until(b'\n', &mut line)?;
@@ -556,8 +559,11 @@ impl Store {
                     other => other,
                 })? {
                     new += 1;
-                    if let Some(done) = recent.touch(id) {
-                        w.materialize(&done)?;
+                    touched.insert(id);
+                    if touched.len() >= MATERIALIZE_BATCH {
+                        for id in std::mem::take(&mut touched) {
+                            w.materialize(&id)?;
+                        }
                     }
                 }
                 total += 1;
@@ -569,7 +575,7 @@ impl Store {
                 Error::Corrupt(m) => bad(m),
                 other => other,
             })?;
-            for id in recent.drain() {
+            for id in std::mem::take(&mut touched) {
                 w.materialize(&id)?;
             }
             progress(Progress { done: total, total: manifest.counts.revisions });
@@ -673,38 +679,10 @@ fn revision_line(out: &mut Vec<u8>, r: &rusqlite::Row<'_>) -> Result<()> {
     Ok(())
 }
 
-/// How many records an import keeps waiting before recomputing their current state.
-const RECENT: usize = 64;
-
-/// The last few records an import added revisions to. A bundle carries a record's history
-/// together (it is in arrival order), so a record is recomputed once, soon after its last
-/// revision, while SQLite still has its pages at hand; one seen again later is recomputed
-/// again. Memory stays the same whatever the bundle's size.
-#[derive(Default)]
-struct Recent(std::collections::VecDeque<String>);
-
-impl Recent {
-    /// Note `id`; returns a record that dropped out and is to be recomputed now.
-    fn touch(&mut self, id: String) -> Option<String> {
-        if let Some(i) = self.0.iter().rposition(|x| *x == id) {
-            if i + 1 != self.0.len() {
-                let x = self.0.remove(i).expect("present");
-                self.0.push_back(x);
-            }
-            return None;
-        }
-        self.0.push_back(id);
-        if self.0.len() > RECENT {
-            self.0.pop_front()
-        } else {
-            None
-        }
-    }
-
-    fn drain(&mut self) -> impl Iterator<Item = String> + '_ {
-        self.0.drain(..)
-    }
-}
+/// How many records an import collects before recomputing their current state (about
+/// 10 MB of ids). A record whose revisions straddle two batches is recomputed twice, which
+/// gives the same result; memory stays the same whatever the bundle's size.
+const MATERIALIZE_BATCH: usize = if cfg!(test) { 7 } else { 100_000 };
 
 /// A revision from elsewhere must be a well-formed revision of a known kind.
 fn check_revision(rev: &Revision) -> Result<()> {
@@ -806,18 +784,54 @@ mod tests {
         }
     }
 
+    /// Recomputing records in batches (7 in tests) gives what the sending laptop has, and
+    /// counts the conflicts the bundle leaves once each.
     #[test]
-    fn recent_keeps_the_last_records_once() {
-        let mut r = Recent::default();
-        let mut out = Vec::new();
-        for i in 0..RECENT + 3 {
-            out.extend(r.touch(format!("{i}")));
-            out.extend(r.touch("0".to_string()));
+    fn import_in_batches_gives_the_same_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut a = Store::open(&dir.path().join("a.db")).unwrap();
+        a.load_demo().unwrap();
+        let mut b = Store::open(&dir.path().join("b.db")).unwrap();
+        let first = dir.path().join("a.kiemtra");
+        a.export_bundle(&first, None).unwrap();
+        b.import_bundle(&first, false).unwrap();
+        // The same record created on both sides, the same field differently: a conflict.
+        let visit = a.list::<model::Visit>().unwrap().remove(0).id;
+        let id = crate::ops::finding_id(&visit, "1.1");
+        for (s, note) in [(&mut a, "A"), (&mut b, "B")] {
+            s.write(|w| {
+                w.put(
+                    &id,
+                    &model::Finding {
+                        visit_id: visit.clone(),
+                        item_code: "1.1".into(),
+                        rating: None,
+                        points: None,
+                        note: note.into(),
+                        explanation: String::new(),
+                    },
+                )
+            })
+            .unwrap();
         }
-        // "0" is touched all the time, so it never drops out; the oldest others do, once each.
-        assert_eq!(out, ["1", "2", "3"]);
-        let rest: Vec<String> = r.drain().collect();
-        assert_eq!(rest.len(), RECENT);
-        assert_eq!(rest.last().map(String::as_str), Some("0"));
+        let second = dir.path().join("b.kiemtra");
+        b.export_bundle(&second, None).unwrap();
+        let rep = a.import_bundle(&second, false).unwrap();
+        assert_eq!(rep.new_revisions, 1);
+        assert_eq!(rep.new_conflicts, 1);
+        let rep = b
+            .import_bundle(&dir.path().join("a.kiemtra"), false)
+            .unwrap();
+        assert_eq!(rep.new_revisions, 0);
+        a.export_bundle(&first, None).unwrap();
+        let rep = b.import_bundle(&first, false).unwrap();
+        assert_eq!((rep.new_revisions, rep.new_conflicts), (1, 1));
+        assert!(rep.revisions > 400);
+        assert_eq!(a.dump_canonical().unwrap(), b.dump_canonical().unwrap());
+        let fresh_path = dir.path().join("c.db");
+        let mut c = Store::open(&fresh_path).unwrap();
+        let rep = c.import_bundle(&first, false).unwrap();
+        assert_eq!(rep.new_conflicts, 1);
+        assert_eq!(a.dump_canonical().unwrap(), c.dump_canonical().unwrap());
     }
 }
