@@ -856,9 +856,9 @@ impl Baseline {
     }
 }
 
-/// Diagnostic (skipped with `--no-ceiling`): the same rows written straight into the store's own schema
-/// (revisions, rev_parents, and each record's last revision into records, every index),
-/// no reads, no checks: what any import has to write.
+/// Diagnostic (skipped with `--no-ceiling`): the same rows written straight into the store's
+/// own schema (revisions, and each record's last revision into record_state, every index),
+/// no checks, no merges: what any import has to write.
 struct Ceiling {
     store: Store,
     seq: i64,
@@ -870,40 +870,34 @@ impl Ceiling {
         for r in rows {
             last.insert(r.1.as_str(), r);
         }
-        let parents: Vec<Vec<String>> = rows
-            .iter()
-            .map(|r| serde_json::from_str(&r.4).unwrap())
-            .collect();
         let conn = self.store.conn();
         conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)
             .unwrap();
         let tx = conn.unchecked_transaction().unwrap();
         {
             let mut ins = tx.prepare(INSERT_REVISION).unwrap();
-            let mut edge = tx
-                .prepare("INSERT OR IGNORE INTO rev_parents(rev, parent) VALUES (?1, ?2)")
-                .unwrap();
-            for (r, ps) in rows.iter().zip(&parents) {
+            for r in rows {
                 self.seq += 1;
-                let n = ins
-                    .execute(params![
-                        r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, self.seq, source
-                    ])
-                    .unwrap();
-                if n == 1 {
-                    for p in ps {
-                        edge.execute(params![r.0, p]).unwrap();
-                    }
-                }
+                ins.execute(params![
+                    r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, self.seq, source
+                ])
+                .unwrap();
             }
             let mut rec = tx
                 .prepare(
-                    "INSERT OR REPLACE INTO records(id, kind, rev, deleted, body, heads, conflict)
-                     VALUES (?1, ?2, ?3, ?4, ?5, 1, 0)",
+                    "INSERT INTO record_state(id, kind, rev, deleted, heads, conflict, owner)
+                     VALUES (?1, ?2, ?3, ?4, 1, 0, ?5)
+                     ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, rev = excluded.rev,
+                        deleted = excluded.deleted, owner = excluded.owner",
                 )
                 .unwrap();
             for r in last.values() {
-                rec.execute(params![r.1, r.2, r.0, r.7, r.8]).unwrap();
+                let owner = kiemtra_core::model::owner_field(&r.2).and_then(|f| {
+                    serde_json::from_str::<Value>(&r.8).unwrap()[f]
+                        .as_str()
+                        .map(str::to_string)
+                });
+                rec.execute(params![r.1, r.2, r.0, r.7, owner]).unwrap();
             }
         }
         tx.commit().unwrap();

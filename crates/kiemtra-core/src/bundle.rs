@@ -8,7 +8,7 @@
 //! manifest and hard limits, hashes and the signature before anything is committed, and every
 //! revision is checked as its kind. Import is one transaction: all or nothing.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -215,9 +215,13 @@ impl Store {
             ids.insert(s.to_string());
         }
         let by_field = |kind: &str, field: &str, value: &str| -> Result<Vec<(String, String)>> {
-            let sql = format!(
-                "SELECT id, body FROM records WHERE kind = ?1 AND json_extract(body, '$.{field}') = ?2"
-            );
+            // Deleted records included, so deletions travel.
+            let test = if model::owner_field(kind) == Some(field) {
+                "owner = ?2".to_string()
+            } else {
+                format!("json_extract(body, '$.{field}') = ?2")
+            };
+            let sql = format!("SELECT id, body FROM records WHERE kind = ?1 AND {test}");
             let mut st = conn.prepare(&sql)?;
             let rows = st
                 .query_map([kind, value], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -474,29 +478,6 @@ impl Store {
             return Err(bad("gói quá lớn / bundle too large"));
         }
 
-        // First pass: the entry's bytes must be exactly what the signed manifest says, before
-        // a single revision is parsed.
-        {
-            let f = zip
-                .by_name(REVISIONS)
-                .map_err(|_| bad("thiếu revisions.jsonl / revisions.jsonl is missing"))?;
-            if f.size() != entry.size {
-                return Err(bad(
-                    "kích thước revisions.jsonl khác manifest / size differs from the manifest",
-                ));
-            }
-            let mut h = HashingReader {
-                inner: f.take(entry.size + 1),
-                hash: Sha256::new(),
-                size: 0,
-            };
-            std::io::copy(&mut h, &mut std::io::sink())
-                .map_err(|_| bad("revisions.jsonl hỏng / revisions.jsonl is damaged"))?;
-            if h.size != entry.size || hex::encode(h.hash.finalize()) != entry.sha256 {
-                return Err(bad("nội dung revisions.jsonl đã bị thay đổi (sai SHA-256) / revisions.jsonl was changed (SHA-256 mismatch)"));
-            }
-        }
-
         let source = format!("import:{}", &file_sha[..16]);
         // A bigger page cache while the import runs: a bundle touches pages all over the
         // indexes, and SQLite's default 2 MB spills them to the WAL and reads them back.
@@ -535,54 +516,59 @@ impl Store {
             // this bundle touched are found again at the end (to count conflicts), however
             // many there are.
             let before = w.last_seq()?;
-            // Records to recompute, in id order (SQLite then writes `records` and its
-            // indexes front to back), a bounded batch at a time.
-            let mut touched = BTreeSet::new();
-            loop {
-                line.clear();
-                let n = (&mut lines).take(MAX_LINE).read_until(b'\n', &mut line)?;
-                if n == 0 {
-                    break;
-                }
-                if line.last() != Some(&b'\n') {
-                    return Err(bad(format!("dòng {} quá dài hoặc bị cắt / line {} too long or cut", total + 1, total + 1)));
-                }
-                let rev: Revision = serde_json::from_slice(&line).map_err(|e| {
-                    bad(format!("phiên bản thứ {} không hợp lệ / revision {} invalid: {e}", total + 1, total + 1))
-                })?;
-                check_revision(&rev).map_err(|e| {
-                    bad(format!("phiên bản {} của {}: {} ", rev.rev, rev.id, e.message(crate::Lang::Vi)))
-                })?;
-                let id = rev.id.clone();
-                if w.apply_deferred(rev, &source).map_err(|e| match e {
-                    Error::Corrupt(m) => bad(m),
-                    other => other,
-                })? {
-                    new += 1;
-                    touched.insert(id);
-                    if touched.len() >= MATERIALIZE_BATCH {
-                        for id in std::mem::take(&mut touched) {
-                            w.materialize(&id)?;
+            // One pass: the bytes are hashed as they are read. Nothing is kept unless the
+            // hash and size match the signed manifest (the transaction rolls back), and when
+            // they do not, that is the error reported, whatever a changed line looked like.
+            let mut read_all = |w: &mut crate::store::Writer<'_>,
+                                lines: &mut BufReader<&mut HashingReader<_>>|
+             -> Result<()> {
+                loop {
+                    line.clear();
+                    let n = lines.by_ref().take(MAX_LINE).read_until(b'\n', &mut line)?;
+                    if n == 0 {
+                        break;
+                    }
+                    if line.last() != Some(&b'\n') {
+                        return Err(bad(format!("dòng {} quá dài hoặc bị cắt / line {} too long or cut", total + 1, total + 1)));
+                    }
+                    let rev: Revision = serde_json::from_slice(&line).map_err(|e| {
+                        bad(format!("phiên bản thứ {} không hợp lệ / revision {} invalid: {e}", total + 1, total + 1))
+                    })?;
+                    check_revision(&rev).map_err(|e| {
+                        bad(format!("phiên bản {} của {}: {} ", rev.rev, rev.id, e.message(crate::Lang::Vi)))
+                    })?;
+                    if w.apply_deferred(rev, &source).map_err(|e| match e {
+                        Error::Corrupt(m) => bad(m),
+                        other => other,
+                    })? {
+                        new += 1;
+                        if w.touched_len() >= MATERIALIZE_BATCH {
+                            w.materialize_touched()?;
                         }
                     }
+                    total += 1;
+                    if total % PROGRESS_EVERY == 0 {
+                        progress(Progress { done: total, total: manifest.counts.revisions });
+                    }
                 }
-                total += 1;
-                if total % PROGRESS_EVERY == 0 {
-                    progress(Progress { done: total, total: manifest.counts.revisions });
-                }
+                Ok(())
+            };
+            let outcome = read_all(w, &mut lines);
+            if outcome.is_err() {
+                // Read the rest so the hash covers the whole entry.
+                let _ = std::io::copy(&mut lines, &mut std::io::sink());
             }
-            w.verify_deferred().map_err(|e| match e {
-                Error::Corrupt(m) => bad(m),
-                other => other,
-            })?;
-            for id in std::mem::take(&mut touched) {
-                w.materialize(&id)?;
-            }
-            progress(Progress { done: total, total: manifest.counts.revisions });
             drop(lines);
             if reader.size != entry.size || hex::encode(reader.hash.finalize_reset()) != entry.sha256 {
                 return Err(bad("nội dung revisions.jsonl đã bị thay đổi (sai SHA-256) / revisions.jsonl was changed (SHA-256 mismatch)"));
             }
+            outcome?;
+            w.verify_deferred().map_err(|e| match e {
+                Error::Corrupt(m) => bad(m),
+                other => other,
+            })?;
+            w.materialize_touched()?;
+            progress(Progress { done: total, total: manifest.counts.revisions });
             if total != manifest.counts.revisions {
                 return Err(bad("số phiên bản khác manifest / revision count differs from the manifest"));
             }
@@ -679,10 +665,11 @@ fn revision_line(out: &mut Vec<u8>, r: &rusqlite::Row<'_>) -> Result<()> {
     Ok(())
 }
 
-/// How many records an import collects before recomputing their current state (about
-/// 10 MB of ids). A record whose revisions straddle two batches is recomputed twice, which
-/// gives the same result; memory stays the same whatever the bundle's size.
-const MATERIALIZE_BATCH: usize = if cfg!(test) { 7 } else { 100_000 };
+/// How many records an import collects before recomputing their current state (a few
+/// hundred bytes each: about 20 MB). A record whose revisions straddle two batches is
+/// recomputed twice, which gives the same result; memory stays the same whatever the
+/// bundle's size.
+const MATERIALIZE_BATCH: usize = if cfg!(test) { 7 } else { 50_000 };
 
 /// A revision from elsewhere must be a well-formed revision of a known kind.
 fn check_revision(rev: &Revision) -> Result<()> {

@@ -172,6 +172,29 @@ impl Store {
             }
         }
 
+        // The owner column (what lists are read by) matches the current body.
+        let mut st = conn.prepare("SELECT id, kind, body, owner FROM records")?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, kind, body, owner) = row?;
+            let expect = match model::owner_field(&kind) {
+                Some(f) => serde_json::from_str::<serde_json::Value>(&body)?[f]
+                    .as_str()
+                    .map(str::to_string),
+                None => None,
+            };
+            if owner != expect {
+                problems.push(format!("record {id}: owner {owner:?}, expected {expect:?}"));
+            }
+        }
+
         // Bodies decode as their kind.
         problems.extend(self.check_bodies()?);
 

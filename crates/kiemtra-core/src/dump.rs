@@ -40,14 +40,12 @@ impl Store {
         let mut conflicts = Vec::new();
         for id in conflicted {
             // Every live head, winner included, in rev order.
-            let mut st = self.conn().prepare_cached(
-                "SELECT rev FROM revisions r WHERE record_id = ?1 AND deleted = 0
-                 AND NOT EXISTS (SELECT 1 FROM rev_parents p WHERE p.parent = r.rev)
-                 ORDER BY rev",
-            )?;
-            let heads: Vec<String> = st
-                .query_map([&id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
+            let graph = crate::store::graph_of(self.conn(), &id)?;
+            let heads: Vec<&str> = crate::store::heads_in(&graph)
+                .into_iter()
+                .filter(|h| !h.deleted)
+                .map(|h| h.rev.as_str())
+                .collect();
             conflicts.push(json!({ "id": id, "heads": heads }));
         }
         let doc = json!({

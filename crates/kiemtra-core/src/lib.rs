@@ -13,7 +13,7 @@ pub mod keys;
 pub mod merge;
 pub mod model;
 pub mod ops;
-mod schema;
+pub mod schema;
 pub mod settings;
 pub mod store;
 pub mod text;

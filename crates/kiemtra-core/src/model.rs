@@ -26,6 +26,17 @@ pub const KINDS: &[&str] = &[
     Recommendation::KIND,
 ];
 
+/// The body field naming the record a kind is listed under (a finding under its visit, a
+/// visit under its campaign). The store keeps it in an indexed column; changing this list
+/// needs a migration that refills `record_state.owner`.
+pub fn owner_field(kind: &str) -> Option<&'static str> {
+    match kind {
+        "finding" | "recommendation" => Some("visit_id"),
+        "visit" | "team" => Some("campaign_id"),
+        _ => None,
+    }
+}
+
 fn non_empty(field: &'static str, s: &str) -> Result<()> {
     if s.trim().is_empty() {
         Err(Error::Invalid(Invalid::EmptyText(field)))

@@ -81,6 +81,40 @@ pub const MIGRATIONS: &[&str] = &[
         conflicts     INTEGER NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 2: a lighter write path for imports. The parent edges live only in `revisions.parents`
+    // (a record's revisions are few, so heads and ancestors are worked out from them in
+    // memory), and the current state no longer copies every body: `record_state` names the
+    // winning revision and keeps a body only where heads merged automatically. `owner` (a
+    // finding's visit, a visit's campaign, ...) replaces the two JSON expression indexes.
+    // `records` stays, as a view, for every reader.
+    r#"
+    CREATE TABLE record_state (
+        id       TEXT PRIMARY KEY,
+        kind     TEXT NOT NULL,
+        rev      TEXT NOT NULL,
+        deleted  INTEGER NOT NULL CHECK (deleted IN (0, 1)),
+        heads    INTEGER NOT NULL DEFAULT 1,
+        conflict INTEGER NOT NULL DEFAULT 0 CHECK (conflict IN (0, 1)),
+        merged   TEXT,   -- canonical JSON of the merged live heads; NULL: the winner's body
+        owner    TEXT    -- the parent record lists are read by (model::owner_field)
+    );
+    INSERT INTO record_state(id, kind, rev, deleted, heads, conflict, merged, owner)
+    SELECT r.id, r.kind, r.rev, r.deleted, r.heads, r.conflict,
+           CASE WHEN r.body = v.body THEN NULL ELSE r.body END,
+           CASE WHEN r.kind IN ('finding', 'recommendation') THEN json_extract(r.body, '$.visit_id')
+                WHEN r.kind IN ('visit', 'team') THEN json_extract(r.body, '$.campaign_id') END
+    FROM records r JOIN revisions v ON v.rev = r.rev
+    ORDER BY r.id;
+    DROP TABLE records;
+    DROP TABLE rev_parents;
+    CREATE INDEX record_state_kind ON record_state(kind, deleted);
+    CREATE INDEX record_state_owner ON record_state(owner) WHERE owner IS NOT NULL;
+    CREATE INDEX record_state_conflicts ON record_state(conflict) WHERE conflict = 1;
+    CREATE VIEW records(id, kind, rev, deleted, body, heads, conflict, owner) AS
+        SELECT s.id, s.kind, s.rev, s.deleted, COALESCE(s.merged, v.body), s.heads, s.conflict,
+               s.owner
+        FROM record_state s JOIN revisions v ON v.rev = s.rev;
+    "#,
 ];
 
 pub fn latest() -> i64 {

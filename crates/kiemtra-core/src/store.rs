@@ -1,6 +1,7 @@
 //! The SQLite store: opening (pragmas, migrations, device identity), revision writes,
 //! materialisation of the current state, reads, history.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -297,6 +298,7 @@ impl Store {
             hlc,
             deferred: Vec::new(),
             next_seq: 0,
+            touched: BTreeMap::new(),
         };
         let out = f(&mut w)?;
         if commit {
@@ -325,15 +327,20 @@ impl Store {
         rows.map(|r| decode(r?)).collect()
     }
 
-    /// Live records of a kind whose body field `field` equals `value` (indexed for
-    /// visit_id and campaign_id).
+    /// Live records of a kind whose body field `field` equals `value` (indexed when it is the
+    /// kind's owner field: visit_id, campaign_id).
     pub fn list_by<T: Entity>(&self, field: &str, value: &str) -> Result<Vec<Stored<T>>> {
         debug_assert!(field
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+        let test = if crate::model::owner_field(T::KIND) == Some(field) {
+            "owner = ?2".to_string()
+        } else {
+            format!("json_extract(body, '$.{field}') = ?2")
+        };
         let sql = format!(
             "SELECT id, rev, body FROM records
-             WHERE kind = ?1 AND deleted = 0 AND json_extract(body, '$.{field}') = ?2
+             WHERE kind = ?1 AND deleted = 0 AND {test}
              ORDER BY id"
         );
         let mut st = self.conn.prepare_cached(&sql)?;
@@ -387,8 +394,7 @@ impl Store {
             .optional()?;
         let mut st = self.conn.prepare(
             "SELECT r.rev, r.generation, r.parents, r.device_id, COALESCE(d.name, r.device_id),
-                    r.hlc, r.deleted, r.body,
-                    NOT EXISTS (SELECT 1 FROM rev_parents p WHERE p.parent = r.rev)
+                    r.hlc, r.deleted, r.body
              FROM revisions r LEFT JOIN devices d ON d.id = r.device_id
              WHERE r.record_id = ?1
              ORDER BY r.generation, r.hlc, r.rev",
@@ -403,13 +409,11 @@ impl Store {
                 r.get::<_, String>(5)?,
                 r.get::<_, bool>(6)?,
                 r.get::<_, String>(7)?,
-                r.get::<_, bool>(8)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (rev, generation, parents, device_id, device_name, hlc, deleted, body, is_head) =
-                row?;
+            let (rev, generation, parents, device_id, device_name, hlc, deleted, body) = row?;
             out.push(HistoryEntry {
                 is_current: current.as_deref() == Some(rev.as_str()),
                 rev,
@@ -419,9 +423,14 @@ impl Store {
                 device_name,
                 hlc,
                 deleted,
-                is_head,
+                is_head: false,
                 body: serde_json::from_str(&body)?,
             });
+        }
+        // Heads: the revisions no other revision of the record names as a parent.
+        let named: HashSet<String> = out.iter().flat_map(|e| e.parents.clone()).collect();
+        for e in &mut out {
+            e.is_head = !named.contains(&e.rev);
         }
         Ok(out)
     }
@@ -477,11 +486,28 @@ pub struct Writer<'a> {
     tx: Transaction<'a>,
     device_id: String,
     hlc: Hlc,
-    /// Applied revisions whose parents were not there yet: (record, rev, generation, parents).
-    deferred: Vec<(String, String, u64, Vec<String>)>,
+    /// Applied revisions whose parents were not there yet: (record, kind, rev, generation,
+    /// parents).
+    deferred: Vec<(String, String, String, u64, Vec<String>)>,
     /// The `seq` the next new revision gets (0: not read yet). The transaction holds the
     /// write lock, so counting here gives what `MAX(seq) + 1` per insert would.
     next_seq: i64,
+    /// Records given new revisions whose current state is not recomputed yet, in id order
+    /// (SQLite then writes `record_state` and its indexes front to back).
+    touched: BTreeMap<String, Touch>,
+}
+
+/// What the revisions newly added to one record look like, enough to recompute its state
+/// without reading its history when they simply extend it.
+struct Touch {
+    kind: String,
+    /// The parents of the first new revision.
+    base: Vec<String>,
+    /// Each new revision has the previous one as its only parent.
+    chain: bool,
+    last: String,
+    deleted: bool,
+    owner: Option<String>,
 }
 
 impl Writer<'_> {
@@ -567,8 +593,10 @@ impl Writer<'_> {
             deleted,
             body,
         };
-        self.insert_revision(&rev, generation, &text, "local")?;
-        materialize(&self.tx, id)?;
+        if self.insert_revision(&rev, generation, &text, "local")? {
+            self.touch(&rev);
+        }
+        self.materialize_touched()?;
         Ok(rev.rev)
     }
 
@@ -608,16 +636,13 @@ impl Writer<'_> {
     /// Add a revision made elsewhere (a bundle, another laptop). Its id must match its
     /// content. Returns whether it was new. The record's current state is recomputed.
     pub fn apply(&mut self, rev: &Revision, source: &str) -> Result<bool> {
-        let id = rev.id.clone();
         let new = self.apply_deferred(rev.clone(), source)?;
-        if new {
-            materialize(&self.tx, &id)?;
-        }
+        self.materialize_touched()?;
         Ok(new)
     }
 
-    /// `apply` without recomputing the current state; the caller calls `materialize_all`
-    /// for the records it touched once the batch is in (a bundle touches a record many times).
+    /// `apply` without recomputing the current state; the caller calls `materialize_touched`
+    /// once the batch is in (a bundle touches a record many times).
     pub(crate) fn apply_deferred(&mut self, mut rev: Revision, source: &str) -> Result<bool> {
         let generation = rev
             .generation()
@@ -646,15 +671,41 @@ impl Writer<'_> {
         // A history, not a made-up graph: parents belong to the same record and the
         // generation is one past the highest of them. Parents usually arrive first (bundles
         // keep arrival order); one that has not arrived yet is checked at the end of the batch.
-        if !self.parents_ok(&rev.id, &rev.rev, generation, &rev.parents, false)? {
+        if rev.parents.is_empty() {
+            // A first revision: the record may exist already (another laptop made it too),
+            // but only as the same kind. Later revisions inherit the check through their
+            // parents.
+            let other: Option<String> = self
+                .tx
+                .prepare_cached(
+                    "SELECT kind FROM revisions WHERE record_id = ?1 AND kind <> ?2 LIMIT 1",
+                )?
+                .query_row([&rev.id, &rev.kind], |r| r.get(0))
+                .optional()?;
+            if let Some(other) = other {
+                return Err(kind_mismatch(&rev.rev, &rev.id, &rev.kind, &other));
+            }
+        }
+        if !self.parents_ok(
+            &rev.id,
+            &rev.kind,
+            &rev.rev,
+            generation,
+            &rev.parents,
+            false,
+        )? {
             self.deferred.push((
                 rev.id.clone(),
+                rev.kind.clone(),
                 rev.rev.clone(),
                 generation,
                 rev.parents.clone(),
             ));
         }
         let new = self.insert_revision(&rev, generation, &text, source)?;
+        if new {
+            self.touch(&rev);
+        }
         // Later local edits must sort after everything seen.
         self.hlc = self.hlc.observe(hlc);
         Ok(new)
@@ -665,6 +716,7 @@ impl Writer<'_> {
     fn parents_ok(
         &self,
         id: &str,
+        kind: &str,
         rev: &str,
         generation: u64,
         parents: &[String],
@@ -672,13 +724,16 @@ impl Writer<'_> {
     ) -> Result<bool> {
         let mut max_parent = 0;
         for p in parents {
-            let parent: Option<(String, u64)> = self
+            let parent: Option<(String, String, u64)> = self
                 .tx
-                .prepare_cached("SELECT record_id, generation FROM revisions WHERE rev = ?1")?
-                .query_row([p], |r| Ok((r.get(0)?, r.get(1)?)))
+                .prepare_cached("SELECT record_id, kind, generation FROM revisions WHERE rev = ?1")?
+                .query_row([p], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .optional()?;
             match parent {
-                Some((record, g)) if record == id => max_parent = max_parent.max(g),
+                Some((record, k, _)) if record == id && k != kind => {
+                    return Err(kind_mismatch(rev, id, kind, &k))
+                }
+                Some((record, _, g)) if record == id => max_parent = max_parent.max(g),
                 None if !last => return Ok(false),
                 _ => {
                     return Err(Error::Corrupt(format!(
@@ -697,15 +752,91 @@ impl Writer<'_> {
 
     /// Check the revisions whose parents had not arrived when they did.
     pub(crate) fn verify_deferred(&mut self) -> Result<()> {
-        for (id, rev, generation, parents) in std::mem::take(&mut self.deferred) {
-            self.parents_ok(&id, &rev, generation, &parents, true)?;
+        for (id, kind, rev, generation, parents) in std::mem::take(&mut self.deferred) {
+            self.parents_ok(&id, &kind, &rev, generation, &parents, true)?;
         }
         Ok(())
     }
 
-    /// Recompute one record's current state (after `apply_deferred`).
-    pub(crate) fn materialize(&self, id: &str) -> Result<()> {
-        materialize(&self.tx, id)
+    fn touch(&mut self, rev: &Revision) {
+        let owner = crate::model::owner_field(&rev.kind)
+            .and_then(|f| rev.body.get(f))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        match self.touched.get_mut(&rev.id) {
+            Some(t) => {
+                t.chain &= rev.parents.len() == 1 && rev.parents[0] == t.last;
+                t.last = rev.rev.clone();
+                t.deleted = rev.deleted;
+                t.owner = owner;
+            }
+            None => {
+                self.touched.insert(
+                    rev.id.clone(),
+                    Touch {
+                        kind: rev.kind.clone(),
+                        base: rev.parents.clone(),
+                        chain: true,
+                        last: rev.rev.clone(),
+                        deleted: rev.deleted,
+                        owner,
+                    },
+                );
+            }
+        }
+    }
+
+    /// How many records wait for `materialize_touched`.
+    pub(crate) fn touched_len(&self) -> usize {
+        self.touched.len()
+    }
+
+    /// Recompute the current state of every record given new revisions since the last call.
+    pub(crate) fn materialize_touched(&mut self) -> Result<()> {
+        for (id, t) in std::mem::take(&mut self.touched) {
+            if !self.extend_state(&id, &t)? {
+                materialize(&self.tx, &id)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The common case without reading history: the new revisions form one live chain that
+    /// starts from nothing (a new record) or from the record's only live head, with nothing
+    /// merged or in conflict. The chain's end is then the only live head and the winner
+    /// (deleted heads lose to a live one). A parent arriving after a stored child is
+    /// impossible here: stored revisions always have their parents. False: not that case.
+    fn extend_state(&self, id: &str, t: &Touch) -> Result<bool> {
+        if !t.chain || t.deleted {
+            return Ok(false);
+        }
+        let state: Option<(String, bool, i64, bool, bool)> = self
+            .tx
+            .prepare_cached(
+                "SELECT rev, deleted, heads, conflict, merged IS NOT NULL FROM record_state
+                 WHERE id = ?1",
+            )?
+            .query_row([id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .optional()?;
+        let extends = match state {
+            None => t.base.is_empty(),
+            Some((rev, deleted, heads, conflict, merged)) => {
+                !deleted && heads == 1 && !conflict && !merged && t.base == [rev]
+            }
+        };
+        if !extends {
+            return Ok(false);
+        }
+        self.tx
+            .prepare_cached(
+                "INSERT INTO record_state(id, kind, rev, deleted, heads, conflict, merged, owner)
+                 VALUES (?1, ?2, ?3, 0, 1, 0, NULL, ?4)
+                 ON CONFLICT(id) DO UPDATE SET rev = excluded.rev, owner = excluded.owner",
+            )?
+            .execute(params![id, t.kind, t.last, t.owner])?;
+        Ok(true)
     }
 
     /// The highest `seq` so far: every revision inserted after this call has a higher one.
@@ -754,17 +885,12 @@ impl Writer<'_> {
             return Ok(false);
         }
         self.next_seq = seq + 1;
-        let mut st = self
-            .tx
-            .prepare_cached("INSERT OR IGNORE INTO rev_parents(rev, parent) VALUES (?1, ?2)")?;
-        for p in &rev.parents {
-            st.execute(params![rev.rev, p])?;
-        }
         Ok(true)
     }
 
     fn finish(mut self) -> Result<()> {
         self.verify_deferred()?;
+        self.materialize_touched()?;
         self.tx.execute(
             "INSERT INTO meta(key, value) VALUES ('hlc', ?1)
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -773,6 +899,12 @@ impl Writer<'_> {
         self.tx.commit()?;
         Ok(())
     }
+}
+
+fn kind_mismatch(rev: &str, id: &str, kind: &str, other: &str) -> Error {
+    Error::Corrupt(format!(
+        "phiên bản {rev} ghi {id} là \"{kind}\" nhưng bản ghi này là \"{other}\" / revision {rev} makes {id} a \"{kind}\" but it is a \"{other}\""
+    ))
 }
 
 struct Current {
@@ -816,119 +948,194 @@ fn current_of(conn: &Connection, id: &str) -> Result<Option<Current>> {
 /// Recompute a record's current state from its heads: the CouchDB winner, and where several
 /// live heads changed different fields, their three-way merge against the common ancestor.
 pub(crate) fn materialize(conn: &Connection, record_id: &str) -> Result<()> {
-    let heads = heads_of(conn, record_id)?;
+    let graph = graph_of(conn, record_id)?;
+    let heads = heads_in(&graph);
     let Some(winner) = heads
         .iter()
         .max_by(|a, b| winner_key(a).cmp(&winner_key(b)))
     else {
         return Ok(());
     };
-    let live: Vec<&Head> = heads.iter().filter(|h| !h.deleted).collect();
-    let (body, conflict) = if live.len() > 1 {
-        let ancestor = common_ancestor(conn, &live)?;
-        let bodies: Vec<Value> = live
+    let live: Vec<&Node> = heads.iter().copied().filter(|h| !h.deleted).collect();
+    let (merged, conflict) = if live.len() > 1 {
+        let ancestor = match common_ancestor(&graph, &live) {
+            Some(rev) => Some(serde_json::from_str::<Value>(&body_of(conn, rev)?)?),
+            None => None,
+        };
+        let texts: Vec<String> = live
             .iter()
-            .map(|h| serde_json::from_str(&h.body))
+            .map(|h| body_of(conn, &h.rev))
+            .collect::<Result<_>>()?;
+        let bodies: Vec<Value> = texts
+            .iter()
+            .map(|t| serde_json::from_str(t))
             .collect::<std::result::Result<_, _>>()?;
         let refs: Vec<&Value> = bodies.iter().collect();
         match crate::merge::merge(ancestor.as_ref(), &refs) {
-            Ok(merged) => (canonical::to_string(&merged), false),
-            Err(_) => (winner.body.clone(), true),
+            Ok(m) => {
+                let text = canonical::to_string(&m);
+                let same = live
+                    .iter()
+                    .zip(&texts)
+                    .any(|(h, t)| h.rev == winner.rev && *t == text);
+                (if same { None } else { Some(text) }, false)
+            }
+            Err(_) => (None, true),
         }
     } else {
-        (winner.body.clone(), false)
+        (None, false)
+    };
+    let owner: Option<String> = match crate::model::owner_field(&winner.kind) {
+        None => None,
+        Some(field) => match &merged {
+            Some(text) => serde_json::from_str::<Value>(text)?[field]
+                .as_str()
+                .map(str::to_string),
+            None => conn
+                .prepare_cached(
+                    "SELECT json_extract(body, '$.' || ?2) FROM revisions WHERE rev = ?1",
+                )?
+                .query_row(params![winner.rev, field], |r| r.get(0))?,
+        },
     };
     conn.prepare_cached(
-        "INSERT INTO records(id, kind, rev, deleted, body, heads, conflict)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        "INSERT INTO record_state(id, kind, rev, deleted, heads, conflict, merged, owner)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, rev = excluded.rev,
-            deleted = excluded.deleted, body = excluded.body, heads = excluded.heads,
-            conflict = excluded.conflict",
+            deleted = excluded.deleted, heads = excluded.heads, conflict = excluded.conflict,
+            merged = excluded.merged, owner = excluded.owner",
     )?
     .execute(params![
         record_id,
         winner.kind,
         winner.rev,
         winner.deleted,
-        body,
         live.len().max(1) as i64,
-        conflict
+        conflict,
+        merged,
+        owner
     ])?;
     Ok(())
 }
 
-pub(crate) struct Head {
+/// One revision of a record, without its body.
+pub(crate) struct Node {
     pub rev: String,
     pub kind: String,
+    pub generation: i64,
+    pub parents: Vec<String>,
+    pub deleted: bool,
+}
+
+/// Every revision of a record (a record has few: its edits), read through the
+/// `revisions_record` index.
+pub(crate) fn graph_of(conn: &Connection, record_id: &str) -> Result<Vec<Node>> {
+    let mut st = conn.prepare_cached(
+        "SELECT rev, kind, generation, parents, deleted FROM revisions WHERE record_id = ?1",
+    )?;
+    let rows = st.query_map([record_id], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, bool>(4)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (rev, kind, generation, parents, deleted) = row?;
+        out.push(Node {
+            rev,
+            kind,
+            generation,
+            parents: serde_json::from_str(&parents)?,
+            deleted,
+        });
+    }
+    Ok(out)
+}
+
+/// The revisions no other revision names as a parent, in rev order.
+pub(crate) fn heads_in(graph: &[Node]) -> Vec<&Node> {
+    let named: HashSet<&str> = graph
+        .iter()
+        .flat_map(|n| n.parents.iter().map(String::as_str))
+        .collect();
+    let mut heads: Vec<&Node> = graph
+        .iter()
+        .filter(|n| !named.contains(n.rev.as_str()))
+        .collect();
+    heads.sort_by(|a, b| a.rev.cmp(&b.rev));
+    heads
+}
+
+fn body_of(conn: &Connection, rev: &str) -> Result<String> {
+    Ok(conn
+        .prepare_cached("SELECT body FROM revisions WHERE rev = ?1")?
+        .query_row([rev], |r| r.get(0))?)
+}
+
+pub(crate) struct Head {
+    pub rev: String,
     pub generation: i64,
     pub deleted: bool,
     pub body: String,
 }
 
-/// Revisions of a record that no other revision names as parent.
+/// A record's heads with their bodies, in rev order.
 pub(crate) fn heads_of(conn: &Connection, record_id: &str) -> Result<Vec<Head>> {
-    let mut st = conn.prepare_cached(
-        "SELECT rev, kind, generation, deleted, body FROM revisions r
-         WHERE record_id = ?1 AND NOT EXISTS (SELECT 1 FROM rev_parents p WHERE p.parent = r.rev)
-         ORDER BY rev",
-    )?;
-    let heads = st
-        .query_map([record_id], |r| {
+    let graph = graph_of(conn, record_id)?;
+    heads_in(&graph)
+        .into_iter()
+        .map(|n| {
             Ok(Head {
-                rev: r.get(0)?,
-                kind: r.get(1)?,
-                generation: r.get(2)?,
-                deleted: r.get(3)?,
-                body: r.get(4)?,
+                rev: n.rev.clone(),
+                generation: n.generation,
+                deleted: n.deleted,
+                body: body_of(conn, &n.rev)?,
             })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(heads)
+        })
+        .collect()
 }
 
 /// The newest revision that is an ancestor of every given head (None when they share none,
 /// e.g. two laptops created the same finding independently).
-fn common_ancestor(conn: &Connection, heads: &[&Head]) -> Result<Option<Value>> {
-    let mut common: Option<std::collections::HashSet<String>> = None;
-    let mut st = conn.prepare_cached(
-        "WITH RECURSIVE anc(rev) AS (
-             SELECT ?1 UNION SELECT p.parent FROM rev_parents p JOIN anc ON p.rev = anc.rev)
-         SELECT rev FROM anc",
-    )?;
+fn common_ancestor<'g>(graph: &'g [Node], heads: &[&Node]) -> Option<&'g str> {
+    let parents: HashMap<&str, &[String]> = graph
+        .iter()
+        .map(|n| (n.rev.as_str(), n.parents.as_slice()))
+        .collect();
+    let ancestors = |start: &str| -> HashSet<&str> {
+        let mut seen = HashSet::new();
+        let mut todo = vec![start];
+        while let Some(r) = todo.pop() {
+            if let Some((k, ps)) = parents.get_key_value(r) {
+                if seen.insert(*k) {
+                    todo.extend(ps.iter().map(String::as_str));
+                }
+            }
+        }
+        seen
+    };
+    let mut common: Option<HashSet<&str>> = None;
     for h in heads {
-        let set: std::collections::HashSet<String> = st
-            .query_map([&h.rev], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
+        let set = ancestors(&h.rev);
         common = Some(match common {
             None => set,
-            Some(c) => c.intersection(&set).cloned().collect(),
+            Some(c) => c.intersection(&set).copied().collect(),
         });
     }
-    let common = common.unwrap_or_default();
-    let mut best: Option<(u64, &String)> = None;
-    for rev in &common {
-        let key = (generation_of(rev).unwrap_or(0), rev);
-        if best.is_none_or(|b| key > b) {
-            best = Some(key);
-        }
-    }
-    let Some((_, rev)) = best else {
-        return Ok(None);
-    };
-    let body: Option<String> = conn
-        .query_row("SELECT body FROM revisions WHERE rev = ?1", [rev], |r| {
-            r.get(0)
-        })
-        .optional()?;
-    Ok(match body {
-        Some(b) => Some(serde_json::from_str(&b)?),
-        None => None,
-    })
+    let by_rev: HashMap<&str, i64> = graph
+        .iter()
+        .map(|n| (n.rev.as_str(), n.generation))
+        .collect();
+    common?.into_iter().max_by_key(|r| (by_rev[r], *r))
 }
 
 /// CouchDB's deterministic winner: a live head beats a deleted one, then the longest
 /// history, then the highest rev id.
-fn winner_key(h: &Head) -> (bool, i64, &str) {
+fn winner_key(h: &Node) -> (bool, i64, &str) {
     (!h.deleted, h.generation, h.rev.as_str())
 }
 

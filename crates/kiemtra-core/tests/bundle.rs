@@ -325,3 +325,46 @@ fn a_revision_that_fails_validation_is_refused() {
     src.export_bundle(&f, None).unwrap();
     refused(&lab, &f, "bad_bundle", "không hợp lệ");
 }
+
+#[test]
+fn a_revision_that_changes_a_records_kind_is_refused() {
+    let lab = Lab::new();
+    // Well-signed bundles holding a "unit" revision on a visit's id: once as a second first
+    // revision, once as an edit on top of the visit's current revision.
+    for (name, as_child) in [("root.kiemtra", false), ("child.kiemtra", true)] {
+        let mut src = lab.db(name);
+        src.load_demo().unwrap();
+        let unit = src.list::<kiemtra_core::model::Unit>().unwrap().remove(0);
+        let visit = src.visit_rows(None).unwrap().remove(0).id;
+        let current = src.history(&visit).unwrap().pop().unwrap();
+        let body = serde_json::to_value(&unit.body).unwrap();
+        let (parents, generation) = if as_child {
+            (vec![current.rev.clone()], current.generation + 1)
+        } else {
+            (vec![], 1)
+        };
+        let hlc = "2023-11-07T08:00:00.000Z#0000";
+        let dev = src.device().id.clone();
+        let rev = Revision::compute_rev(
+            &visit, "unit", generation, &parents, &dev, hlc, false, &body,
+        );
+        src.conn()
+            .execute(
+                "INSERT INTO revisions(rev, record_id, kind, generation, parents, device_id, hlc, deleted, body, seq)
+                 VALUES (?1, ?2, 'unit', ?3, ?4, ?5, ?6, 0, ?7, 1000000)",
+                rusqlite::params![
+                    rev,
+                    visit,
+                    generation as i64,
+                    serde_json::to_string(&parents).unwrap(),
+                    dev,
+                    hlc,
+                    kiemtra_core::canonical::to_string(&body)
+                ],
+            )
+            .unwrap();
+        let f = lab.file(name);
+        src.export_bundle(&f, None).unwrap();
+        refused(&lab, &f, "bad_bundle", "nhưng bản ghi này là \"visit\"");
+    }
+}

@@ -354,3 +354,74 @@ fn unit_tree_keeps_any_depth_in_order() {
         ]
     );
 }
+
+#[test]
+fn a_version_1_database_migrates_to_the_same_state() {
+    let dir = tempfile::tempdir().unwrap();
+    // A database with ordinary records, a merged record and a conflict.
+    let mut a = open(&dir, "a.db");
+    a.load_demo().unwrap();
+    let (merged, conflicted) = (new_id(), new_id());
+    a.write(|w| {
+        w.put(&merged, &unit("Gốc", None))?;
+        w.put(&conflicted, &unit("Gốc", None))
+    })
+    .unwrap();
+    let mut b = open(&dir, "b.db");
+    replay(&mut b, &a.revisions().unwrap());
+    a.write(|w| {
+        let mut u = unit("Gốc", None);
+        u.code = "A1".into();
+        w.put(&merged, &u)?;
+        w.put(&conflicted, &unit("Sửa trên máy A", None))
+    })
+    .unwrap();
+    b.write(|w| {
+        let mut u = unit("Gốc", None);
+        u.short_name = "B".into();
+        w.put(&merged, &u)?;
+        w.put(&conflicted, &unit("Sửa trên máy B", None))
+    })
+    .unwrap();
+    replay(&mut a, &b.revisions().unwrap());
+    let expect = a.dump_canonical().unwrap();
+    assert!(expect.contains("\"A1\"") && expect.contains(&conflicted));
+
+    // The same content written in the version-1 layout (parent edges in their own table,
+    // every body copied into `records`), as the first release left it.
+    let old = dir.path().join("v1.db");
+    {
+        let c = rusqlite_conn(&old);
+        c.execute_batch(kiemtra_core::schema::MIGRATIONS[0])
+            .unwrap();
+        c.pragma_update(None, "user_version", 1).unwrap();
+        c.execute(
+            "ATTACH DATABASE ?1 AS a",
+            [dir.path().join("a.db").to_str().unwrap()],
+        )
+        .unwrap();
+        c.execute_batch(
+            "INSERT INTO revisions SELECT * FROM a.revisions;
+             INSERT INTO rev_parents(rev, parent)
+                 SELECT r.rev, p.value FROM a.revisions r, json_each(r.parents) p;
+             INSERT INTO records(id, kind, rev, deleted, body, heads, conflict)
+                 SELECT id, kind, rev, deleted, body, heads, conflict FROM a.records;",
+        )
+        .unwrap();
+    }
+    let s = Store::open(&old).unwrap();
+    assert_eq!(
+        s.dump_canonical().unwrap(),
+        expect,
+        "same state after migration"
+    );
+    assert!(s.check().unwrap().ok);
+    // Lists by owner (a visit's findings) read the new indexed column.
+    let mut findings = 0;
+    for v in a.visit_rows(None).unwrap() {
+        let n = a.visit_detail(&v.id).unwrap().findings.len();
+        assert_eq!(s.visit_detail(&v.id).unwrap().findings.len(), n);
+        findings += n;
+    }
+    assert!(findings > 300);
+}
