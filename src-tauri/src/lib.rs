@@ -34,6 +34,25 @@ impl AppState {
         }
     }
 
+    /// Show a native file dialog with the store held, then reopen the database. GTK's file
+    /// chooser opens and closes the files in the folder it shows to sniff their type, and
+    /// closing any descriptor on the database drops this process's POSIX locks on it (SQLite's
+    /// locks). Without them, another program (the CLI) closing its connection would take
+    /// itself for the last one and delete the WAL this app still writes to. A fresh connection
+    /// takes the locks again; holding the store meanwhile keeps every write out of that gap.
+    pub(crate) fn around_dialog<T>(&self, dialog: impl FnOnce() -> T) -> T {
+        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let out = dialog();
+        let path = guard.as_ref().ok().map(|s| s.path().to_path_buf());
+        if let Some(path) = path {
+            // The old connection closes before the new one opens, so nothing of this
+            // process still points at files another program may have replaced.
+            *guard = Err(Error::Io(std::io::Error::other("reopening")));
+            *guard = Store::open(&path);
+        }
+        out
+    }
+
     /// Run `f` with the store; errors come back in the language the person chose.
     pub(crate) fn with<T>(
         &self,

@@ -58,9 +58,8 @@ fn dialog_title(lang: Lang, vi: &str, en: &str) -> String {
     }
 }
 
-/// Where the file dialogs open: the person's documents (or home), never the database's own
-/// folder — a GTK dialog showing that folder opens and closes the database files to sniff
-/// them, which drops this process's SQLite locks (see ARCHITECTURE.md, "Known hazards").
+/// Where the file dialogs open: the person's documents (or home). Not the database's own
+/// folder: a GTK dialog showing it sniffs the database files (see `AppState::around_dialog`).
 fn start_dir<R: Runtime>(app: &AppHandle<R>) -> PathBuf {
     let p = app.path();
     p.document_dir()
@@ -93,18 +92,19 @@ pub fn bundle_export<R: Runtime>(
 ) -> Result<Option<ExportReport>, ErrorPayload> {
     let lang = lang(&state);
     let device = state.with(|s| Ok(s.device().name.clone()))?;
-    let picked = app
-        .dialog()
-        .file()
-        .set_title(dialog_title(
-            lang,
-            "Xuất gói dữ liệu kiemtra",
-            "Export a kiemtra bundle",
-        ))
-        .add_filter("Kiểm tra (.kiemtra)", &["kiemtra"])
-        .set_directory(start_dir(&app))
-        .set_file_name(suggested_name(&device))
-        .blocking_save_file();
+    let picked = state.around_dialog(|| {
+        app.dialog()
+            .file()
+            .set_title(dialog_title(
+                lang,
+                "Xuất gói dữ liệu kiemtra",
+                "Export a kiemtra bundle",
+            ))
+            .add_filter("Kiểm tra (.kiemtra)", &["kiemtra"])
+            .set_directory(start_dir(&app))
+            .set_file_name(suggested_name(&device))
+            .blocking_save_file()
+    });
     let Some(path) = picked.and_then(|p| p.as_path().map(|p| p.to_path_buf())) else {
         return Ok(None);
     };
@@ -168,17 +168,18 @@ pub fn bundle_pick<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<Option<Picked>, ErrorPayload> {
     let lang = lang(&state);
-    let picked = app
-        .dialog()
-        .file()
-        .set_title(dialog_title(
-            lang,
-            "Chọn gói dữ liệu kiemtra để nhập",
-            "Choose kiemtra bundles to import",
-        ))
-        .add_filter("Kiểm tra (.kiemtra)", &["kiemtra"])
-        .set_directory(start_dir(&app))
-        .blocking_pick_files();
+    let picked = state.around_dialog(|| {
+        app.dialog()
+            .file()
+            .set_title(dialog_title(
+                lang,
+                "Chọn gói dữ liệu kiemtra để nhập",
+                "Choose kiemtra bundles to import",
+            ))
+            .add_filter("Kiểm tra (.kiemtra)", &["kiemtra"])
+            .set_directory(start_dir(&app))
+            .blocking_pick_files()
+    });
     let Some(paths) = picked else {
         return Ok(None);
     };

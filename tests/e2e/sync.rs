@@ -141,3 +141,60 @@ fn export_import_and_resolve_a_conflict_through_the_ui() {
     assert_eq!(last.parents.len(), 2, "the resolution names both versions");
     s.quit();
 }
+
+/// A file dialog showing the database's own folder makes GTK open and close the database
+/// files, which drops the app's SQLite locks (ARCHITECTURE.md, "Known hazards"). Then a
+/// second program closing its connection (the CLI) must still not take the app's later
+/// writes with it.
+#[test]
+fn a_dialog_in_the_database_folder_loses_no_later_edit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("kiemtra.db");
+    let bundle = tmp.path().join("ban-xdd.kiemtra");
+    let (visit, unit) = {
+        let mut src = Store::open(&tmp.path().join("src.db")).unwrap();
+        src.load_demo().unwrap();
+        src.export_bundle(&bundle, None).unwrap();
+        Store::open(&db).unwrap().set_onboarded().unwrap();
+        let v = src
+            .visit_rows(None)
+            .unwrap()
+            .into_iter()
+            .find(|v| v.status == VisitStatus::Planned)
+            .unwrap();
+        (v.id, v.unit_name)
+    };
+    let driver = Driver::start();
+    let s = driver.launch(&db);
+    open_sync(&s);
+    // The open dialog lists the folder holding kiemtra.db, kiemtra.db-wal and -shm.
+    import_through_ui(&s, &driver.display, &bundle);
+    // Another program opens the database and closes it, as `kiemtra campaign list` would.
+    drop(Store::open(&db).unwrap());
+
+    // An edit in the app after that must reach the database file.
+    s.click(&s.wait("#brand"));
+    s.click(&s.wait(".campaign-row"));
+    s.click(&s.wait(&format!(".visit-row[data-id=\"{visit}\"]")));
+    s.wait_text("h1, h2", &unit);
+    let note = "Ghi sau khi chọn tệp trong thư mục dữ liệu";
+    s.type_text(&s.wait(".item[data-code=\"5.2\"] textarea.note"), note);
+    wait_for("the app to say saved", || {
+        let st = s.wait("#save-state");
+        (s.attr(&st, "data-state").as_deref() == Some("saved")).then_some(())
+    });
+    let seen = |db: &Path| -> Option<String> {
+        let store = Store::open(db).ok()?;
+        let f = store.get::<Finding>(&finding_id(&visit, "5.2")).ok()??;
+        Some(f.body.note)
+    };
+    wait_for("another program to see the edit", || {
+        seen(&db).filter(|n| n == note)
+    });
+    s.quit();
+    assert_eq!(
+        seen(&db).as_deref(),
+        Some(note),
+        "kept after the app closed"
+    );
+}
