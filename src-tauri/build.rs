@@ -16,6 +16,13 @@ const COMMANDS: &[&str] = &[
     "bundle_import",
     "conflicts_list",
     "conflict_resolve",
+    "visit_update",
+    "visit_sign",
+    "visit_unlock",
+    "recommendation_add",
+    "recommendation_update",
+    "recommendation_delete",
+    "record_history",
 ];
 
 fn main() {

@@ -120,3 +120,40 @@ export async function onCloseRequested(handler) {
 export async function closeApp() {
   return call("app_close");
 }
+
+// ---------- visit workspace ----------
+
+/** patch: any of {date, status, report_summary, difficulties, strengths, shortcomings, assessment, overall_result, attendees:[{name, position, side}], questions:[{question, answer}]} → {id, rev, status} */
+export async function visitUpdate(id, patch) {
+  return call("visit_update", { id, patch });
+}
+
+/** Sign the minutes (locks them). → {id, rev, status} or error sign_incomplete */
+export async function visitSign(id) {
+  return call("visit_sign", { id });
+}
+
+/** Unlock signed minutes, with a reason. → {id, rev, status} */
+export async function visitUnlock(id, reason) {
+  return call("visit_unlock", { id, reason });
+}
+
+/** input: {visit_id, text, raised_by, authority, due_date} → {id, rev, body} */
+export async function recommendationAdd(input) {
+  return call("recommendation_add", { input });
+}
+
+/** patch: any of {text, raised_by, authority, status, due_date} → {id, rev, body} */
+export async function recommendationUpdate(id, patch) {
+  return call("recommendation_update", { id, patch });
+}
+
+/** → null */
+export async function recommendationDelete(id) {
+  return call("recommendation_delete", { id });
+}
+
+/** → [{rev, generation, parents, device_id, device_name, hlc, deleted, is_head, is_current, body}] oldest first */
+export async function recordHistory(id) {
+  return call("record_history", { id });
+}

@@ -226,7 +226,14 @@ pub fn builder<R: tauri::Runtime>(
             sync::bundle_pick,
             sync::bundle_import,
             sync::conflicts_list,
-            sync::conflict_resolve
+            sync::conflict_resolve,
+            visit::visit_update,
+            visit::visit_sign,
+            visit::visit_unlock,
+            visit::recommendation_add,
+            visit::recommendation_update,
+            visit::recommendation_delete,
+            visit::record_history
         ])
 }
 
@@ -238,6 +245,7 @@ pub fn run() {
 }
 
 mod sync;
+mod visit;
 
 #[cfg(test)]
 mod tests;

@@ -243,3 +243,55 @@ fn conflicts_are_listed_badged_and_resolved_through_commands() {
         .unwrap_err();
     assert_eq!(err["code"], "no_conflict");
 }
+
+#[test]
+fn the_minutes_commands_save_refuse_a_premature_sign_and_show_history() {
+    let h = harness();
+    let demo = h.call("load_demo", json!({})).unwrap();
+    let overview = h
+        .call("campaign_overview", json!({ "id": demo["campaign_id"] }))
+        .unwrap();
+    let visit = overview["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["status"] == "planned")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let saved = h
+        .call(
+            "visit_update",
+            json!({ "id": visit, "patch": {
+                "attendees": [{ "name": "Phạm Văn Đức", "position": "Bí thư", "side": "unit" }],
+                "questions": [{ "question": "Đoàn phí thu thế nào?", "answer": "Hằng tháng." }]
+            }}),
+        )
+        .unwrap();
+    assert_eq!(saved["status"], "in_progress");
+    let err = h.call("visit_sign", json!({ "id": visit })).unwrap_err();
+    assert_eq!(err["code"], "sign_incomplete");
+    assert!(err["message"].as_str().unwrap().contains("Chưa thể ký"));
+    let rec = h
+        .call(
+            "recommendation_add",
+            json!({ "input": { "visit_id": visit, "text": "Đề nghị cấp ủy quan tâm", "raised_by": "unit", "authority": "party" }}),
+        )
+        .unwrap();
+    let rec_id = rec["id"].as_str().unwrap();
+    let upd = h
+        .call(
+            "recommendation_update",
+            json!({ "id": rec_id, "patch": { "status": "forwarded", "due_date": "2023-12-31" }}),
+        )
+        .unwrap();
+    assert_eq!(upd["body"]["status"], "forwarded");
+    let history = h.call("record_history", json!({ "id": rec_id })).unwrap();
+    assert_eq!(history.as_array().unwrap().len(), 2);
+    h.call("recommendation_delete", json!({ "id": rec_id }))
+        .unwrap();
+    let detail = h.call("visit_get", json!({ "id": visit })).unwrap();
+    assert_eq!(detail["recommendations"].as_array().unwrap().len(), 0);
+    assert_eq!(detail["visit"]["attendees"][0]["name"], "Phạm Văn Đức");
+}

@@ -134,3 +134,4 @@ fn demo_campaign_record_a_finding_restart_and_see_it_kept() {
 }
 
 mod sync;
+mod visit;

@@ -243,6 +243,13 @@ pub struct Session {
 
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
+/// WebDriver key codes.
+pub mod keys {
+    pub const NULL: &str = "\u{E000}";
+    pub const ALT: &str = "\u{E00A}";
+    pub const ARROW_DOWN: &str = "\u{E015}";
+}
+
 #[derive(Clone, Debug)]
 pub struct Element(String);
 
@@ -332,6 +339,14 @@ impl Session {
             || match self.post(&format!("element/{}/click", e.0), json!({})) {
                 Ok(_) => Some(()),
                 Err(err) if err.contains("not interactable") || err.contains("intercepted") => {
+                    // Scrolled to the top edge, a sticky header may cover it: centre it.
+                    let _ = self.post(
+                        "execute/sync",
+                        json!({
+                            "script": "arguments[0].scrollIntoView({block: 'center'})",
+                            "args": [{ ELEMENT: e.0 }],
+                        }),
+                    );
                     last = err;
                     None
                 }
@@ -346,6 +361,19 @@ impl Session {
     pub fn type_text(&self, e: &Element, text: &str) {
         self.post(&format!("element/{}/value", e.0), json!({ "text": text }))
             .unwrap_or_else(|err| panic!("type: {err}"));
+    }
+
+    /// The element that has the keyboard focus.
+    pub fn active(&self) -> Element {
+        let v = self.get("element/active").expect("active element");
+        Element(v[ELEMENT].as_str().expect("an element").to_string())
+    }
+
+    /// Keys to whatever has the focus, as a person typing would (WebDriver key codes such
+    /// as `keys::ALT` work; modifiers stay down until `keys::NULL` or the end).
+    pub fn keys(&self, text: &str) {
+        let e = self.active();
+        self.type_text(&e, text);
     }
 
     pub fn text(&self, e: &Element) -> String {

@@ -1,6 +1,9 @@
-// One working session (visit): the checklist with autosave, plus the visit's texts (read-only).
+// One working session (visit): the checklist and the minutes, everything autosaved; sign-off
+// locks the minutes until someone unlocks them with a reason.
 import { h, formatDate, statusBadge, metaItem, progressBar, updateProgressBar, toError, autosize, conflictBadge } from "../dom.js";
 import { t, tEnum } from "../i18n.js";
+import { minutes } from "./minutes.js";
+import { showHistory } from "./history.js";
 
 const DEBOUNCE_MS = 400;
 
@@ -18,7 +21,10 @@ export function create(app, route) {
   let locked = false;
   /** code → {item, topic, state:{rating,points,note,explanation}, id, rev, localError} */
   const entries = new Map();
-  /** code → {timer, dirty, busy, running, error, status: "idle"|"pending"|"saving"|"saved"|"error"} */
+  /**
+   * key → {send, timer, dirty, busy, running, error, status: "idle"|"pending"|"saving"|"saved"|"error"}.
+   * Keys: an item code (its finding), "visit" (the minutes' own fields), "rec:<id>".
+   */
   const savers = new Map();
   /** DOM references of the current render (rebuilt on every render). */
   let refs = null;
@@ -53,20 +59,22 @@ export function create(app, route) {
     }
   }
 
-  function saverFor(code) {
-    let s = savers.get(code);
+  function saverFor(key, send) {
+    let s = savers.get(key);
     if (!s) {
-      s = { timer: null, dirty: false, busy: false, running: null, error: null, status: "idle" };
-      savers.set(code, s);
-    }
+      s = { send: send || (() => sendItem(key)), timer: null, dirty: false, busy: false, running: null, error: null, status: "idle" };
+      savers.set(key, s);
+    } else if (send) s.send = send;
     return s;
   }
 
   // ---------- autosave (debounced, serialized per item) ----------
 
-  function schedule(code) {
-    if (locked) return;
-    const s = saverFor(code);
+  /** Save `code` (an item, or any saver key with its `send`) after a pause in typing.
+   * Signed minutes only take follow-up edits (a recommendation's status and due date). */
+  function schedule(code, send, { followUp = false } = {}) {
+    if (locked && !followUp) return;
+    const s = saverFor(code, send);
     s.dirty = true;
     if (s.status !== "saving") s.status = "pending";
     if (s.timer) clearTimeout(s.timer);
@@ -101,22 +109,8 @@ export function create(app, route) {
         s.status = "saving";
         updateItemState(code);
         updateGlobalState();
-        const e = entries.get(code);
-        const input = {
-          visit_id: data.visit.id,
-          item_code: code,
-          rating: e.state.rating,
-          points: e.state.points,
-          note: e.state.note,
-          explanation: e.state.explanation,
-        };
         try {
-          const res = await app.api.findingSet(input);
-          if (res) {
-            if (res.id !== undefined) e.id = res.id;
-            if (res.rev !== undefined) e.rev = res.rev;
-            if (res.visit_status) setVisitStatus(res.visit_status);
-          }
+          await s.send();
           s.error = null;
           s.status = s.dirty ? "pending" : "saved";
         } catch (err) {
@@ -132,6 +126,23 @@ export function create(app, route) {
       s.running = null;
       updateItemState(code);
       updateGlobalState();
+    }
+  }
+
+  async function sendItem(code) {
+    const e = entries.get(code);
+    const res = await app.api.findingSet({
+      visit_id: data.visit.id,
+      item_code: code,
+      rating: e.state.rating,
+      points: e.state.points,
+      note: e.state.note,
+      explanation: e.state.explanation,
+    });
+    if (res) {
+      if (res.id !== undefined) e.id = res.id;
+      if (res.rev !== undefined) e.rev = res.rev;
+      if (res.visit_status) setVisitStatus(res.visit_status);
     }
   }
 
@@ -254,7 +265,7 @@ export function create(app, route) {
   // ---------- leaving ----------
 
   async function beforeLeave(target) {
-    if (locked || !hasPending()) return true;
+    if (!hasPending()) return true;
     updateGlobalState();
     const ok = await flushAll();
     if (ok) return true;
@@ -435,6 +446,21 @@ export function create(app, route) {
             e.conflict ? conflictBadge(() => app.navigate({ name: "conflicts" })) : null,
             item.title,
             item.required ? h("span", { class: "required-mark" }, t("item.required")) : null,
+            h(
+              "button",
+              {
+                type: "button",
+                class: "history-btn",
+                title: t("history.item_title", { code: item.code }),
+                "aria-label": t("history.item_title", { code: item.code }),
+                onClick: async () => {
+                  await flushAll();
+                  showHistory(app, e.id, `${item.code}. ${item.title}`);
+                },
+                hidden: !e.id,
+              },
+              "⟲",
+            ),
           ),
           item.guidance ? h("p", { class: "guidance" }, item.guidance) : null,
         ),
@@ -500,103 +526,75 @@ export function create(app, route) {
     );
   }
 
-  function hasReportTexts() {
-    const v = data.visit;
-    return ["report_summary", "difficulties", "strengths", "shortcomings", "assessment", "overall_result"].some((k) => v[k] && String(v[k]).trim());
-  }
-
-  function extraNav() {
-    const links = [];
-    const jump = (id, label) =>
-      h(
-        "li",
-        null,
+  function extraNav(entries) {
+    return h(
+      "ul",
+      { class: "topic-nav extra-nav" },
+      entries.map(({ id, label }) =>
         h(
-          "button",
-          {
-            type: "button",
-            class: "tn-btn tn-extra",
-            onClick: () => {
-              const el = document.getElementById(id);
-              if (el) el.scrollIntoView({ behavior: "smooth", block: "start" });
+          "li",
+          null,
+          h(
+            "button",
+            {
+              type: "button",
+              class: "tn-btn tn-extra",
+              onClick: () => {
+                const el = document.getElementById(id);
+                if (el) el.scrollIntoView({ behavior: "smooth", block: "start" });
+              },
             },
-          },
-          h("span", { class: "tn-code tn-code-extra", "aria-hidden": "true" }, "≡"),
-          h("span", { class: "tn-body" }, h("span", { class: "tn-title" }, label)),
+            h("span", { class: "tn-code tn-code-extra", "aria-hidden": "true" }, "≡"),
+            h("span", { class: "tn-body" }, h("span", { class: "tn-title" }, label)),
+          ),
         ),
-      );
-    if (hasReportTexts()) links.push(jump("visit-report", t("report.title")));
-    if ((data.recommendations || []).length) links.push(jump("visit-recommendations", t("rec.title")));
-    return links.length ? h("ul", { class: "topic-nav extra-nav" }, links) : null;
+      ),
+    );
   }
 
-  function reportSection() {
-    const v = data.visit;
-    const blocks = [
-      ["report_summary", v.report_summary],
-      ["difficulties", v.difficulties],
-      ["strengths", v.strengths],
-      ["shortcomings", v.shortcomings],
-      ["assessment", v.assessment],
-    ]
-      .filter(([, text]) => text && String(text).trim())
-      .map(([key, text]) => h("div", { class: "report-block", dataset: { field: key } }, h("h3", { class: "report-label" }, t(`report.${key}`)), h("p", { class: "report-text" }, text)));
-    if (v.overall_result) {
-      blocks.push(
-        h(
-          "div",
-          { class: "report-block", dataset: { field: "overall_result" } },
-          h("h3", { class: "report-label" }, t("report.overall_result")),
-          h("p", { class: `result-tag result-${v.overall_result}` }, tEnum("result", v.overall_result)),
-        ),
-      );
-    }
-    const recs = data.recommendations || [];
-    const sections = [];
-    if (blocks.length) {
-      sections.push(
-        h(
-          "section",
-          { class: "report card", id: "visit-report" },
-          h("header", { class: "report-head" }, h("h2", { class: "section-title" }, t("report.title")), h("span", { class: "readonly-tag" }, t("report.readonly"))),
-          h("div", { class: "report-grid" }, blocks),
-        ),
-      );
-    }
-    if (recs.length) {
-      sections.push(
-        h(
-          "section",
-          { class: "report card", id: "visit-recommendations" },
-          h(
-            "header",
-            { class: "report-head" },
-            h("h2", { class: "section-title" }, t("rec.title"), h("span", { class: "side-count" }, String(recs.length))),
-            h("span", { class: "readonly-tag" }, t("report.readonly")),
-          ),
-          h(
-            "ol",
-            { class: "recs" },
-            recs.map((rec) =>
-              h(
-                "li",
-                { class: "rec", dataset: { id: rec.id, status: rec.status } },
-                h("p", { class: "rec-text" }, rec.text, rec.conflict ? conflictBadge(() => app.navigate({ name: "conflicts" })) : null),
-                h(
-                  "div",
-                  { class: "rec-meta" },
-                  h("span", { class: "rec-fact" }, h("span", { class: "muted" }, t("rec.raised_by") + ": "), tEnum("raised_by", rec.raised_by)),
-                  h("span", { class: "rec-fact" }, h("span", { class: "muted" }, t("rec.authority") + ": "), tEnum("authority", rec.authority)),
-                  h("span", { class: `badge rec-status rec-${rec.status}` }, tEnum("rec_status", rec.status)),
-                ),
-              ),
-            ),
-          ),
-        ),
-      );
-    }
-    return sections;
+  // ---------- keyboard ----------
+  // Alt+↓ / Alt+↑ move between items (from anywhere, text fields included); on an item,
+  // outside its text fields, 1 = Đạt, 2 = Chưa đạt, 0 = clear.
+
+  function itemOf(el) {
+    return el && el.closest ? el.closest(".item[data-code]") : null;
   }
+
+  function focusItem(itemEl) {
+    if (!itemEl) return;
+    const target = itemEl.querySelector("input:checked, input.seg-input, input.points, textarea");
+    itemEl.scrollIntoView({ block: "center" });
+    (target || itemEl).focus({ preventScroll: true });
+  }
+
+  function onKey(ev) {
+    if (!refs) return;
+    const all = [...document.querySelectorAll(".visit .item[data-code]")];
+    const current = itemOf(document.activeElement);
+    if (ev.altKey && (ev.key === "ArrowDown" || ev.key === "ArrowUp")) {
+      ev.preventDefault();
+      const i = current ? all.indexOf(current) : -1;
+      const next = ev.key === "ArrowDown" ? all[Math.min(i + 1, all.length - 1)] : all[Math.max(i - 1, 0)];
+      focusItem(next);
+      return;
+    }
+    if (!current || locked || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    const tag = document.activeElement.tagName;
+    if (tag === "TEXTAREA" || (tag === "INPUT" && document.activeElement.type !== "radio")) return;
+    const code = current.dataset.code;
+    const e = entries.get(code);
+    if (!e || e.item.scale !== "pass_fail") return;
+    const value = { 1: "dat", 2: "chua_dat", 0: null }[ev.key];
+    if (value === undefined) return;
+    ev.preventDefault();
+    for (const rd of current.querySelectorAll("input.seg-input")) rd.checked = rd.value === value;
+    e.state.rating = value;
+    updateProgress(code);
+    schedule(code);
+    const checked = current.querySelector("input.seg-input:checked") || current.querySelector("input.seg-input");
+    if (checked) checked.focus();
+  }
+  document.addEventListener("keydown", onKey);
 
   function render() {
     refs = { items: new Map(), topics: new Map(), overallTexts: [], overallBars: [], statusHost: null, saveState: null, saveStateText: null, leaveHost: null };
@@ -658,6 +656,16 @@ export function create(app, route) {
         )
       : null;
 
+    const mins = minutes({
+      app,
+      data,
+      locked,
+      schedule,
+      flushAll,
+      setStatus: setVisitStatus,
+      reload: () => app.navigate({ name: "visit", id: v.id }, { replace: true, force: true }),
+    });
+
     const counter = { topic: 0, item: 0 };
     const nav = topicNav(topics);
     const topicEls = topics.map((tp) => {
@@ -679,10 +687,12 @@ export function create(app, route) {
             "div",
             { class: "side-sticky card" },
             h("div", { class: "side-progress" }, h("span", { class: "side-progress-label" }, t("progress.overall")), sideText, sideBar),
-            locked ? h("div", { class: "save-state readonly", dataset: { state: "readonly" } }, t("visit.readonly_short")) : saveState,
+            locked ? h("div", { class: "readonly-chip" }, t("visit.readonly_short")) : null,
+            saveState,
             h("h2", { class: "side-title small-caps" }, t("visit.topics")),
             nav,
-            extraNav(),
+            extraNav(mins.nav),
+            h("p", { class: "kbd-hint small muted" }, t("visit.keyboard")),
           ),
         ),
         h(
@@ -691,16 +701,12 @@ export function create(app, route) {
           header,
           leaveHost,
           lockedNotice,
+          mins.opening,
           topics.length ? topicEls : h("div", { class: "state-panel empty-state compact" }, h("p", { class: "state-text" }, t("visit.no_criteria"))),
-          reportSection(),
+          mins.closing,
         ),
       ),
     );
-    // The global indicator must exist even when locked (hooks stay stable); keep it hidden there.
-    if (locked) {
-      saveState.hidden = true;
-      root.appendChild(saveState);
-    }
     for (const code of entries.keys()) updateItemState(code);
     updateGlobalState();
     renderLeaveWarning();
@@ -719,7 +725,8 @@ export function create(app, route) {
     render,
     afterRender,
     beforeLeave,
-    flush: () => (!locked && hasPending() ? flushAll() : Promise.resolve(true)),
+    flush: () => (hasPending() ? flushAll() : Promise.resolve(true)),
+    dispose: () => document.removeEventListener("keydown", onKey),
     backRoute: () => (data ? { name: "campaign", id: data.visit.campaign_id } : null),
     breadcrumb: () => {
       const crumbs = [{ label: t("nav.campaigns"), route: { name: "campaigns" } }];

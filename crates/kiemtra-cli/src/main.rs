@@ -137,6 +137,15 @@ enum VisitCmd {
     },
     /// Chi tiết một buổi kiểm tra
     Show { id: String },
+    /// Ký biên bản: khóa biên bản (sign the minutes; needs every required item and the
+    /// overall result)
+    Sign { id: String },
+    /// Mở khóa biên bản đã ký để sửa, ghi rõ lý do (unlock signed minutes, with a reason)
+    Unlock {
+        id: String,
+        #[arg(long, value_name = "LÝ DO")]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -360,6 +369,32 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 print_json(&detail);
             } else {
                 print_visit(&detail, lang);
+            }
+        }
+        Cmd::Visit(VisitCmd::Sign { id }) => {
+            let saved = store.visit_sign(&id)?;
+            if json {
+                print_json(&saved);
+            } else {
+                println!(
+                    "{} {}",
+                    tr(lang, "Đã ký biên bản", "Minutes signed"),
+                    saved.id
+                );
+            }
+        }
+        Cmd::Visit(VisitCmd::Unlock { id, reason }) => {
+            let saved = store.visit_unlock(&id, &reason)?;
+            if json {
+                print_json(&saved);
+            } else {
+                println!(
+                    "{} {} ({}: {})",
+                    tr(lang, "Đã mở khóa biên bản", "Minutes unlocked"),
+                    saved.id,
+                    tr(lang, "lý do", "reason"),
+                    reason.trim()
+                );
             }
         }
         Cmd::Finding(FindingCmd::Set(a)) => {

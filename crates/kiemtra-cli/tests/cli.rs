@@ -436,3 +436,53 @@ fn bundles_carry_work_between_laptops_and_conflicts_are_resolved() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("Gói dữ liệu bị từ chối"));
     assert_eq!(kiemtra(&hq.path, &["dump", "--canonical"]).stdout, before);
 }
+
+#[test]
+fn signed_minutes_refuse_edits_until_unlocked_with_a_reason() {
+    let d = demo();
+    let signed = json(&d.path, &["visit", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["status"] == "signed")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let edit = [
+        "finding",
+        "set",
+        "--visit",
+        &signed,
+        "--item",
+        "1.1",
+        "--note",
+        "Sửa sau khi ký",
+    ];
+    let o = kiemtra(&d.path, &edit);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("đã ký nên không thể sửa"));
+
+    // A reason is required.
+    let o = kiemtra(&d.path, &["visit", "unlock", &signed]);
+    assert_eq!(o.status.code(), Some(2));
+    let reason = "Bổ sung ý kiến giải trình của đơn vị";
+    let out = ok(&d.path, &["visit", "unlock", &signed, "--reason", reason]);
+    assert!(out.contains("Đã mở khóa biên bản") && out.contains(reason));
+    ok(&d.path, &edit);
+    let history = json(&d.path, &["history", &signed]);
+    assert!(
+        history.to_string().contains(reason),
+        "the reason is in the history"
+    );
+    let out = ok(&d.path, &["visit", "sign", &signed]);
+    assert!(out.contains("Đã ký biên bản"));
+    let o = kiemtra(&d.path, &edit);
+    assert_eq!(o.status.code(), Some(1), "locked again");
+
+    // A planned visit cannot be signed: the message names what is missing.
+    let planned = planned_visit(&d.path);
+    let o = kiemtra(&d.path, &["visit", "sign", &planned]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Chưa thể ký biên bản"));
+}

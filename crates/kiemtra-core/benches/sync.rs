@@ -564,6 +564,10 @@ fn laptop_revisions(base: &Base, laptop: usize, device: &str, target: usize) -> 
             shortcomings: String::new(),
             assessment: String::new(),
             overall_result: None,
+            attendees: Vec::new(),
+            questions: Vec::new(),
+            signed_at: None,
+            unlocks: Vec::new(),
         };
         let mut visit_bodies = vec![(false, body(&v))];
         v.status = VisitStatus::InProgress;

@@ -97,6 +97,10 @@ struct DemoVisit {
     assessment: String,
     overall_result: Option<OverallResult>,
     #[serde(default)]
+    attendees: Vec<Attendee>,
+    #[serde(default)]
+    questions: Vec<Question>,
+    #[serde(default)]
     findings: Vec<DemoFinding>,
     #[serde(default)]
     recommendations: Vec<DemoRecommendation>,
@@ -252,6 +256,15 @@ fn load_into(w: &mut Writer<'_>, demo: DemoFile, criteria: CriteriaSet) -> Resul
                 shortcomings: v.shortcomings,
                 assessment: v.assessment,
                 overall_result: v.overall_result,
+                attendees: v.attendees,
+                questions: v.questions,
+                // Signed at the end of the visit day, Vietnam time.
+                signed_at: v
+                    .date
+                    .filter(|_| v.status == VisitStatus::Signed)
+                    .and_then(|d| d.and_hms_opt(16, 30, 0))
+                    .map(|t| format!("{}+07:00", t.format("%Y-%m-%dT%H:%M:%S"))),
+                unlocks: Vec::new(),
             },
         )?;
         for f in v.findings {

@@ -40,6 +40,10 @@ pub enum Error {
     Invalid(Invalid),
     #[error("visit_locked")]
     VisitLocked { unit: String },
+    #[error("sign_incomplete")]
+    SignIncomplete { missing: Vec<String> },
+    #[error("not_signed")]
+    NotSigned,
     #[error("demo_exists")]
     DemoExists,
     #[error("no_conflict")]
@@ -123,6 +127,8 @@ impl Error {
             Error::AmbiguousId { .. } => "ambiguous_id",
             Error::Invalid(_) => "invalid_input",
             Error::VisitLocked { .. } => "visit_locked",
+            Error::SignIncomplete { .. } => "sign_incomplete",
+            Error::NotSigned => "not_signed",
             Error::DemoExists => "demo_exists",
             Error::NoConflict { .. } => "no_conflict",
             Error::BadBundle(_) => "bad_bundle",
@@ -195,8 +201,21 @@ impl Error {
                 }
             },
             Error::VisitLocked { unit } => format!(
-                "Biên bản kiểm tra tại {unit} đã ký nên không thể sửa."
+                "Biên bản kiểm tra tại {unit} đã ký nên không thể sửa. Muốn sửa, hãy mở khóa và ghi rõ lý do."
             ),
+            Error::SignIncomplete { missing } => format!(
+                "Chưa thể ký biên bản: còn thiếu {}.",
+                missing
+                    .iter()
+                    .map(|m| if m == "overall_result" {
+                        "xếp loại chung".to_string()
+                    } else {
+                        format!("tiêu chí bắt buộc {m}")
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Error::NotSigned => "Biên bản chưa ký nên không cần mở khóa.".to_string(),
             Error::DemoExists => "Dữ liệu mẫu đã có trong tệp này.".to_string(),
             Error::NoConflict { id } => format!("Bản ghi \"{id}\" không có xung đột cần giải quyết."),
             Error::BadBundle(d) => format!("Gói dữ liệu bị từ chối, không có gì thay đổi: {}", d.split(" / ").next().unwrap_or(d)),
@@ -257,9 +276,22 @@ impl Error {
                     format!("Invalid value for \"{}\": {reason}", field_en(field))
                 }
             },
-            Error::VisitLocked { unit } => {
-                format!("The minutes of the visit to {unit} are signed and cannot be changed.")
-            }
+            Error::VisitLocked { unit } => format!(
+                "The minutes of the visit to {unit} are signed and cannot be changed. Unlock them, giving a reason, to edit."
+            ),
+            Error::SignIncomplete { missing } => format!(
+                "The minutes cannot be signed yet: missing {}.",
+                missing
+                    .iter()
+                    .map(|m| if m == "overall_result" {
+                        "the overall result".to_string()
+                    } else {
+                        format!("required item {m}")
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Error::NotSigned => "The minutes are not signed, so there is nothing to unlock.".to_string(),
             Error::DemoExists => "The demo data is already in this file.".to_string(),
             Error::NoConflict { id } => format!("Record \"{id}\" has no conflict to resolve."),
             Error::BadBundle(d) => format!("Bundle refused, nothing changed: {}", d.split(" / ").nth(1).unwrap_or(d)),
@@ -293,6 +325,8 @@ fn field_vi(f: &str) -> &str {
         "device_name" => "tên máy",
         "lang" => "ngôn ngữ",
         "status" => "trạng thái",
+        "reason" => "lý do",
+        "question" => "câu hỏi",
         other => other,
     }
 }
@@ -304,6 +338,8 @@ fn field_en(f: &str) -> &str {
         "device_name" => "device name",
         "lang" => "language",
         "status" => "status",
+        "reason" => "reason",
+        "question" => "question",
         other => other,
     }
 }

@@ -329,10 +329,73 @@ pub struct Visit {
     #[serde(default)]
     pub assessment: String,
     pub overall_result: Option<OverallResult>,
+    /// Who attended for the unit (and any guests); the team's members come from the team.
+    /// The new fields are left out of the JSON while empty, so visits written before they
+    /// existed keep the same body.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attendees: Vec<Attendee>,
+    /// Questions the team raised and the unit's answers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<Question>,
+    /// When the minutes were signed (local time, RFC 3339); set by signing, kept by unlocking
+    /// so the history shows both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_at: Option<String>,
+    /// Every unlock of signed minutes, with its reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unlocks: Vec<Unlock>,
 }
 
 impl Entity for Visit {
     const KIND: &'static str = "visit";
+    fn validate(&self) -> Result<()> {
+        for a in &self.attendees {
+            non_empty("name", &a.name)?;
+        }
+        for q in &self.questions {
+            non_empty("question", &q.question)?;
+        }
+        for u in &self.unlocks {
+            non_empty("reason", &u.reason)?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    /// A representative of the inspected unit.
+    #[default]
+    Unit,
+    /// Someone else present (a Party committee member, a higher-level officer).
+    Guest,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attendee {
+    pub name: String,
+    /// Position as it goes in the minutes: "Bí thư Đoàn xã", "Phó Bí thư".
+    #[serde(default)]
+    pub position: String,
+    #[serde(default)]
+    pub side: Side,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Question {
+    pub question: String,
+    #[serde(default)]
+    pub answer: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Unlock {
+    /// Local time, RFC 3339.
+    pub at: String,
+    /// The laptop's name.
+    pub by: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -188,7 +188,7 @@ pub struct FindingInput {
 }
 
 /// A present JSON key (even `null`) becomes `Some(..)`; a missing one stays `None`.
-fn some_value<'de, D, T>(d: D) -> std::result::Result<Option<Option<T>>, D::Error>
+pub(crate) fn some_value<'de, D, T>(d: D) -> std::result::Result<Option<Option<T>>, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: Deserialize<'de>,

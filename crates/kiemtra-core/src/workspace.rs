@@ -1,0 +1,306 @@
+//! The visit workspace beyond the checklist: the minutes' texts, attendees, questions and
+//! answers, recommendations, and sign-off. Signed minutes are locked; changing them needs an
+//! unlock with a reason, which stays in the visit's body (and so in its history).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::*;
+use crate::ops::some_value;
+use crate::store::{Store, Stored, Writer};
+use crate::text;
+
+/// What the visit screen sends. `None` leaves a field as it is; for the optional fields
+/// `Some(None)` clears them.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct VisitPatch {
+    #[serde(default, deserialize_with = "some_value")]
+    pub date: Option<Option<NaiveDate>>,
+    #[serde(default)]
+    pub status: Option<VisitStatus>,
+    #[serde(default)]
+    pub report_summary: Option<String>,
+    #[serde(default)]
+    pub difficulties: Option<String>,
+    #[serde(default)]
+    pub strengths: Option<String>,
+    #[serde(default)]
+    pub shortcomings: Option<String>,
+    #[serde(default)]
+    pub assessment: Option<String>,
+    #[serde(default, deserialize_with = "some_value")]
+    pub overall_result: Option<Option<OverallResult>>,
+    #[serde(default)]
+    pub attendees: Option<Vec<Attendee>>,
+    #[serde(default)]
+    pub questions: Option<Vec<Question>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VisitSaved {
+    pub id: String,
+    pub rev: String,
+    pub status: VisitStatus,
+}
+
+/// Changes to a recommendation. After sign-off only the follow-up (status, due date) may
+/// change: the minutes record what was recommended, the follow-up goes on for months.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RecommendationPatch {
+    #[serde(default)]
+    pub text: Option<String>,
+    #[serde(default)]
+    pub raised_by: Option<RaisedBy>,
+    #[serde(default)]
+    pub authority: Option<Authority>,
+    #[serde(default)]
+    pub status: Option<RecStatus>,
+    #[serde(default, deserialize_with = "some_value")]
+    pub due_date: Option<Option<NaiveDate>>,
+}
+
+fn now_local() -> String {
+    chrono::Local::now()
+        .format("%Y-%m-%dT%H:%M:%S%:z")
+        .to_string()
+}
+
+fn locked(w: &Writer<'_>, visit: &Visit) -> Result<Error> {
+    let unit = w
+        .get::<Unit>(&visit.unit_id)?
+        .map(|u| u.body.name)
+        .unwrap_or_default();
+    Ok(Error::VisitLocked { unit })
+}
+
+fn visit_in(w: &Writer<'_>, id: &str) -> Result<Stored<Visit>> {
+    w.get::<Visit>(id)?.ok_or_else(|| Error::NotFound {
+        what: Visit::KIND,
+        id: id.to_string(),
+    })
+}
+
+/// Trim the ends of what people typed (inner line breaks are theirs to keep).
+fn clean(s: String) -> String {
+    s.trim().to_string()
+}
+
+impl Store {
+    /// Change the minutes' texts, attendees, questions, date, result or status (not to
+    /// "signed": that is `visit_sign`). Refused while the minutes are signed.
+    pub fn visit_update(&mut self, id: &str, patch: VisitPatch) -> Result<VisitSaved> {
+        let id = self.resolve_id(Visit::KIND, id)?;
+        self.write(|w| {
+            let visit = visit_in(w, &id)?;
+            let mut v = visit.body.clone();
+            if v.status == VisitStatus::Signed {
+                return Err(locked(w, &v)?);
+            }
+            if let Some(d) = patch.date {
+                v.date = d;
+            }
+            if let Some(s) = patch.status {
+                if s == VisitStatus::Signed {
+                    return Err(Error::invalid_field(
+                        "status",
+                        "dùng \"Ký biên bản\" để ký / use sign to sign the minutes",
+                    ));
+                }
+                v.status = s;
+            }
+            let texts = [
+                (patch.report_summary, &mut v.report_summary),
+                (patch.difficulties, &mut v.difficulties),
+                (patch.strengths, &mut v.strengths),
+                (patch.shortcomings, &mut v.shortcomings),
+                (patch.assessment, &mut v.assessment),
+            ];
+            let mut typed = false;
+            for (new, field) in texts {
+                if let Some(t) = new {
+                    typed |= !t.trim().is_empty();
+                    *field = t;
+                }
+            }
+            if let Some(r) = patch.overall_result {
+                v.overall_result = r;
+            }
+            if let Some(list) = patch.attendees {
+                v.attendees = list
+                    .into_iter()
+                    .map(|a| Attendee {
+                        name: clean(a.name),
+                        position: clean(a.position),
+                        side: a.side,
+                    })
+                    .filter(|a| !a.name.is_empty() || !a.position.is_empty())
+                    .collect();
+                typed |= !v.attendees.is_empty();
+            }
+            if let Some(list) = patch.questions {
+                v.questions = list
+                    .into_iter()
+                    .map(|q| Question {
+                        question: clean(q.question),
+                        answer: clean(q.answer),
+                    })
+                    .filter(|q| !q.question.is_empty() || !q.answer.is_empty())
+                    .collect();
+                typed |= !v.questions.is_empty();
+            }
+            // Writing the minutes means the visit has started.
+            if patch.status.is_none() && typed && v.status == VisitStatus::Planned {
+                v.status = VisitStatus::InProgress;
+            }
+            let rev = w.put(&id, &v)?;
+            Ok(VisitSaved {
+                id: id.clone(),
+                rev,
+                status: v.status,
+            })
+        })
+    }
+
+    /// Sign the minutes: every required item must be rated and the overall result chosen.
+    /// Signed minutes refuse every change until unlocked.
+    pub fn visit_sign(&mut self, id: &str) -> Result<VisitSaved> {
+        let id = self.resolve_id(Visit::KIND, id)?;
+        self.write(|w| {
+            let visit = visit_in(w, &id)?;
+            let mut v = visit.body.clone();
+            if v.status == VisitStatus::Signed {
+                return Err(locked(w, &v)?);
+            }
+            let set = w
+                .get::<CriteriaSet>(&v.criteria_set_id)?
+                .ok_or_else(|| Error::NotFound {
+                    what: CriteriaSet::KIND,
+                    id: v.criteria_set_id.clone(),
+                })?;
+            let mut missing = Vec::new();
+            for item in set.body.topics.iter().flat_map(|t| &t.items) {
+                if !item.required {
+                    continue;
+                }
+                let rated = w
+                    .get::<Finding>(&crate::ops::finding_id(&id, &item.code))?
+                    .is_some_and(|f| f.body.is_rated());
+                if !rated {
+                    missing.push(item.code.clone());
+                }
+            }
+            if v.overall_result.is_none() {
+                missing.push("overall_result".to_string());
+            }
+            if !missing.is_empty() {
+                return Err(Error::SignIncomplete { missing });
+            }
+            v.status = VisitStatus::Signed;
+            v.signed_at = Some(now_local());
+            let rev = w.put(&id, &v)?;
+            Ok(VisitSaved {
+                id: id.clone(),
+                rev,
+                status: v.status,
+            })
+        })
+    }
+
+    /// Reopen signed minutes for a correction. The reason, the laptop and the time are kept
+    /// in the visit (its history shows the unlock like any edit); the visit goes back to
+    /// "completed" and must be signed again.
+    pub fn visit_unlock(&mut self, id: &str, reason: &str) -> Result<VisitSaved> {
+        let id = self.resolve_id(Visit::KIND, id)?;
+        let reason = text::nfc(reason.trim());
+        if reason.is_empty() {
+            return Err(Error::Invalid(crate::Invalid::EmptyText("reason")));
+        }
+        let by = self.device().name.clone();
+        self.write(|w| {
+            let visit = visit_in(w, &id)?;
+            let mut v = visit.body.clone();
+            if v.status != VisitStatus::Signed {
+                return Err(Error::NotSigned);
+            }
+            v.status = VisitStatus::Completed;
+            v.unlocks.push(Unlock {
+                at: now_local(),
+                by,
+                reason,
+            });
+            let rev = w.put(&id, &v)?;
+            Ok(VisitSaved {
+                id: id.clone(),
+                rev,
+                status: v.status,
+            })
+        })
+    }
+
+    /// Change a recommendation; its text, who raised it and who must act are part of the
+    /// minutes and locked with them, its follow-up is not.
+    pub fn recommendation_update(
+        &mut self,
+        id: &str,
+        patch: RecommendationPatch,
+    ) -> Result<Stored<Recommendation>> {
+        let id = self.resolve_id(Recommendation::KIND, id)?;
+        self.write(|w| {
+            let rec = w
+                .get::<Recommendation>(&id)?
+                .ok_or_else(|| Error::NotFound {
+                    what: Recommendation::KIND,
+                    id: id.clone(),
+                })?;
+            let visit = visit_in(w, &rec.body.visit_id)?;
+            let mut r = rec.body.clone();
+            let minutes_change = patch.text.as_ref().is_some_and(|t| t.trim() != r.text)
+                || patch.raised_by.is_some_and(|x| x != r.raised_by)
+                || patch.authority.is_some_and(|x| x != r.authority);
+            if minutes_change && visit.body.status == VisitStatus::Signed {
+                return Err(locked(w, &visit.body)?);
+            }
+            if let Some(t) = patch.text {
+                r.text = t.trim().to_string();
+            }
+            if let Some(x) = patch.raised_by {
+                r.raised_by = x;
+            }
+            if let Some(x) = patch.authority {
+                r.authority = x;
+            }
+            if let Some(x) = patch.status {
+                r.status = x;
+            }
+            if let Some(d) = patch.due_date {
+                r.due_date = d;
+            }
+            let rev = w.put(&id, &r)?;
+            Ok(Stored {
+                id: id.clone(),
+                rev,
+                body: r,
+            })
+        })
+    }
+
+    /// Remove a recommendation (a tombstone: its history stays). Not once signed.
+    pub fn recommendation_delete(&mut self, id: &str) -> Result<()> {
+        let id = self.resolve_id(Recommendation::KIND, id)?;
+        self.write(|w| {
+            let rec = w
+                .get::<Recommendation>(&id)?
+                .ok_or_else(|| Error::NotFound {
+                    what: Recommendation::KIND,
+                    id: id.clone(),
+                })?;
+            let visit = visit_in(w, &rec.body.visit_id)?;
+            if visit.body.status == VisitStatus::Signed {
+                return Err(locked(w, &visit.body)?);
+            }
+            w.delete(Recommendation::KIND, &id)?;
+            Ok(())
+        })
+    }
+}

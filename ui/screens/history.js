@@ -1,0 +1,81 @@
+// A record's history in a modal dialog: every revision, who made it on which laptop and
+// when, and which fields it changed (old → new). Text only, never markup.
+import { h, formatDateTime, toError } from "../dom.js";
+import { t } from "../i18n.js";
+
+/** "2023-11-07T08:00:00.000Z#0001" → the ISO time part. */
+function hlcTime(hlc) {
+  return String(hlc || "").split("#")[0];
+}
+
+function show(value) {
+  if (value === null || value === undefined || value === "") return "—";
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+/** Field-by-field differences between two bodies (top level). */
+function changes(before, after) {
+  const keys = new Set([...Object.keys(before || {}), ...Object.keys(after || {})]);
+  const out = [];
+  for (const k of [...keys].sort()) {
+    const a = before ? before[k] : undefined;
+    const b = after ? after[k] : undefined;
+    if (JSON.stringify(a ?? null) !== JSON.stringify(b ?? null)) out.push({ field: k, from: a, to: b });
+  }
+  return out;
+}
+
+export async function showHistory(app, id, title) {
+  if (!id) return;
+  let entries;
+  try {
+    entries = await app.api.recordHistory(id);
+  } catch (err) {
+    app.notify(toError(err).message, "error");
+    return;
+  }
+  const byRev = new Map(entries.map((e) => [e.rev, e]));
+  const rows = entries
+    .slice()
+    .reverse()
+    .map((e) => {
+      const parent = e.parents.length ? byRev.get(e.parents[0]) : null;
+      const diff = changes(parent ? parent.body : null, e.body);
+      return h(
+        "li",
+        { class: ["hist-entry", e.is_current && "is-current", e.parents.length > 1 && "is-merge"], dataset: { rev: e.rev } },
+        h(
+          "div",
+          { class: "hist-head" },
+          h("span", { class: "hist-time" }, formatDateTime(hlcTime(e.hlc))),
+          h("span", { class: "hist-device" }, e.device_name),
+          e.parents.length === 0 ? h("span", { class: "badge" }, t("history.created")) : null,
+          e.parents.length > 1 ? h("span", { class: "badge" }, t("history.merged")) : null,
+          e.deleted ? h("span", { class: "badge badge-danger" }, t("history.deleted")) : null,
+          e.is_current ? h("span", { class: "badge badge-current" }, t("history.current")) : null,
+        ),
+        diff.length
+          ? h(
+              "dl",
+              { class: "hist-diff" },
+              diff.map((d) => [h("dt", null, t(`field.${d.field}`) === `field.${d.field}` ? d.field : t(`field.${d.field}`)), h("dd", null, parent ? h("span", { class: "hist-from" }, show(d.from)) : null, parent ? " → " : null, h("span", { class: "hist-to" }, show(d.to)))]),
+            )
+          : h("p", { class: "muted small" }, t("history.no_change")),
+      );
+    });
+  const dialog = h(
+    "dialog",
+    { class: "history-dialog", id: "history-dialog", "aria-label": t("history.title") },
+    h(
+      "header",
+      { class: "dialog-head" },
+      h("div", null, h("span", { class: "eyebrow" }, t("history.title")), h("h2", { class: "dialog-title" }, title)),
+      h("button", { type: "button", class: "btn btn-small", id: "history-close", onClick: () => dialog.close() }, t("action.close")),
+    ),
+    h("ol", { class: "hist-list" }, rows),
+  );
+  dialog.addEventListener("close", () => dialog.remove());
+  document.body.appendChild(dialog);
+  dialog.showModal();
+}
