@@ -23,6 +23,12 @@ const COMMANDS: &[&str] = &[
     "recommendation_update",
     "recommendation_delete",
     "record_history",
+    "attachments_list",
+    "attachment_pick",
+    "attachment_add_dropped",
+    "attachment_caption",
+    "attachment_remove",
+    "attachment_save_copy",
 ];
 
 fn main() {

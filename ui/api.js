@@ -157,3 +157,47 @@ export async function recommendationDelete(id) {
 export async function recordHistory(id) {
   return call("record_history", { id });
 }
+
+// ---------- attachments ----------
+
+/** → [{id, rev, visit_id, sha256, file_name, mime, size, caption, item_code, present, is_image}] */
+export async function attachmentsList(visit) {
+  return call("attachments_list", { visit });
+}
+
+/** Rust opens the file dialog and attaches what was chosen. → null when cancelled, else [{file, ok, error?}] */
+export async function attachmentPick(visit, item) {
+  return call("attachment_pick", { visit, item: item ?? null });
+}
+
+/** Attach the files last dropped on the window. → [{file, ok, error?}] */
+export async function attachmentAddDropped(visit, item) {
+  return call("attachment_add_dropped", { visit, item: item ?? null });
+}
+
+/** → null */
+export async function attachmentCaption(id, caption) {
+  return call("attachment_caption", { id, caption });
+}
+
+/** → null */
+export async function attachmentRemove(id) {
+  return call("attachment_remove", { id });
+}
+
+/** Save a copy through the save dialog. → null when cancelled, else the path written */
+export async function attachmentSaveCopy(id) {
+  return call("attachment_save_copy", { id });
+}
+
+/** `handler(names)` when files are dropped on the window. Resolves to the function that stops listening. */
+export async function onFilesDropped(handler) {
+  if (!window.__TAURI__ || !window.__TAURI__.event) return () => {};
+  return window.__TAURI__.event.listen("app://files-dropped", (e) => handler(e.payload || []));
+}
+
+/** URL of a blob's thumbnail ("thumb") or file ("file") through the app's own protocol. */
+export function blobUrl(kind, sha256) {
+  const path = `${kind}/${encodeURIComponent(sha256)}`;
+  return /Windows/.test(navigator.userAgent) ? `http://kiemtra-file.localhost/${path}` : `kiemtra-file://localhost/${path}`;
+}

@@ -23,6 +23,8 @@ pub struct AppState {
     pending: Mutex<Vec<PathBuf>>,
     /// Set once the UI has flushed and asked to close, so the next close goes through.
     closing: AtomicBool,
+    /// Files last dropped on the window, waiting for the page to say which visit they are for.
+    dropped: Mutex<Vec<PathBuf>>,
 }
 
 impl AppState {
@@ -31,6 +33,7 @@ impl AppState {
             store: Mutex::new(Store::open(&path)),
             pending: Mutex::new(Vec::new()),
             closing: AtomicBool::new(false),
+            dropped: Mutex::new(Vec::new()),
         }
     }
 
@@ -176,6 +179,20 @@ fn app_close<R: tauri::Runtime>(window: WebviewWindow<R>, state: State<'_, AppSt
 /// Hold a window close until the UI has flushed its autosave (it calls `app_close`), so the
 /// last keystrokes before closing are not lost; give up waiting after `CLOSE_GRACE`.
 fn on_window_event<R: tauri::Runtime>(window: &tauri::Window<R>, event: &WindowEvent) {
+    if let WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+        // The page learns only the names; the paths stay here until it asks to attach them.
+        let names: Vec<String> = paths
+            .iter()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        *window
+            .state::<AppState>()
+            .dropped
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = paths.clone();
+        let _ = window.emit_to(window.label(), "app://files-dropped", names);
+        return;
+    }
     let WindowEvent::CloseRequested { api, .. } = event else {
         return;
     };
@@ -211,6 +228,7 @@ pub fn builder<R: tauri::Runtime>(
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .on_window_event(on_window_event)
+        .register_asynchronous_uri_scheme_protocol(attach::SCHEME, attach::serve)
         .invoke_handler(tauri::generate_handler![
             app_close,
             app_state,
@@ -233,7 +251,13 @@ pub fn builder<R: tauri::Runtime>(
             visit::recommendation_add,
             visit::recommendation_update,
             visit::recommendation_delete,
-            visit::record_history
+            visit::record_history,
+            attach::attachments_list,
+            attach::attachment_pick,
+            attach::attachment_add_dropped,
+            attach::attachment_caption,
+            attach::attachment_remove,
+            attach::attachment_save_copy
         ])
 }
 
@@ -244,6 +268,7 @@ pub fn run() {
         .expect("the Kiểm tra window could not start");
 }
 
+mod attach;
 mod sync;
 mod visit;
 

@@ -60,7 +60,7 @@ fn dialog_title(lang: Lang, vi: &str, en: &str) -> String {
 
 /// Where the file dialogs open: the person's documents (or home). Not the database's own
 /// folder: a GTK dialog showing it sniffs the database files (see `AppState::around_dialog`).
-fn start_dir<R: Runtime>(app: &AppHandle<R>) -> PathBuf {
+pub(crate) fn start_dir<R: Runtime>(app: &AppHandle<R>) -> PathBuf {
     let p = app.path();
     p.document_dir()
         .ok()

@@ -4,7 +4,7 @@
 
 use kiemtra_core::model::{Authority, RecStatus, Recommendation, Visit, VisitStatus};
 use kiemtra_core::Store;
-use kiemtra_tests::{keys, screenshot_dir, wait_for, Driver, Session};
+use kiemtra_tests::{answer_file_dialog, keys, screenshot_dir, wait_for, Dialog, Driver, Session};
 
 fn saved(s: &Session) {
     s.wait_until("everything to be saved", || {
@@ -98,6 +98,47 @@ fn an_inspector_completes_signs_and_unlocks_a_visit() {
     let _ = rec;
     saved(&s);
     s.screenshot(&shots.join("20-visit-minutes.png"));
+
+    // A photo through the open dialog: kept by hash, shown as a thumbnail.
+    let photos = tmp.path().join("photos");
+    std::fs::create_dir_all(&photos).unwrap();
+    // xdotool cannot type every Vietnamese letter into the dialog: an ASCII name here (the
+    // core tests cover Vietnamese file names).
+    let photo = photos.join("buoi-lam-viec.png");
+    {
+        use base64::Engine;
+        // A 2×2 PNG: enough to be a real image the thumbnailer decodes.
+        let png = base64::engine::general_purpose::STANDARD
+            .decode("iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGM4IScHRAwQCgAfJgQRoo8irwAAAABJRU5ErkJggg==")
+            .unwrap();
+        std::fs::write(&photo, png).unwrap();
+    }
+    s.click(&s.wait("#att-pick"));
+    answer_file_dialog(&driver.display, "scan", Dialog::Open, &photo);
+    let tile = s.wait(".att-tile");
+    let tile_text = s.property(&tile, "textContent").to_string();
+    assert!(tile_text.contains("buoi-lam-viec.png"), "{tile_text:?}");
+    s.wait_until("the thumbnail to load", || {
+        let w = s.script(
+            "const i = document.querySelector('.att-tile img'); return i && i.complete ? i.naturalWidth : 0;",
+            serde_json::json!([]),
+        );
+        (w.as_u64().unwrap_or(0) > 0).then_some(())
+    });
+    s.type_text(&s.wait(".att-caption"), "Đoàn kiểm tra làm việc với đơn vị");
+    saved(&s);
+    s.script(
+        "document.getElementById('visit-attachments').scrollIntoView({block: 'center'})",
+        serde_json::json!([]),
+    );
+    s.screenshot(&shots.join("20b-visit-attachments.png"));
+    {
+        let st = Store::open(&db).unwrap();
+        let atts = st.attachments_of(&visit).unwrap();
+        assert_eq!(atts.len(), 1);
+        assert!(atts[0].present);
+        assert_eq!(atts[0].body.caption, "Đoàn kiểm tra làm việc với đơn vị");
+    }
 
     // Sign: the minutes lock.
     s.click(&s.wait("#btn-sign"));

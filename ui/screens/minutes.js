@@ -3,6 +3,7 @@
 // through the visit screen's savers (one for the visit's own fields, one per recommendation).
 import { h, autosize, toError, formatDateTime, conflictBadge } from "../dom.js";
 import { t, tEnum } from "../i18n.js";
+import { attachmentsSection } from "./attachments.js";
 
 const RESULTS = ["xuat_sac", "tot", "hoan_thanh", "khong_hoan_thanh"];
 const AUTHORITIES = ["unit", "team", "union", "party"];
@@ -390,6 +391,8 @@ export function minutes(ctx) {
     changed();
   });
 
+  const attachments = attachmentsSection({ app, visitId: v.id, locked, schedule: ctx.schedule });
+
   const closing = [
     h(
       "section",
@@ -407,6 +410,7 @@ export function minutes(ctx) {
       area("assessment", "report.assessment", "report.assessment_ph"),
       h("div", { class: "field minutes-field" }, h("label", { class: "field-label", for: "minutes-overall_result" }, t("report.overall_result")), resultSel),
     ),
+    attachments.section,
     h(
       "section",
       { class: "minutes card", id: "visit-recommendations" },
@@ -422,8 +426,9 @@ export function minutes(ctx) {
     { id: "visit-opening", label: t("minutes.opening") },
     { id: "visit-discussion", label: t("minutes.discussion") },
     { id: "visit-conclusion", label: t("minutes.conclusion") },
+    { id: "visit-attachments", label: t("attach.title") },
     { id: "visit-recommendations", label: t("rec.title") },
     { id: "visit-sign", label: locked ? t("sign.signed_short") : t("sign.title") },
   ];
-  return { opening, closing, nav };
+  return { opening, closing, nav, dispose: attachments.dispose };
 }

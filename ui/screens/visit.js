@@ -30,6 +30,7 @@ export function create(app, route) {
   let refs = null;
   let lastError = null;
   let blockedRoute = null; // route we could not leave to because saves failed
+  let minsDispose = null; // stops the minutes' listeners (files dropped on the window)
 
   // ---------- data ----------
 
@@ -656,6 +657,7 @@ export function create(app, route) {
         )
       : null;
 
+    if (minsDispose) minsDispose();
     const mins = minutes({
       app,
       data,
@@ -666,6 +668,7 @@ export function create(app, route) {
       reload: () => app.navigate({ name: "visit", id: v.id }, { replace: true, force: true }),
     });
 
+    minsDispose = mins.dispose;
     const counter = { topic: 0, item: 0 };
     const nav = topicNav(topics);
     const topicEls = topics.map((tp) => {
@@ -726,7 +729,10 @@ export function create(app, route) {
     afterRender,
     beforeLeave,
     flush: () => (hasPending() ? flushAll() : Promise.resolve(true)),
-    dispose: () => document.removeEventListener("keydown", onKey),
+    dispose: () => {
+      document.removeEventListener("keydown", onKey);
+      if (minsDispose) minsDispose();
+    },
     backRoute: () => (data ? { name: "campaign", id: data.visit.campaign_id } : null),
     breadcrumb: () => {
       const crumbs = [{ label: t("nav.campaigns"), route: { name: "campaigns" } }];

@@ -70,6 +70,19 @@ enum Cmd {
     },
     /// Kiểm tra tính toàn vẹn của dữ liệu (integrity check; exit 1 when broken)
     Check,
+    /// Đính kèm ảnh hoặc tài liệu scan (JPG, PNG, WEBP, GIF, PDF) vào buổi kiểm tra
+    /// (attach a photo or scanned document to a visit)
+    Attach {
+        #[arg(long, value_name = "ID")]
+        visit: String,
+        file: PathBuf,
+        /// Chú thích (caption)
+        #[arg(long, default_value = "")]
+        caption: String,
+        /// Mã tiêu chí liên quan (the checklist item it documents)
+        #[arg(long, value_name = "CODE")]
+        item: Option<String>,
+    },
     /// Xuất gói dữ liệu .kiemtra để mang đi (export a bundle)
     Export {
         #[arg(long, value_name = "FILE")]
@@ -459,6 +472,26 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                     tr(lang, "Đã thêm kiến nghị", "Recommendation added"),
                     rec.id,
                     rec.rev
+                );
+            }
+        }
+        Cmd::Attach {
+            visit,
+            file,
+            caption,
+            item,
+        } => {
+            let a = store.attach(&visit, &file, &caption, item.as_deref())?;
+            if json {
+                print_json(&a);
+            } else {
+                println!(
+                    "{} {} ({}, {} KB) → {}",
+                    tr(lang, "Đã đính kèm", "Attached"),
+                    a.body.file_name,
+                    a.body.mime,
+                    a.body.size.div_ceil(1024),
+                    a.id
                 );
             }
         }

@@ -486,3 +486,40 @@ fn signed_minutes_refuse_edits_until_unlocked_with_a_reason() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("Chưa thể ký biên bản"));
 }
+
+#[test]
+fn attach_keeps_a_pdf_beside_the_database_and_refuses_other_files() {
+    let d = demo();
+    let visit = planned_visit(&d.path);
+    let dir = d.path.parent().unwrap();
+    let pdf = dir.join("Báo cáo đơn vị.pdf");
+    std::fs::write(
+        &pdf,
+        b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n",
+    )
+    .unwrap();
+    let out = json(
+        &d.path,
+        &[
+            "attach",
+            "--visit",
+            &visit,
+            pdf.to_str().unwrap(),
+            "--caption",
+            "Báo cáo của đơn vị",
+        ],
+    );
+    assert_eq!(out["body"]["mime"], "application/pdf");
+    assert_eq!(out["body"]["file_name"], "Báo cáo đơn vị.pdf");
+    let sha = out["body"]["sha256"].as_str().unwrap();
+    assert!(dir.join("blobs").join(sha).is_file());
+
+    let txt = dir.join("ghi-chu.txt");
+    std::fs::write(&txt, "không phải ảnh").unwrap();
+    let o = kiemtra(
+        &d.path,
+        &["attach", "--visit", &visit, txt.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("chỉ nhận ảnh"));
+}

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::attachments::MAX_ATTACHMENT;
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
 use crate::model::{self, Entity};
@@ -26,6 +27,8 @@ pub const FORMAT_VERSION: u32 = 1;
 const MANIFEST: &str = "manifest.json";
 const REVISIONS: &str = "revisions.jsonl";
 const SIGNATURE: &str = "signature.json";
+/// Attachment files: `blobs/<sha256>`.
+const BLOBS: &str = "blobs/";
 /// Far above a province's campaign, far below what would exhaust a laptop.
 const MAX_SMALL_ENTRY: u64 = 1 << 20;
 const MAX_REVISIONS_BYTES: u64 = 8 << 30;
@@ -148,6 +151,9 @@ pub struct ImportReport {
     pub known_revisions: u64,
     /// Records left in conflict by this bundle (new ones only).
     pub new_conflicts: u64,
+    /// Attachment files in the bundle (photos, scans), and how many this laptop lacked.
+    pub files: u64,
+    pub new_files: u64,
     pub dry_run: bool,
 }
 
@@ -249,7 +255,11 @@ impl Store {
                 }
                 unit = body_of(&u)?.and_then(|b| b["parent_id"].as_str().map(str::to_string));
             }
-            for kind in [model::Finding::KIND, model::Recommendation::KIND] {
+            for kind in [
+                model::Finding::KIND,
+                model::Recommendation::KIND,
+                model::Attachment::KIND,
+            ] {
                 for (id, _) in by_field(kind, "visit_id", &visit_id)? {
                     ids.insert(id);
                 }
@@ -282,6 +292,31 @@ impl Store {
             records,
             bytes,
         })
+    }
+
+    /// The files named by the live attachments in scope, each once.
+    fn blobs_in(
+        &self,
+        scope: &Option<HashSet<String>>,
+    ) -> Result<std::collections::BTreeSet<String>> {
+        let mut st = self.conn().prepare(
+            "SELECT id, json_extract(body, '$.sha256') FROM records
+             WHERE kind = 'attachment' AND deleted = 0",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        })?;
+        let mut out = std::collections::BTreeSet::new();
+        for row in rows {
+            let (id, sha) = row?;
+            if scope.as_ref().is_some_and(|s| !s.contains(&id)) {
+                continue;
+            }
+            if let Some(sha) = sha {
+                out.insert(sha);
+            }
+        }
+        Ok(out)
     }
 
     fn write_bundle(
@@ -339,6 +374,29 @@ impl Store {
             let (hash, size) = (hex::encode(out.hash.finalize()), out.size);
             (revisions, records, hash, size)
         };
+        // The files of the attachments carried (live ones that this laptop has), stored as
+        // they are: photos and PDFs are compressed already.
+        let mut entries: std::collections::BTreeMap<String, EntryInfo> =
+            [(REVISIONS.to_string(), EntryInfo { sha256: hash, size })].into();
+        let blobs = self.blobs_in(scope)?;
+        let raw = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .large_file(true);
+        for sha in &blobs {
+            let Some(path) = self.blob_path(sha) else {
+                continue;
+            };
+            let name = format!("{BLOBS}{sha}");
+            zip.start_file(name.as_str(), raw).map_err(zip_err)?;
+            let size = std::io::copy(&mut File::open(&path)?, &mut zip)?;
+            entries.insert(
+                name,
+                EntryInfo {
+                    sha256: sha.clone(),
+                    size,
+                },
+            );
+        }
         let key = self.public_key()?;
         let manifest = Manifest {
             format: FORMAT.into(),
@@ -356,9 +414,9 @@ impl Store {
             counts: Counts {
                 revisions,
                 records,
-                blobs: 0,
+                blobs: (entries.len() - 1) as u64,
             },
-            entries: [(REVISIONS.to_string(), EntryInfo { sha256: hash, size })].into(),
+            entries,
         };
         let manifest_bytes = serde_json::to_vec_pretty(&manifest)?;
         let signature = Signature {
@@ -406,7 +464,12 @@ impl Store {
                 .by_index_raw(i)
                 .map_err(|_| bad("mục ZIP hỏng / damaged ZIP entry"))?;
             let name = f.name().to_string();
-            let allowed = matches!(name.as_str(), MANIFEST | REVISIONS | SIGNATURE);
+            let allowed = matches!(name.as_str(), MANIFEST | REVISIONS | SIGNATURE)
+                || name.strip_prefix(BLOBS).is_some_and(|h| {
+                    h.len() == 64
+                        && h.bytes()
+                            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                });
             if !allowed {
                 return Err(bad(format!(
                     "mục không hợp lệ \"{name}\" trong gói / unexpected entry \"{name}\""
@@ -476,6 +539,58 @@ impl Store {
             .clone();
         if entry.size > MAX_REVISIONS_BYTES {
             return Err(bad("gói quá lớn / bundle too large"));
+        }
+
+        // Attachment files: each listed in the signed manifest, its content hashing to its
+        // name. Kept (content-addressed, so harmless if the revisions are then refused)
+        // before the revisions go in, so no record ever names a file that is not there.
+        let blob_names: Vec<String> = names
+            .iter()
+            .filter(|n| n.starts_with(BLOBS))
+            .cloned()
+            .collect();
+        let mut new_files = 0u64;
+        for name in &blob_names {
+            let sha = &name[BLOBS.len()..];
+            let info = manifest.entries.get(name).ok_or_else(|| {
+                bad(format!(
+                    "tệp \"{name}\" không có trong manifest / \"{name}\" is not in the manifest"
+                ))
+            })?;
+            let mut f = zip
+                .by_name(name)
+                .map_err(|_| bad(format!("mục \"{name}\" hỏng / damaged entry")))?;
+            if info.sha256 != sha || f.size() != info.size || info.size > MAX_ATTACHMENT {
+                return Err(bad(format!(
+                    "tệp đính kèm {sha} khác manifest / attachment {sha} differs from the manifest"
+                )));
+            }
+            if self.blob_path(sha).is_none() {
+                new_files += 1;
+            }
+            if dry_run {
+                let mut h = HashingReader {
+                    inner: (&mut f).take(MAX_ATTACHMENT + 1),
+                    hash: Sha256::new(),
+                    size: 0,
+                };
+                std::io::copy(&mut h, &mut std::io::sink())
+                    .map_err(|_| bad(format!("mục \"{name}\" hỏng / damaged entry")))?;
+                if hex::encode(h.hash.finalize()) != sha {
+                    return Err(bad(format!("tệp đính kèm {sha} bị thay đổi (sai SHA-256) / attachment {sha} was changed (SHA-256 mismatch)")));
+                }
+            } else {
+                crate::attachments::store_blob(&self.blob_dir(), &mut f, MAX_ATTACHMENT, Some(sha))
+                    .map_err(|e| match e {
+                        Error::Io(_) => bad(format!("mục \"{name}\" hỏng / damaged entry")),
+                        other => other,
+                    })?;
+            }
+        }
+        for name in manifest.entries.keys() {
+            if !names.contains(name) {
+                return Err(bad(format!("thiếu \"{name}\" / \"{name}\" is missing")));
+            }
         }
 
         let source = format!("import:{}", &file_sha[..16]);
@@ -614,6 +729,8 @@ impl Store {
                 new_revisions: new,
                 known_revisions: total - new,
                 new_conflicts: conflicts,
+                files: blob_names.len() as u64,
+                new_files,
                 dry_run,
             })
         });

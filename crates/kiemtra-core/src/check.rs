@@ -237,6 +237,7 @@ impl Store {
         each::<model::Visit>(self, &mut out)?;
         each::<model::Finding>(self, &mut out)?;
         each::<model::Recommendation>(self, &mut out)?;
+        each::<model::Attachment>(self, &mut out)?;
         Ok(out)
     }
 }

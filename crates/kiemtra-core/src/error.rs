@@ -91,6 +91,7 @@ fn what_vi(what: &str) -> &str {
         "visit" => "buổi kiểm tra",
         "finding" => "kết quả kiểm tra",
         "recommendation" => "kiến nghị",
+        "attachment" => "tệp đính kèm",
         "criteria_set" => "bộ tiêu chí",
         "team" => "đoàn kiểm tra",
         "inspector" => "thành viên đoàn kiểm tra",
@@ -108,6 +109,7 @@ fn what_en(what: &str) -> &str {
         "visit" => "visit",
         "finding" => "finding",
         "recommendation" => "recommendation",
+        "attachment" => "attachment",
         "criteria_set" => "criteria set",
         "team" => "inspection team",
         "inspector" => "inspector",
@@ -163,6 +165,7 @@ impl Error {
             Error::SchemaTooNew { found, supported } => format!(
                 "Tệp dữ liệu được tạo bởi phiên bản Kiểm tra mới hơn (lược đồ {found}, phiên bản này hỗ trợ đến {supported}). Hãy cập nhật ứng dụng; tệp không bị thay đổi."
             ),
+            Error::NotFound { what: "file", id } => format!("Không tìm thấy tệp \"{id}\"."),
             Error::NotFound { what, id } => {
                 format!("Không tìm thấy {} có mã \"{id}\".", what_vi(what))
             }
@@ -241,6 +244,7 @@ impl Error {
             Error::SchemaTooNew { found, supported } => format!(
                 "This data file was made by a newer version of Kiểm tra (schema {found}; this version supports up to {supported}). Please update the app; the file was not changed."
             ),
+            Error::NotFound { what: "file", id } => format!("File \"{id}\" not found."),
             Error::NotFound { what, id } => format!("No {} with id \"{id}\".", what_en(what)),
             Error::AmbiguousId { id } => {
                 format!("Id \"{id}\" matches several records; type more characters.")
@@ -326,6 +330,8 @@ fn field_vi(f: &str) -> &str {
         "lang" => "ngôn ngữ",
         "status" => "trạng thái",
         "reason" => "lý do",
+        "file" => "tệp",
+        "file_name" => "tên tệp",
         "question" => "câu hỏi",
         other => other,
     }
@@ -339,6 +345,8 @@ fn field_en(f: &str) -> &str {
         "lang" => "language",
         "status" => "status",
         "reason" => "reason",
+        "file" => "file",
+        "file_name" => "file name",
         "question" => "question",
         other => other,
     }

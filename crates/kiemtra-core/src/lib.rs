@@ -1,6 +1,7 @@
 //! Kiểm tra core: the domain of Youth Union inspection campaigns, kept in a revision-based
 //! SQLite store. No UI here; the Tauri app and the `kiemtra` CLI both call into this crate.
 
+pub mod attachments;
 pub mod bundle;
 pub mod canonical;
 pub mod check;

@@ -24,6 +24,7 @@ pub const KINDS: &[&str] = &[
     Visit::KIND,
     Finding::KIND,
     Recommendation::KIND,
+    Attachment::KIND,
 ];
 
 /// The body field naming the record a kind is listed under (a finding under its visit, a
@@ -31,7 +32,7 @@ pub const KINDS: &[&str] = &[
 /// needs a migration that refills `record_state.owner`.
 pub fn owner_field(kind: &str) -> Option<&'static str> {
     match kind {
-        "finding" | "recommendation" => Some("visit_id"),
+        "finding" | "recommendation" | "attachment" => Some("visit_id"),
         "visit" | "team" => Some("campaign_id"),
         _ => None,
     }
@@ -535,6 +536,43 @@ impl Entity for Recommendation {
     }
 }
 
+/// A photo or scanned document of a visit; the file is the blob named by `sha256`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub visit_id: String,
+    pub sha256: String,
+    pub file_name: String,
+    pub mime: String,
+    pub size: u64,
+    #[serde(default)]
+    pub caption: String,
+    /// The checklist item it documents, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item_code: Option<String>,
+}
+
+impl Entity for Attachment {
+    const KIND: &'static str = "attachment";
+    fn validate(&self) -> Result<()> {
+        non_empty("file_name", &self.file_name)?;
+        let hex = self.sha256.len() == 64
+            && self
+                .sha256
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        if !hex {
+            return Err(Error::invalid_field("sha256", self.sha256.clone()));
+        }
+        if !matches!(
+            self.mime.as_str(),
+            "image/jpeg" | "image/png" | "image/gif" | "image/webp" | "application/pdf"
+        ) {
+            return Err(Error::invalid_field("mime", self.mime.clone()));
+        }
+        Ok(())
+    }
+}
+
 /// Parse a date as people type it here (dd/mm/yyyy) or as ISO (yyyy-mm-dd).
 pub fn parse_date(s: &str) -> Result<NaiveDate> {
     let s = s.trim();
@@ -559,6 +597,7 @@ pub fn validate_body(kind: &str, body: &serde_json::Value) -> Result<()> {
         Visit::KIND => as_kind::<Visit>(body),
         Finding::KIND => as_kind::<Finding>(body),
         Recommendation::KIND => as_kind::<Recommendation>(body),
+        Attachment::KIND => as_kind::<Attachment>(body),
         other => Err(Error::invalid_field("kind", format!("\"{other}\""))),
     }
 }
