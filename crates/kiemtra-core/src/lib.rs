@@ -17,6 +17,7 @@ pub mod schema;
 pub mod settings;
 pub mod store;
 pub mod text;
+pub mod unit_import;
 
 pub use error::{Error, ErrorPayload, Invalid, Lang, Result};
 pub use store::{default_db_path, Device, Store, Stored};
