@@ -996,9 +996,22 @@ fn plan(path: &Path, table: Table, existing: &[Stored<Unit>]) -> Result<UnitImpo
         return Err(file_error(FileProblem::Empty));
     }
 
+    let mut by_id = HashMap::new();
+    let mut by_code: HashMap<String, Vec<&Stored<Unit>>> = HashMap::new();
+    let mut by_name: HashMap<String, Vec<&Stored<Unit>>> = HashMap::new();
+    for u in existing {
+        by_id.insert(u.id.as_str(), u);
+        if !u.body.code.is_empty() {
+            by_code.entry(text::fold(&u.body.code)).or_default().push(u);
+        }
+        by_name.entry(text::fold(&u.body.name)).or_default().push(u);
+    }
     let mut m = Matcher {
         rows: parsed,
         existing,
+        by_id,
+        by_code,
+        by_name,
         info,
         has_parent: index_of.contains_key(&UnitColumn::Parent),
         parents: Vec::new(),
@@ -1041,6 +1054,10 @@ fn header_column(c: &Cell) -> Option<UnitColumn> {
 struct Matcher<'a> {
     rows: Vec<Parsed>,
     existing: &'a [Stored<Unit>],
+    /// Existing units by id, folded code and folded name (a province has thousands).
+    by_id: HashMap<&'a str, &'a Stored<Unit>>,
+    by_code: HashMap<String, Vec<&'a Stored<Unit>>>,
+    by_name: HashMap<String, Vec<&'a Stored<Unit>>>,
     info: HashMap<UnitColumn, ColumnInfo>,
     has_parent: bool,
     parents: Vec<ParentRef>,
@@ -1226,12 +1243,10 @@ impl Matcher<'_> {
             ParentRef::Top | ParentRef::Unresolved => None,
             ParentRef::Db(id) => Some(id.clone()),
             ParentRef::Row(p) => self.ids[*p].clone(),
-            ParentRef::Keep => self.ids[i].as_ref().and_then(|id| {
-                self.existing
-                    .iter()
-                    .find(|u| &u.id == id)
-                    .and_then(|u| u.body.parent_id.clone())
-            }),
+            ParentRef::Keep => self.ids[i]
+                .as_deref()
+                .and_then(|id| self.by_id.get(id))
+                .and_then(|u| u.body.parent_id.clone()),
         }
     }
 
@@ -1287,12 +1302,11 @@ impl Matcher<'_> {
     ) -> std::result::Result<Option<String>, (UnitColumn, RowProblem)> {
         let f = &self.rows[i].fields;
         if !f.code.is_empty() {
-            let code = text::fold(&f.code);
-            let by_code: Vec<&Stored<Unit>> = self
-                .existing
-                .iter()
-                .filter(|u| text::fold(&u.body.code) == code)
-                .collect();
+            let by_code = self
+                .by_code
+                .get(&text::fold(&f.code))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             match by_code.len() {
                 0 => {}
                 1 => return Ok(Some(by_code[0].id.clone())),
@@ -1309,15 +1323,17 @@ impl Matcher<'_> {
         }
         // By name: only units without a code can be the same as a row with one (the file
         // gives them their code); a unit with another code is another unit.
-        let name = text::fold(&f.name);
         let parent = match self.parents[i] {
             ParentRef::Keep => None,
             _ => Some(self.parent_id(i)),
         };
         let by_name: Vec<&Stored<Unit>> = self
-            .existing
+            .by_name
+            .get(&text::fold(&f.name))
+            .map(Vec::as_slice)
+            .unwrap_or_default()
             .iter()
-            .filter(|u| text::fold(&u.body.name) == name)
+            .copied()
             .filter(|u| f.code.is_empty() || u.body.code.is_empty())
             .filter(|u| parent.as_ref().is_none_or(|p| &u.body.parent_id == p))
             .collect();
@@ -1410,7 +1426,7 @@ impl Matcher<'_> {
                 out.push(None);
                 continue;
             };
-            let current = self.existing.iter().find(|u| u.id == id);
+            let current = self.by_id.get(id.as_str());
             let mut u = current.map(|c| c.body.clone()).unwrap_or(Unit {
                 name: String::new(),
                 short_name: String::new(),
@@ -1477,9 +1493,7 @@ impl Matcher<'_> {
             };
             let good = r.errors.is_empty() && body.is_some();
             let id = self.ids[i].clone().filter(|_| good);
-            let current = id
-                .as_ref()
-                .and_then(|id| self.existing.iter().find(|u| &u.id == id));
+            let current = id.as_ref().and_then(|id| self.by_id.get(id.as_str()));
             let (action, changed) = match (good, current, &body) {
                 (false, _, _) => (RowAction::Bad, Vec::new()),
                 (true, None, _) => (RowAction::Create, Vec::new()),
