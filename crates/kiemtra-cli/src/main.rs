@@ -2,7 +2,7 @@
 //! Messages are Vietnamese by default (`--lang en` for English); `--json` prints
 //! machine-readable output. Exit codes: 0 done, 1 refused or failed, 2 bad usage.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -130,6 +130,18 @@ enum CampaignCmd {
 enum UnitCmd {
     /// Cây đơn vị
     List,
+    /// Nhập danh sách đơn vị từ tệp Excel (.xlsx) hoặc CSV (import units; all or nothing)
+    Import {
+        /// Tệp .xlsx (trang tính đầu tiên) hoặc .csv UTF-8 (first sheet; CSV split by , ; or tab)
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Chỉ xem trước, không ghi gì (preview only)
+        #[arg(long)]
+        dry_run: bool,
+        /// Bỏ qua các dòng lỗi, chỉ nhập các dòng đúng (import only the good rows)
+        #[arg(long)]
+        skip_bad: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -290,6 +302,54 @@ fn open(cli: &Cli) -> Result<Store, Error> {
     Store::open(&path)
 }
 
+/// `unit import`: preview first, so a refused or empty import neither writes nor takes a
+/// backup; then the real import, which checks everything again inside its transaction.
+fn unit_import(
+    store: &mut Store,
+    file: &Path,
+    dry_run: bool,
+    skip_bad: bool,
+    json: bool,
+    lang: Lang,
+) -> Result<ExitCode, Error> {
+    let plan = store.unit_import_preview(file)?;
+    let refused = plan.bad > 0 && !skip_bad;
+    let refusal = || Error::ImportRows(plan.errors().cloned().collect());
+    if dry_run || refused {
+        if json && dry_run {
+            print_json(&plan);
+        } else if json {
+            print_json(&serde_json::json!({ "error": refusal().payload(lang), "plan": plan }));
+        } else {
+            print_unit_plan(&plan, lang, true);
+        }
+        if refused {
+            eprintln!("{}: {}", tr(lang, "Lỗi", "Error"), refusal().message(lang));
+            return Ok(ExitCode::from(1));
+        }
+        print_skipped(&plan, lang);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if plan.create + plan.update > 0 {
+        let b = store.backup(5)?;
+        if !json {
+            println!(
+                "{}: {}",
+                tr(lang, "Đã sao lưu trước khi nhập", "Backed up before import"),
+                b.display()
+            );
+        }
+    }
+    let report = store.unit_import(file, skip_bad)?;
+    if json {
+        print_json(&report);
+    } else {
+        print_unit_plan(&report.plan, lang, false);
+    }
+    print_skipped(&report.plan, lang);
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
     let json = cli.json;
     let mut store = open(&cli)?;
@@ -346,6 +406,11 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 print_units(&units, lang);
             }
         }
+        Cmd::Unit(UnitCmd::Import {
+            file,
+            dry_run,
+            skip_bad,
+        }) => return unit_import(&mut store, &file, dry_run, skip_bad, json, lang),
         Cmd::Criteria(CriteriaCmd::Show { id }) => {
             let set = match id {
                 Some(id) => {

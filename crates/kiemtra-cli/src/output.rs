@@ -6,6 +6,7 @@ use kiemtra_core::conflicts::Conflict;
 use kiemtra_core::model::{CriteriaSet, Role, Scale};
 use kiemtra_core::ops::{CampaignSummary, UnitRow, VisitDetail, VisitRow};
 use kiemtra_core::store::HistoryEntry;
+use kiemtra_core::unit_import::{RowAction, UnitImportPlan};
 use kiemtra_core::{Lang, Stored};
 use serde::Serialize;
 
@@ -354,5 +355,79 @@ pub fn print_conflicts(list: &[Conflict], lang: Lang) {
                 println!("      #{} {val}", i + 1);
             }
         }
+    }
+}
+
+fn action_label(a: RowAction, lang: Lang) -> &'static str {
+    match a {
+        RowAction::Create => tr(lang, "thêm mới", "create"),
+        RowAction::Update => tr(lang, "cập nhật", "update"),
+        RowAction::Unchanged => tr(lang, "không đổi", "unchanged"),
+        RowAction::Bad => tr(lang, "LỖI", "ERROR"),
+    }
+}
+
+/// A unit file's plan: every row for a preview, only what changed after an import (a
+/// province's list is long, and "unchanged" is the summary's job). Row errors go to stderr.
+pub fn print_unit_plan(plan: &UnitImportPlan, lang: Lang, preview: bool) {
+    let head = if preview {
+        tr(lang, "Xem trước", "Preview")
+    } else {
+        tr(lang, "Đã nhập", "Imported")
+    };
+    println!(
+        "{head}: {} ({}, {} {})",
+        plan.file.display(),
+        plan.format.to_uppercase(),
+        tr(lang, "tiêu đề ở dòng", "header on line"),
+        plan.header_line
+    );
+    for w in &plan.warnings {
+        println!("{}: {}", tr(lang, "Lưu ý", "Note"), w.message(lang));
+    }
+    for r in &plan.rows {
+        if !preview && !matches!(r.action, RowAction::Create | RowAction::Update) {
+            continue;
+        }
+        let code = if r.fields.code.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", r.fields.code)
+        };
+        let changed = if r.changed.is_empty() {
+            String::new()
+        } else {
+            let names: Vec<&str> = r.changed.iter().map(|c| c.label(lang)).collect();
+            format!(" ({})", names.join(", "))
+        };
+        println!(
+            "  {} {:<5} {:<10} {}{code}{changed}",
+            tr(lang, "dòng", "line"),
+            r.line,
+            action_label(r.action, lang),
+            r.fields.name
+        );
+    }
+    let bad = if plan.bad == 0 {
+        String::new()
+    } else {
+        format!(", {} {}", plan.bad, tr(lang, "dòng lỗi", "bad lines"))
+    };
+    println!(
+        "{}: {} {}, {} {}, {} {}{bad}",
+        tr(lang, "Tổng cộng", "Total"),
+        plan.create,
+        action_label(RowAction::Create, lang),
+        plan.update,
+        action_label(RowAction::Update, lang),
+        plan.unchanged,
+        action_label(RowAction::Unchanged, lang),
+    );
+}
+
+/// With --skip-bad, the rows left out and why.
+pub fn print_skipped(plan: &UnitImportPlan, lang: Lang) {
+    for e in plan.errors() {
+        eprintln!("{}: {}", tr(lang, "Bỏ qua", "Skipped"), e.message(lang));
     }
 }

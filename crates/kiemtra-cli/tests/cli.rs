@@ -523,3 +523,155 @@ fn attach_keeps_a_pdf_beside_the_database_and_refuses_other_files() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("chỉ nhận ảnh"));
 }
+
+/// A unit file beside the database, as a clerk saves it from Excel.
+fn unit_file(d: &Db, name: &str, content: &str) -> String {
+    let p = d.path.with_file_name(name);
+    std::fs::write(&p, content).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+const UNITS: &str = "\u{feff}Mã;Tên đơn vị;Cấp;Trực thuộc;Hiệu lực đến
+NB;Đoàn TNCS Hồ Chí Minh tỉnh Ninh Bình;Cấp tỉnh;;
+NB-YM-YT;Đoàn xã Yên Thắng;Cơ sở;NB-YM;
+NB-YM;Đoàn TNCS Hồ Chí Minh huyện Yên Mô;Cấp huyện;NB;30/06/2025
+";
+
+#[test]
+fn unit_import_dry_run_shows_the_plan_and_writes_nothing() {
+    let d = db();
+    let f = unit_file(&d, "don-vi.csv", UNITS);
+    let before = ok(&d.path, &["dump", "--canonical"]);
+
+    let text = ok(&d.path, &["unit", "import", &f, "--dry-run"]);
+    assert!(text.contains("Xem trước"), "{text}");
+    assert!(
+        text.contains("dòng 3     thêm mới   Đoàn xã Yên Thắng [NB-YM-YT]"),
+        "{text}"
+    );
+    assert!(text.contains("Tổng cộng: 3 thêm mới"), "{text}");
+    let plan = json(&d.path, &["unit", "import", &f, "--dry-run"]);
+    assert_eq!(plan["create"], 3);
+    assert_eq!(plan["rows"][1]["parent_line"], 4);
+    assert_eq!(ok(&d.path, &["dump", "--canonical"]), before);
+    assert_eq!(json(&d.path, &["unit", "list"]), serde_json::json!([]));
+}
+
+#[test]
+fn unit_import_of_a_bad_file_exits_1_listing_every_bad_row_and_writes_nothing() {
+    let d = db();
+    let f = unit_file(
+        &d,
+        "loi.csv",
+        "Tên đơn vị,Trực thuộc,Hiệu lực từ\n\
+         Đoàn xã Khánh Thành,Huyện đoàn Yên Khánh,\n\
+         Đoàn xã Khánh Hội,,31/13/2024\n\
+         Đoàn phường Nam Thành,,\n",
+    );
+    let before = ok(&d.path, &["dump", "--canonical"]);
+    for dry in [false, true] {
+        let mut args = vec!["unit", "import", f.as_str()];
+        if dry {
+            args.push("--dry-run");
+        }
+        let o = kiemtra(&d.path, &args);
+        assert_eq!(o.status.code(), Some(1), "dry run: {dry}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("không có gì được ghi"), "{err}");
+        assert!(
+            err.contains("Dòng 2, cột B \"Trực thuộc\": không tìm thấy đơn vị cấp trên \"Huyện đoàn Yên Khánh\""),
+            "{err}"
+        );
+        assert!(
+            err.contains("Dòng 3, cột C \"Hiệu lực từ\": ngày \"31/13/2024\" không hợp lệ"),
+            "{err}"
+        );
+    }
+    let o = kiemtra(&d.path, &["unit", "import", &f, "--lang", "en"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("Line 3, column C \"Hiệu lực từ\": invalid date"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+
+    let o = kiemtra(&d.path, &["unit", "import", &f, "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["error"]["code"], "bad_import_rows");
+    assert_eq!(v["plan"]["bad"], 2);
+
+    // A whole-file problem and bad usage.
+    let o = kiemtra(&d.path, &["unit", "import", &unit_file(&d, "a.ods", "x")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("chỉ nhận tệp Excel (.xlsx) hoặc CSV"));
+    assert_eq!(kiemtra(&d.path, &["unit", "import"]).status.code(), Some(2));
+    assert_eq!(ok(&d.path, &["dump", "--canonical"]), before);
+    assert!(
+        !d.path.with_file_name("backups").exists(),
+        "no backup for a refused import"
+    );
+}
+
+#[test]
+fn unit_import_writes_the_tree_then_skip_bad_adds_only_the_good_rows() {
+    let d = db();
+    let f = unit_file(&d, "don-vi.csv", UNITS);
+    let text = ok(&d.path, &["unit", "import", &f]);
+    assert!(text.contains("Đã sao lưu trước khi nhập"), "{text}");
+    assert!(text.contains("Tổng cộng: 3 thêm mới"), "{text}");
+    let units = json(&d.path, &["unit", "list"]);
+    let rows: Vec<(u64, &str)> = units
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| (u["depth"].as_u64().unwrap(), u["name"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (0, "Đoàn TNCS Hồ Chí Minh tỉnh Ninh Bình"),
+            (1, "Đoàn TNCS Hồ Chí Minh huyện Yên Mô"),
+            (2, "Đoàn xã Yên Thắng"),
+        ]
+    );
+    assert_eq!(units[1]["valid_to"], "2025-06-30");
+
+    // Again: nothing to do, so no new backup either.
+    let backups = || {
+        std::fs::read_dir(d.path.with_file_name("backups"))
+            .unwrap()
+            .count()
+    };
+    assert_eq!(backups(), 1);
+    let again = json(&d.path, &["unit", "import", &f]);
+    assert_eq!(again["unchanged"], 3);
+    assert_eq!(backups(), 1);
+
+    let more = unit_file(
+        &d,
+        "them.csv",
+        "Tên đơn vị;Trực thuộc\nĐoàn xã Yên Hòa;NB-YM\nĐoàn xã Yên Lâm;NB-XX\n",
+    );
+    let o = kiemtra(&d.path, &["unit", "import", &more, "--skip-bad"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("1 thêm mới") && out.contains("1 dòng lỗi"),
+        "{out}"
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("Bỏ qua: Dòng 3, cột B \"Trực thuộc\""),
+        "{err}"
+    );
+    let names: Vec<String> = json(&d.path, &["unit", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["name"].as_str().unwrap().to_string())
+        .collect();
+    assert!(names.contains(&"Đoàn xã Yên Hòa".to_string()), "{names:?}");
+    assert!(!names.contains(&"Đoàn xã Yên Lâm".to_string()), "{names:?}");
+}

@@ -58,6 +58,12 @@ pub enum Error {
     KeyChanged { device: String },
     #[error("corrupt")]
     Corrupt(String),
+    /// A unit file refused as a whole (format, header, nothing in it).
+    #[error("bad_import_file")]
+    ImportFile(crate::unit_import::FileProblem),
+    /// A unit file with bad rows; every one is listed, nothing was written.
+    #[error("bad_import_rows")]
+    ImportRows(Vec<crate::unit_import::RowError>),
     #[error("database")]
     Db(#[from] rusqlite::Error),
     #[error("io")]
@@ -138,6 +144,8 @@ impl Error {
             Error::BadSignature => "bad_signature",
             Error::KeyChanged { .. } => "key_changed",
             Error::Corrupt(_) => "corrupt",
+            Error::ImportFile(_) => "bad_import_file",
+            Error::ImportRows(_) => "bad_import_rows",
             Error::Db(e) if is_disk_full(e) => "disk_full",
             Error::Db(_) => "database",
             Error::Io(_) => "io",
@@ -230,6 +238,12 @@ impl Error {
                 "Khóa ký của máy \"{device}\" khác với khóa đã biết: gói bị từ chối, không có gì thay đổi."
             ),
             Error::Corrupt(d) => format!("Dữ liệu bị hỏng: {d}"),
+            Error::ImportFile(p) => p.message(Lang::Vi),
+            Error::ImportRows(rows) => rows_message(
+                rows,
+                Lang::Vi,
+                format!("Tệp có {} lỗi ở {} dòng nên không có gì được ghi. Hãy sửa các dòng sau rồi nhập lại, hoặc chỉ nhập các dòng đúng:", rows.len(), bad_lines(rows)),
+            ),
             Error::Db(e) if is_disk_full(e) => {
                 "Ổ đĩa đã đầy; thay đổi chưa được lưu. Hãy giải phóng dung lượng rồi thử lại.".to_string()
             }
@@ -307,6 +321,12 @@ impl Error {
                 "The signing key of device \"{device}\" differs from the known one: bundle refused, nothing changed."
             ),
             Error::Corrupt(d) => format!("The data is damaged: {d}"),
+            Error::ImportFile(p) => p.message(Lang::En),
+            Error::ImportRows(rows) => rows_message(
+                rows,
+                Lang::En,
+                format!("The file has {} error(s) on {} line(s), so nothing was written. Fix these lines and import again, or import only the good lines:", rows.len(), bad_lines(rows)),
+            ),
             Error::Db(e) if is_disk_full(e) => {
                 "The disk is full; the change was not saved. Free some space and try again."
                     .to_string()
@@ -316,6 +336,23 @@ impl Error {
             Error::Json(e) => format!("Invalid JSON data: {e}"),
         }
     }
+}
+
+fn bad_lines(rows: &[crate::unit_import::RowError]) -> usize {
+    rows.iter()
+        .map(|r| r.line)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
+}
+
+/// The summary, then one row error a line, so the clerk can work down the list.
+fn rows_message(rows: &[crate::unit_import::RowError], lang: Lang, head: String) -> String {
+    let mut out = head;
+    for r in rows {
+        out.push_str("\n  ");
+        out.push_str(r.message(lang));
+    }
+    out
 }
 
 fn is_disk_full(e: &rusqlite::Error) -> bool {

@@ -18,6 +18,7 @@ pub mod schema;
 pub mod settings;
 pub mod store;
 pub mod text;
+pub mod unit_import;
 pub mod workspace;
 
 pub use error::{Error, ErrorPayload, Invalid, Lang, Result};

@@ -320,11 +320,7 @@ impl Store {
 
     /// Every live record of a kind, in id order (UUIDv7 ids sort by creation time).
     pub fn list<T: Entity>(&self) -> Result<Vec<Stored<T>>> {
-        let mut st = self.conn.prepare_cached(
-            "SELECT id, rev, body FROM records WHERE kind = ?1 AND deleted = 0 ORDER BY id",
-        )?;
-        let rows = st.query_map([T::KIND], read_row)?;
-        rows.map(|r| decode(r?)).collect()
+        list_in(&self.conn)
     }
 
     /// Live records of a kind whose body field `field` equals `value` (indexed when it is the
@@ -517,6 +513,11 @@ impl Writer<'_> {
 
     pub fn get<T: Entity>(&self, id: &str) -> Result<Option<Stored<T>>> {
         get_in(&self.tx, id)
+    }
+
+    /// Every live record of a kind as this transaction sees it, in id order.
+    pub fn list<T: Entity>(&self) -> Result<Vec<Stored<T>>> {
+        list_in(&self.tx)
     }
 
     /// Create or update a record: a new revision whose parent is the current winner.
@@ -1157,6 +1158,14 @@ pub(crate) fn get_in<T: Entity>(conn: &Connection, id: &str) -> Result<Option<St
         .query_row(params![id, T::KIND], read_row)
         .optional()?;
     row.map(decode).transpose()
+}
+
+fn list_in<T: Entity>(conn: &Connection) -> Result<Vec<Stored<T>>> {
+    let mut st = conn.prepare_cached(
+        "SELECT id, rev, body FROM records WHERE kind = ?1 AND deleted = 0 ORDER BY id",
+    )?;
+    let rows = st.query_map([T::KIND], read_row)?;
+    rows.map(|r| decode(r?)).collect()
 }
 
 fn meta_get(conn: &Connection, key: &str) -> Result<Option<String>> {

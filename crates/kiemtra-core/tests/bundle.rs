@@ -236,7 +236,7 @@ fn a_changed_byte_is_refused() {
         let pos = rev
             .1
             .windows(4)
-            .position(|w| w == "Đoàn".as_bytes()[..4].as_ref())
+            .position(|w| w == &"Đoàn".as_bytes()[..4])
             .unwrap();
         rev.1[pos + 3] ^= 0x01; // "Đoàn" → "Đoàm"-ish: one byte
     });
