@@ -29,6 +29,9 @@ const COMMANDS: &[&str] = &[
     "attachment_caption",
     "attachment_remove",
     "attachment_save_copy",
+    "units_tree",
+    "unit_import_pick",
+    "unit_import_apply",
 ];
 
 fn main() {

@@ -201,3 +201,20 @@ export function blobUrl(kind, sha256) {
   const path = `${kind}/${encodeURIComponent(sha256)}`;
   return /Windows/.test(navigator.userAgent) ? `http://kiemtra-file.localhost/${path}` : `kiemtra-file://localhost/${path}`;
 }
+
+// ---------- unit directory ----------
+
+/** → [{id, parent_id, name, short_name, code, kind, level_label, valid_from, valid_to, depth}] in tree order */
+export async function unitsTree() {
+  return call("units_tree");
+}
+
+/** Rust opens the dialog and previews the file. → null when cancelled, else the plan {file, format, sheet, header_line, columns, warnings, rows:[{line, fields, action, errors:[{line, column, header, message:{vi,en}}]}], create, update, unchanged, bad} */
+export async function unitImportPick() {
+  return call("unit_import_pick");
+}
+
+/** Import the previewed file (the good rows only with skipBad). → {created, updated, unchanged, skipped, plan} */
+export async function unitImportApply(skipBad) {
+  return call("unit_import_apply", { skipBad: !!skipBad });
+}

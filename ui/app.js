@@ -9,9 +9,10 @@ import * as campaign from "./screens/campaign.js";
 import * as visit from "./screens/visit.js";
 import * as sync from "./screens/sync.js";
 import * as conflicts from "./screens/conflicts.js";
+import * as units from "./screens/units.js";
 
-const SCREENS = { welcome, campaigns, campaign, visit, sync, conflicts };
-const TOP_LEVEL = new Set(["welcome", "campaigns", "sync", "conflicts"]);
+const SCREENS = { welcome, campaigns, campaign, visit, sync, conflicts, units };
+const TOP_LEVEL = new Set(["welcome", "campaigns", "sync", "conflicts", "units"]);
 
 const els = {
   main: document.getElementById("app"),
@@ -22,6 +23,7 @@ const els = {
   toasts: document.getElementById("toasts"),
   brand: document.getElementById("brand"),
   navSync: document.getElementById("nav-sync"),
+  navUnits: document.getElementById("nav-units"),
 };
 
 /** Shared context handed to every screen. */
@@ -177,8 +179,12 @@ function renderHeader() {
 
 /** The "Đồng bộ" button: shown once past onboarding, with the number of conflicts. */
 function renderNavSync() {
-  const btn = els.navSync;
   const route = current && current.route;
+  const units = els.navUnits;
+  units.hidden = !app.state || !route || route.name === "welcome";
+  units.textContent = t("nav.units");
+  units.classList.toggle("active", !!route && route.name === "units");
+  const btn = els.navSync;
   btn.hidden = !app.state || !route || route.name === "welcome";
   const here = !!route && (route.name === "sync" || route.name === "conflicts");
   btn.classList.toggle("active", here);
@@ -287,6 +293,9 @@ async function start() {
   els.langEn.addEventListener("click", () => switchLanguage("en"));
   els.navSync.addEventListener("click", () => {
     if (app.state && !(current && current.route.name === "sync")) navigate({ name: "sync" });
+  });
+  els.navUnits.addEventListener("click", () => {
+    if (app.state && !(current && current.route.name === "units")) navigate({ name: "units" });
   });
   els.brand.addEventListener("click", (ev) => {
     ev.preventDefault();

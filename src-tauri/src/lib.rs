@@ -25,6 +25,8 @@ pub struct AppState {
     closing: AtomicBool,
     /// Files last dropped on the window, waiting for the page to say which visit they are for.
     dropped: Mutex<Vec<PathBuf>>,
+    /// The unit spreadsheet last previewed, waiting for "Nhập".
+    pending_units: Mutex<Option<PathBuf>>,
 }
 
 impl AppState {
@@ -34,6 +36,7 @@ impl AppState {
             pending: Mutex::new(Vec::new()),
             closing: AtomicBool::new(false),
             dropped: Mutex::new(Vec::new()),
+            pending_units: Mutex::new(None),
         }
     }
 
@@ -257,7 +260,10 @@ pub fn builder<R: tauri::Runtime>(
             attach::attachment_add_dropped,
             attach::attachment_caption,
             attach::attachment_remove,
-            attach::attachment_save_copy
+            attach::attachment_save_copy,
+            units::units_tree,
+            units::unit_import_pick,
+            units::unit_import_apply
         ])
 }
 
@@ -270,6 +276,7 @@ pub fn run() {
 
 mod attach;
 mod sync;
+mod units;
 mod visit;
 
 #[cfg(test)]

@@ -133,5 +133,6 @@ fn demo_campaign_record_a_finding_restart_and_see_it_kept() {
     });
 }
 
+mod setup;
 mod sync;
 mod visit;

@@ -1,0 +1,72 @@
+//! The unit directory: the tree, and import from a spreadsheet chosen in the open dialog
+//! (previewed row by row, then written all at once).
+
+use std::path::PathBuf;
+
+use kiemtra_core::ops::UnitRow;
+use kiemtra_core::unit_import::{UnitImportPlan, UnitImportReport};
+use kiemtra_core::{Error, ErrorPayload, Lang};
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::AppState;
+
+#[tauri::command(async)]
+pub fn units_tree(state: State<'_, AppState>) -> Result<Vec<UnitRow>, ErrorPayload> {
+    state.with(|s| s.unit_tree())
+}
+
+/// Choose a spreadsheet and preview what importing it would do (nothing is written). The
+/// path stays in Rust for `unit_import_apply`. None: cancelled.
+#[tauri::command(async)]
+pub fn unit_import_pick<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<UnitImportPlan>, ErrorPayload> {
+    let lang = state.with(|s| s.lang()).unwrap_or_default();
+    let picked = state.around_dialog(|| {
+        app.dialog()
+            .file()
+            .set_title(match lang {
+                Lang::Vi => "Chọn tệp danh sách đơn vị (Excel hoặc CSV)",
+                Lang::En => "Choose a unit list (Excel or CSV)",
+            })
+            .add_filter("Excel, CSV", &["xlsx", "csv", "XLSX", "CSV"])
+            .set_directory(crate::sync::start_dir(&app))
+            .blocking_pick_file()
+    });
+    let Some(path) = picked.and_then(|p| p.as_path().map(|p| p.to_path_buf())) else {
+        return Ok(None);
+    };
+    let plan = state.with(|s| s.unit_import_preview(&path))?;
+    *state
+        .pending_units
+        .lock()
+        .unwrap_or_else(|p| p.into_inner()) = Some(path);
+    Ok(Some(plan))
+}
+
+/// Import the file last previewed; with `skip_bad`, the good rows only. The database is
+/// backed up first when something will change.
+#[tauri::command(async)]
+pub fn unit_import_apply(
+    state: State<'_, AppState>,
+    skip_bad: bool,
+) -> Result<UnitImportReport, ErrorPayload> {
+    let path: Option<PathBuf> = state
+        .pending_units
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    state.with(|s| {
+        let path = path.ok_or_else(|| Error::NotFound {
+            what: "file",
+            id: "-".into(),
+        })?;
+        let plan = s.unit_import_preview(&path)?;
+        if plan.create + plan.update > 0 && (plan.bad == 0 || skip_bad) {
+            s.backup(5)?;
+        }
+        s.unit_import(&path, skip_bad)
+    })
+}
