@@ -54,6 +54,26 @@ fn demo_campaign_record_a_finding_restart_and_see_it_kept() {
     assert_eq!(s.find_all(".visit-row").len(), 24);
     s.screenshot(&shots.join("02-campaign.png"));
 
+    // Narrowing the list: signed visits only, then back to all.
+    let signed = Store::open(&db)
+        .unwrap()
+        .visit_rows(None)
+        .unwrap()
+        .iter()
+        .filter(|v| v.status == VisitStatus::Signed)
+        .count();
+    assert!(signed > 0 && signed < 24);
+    s.click(&s.wait("#filter-status option[value=\"signed\"]"));
+    s.wait_until("only signed visits", || {
+        (s.find_all(".visit-row").len() == signed
+            && s.find_all(".visit-row[data-status=\"signed\"]").len() == signed)
+            .then_some(())
+    });
+    s.click(&s.wait("#filter-status option[value=\"\"]"));
+    s.wait_until("all visits again", || {
+        (s.find_all(".visit-row").len() == 24).then_some(())
+    });
+
     // An inspector opens a planned visit and records item 5.2.
     let (visit, unit) = planned_visit(&db);
     open_visit(&s, &visit, &unit);

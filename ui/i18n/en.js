@@ -411,4 +411,7 @@ export default {
   "imp.update": "Update",
   "imp.unchanged": "Unchanged",
   "imp.bad": "Error",
+  "campaign.all_statuses": "Any status",
+  "campaign.all_teams": "Any team",
+  "campaign.all_levels": "Any level",
 };

@@ -398,4 +398,7 @@ export default {
   "imp.update": "Cập nhật",
   "imp.unchanged": "Không đổi",
   "imp.bad": "Lỗi",
+  "campaign.all_statuses": "Mọi trạng thái",
+  "campaign.all_teams": "Mọi đoàn kiểm tra",
+  "campaign.all_levels": "Mọi cấp",
 };

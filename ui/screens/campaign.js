@@ -8,6 +8,8 @@ const ROLE_ORDER = { head: 0, member: 1, secretary: 2 };
 export function create(app, route) {
   let data = null;
   let filter = "";
+  // Narrowing the visit list: by status, team and unit level ("" = all).
+  const narrow = { status: "", team: "", level: "" };
   let listHost = null;
 
   async function load() {
@@ -46,7 +48,11 @@ export function create(app, route) {
   function visitSections() {
     const q = fold(filter);
     const visits = (data.visits || []).filter(
-      (v) => !q || fold(`${v.unit_name} ${v.unit_level_label || ""} ${v.team_name || ""} ${formatDate(v.date)}`).includes(q),
+      (v) =>
+        (!q || fold(`${v.unit_name} ${v.unit_level_label || ""} ${v.team_name || ""} ${formatDate(v.date)}`).includes(q)) &&
+        (!narrow.status || v.status === narrow.status) &&
+        (!narrow.team || String(v.team_id ?? "") === narrow.team) &&
+        (!narrow.level || (v.unit_level_label || "") === narrow.level),
     );
     const known = new Set(SECTION_ORDER);
     const order = [...SECTION_ORDER, ...new Set(visits.map((v) => v.status).filter((s) => !known.has(s)))];
@@ -143,6 +149,23 @@ export function create(app, route) {
       filter = searchInput.value;
       refreshList();
     });
+    const pick = (id, key, label, options) => {
+      const sel = h("select", { id, class: "narrow", "aria-label": label }, h("option", { value: "" }, label), options.map(([v, text]) => h("option", { value: v }, text)));
+      sel.value = narrow[key];
+      sel.addEventListener("change", () => {
+        narrow[key] = sel.value;
+        refreshList();
+      });
+      return sel;
+    };
+    const levels = [...new Set((data.visits || []).map((v) => v.unit_level_label).filter(Boolean))].sort(compareVi);
+    const filters = h(
+      "div",
+      { class: "narrows" },
+      pick("filter-status", "status", t("campaign.all_statuses"), VISIT_STATUSES.map((st) => [st, tEnum("status", st)])),
+      pick("filter-team", "team", t("campaign.all_teams"), (data.teams || []).map((tm) => [String(tm.id), tm.name])),
+      pick("filter-level", "level", t("campaign.all_levels"), levels.map((l) => [l, l])),
+    );
     listHost = h("div", { class: "visit-groups" }, visitSections());
 
     return h(
@@ -179,6 +202,7 @@ export function create(app, route) {
           "div",
           { class: "col-main" },
           h("div", { class: "toolbar" }, h("h2", { class: "section-title" }, t("campaign.visits")), searchInput),
+          filters,
           listHost,
         ),
         h(
