@@ -293,6 +293,8 @@ fn field_vi(f: &str) -> &str {
         "device_name" => "tên máy",
         "lang" => "ngôn ngữ",
         "status" => "trạng thái",
+        "kind" => "loại",
+        "limit" => "số kết quả tối đa",
         other => other,
     }
 }
@@ -304,6 +306,8 @@ fn field_en(f: &str) -> &str {
         "device_name" => "device name",
         "lang" => "language",
         "status" => "status",
+        "kind" => "kind",
+        "limit" => "result limit",
         other => other,
     }
 }
