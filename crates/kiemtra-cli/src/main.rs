@@ -5,10 +5,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand};
 use kiemtra_core::conflicts::Resolution;
 use kiemtra_core::model::{Authority, Entity, RaisedBy, Rating};
 use kiemtra_core::ops::{FindingInput, RecommendationInput};
+use kiemtra_core::search::{self, SearchOptions};
 use kiemtra_core::{model, Error, Lang, Store};
 
 mod output;
@@ -118,6 +120,18 @@ enum Cmd {
     },
     /// Các máy đã biết và khóa ký (known devices and their keys)
     Devices,
+    /// Tìm kiếm không cần dấu: "doan phi" tìm thấy "đoàn phí" (search, diacritics ignored)
+    Search {
+        /// Từ khóa; từ cuối có thể chưa gõ hết (words to find; the last may be unfinished)
+        #[arg(required = true, value_name = "QUERY")]
+        query: Vec<String>,
+        /// Chỉ tìm một loại (only one kind)
+        #[arg(long, value_name = "KIND", value_parser = PossibleValuesParser::new(search::kinds()))]
+        kind: Option<String>,
+        /// Số kết quả tối đa (most results shown)
+        #[arg(long, value_name = "N", default_value_t = 50)]
+        limit: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -691,6 +705,27 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                         d.public_key.as_deref().unwrap_or("—")
                     );
                 }
+            }
+        }
+        Cmd::Search { query, kind, limit } => {
+            let query = query.join(" ");
+            if query.trim().is_empty() {
+                eprintln!(
+                    "{}: {}.",
+                    tr(lang, "Lỗi", "Error"),
+                    tr(lang, "Thiếu từ khóa tìm kiếm", "Nothing to search for")
+                );
+                eprintln!(
+                    "{}: kiemtra search QUERY [--kind KIND] [--limit N] [--json]",
+                    tr(lang, "Cách dùng", "Usage")
+                );
+                return Ok(ExitCode::from(2));
+            }
+            let hits = store.search(&query, &SearchOptions { kind, limit })?;
+            if json {
+                print_json(&hits);
+            } else {
+                print_search(&query, &hits, lang);
             }
         }
         Cmd::Dump { canonical: _ } => {

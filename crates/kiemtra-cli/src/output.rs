@@ -5,6 +5,7 @@ use kiemtra_core::bundle::ImportReport;
 use kiemtra_core::conflicts::Conflict;
 use kiemtra_core::model::{CriteriaSet, Role, Scale};
 use kiemtra_core::ops::{CampaignSummary, UnitRow, VisitDetail, VisitRow};
+use kiemtra_core::search::{Place, SearchHit};
 use kiemtra_core::store::HistoryEntry;
 use kiemtra_core::unit_import::{RowAction, UnitImportPlan};
 use kiemtra_core::{Lang, Stored};
@@ -429,5 +430,71 @@ pub fn print_unit_plan(plan: &UnitImportPlan, lang: Lang, preview: bool) {
 pub fn print_skipped(plan: &UnitImportPlan, lang: Lang) {
     for e in plan.errors() {
         eprintln!("{}: {}", tr(lang, "Bỏ qua", "Skipped"), e.message(lang));
+    }
+}
+
+fn kind_label(kind: &str, lang: Lang) -> &str {
+    match kind {
+        "campaign" => tr(lang, "Đợt kiểm tra", "Campaign"),
+        "unit" => tr(lang, "Đơn vị", "Unit"),
+        "visit" => tr(lang, "Buổi kiểm tra", "Visit"),
+        "finding" => tr(lang, "Kết quả kiểm tra", "Finding"),
+        "recommendation" => tr(lang, "Kiến nghị", "Recommendation"),
+        other => other,
+    }
+}
+
+fn field_label(field: &str, lang: Lang) -> &str {
+    match field {
+        "name" => tr(lang, "tên", "name"),
+        "short_name" => tr(lang, "tên viết tắt", "short name"),
+        "code" => tr(lang, "mã", "code"),
+        "theme" => tr(lang, "chủ đề", "theme"),
+        "report_summary" => tr(lang, "tóm tắt báo cáo", "report summary"),
+        "difficulties" => tr(lang, "khó khăn", "difficulties"),
+        "strengths" => tr(lang, "ưu điểm", "strengths"),
+        "shortcomings" => tr(lang, "hạn chế", "shortcomings"),
+        "assessment" => tr(lang, "nhận xét chung", "assessment"),
+        "note" => tr(lang, "ghi chú", "note"),
+        "explanation" => tr(lang, "giải trình", "explanation"),
+        "item_title" => tr(lang, "tiêu chí", "item"),
+        "text" => tr(lang, "nội dung", "text"),
+        other => other,
+    }
+}
+
+pub fn print_search(query: &str, hits: &[SearchHit], lang: Lang) {
+    if hits.is_empty() {
+        match lang {
+            Lang::Vi => println!("Không tìm thấy kết quả nào cho \"{query}\"."),
+            Lang::En => println!("Nothing found for \"{query}\"."),
+        }
+        return;
+    }
+    match lang {
+        Lang::Vi => println!("{} kết quả cho \"{query}\":", hits.len()),
+        Lang::En => println!("{} results for \"{query}\":", hits.len()),
+    }
+    for h in hits {
+        println!("\n[{}] {}", kind_label(&h.kind, lang), h.label);
+        println!("    {}: {}", field_label(&h.field, lang), h.snippet);
+        let place = match &h.place {
+            Place::Campaign { campaign_id } => {
+                format!("{} {campaign_id}", tr(lang, "đợt kiểm tra", "campaign"))
+            }
+            Place::Unit { unit_id } => format!("{} {unit_id}", tr(lang, "đơn vị", "unit")),
+            Place::Visit {
+                visit_id,
+                item_code: Some(code),
+            } => format!(
+                "{} {visit_id}, {} {code}",
+                tr(lang, "buổi kiểm tra", "visit"),
+                tr(lang, "tiêu chí", "item")
+            ),
+            Place::Visit { visit_id, .. } => {
+                format!("{} {visit_id}", tr(lang, "buổi kiểm tra", "visit"))
+            }
+        };
+        println!("    → {place}");
     }
 }

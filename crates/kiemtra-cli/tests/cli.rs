@@ -675,3 +675,64 @@ fn unit_import_writes_the_tree_then_skip_bad_adds_only_the_good_rows() {
     assert!(names.contains(&"Đoàn xã Yên Hòa".to_string()), "{names:?}");
     assert!(!names.contains(&"Đoàn xã Yên Lâm".to_string()), "{names:?}");
 }
+
+#[test]
+fn search_ignores_diacritics_and_links_to_the_place() {
+    let d = demo();
+    let hits = json(&d.path, &["search", "doan phi"]);
+    let hits = hits.as_array().unwrap();
+    let hit = hits
+        .iter()
+        .find(|h| h["kind"] == "finding" && h["field"] == "note")
+        .expect("a finding whose note says đoàn phí");
+    assert!(
+        hit["snippet"].as_str().unwrap().contains("đoàn phí"),
+        "{hit}"
+    );
+    assert_eq!(hit["place"]["to"], "visit");
+    let visit = hit["place"]["visit_id"].as_str().unwrap();
+    let item = hit["place"]["item_code"].as_str().unwrap();
+    // The place is real: the visit shows that item's finding with that note.
+    let shown = json(&d.path, &["visit", "show", visit]);
+    assert_eq!(shown["findings"][item]["id"], hit["id"]);
+    assert!(!shown["findings"][item]["note"].as_str().unwrap().is_empty());
+
+    // Words in any case and with or without marks, several arguments or one.
+    let again = json(&d.path, &["search", "ĐOÀN", "Phí"]);
+    assert_eq!(again.as_array().unwrap().len(), hits.len());
+    assert_eq!(again[0]["id"], hits[0]["id"]);
+
+    // Human output, Vietnamese by default, English on request.
+    let text = ok(&d.path, &["search", "doan phi", "--limit", "2"]);
+    assert!(text.starts_with("2 kết quả cho \"doan phi\":"), "{text}");
+    assert!(text.contains("đoàn phí"), "{text}");
+    let text = ok(&d.path, &["--lang", "en", "search", "xyzzy"]);
+    assert_eq!(text.trim(), "Nothing found for \"xyzzy\".");
+
+    // A kind filter; FTS syntax in the query is plain text.
+    let units = json(&d.path, &["search", "doan", "--kind", "unit"]);
+    let units = units.as_array().unwrap();
+    assert!(!units.is_empty() && units.iter().all(|h| h["kind"] == "unit"));
+    assert!(json(&d.path, &["search", "\"doan\" OR (phi*"]).is_array());
+}
+
+#[test]
+fn search_without_words_is_a_usage_error() {
+    let d = demo();
+    for (args, expect) in [
+        (vec!["search", "  "], "Thiếu từ khóa tìm kiếm"),
+        (vec!["search"], "Thiếu tham số bắt buộc"),
+        (
+            vec!["search", "doan", "--kind", "inspector"],
+            "Giá trị tham số không hợp lệ",
+        ),
+    ] {
+        let o = kiemtra(&d.path, &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(expect), "{args:?}: {err}");
+    }
+    let o = kiemtra(&d.path, &["--lang", "en", "search", ""]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Nothing to search for"));
+}

@@ -370,6 +370,8 @@ fn field_vi(f: &str) -> &str {
         "file" => "tệp",
         "file_name" => "tên tệp",
         "question" => "câu hỏi",
+        "kind" => "loại",
+        "limit" => "số kết quả tối đa",
         other => other,
     }
 }
@@ -385,6 +387,8 @@ fn field_en(f: &str) -> &str {
         "file" => "file",
         "file_name" => "file name",
         "question" => "question",
+        "kind" => "kind",
+        "limit" => "result limit",
         other => other,
     }
 }

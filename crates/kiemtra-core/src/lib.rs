@@ -15,6 +15,7 @@ pub mod merge;
 pub mod model;
 pub mod ops;
 pub mod schema;
+pub mod search;
 pub mod settings;
 pub mod store;
 pub mod text;

@@ -115,6 +115,34 @@ pub const MIGRATIONS: &[&str] = &[
                s.owner
         FROM record_state s JOIN revisions v ON v.rev = s.rev;
     "#,
+    // 3: full-text search (search.rs), local like `meta`: never exported, and rebuilt from the
+    // records whenever `search_seq` is 0. Writes never touch it; searching first catches up
+    // with the revisions that arrived after `search_seq`. One row per record: `body` holds the
+    // record's own text, `context` what it is about (a finding's item title), both folded in
+    // Rust (text::fold), so the tokenizer only meets lowercase words without diacritics;
+    // `kind` is there to filter by. `search_doc` names the record behind each row (doc ids
+    // grow as records are indexed, so higher is newer) and a hash of the text indexed.
+    // Contentless: snippets are cut from the records themselves, so no copy of the text is
+    // kept, and bm25 reads what it needs from the index. detail=column: the queries use no
+    // phrases or NEAR, and the index is smaller and faster without positions. The prefix
+    // indexes answer a word being typed (its first one to four letters) without merging the
+    // lists of every word that starts so.
+    r#"
+    CREATE TABLE search_doc (
+        doc        INTEGER PRIMARY KEY,   -- the rowid in search_fts
+        record_id  TEXT NOT NULL UNIQUE,
+        kind       TEXT NOT NULL,
+        hash       INTEGER NOT NULL
+    );
+    CREATE VIRTUAL TABLE search_fts USING fts5(
+        kind, body, context,
+        content = '', contentless_delete = 1,
+        tokenize = 'unicode61',
+        detail = column,
+        prefix = '1 2 3 4'
+    );
+    INSERT INTO meta(key, value) VALUES ('search_seq', '0');
+    "#,
 ];
 
 pub fn latest() -> i64 {

@@ -215,6 +215,11 @@ impl Store {
         &self.conn
     }
 
+    /// For the crate's own transactions outside `write` (the search index's catch-up).
+    pub(crate) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
     /// Copy the database with SQLite's backup API to `backups/` beside it, keeping the
     /// newest `keep` copies. Returns the new copy's path.
     pub fn backup(&self, keep: usize) -> Result<PathBuf> {

@@ -13,14 +13,7 @@ pub fn nfc(s: &str) -> String {
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut last_space = true;
-    for c in s.nfd() {
-        if is_combining_mark(c) {
-            continue;
-        }
-        let c = match c {
-            'đ' | 'Đ' => 'd',
-            c => c,
-        };
+    for c in s.chars() {
         if c.is_whitespace() {
             if !last_space {
                 out.push(' ');
@@ -28,13 +21,47 @@ pub fn fold(s: &str) -> String {
             last_space = true;
             continue;
         }
-        last_space = false;
-        out.extend(c.to_lowercase());
+        let before = out.len();
+        fold_char(c, &mut out);
+        // A lone combining mark folds to nothing and must not end a run of spaces.
+        last_space &= out.len() == before;
     }
     if out.ends_with(' ') {
         out.pop();
     }
     out
+}
+
+/// `fold` without collapsing whitespace, and for every byte of the folded text the byte
+/// offset in `s` of the character it came from (plus one entry for the end), so a match
+/// found in the folded text can be shown in the original, diacritics and all.
+pub fn fold_mapped(s: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(s.len());
+    let mut from = Vec::with_capacity(s.len() + 1);
+    for (i, c) in s.char_indices() {
+        fold_char(c, &mut out);
+        from.resize(out.len(), i);
+    }
+    from.push(s.len());
+    (out, from)
+}
+
+/// One character folded: its decomposition without combining marks, lowercased; đ/Đ have
+/// no decomposition, so they are mapped by hand. Folding character by character gives the
+/// same text as folding the whole string, because only the dropped marks get reordered.
+fn fold_char(c: char, out: &mut String) {
+    if c.is_ascii() {
+        // Most of any text; nothing to decompose.
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    for d in std::iter::once(c).nfd() {
+        match d {
+            d if is_combining_mark(d) => {}
+            'đ' | 'Đ' => out.push('d'),
+            d => out.extend(d.to_lowercase()),
+        }
+    }
 }
 
 /// A sort key that follows Vietnamese alphabetical order closely enough for lists:
@@ -63,6 +90,20 @@ mod tests {
         assert_eq!(fold("Chưa đạt"), "chua dat");
         // Decomposed input folds the same as composed.
         assert_eq!(fold("Đoa\u{300}n"), fold("Đoàn"));
+        assert_eq!(fold(" \u{300} a"), "a");
+    }
+
+    #[test]
+    fn fold_mapped_points_back_into_the_original() {
+        let s = "Thu ĐOÀN  phí";
+        let (folded, from) = fold_mapped(s);
+        assert_eq!(folded, "thu doan  phi");
+        assert_eq!(from.len(), folded.len() + 1);
+        let at = folded.find("doan").unwrap();
+        let end = at + "doan".len();
+        assert_eq!(&s[from[at]..from[end]], "ĐOÀN");
+        let at = folded.find("phi").unwrap();
+        assert_eq!(&s[from[at]..], "phí");
     }
 
     #[test]

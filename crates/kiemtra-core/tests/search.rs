@@ -1,0 +1,414 @@
+//! Search: diacritics, đ/d and case ignored; the index follows edits, deletions and imports
+//! without any work on the write path; user text is never FTS syntax.
+
+use kiemtra_core::model::*;
+use kiemtra_core::ops::{finding_id, new_id, FindingInput, RecommendationInput};
+use kiemtra_core::search::{Place, SearchHit, SearchOptions};
+use kiemtra_core::Store;
+
+fn open(dir: &tempfile::TempDir, name: &str) -> Store {
+    Store::open(&dir.path().join(name)).unwrap()
+}
+
+fn demo(dir: &tempfile::TempDir, name: &str) -> Store {
+    let mut s = open(dir, name);
+    s.load_demo().unwrap();
+    s
+}
+
+fn find(s: &mut Store, q: &str) -> Vec<SearchHit> {
+    s.search(q, &SearchOptions::default()).unwrap()
+}
+
+fn find_kind(s: &mut Store, q: &str, kind: &str) -> Vec<SearchHit> {
+    let opts = SearchOptions {
+        kind: Some(kind.into()),
+        ..Default::default()
+    };
+    s.search(q, &opts).unwrap()
+}
+
+fn ids(hits: &[SearchHit]) -> Vec<&str> {
+    hits.iter().map(|h| h.id.as_str()).collect()
+}
+
+fn unit(name: &str) -> Unit {
+    Unit {
+        name: name.into(),
+        short_name: String::new(),
+        code: String::new(),
+        kind: "doan_co_so".into(),
+        level_label: "Cơ sở".into(),
+        parent_id: None,
+        valid_from: None,
+        valid_to: None,
+    }
+}
+
+fn set_note(s: &mut Store, visit: &str, item: &str, note: &str) -> String {
+    s.finding_set(FindingInput {
+        visit_id: visit.into(),
+        item_code: item.into(),
+        note: Some(note.into()),
+        ..Default::default()
+    })
+    .unwrap()
+    .id
+}
+
+fn any_visit(s: &Store) -> String {
+    s.visit_rows(None)
+        .unwrap()
+        .into_iter()
+        .find(|v| v.status != VisitStatus::Signed)
+        .unwrap()
+        .id
+}
+
+#[test]
+fn doan_phi_finds_the_demo_note_about_doan_phi_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = demo(&dir, "a.db");
+    let hits = find(&mut s, "doan phi");
+    let hit = hits
+        .iter()
+        .find(|h| h.kind == "finding" && h.field == "note")
+        .expect("a finding's note about đoàn phí");
+    assert!(
+        kiemtra_core::text::fold(&hit.snippet).contains("doan phi"),
+        "{hit:?}"
+    );
+    // The snippet is the original text, diacritics kept.
+    assert!(hit.snippet.contains("đoàn phí"), "{hit:?}");
+    let Place::Visit {
+        visit_id,
+        item_code: Some(code),
+    } = &hit.place
+    else {
+        panic!("a finding links to its item in its visit: {hit:?}");
+    };
+    let f = s.require::<Finding>(&hit.id).unwrap();
+    assert_eq!((&f.body.visit_id, &f.body.item_code), (visit_id, code));
+    let detail = s.visit_detail(visit_id).unwrap();
+    let title = &detail.criteria.set.item(code).unwrap().title;
+    assert_eq!(
+        hit.label,
+        format!("{} · {code} {title}", detail.unit.name),
+        "label: unit · item"
+    );
+    // Notes that say it come before findings whose item title alone does.
+    let first_title_only = hits.iter().position(|h| h.field == "item_title");
+    let last_note = hits.iter().rposition(|h| h.field == "note");
+    if let (Some(t), Some(n)) = (first_title_only, last_note) {
+        assert!(n < t, "own text ranks first");
+    }
+}
+
+#[test]
+fn case_diacritics_and_d_bar_do_not_matter_either_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir, "a.db");
+    let (with, without) = (new_id(), new_id());
+    s.write(|w| {
+        w.put(&with, &unit("Đoàn xã Đông Thành"))?;
+        w.put(&without, &unit("Doan phuong Dong Hai"))
+    })
+    .unwrap();
+    for q in [
+        "dong thanh",
+        "Đông Thành",
+        "ĐÔNG THÀNH",
+        "đong thanh",
+        "DONG thành",
+    ] {
+        assert_eq!(ids(&find(&mut s, q)), [with.as_str()], "{q}");
+    }
+    for q in ["Đông Hải", "đông hai", "DONG HAI"] {
+        assert_eq!(ids(&find(&mut s, q)), [without.as_str()], "{q}");
+    }
+    // Both units say "Đoàn"/"Doan" and "Đông"/"Dong".
+    assert_eq!(find(&mut s, "ĐOÀN đông").len(), 2);
+    // Decomposed input (combining tone marks) folds the same.
+    assert_eq!(
+        ids(&find(&mut s, "Đo\u{302}ng Tha\u{300}nh")),
+        [with.as_str()]
+    );
+}
+
+#[test]
+fn the_last_word_matches_as_it_is_being_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir, "a.db");
+    let id = new_id();
+    s.write(|w| w.put(&id, &unit("Chi đoàn Phú Xuân"))).unwrap();
+    for q in ["chi doan ph", "chi doan phu", "phu x", "p"] {
+        assert_eq!(ids(&find(&mut s, q)), [id.as_str()], "{q}");
+    }
+    // Only the last word is a prefix: "ch" alone is no word of the name.
+    assert!(find(&mut s, "ch doan").is_empty());
+    assert!(find(&mut s, "phu xa").is_empty());
+}
+
+#[test]
+fn an_edit_changes_what_matches() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = demo(&dir, "a.db");
+    let visit = any_visit(&s);
+    let id = set_note(
+        &mut s,
+        &visit,
+        "5.2",
+        "Thiếu biên bản sinh hoạt tháng Giêng",
+    );
+    assert_eq!(ids(&find(&mut s, "thang gieng")), [id.as_str()]);
+    set_note(&mut s, &visit, "5.2", "Đã bổ sung biên bản tháng Chạp");
+    assert!(find(&mut s, "thang gieng").is_empty(), "old words gone");
+    let hits = find(&mut s, "thang chap");
+    assert_eq!(ids(&hits), [id.as_str()], "new words found");
+    assert_eq!(hits[0].snippet, "Đã bổ sung biên bản tháng Chạp");
+    // Nothing new since: catching up has nothing to do.
+    assert_eq!(s.search_catch_up().unwrap(), 0);
+}
+
+#[test]
+fn a_deleted_record_disappears() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir, "a.db");
+    let (a, b) = (new_id(), new_id());
+    s.write(|w| {
+        w.put(&a, &unit("Chi đoàn Vĩnh Lợi"))?;
+        w.put(&b, &unit("Chi đoàn Vĩnh Hòa"))
+    })
+    .unwrap();
+    assert_eq!(find(&mut s, "vinh").len(), 2);
+    s.write(|w| w.delete(Unit::KIND, &a)).unwrap();
+    assert_eq!(ids(&find(&mut s, "vinh")), [b.as_str()]);
+    assert!(find(&mut s, "vinh loi").is_empty());
+}
+
+#[test]
+fn records_arriving_in_a_bundle_become_searchable() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = demo(&dir, "a.db");
+    let visit = any_visit(&a);
+    let id = set_note(
+        &mut a,
+        &visit,
+        "5.6",
+        "Thẻ đoàn viên cấp cho thanh niên bản Bát Xát",
+    );
+    let bundle = dir.path().join("a.kiemtra");
+    a.export_bundle(&bundle, None).unwrap();
+
+    // B has data and an index already, so the import is caught up incrementally.
+    let mut b = demo(&dir, "b.db");
+    assert!(find(&mut b, "bat xat").is_empty());
+    b.import_bundle(&bundle, false).unwrap();
+    assert!(b.search_catch_up().unwrap() > 400, "the bundle's records");
+    let hits = find(&mut b, "BÁT XÁT");
+    assert_eq!(ids(&hits), [id.as_str()]);
+    assert!(hits[0].snippet.contains("bản Bát Xát"));
+    // And a laptop that never searched before builds its index from everything.
+    let mut c = open(&dir, "c.db");
+    c.import_bundle(&bundle, false).unwrap();
+    assert_eq!(ids(&find(&mut c, "bat xat")), [id.as_str()]);
+}
+
+#[test]
+fn another_process_writing_the_same_file_is_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reader = open(&dir, "a.db");
+    assert!(find(&mut reader, "tan lap").is_empty());
+    let mut writer = open(&dir, "a.db");
+    let id = new_id();
+    writer
+        .write(|w| w.put(&id, &unit("Đoàn xã Tân Lập")))
+        .unwrap();
+    assert_eq!(ids(&find(&mut reader, "tan lap")), [id.as_str()]);
+}
+
+#[test]
+fn fts_syntax_in_the_query_is_just_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = demo(&dir, "a.db");
+    for q in [
+        "\"",
+        "\"đoàn",
+        "đoàn\"",
+        "*",
+        "đoàn*",
+        "-phí",
+        "đoàn -phí",
+        "đoàn OR phí",
+        "NOT",
+        "đoàn AND",
+        "NEAR(đoàn phí)",
+        "note: đoàn",
+        "{body context}: đoàn",
+        "^đoàn",
+        "(",
+        "đoàn)",
+        "'; DROP TABLE revisions; --",
+        "đoàn + phí",
+        "\u{0}",
+        "🙂 đoàn",
+        "đoànⓐphí",
+        "đoàn\u{E000}phí",
+        "đoàn\u{301}\u{301}phí",
+    ] {
+        if let Err(e) = s.search(q, &SearchOptions::default()) {
+            panic!("{q:?}: {}", e.message(kiemtra_core::Lang::En));
+        }
+    }
+    // Punctuation only separates words: these find what the plain words find.
+    let plain = ids(&find(&mut s, "đoàn phí"))
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>();
+    assert!(!plain.is_empty());
+    for q in ["\"đoàn\" phí", "(đoàn) -phí", "đoàn:phí", "đoàn*phí"] {
+        assert_eq!(ids(&find(&mut s, q)), plain, "{q}");
+    }
+    // Words only: "OR" is a word to find, not an operator.
+    assert!(find(&mut s, "đoàn OR phí").is_empty());
+    // Kind names are for filtering, not words of any record.
+    assert!(find(&mut s, "finding").is_empty());
+    assert!(find(&mut s, "{kind}: finding").is_empty());
+    assert!(find(&mut s, " \"*-() ").is_empty(), "no words, no results");
+}
+
+#[test]
+fn kind_filter_limit_and_bad_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = demo(&dir, "a.db");
+    let units = find_kind(&mut s, "doan", "unit");
+    assert!(units.len() > 5);
+    assert!(units.iter().all(
+        |h| h.kind == "unit" && matches!(&h.place, Place::Unit { unit_id } if *unit_id == h.id)
+    ));
+    let three = s
+        .search(
+            "doan",
+            &SearchOptions {
+                limit: 3,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(three.len(), 3);
+    assert!(find(&mut s, "doan").len() == 50, "50 by default");
+    for opts in [
+        SearchOptions {
+            kind: Some("inspector".into()),
+            ..Default::default()
+        },
+        SearchOptions {
+            limit: 0,
+            ..Default::default()
+        },
+    ] {
+        let err = s.search("doan", &opts).unwrap_err();
+        assert_eq!(err.code(), "invalid_input");
+    }
+}
+
+#[test]
+fn visits_recommendations_and_campaigns_are_found_where_they_live() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = demo(&dir, "a.db");
+    let visit = any_visit(&s);
+    let mut v = s.require::<Visit>(&visit).unwrap().body;
+    v.difficulties = "Địa bàn rộng, đường vào bản Khe Váng cách trở".into();
+    s.write(|w| w.put(&visit, &v)).unwrap();
+    let rec = s
+        .recommendation_add(RecommendationInput {
+            visit_id: visit.clone(),
+            text: "Đề nghị hỗ trợ kinh phí sửa cầu treo qua suối".into(),
+            raised_by: RaisedBy::Unit,
+            authority: Authority::Party,
+            due_date: None,
+        })
+        .unwrap();
+
+    let hits = find(&mut s, "khe vang");
+    assert_eq!(ids(&hits), [visit.as_str()]);
+    assert_eq!(hits[0].field, "difficulties");
+    assert_eq!(
+        hits[0].place,
+        Place::Visit {
+            visit_id: visit.clone(),
+            item_code: None
+        }
+    );
+    let unit = s.require::<Unit>(&v.unit_id).unwrap().body.name;
+    assert!(hits[0].label.starts_with(&unit), "{}", hits[0].label);
+
+    let hits = find(&mut s, "cau treo");
+    assert_eq!(ids(&hits), [rec.id.as_str()]);
+    assert_eq!(
+        (hits[0].kind.as_str(), hits[0].field.as_str()),
+        ("recommendation", "text")
+    );
+    assert_eq!(
+        hits[0].place,
+        Place::Visit {
+            visit_id: visit.clone(),
+            item_code: None
+        }
+    );
+
+    let campaign = s.campaign_summaries().unwrap().remove(0);
+    let hits = find_kind(&mut s, &campaign.theme, "campaign");
+    assert_eq!(ids(&hits), [campaign.id.as_str()]);
+    assert_eq!(hits[0].field, "theme");
+    assert_eq!(hits[0].label, campaign.name);
+}
+
+#[test]
+fn a_findings_item_title_follows_its_criteria_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = demo(&dir, "a.db");
+    // A planned visit has no findings yet.
+    let visit = s
+        .visit_rows(None)
+        .unwrap()
+        .into_iter()
+        .find(|v| v.status == VisitStatus::Planned)
+        .unwrap()
+        .id;
+    let set_id = s.require::<Visit>(&visit).unwrap().body.criteria_set_id;
+    // A finding with a rating and no words of its own.
+    s.finding_set(FindingInput {
+        visit_id: visit.clone(),
+        item_code: "7.3".into(),
+        rating: Some(Some(Rating::Dat)),
+        ..Default::default()
+    })
+    .unwrap();
+    let id = finding_id(&visit, "7.3");
+    let found = |s: &mut Store, q: &str| {
+        find_kind(s, q, "finding")
+            .into_iter()
+            .find(|h| h.id == id)
+            .map(|h| (h.field, h.snippet))
+    };
+    assert_eq!(
+        found(&mut s, "hom thu y tuong"),
+        Some((
+            "item_title".to_string(),
+            "Duy trì hòm thư ý tưởng sáng tạo tại các chi đoàn".to_string()
+        ))
+    );
+    // The set's item is renamed: the finding follows.
+    let mut set = s.require::<CriteriaSet>(&set_id).unwrap().body;
+    for t in &mut set.topics {
+        for i in &mut t.items {
+            if i.code == "7.3" {
+                i.title = "Duy trì hộp thư góp ý của đoàn viên".into();
+            }
+        }
+    }
+    s.write(|w| w.put(&set_id, &set)).unwrap();
+    assert_eq!(found(&mut s, "hom thu y tuong"), None);
+    assert!(found(&mut s, "hop thu gop y").is_some());
+}
