@@ -32,6 +32,7 @@ const COMMANDS: &[&str] = &[
     "units_tree",
     "unit_import_pick",
     "unit_import_apply",
+    "search",
 ];
 
 fn main() {

@@ -218,3 +218,10 @@ export async function unitImportPick() {
 export async function unitImportApply(skipBad) {
   return call("unit_import_apply", { skipBad: !!skipBad });
 }
+
+// ---------- search ----------
+
+/** Every word, diacritics ignored. → [{kind, id, label, field, snippet, place:{to:"campaign"|"unit"|"visit", campaign_id?, unit_id?, visit_id?, item_code?}}] */
+export async function search(query, kind) {
+  return call("search", { query, kind: kind || null });
+}

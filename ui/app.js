@@ -10,8 +10,9 @@ import * as visit from "./screens/visit.js";
 import * as sync from "./screens/sync.js";
 import * as conflicts from "./screens/conflicts.js";
 import * as units from "./screens/units.js";
+import * as search from "./screens/search.js";
 
-const SCREENS = { welcome, campaigns, campaign, visit, sync, conflicts, units };
+const SCREENS = { welcome, campaigns, campaign, visit, sync, conflicts, units, search };
 const TOP_LEVEL = new Set(["welcome", "campaigns", "sync", "conflicts", "units"]);
 
 const els = {
@@ -24,6 +25,8 @@ const els = {
   brand: document.getElementById("brand"),
   navSync: document.getElementById("nav-sync"),
   navUnits: document.getElementById("nav-units"),
+  search: document.getElementById("header-search"),
+  searchInput: document.getElementById("header-search-input"),
 };
 
 /** Shared context handed to every screen. */
@@ -57,7 +60,7 @@ export function parseHash(hash) {
   if (parts.length === 0) return null;
   const [name, id] = parts;
   if (TOP_LEVEL.has(name) && parts.length === 1) return { name };
-  if ((name === "campaign" || name === "visit") && id !== undefined) return { name, id: parseId(id) };
+  if ((name === "campaign" || name === "visit" || name === "search") && id !== undefined) return { name, id: parseId(id) };
   return null;
 }
 
@@ -182,6 +185,9 @@ function renderNavSync() {
   const route = current && current.route;
   const units = els.navUnits;
   units.hidden = !app.state || !route || route.name === "welcome";
+  els.search.hidden = units.hidden;
+  els.searchInput.placeholder = t("search.placeholder");
+  els.searchInput.setAttribute("aria-label", t("search.placeholder"));
   units.textContent = t("nav.units");
   units.classList.toggle("active", !!route && route.name === "units");
   const btn = els.navSync;
@@ -293,6 +299,11 @@ async function start() {
   els.langEn.addEventListener("click", () => switchLanguage("en"));
   els.navSync.addEventListener("click", () => {
     if (app.state && !(current && current.route.name === "sync")) navigate({ name: "sync" });
+  });
+  els.search.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const q = els.searchInput.value.trim();
+    if (q && app.state) navigate({ name: "search", id: q });
   });
   els.navUnits.addEventListener("click", () => {
     if (app.state && !(current && current.route.name === "units")) navigate({ name: "units" });

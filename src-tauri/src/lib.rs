@@ -263,7 +263,8 @@ pub fn builder<R: tauri::Runtime>(
             attach::attachment_save_copy,
             units::units_tree,
             units::unit_import_pick,
-            units::unit_import_apply
+            units::unit_import_apply,
+            find::search
         ])
 }
 
@@ -275,6 +276,7 @@ pub fn run() {
 }
 
 mod attach;
+mod find;
 mod sync;
 mod units;
 mod visit;

@@ -247,6 +247,9 @@ pub fn bundle_import<R: Runtime>(
             let r = s.import_bundle_with(p, false, &mut progress);
             files.push(outcome(p, r, lang));
         }
+        // Index what arrived now, while the person waits for the import anyway, rather
+        // than on their first search. A failure here loses nothing: search catches up later.
+        let _ = s.search_catch_up();
         Ok(Imported {
             backup: backup.display().to_string(),
             files,

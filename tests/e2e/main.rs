@@ -153,6 +153,7 @@ fn demo_campaign_record_a_finding_restart_and_see_it_kept() {
     });
 }
 
+mod search;
 mod setup;
 mod sync;
 mod visit;

@@ -401,4 +401,13 @@ export default {
   "campaign.all_statuses": "Mọi trạng thái",
   "campaign.all_teams": "Mọi đoàn kiểm tra",
   "campaign.all_levels": "Mọi cấp",
+  "search.placeholder": "Tìm đơn vị, ghi nhận, kiến nghị…",
+  "search.title": "Tìm “{q}”",
+  "search.count": "{n} kết quả",
+  "search.none": "Không tìm thấy “{q}”. Tìm kiếm không phân biệt dấu: gõ “doan phi” cũng tìm được “đoàn phí”.",
+  "search.empty": "Gõ từ cần tìm vào ô tìm kiếm.",
+  "search.crumb": "Tìm kiếm",
+  "search.kind": "Loại",
+  "search.all_kinds": "Mọi loại",
+  "field.item_title": "Tên tiêu chí",
 };
