@@ -70,7 +70,11 @@ fn export_import_and_resolve_a_conflict_through_the_ui() {
     };
     let mut returned = Vec::new();
     for (name, note) in [
-        ("may-1", "Sổ chi đoàn thiếu 2 tháng"),
+        // Markup typed on another laptop must arrive as text, never as HTML.
+        (
+            "may-1",
+            "Sổ chi đoàn thiếu <b>2 tháng</b> <img src=x onerror=alert(1)>",
+        ),
         ("may-2", "Sổ chi đoàn đầy đủ"),
     ] {
         let mut l = Store::open(&dir.join(format!("{name}.db"))).unwrap();
@@ -115,7 +119,14 @@ fn export_import_and_resolve_a_conflict_through_the_ui() {
     // Resolve side by side: keep laptop 2's version.
     s.click(&s.wait("#btn-conflicts"));
     let card = s.wait(".conflict");
-    assert!(s.text(&card).contains("Sổ chi đoàn thiếu 2 tháng"));
+    assert!(s
+        .text(&card)
+        .contains("Sổ chi đoàn thiếu <b>2 tháng</b> <img src=x onerror=alert(1)>"));
+    let markup = s.script(
+        "return document.querySelectorAll('.conflict b, .conflict img').length",
+        serde_json::json!([]),
+    );
+    assert_eq!(markup, serde_json::json!(0), "shown as text");
     assert!(s.text(&card).contains("Sổ chi đoàn đầy đủ"));
     s.screenshot(&shots.join("12-conflicts.png"));
     let keep = wait_for("the version of may-2", || {

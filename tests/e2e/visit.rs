@@ -194,6 +194,14 @@ fn an_inspector_completes_signs_and_unlocks_a_visit() {
     saved(&s);
     s.wait_text(".unlock-log", reason);
     s.screenshot(&shots.join("22-visit-unlocked.png"));
+
+    // The visit's history shows who changed what, the unlock and its reason included.
+    s.script("window.scrollTo(0, 0)", serde_json::json!([]));
+    s.click(&s.wait("#btn-visit-history"));
+    let dialog = s.wait_text("#history-dialog", reason);
+    assert!(s.text(&dialog).contains("Nguyễn Thị Hồng Nhung"));
+    s.screenshot(&shots.join("23-visit-history.png"));
+    s.click(&s.wait("#history-close"));
     let v = visit_in_db(&db, &visit).unwrap();
     assert_eq!(v.status, VisitStatus::Completed);
     assert_eq!(v.unlocks[0].reason, reason);

@@ -424,4 +424,5 @@ export default {
   "search.kind": "Kind",
   "search.all_kinds": "All kinds",
   "field.item_title": "Item title",
+  "history.short": "History",
 };

@@ -410,4 +410,5 @@ export default {
   "search.kind": "Loại",
   "search.all_kinds": "Mọi loại",
   "field.item_title": "Tên tiêu chí",
+  "history.short": "Lịch sử",
 };

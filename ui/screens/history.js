@@ -1,17 +1,50 @@
 // A record's history in a modal dialog: every revision, who made it on which laptop and
 // when, and which fields it changed (old → new). Text only, never markup.
-import { h, formatDateTime, toError } from "../dom.js";
-import { t } from "../i18n.js";
+import { h, formatDate, formatDateTime, toError } from "../dom.js";
+import { t, tEnum } from "../i18n.js";
 
 /** "2023-11-07T08:00:00.000Z#0001" → the ISO time part. */
 function hlcTime(hlc) {
   return String(hlc || "").split("#")[0];
 }
 
-function show(value) {
+/** A field's value as a person reads it: labels for codes, dd/mm/yyyy dates, lists as lines. */
+function show(field, value, body) {
   if (value === null || value === undefined || value === "") return "—";
+  if (Array.isArray(value)) {
+    if (!value.length) return "—";
+    return value
+      .map((v) => {
+        if (field === "attendees") return [v.name, v.position].filter(Boolean).join(", ");
+        if (field === "questions") return `${v.question || ""} — ${v.answer || ""}`;
+        if (field === "unlocks") return `${formatDateTime(v.at)} · ${v.by}: ${v.reason}`;
+        if (field === "members") return `${v.inspector_id} (${tEnum("role", v.role)})`;
+        return typeof v === "object" ? JSON.stringify(v) : String(v);
+      })
+      .join("\n");
+  }
   if (typeof value === "object") return JSON.stringify(value);
-  return String(value);
+  switch (field) {
+    case "status":
+      return body && "authority" in body ? tEnum("rec_status", value) : tEnum("status", value);
+    case "rating":
+      return tEnum("rating", value);
+    case "overall_result":
+      return tEnum("result", value);
+    case "authority":
+      return tEnum("authority", value);
+    case "raised_by":
+      return tEnum("raised_by", value);
+    case "signed_at":
+      return formatDateTime(value);
+    default:
+      return /^\d{4}-\d{2}-\d{2}$/.test(String(value)) ? formatDate(value) : String(value);
+  }
+}
+
+/** Links between records and file hashes mean nothing to a reader. */
+function shown(field) {
+  return !/_id$/.test(field) && field !== "sha256";
 }
 
 /** Field-by-field differences between two bodies (top level). */
@@ -21,7 +54,7 @@ function changes(before, after) {
   for (const k of [...keys].sort()) {
     const a = before ? before[k] : undefined;
     const b = after ? after[k] : undefined;
-    if (JSON.stringify(a ?? null) !== JSON.stringify(b ?? null)) out.push({ field: k, from: a, to: b });
+    if (shown(k) && JSON.stringify(a ?? null) !== JSON.stringify(b ?? null)) out.push({ field: k, from: a, to: b });
   }
   return out;
 }
@@ -59,7 +92,7 @@ export async function showHistory(app, id, title) {
           ? h(
               "dl",
               { class: "hist-diff" },
-              diff.map((d) => [h("dt", null, t(`field.${d.field}`) === `field.${d.field}` ? d.field : t(`field.${d.field}`)), h("dd", null, parent ? h("span", { class: "hist-from" }, show(d.from)) : null, parent ? " → " : null, h("span", { class: "hist-to" }, show(d.to)))]),
+              diff.map((d) => [h("dt", null, t(`field.${d.field}`) === `field.${d.field}` ? d.field : t(`field.${d.field}`)), h("dd", null, parent ? h("span", { class: "hist-from" }, show(d.field, d.from, parent.body)) : null, parent ? " → " : null, h("span", { class: "hist-to" }, show(d.field, d.to, e.body)))]),
             )
           : h("p", { class: "muted small" }, t("history.no_change")),
       );

@@ -4,6 +4,7 @@
 import { h, autosize, toError, formatDateTime, conflictBadge } from "../dom.js";
 import { t, tEnum } from "../i18n.js";
 import { attachmentsSection } from "./attachments.js";
+import { showHistory } from "./history.js";
 
 const RESULTS = ["xuat_sac", "tot", "hoan_thanh", "khong_hoan_thanh"];
 const AUTHORITIES = ["unit", "team", "union", "party"];
@@ -221,7 +222,13 @@ export function minutes(ctx) {
       const root = h(
         "li",
         { class: "rec rec-edit", dataset: { id: rec.id, status: rec.status, authority: rec.authority } },
-        h("div", { class: "rec-main" }, text, rec.conflict ? conflictBadge(() => app.navigate({ name: "conflicts" })) : null),
+        h(
+          "div",
+          { class: "rec-main" },
+          text,
+          rec.conflict ? conflictBadge(() => app.navigate({ name: "conflicts" })) : null,
+          h("button", { type: "button", class: "history-btn", title: t("history.title"), "aria-label": t("history.title"), onClick: async () => (await ctx.flushAll(), showHistory(app, rec.id, rec.text)) }, "⟲"),
+        ),
         h(
           "div",
           { class: "rec-fields" },

@@ -643,7 +643,25 @@ export function create(app, route) {
       h(
         "div",
         { class: "vh-side" },
-        statusHost,
+        h(
+          "div",
+          { class: "vh-tools" },
+          statusHost,
+          h(
+            "button",
+            {
+              type: "button",
+              class: "btn btn-small",
+              id: "btn-visit-history",
+              onClick: async () => {
+                await flushAll();
+                showHistory(app, v.id, `${t("history.visit")} — ${unit.name || ""}`);
+              },
+            },
+            "⟲ ",
+            t("history.short"),
+          ),
+        ),
         h("div", { class: "vh-progress", id: "visit-progress" }, h("span", { class: "muted small" }, t("progress.overall")), overallText, overallBar),
       ),
     );
