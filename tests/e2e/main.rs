@@ -3,7 +3,7 @@
 use kiemtra_core::model::VisitStatus;
 use kiemtra_core::ops::finding_id;
 use kiemtra_core::{model::Finding, Store};
-use kiemtra_tests::{close_app_windows, screenshot_dir, wait_for, Driver, Session};
+use kiemtra_tests::{close_app_windows, kill_app, screenshot_dir, wait_for, Driver, Session};
 use serde_json::json;
 
 fn planned_visit(db: &std::path::Path) -> (String, String) {
@@ -151,6 +151,53 @@ fn demo_campaign_record_a_finding_restart_and_see_it_kept() {
     wait_for("the app to exit", || {
         s.try_find(".item").is_err().then_some(())
     });
+}
+
+#[test]
+fn a_kill_mid_edit_keeps_everything_the_screen_called_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("kiemtra.db");
+    {
+        let mut st = Store::open(&db).unwrap();
+        st.load_demo().unwrap();
+        st.set_onboarded().unwrap();
+    }
+    let (visit, unit) = planned_visit(&db);
+    let driver = Driver::start();
+    let s = driver.launch(&db);
+    s.click(&s.wait(".campaign-row"));
+    open_visit(&s, &visit, &unit);
+    let saved_text = "Ghi nhận trước khi mất điện";
+    let note = s.wait(".item[data-code=\"2.1\"] textarea.note");
+    s.type_text(&note, saved_text);
+    s.wait_until("the screen to say saved", || {
+        let st = s.wait("#save-state");
+        (s.attr(&st, "data-state").as_deref() == Some("saved")).then_some(())
+    });
+    // More words, then the power goes: at most these last keystrokes may be lost.
+    s.type_text(&note, " và sau");
+    assert_eq!(kill_app(&db), 1, "the app was running");
+    drop(s);
+
+    let store = Store::open(&db).expect("the database still opens");
+    assert!(store.check().unwrap().ok, "and is intact");
+    let kept = store
+        .get::<Finding>(&finding_id(&visit, "2.1"))
+        .unwrap()
+        .expect("the saved finding")
+        .body
+        .note;
+    assert!(
+        kept == saved_text || kept == format!("{saved_text} và sau"),
+        "{kept:?}"
+    );
+    drop(store);
+    let s = driver.launch(&db);
+    s.click(&s.wait(".campaign-row"));
+    open_visit(&s, &visit, &unit);
+    let shown = s.property(&s.wait(".item[data-code=\"2.1\"] textarea.note"), "value");
+    assert_eq!(shown, json!(kept));
+    s.quit();
 }
 
 mod search;

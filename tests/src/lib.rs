@@ -444,6 +444,32 @@ impl Drop for Session {
     }
 }
 
+/// Kill the app running on `db` at once (SIGKILL, as a power cut or a crash would): no
+/// close hand-shake, no flush. Returns how many processes were killed.
+pub fn kill_app(db: &Path) -> usize {
+    let bin = app_binary();
+    let (bin, db) = (bin.to_string_lossy(), db.to_string_lossy());
+    let mut killed = 0;
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        let args: Vec<String> = cmdline
+            .split(|b| *b == 0)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        if args.first().map(String::as_str) == Some(bin.as_ref()) && args.iter().any(|a| *a == db) {
+            let pid = entry.file_name().to_string_lossy().into_owned();
+            let ok = Command::new("kill")
+                .args(["-KILL", &pid])
+                .status()
+                .is_ok_and(|s| s.success());
+            killed += usize::from(ok);
+        }
+    }
+    killed
+}
+
 /// Where screenshots go: `KIEMTRA_SCREENSHOTS` or `target/e2e-screenshots`.
 pub fn screenshot_dir() -> PathBuf {
     if let Some(p) = std::env::var_os("KIEMTRA_SCREENSHOTS") {
