@@ -225,3 +225,72 @@ export async function unitImportApply(skipBad) {
 export async function search(query, kind) {
   return call("search", { query, kind: kind || null });
 }
+
+// ---------- setup (secretariat) ----------
+
+/** → {id, rev, body: campaign} */
+export async function campaignGet(id) {
+  return call("campaign_get", { id });
+}
+/** input: {name, year, theme, start_date, end_date, decision_number, issuing_body, place, criteria_set_id} → {id, rev, body} */
+export async function campaignCreate(input) {
+  return call("campaign_create", { input });
+}
+/** patch: any field of campaignCreate's input → {id, rev, body} */
+export async function campaignUpdate(id, patch) {
+  return call("campaign_update", { id, patch });
+}
+/** → [{id, code, name, version, items, in_use}] */
+export async function criteriaList() {
+  return call("criteria_list");
+}
+/** → {id, rev, body: {code, name, version, topics:[{code, title, items:[{code, title, scale, max_points, guidance, required}]}]}} */
+export async function criteriaGet(id) {
+  return call("criteria_get", { id });
+}
+/** Save in place, or as a new version when visits use it. → {id, rev, version, new_version, campaigns_moved} */
+export async function criteriaSave(id, set) {
+  return call("criteria_save", { id, set });
+}
+/** input: {campaign_id, name, members:[{full_name, role}]} → {id, rev, body} */
+export async function teamCreate(input) {
+  return call("team_create", { input });
+}
+/** patch: {name?, members?:[{inspector_id?|full_name?, role}]} */
+export async function teamUpdate(id, patch) {
+  return call("team_update", { id, patch });
+}
+export async function teamDelete(id) {
+  return call("team_delete", { id });
+}
+/** → [{unit: unit row, visit: visit row | null}] for every live unit */
+export async function unitsState(campaign) {
+  return call("units_state", { campaign });
+}
+/** entries: [{unit_id, team_id, date}] → the visits planned (all or nothing) */
+export async function visitsPlan(campaign, entries) {
+  return call("visits_plan", { campaign, entries });
+}
+export async function visitReschedule(id, team, date) {
+  return call("visit_reschedule", { id, team: team || null, date: date || null });
+}
+export async function visitCancel(id) {
+  return call("visit_cancel", { id });
+}
+/** input: {name, short_name, code, kind, level_label, parent_id, valid_from, valid_to} */
+export async function unitCreate(input) {
+  return call("unit_create", { input });
+}
+export async function unitUpdate(id, patch) {
+  return call("unit_update", { id, patch });
+}
+export async function unitMove(id, parent) {
+  return call("unit_move", { id, parent: parent || null });
+}
+/** → {into, merged, moved} */
+export async function unitMerge(from, into, date) {
+  return call("unit_merge", { from, into, date });
+}
+export async function unitDissolve(id, date) {
+  return call("unit_dissolve", { id, date });
+}

@@ -11,9 +11,12 @@ import * as sync from "./screens/sync.js";
 import * as conflicts from "./screens/conflicts.js";
 import * as units from "./screens/units.js";
 import * as search from "./screens/search.js";
+import * as campaignform from "./screens/campaignform.js";
+import * as criteria from "./screens/criteria.js";
 
-const SCREENS = { welcome, campaigns, campaign, visit, sync, conflicts, units, search };
-const TOP_LEVEL = new Set(["welcome", "campaigns", "sync", "conflicts", "units"]);
+const SCREENS = { welcome, campaigns, campaign, visit, sync, conflicts, units, search, "campaign-new": campaignform, "campaign-edit": campaignform, criteria };
+const TOP_LEVEL = new Set(["welcome", "campaigns", "sync", "conflicts", "units", "campaign-new"]);
+const WITH_ID = new Set(["campaign", "visit", "search", "campaign-edit", "criteria"]);
 
 const els = {
   main: document.getElementById("app"),
@@ -60,7 +63,7 @@ export function parseHash(hash) {
   if (parts.length === 0) return null;
   const [name, id] = parts;
   if (TOP_LEVEL.has(name) && parts.length === 1) return { name };
-  if ((name === "campaign" || name === "visit" || name === "search") && id !== undefined) return { name, id: parseId(id) };
+  if (WITH_ID.has(name) && id !== undefined) return { name, id: parseId(id) };
   return null;
 }
 

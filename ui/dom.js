@@ -221,3 +221,41 @@ export function conflictBadge(onOpen) {
     t("conflicts.badge"),
   );
 }
+
+// ---------- dates as typed here: dd/mm/yyyy ----------
+
+/** "2023-11-07" → "07/11/2023" (how dates are written here). */
+export function toViDate(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : "";
+}
+
+/** "7/11/2023" or "07/11/2023" → "2023-11-07"; "" → null; anything else → undefined. */
+export function fromViDate(text) {
+  const s = String(text || "").trim();
+  if (!s) return null;
+  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s);
+  if (!m) return undefined;
+  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
+  return `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+/** A dd/mm/yyyy text field (the native date picker follows the OS locale, often mm/dd). */
+export function dateInput(iso, attrs, onDate) {
+  const input = h("input", { type: "text", inputmode: "numeric", placeholder: "dd/mm/yyyy", value: toViDate(iso), ...attrs });
+  input.addEventListener("change", () => {
+    const v = fromViDate(input.value);
+    const bad = v === undefined;
+    input.classList.toggle("invalid", bad);
+    input.setAttribute("aria-invalid", String(bad));
+    input.title = bad ? t("date.invalid") : "";
+    if (!bad) {
+      input.value = toViDate(v);
+      onDate(v);
+    }
+  });
+  return input;
+}
+

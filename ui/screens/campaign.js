@@ -1,9 +1,9 @@
 // One campaign: header, status summary, visits grouped by status, unit tree and teams.
 import { h, activatable, formatDate, formatDateRange, statusBadge, statusChip, metaItem, progressBar, fold, compareVi, conflictBadge, VISIT_STATUSES } from "../dom.js";
 import { t, tEnum } from "../i18n.js";
+import { teamsEditor, planner } from "./planning.js";
 
 const SECTION_ORDER = ["in_progress", "planned", "completed", "signed"];
-const ROLE_ORDER = { head: 0, member: 1, secretary: 2 };
 
 export function create(app, route) {
   let data = null;
@@ -102,36 +102,6 @@ export function create(app, route) {
     );
   }
 
-  function teamsBlock() {
-    const teams = data.teams || [];
-    if (!teams.length) return h("p", { class: "muted small" }, t("campaign.no_teams"));
-    return h(
-      "div",
-      { class: "teams" },
-      teams.map((team) => {
-        const members = [...(team.members || [])].sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9));
-        const count = (data.visits || []).filter((v) => String(v.team_id) === String(team.id)).length;
-        return h(
-          "div",
-          { class: "team", dataset: { id: team.id } },
-          h("div", { class: "team-head" }, h("h3", { class: "team-name" }, team.name), h("span", { class: "team-visits" }, t("campaign.visits_count", { n: count }))),
-          h(
-            "ul",
-            { class: "members" },
-            members.map((m) =>
-              h(
-                "li",
-                { class: ["member", `role-${m.role}`] },
-                h("span", { class: "member-name" }, m.full_name, m.title ? h("span", { class: "member-title" }, m.title) : null),
-                h("span", { class: `role-tag role-${m.role}` }, tEnum("role", m.role)),
-              ),
-            ),
-          ),
-        );
-      }),
-    );
-  }
-
   function render() {
     const c = data.campaign;
     const counts = c.status_counts || {};
@@ -167,6 +137,12 @@ export function create(app, route) {
       pick("filter-level", "level", t("campaign.all_levels"), levels.map((l) => [l, l])),
     );
     listHost = h("div", { class: "visit-groups" }, visitSections());
+    const ctx = {
+      app,
+      data,
+      reload: () => app.navigate({ name: "campaign", id: c.id }, { replace: true, force: true }),
+    };
+    const plan = planner(ctx);
 
     return h(
       "div",
@@ -180,6 +156,12 @@ export function create(app, route) {
           c.year ? h("span", { class: "eyebrow" }, t("campaign.eyebrow", { year: c.year })) : null,
           h("h1", { class: "page-title", id: "campaign-name" }, c.name),
           c.theme ? h("p", { class: "campaign-theme big" }, h("span", { class: "muted" }, t("campaign.theme") + ": "), c.theme) : null,
+        ),
+        h(
+          "div",
+          { class: "ch-tools" },
+          h("button", { type: "button", class: "btn btn-small", id: "btn-edit-campaign", onClick: () => app.navigate({ name: "campaign-edit", id: c.id }) }, t("campaign.edit")),
+          c.criteria_set_id ? h("button", { type: "button", class: "btn btn-small", id: "btn-criteria", onClick: () => app.navigate({ name: "criteria", id: c.criteria_set_id }) }, t("campaign.criteria_edit")) : null,
         ),
         h(
           "div",
@@ -201,14 +183,15 @@ export function create(app, route) {
         h(
           "div",
           { class: "col-main" },
-          h("div", { class: "toolbar" }, h("h2", { class: "section-title" }, t("campaign.visits")), searchInput),
+          plan.host,
+          h("div", { class: "toolbar" }, h("h2", { class: "section-title" }, t("campaign.visits")), searchInput, h("button", { type: "button", class: "btn btn-small", id: "btn-plan", onClick: plan.open }, "+ ", t("plan.open"))),
           filters,
           listHost,
         ),
         h(
           "aside",
           { class: "col-side", "aria-label": t("campaign.side_label") },
-          h("section", { class: "side-card card" }, h("h2", { class: "side-title" }, t("campaign.teams"), h("span", { class: "side-count" }, String((data.teams || []).length))), teamsBlock()),
+          h("section", { class: "side-card card", id: "teams" }, h("h2", { class: "side-title" }, t("campaign.teams"), h("span", { class: "side-count" }, String((data.teams || []).length))), teamsEditor(ctx)),
           h("section", { class: "side-card card" }, h("h2", { class: "side-title" }, t("campaign.units"), h("span", { class: "side-count" }, String((data.units || []).length))), unitTree()),
         ),
       ),

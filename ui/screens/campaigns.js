@@ -88,6 +88,7 @@ export function create(app) {
           "div",
           { class: "state-actions" },
           h("button", { id: "btn-demo", type: "button", class: "btn", disabled: demoBusy, onClick: loadDemo }, demoBusy ? t("welcome.working") : t("welcome.demo")),
+          h("button", { type: "button", class: "btn btn-primary", onClick: () => app.navigate({ name: "campaign-new" }) }, "+ ", t("campaigns.new")),
         ),
         demoError ? h("p", { class: "form-error", role: "alert" }, demoError) : null,
       );
@@ -101,7 +102,12 @@ export function create(app) {
         "div",
         { class: "page-head" },
         h("div", null, h("h1", { class: "page-title" }, t("campaigns.title")), h("p", { class: "page-sub" }, t("campaigns.subtitle"))),
-        list.length ? h("span", { class: "page-count" }, t("campaigns.count", { n: list.length })) : null,
+        h(
+          "div",
+          { class: "page-tools" },
+          list.length ? h("span", { class: "page-count" }, t("campaigns.count", { n: list.length })) : null,
+          h("button", { type: "button", class: "btn btn-primary", id: "btn-new-campaign", onClick: () => app.navigate({ name: "campaign-new" }) }, "+ ", t("campaigns.new")),
+        ),
       ),
       body,
       h(

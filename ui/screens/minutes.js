@@ -1,7 +1,7 @@
 // The minutes beyond the checklist: who attended, the unit's report, difficulties, questions
 // and answers, conclusions, recommendations, and sign-off / unlock. Everything autosaves
 // through the visit screen's savers (one for the visit's own fields, one per recommendation).
-import { h, autosize, toError, formatDateTime, conflictBadge } from "../dom.js";
+import { h, autosize, toError, formatDateTime, conflictBadge, dateInput } from "../dom.js";
 import { t, tEnum } from "../i18n.js";
 import { attachmentsSection } from "./attachments.js";
 import { showHistory } from "./history.js";
@@ -11,41 +11,6 @@ const AUTHORITIES = ["unit", "team", "union", "party"];
 const RAISERS = ["unit", "team"];
 const REC_STATUSES = ["received", "forwarded", "answered", "done"];
 const SIDES = ["unit", "guest"];
-
-/** "2023-11-07" → "07/11/2023" (how dates are written here). */
-function toVi(iso) {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
-  return m ? `${m[3]}/${m[2]}/${m[1]}` : "";
-}
-
-/** "7/11/2023" or "07/11/2023" → "2023-11-07"; "" → null; anything else → undefined. */
-function fromVi(text) {
-  const s = String(text || "").trim();
-  if (!s) return null;
-  const m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s);
-  if (!m) return undefined;
-  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
-  return `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
-}
-
-/** A dd/mm/yyyy text field (the native date picker follows the OS locale, often mm/dd). */
-function dateInput(iso, attrs, onDate) {
-  const input = h("input", { type: "text", inputmode: "numeric", placeholder: "dd/mm/yyyy", value: toVi(iso), ...attrs });
-  input.addEventListener("change", () => {
-    const v = fromVi(input.value);
-    const bad = v === undefined;
-    input.classList.toggle("invalid", bad);
-    input.setAttribute("aria-invalid", String(bad));
-    input.title = bad ? t("date.invalid") : "";
-    if (!bad) {
-      input.value = toVi(v);
-      onDate(v);
-    }
-  });
-  return input;
-}
 
 function select(options, value, attrs) {
   const el = h("select", attrs, options);

@@ -1,6 +1,6 @@
 // The unit directory: the tree of units (any depth), and import from Excel or CSV with a
 // preview that names every bad row and column before anything is written.
-import { h, formatDate, toError } from "../dom.js";
+import { h, formatDate, toError, dateInput } from "../dom.js";
 import { t, tEnum, getLang } from "../i18n.js";
 
 export function create(app) {
@@ -11,6 +11,9 @@ export function create(app) {
   let error = null;
   let result = null;
   let root = null;
+  let editing = null; // unit id, "new", or null
+  let draft = null;
+  let editError = null;
 
   async function load() {
     units = await app.api.unitsTree();
@@ -57,9 +60,85 @@ export function create(app) {
 
   const msg = (m) => (m ? (getLang() === "en" ? m.en : m.vi) : "");
 
+  function startEdit(u, mode) {
+    editing = u ? u.id : "new";
+    editError = null;
+    draft = u
+      ? { mode, name: u.name, short_name: u.short_name, code: u.code, level_label: u.level_label, parent_id: u.parent_id || "", into: "", date: null }
+      : { mode: "new", name: "", short_name: "", code: "", level_label: "", parent_id: "", into: "", date: null };
+    rerender();
+  }
+
+  async function saveEdit(u) {
+    editError = null;
+    try {
+      if (draft.mode === "new") {
+        await app.api.unitCreate({ name: draft.name, short_name: draft.short_name, code: draft.code, kind: "", level_label: draft.level_label, parent_id: draft.parent_id || null, valid_from: null, valid_to: null });
+      } else if (draft.mode === "edit") {
+        await app.api.unitUpdate(u.id, { name: draft.name, short_name: draft.short_name, code: draft.code, level_label: draft.level_label });
+        if ((draft.parent_id || null) !== (u.parent_id || null)) await app.api.unitMove(u.id, draft.parent_id || null);
+      } else if (draft.mode === "merge") {
+        if (!draft.into || !draft.date) throw { message: t("units.merge_need") };
+        await app.api.unitMerge([u.id], draft.into, draft.date);
+      } else if (draft.mode === "dissolve") {
+        if (!draft.date) throw { message: t("units.date_need") };
+        await app.api.unitDissolve(u.id, draft.date);
+      }
+      editing = null;
+      units = await app.api.unitsTree();
+    } catch (err) {
+      editError = toError(err).message;
+    }
+    rerender();
+  }
+
+  function unitOptions(exclude) {
+    return units.filter((x) => x.id !== exclude).map((x) => h("option", { value: x.id }, `${"— ".repeat(x.depth)}${x.name}`));
+  }
+
+  function editForm(u) {
+    const text = (key, label, attrs = {}) => {
+      const el = h("input", { type: "text", class: "text-input", value: draft[key] || "", "aria-label": label, placeholder: label, ...attrs });
+      el.addEventListener("input", () => (draft[key] = el.value));
+      return h("label", { class: "form-field" }, h("span", { class: "field-label" }, label), el);
+    };
+    let fields;
+    if (draft.mode === "merge") {
+      const into = h("select", { class: "text-input", id: "unit-merge-into" }, h("option", { value: "" }, "—"), unitOptions(u.id));
+      into.value = draft.into;
+      into.addEventListener("change", () => (draft.into = into.value));
+      fields = [
+        h("p", { class: "muted small" }, t("units.merge_text", { name: u.name })),
+        h("div", { class: "form-row" }, h("label", { class: "form-field" }, h("span", { class: "field-label" }, t("units.merge_into")), into), h("label", { class: "form-field" }, h("span", { class: "field-label" }, t("units.last_day")), dateInput(draft.date, { class: "text-input short", id: "unit-date" }, (d) => (draft.date = d)))),
+      ];
+    } else if (draft.mode === "dissolve") {
+      fields = [h("p", { class: "muted small" }, t("units.dissolve_text", { name: u.name })), h("label", { class: "form-field" }, h("span", { class: "field-label" }, t("units.last_day")), dateInput(draft.date, { class: "text-input short", id: "unit-date" }, (d) => (draft.date = d)))];
+    } else {
+      const parent = h("select", { class: "text-input", id: "unit-parent" }, h("option", { value: "" }, t("units.no_parent")), unitOptions(u ? u.id : null));
+      parent.value = draft.parent_id;
+      parent.addEventListener("change", () => (draft.parent_id = parent.value));
+      fields = [
+        h("div", { class: "form-row" }, text("name", t("units.col_name"), { id: "unit-name" }), text("code", t("units.col_code"), { id: "unit-code" })),
+        h("div", { class: "form-row" }, text("short_name", t("field.short_name")), text("level_label", t("units.col_level"), { id: "unit-level" }), h("label", { class: "form-field" }, h("span", { class: "field-label" }, t("units.col_parent")), parent)),
+      ];
+    }
+    return h(
+      "li",
+      { class: "unit-edit", id: "unit-form" },
+      fields,
+      editError ? h("p", { class: "form-error", role: "alert" }, editError) : null,
+      h(
+        "div",
+        { class: "sign-actions" },
+        h("button", { type: "button", class: ["btn btn-small", draft.mode === "dissolve" ? "btn-danger" : "btn-primary"], id: "unit-save", onClick: () => saveEdit(u) }, t(`units.do_${draft.mode}`)),
+        h("button", { type: "button", class: "btn btn-small", onClick: () => ((editing = null), rerender()) }, t("action.cancel")),
+      ),
+    );
+  }
+
   function unitRow(u) {
     const past = u.valid_to && u.valid_to < new Date().toISOString().slice(0, 10);
-    return h(
+    const row = h(
       "li",
       { class: ["unit-row", past && "is-past"], dataset: { id: u.id, depth: u.depth } },
       h("span", { class: `unit-indent depth-${Math.min(u.depth, 6)}`, "aria-hidden": "true" }),
@@ -67,7 +146,17 @@ export function create(app) {
       u.code ? h("span", { class: "unit-code" }, u.code) : null,
       u.level_label ? h("span", { class: "badge unit-level" }, u.level_label) : null,
       u.valid_to ? h("span", { class: "muted small" }, t("units.valid_to", { date: formatDate(u.valid_to) })) : null,
+      past
+        ? null
+        : h(
+            "span",
+            { class: "unit-actions" },
+            h("button", { type: "button", class: "btn btn-small btn-ghost unit-edit-btn", onClick: () => startEdit(u, "edit") }, t("team.edit")),
+            h("button", { type: "button", class: "btn btn-small btn-ghost", onClick: () => startEdit(u, "merge") }, t("units.merge")),
+            h("button", { type: "button", class: "btn btn-small btn-ghost", onClick: () => startEdit(u, "dissolve") }, t("units.dissolve")),
+          ),
     );
+    return editing === u.id ? [row, editForm(u)] : row;
   }
 
   function previewPanel() {
@@ -149,8 +238,9 @@ export function create(app) {
       h(
         "section",
         { class: "card unit-tree-card" },
-        h("h2", { class: "section-title" }, t("units.tree", { n: units.length })),
-        units.length ? h("ul", { class: "unit-tree", id: "unit-tree" }, units.map(unitRow)) : h("p", { class: "muted" }, t("units.empty")),
+        h("header", { class: "report-head" }, h("h2", { class: "section-title" }, t("units.tree", { n: units.length })), h("button", { type: "button", class: "btn btn-small", id: "unit-new", onClick: () => startEdit(null, "new") }, "+ ", t("units.add"))),
+        editing === "new" ? h("ul", { class: "unit-tree" }, editForm(null)) : null,
+        units.length ? h("ul", { class: "unit-tree", id: "unit-tree" }, units.flatMap((u) => [unitRow(u)].flat())) : h("p", { class: "muted" }, t("units.empty")),
       ),
     );
     return root;

@@ -1,0 +1,86 @@
+// Create or edit a campaign: name, year, theme, dates, decision, issuing body, place, and
+// the criteria-set version new visits start with.
+import { h, toError, dateInput } from "../dom.js";
+import { t } from "../i18n.js";
+
+export function create(app, route) {
+  const editing = route.name === "campaign-edit";
+  let body = { name: "", year: new Date().getFullYear(), theme: "", start_date: null, end_date: null, decision_number: "", issuing_body: "", place: "", criteria_set_id: null };
+  let sets = [];
+  let error = null;
+  let busy = false;
+  let root = null;
+
+  async function load() {
+    sets = await app.api.criteriaList();
+    if (editing) body = { ...(await app.api.campaignGet(route.id)).body };
+    else if (sets.length) body.criteria_set_id = sets[0].id;
+  }
+
+  function field(id, label, control, hint) {
+    return h("div", { class: "form-field" }, h("label", { class: "field-label", for: id }, label), control, hint ? h("p", { class: "muted small" }, hint) : null);
+  }
+
+  function text(id, key, attrs = {}) {
+    const input = h("input", { type: "text", id, class: "text-input", value: body[key] ?? "", ...attrs });
+    input.addEventListener("input", () => (body[key] = input.value));
+    return input;
+  }
+
+  async function save(ev) {
+    ev.preventDefault();
+    busy = true;
+    error = null;
+    try {
+      const input = { ...body, year: Number(body.year) };
+      const res = editing ? await app.api.campaignUpdate(route.id, input) : await app.api.campaignCreate(input);
+      app.notify(t(editing ? "cform.saved" : "cform.created"), "ok");
+      await app.navigate({ name: "campaign", id: res.id }, { replace: true });
+      return;
+    } catch (err) {
+      error = toError(err).message;
+    }
+    busy = false;
+    root.replaceWith(render());
+  }
+
+  function render() {
+    const year = h("input", { type: "number", id: "cf-year", class: "text-input short", min: "2000", max: "2100", value: String(body.year ?? "") });
+    year.addEventListener("input", () => (body.year = year.value));
+    const start = dateInput(body.start_date, { id: "cf-start", class: "text-input short" }, (d) => (body.start_date = d));
+    const end = dateInput(body.end_date, { id: "cf-end", class: "text-input short" }, (d) => (body.end_date = d));
+    const setSel = h("select", { id: "cf-criteria", class: "text-input" }, sets.map((c) => h("option", { value: c.id }, `${c.name} — ${t("criteria.version", { v: c.version })} (${t("criteria.items", { n: c.items })})`)));
+    setSel.value = body.criteria_set_id || "";
+    setSel.addEventListener("change", () => (body.criteria_set_id = setSel.value));
+    root = h(
+      "div",
+      { class: "screen form-screen" },
+      h("h1", { class: "page-title" }, editing ? t("cform.edit_title") : t("cform.new_title")),
+      h(
+        "form",
+        { class: "card form-card", id: "campaign-form", onSubmit: save },
+        field("cf-name", t("cform.name"), text("cf-name", "name", { required: true, placeholder: t("cform.name_ph") })),
+        h("div", { class: "form-row" }, field("cf-year", t("field.year"), year), field("cf-start", t("field.start_date"), start), field("cf-end", t("field.end_date"), end)),
+        field("cf-theme", t("field.theme"), text("cf-theme", "theme", { placeholder: t("cform.theme_ph") })),
+        h("div", { class: "form-row" }, field("cf-decision", t("field.decision_number"), text("cf-decision", "decision_number", { placeholder: "123-QĐ/TĐTN-BTC" })), field("cf-issuer", t("field.issuing_body"), text("cf-issuer", "issuing_body", { placeholder: t("cform.issuer_ph") }))),
+        field("cf-place", t("field.place"), text("cf-place", "place", { placeholder: t("cform.place_ph") })),
+        field("cf-criteria", t("field.criteria_set_id"), setSel, t("cform.criteria_hint")),
+        error ? h("p", { class: "form-error", role: "alert", id: "cf-error" }, error) : null,
+        h(
+          "div",
+          { class: "state-actions" },
+          h("button", { type: "submit", class: "btn btn-primary", id: "cf-save", disabled: busy }, editing ? t("cform.save") : t("cform.create")),
+          h("button", { type: "button", class: "btn", onClick: () => app.navigate(editing ? { name: "campaign", id: route.id } : { name: "campaigns" }) }, t("action.cancel")),
+        ),
+      ),
+    );
+    return root;
+  }
+
+  return {
+    load,
+    render,
+    backRoute: () => (editing ? { name: "campaign", id: route.id } : { name: "campaigns" }),
+    breadcrumb: () => [{ label: t("nav.campaigns"), route: { name: "campaigns" } }, { label: editing ? t("cform.edit_title") : t("cform.new_title") }],
+  };
+}

@@ -1,0 +1,172 @@
+// The campaign's setup on its own screen: teams with their members and roles, and planning
+// visits (units without a visit yet, a team and a day for each).
+import { h, toError, dateInput } from "../dom.js";
+import { t, tEnum } from "../i18n.js";
+
+const ROLES = ["head", "member", "secretary"];
+const ROLE_ORDER = { head: 0, member: 1, secretary: 2 };
+
+/** ctx: {app, data (campaign overview), reload()} → the teams card's content */
+export function teamsEditor(ctx) {
+  const { app, data } = ctx;
+  const host = h("div", { class: "teams-editor" });
+  let editing = null; // team id, "new", or null
+  let draft = null;
+  let error = null;
+
+  function startEdit(team) {
+    editing = team ? team.id : "new";
+    draft = {
+      name: team ? team.name : t("team.default_name", { n: (data.teams || []).length + 1 }),
+      members: team ? [...team.members].sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9)).map((m) => ({ inspector_id: m.inspector_id, full_name: m.full_name, role: m.role })) : [{ full_name: "", role: "head" }],
+    };
+    error = null;
+    render();
+  }
+
+  async function save() {
+    const members = draft.members
+      .filter((m) => (m.full_name || "").trim())
+      .map((m) => (m.inspector_id && m.unchanged !== false ? { inspector_id: m.inspector_id, role: m.role } : { full_name: m.full_name.trim(), role: m.role }));
+    try {
+      if (editing === "new") await app.api.teamCreate({ campaign_id: data.campaign.id, name: draft.name, members });
+      else await app.api.teamUpdate(editing, { name: draft.name, members });
+      editing = null;
+      await ctx.reload();
+    } catch (err) {
+      error = toError(err).message;
+      render();
+    }
+  }
+
+  async function remove(team) {
+    if (!window.confirm(t("team.delete_confirm", { name: team.name }))) return;
+    try {
+      await app.api.teamDelete(team.id);
+      await ctx.reload();
+    } catch (err) {
+      app.notify(toError(err).message, "error");
+    }
+  }
+
+  function form() {
+    const name = h("input", { type: "text", class: "text-input", id: "team-name", value: draft.name, "aria-label": t("team.name") });
+    name.addEventListener("input", () => (draft.name = name.value));
+    const rows = draft.members.map((m, i) => {
+      const who = h("input", { type: "text", class: "text-input member-input", value: m.full_name || "", placeholder: t("team.member_ph"), "aria-label": t("team.member") });
+      who.addEventListener("input", () => {
+        m.full_name = who.value;
+        m.unchanged = false;
+      });
+      const role = h("select", { class: "text-input role-select", "aria-label": t("team.role") }, ROLES.map((r) => h("option", { value: r }, tEnum("role", r))));
+      role.value = m.role;
+      role.addEventListener("change", () => (m.role = role.value));
+      return h("div", { class: "team-member-row" }, who, role, h("button", { type: "button", class: "btn btn-small btn-ghost", "aria-label": t("att.remove"), onClick: () => (draft.members.splice(i, 1), render()) }, "✕"));
+    });
+    return h(
+      "div",
+      { class: "team-form", id: "team-form" },
+      h("label", { class: "field-label", for: "team-name" }, t("team.name")),
+      name,
+      h("span", { class: "field-label" }, t("team.members")),
+      rows,
+      h("button", { type: "button", class: "btn btn-small", id: "team-add-member", onClick: () => (draft.members.push({ full_name: "", role: "member" }), render(), host.querySelectorAll(".member-input")[draft.members.length - 1].focus()) }, "+ ", t("team.add_member")),
+      error ? h("p", { class: "form-error", role: "alert" }, error) : null,
+      h("div", { class: "sign-actions" }, h("button", { type: "button", class: "btn btn-primary btn-small", id: "team-save", onClick: save }, t("team.save")), h("button", { type: "button", class: "btn btn-small", onClick: () => ((editing = null), render()) }, t("action.cancel"))),
+    );
+  }
+
+  function teamView(team) {
+    if (editing === team.id) return form();
+    const members = [...(team.members || [])].sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9));
+    const count = (data.visits || []).filter((v) => String(v.team_id) === String(team.id)).length;
+    return h(
+      "div",
+      { class: "team", dataset: { id: team.id } },
+      h(
+        "div",
+        { class: "team-head" },
+        h("h3", { class: "team-name" }, team.name),
+        h("span", { class: "team-visits" }, t("campaign.visits_count", { n: count })),
+        h("button", { type: "button", class: "btn btn-small btn-ghost team-edit", onClick: () => startEdit(team) }, t("team.edit")),
+        count ? null : h("button", { type: "button", class: "btn btn-small btn-ghost", onClick: () => remove(team) }, t("rec.delete")),
+      ),
+      h(
+        "ul",
+        { class: "members" },
+        members.map((m) => h("li", { class: ["member", `role-${m.role}`] }, h("span", { class: "member-name" }, m.full_name, m.title ? h("span", { class: "member-title" }, m.title) : null), h("span", { class: `role-tag role-${m.role}` }, tEnum("role", m.role)))),
+      ),
+    );
+  }
+
+  function render() {
+    const teams = data.teams || [];
+    host.replaceChildren(
+      ...(teams.length ? teams.map(teamView) : [h("p", { class: "muted small" }, t("campaign.no_teams"))]),
+      editing === "new" ? form() : h("button", { type: "button", class: "btn btn-small", id: "team-new", onClick: () => startEdit(null) }, "+ ", t("team.new")),
+    );
+  }
+  render();
+  return host;
+}
+
+/** ctx: {app, data, reload()} → the planner panel (hidden until opened) */
+export function planner(ctx) {
+  const { app, data } = ctx;
+  const host = h("section", { class: "card planner", id: "planner", hidden: true });
+  let units = [];
+  const chosen = new Set();
+  let team = (data.teams || [])[0] ? String(data.teams[0].id) : "";
+  let date = null;
+  let error = null;
+
+  async function open() {
+    host.hidden = false;
+    try {
+      units = (await app.api.unitsState(data.campaign.id)).filter((u) => !u.visit);
+    } catch (err) {
+      error = toError(err).message;
+    }
+    render();
+    host.scrollIntoView({ block: "start" });
+  }
+
+  async function plan() {
+    error = null;
+    try {
+      const entries = [...chosen].map((unit_id) => ({ unit_id, team_id: team || null, date }));
+      const done = await app.api.visitsPlan(data.campaign.id, entries);
+      app.notify(t("plan.done", { n: done.length }), "ok");
+      await ctx.reload();
+    } catch (err) {
+      error = toError(err).message;
+      render();
+    }
+  }
+
+  function render() {
+    const teamSel = h("select", { id: "plan-team", class: "text-input" }, h("option", { value: "" }, t("visit.no_team")), (data.teams || []).map((tm) => h("option", { value: String(tm.id) }, tm.name)));
+    teamSel.value = team;
+    teamSel.addEventListener("change", () => (team = teamSel.value));
+    const day = dateInput(date, { id: "plan-date", class: "text-input short" }, (d) => (date = d));
+    const go = h("button", { type: "button", class: "btn btn-primary", id: "plan-go", disabled: !chosen.size, onClick: plan }, t("plan.go", { n: chosen.size }));
+    const rows = units.map((u) => {
+      const box = h("input", { type: "checkbox", class: "plan-check", checked: chosen.has(u.unit.id), dataset: { id: u.unit.id } });
+      box.addEventListener("change", () => {
+        if (box.checked) chosen.add(u.unit.id);
+        else chosen.delete(u.unit.id);
+        go.disabled = !chosen.size;
+        go.textContent = t("plan.go", { n: chosen.size });
+      });
+      return h("li", { class: "plan-row", dataset: { id: u.unit.id, depth: u.unit.depth } }, h("label", { class: "check" }, h("span", { class: `unit-indent depth-${Math.min(u.unit.depth, 6)}` }), box, " ", h("span", { class: "unit-name" }, u.unit.name), u.unit.level_label ? h("span", { class: "muted small" }, ` · ${u.unit.level_label}`) : null));
+    });
+    host.replaceChildren(
+      h("header", { class: "report-head" }, h("h2", { class: "section-title" }, t("plan.title")), h("button", { type: "button", class: "btn btn-small", onClick: () => (host.hidden = true) }, t("action.close"))),
+      h("p", { class: "muted small" }, t("plan.text")),
+      units.length ? h("ul", { class: "plan-list" }, rows) : h("p", { class: "muted" }, t("plan.none")),
+      h("div", { class: "plan-controls" }, h("label", { class: "form-field" }, h("span", { class: "field-label" }, t("visit.team")), teamSel), h("label", { class: "form-field" }, h("span", { class: "field-label" }, t("visit.date")), day), go),
+      error ? h("p", { class: "form-error", role: "alert", id: "plan-error" }, error) : null,
+    );
+  }
+  return { host, open };
+}
