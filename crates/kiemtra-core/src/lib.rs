@@ -16,6 +16,7 @@ pub mod model;
 pub mod ops;
 pub mod schema;
 pub mod settings;
+pub mod setup;
 pub mod store;
 pub mod text;
 pub mod unit_import;
