@@ -264,7 +264,25 @@ pub fn builder<R: tauri::Runtime>(
             units::units_tree,
             units::unit_import_pick,
             units::unit_import_apply,
-            find::search
+            find::search,
+            setup::campaign_get,
+            setup::campaign_create,
+            setup::campaign_update,
+            setup::criteria_list,
+            setup::criteria_get,
+            setup::criteria_save,
+            setup::team_create,
+            setup::team_update,
+            setup::team_delete,
+            setup::units_state,
+            setup::visits_plan,
+            setup::visit_reschedule,
+            setup::visit_cancel,
+            setup::unit_create,
+            setup::unit_update,
+            setup::unit_move,
+            setup::unit_merge,
+            setup::unit_dissolve
         ])
 }
 
@@ -277,6 +295,7 @@ pub fn run() {
 
 mod attach;
 mod find;
+mod setup;
 mod sync;
 mod units;
 mod visit;

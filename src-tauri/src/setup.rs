@@ -16,7 +16,10 @@ use tauri::State;
 use crate::AppState;
 
 #[tauri::command(async)]
-pub fn campaign_get(state: State<'_, AppState>, id: String) -> Result<Stored<Campaign>, ErrorPayload> {
+pub fn campaign_get(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<Stored<Campaign>, ErrorPayload> {
     state.with(|s| {
         let id = s.resolve_id(Campaign::KIND, &id)?;
         s.require::<Campaign>(&id)
@@ -177,7 +180,7 @@ pub fn unit_merge(
     into: String,
     date: NaiveDate,
 ) -> Result<UnitMerged, ErrorPayload> {
-    state.with(|s| s.unit_merge(&from, &into, date))
+    state.with(|s| s.unit_merge(from, &into, date))
 }
 
 #[tauri::command(async)]

@@ -14,7 +14,9 @@ use kiemtra_core::search::{self, SearchOptions};
 use kiemtra_core::{model, Error, Lang, Store};
 
 mod output;
+mod setup;
 use output::*;
+use setup::{CampaignCreateArgs, CampaignEditArgs, TeamCreateArgs, UnitAddArgs, UnitEditArgs};
 
 #[derive(Parser)]
 #[command(
@@ -48,6 +50,9 @@ enum Cmd {
     /// Đợt kiểm tra (campaigns)
     #[command(subcommand)]
     Campaign(CampaignCmd),
+    /// Đoàn kiểm tra (inspection teams)
+    #[command(subcommand)]
+    Team(TeamCmd),
     /// Đơn vị (units)
     #[command(subcommand)]
     Unit(UnitCmd),
@@ -138,12 +143,81 @@ enum Cmd {
 enum CampaignCmd {
     /// Danh sách đợt kiểm tra
     List,
+    /// Tạo đợt kiểm tra; mặc định dùng bộ tiêu chí mới nhất (create a campaign)
+    Create(CampaignCreateArgs),
+    /// Sửa đợt kiểm tra, chỉ các trường được nêu (edit the given fields)
+    Edit {
+        id: String,
+        #[command(flatten)]
+        fields: CampaignEditArgs,
+    },
+    /// Mọi đơn vị của đợt và tình trạng kiểm tra từng đơn vị (every unit and its visit state)
+    Show { id: String },
+}
+
+#[derive(Subcommand)]
+enum TeamCmd {
+    /// Các đoàn của một đợt và thành viên (teams of a campaign and their members)
+    List {
+        #[arg(long, value_name = "ID")]
+        campaign: String,
+    },
+    /// Lập đoàn kiểm tra; thành viên theo họ tên, chưa có thì thêm mới (create a team;
+    /// members by full name, added when new)
+    Create(TeamCreateArgs),
+    /// Xóa đoàn chưa được giao buổi kiểm tra nào (delete a team without visits)
+    Delete { id: String },
 }
 
 #[derive(Subcommand)]
 enum UnitCmd {
-    /// Cây đơn vị
-    List,
+    /// Cây đơn vị; mặc định ẩn đơn vị đã giải thể, sáp nhập (the unit tree, without ended units)
+    List {
+        /// Cả đơn vị đã giải thể, sáp nhập (include ended units)
+        #[arg(long)]
+        all: bool,
+    },
+    /// Thêm đơn vị (add a unit)
+    Add(UnitAddArgs),
+    /// Sửa tên, mã, cấp... của đơn vị (edit a unit; old campaigns keep the old name)
+    Edit {
+        id: String,
+        #[command(flatten)]
+        fields: UnitEditArgs,
+    },
+    /// Chuyển đơn vị sang đơn vị cấp trên khác (move under another parent)
+    Move {
+        id: String,
+        /// Đơn vị cấp trên mới (new parent)
+        #[arg(
+            long,
+            value_name = "ID",
+            required_unless_present = "top",
+            conflicts_with = "top"
+        )]
+        parent: Option<String>,
+        /// Lên cấp cao nhất (to the top level)
+        #[arg(long)]
+        top: bool,
+    },
+    /// Sáp nhập đơn vị: các đơn vị được sáp nhập hoạt động đến --date, đơn vị trực thuộc
+    /// chuyển sang đơn vị nhận (merge units; their sub-units move to --into)
+    Merge {
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<String>,
+        #[arg(long, value_name = "ID")]
+        into: String,
+        /// Ngày cuối cùng các đơn vị được sáp nhập còn hoạt động, mặc định hôm nay (last day)
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+    },
+    /// Giải thể đơn vị (dissolve a unit; its live sub-units must be moved first)
+    Dissolve {
+        id: String,
+        /// Ngày cuối cùng còn hoạt động, mặc định hôm nay (last day, default today)
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+    },
     /// Nhập danh sách đơn vị từ tệp Excel (.xlsx) hoặc CSV (import units; all or nothing)
     Import {
         /// Tệp .xlsx (trang tính đầu tiên) hoặc .csv UTF-8 (first sheet; CSV split by , ; or tab)
@@ -165,6 +239,21 @@ enum CriteriaCmd {
         #[arg(long)]
         id: Option<String>,
     },
+    /// Lưu bộ tiêu chí từ tệp JSON (như `criteria show --json`); bộ đang được dùng thì tạo
+    /// phiên bản mới (save a set from JSON; a set in use gets a new version)
+    Edit {
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// Bộ cần sửa; mặc định theo "id" hoặc "code" trong tệp (the set to edit)
+        #[arg(long, value_name = "ID")]
+        id: Option<String>,
+    },
+    /// Các phiên bản của một bộ tiêu chí và số buổi kiểm tra dùng (versions and their use)
+    Versions {
+        /// Mã bộ tiêu chí, mặc định bộ mới nhất (set code; default the newest set's)
+        #[arg(long)]
+        code: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -176,6 +265,28 @@ enum VisitCmd {
     },
     /// Chi tiết một buổi kiểm tra
     Show { id: String },
+    /// Lên kế hoạch kiểm tra một đơn vị (plan a visit to a unit)
+    Plan {
+        #[arg(long, value_name = "ID")]
+        campaign: String,
+        #[arg(long, value_name = "ID")]
+        unit: String,
+        #[arg(long, value_name = "ID")]
+        team: String,
+        /// dd/mm/yyyy
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+    },
+    /// Đổi đoàn hoặc ngày của buổi kiểm tra (change team or date; "" clears)
+    Reschedule {
+        id: String,
+        #[arg(long, value_name = "ID")]
+        team: Option<String>,
+        #[arg(long, value_name = "DATE")]
+        date: Option<String>,
+    },
+    /// Hủy buổi kiểm tra còn ở kế hoạch, chưa ghi gì (cancel a planned visit with nothing recorded)
+    Cancel { id: String },
     /// Ký biên bản: khóa biên bản (sign the minutes; needs every required item and the
     /// overall result)
     Sign { id: String },
@@ -412,8 +523,58 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 print_campaigns(&list, lang);
             }
         }
-        Cmd::Unit(UnitCmd::List) => {
-            let units = store.unit_tree()?;
+        Cmd::Campaign(CampaignCmd::Create(a)) => setup::campaign_create(&mut store, a, json, lang)?,
+        Cmd::Campaign(CampaignCmd::Edit { id, fields }) => {
+            setup::campaign_edit(&mut store, &id, fields, json, lang)?
+        }
+        Cmd::Campaign(CampaignCmd::Show { id }) => setup::campaign_show(&store, &id, json, lang)?,
+        Cmd::Team(TeamCmd::List { campaign }) => setup::team_list(&store, &campaign, json, lang)?,
+        Cmd::Team(TeamCmd::Create(a)) => setup::team_create(&mut store, a, json, lang)?,
+        Cmd::Team(TeamCmd::Delete { id }) => setup::team_delete(&mut store, &id, json, lang)?,
+        Cmd::Unit(UnitCmd::Add(a)) => setup::unit_add(&mut store, a, json, lang)?,
+        Cmd::Unit(UnitCmd::Edit { id, fields }) => {
+            setup::unit_edit(&mut store, &id, fields, json, lang)?
+        }
+        Cmd::Unit(UnitCmd::Move { id, parent, top: _ }) => {
+            setup::unit_move(&mut store, &id, parent.as_deref(), json, lang)?
+        }
+        Cmd::Unit(UnitCmd::Merge { ids, into, date }) => {
+            setup::unit_merge(&mut store, ids, &into, date, json, lang)?
+        }
+        Cmd::Unit(UnitCmd::Dissolve { id, date }) => {
+            setup::unit_dissolve(&mut store, &id, date, json, lang)?
+        }
+        Cmd::Visit(VisitCmd::Plan {
+            campaign,
+            unit,
+            team,
+            date,
+        }) => {
+            let date = date.map(|d| model::parse_date(&d)).transpose()?;
+            let input = kiemtra_core::setup::VisitPlanInput {
+                campaign_id: campaign,
+                unit_id: unit,
+                team_id: Some(team),
+                date,
+            };
+            setup::visit_plan(&mut store, input, json, lang)?
+        }
+        Cmd::Visit(VisitCmd::Reschedule { id, team, date }) => {
+            setup::visit_reschedule(&mut store, &id, team, date, json, lang)?
+        }
+        Cmd::Visit(VisitCmd::Cancel { id }) => setup::visit_cancel(&mut store, &id, json, lang)?,
+        Cmd::Criteria(CriteriaCmd::Edit { file, id }) => {
+            setup::criteria_edit(&mut store, &file, id, json, lang)?
+        }
+        Cmd::Criteria(CriteriaCmd::Versions { code }) => {
+            let code = match code {
+                Some(c) => c,
+                None => store.criteria_current()?.body.code,
+            };
+            setup::criteria_versions(&store, &code, json, lang)?
+        }
+        Cmd::Unit(UnitCmd::List { all }) => {
+            let units = store.unit_tree_with(all)?;
             if json {
                 print_json(&units);
             } else {

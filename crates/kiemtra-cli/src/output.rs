@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use kiemtra_core::bundle::ImportReport;
 use kiemtra_core::conflicts::Conflict;
 use kiemtra_core::model::{CriteriaSet, Role, Scale};
-use kiemtra_core::ops::{CampaignSummary, UnitRow, VisitDetail, VisitRow};
+use kiemtra_core::ops::{CampaignSummary, UnitRow, UnitState, VisitDetail, VisitRow};
 use kiemtra_core::search::{Place, SearchHit};
 use kiemtra_core::store::HistoryEntry;
 use kiemtra_core::unit_import::{RowAction, UnitImportPlan};
@@ -89,6 +89,52 @@ pub fn print_units(units: &[UnitRow], lang: Lang) {
     println!("{} {}", units.len(), tr(lang, "đơn vị", "units"));
 }
 
+pub fn role_label(role: Role, lang: Lang) -> &'static str {
+    match role {
+        Role::Head => tr(lang, "Trưởng đoàn", "Head"),
+        Role::Member => tr(lang, "Thành viên", "Member"),
+        Role::Secretary => tr(lang, "Thư ký", "Secretary"),
+    }
+}
+
+/// A campaign's units as a tree, each with its visit's state (or "not planned").
+pub fn print_unit_states(rows: &[UnitState], lang: Lang) {
+    if rows.is_empty() {
+        println!("{}", tr(lang, "Chưa có đơn vị nào.", "No units yet."));
+        return;
+    }
+    let mut unplanned = 0;
+    for r in rows {
+        let u = &r.unit;
+        let state = match &r.visit {
+            Some(v) => format!(
+                "{}, {} {}/{}, {}",
+                v.status.label(lang),
+                date(v.date),
+                v.done,
+                v.total,
+                if v.team_name.is_empty() {
+                    tr(lang, "chưa giao đoàn", "no team yet")
+                } else {
+                    v.team_name.as_str()
+                }
+            ),
+            None => {
+                unplanned += 1;
+                tr(lang, "chưa lên kế hoạch", "not planned").to_string()
+            }
+        };
+        println!("{}{}  [{state}]  ({})", "  ".repeat(u.depth), u.name, u.id);
+    }
+    println!(
+        "{} {}, {} {}",
+        rows.len(),
+        tr(lang, "đơn vị", "units"),
+        unplanned,
+        tr(lang, "chưa lên kế hoạch", "not planned")
+    );
+}
+
 pub fn print_criteria(set: &Stored<CriteriaSet>, lang: Lang) {
     let s = &set.body;
     println!(
@@ -161,11 +207,7 @@ pub fn print_visit(d: &VisitDetail, lang: Lang) {
     if let Some(t) = &d.team {
         println!("{}: {}", tr(lang, "Đoàn kiểm tra", "Team"), t.name);
         for m in &t.members {
-            let role = match m.role {
-                Role::Head => tr(lang, "Trưởng đoàn", "Head"),
-                Role::Member => tr(lang, "Thành viên", "Member"),
-                Role::Secretary => tr(lang, "Thư ký", "Secretary"),
-            };
+            let role = role_label(m.role, lang);
             println!("  - {} ({}), {role}", m.full_name, m.title);
         }
     }

@@ -736,3 +736,288 @@ fn search_without_words_is_a_usage_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("Nothing to search for"));
 }
+
+fn id_of(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn a_campaign_its_team_and_a_planned_visit_from_the_command_line() {
+    let d = demo();
+    let c = json(
+        &d.path,
+        &[
+            "campaign",
+            "create",
+            "--name",
+            "Kiểm tra công tác Đoàn năm 2026",
+            "--year",
+            "2026",
+            "--start",
+            "05/10/2026",
+            "--end",
+            "09/10/2026",
+            "--decision",
+            "101-QĐ/TĐTN",
+            "--issuer",
+            "Ban Thường vụ Tỉnh đoàn Ninh Bình",
+        ],
+    );
+    let campaign = id_of(&c);
+    assert_eq!(c["body"]["start_date"], "2026-10-05");
+    assert_eq!(
+        c["body"]["criteria_set_id"],
+        json(&d.path, &["criteria", "show"])["id"],
+        "the newest criteria set by default"
+    );
+
+    let out = ok(
+        &d.path,
+        &[
+            "team",
+            "create",
+            "--campaign",
+            &campaign,
+            "--name",
+            "Đoàn kiểm tra số 1",
+            "--head",
+            "dinh thi thu ha",
+            "--member",
+            "Bùi Văn Toàn",
+            "--secretary",
+            "Lương Thị Mai",
+        ],
+    );
+    assert!(
+        out.contains("Đã tạo đoàn kiểm tra Đoàn kiểm tra số 1"),
+        "{out}"
+    );
+    assert!(
+        out.contains("- Đinh Thị Thu Hà, Trưởng đoàn"),
+        "an existing inspector found by name: {out}"
+    );
+    let teams = json(&d.path, &["team", "list", "--campaign", &campaign]);
+    assert_eq!(teams[0]["members"].as_array().unwrap().len(), 3);
+    let team = id_of(&teams[0]);
+
+    let unit = id_of(&json(
+        &d.path,
+        &[
+            "unit",
+            "add",
+            "--name",
+            "Đoàn xã Yên Mạc",
+            "--code",
+            "NB-YMAC",
+            "--level",
+            "Cấp xã",
+        ],
+    ));
+    let plan = [
+        "visit",
+        "plan",
+        "--campaign",
+        &campaign,
+        "--unit",
+        &unit,
+        "--team",
+        &team,
+        "--date",
+        "06/10/2026",
+    ];
+    let v = json(&d.path, &plan);
+    assert_eq!(v["body"]["status"], "planned");
+    assert_eq!(v["body"]["date"], "2026-10-06");
+
+    // Every unit shows with its state; the new one is planned, the rest are not yet.
+    let text = ok(&d.path, &["campaign", "show", &campaign]);
+    assert!(
+        text.contains("Đoàn xã Yên Mạc  [Đã lên kế hoạch, 06/10/2026 0/32, Đoàn kiểm tra số 1]"),
+        "{text}"
+    );
+    assert!(text.contains("24 chưa lên kế hoạch"), "{text}");
+
+    // Refusals: exit 1, a clear message, nothing changed.
+    let before = kiemtra(&d.path, &["dump", "--canonical"]).stdout;
+    let o = kiemtra(&d.path, &plan);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("\"Đoàn xã Yên Mạc\" đã có buổi kiểm tra trong đợt"));
+    let o = kiemtra(
+        &d.path,
+        &[
+            "--lang",
+            "en",
+            "campaign",
+            "create",
+            "--name",
+            "X",
+            "--year",
+            "2026",
+            "--start",
+            "09/10/2026",
+            "--end",
+            "05/10/2026",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("The end date 05/10/2026 is before the start date 09/10/2026."));
+    let o = kiemtra(
+        &d.path,
+        &[
+            "team",
+            "create",
+            "--campaign",
+            &campaign,
+            "--name",
+            "Đoàn kiểm tra số 2",
+            "--head",
+            "Trần Quang Huy",
+            "--head",
+            "Lê Đức Mạnh",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "--head once only");
+    assert_eq!(kiemtra(&d.path, &["dump", "--canonical"]).stdout, before);
+
+    // An edit changes only what is given; "" clears a date.
+    let edited = json(
+        &d.path,
+        &[
+            "campaign",
+            "edit",
+            &campaign,
+            "--theme",
+            "Chuyển đổi số",
+            "--end",
+            "",
+        ],
+    );
+    assert_eq!(edited["body"]["theme"], "Chuyển đổi số");
+    assert_eq!(edited["body"]["end_date"], Value::Null);
+    assert_eq!(edited["body"]["decision_number"], "101-QĐ/TĐTN");
+}
+
+#[test]
+fn units_merge_and_dissolve_from_the_command_line() {
+    let d = db();
+    let add = |name: &str, parent: Option<&str>| {
+        let mut args = vec!["unit", "add", "--name", name];
+        if let Some(p) = parent {
+            args.extend(["--parent", p]);
+        }
+        id_of(&json(&d.path, &args))
+    };
+    let p = add("Tỉnh đoàn Ninh Bình", None);
+    let a = add("Đoàn xã Yên Thắng", Some(&p));
+    let b = add("Đoàn xã Yên Hòa", Some(&p));
+    let c = add("Đoàn xã Yên Mô", Some(&p));
+    let branch = add("Chi đoàn thôn Bình Hải", Some(&a));
+
+    let before = kiemtra(&d.path, &["dump", "--canonical"]).stdout;
+    let o = kiemtra(&d.path, &["unit", "dissolve", &a, "--date", "30/06/2025"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("Chưa giải thể được \"Đoàn xã Yên Thắng\": còn 1 đơn vị trực thuộc đang hoạt động (\"Chi đoàn thôn Bình Hải\")"),
+        "{err}"
+    );
+    let o = kiemtra(&d.path, &["unit", "merge", &c, "--into", &c]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("vào chính nó"));
+    let o = kiemtra(&d.path, &["unit", "move", &p, "--parent", &branch]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Không chuyển được"));
+    assert_eq!(kiemtra(&d.path, &["dump", "--canonical"]).stdout, before);
+
+    let out = ok(
+        &d.path,
+        &[
+            "unit",
+            "merge",
+            &a,
+            &b,
+            "--into",
+            &c,
+            "--date",
+            "30/06/2025",
+        ],
+    );
+    assert!(
+        out.contains("Đã sáp nhập 2 đơn vị vào \"Đoàn xã Yên Mô\" (hoạt động đến 30/06/2025); 1 đơn vị trực thuộc đã chuyển sang"),
+        "{out}"
+    );
+    let names = |args: &[&str]| -> Vec<(u64, String)> {
+        json(&d.path, args)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| {
+                (
+                    u["depth"].as_u64().unwrap(),
+                    u["name"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        names(&["unit", "list"]),
+        vec![
+            (0, "Tỉnh đoàn Ninh Bình".to_string()),
+            (1, "Đoàn xã Yên Mô".to_string()),
+            (2, "Chi đoàn thôn Bình Hải".to_string()),
+        ]
+    );
+    assert_eq!(names(&["unit", "list", "--all"]).len(), 5);
+    let all = ok(&d.path, &["unit", "list", "--all"]);
+    let merged = all.lines().find(|l| l.contains("Đoàn xã Yên Hòa")).unwrap();
+    assert!(merged.ends_with("[đến 30/06/2025]"), "{all}");
+    let history = json(&d.path, &["history", &a]);
+    assert_eq!(history[1]["body"]["merged_into"], c.as_str());
+}
+
+#[test]
+fn criteria_edit_makes_a_new_version_when_visits_use_the_set() {
+    let d = demo();
+    let visit = planned_visit(&d.path);
+    let mut set = json(&d.path, &["criteria", "show"]);
+    let v1 = id_of(&set);
+    set["topics"][0]["items"][0]["title"] = "Ban hành chỉ tiêu công tác Đoàn năm 2024".into();
+    let file = d.path.with_file_name("bo-tieu-chi.json");
+    std::fs::write(&file, serde_json::to_string_pretty(&set).unwrap()).unwrap();
+
+    let out = ok(
+        &d.path,
+        &["criteria", "edit", "--file", file.to_str().unwrap()],
+    );
+    assert!(
+        out.contains("Bộ tiêu chí đang được dùng nên đã tạo phiên bản mới 2"),
+        "{out}"
+    );
+    let versions = json(&d.path, &["criteria", "versions"]);
+    assert_eq!(versions[0]["version"], 1);
+    assert_eq!(versions[0]["in_use"], 24);
+    assert_eq!(versions[1]["version"], 2);
+    assert_eq!(versions[1]["in_use"], 0);
+    let shown = json(&d.path, &["visit", "show", &visit]);
+    assert_eq!(
+        shown["criteria"]["id"],
+        v1.as_str(),
+        "the visit keeps version 1"
+    );
+    assert_eq!(
+        shown["criteria"]["topics"][0]["items"][0]["title"],
+        "Ban hành chỉ tiêu công tác Đoàn và phong trào thanh thiếu nhi năm 2023 theo Bộ tiêu chí của Tỉnh đoàn"
+    );
+
+    // A broken set is refused with the item named.
+    set["topics"][1]["items"][0]["code"] = "1.1".into();
+    std::fs::write(&file, serde_json::to_string(&set).unwrap()).unwrap();
+    let o = kiemtra(
+        &d.path,
+        &["criteria", "edit", "--file", file.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Mã 1.1 bị trùng"));
+}

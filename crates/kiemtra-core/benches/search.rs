@@ -315,6 +315,7 @@ fn generate(store: &mut Store, c: &Config) -> Data {
                 parent_id: parent,
                 valid_from: None,
                 valid_to: None,
+                merged_into: None,
             };
             w.put(
                 &province,

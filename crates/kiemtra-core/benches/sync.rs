@@ -416,6 +416,7 @@ fn base() -> Base {
         parent_id: parent,
         valid_from: None,
         valid_to: None,
+        merged_into: None,
     };
     let p = unit("Tỉnh đoàn Đồng Tháp".into(), "tinh_doan", "Cấp tỉnh", None);
     m.chain(&mut r, "unit", &province, vec![(false, body(&p))]);
@@ -547,6 +548,7 @@ fn laptop_revisions(base: &Base, laptop: usize, device: &str, target: usize) -> 
                     parent_id: Some(district),
                     valid_from: None,
                     valid_to: None,
+                    merged_into: None,
                 }),
             )],
         );

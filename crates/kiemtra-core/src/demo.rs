@@ -197,6 +197,7 @@ fn load_into(w: &mut Writer<'_>, demo: DemoFile, criteria: CriteriaSet) -> Resul
                 parent_id,
                 valid_from: u.valid_from,
                 valid_to: u.valid_to,
+                merged_into: None,
             },
         )?;
     }

@@ -64,6 +64,13 @@ pub enum Error {
     /// A unit file with bad rows; every one is listed, nothing was written.
     #[error("bad_import_rows")]
     ImportRows(Vec<crate::unit_import::RowError>),
+    /// A setup operation refused for a reason of the domain (a team with visits, a cycle in
+    /// the unit tree…); its own code says which.
+    #[error("refused")]
+    Refused(crate::setup::Refusal),
+    /// One entry of a batch (`visits_plan_many`) failed, so nothing of the batch was written.
+    #[error("in_batch")]
+    InBatch { index: usize, error: Box<Error> },
     #[error("database")]
     Db(#[from] rusqlite::Error),
     #[error("io")]
@@ -146,6 +153,8 @@ impl Error {
             Error::Corrupt(_) => "corrupt",
             Error::ImportFile(_) => "bad_import_file",
             Error::ImportRows(_) => "bad_import_rows",
+            Error::Refused(r) => r.code(),
+            Error::InBatch { error, .. } => error.code(),
             Error::Db(e) if is_disk_full(e) => "disk_full",
             Error::Db(_) => "database",
             Error::Io(_) => "io",
@@ -239,6 +248,12 @@ impl Error {
             ),
             Error::Corrupt(d) => format!("Dữ liệu bị hỏng: {d}"),
             Error::ImportFile(p) => p.message(Lang::Vi),
+            Error::Refused(r) => r.message(Lang::Vi),
+            Error::InBatch { index, error } => format!(
+                "Mục {} của kế hoạch: {} Không có mục nào được ghi.",
+                index + 1,
+                error.message(Lang::Vi)
+            ),
             Error::ImportRows(rows) => rows_message(
                 rows,
                 Lang::Vi,
@@ -322,6 +337,12 @@ impl Error {
             ),
             Error::Corrupt(d) => format!("The data is damaged: {d}"),
             Error::ImportFile(p) => p.message(Lang::En),
+            Error::Refused(r) => r.message(Lang::En),
+            Error::InBatch { index, error } => format!(
+                "Entry {} of the plan: {} Nothing of the plan was written.",
+                index + 1,
+                error.message(Lang::En)
+            ),
             Error::ImportRows(rows) => rows_message(
                 rows,
                 Lang::En,

@@ -17,6 +17,7 @@ pub mod ops;
 pub mod schema;
 pub mod search;
 pub mod settings;
+pub mod setup;
 pub mod store;
 pub mod text;
 pub mod unit_import;

@@ -96,8 +96,25 @@ pub struct Unit {
     #[serde(default)]
     pub level_label: String,
     pub parent_id: Option<String>,
+    /// The first and last days the unit existed (both included); none: open-ended.
     pub valid_from: Option<NaiveDate>,
     pub valid_to: Option<NaiveDate>,
+    /// The unit this one was merged into on its `valid_to`. Left out of the JSON while empty,
+    /// so units written before it existed keep the same body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<String>,
+}
+
+impl Unit {
+    /// Whether the unit existed on `day`.
+    pub fn live_on(&self, day: NaiveDate) -> bool {
+        self.valid_from.is_none_or(|f| f <= day) && !self.ended_before(day)
+    }
+
+    /// Whether it had been dissolved or merged away before `day`.
+    pub fn ended_before(&self, day: NaiveDate) -> bool {
+        self.valid_to.is_some_and(|t| t < day)
+    }
 }
 
 impl Entity for Unit {

@@ -59,7 +59,7 @@ pub struct CampaignSummary {
     pub status_counts: StatusCounts,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnitRow {
     pub id: String,
     pub parent_id: Option<String>,
@@ -73,7 +73,7 @@ pub struct UnitRow {
     pub depth: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct VisitRow {
     pub id: String,
     pub campaign_id: String,
@@ -105,6 +105,13 @@ pub struct TeamView {
     pub id: String,
     pub name: String,
     pub members: Vec<MemberView>,
+}
+
+/// A unit of a campaign's overview and its visit in that campaign (None: not planned yet).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UnitState {
+    pub unit: UnitRow,
+    pub visit: Option<VisitRow>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -279,8 +286,28 @@ impl Store {
         })
     }
 
-    /// Units as a tree in pre-order (children sorted by code then Vietnamese name).
+    /// The unit directory as a tree in pre-order (children sorted by code then Vietnamese
+    /// name), without units dissolved or merged away before today unless a shown unit is
+    /// still below them.
     pub fn unit_tree(&self) -> Result<Vec<UnitRow>> {
+        self.unit_tree_with(false)
+    }
+
+    /// `unit_tree`, with `include_past` also every unit that has ended.
+    pub fn unit_tree_with(&self, include_past: bool) -> Result<Vec<UnitRow>> {
+        let all = self.unit_tree_all()?;
+        if include_past {
+            return Ok(all);
+        }
+        let today = crate::setup::today();
+        let shown = with_ancestors(&all, |u| u.valid_to.is_none_or(|t| t >= today));
+        Ok(all
+            .into_iter()
+            .filter(|u| shown.contains(u.id.as_str()))
+            .collect())
+    }
+
+    fn unit_tree_all(&self) -> Result<Vec<UnitRow>> {
         let units = self.list::<Unit>()?;
         let ids: std::collections::HashSet<&str> = units.iter().map(|u| u.id.as_str()).collect();
         let mut children: BTreeMap<Option<&str>, Vec<&Stored<Unit>>> = BTreeMap::new();
@@ -336,6 +363,8 @@ impl Store {
             .collect();
         let mut sets: HashMap<String, usize> = HashMap::new();
         let (_, conflicted_visits) = self.conflict_index()?;
+        let mut days: HashMap<String, NaiveDate> = HashMap::new();
+        let mut names = crate::setup::NameBook::new(self.conn());
         let mut rows = Vec::with_capacity(visits.len());
         for v in visits {
             let total = match sets.get(&v.body.criteria_set_id) {
@@ -355,9 +384,20 @@ impl Store {
                 .filter(|f| f.body.is_rated())
                 .count();
             let unit = units.get(&v.body.unit_id);
+            // Old campaigns show units by the names they had then.
+            let unit_name = match unit {
+                Some(u) => {
+                    let day = match v.body.date {
+                        Some(d) => d,
+                        None => self.campaign_day_cached(&mut days, &v.body.campaign_id)?,
+                    };
+                    names.name_at(&v.body.unit_id, &u.name, day)?
+                }
+                None => String::new(),
+            };
             rows.push(VisitRow {
                 conflict: conflicted_visits.contains(&v.id),
-                unit_name: unit.map(|u| u.name.clone()).unwrap_or_default(),
+                unit_name,
                 unit_code: unit.map(|u| u.code.clone()).unwrap_or_default(),
                 unit_level_label: unit.map(|u| u.level_label.clone()).unwrap_or_default(),
                 team_name: v
@@ -420,8 +460,14 @@ impl Store {
         let visits = self.visit_rows(Some(&c.id))?;
         let in_campaign: std::collections::HashSet<&str> =
             visits.iter().map(|v| v.unit_id.as_str()).collect();
-        // The campaign's units and their ancestors, so the tree keeps its shape.
-        let all = self.unit_tree()?;
+        // The campaign's units and their ancestors, so the tree keeps its shape (dissolved
+        // units included: the campaign may be older than their end).
+        let mut all = self.unit_tree_with(true)?;
+        let day = crate::setup::campaign_day(&c.body);
+        let mut names = crate::setup::NameBook::new(self.conn());
+        for u in &mut all {
+            u.name = names.name_at(&u.id, &u.name, day)?;
+        }
         let parent: HashMap<&str, Option<&str>> = all
             .iter()
             .map(|u| (u.id.as_str(), u.parent_id.as_deref()))
@@ -452,6 +498,52 @@ impl Store {
             visits,
             teams,
         })
+    }
+
+    fn campaign_day_cached(
+        &self,
+        days: &mut HashMap<String, NaiveDate>,
+        campaign_id: &str,
+    ) -> Result<NaiveDate> {
+        if let Some(d) = days.get(campaign_id) {
+            return Ok(*d);
+        }
+        let day = match self.get::<Campaign>(campaign_id)? {
+            Some(c) => crate::setup::campaign_day(&c.body),
+            None => crate::setup::today(),
+        };
+        days.insert(campaign_id.to_string(), day);
+        Ok(day)
+    }
+
+    /// Every unit of a campaign's time with its visit, in tree order: the units that existed
+    /// on the campaign's day, those visited, and their ancestors; names as they were then.
+    /// A unit without a visit is not planned yet.
+    pub fn campaign_units_state(&self, campaign_id: &str) -> Result<Vec<UnitState>> {
+        let id = self.resolve_id(Campaign::KIND, campaign_id)?;
+        let c = self.require::<Campaign>(&id)?;
+        let day = crate::setup::campaign_day(&c.body);
+        let mut visits: HashMap<String, VisitRow> = HashMap::new();
+        for v in self.visit_rows(Some(&id))? {
+            // Rows come by date: a unit visited twice (two laptops planned it) shows its first.
+            visits.entry(v.unit_id.clone()).or_insert(v);
+        }
+        let all = self.unit_tree_with(true)?;
+        let shown = with_ancestors(&all, |u| {
+            visits.contains_key(&u.id)
+                || (u.valid_from.is_none_or(|f| f <= day) && u.valid_to.is_none_or(|t| day <= t))
+        });
+        let mut names = crate::setup::NameBook::new(self.conn());
+        let mut out = Vec::with_capacity(shown.len());
+        for mut u in all {
+            if !shown.contains(u.id.as_str()) {
+                continue;
+            }
+            u.name = names.name_at(&u.id, &u.name, day)?;
+            let visit = visits.remove(&u.id);
+            out.push(UnitState { unit: u, visit });
+        }
+        Ok(out)
     }
 
     /// The criteria set to show by default: the newest version of the newest set.
@@ -511,11 +603,17 @@ impl Store {
                 body: r.body,
             })
             .collect();
+        let day = v
+            .body
+            .date
+            .unwrap_or_else(|| crate::setup::campaign_day(&campaign.body));
+        let mut unit = unit_row(&unit, 0);
+        unit.name = crate::setup::NameBook::new(self.conn()).name_at(&unit.id, &unit.name, day)?;
         Ok(VisitDetail {
             locked: v.body.status == VisitStatus::Signed,
             total: set.body.item_count(),
             done,
-            unit: unit_row(&unit, 0),
+            unit,
             campaign: IdName {
                 id: campaign.id,
                 name: campaign.body.name,
@@ -646,6 +744,25 @@ impl Store {
             Ok(Stored { id, rev, body })
         })
     }
+}
+
+/// The ids of the rows `keep` picks and of all their ancestors, so a tree keeps its shape.
+fn with_ancestors(rows: &[UnitRow], keep: impl Fn(&UnitRow) -> bool) -> HashSet<String> {
+    let parent: HashMap<&str, Option<&str>> = rows
+        .iter()
+        .map(|u| (u.id.as_str(), u.parent_id.as_deref()))
+        .collect();
+    let mut out = HashSet::new();
+    for u in rows.iter().filter(|u| keep(u)) {
+        let mut cur = Some(u.id.as_str());
+        while let Some(x) = cur {
+            if !out.insert(x) {
+                break;
+            }
+            cur = parent.get(x).copied().flatten();
+        }
+    }
+    out.into_iter().map(str::to_string).collect()
 }
 
 fn unit_row(u: &Stored<Unit>, depth: usize) -> UnitRow {

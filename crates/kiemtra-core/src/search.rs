@@ -848,6 +848,7 @@ mod tests {
             parent_id: None,
             valid_from: None,
             valid_to: None,
+            merged_into: None,
         };
         let finding = Finding {
             visit_id: String::new(),

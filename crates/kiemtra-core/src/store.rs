@@ -23,7 +23,7 @@ pub struct Device {
 }
 
 /// A record as it currently stands.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Stored<T> {
     pub id: String,
     pub rev: String,
@@ -331,22 +331,7 @@ impl Store {
     /// Live records of a kind whose body field `field` equals `value` (indexed when it is the
     /// kind's owner field: visit_id, campaign_id).
     pub fn list_by<T: Entity>(&self, field: &str, value: &str) -> Result<Vec<Stored<T>>> {
-        debug_assert!(field
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_'));
-        let test = if crate::model::owner_field(T::KIND) == Some(field) {
-            "owner = ?2".to_string()
-        } else {
-            format!("json_extract(body, '$.{field}') = ?2")
-        };
-        let sql = format!(
-            "SELECT id, rev, body FROM records
-             WHERE kind = ?1 AND deleted = 0 AND {test}
-             ORDER BY id"
-        );
-        let mut st = self.conn.prepare_cached(&sql)?;
-        let rows = st.query_map(params![T::KIND, value], read_row)?;
-        rows.map(|r| decode(r?)).collect()
+        list_by_in(&self.conn, field, value)
     }
 
     /// Accept a full id or a unique prefix of at least 4 characters, as people copy them
@@ -523,6 +508,11 @@ impl Writer<'_> {
     /// Every live record of a kind as this transaction sees it, in id order.
     pub fn list<T: Entity>(&self) -> Result<Vec<Stored<T>>> {
         list_in(&self.tx)
+    }
+
+    /// `Store::list_by` as this transaction sees it.
+    pub fn list_by<T: Entity>(&self, field: &str, value: &str) -> Result<Vec<Stored<T>>> {
+        list_by_in(&self.tx, field, value)
     }
 
     /// Create or update a record: a new revision whose parent is the current winner.
@@ -1170,6 +1160,25 @@ fn list_in<T: Entity>(conn: &Connection) -> Result<Vec<Stored<T>>> {
         "SELECT id, rev, body FROM records WHERE kind = ?1 AND deleted = 0 ORDER BY id",
     )?;
     let rows = st.query_map([T::KIND], read_row)?;
+    rows.map(|r| decode(r?)).collect()
+}
+
+fn list_by_in<T: Entity>(conn: &Connection, field: &str, value: &str) -> Result<Vec<Stored<T>>> {
+    debug_assert!(field
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+    let test = if crate::model::owner_field(T::KIND) == Some(field) {
+        "owner = ?2".to_string()
+    } else {
+        format!("json_extract(body, '$.{field}') = ?2")
+    };
+    let sql = format!(
+        "SELECT id, rev, body FROM records
+         WHERE kind = ?1 AND deleted = 0 AND {test}
+         ORDER BY id"
+    );
+    let mut st = conn.prepare_cached(&sql)?;
+    let rows = st.query_map(params![T::KIND, value], read_row)?;
     rows.map(|r| decode(r?)).collect()
 }
 

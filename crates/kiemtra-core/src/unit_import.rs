@@ -1436,6 +1436,7 @@ impl Matcher<'_> {
                 parent_id: None,
                 valid_from: None,
                 valid_to: None,
+                merged_into: None,
             });
             let f = &self.rows[i].fields;
             let has = |c: UnitColumn| self.info.contains_key(&c);

@@ -42,6 +42,7 @@ fn unit(name: &str) -> Unit {
         parent_id: None,
         valid_from: None,
         valid_to: None,
+        merged_into: None,
     }
 }
 

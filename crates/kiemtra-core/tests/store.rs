@@ -19,6 +19,7 @@ fn unit(name: &str, parent: Option<&str>) -> Unit {
         parent_id: parent.map(str::to_string),
         valid_from: None,
         valid_to: None,
+        merged_into: None,
     }
 }
 
