@@ -1,6 +1,8 @@
 //! The secretariat's journey in the real app: the unit directory imported from an Excel
-//! file (previewed, a bad row named, the good rows imported), ...
+//! file (previewed, a bad row named, the good rows imported), a campaign created, its team
+//! set up with roles, and visits planned for two units.
 
+use kiemtra_core::model::{Campaign, Role, Team, VisitStatus};
 use kiemtra_core::Store;
 use kiemtra_tests::{answer_file_dialog, screenshot_dir, Dialog, Driver};
 
@@ -23,8 +25,16 @@ fn units_xlsx(path: &std::path::Path) {
     book.save(path).unwrap();
 }
 
+/// The JSON WebDriver uses for an element, for `Session::script` arguments.
+fn year_ref(s: &kiemtra_tests::Session, css: &str) -> serde_json::Value {
+    s.script(
+        "return document.querySelector(arguments[0])",
+        serde_json::json!([css]),
+    )
+}
+
 #[test]
-fn the_secretariat_imports_the_unit_directory_from_excel() {
+fn the_secretariat_imports_units_sets_up_a_campaign_and_plans_visits() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("kiemtra.db");
     Store::open(&db).unwrap().set_onboarded().unwrap();
@@ -66,6 +76,136 @@ fn the_secretariat_imports_the_unit_directory_from_excel() {
         let xa = tree.iter().find(|u| u.code == "NB-HL-NX").unwrap();
         assert_eq!(xa.name, "Đoàn xã Ninh Xuân");
         assert_eq!(xa.depth, 2);
+    }
+
+    // A new campaign through the form.
+    s.click(&s.wait("#brand"));
+    s.click(&s.wait("#btn-new-campaign"));
+    let name = "Kiểm tra công tác Đoàn và phong trào thanh thiếu nhi năm 2024";
+    s.type_text(&s.wait("#cf-name"), name);
+    let year = s.wait("#cf-year");
+    s.script(
+        "arguments[0].value = ''",
+        serde_json::json!([year_ref(&s, "#cf-year")]),
+    );
+    s.type_text(&year, "2024");
+    s.type_text(&s.wait("#cf-start"), "01/10/2024");
+    s.type_text(&s.wait("#cf-end"), "30/11/2024");
+    s.type_text(&s.wait("#cf-decision"), "215-QĐ/TĐTN-BTC");
+    s.type_text(&s.wait("#cf-issuer"), "Ban Thường vụ Tỉnh đoàn Ninh Bình");
+    s.screenshot(&shots.join("32-campaign-form.png"));
+    s.click(&s.wait("#cf-save"));
+    s.wait_text("#campaign-name", name);
+
+    // Its team: a head and a secretary, typed by name.
+    s.click(&s.wait("#team-new"));
+    let members = s.find_all(".member-input");
+    s.type_text(&members[0], "Trần Quang Huy");
+    s.click(&s.wait("#team-add-member"));
+    let members = s.find_all(".member-input");
+    s.type_text(&members[1], "Lê Thị Mai");
+    let roles = s.find_all(".role-select");
+    assert_eq!(roles.len(), 2);
+    s.click(&s.wait(".team-member-row:nth-of-type(2) .role-select option[value=\"secretary\"]"));
+    s.click(&s.wait("#team-save"));
+    s.wait_text("#teams", "Lê Thị Mai");
+
+    // Plan visits to the two communes.
+    s.click(&s.wait("#btn-plan"));
+    let xa: Vec<String> = {
+        let st = Store::open(&db).unwrap();
+        st.unit_tree()
+            .unwrap()
+            .into_iter()
+            .filter(|u| u.depth == 2)
+            .map(|u| u.id)
+            .collect()
+    };
+    for id in &xa {
+        s.click(&s.wait(&format!(".plan-check[data-id=\"{id}\"]")));
+    }
+    s.type_text(&s.wait("#plan-date"), "15/10/2024");
+    s.screenshot(&shots.join("33-plan.png"));
+    s.click(&s.wait("#plan-go"));
+    s.wait_until("two planned visits", || {
+        (s.find_all(".visit-row[data-status=\"planned\"]").len() == 2).then_some(())
+    });
+    s.screenshot(&shots.join("34-campaign-planned.png"));
+    {
+        let st = Store::open(&db).unwrap();
+        let c = st.list::<Campaign>().unwrap().remove(0);
+        assert_eq!(c.body.name, name);
+        assert_eq!(c.body.decision_number, "215-QĐ/TĐTN-BTC");
+        let team = st.list::<Team>().unwrap().remove(0);
+        assert_eq!(team.body.members.len(), 2);
+        assert!(team.body.members.iter().any(|m| m.role == Role::Secretary));
+        let visits = st.visit_rows(Some(&c.id)).unwrap();
+        assert_eq!(visits.len(), 2);
+        assert!(visits.iter().all(|v| v.status == VisitStatus::Planned
+            && v.team_id.as_deref() == Some(team.id.as_str())
+            && v.date.map(|d| d.to_string()).as_deref() == Some("2024-10-15")));
+        // The standard criteria set came with the first campaign.
+        assert_eq!(visits[0].total, 32);
+    }
+
+    // The criteria set, now used by the planned visits: editing it makes version 2.
+    s.script("window.scrollTo(0, 0)", serde_json::json!([]));
+    s.click(&s.wait("#btn-criteria"));
+    s.wait_text("#ce-in-use", "2 buổi kiểm tra");
+    let title = s.wait(".ce-item .ce-title");
+    s.type_text(&title, " (bổ sung năm 2024)");
+    s.screenshot(&shots.join("35-criteria-editor.png"));
+    s.click(&s.wait("#ce-save"));
+    s.wait_text("#ce-info", "phiên bản 2");
+    {
+        let st = Store::open(&db).unwrap();
+        let sets = st.list::<kiemtra_core::model::CriteriaSet>().unwrap();
+        assert_eq!(sets.len(), 2, "the old version stays");
+        let v2 = sets.iter().find(|c| c.body.version == 2).unwrap();
+        assert!(v2.body.topics[0].items[0]
+            .title
+            .ends_with("(bổ sung năm 2024)"));
+        let c = st.list::<Campaign>().unwrap().remove(0);
+        assert_eq!(c.body.criteria_set_id.as_deref(), Some(v2.id.as_str()));
+        for v in st.visit_rows(Some(&c.id)).unwrap() {
+            let d = st.visit_detail(&v.id).unwrap();
+            assert_eq!(
+                d.criteria.set.version, 1,
+                "planned visits keep their version"
+            );
+        }
+    }
+
+    // The 2025 reform: Ninh Hải merges into Ninh Xuân. It leaves today's tree; the 2024
+    // campaign still shows its visit under the old name.
+    let (hai, xuan) = {
+        let st = Store::open(&db).unwrap();
+        let tree = st.unit_tree().unwrap();
+        let id = |code: &str| tree.iter().find(|u| u.code == code).unwrap().id.clone();
+        (id("NB-HL-NH"), id("NB-HL-NX"))
+    };
+    s.click(&s.wait("#nav-units"));
+    let row = format!(".unit-row[data-id=\"{hai}\"]");
+    s.click(&s.wait(&format!("{row} .unit-actions button:nth-child(2)")));
+    s.click(&s.wait(&format!("#unit-merge-into option[value=\"{xuan}\"]")));
+    s.type_text(&s.wait("#unit-date"), "30/06/2025");
+    s.click(&s.wait("#unit-save"));
+    s.wait_until("the merged unit to leave today's tree", || {
+        (s.find_all(&row).is_empty() && !s.find_all("#unit-tree .unit-row").is_empty())
+            .then_some(())
+    });
+    {
+        let st = Store::open(&db).unwrap();
+        let u = st.require::<kiemtra_core::model::Unit>(&hai).unwrap();
+        assert_eq!(u.body.merged_into.as_deref(), Some(xuan.as_str()));
+        let c = st.list::<Campaign>().unwrap().remove(0);
+        let names: Vec<String> = st
+            .visit_rows(Some(&c.id))
+            .unwrap()
+            .into_iter()
+            .map(|v| v.unit_name)
+            .collect();
+        assert!(names.contains(&"Đoàn xã Ninh Hải".to_string()), "{names:?}");
     }
     s.quit();
 }

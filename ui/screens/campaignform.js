@@ -49,9 +49,13 @@ export function create(app, route) {
     year.addEventListener("input", () => (body.year = year.value));
     const start = dateInput(body.start_date, { id: "cf-start", class: "text-input short" }, (d) => (body.start_date = d));
     const end = dateInput(body.end_date, { id: "cf-end", class: "text-input short" }, (d) => (body.end_date = d));
-    const setSel = h("select", { id: "cf-criteria", class: "text-input" }, sets.map((c) => h("option", { value: c.id }, `${c.name} — ${t("criteria.version", { v: c.version })} (${t("criteria.items", { n: c.items })})`)));
+    // With no set yet, the first campaign gets the standard one (made by Rust on create).
+    const setOptions = sets.length
+      ? sets.map((c) => h("option", { value: c.id }, `${c.name} — ${t("criteria.version", { v: c.version })} (${t("criteria.items", { n: c.items })})`))
+      : [h("option", { value: "" }, t("cform.standard_set"))];
+    const setSel = h("select", { id: "cf-criteria", class: "text-input" }, setOptions);
     setSel.value = body.criteria_set_id || "";
-    setSel.addEventListener("change", () => (body.criteria_set_id = setSel.value));
+    setSel.addEventListener("change", () => (body.criteria_set_id = setSel.value || null));
     root = h(
       "div",
       { class: "screen form-screen" },

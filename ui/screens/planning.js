@@ -165,7 +165,7 @@ export function planner(ctx) {
       h("p", { class: "muted small" }, t("plan.text")),
       units.length ? h("ul", { class: "plan-list" }, rows) : h("p", { class: "muted" }, t("plan.none")),
       h("div", { class: "plan-controls" }, h("label", { class: "form-field" }, h("span", { class: "field-label" }, t("visit.team")), teamSel), h("label", { class: "form-field" }, h("span", { class: "field-label" }, t("visit.date")), day), go),
-      error ? h("p", { class: "form-error", role: "alert", id: "plan-error" }, error) : null,
+      ...(error ? [h("p", { class: "form-error", role: "alert", id: "plan-error" }, error)] : []),
     );
   }
   return { host, open };

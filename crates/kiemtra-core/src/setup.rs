@@ -1188,7 +1188,16 @@ impl Store {
         check_campaign(&body)?;
         self.write(|w| {
             if body.criteria_set_id.is_none() {
-                body.criteria_set_id = newest_set(w)?;
+                body.criteria_set_id = match newest_set(w)? {
+                    Some(set) => Some(set),
+                    // The first campaign on a fresh database starts from the Youth Union's
+                    // standard set (7 topics), which the secretariat can then edit.
+                    None => {
+                        let set = new_id();
+                        w.put(&set, &crate::demo::default_criteria())?;
+                        Some(set)
+                    }
+                };
             }
             let id = new_id();
             let rev = w.put(&id, &body)?;

@@ -829,3 +829,31 @@ fn the_campaign_overview_lists_every_unit_of_its_time_with_its_state() {
     let e = s.campaign_units_state("ffff").unwrap_err();
     assert_eq!(e.code(), "not_found");
 }
+
+#[test]
+fn the_first_campaign_on_a_fresh_database_gets_the_standard_criteria_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir);
+    assert!(s.list::<CriteriaSet>().unwrap().is_empty());
+    let c = s
+        .campaign_create(CampaignInput {
+            name: "Kiểm tra công tác Đoàn năm 2024".into(),
+            year: 2024,
+            ..Default::default()
+        })
+        .unwrap();
+    let set_id = c.body.criteria_set_id.expect("a criteria set");
+    let set = s.require::<CriteriaSet>(&set_id).unwrap();
+    assert_eq!(set.body.topics.len(), 7);
+    assert_eq!(set.body.item_count(), 32);
+    // A second campaign reuses it rather than making another copy.
+    let c2 = s
+        .campaign_create(CampaignInput {
+            name: "Đợt bổ sung".into(),
+            year: 2024,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(c2.body.criteria_set_id.as_deref(), Some(set_id.as_str()));
+    assert_eq!(s.list::<CriteriaSet>().unwrap().len(), 1);
+}
