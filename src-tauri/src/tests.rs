@@ -295,3 +295,48 @@ fn the_minutes_commands_save_refuse_a_premature_sign_and_show_history() {
     assert_eq!(detail["recommendations"].as_array().unwrap().len(), 0);
     assert_eq!(detail["visit"]["attendees"][0]["name"], "Phạm Văn Đức");
 }
+
+#[test]
+fn files_dropped_on_the_window_are_attached_by_the_paths_rust_kept() {
+    use tauri::Manager;
+    let dir = tempfile::tempdir().unwrap();
+    let h = harness_in(tempfile::tempdir().unwrap());
+    let demo = h.call("load_demo", json!({})).unwrap();
+    let overview = h
+        .call("campaign_overview", json!({ "id": demo["campaign_id"] }))
+        .unwrap();
+    let visit = overview["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["status"] == "planned")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let pdf = dir.path().join("Báo cáo.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4\n%%EOF\n").unwrap();
+    let txt = dir.path().join("ghi chú.txt");
+    std::fs::write(&txt, "không phải ảnh").unwrap();
+    // What the DragDrop window event leaves behind.
+    *h.webview.state::<AppState>().dropped.lock().unwrap() = vec![pdf, txt];
+    let out = h
+        .call("attachment_add_dropped", json!({ "visit": visit }))
+        .unwrap();
+    assert_eq!(out[0]["ok"], true);
+    assert_eq!(out[1]["ok"], false);
+    assert!(out[1]["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("chỉ nhận ảnh"));
+    let list = h
+        .call("attachments_list", json!({ "visit": visit }))
+        .unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["file_name"], "Báo cáo.pdf");
+    // The paths were used once: a second call attaches nothing.
+    let again = h
+        .call("attachment_add_dropped", json!({ "visit": visit }))
+        .unwrap();
+    assert_eq!(again.as_array().unwrap().len(), 0);
+}

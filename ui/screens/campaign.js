@@ -2,6 +2,7 @@
 import { h, activatable, formatDate, formatDateRange, statusBadge, statusChip, metaItem, progressBar, fold, compareVi, conflictBadge, VISIT_STATUSES } from "../dom.js";
 import { t, tEnum } from "../i18n.js";
 import { teamsEditor, planner } from "./planning.js";
+import { showHistory } from "./history.js";
 
 const SECTION_ORDER = ["in_progress", "planned", "completed", "signed"];
 
@@ -162,6 +163,7 @@ export function create(app, route) {
           { class: "ch-tools" },
           h("button", { type: "button", class: "btn btn-small", id: "btn-edit-campaign", onClick: () => app.navigate({ name: "campaign-edit", id: c.id }) }, t("campaign.edit")),
           c.criteria_set_id ? h("button", { type: "button", class: "btn btn-small", id: "btn-criteria", onClick: () => app.navigate({ name: "criteria", id: c.criteria_set_id }) }, t("campaign.criteria_edit")) : null,
+          h("button", { type: "button", class: "btn btn-small", id: "btn-campaign-history", onClick: () => showHistory(app, c.id, c.name) }, "⟲ ", t("history.short")),
         ),
         h(
           "div",

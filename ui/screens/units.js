@@ -2,6 +2,7 @@
 // preview that names every bad row and column before anything is written.
 import { h, formatDate, toError, dateInput } from "../dom.js";
 import { t, tEnum, getLang } from "../i18n.js";
+import { showHistory } from "./history.js";
 
 export function create(app) {
   let units = [];
@@ -154,6 +155,7 @@ export function create(app) {
             h("button", { type: "button", class: "btn btn-small btn-ghost unit-edit-btn", onClick: () => startEdit(u, "edit") }, t("team.edit")),
             h("button", { type: "button", class: "btn btn-small btn-ghost", onClick: () => startEdit(u, "merge") }, t("units.merge")),
             h("button", { type: "button", class: "btn btn-small btn-ghost", onClick: () => startEdit(u, "dissolve") }, t("units.dissolve")),
+            h("button", { type: "button", class: "history-btn", title: t("history.title"), "aria-label": t("history.title"), onClick: () => showHistory(app, u.id, u.name) }, "⟲"),
           ),
     );
     return editing === u.id ? [row, editForm(u)] : row;
