@@ -130,6 +130,11 @@ fn the_secretariat_imports_units_sets_up_a_campaign_and_plans_visits() {
     s.wait_until("two planned visits", || {
         (s.find_all(".visit-row[data-status=\"planned\"]").len() == 2).then_some(())
     });
+    // The campaign shows every unit's state: the communes planned, the others not yet.
+    for id in &xa {
+        s.wait(&format!(".unit[data-id=\"{id}\"] .unit-state.s-planned"));
+    }
+    assert_eq!(s.find_all(".unit .unit-state.unplanned").len(), 2);
     s.screenshot(&shots.join("34-campaign-planned.png"));
     {
         let st = Store::open(&db).unwrap();

@@ -499,4 +499,5 @@ export default {
   "units.do_merge": "Merge",
   "units.do_dissolve": "Dissolve",
   "cform.standard_set": "The standard 2023 criteria set (7 topics, 32 items)",
+  "campaign.unplanned": "Not planned",
 };

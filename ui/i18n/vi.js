@@ -483,4 +483,5 @@ export default {
   "units.do_merge": "Sáp nhập",
   "units.do_dissolve": "Giải thể",
   "cform.standard_set": "Bộ tiêu chí chuẩn năm 2023 (7 nội dung, 32 tiêu chí)",
+  "campaign.unplanned": "Chưa lên kế hoạch",
 };

@@ -85,6 +85,8 @@ export function create(app, route) {
   function unitTree() {
     const units = data.units || [];
     const visited = new Set((data.visits || []).map((v) => String(v.unit_id)));
+    // Every unit's state in this campaign: its visit's status, or "not planned".
+    const byUnit = new Map((data.visits || []).map((v) => [String(v.unit_id), v]));
     if (!units.length) return h("p", { class: "muted small" }, t("campaign.no_units"));
     return h(
       "ul",
@@ -95,6 +97,9 @@ export function create(app, route) {
           { class: ["unit", `depth-${Math.min(u.depth ?? 0, 6)}`, visited.has(String(u.id)) && "has-visit"], dataset: { id: u.id, depth: u.depth ?? 0 } },
           h("span", { class: "unit-name" }, u.name),
           h("span", { class: "unit-meta" }, [u.level_label, u.code].filter(Boolean).join(" · ")),
+          byUnit.has(String(u.id))
+            ? h("span", { class: `unit-state s-${byUnit.get(String(u.id)).status}`, title: tEnum("status", byUnit.get(String(u.id)).status) }, tEnum("status", byUnit.get(String(u.id)).status))
+            : h("span", { class: "unit-state unplanned" }, t("campaign.unplanned")),
         );
         li.style.setProperty("--depth", String(u.depth ?? 0));
         if (visited.has(String(u.id))) li.title = t("campaign.unit_has_visit");
