@@ -136,14 +136,7 @@ impl Store {
         item_code: Option<&str>,
     ) -> Result<Stored<Attachment>> {
         let visit_id = self.resolve_id(Visit::KIND, visit_id)?;
-        let visit = self.require::<Visit>(&visit_id)?;
-        if visit.body.status == VisitStatus::Signed {
-            let unit = self
-                .get::<Unit>(&visit.body.unit_id)?
-                .map(|u| u.body.name)
-                .unwrap_or_default();
-            return Err(Error::VisitLocked { unit });
-        }
+        self.refuse_if_signed(&visit_id)?;
         let f = File::open(file).map_err(|e| match e.kind() {
             std::io::ErrorKind::NotFound => Error::NotFound {
                 what: "file",

@@ -81,6 +81,18 @@ fn visit_in(w: &Writer<'_>, id: &str) -> Result<Stored<Visit>> {
     })
 }
 
+/// A recommendation and the visit whose minutes it belongs to.
+fn recommendation_in(w: &Writer<'_>, id: &str) -> Result<(Stored<Recommendation>, Stored<Visit>)> {
+    let rec = w
+        .get::<Recommendation>(id)?
+        .ok_or_else(|| Error::NotFound {
+            what: Recommendation::KIND,
+            id: id.to_string(),
+        })?;
+    let visit = visit_in(w, &rec.body.visit_id)?;
+    Ok((rec, visit))
+}
+
 /// Trim the ends of what people typed (inner line breaks are theirs to keep).
 fn clean(s: String) -> String {
     s.trim().to_string()
@@ -247,13 +259,7 @@ impl Store {
     ) -> Result<Stored<Recommendation>> {
         let id = self.resolve_id(Recommendation::KIND, id)?;
         self.write(|w| {
-            let rec = w
-                .get::<Recommendation>(&id)?
-                .ok_or_else(|| Error::NotFound {
-                    what: Recommendation::KIND,
-                    id: id.clone(),
-                })?;
-            let visit = visit_in(w, &rec.body.visit_id)?;
+            let (rec, visit) = recommendation_in(w, &id)?;
             let mut r = rec.body.clone();
             let minutes_change = patch.text.as_ref().is_some_and(|t| t.trim() != r.text)
                 || patch.raised_by.is_some_and(|x| x != r.raised_by)
@@ -289,13 +295,7 @@ impl Store {
     pub fn recommendation_delete(&mut self, id: &str) -> Result<()> {
         let id = self.resolve_id(Recommendation::KIND, id)?;
         self.write(|w| {
-            let rec = w
-                .get::<Recommendation>(&id)?
-                .ok_or_else(|| Error::NotFound {
-                    what: Recommendation::KIND,
-                    id: id.clone(),
-                })?;
-            let visit = visit_in(w, &rec.body.visit_id)?;
+            let (_, visit) = recommendation_in(w, &id)?;
             if visit.body.status == VisitStatus::Signed {
                 return Err(locked(w, &visit.body)?);
             }
