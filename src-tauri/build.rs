@@ -51,6 +51,8 @@ const COMMANDS: &[&str] = &[
     "unit_move",
     "unit_merge",
     "unit_dissolve",
+    "report_preview",
+    "report_export",
 ];
 
 fn main() {

@@ -294,3 +294,15 @@ export async function unitMerge(from, into, date) {
 export async function unitDissolve(id, date) {
   return call("unit_dissolve", { id, date });
 }
+
+// ---------- reports ----------
+
+/** target: "campaign" | "visit". → {url (printable HTML for a frame), warnings:[{code, vi, en}]} */
+export async function reportPreview(target, id) {
+  return call("report_preview", { target, id });
+}
+
+/** format: "docx" | "xlsx" | "html"; Rust opens the save dialog. → null when cancelled, else the path written */
+export async function reportExport(target, id, format) {
+  return call("report_export", { target, id, format });
+}

@@ -13,10 +13,11 @@ import * as units from "./screens/units.js";
 import * as search from "./screens/search.js";
 import * as campaignform from "./screens/campaignform.js";
 import * as criteria from "./screens/criteria.js";
+import * as reports from "./screens/reports.js";
 
-const SCREENS = { welcome, campaigns, campaign, visit, sync, conflicts, units, search, "campaign-new": campaignform, "campaign-edit": campaignform, criteria };
+const SCREENS = { welcome, campaigns, campaign, visit, sync, conflicts, units, search, "campaign-new": campaignform, "campaign-edit": campaignform, criteria, reports };
 const TOP_LEVEL = new Set(["welcome", "campaigns", "sync", "conflicts", "units", "campaign-new"]);
-const WITH_ID = new Set(["campaign", "visit", "search", "campaign-edit", "criteria"]);
+const WITH_ID = new Set(["campaign", "visit", "search", "campaign-edit", "criteria", "reports"]);
 
 const els = {
   main: document.getElementById("app"),

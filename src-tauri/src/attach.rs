@@ -35,6 +35,9 @@ fn answer<R: Runtime>(app: &AppHandle<R>, path: &str) -> Response<Vec<u8>> {
     let state = app.state::<AppState>();
     let path = path.trim_start_matches('/');
     let (what, sha) = path.split_once('/').unwrap_or(("", ""));
+    if what == "preview" {
+        return preview(&state, sha);
+    }
     let found = state
         .with(|s| {
             let Some(file) = s.blob_path(sha) else {
@@ -62,6 +65,27 @@ fn answer<R: Runtime>(app: &AppHandle<R>, path: &str) -> Response<Vec<u8>> {
             .body(bytes)
             .unwrap_or_default(),
         None => Response::builder()
+            .status(StatusCode::NOT_FOUND)
+            .body(Vec::new())
+            .unwrap_or_default(),
+    }
+}
+
+/// The report preview: Rust's own printable HTML (all text escaped), framed without
+/// scripts; its CSP allows only its inline styles and embedded images.
+fn preview(state: &AppState, token: &str) -> Response<Vec<u8>> {
+    let current = state.preview.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    match current {
+        Some((n, html)) if n.to_string() == token => Response::builder()
+            .status(StatusCode::OK)
+            .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+            .header(
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+            )
+            .body(html)
+            .unwrap_or_default(),
+        _ => Response::builder()
             .status(StatusCode::NOT_FOUND)
             .body(Vec::new())
             .unwrap_or_default(),

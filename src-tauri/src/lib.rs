@@ -27,6 +27,8 @@ pub struct AppState {
     dropped: Mutex<Vec<PathBuf>>,
     /// The unit spreadsheet last previewed, waiting for "Nhập".
     pending_units: Mutex<Option<PathBuf>>,
+    /// The report last previewed (its number and HTML), served to the preview frame.
+    preview: Mutex<Option<(u64, Vec<u8>)>>,
 }
 
 impl AppState {
@@ -37,6 +39,7 @@ impl AppState {
             closing: AtomicBool::new(false),
             dropped: Mutex::new(Vec::new()),
             pending_units: Mutex::new(None),
+            preview: Mutex::new(None),
         }
     }
 
@@ -282,7 +285,9 @@ pub fn builder<R: tauri::Runtime>(
             setup::unit_update,
             setup::unit_move,
             setup::unit_merge,
-            setup::unit_dissolve
+            setup::unit_dissolve,
+            reports::report_preview,
+            reports::report_export
         ])
 }
 
@@ -295,6 +300,7 @@ pub fn run() {
 
 mod attach;
 mod find;
+mod reports;
 mod setup;
 mod sync;
 mod units;

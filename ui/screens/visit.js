@@ -652,6 +652,19 @@ export function create(app, route) {
             {
               type: "button",
               class: "btn btn-small",
+              id: "btn-minutes",
+              onClick: async () => {
+                await flushAll();
+                app.navigate({ name: "reports", id: `visit:${v.id}` });
+              },
+            },
+            t("reports.open_minutes"),
+          ),
+          h(
+            "button",
+            {
+              type: "button",
+              class: "btn btn-small",
               id: "btn-visit-history",
               onClick: async () => {
                 await flushAll();

@@ -1,0 +1,110 @@
+//! Reports: a campaign's results report and a visit's minutes, previewed in the app (the
+//! printable HTML, served through `kiemtra-file:` into a sandboxed frame) and exported as
+//! DOCX, XLSX or HTML through the save dialog.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use kiemtra_core::model::{Campaign, Entity, Visit};
+use kiemtra_core::report::{self, Format, Warning};
+use kiemtra_core::{Error, ErrorPayload, Lang, Store};
+use serde::Serialize;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+
+use crate::AppState;
+
+static NEXT_PREVIEW: AtomicU64 = AtomicU64::new(1);
+
+/// A rendered document: its title (for file names), bytes and warnings.
+fn render(s: &Store, target: &str, id: &str, format: Format) -> Result<(String, Vec<u8>, Vec<Warning>), Error> {
+    match target {
+        "campaign" => {
+            let id = s.resolve_id(Campaign::KIND, id)?;
+            let r = s.campaign_report(&id)?;
+            let bytes = r.render(format)?;
+            Ok((format!("Bao-cao-{}", slug(&r.campaign_name)), bytes, r.warnings))
+        }
+        "visit" => {
+            let id = s.resolve_id(Visit::KIND, id)?;
+            let m = s.visit_minutes(&id)?;
+            let bytes = m.render(format)?;
+            Ok((format!("Bien-ban-{}", slug(&m.unit_name)), bytes, m.warnings))
+        }
+        other => Err(Error::invalid_field("target", other.to_string())),
+    }
+}
+
+/// A file name people can read and any system can store: "Bien-ban-Doan-xa-Cuc-Phuong".
+fn slug(s: &str) -> String {
+    kiemtra_core::text::fold(s)
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+#[derive(Serialize)]
+pub struct Preview {
+    /// Where the frame loads the printable HTML from.
+    url: String,
+    warnings: Vec<Warning>,
+}
+
+#[tauri::command(async)]
+pub fn report_preview(
+    state: State<'_, AppState>,
+    target: String,
+    id: String,
+) -> Result<Preview, ErrorPayload> {
+    let (_, html, warnings) = state.with(|s| render(s, &target, &id, Format::Html))?;
+    let token = NEXT_PREVIEW.fetch_add(1, Ordering::SeqCst);
+    *state.preview.lock().unwrap_or_else(|p| p.into_inner()) = Some((token, html));
+    let path = format!("preview/{token}");
+    let url = if cfg!(windows) {
+        format!("http://{}.localhost/{path}", crate::attach::SCHEME)
+    } else {
+        format!("{}://localhost/{path}", crate::attach::SCHEME)
+    };
+    Ok(Preview { url, warnings })
+}
+
+/// Write the document where the person chooses. None: cancelled.
+#[tauri::command(async)]
+pub fn report_export<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    target: String,
+    id: String,
+    format: String,
+) -> Result<Option<String>, ErrorPayload> {
+    let lang = state.with(|s| s.lang()).unwrap_or_default();
+    let fmt = Format::parse(&format).ok_or_else(|| {
+        Error::invalid_field("format", format.clone()).payload(lang)
+    })?;
+    let (title, bytes, _) = state.with(|s| render(s, &target, &id, fmt))?;
+    let ext = format.to_ascii_lowercase();
+    let picked = state.around_dialog(|| {
+        app.dialog()
+            .file()
+            .set_title(match lang {
+                Lang::Vi => "Lưu văn bản",
+                Lang::En => "Save the document",
+            })
+            .add_filter(ext.to_uppercase(), &[ext.as_str()])
+            .set_directory(crate::sync::start_dir(&app))
+            .set_file_name(format!("{title}.{ext}"))
+            .blocking_save_file()
+    });
+    let Some(path) = picked.and_then(|p| p.as_path().map(|p| p.to_path_buf())) else {
+        return Ok(None);
+    };
+    let path = if path.extension().is_none() {
+        path.with_extension(&ext)
+    } else {
+        path
+    };
+    state.with(|_| {
+        report::write_file(&path, &bytes)?;
+        Ok(Some(path.display().to_string()))
+    })
+}
