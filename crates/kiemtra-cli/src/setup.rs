@@ -149,6 +149,7 @@ fn campaign_patch(
         issuing_body: f.issuer,
         place: f.place,
         criteria_set_id: f.criteria,
+        report: None,
     })
 }
 
