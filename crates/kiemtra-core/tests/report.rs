@@ -482,7 +482,10 @@ fn report_settings_fill_from_the_campaign_and_stay_out_of_old_bodies() {
                 issuer: "BAN XÂY DỰNG ĐOÀN".into(),
                 report_number: "127-BC/TĐTN-XDĐ".into(),
                 signer_position: "PHÓ BÍ THƯ".into(),
-                recipients: vec!["Ban Thường vụ Trung ương Đoàn (b/c)".into()],
+                recipients: vec![
+                    "Ban Thường vụ Trung ương Đoàn (b/c)".into(),
+                    "Lưu VP, XDĐ.".into(),
+                ],
                 ..Default::default()
             })),
             ..Default::default()
@@ -496,6 +499,7 @@ fn report_settings_fill_from_the_campaign_and_stay_out_of_old_bodies() {
     assert!(xml.contains("Số: 127-BC/TĐTN-XDĐ"));
     assert!(xml.contains("PHÓ BÍ THƯ"));
     assert!(xml.contains("- Ban Thường vụ Trung ương Đoàn (b/c);"));
+    assert!(xml.contains("- Lưu VP, XDĐ.<") && !xml.contains("XDĐ.;"));
 }
 
 #[test]
@@ -534,4 +538,63 @@ fn libreoffice_turns_the_docx_report_into_a_pdf() {
     );
     let pdf = std::fs::read(dir.path().join("bao-cao.pdf")).unwrap();
     assert!(pdf.starts_with(b"%PDF") && pdf.len() > 10_000);
+}
+
+#[test]
+fn the_minutes_carry_attendees_questions_and_the_units_signer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, c) = demo(&dir, "a.db");
+    let v = s
+        .visit_rows(Some(&c))
+        .unwrap()
+        .into_iter()
+        .find(|v| v.unit_name == "Đoàn xã Cúc Phương")
+        .unwrap();
+    s.visit_update(
+        &v.id,
+        kiemtra_core::workspace::VisitPatch {
+            attendees: Some(vec![
+                Attendee {
+                    name: "Nguyễn Thị Hằng".into(),
+                    position: "Bí thư Đoàn xã".into(),
+                    side: Side::Unit,
+                },
+                Attendee {
+                    name: "Đinh Văn Lực".into(),
+                    position: "Phó Bí thư Đảng ủy xã".into(),
+                    side: Side::Guest,
+                },
+            ]),
+            questions: Some(vec![Question {
+                question: "Vì sao tỷ lệ thu đoàn phí chưa đạt?".into(),
+                answer: "Nhiều đoàn viên đi làm ăn xa.".into(),
+            }]),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let m = s.visit_minutes(&v.id).unwrap();
+    assert_eq!(m.unit_representative, "Nguyễn Thị Hằng");
+    assert_eq!(m.unit_attendees.len(), 1);
+    assert_eq!(m.guests[0].name, "Đinh Văn Lực");
+    assert_eq!(m.heading.place_date, "Ninh Bình, ngày 09 tháng 11 năm 2023");
+    let xml = docx_xml(&m.render(Format::Docx).unwrap());
+    for text in [
+        "Đồng chí Nguyễn Thị Hằng, Bí thư Đoàn xã.",
+        "Đồng chí Đinh Văn Lực, Phó Bí thư Đảng ủy xã.",
+        "Vì sao tỷ lệ thu đoàn phí chưa đạt?",
+        "Nhiều đoàn viên đi làm ăn xa.",
+        "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA",
+        "THƯ KÝ",
+        "Ninh Bình, ngày 09 tháng 11 năm 2023",
+    ] {
+        assert!(xml.contains(text), "{text}");
+    }
+    // The signature table: the unit's representative under its caption, left column.
+    let rows = docx_rows(&xml);
+    let sign = rows
+        .iter()
+        .find(|r| r.len() == 2 && r[0].starts_with("ĐẠI DIỆN"))
+        .unwrap();
+    assert!(sign[0].ends_with("Nguyễn Thị Hằng") && sign[1].ends_with(&m.head_name));
 }

@@ -33,6 +33,9 @@ fn para_xml(p: &Para, cell: bool) -> String {
         "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"{}\" w:line=\"276\" w:lineRule=\"auto\"/>",
         if cell { 0 } else { 80 }
     );
+    if p.keep_next {
+        s.push_str("<w:keepNext/>");
+    }
     if p.indent {
         s.push_str("<w:ind w:firstLine=\"567\"/>");
     }
@@ -108,6 +111,7 @@ fn small(text: &str, align: Align, bold: bool) -> Para {
         align,
         indent: false,
         size: Some(11),
+        keep_next: false,
     }
 }
 

@@ -50,7 +50,7 @@ table.grid td.n{text-align:right}
 table.cols td{border:none;vertical-align:top;padding:0}
 figure{margin:6pt 0;text-align:center}figure img{max-width:100%}
 figcaption{font-style:italic;font-size:11pt}
-.pb{page-break-after:always}
+.pb{page-break-after:always}.k{page-break-after:avoid}
 @media screen{body{background:#fff}}
 ";
 
@@ -61,8 +61,9 @@ fn para(p: &Para) -> String {
         Align::Justify => "j",
     };
     let mut s = format!(
-        "<p class=\"{class}{}\"{}>",
+        "<p class=\"{class}{}{}\"{}>",
         if p.indent { " i" } else { "" },
+        if p.keep_next { " k" } else { "" },
         p.size
             .map(|z| format!(" style=\"font-size:{z}pt\""))
             .unwrap_or_default()

@@ -26,6 +26,8 @@ pub struct Para {
     pub indent: bool,
     /// Points; none: the body size.
     pub size: Option<u32>,
+    /// Kept on the page of what follows (a section title above its table).
+    pub keep_next: bool,
 }
 
 impl Para {
@@ -35,6 +37,7 @@ impl Para {
             align,
             indent: false,
             size: None,
+            keep_next: false,
         }
     }
     pub fn text(&self) -> String {
@@ -76,7 +79,10 @@ fn labelled(label: &str, t: &str) -> Block {
     })
 }
 fn section(t: impl Into<String>) -> Block {
-    Block::Para(Para::new(Align::Left, vec![bold(t)]))
+    Block::Para(Para {
+        keep_next: true,
+        ..Para::new(Align::Left, vec![bold(t)])
+    })
 }
 fn centred(runs: Vec<Run>) -> Para {
     Para::new(Align::Center, runs)
@@ -171,10 +177,13 @@ fn recipients_cell(list: &[String]) -> Vec<Para> {
             }],
         )
     }];
-    for r in list {
+    for (i, r) in list.iter().enumerate() {
+        // Each line ends with ";", the last with "." (as in "- Lưu VP, XDĐ.").
+        let r = r.trim().trim_end_matches([';', '.']);
+        let end = if i + 1 == list.len() { "." } else { ";" };
         v.push(Para {
             size: Some(11),
-            ..Para::new(Align::Left, vec![run(format!("- {r};"))])
+            ..Para::new(Align::Left, vec![run(format!("- {r}{end}"))])
         });
     }
     v
@@ -203,20 +212,16 @@ pub fn minutes_doc(m: &VisitMinutes) -> Doc {
     let mut b = vec![heading_block(&m.heading)];
     b.extend(title_block(
         "BIÊN BẢN",
-        &format!(
-            "Kiểm tra {} tại {}",
-            lower_first(&m.campaign_name),
-            m.unit_name
-        ),
+        &format!("{} tại {}", inspection_of(&m.campaign_name), m.unit_name),
     ));
     let grounds = if m.decision_number.is_empty() {
         format!("Thực hiện kế hoạch kiểm tra của {},", m.issuing_body)
     } else {
         format!(
-            "Căn cứ Quyết định số {} của {} về việc kiểm tra {},",
+            "Căn cứ Quyết định số {} của {} về việc {},",
             m.decision_number,
             m.issuing_body,
-            lower_first(&m.campaign_name)
+            lower_first(&inspection_of(&m.campaign_name))
         )
     };
     b.push(body(grounds));
@@ -267,7 +272,7 @@ pub fn minutes_doc(m: &VisitMinutes) -> Doc {
     for t in &m.topics {
         b.push(section(format!("{}. {}", t.code, t.title)));
         b.push(Block::Table(Table {
-            widths: vec![8, 40, 14, 20, 18],
+            widths: vec![7, 33, 12, 30, 18],
             header: [
                 "Mã",
                 "Tiêu chí",
@@ -357,6 +362,15 @@ pub fn minutes_doc(m: &VisitMinutes) -> Doc {
     Doc {
         title: format!("Biên bản kiểm tra — {}", m.unit_name),
         blocks: b,
+    }
+}
+
+/// "Kiểm tra …" as the campaign's name says it, without doubling the word.
+fn inspection_of(name: &str) -> String {
+    if crate::text::fold(name).starts_with("kiem tra") {
+        name.to_string()
+    } else {
+        format!("Kiểm tra {}", lower_first(name))
     }
 }
 
@@ -588,7 +602,7 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
         "Danh sách đơn vị được kiểm tra và kết quả",
     )])));
     b.push(Block::Table(Table {
-        widths: vec![5, 31, 11, 14, 11, 12, 16],
+        widths: vec![5, 28, 10, 13, 13, 14, 17],
         header: [
             "TT",
             "Đơn vị",
