@@ -1153,3 +1153,47 @@ fn report_of_a_visit_is_minutes_in_docx_or_html_only() {
     let o = kiemtra(&d.path, &["report", "--format", "html", "--out", "x.html"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn the_report_heading_and_signer_are_set_per_campaign() {
+    let d = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = json(&d.path, &["campaign", "list"])[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let settings = r#"{"issuer": "BAN XÂY DỰNG ĐOÀN", "report_number": "127-BC/TĐTN-XDĐ",
+        "signer_position": "PHÓ BÍ THƯ", "signer_name": "Nguyễn Văn Bình <b>"}"#;
+    let c = json(
+        &d.path,
+        &["campaign", "edit", &campaign, "--report-settings", settings],
+    );
+    assert_eq!(c["body"]["report"]["issuer"], "BAN XÂY DỰNG ĐOÀN");
+    let out = dir.path().join("bc.html");
+    ok(
+        &d.path,
+        &[
+            "report",
+            "--campaign",
+            &campaign,
+            "--format",
+            "html",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("Số: 127-BC/TĐTN-XDĐ"));
+    assert!(html.contains("PHÓ BÍ THƯ") && html.contains("Nguyễn Văn Bình &lt;b&gt;"));
+    // Back to the defaults: the body loses the field again.
+    let c = json(
+        &d.path,
+        &["campaign", "edit", &campaign, "--report-settings", "null"],
+    );
+    assert!(c["body"].get("report").is_none());
+    let o = kiemtra(
+        &d.path,
+        &["campaign", "edit", &campaign, "--report-settings", "{"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
