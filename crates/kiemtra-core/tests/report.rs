@@ -460,6 +460,10 @@ fn the_minutes_name_both_sides_and_escape_markup_in_html() {
         "nothing remote"
     );
     assert_eq!(report.matches("src=\"data:image/png;base64,").count(), 2);
+    // Unfinished data is listed on screen, hidden when printed.
+    assert!(report.contains("@media print{.warn{display:none}}"));
+    assert!(report
+        .contains("<li>Đoàn xã Cúc Phương: buổi kiểm tra chưa hoàn thành (Đang kiểm tra).</li>"));
     assert!(report.contains("Đoàn xã Cúc Phương"));
     assert!(m.render(Format::Xlsx).is_err());
 }

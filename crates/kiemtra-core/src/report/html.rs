@@ -51,7 +51,9 @@ table.cols td{border:none;vertical-align:top;padding:0}
 figure{margin:6pt 0;text-align:center}figure img{max-width:100%}
 figcaption{font-style:italic;font-size:11pt}
 .pb{page-break-after:always}.k{page-break-after:avoid}
-@media screen{body{background:#fff}}
+.warn{border:1px solid #b26a00;background:#fff4e0;padding:4pt 8pt;margin-bottom:10pt;font-size:11pt}
+.warn ul{margin:2pt 0 0;padding-left:16pt}
+@media print{.warn{display:none}}
 ";
 
 fn para(p: &Para) -> String {
@@ -96,6 +98,13 @@ pub fn render(doc: &Doc) -> String {
     // No remote content and no script even if a field held markup: the CSP says so too.
     s.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n");
     s.push_str(&format!("<style>\n{CSS}</style>\n</head>\n<body>\n"));
+    if !doc.warnings.is_empty() {
+        s.push_str("<div class=\"warn\"><b>Số liệu chưa hoàn chỉnh (không in ra):</b>\n<ul>\n");
+        for w in &doc.warnings {
+            s.push_str(&format!("<li>{}</li>\n", escape(w)));
+        }
+        s.push_str("</ul></div>\n");
+    }
     for b in &doc.blocks {
         match b {
             Block::Para(p) => s.push_str(&para(p)),

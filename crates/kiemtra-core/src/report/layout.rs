@@ -118,6 +118,8 @@ pub enum Block {
 pub struct Doc {
     pub title: String,
     pub blocks: Vec<Block>,
+    /// Shown on screen above the document, never printed (HTML only).
+    pub warnings: Vec<String>,
 }
 
 fn heading_block(h: &Heading) -> Block {
@@ -154,10 +156,14 @@ fn title_block(kind: &str, summary: &str) -> Vec<Block> {
     ]
 }
 
-fn sign_box(caption: &[&str], name: &str) -> Vec<Para> {
+/// A signature: captions, room to sign (and seal), the name. Minutes ask each signer to write
+/// their name; a report is signed by the office-holder named under it.
+fn sign_box(caption: &[&str], name: &str, hint: bool) -> Vec<Para> {
     let mut v: Vec<Para> = caption.iter().map(|c| centred(vec![bold(*c)])).collect();
-    v.push(centred(vec![italic("(Ký, ghi rõ họ tên)")]));
-    for _ in 0..3 {
+    if hint {
+        v.push(centred(vec![italic("(Ký, ghi rõ họ tên)")]));
+    }
+    for _ in 0..4 {
         v.push(centred(vec![run("")]));
     }
     v.push(centred(vec![bold(name)]));
@@ -351,17 +357,22 @@ pub fn minutes_doc(m: &VisitMinutes) -> Doc {
     ));
     b.push(Block::Columns(vec![
         [
-            sign_box(&["ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA"], &m.unit_representative),
-            sign_box(&["TRƯỞNG ĐOÀN KIỂM TRA"], &m.head_name),
+            sign_box(
+                &["ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA"],
+                &m.unit_representative,
+                true,
+            ),
+            sign_box(&["TRƯỞNG ĐOÀN KIỂM TRA"], &m.head_name, true),
         ],
         [
             recipients_cell(&m.recipients),
-            sign_box(&["THƯ KÝ"], &m.secretary_name),
+            sign_box(&["THƯ KÝ"], &m.secretary_name, true),
         ],
     ]));
     Doc {
         title: format!("Biên bản kiểm tra — {}", m.unit_name),
         blocks: b,
+        warnings: m.warnings.iter().map(|w| w.vi.clone()).collect(),
     }
 }
 
@@ -401,12 +412,15 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
             r.decision_number, r.issuing_body
         )
     };
+    // The report speaks for the body that issued the inspection decision (its Standing
+    // Committee signs it); the department that drafted it is only in the heading.
+    let subject = if r.issuing_body.trim().is_empty() {
+        "Đoàn kiểm tra".to_string()
+    } else {
+        r.issuing_body.clone()
+    };
     b.push(body(format!(
-        "{grounds} {} báo cáo kết quả kiểm tra như sau:",
-        r.settings
-            .issuer
-            .to_lowercase()
-            .replace("ban thường vụ", "Ban Thường vụ")
+        "{grounds} {subject} báo cáo kết quả kiểm tra như sau:"
     )));
     b.push(section("I. CÔNG TÁC TỔ CHỨC KIỂM TRA"));
     let s = &r.scope;
@@ -594,6 +608,7 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
         sign_box(
             &[&r.settings.signer_title, &r.settings.signer_position],
             &r.settings.signer_name,
+            false,
         ),
     ]]));
     b.push(Block::PageBreak);
@@ -634,5 +649,6 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
     Doc {
         title: format!("Báo cáo kết quả — {}", r.campaign_name),
         blocks: b,
+        warnings: r.warnings.iter().map(|w| w.vi.clone()).collect(),
     }
 }
