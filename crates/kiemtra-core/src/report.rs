@@ -638,29 +638,21 @@ impl Store {
                 }
             }
         }
-        // The report's topics: the campaign's set, else the set of its first visit.
-        let base: CriteriaSet = match set {
-            Some(s) => s.body,
-            None => match rows.first() {
-                Some(r) => {
-                    let v = self.require::<Visit>(&r.id)?;
-                    sets.get(&v.body.criteria_set_id)
-                        .cloned()
-                        .unwrap_or(CriteriaSet {
-                            code: String::new(),
-                            name: String::new(),
-                            version: 0,
-                            topics: Vec::new(),
-                        })
-                }
-                None => CriteriaSet {
-                    code: String::new(),
-                    name: String::new(),
-                    version: 0,
-                    topics: Vec::new(),
-                },
-            },
+        let first_set = match rows.first() {
+            Some(r) => {
+                let v = self.require::<Visit>(&r.id)?;
+                sets.get(&v.body.criteria_set_id).cloned()
+            }
+            None => None,
         };
+        // The report's topics: the campaign's set, else the set of its first visit; a
+        // campaign with neither has no topics to report.
+        let base: CriteriaSet = set.map(|s| s.body).or(first_set).unwrap_or(CriteriaSet {
+            code: String::new(),
+            name: String::new(),
+            version: 0,
+            topics: Vec::new(),
+        });
         let mut counts: BTreeMap<String, (RatingCounts, Vec<RatingCounts>)> = BTreeMap::new();
         let mut fails: BTreeMap<String, (Vec<String>, Vec<UnitText>)> = BTreeMap::new();
         let mut warnings = Vec::new();

@@ -602,3 +602,27 @@ fn the_minutes_carry_attendees_questions_and_the_units_signer() {
         .unwrap();
     assert!(sign[0].ends_with("Nguyễn Thị Hằng") && sign[1].ends_with(&m.head_name));
 }
+
+#[test]
+fn a_campaign_without_visits_still_makes_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("a.db")).unwrap();
+    let c = s
+        .campaign_create(kiemtra_core::setup::CampaignInput {
+            name: "Đợt kiểm tra năm 2026".into(),
+            year: 2026,
+            ..Default::default()
+        })
+        .unwrap();
+    let r = s.campaign_report(&c.id).unwrap();
+    assert_eq!(r.scope.visits, 0);
+    assert!(r.annex.is_empty() && r.findings.is_empty() && r.warnings.is_empty());
+    // The standard set's topics, every count zero.
+    assert_eq!(r.topics.len(), 7);
+    assert!(r.topics.iter().all(|t| t.all.total() == 0));
+    // No place given: the date line leaves it to be written by hand.
+    assert!(r.heading.place_date.starts_with("…………, ngày "));
+    for f in [Format::Html, Format::Docx, Format::Xlsx] {
+        assert!(r.render(f).unwrap().len() > 1000, "{f:?}");
+    }
+}
