@@ -10,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use kiemtra_core::conflicts::Resolution;
 use kiemtra_core::model::{Authority, Entity, RaisedBy, Rating};
 use kiemtra_core::ops::{FindingInput, RecommendationInput};
+use kiemtra_core::report;
 use kiemtra_core::search::{self, SearchOptions};
 use kiemtra_core::{model, Error, Lang, Store};
 
@@ -125,6 +126,27 @@ enum Cmd {
     },
     /// Các máy đã biết và khóa ký (known devices and their keys)
     Devices,
+    /// Xuất biên bản một buổi (--visit) hoặc báo cáo kết quả đợt (--campaign) ra DOCX, XLSX,
+    /// HTML; in các cảnh báo về số liệu chưa hoàn chỉnh (write the minutes of a visit or the
+    /// campaign's results report; warnings about unfinished data are printed)
+    Report {
+        /// Báo cáo kết quả của đợt kiểm tra (the campaign's results report)
+        #[arg(
+            long,
+            value_name = "ID",
+            required_unless_present = "visit",
+            conflicts_with = "visit"
+        )]
+        campaign: Option<String>,
+        /// Biên bản của buổi kiểm tra (the minutes of a visit: docx or html)
+        #[arg(long, value_name = "ID")]
+        visit: Option<String>,
+        #[arg(long, value_parser = PossibleValuesParser::new(["docx", "xlsx", "html"]))]
+        format: String,
+        /// Tệp sẽ ghi (the file to write)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Tìm kiếm không cần dấu: "doan phi" tìm thấy "đoàn phí" (search, diacritics ignored)
     Search {
         /// Từ khóa; từ cuối có thể chưa gõ hết (words to find; the last may be unfinished)
@@ -887,6 +909,54 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
                 print_json(&hits);
             } else {
                 print_search(&query, &hits, lang);
+            }
+        }
+        Cmd::Report {
+            campaign,
+            visit,
+            format,
+            out,
+        } => {
+            let format = report::Format::parse(&format).expect("clap allows known formats only");
+            let (bytes, warnings) = match (campaign, visit) {
+                (_, Some(v)) => {
+                    let m = store.visit_minutes(&v)?;
+                    (m.render(format)?, m.warnings)
+                }
+                (Some(c), None) => {
+                    let r = store.campaign_report(&c)?;
+                    (r.render(format)?, r.warnings)
+                }
+                (None, None) => unreachable!("clap requires --campaign or --visit"),
+            };
+            report::write_file(&out, &bytes)?;
+            if json {
+                print_json(&serde_json::json!({
+                    "out": out,
+                    "bytes": bytes.len(),
+                    "warnings": warnings,
+                }));
+            } else {
+                println!(
+                    "{} {} ({} KB)",
+                    tr(lang, "Đã ghi", "Written"),
+                    out.display(),
+                    bytes.len().div_ceil(1024)
+                );
+                if !warnings.is_empty() {
+                    eprintln!(
+                        "{} ({}):",
+                        tr(
+                            lang,
+                            "Cảnh báo: số liệu chưa hoàn chỉnh",
+                            "Warning: data not final"
+                        ),
+                        warnings.len()
+                    );
+                    for w in &warnings {
+                        eprintln!("  - {}", w.message(lang));
+                    }
+                }
             }
         }
         Cmd::Dump { canonical: _ } => {

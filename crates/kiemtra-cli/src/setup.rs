@@ -5,7 +5,9 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use clap::Args;
-use kiemtra_core::model::{self, CriteriaSet, Entity, Inspector, Role, Team, Visit};
+use kiemtra_core::model::{
+    self, CriteriaSet, Entity, Inspector, ReportSettings, Role, Team, Visit,
+};
 use kiemtra_core::setup::{
     today, CampaignInput, CampaignPatch, MemberInput, TeamInput, UnitInput, UnitPatch,
     VisitPlanInput,
@@ -34,6 +36,12 @@ pub struct CampaignEditArgs {
     /// Năm (year)
     #[arg(long, value_name = "NĂM")]
     year: Option<i32>,
+    /// Tiêu đề, số, người ký, nơi nhận của biên bản và báo cáo, JSON; "null" trở về mặc định
+    /// (headers, numbers, signer, recipients of the documents as JSON: {"parent_body",
+    /// "issuer", "place", "minutes_number" with {n}, "report_number", "signer_title",
+    /// "signer_position", "signer_name", "recipients": [..]}; "null" for the defaults)
+    #[arg(long, value_name = "JSON")]
+    report_settings: Option<String>,
     #[command(flatten)]
     more: CampaignFields,
 }
@@ -149,6 +157,7 @@ fn campaign_patch(
         issuing_body: f.issuer,
         place: f.place,
         criteria_set_id: f.criteria,
+        report: None,
     })
 }
 
@@ -191,7 +200,13 @@ pub fn campaign_edit(
     json: bool,
     lang: Lang,
 ) -> Result<(), Error> {
-    let c = store.campaign_update(id, campaign_patch(a.name, a.year, a.more)?)?;
+    let mut patch = campaign_patch(a.name, a.year, a.more)?;
+    if let Some(j) = a.report_settings {
+        let settings: Option<ReportSettings> = serde_json::from_str(&j)
+            .map_err(|e| Error::invalid_field("report_settings", e.to_string()))?;
+        patch.report = Some(settings);
+    }
+    let c = store.campaign_update(id, patch)?;
     if json {
         print_json(&c);
     } else {

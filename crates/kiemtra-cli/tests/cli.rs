@@ -1021,3 +1021,179 @@ fn criteria_edit_makes_a_new_version_when_visits_use_the_set() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("Mã 1.1 bị trùng"));
 }
+
+fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn report_writes_each_format_and_lists_the_warnings() {
+    let d = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = json(&d.path, &["campaign", "list"])[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let visits = json(&d.path, &["visit", "list"]);
+    let unsigned = visits
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["status"] != "signed")
+        .count();
+    for (format, magic, part) in [
+        ("docx", &b"PK"[..], "word/document.xml"),
+        ("xlsx", &b"PK"[..], "xl/worksheets/sheet1.xml"),
+        ("html", &b"<!DOCTYPE html>"[..], "Đoàn xã Cúc Phương"),
+    ] {
+        let out = dir.path().join(format!("bao-cao.{format}"));
+        let r = json(
+            &d.path,
+            &[
+                "report",
+                "--campaign",
+                &campaign,
+                "--format",
+                format,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        let bytes = std::fs::read(&out).unwrap();
+        assert!(bytes.starts_with(magic), "{format}");
+        assert!(contains(&bytes, part), "{format} has {part}");
+        assert_eq!(r["bytes"], bytes.len());
+        let w = r["warnings"].as_array().unwrap();
+        let status = w
+            .iter()
+            .filter(|w| w["code"] == "not_signed" || w["code"] == "not_completed")
+            .count();
+        assert_eq!(status, unsigned, "{format}");
+    }
+    // Human output: the file, then the warnings on stderr, exit 0.
+    let out = dir.path().join("again.html");
+    let o = kiemtra(
+        &d.path,
+        &[
+            "report",
+            "--campaign",
+            &campaign,
+            "--format",
+            "html",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("Đã ghi "));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("Cảnh báo") && err.contains("biên bản chưa ký"),
+        "{err}"
+    );
+    // No temp file left beside the outputs.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+}
+
+#[test]
+fn report_of_a_visit_is_minutes_in_docx_or_html_only() {
+    let d = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let visit = json(&d.path, &["visit", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["status"] == "signed")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for format in ["docx", "html"] {
+        let out = dir.path().join(format!("bien-ban.{format}"));
+        let r = json(
+            &d.path,
+            &[
+                "report",
+                "--visit",
+                &visit,
+                "--format",
+                format,
+                "--out",
+                out.to_str().unwrap(),
+            ],
+        );
+        assert_eq!(r["warnings"].as_array().unwrap().len(), 0, "a signed visit");
+        assert!(std::fs::metadata(&out).unwrap().len() > 1000);
+    }
+    let html = std::fs::read_to_string(dir.path().join("bien-ban.html")).unwrap();
+    assert!(html.contains("BIÊN BẢN") && html.contains("TRƯỞNG ĐOÀN KIỂM TRA"));
+    let out = dir.path().join("bien-ban.xlsx");
+    let o = kiemtra(
+        &d.path,
+        &[
+            "--lang",
+            "en",
+            "report",
+            "--visit",
+            &visit,
+            "--format",
+            "xlsx",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("minutes come as HTML or DOCX"));
+    assert!(!out.exists());
+    // Neither or both of --campaign and --visit is a usage error.
+    let o = kiemtra(&d.path, &["report", "--format", "html", "--out", "x.html"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn the_report_heading_and_signer_are_set_per_campaign() {
+    let d = demo();
+    let dir = tempfile::tempdir().unwrap();
+    let campaign = json(&d.path, &["campaign", "list"])[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let settings = r#"{"issuer": "BAN XÂY DỰNG ĐOÀN", "report_number": "127-BC/TĐTN-XDĐ",
+        "signer_position": "PHÓ BÍ THƯ", "signer_name": "Nguyễn Văn Bình <b>"}"#;
+    let c = json(
+        &d.path,
+        &["campaign", "edit", &campaign, "--report-settings", settings],
+    );
+    assert_eq!(c["body"]["report"]["issuer"], "BAN XÂY DỰNG ĐOÀN");
+    let out = dir.path().join("bc.html");
+    ok(
+        &d.path,
+        &[
+            "report",
+            "--campaign",
+            &campaign,
+            "--format",
+            "html",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("Số: 127-BC/TĐTN-XDĐ"));
+    assert!(html.contains("PHÓ BÍ THƯ") && html.contains("Nguyễn Văn Bình &lt;b&gt;"));
+    // Back to the defaults: the body loses the field again.
+    let c = json(
+        &d.path,
+        &["campaign", "edit", &campaign, "--report-settings", "null"],
+    );
+    assert!(c["body"].get("report").is_none());
+    let o = kiemtra(
+        &d.path,
+        &["campaign", "edit", &campaign, "--report-settings", "{"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+}

@@ -303,6 +303,7 @@ fn generate(store: &mut Store, c: &Config) -> Data {
                         issuing_body: "Ban Thường vụ Tỉnh đoàn".into(),
                         place: "Ninh Bình".into(),
                         criteria_set_id: Some(set_id.clone()),
+                        report: None,
                     },
                 )?;
             }

@@ -399,6 +399,7 @@ fn base() -> Base {
         issuing_body: "Ban Thường vụ Tỉnh đoàn".into(),
         place: "Tỉnh Đồng Tháp".into(),
         criteria_set_id: Some(criteria_id.clone()),
+        report: None,
     };
     m.chain(
         &mut r,

@@ -174,6 +174,7 @@ fn load_into(w: &mut Writer<'_>, demo: DemoFile, criteria: CriteriaSet) -> Resul
             issuing_body: c.issuing_body,
             place: c.place,
             criteria_set_id: Some(set_id.clone()),
+            report: None,
         },
     )?;
 

@@ -14,6 +14,7 @@ pub mod keys;
 pub mod merge;
 pub mod model;
 pub mod ops;
+pub mod report;
 pub mod schema;
 pub mod search;
 pub mod settings;

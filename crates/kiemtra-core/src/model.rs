@@ -62,6 +62,72 @@ pub struct Campaign {
     pub place: String,
     /// The criteria-set version new visits of this campaign start with.
     pub criteria_set_id: Option<String>,
+    /// Headers, numbers and signers of the campaign's documents. Left out of the JSON while
+    /// unset, so campaigns written before it existed keep the same body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report: Option<ReportSettings>,
+}
+
+/// What the printed minutes and report say about who issues and signs them. Every field may
+/// be blank: `Campaign::report_settings` fills blanks from the campaign.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReportSettings {
+    /// The body above the issuer in the heading: "TỈNH ĐOÀN NINH BÌNH".
+    #[serde(default)]
+    pub parent_body: String,
+    /// The issuing department: "BAN XÂY DỰNG ĐOÀN".
+    #[serde(default)]
+    pub issuer: String,
+    /// The place of the place-and-date line: "Ninh Bình".
+    #[serde(default)]
+    pub place: String,
+    /// Number of the minutes; `{n}` is replaced by the visit's order in the campaign:
+    /// "{n}-BB/TĐTN-XDĐ".
+    #[serde(default)]
+    pub minutes_number: String,
+    /// Number of the results report: "127-BC/TĐTN-XDĐ".
+    #[serde(default)]
+    pub report_number: String,
+    /// "TM. BAN THƯỜNG VỤ TỈNH ĐOÀN".
+    #[serde(default)]
+    pub signer_title: String,
+    /// "PHÓ BÍ THƯ".
+    #[serde(default)]
+    pub signer_position: String,
+    #[serde(default)]
+    pub signer_name: String,
+    /// "Nơi nhận", one line each: "Ban Thường vụ Trung ương Đoàn (b/c)".
+    #[serde(default)]
+    pub recipients: Vec<String>,
+}
+
+impl Campaign {
+    /// The campaign's report settings with blanks filled from the campaign itself.
+    pub fn report_settings(&self) -> ReportSettings {
+        let mut s = self.report.clone().unwrap_or_default();
+        let fill = |v: &mut String, d: String| {
+            if v.trim().is_empty() {
+                *v = d;
+            }
+        };
+        // "Ban Thường vụ Tỉnh đoàn Ninh Bình" → "TỈNH ĐOÀN NINH BÌNH".
+        let body = self.issuing_body.trim();
+        let parent = body
+            .strip_prefix("Ban Thường vụ ")
+            .or_else(|| body.strip_prefix("Ban Chấp hành "))
+            .unwrap_or(body);
+        fill(&mut s.parent_body, parent.to_uppercase());
+        fill(&mut s.issuer, "BAN THƯỜNG VỤ".to_string());
+        fill(&mut s.place, self.place.clone());
+        fill(&mut s.minutes_number, "{n}-BB/ĐKT".to_string());
+        fill(&mut s.report_number, "     -BC/TĐTN".to_string());
+        fill(&mut s.signer_title, "TM. BAN THƯỜNG VỤ".to_string());
+        fill(&mut s.signer_position, "BÍ THƯ".to_string());
+        if s.recipients.is_empty() {
+            s.recipients = vec!["Như trên".to_string(), "Lưu VP.".to_string()];
+        }
+        s
+    }
 }
 
 impl Entity for Campaign {

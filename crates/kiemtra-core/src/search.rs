@@ -838,6 +838,7 @@ mod tests {
             issuing_body: String::new(),
             place: String::new(),
             criteria_set_id: None,
+            report: None,
         };
         let unit = Unit {
             name: String::new(),

@@ -515,6 +515,13 @@ pub struct CampaignPatch {
     /// The criteria-set version visits planned from now on start with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub criteria_set_id: Option<String>,
+    /// Headers, numbers and signers of its documents (`null` back to the defaults).
+    #[serde(
+        default,
+        deserialize_with = "some_value",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub report: Option<Option<ReportSettings>>,
 }
 
 fn check_campaign(c: &Campaign) -> Result<()> {
@@ -1184,6 +1191,7 @@ impl Store {
             issuing_body: clean(&input.issuing_body),
             place: clean(&input.place),
             criteria_set_id: given,
+            report: None,
         };
         check_campaign(&body)?;
         self.write(|w| {
@@ -1237,6 +1245,9 @@ impl Store {
             }
             if set.is_some() {
                 c.criteria_set_id = set;
+            }
+            if let Some(x) = patch.report {
+                c.report = x;
             }
             check_campaign(&c)?;
             let rev = w.put(&id, &c)?;

@@ -1,0 +1,249 @@
+//! DOCX (WordprocessingML) written directly into a ZIP: a handful of XML parts is all Word
+//! and LibreOffice need, and writing them ourselves keeps the layout (borderless heading and
+//! signature tables, A4 margins, Times New Roman) exactly as the Union's rule asks.
+
+use std::io::Write;
+
+use zip::write::SimpleFileOptions;
+
+use super::html::escape;
+use super::layout::{Align, Block, Doc, Para};
+use crate::error::Result;
+
+/// A4 in twentieths of a point, and the margins of the rule: top 20, bottom 20, left 30,
+/// right 20 mm.
+const PAGE_W: u32 = 11906;
+const PAGE_H: u32 = 16838;
+const MARGIN_TOP: u32 = 1134;
+const MARGIN_BOTTOM: u32 = 1134;
+const MARGIN_LEFT: u32 = 1701;
+const MARGIN_RIGHT: u32 = 1134;
+const TEXT_W: u32 = PAGE_W - MARGIN_LEFT - MARGIN_RIGHT;
+/// Body text size in half-points (13 pt).
+const BODY_HALF_PT: u32 = 26;
+const EMU_PER_MM: u64 = 36_000;
+
+fn para_xml(p: &Para, cell: bool) -> String {
+    let jc = match p.align {
+        Align::Left => "left",
+        Align::Center => "center",
+        Align::Justify => "both",
+    };
+    let mut s = format!(
+        "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"{}\" w:line=\"276\" w:lineRule=\"auto\"/>",
+        if cell { 0 } else { 80 }
+    );
+    if p.keep_next {
+        s.push_str("<w:keepNext/>");
+    }
+    if p.indent {
+        s.push_str("<w:ind w:firstLine=\"567\"/>");
+    }
+    s.push_str(&format!("<w:jc w:val=\"{jc}\"/></w:pPr>"));
+    for r in &p.runs {
+        let mut rpr = String::new();
+        if r.bold {
+            rpr.push_str("<w:b/>");
+        }
+        if r.italic {
+            rpr.push_str("<w:i/>");
+        }
+        if r.underline {
+            rpr.push_str("<w:u w:val=\"single\"/>");
+        }
+        if let Some(z) = p.size {
+            rpr.push_str(&format!(
+                "<w:sz w:val=\"{0}\"/><w:szCs w:val=\"{0}\"/>",
+                z * 2
+            ));
+        }
+        for (i, line) in r.text.split('\n').enumerate() {
+            s.push_str(&format!("<w:r><w:rPr>{rpr}</w:rPr>"));
+            if i > 0 {
+                s.push_str("<w:br/>");
+            }
+            s.push_str(&format!(
+                "<w:t xml:space=\"preserve\">{}</w:t></w:r>",
+                escape(line)
+            ));
+        }
+    }
+    s.push_str("</w:p>");
+    s
+}
+
+fn cell_xml(width: u32, content: &str, shade: bool) -> String {
+    format!(
+        "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>{}</w:tcPr>{content}</w:tc>",
+        if shade {
+            "<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"E7E6E6\"/>"
+        } else {
+            ""
+        }
+    )
+}
+
+fn table_open(widths: &[u32], borders: bool) -> String {
+    let b = if borders { "single" } else { "nil" };
+    let mut s = format!(
+        "<w:tbl><w:tblPr><w:tblW w:w=\"{TEXT_W}\" w:type=\"dxa\"/><w:tblLayout w:type=\"fixed\"/><w:tblBorders>"
+    );
+    for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
+        s.push_str(&format!(
+            "<w:{side} w:val=\"{b}\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/>"
+        ));
+    }
+    s.push_str("</w:tblBorders><w:tblCellMar><w:left w:w=\"70\" w:type=\"dxa\"/><w:right w:w=\"70\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr><w:tblGrid>");
+    for w in widths {
+        s.push_str(&format!("<w:gridCol w:w=\"{w}\"/>"));
+    }
+    s.push_str("</w:tblGrid>");
+    s
+}
+
+fn small(text: &str, align: Align, bold: bool) -> Para {
+    Para {
+        runs: vec![super::layout::Run {
+            text: text.to_string(),
+            bold,
+            ..Default::default()
+        }],
+        align,
+        indent: false,
+        size: Some(11),
+        keep_next: false,
+    }
+}
+
+fn image_xml(rel: &str, n: usize, w_mm: u32, h_mm: u32) -> String {
+    let cx = w_mm as u64 * EMU_PER_MM;
+    let cy = h_mm as u64 * EMU_PER_MM;
+    format!(
+        "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:docPr id=\"{n}\" name=\"Biểu đồ {n}\"/><wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect=\"1\"/></wp:cNvGraphicFramePr><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic><pic:nvPicPr><pic:cNvPr id=\"{n}\" name=\"chart{n}.png\"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed=\"{rel}\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
+    )
+}
+
+/// The document body (`word/document.xml`) and the images it embeds, in order.
+pub fn document_xml(doc: &Doc) -> (String, Vec<Vec<u8>>) {
+    let mut images = Vec::new();
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\" xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><w:body>",
+    );
+    for b in &doc.blocks {
+        match b {
+            Block::Para(p) => s.push_str(&para_xml(p, false)),
+            Block::Table(t) => {
+                let total: u32 = t.widths.iter().sum::<u32>().max(1);
+                let widths: Vec<u32> = t.widths.iter().map(|w| TEXT_W * w / total).collect();
+                s.push_str(&table_open(&widths, true));
+                // The header row repeats on every page the table runs over.
+                s.push_str("<w:tr><w:trPr><w:tblHeader/></w:trPr>");
+                for (h, w) in t.header.iter().zip(&widths) {
+                    s.push_str(&cell_xml(
+                        *w,
+                        &para_xml(&small(h, Align::Center, true), true),
+                        true,
+                    ));
+                }
+                s.push_str("</w:tr>");
+                for r in &t.rows {
+                    s.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+                    for (i, (c, w)) in r.iter().zip(&widths).enumerate() {
+                        let align = if t.numeric.get(i).copied().unwrap_or(false) {
+                            Align::Center
+                        } else {
+                            Align::Left
+                        };
+                        s.push_str(&cell_xml(
+                            *w,
+                            &para_xml(&small(c, align, false), true),
+                            false,
+                        ));
+                    }
+                    s.push_str("</w:tr>");
+                }
+                s.push_str("</w:tbl><w:p><w:pPr><w:spacing w:after=\"60\"/></w:pPr></w:p>");
+            }
+            Block::Image {
+                png,
+                width_mm,
+                height_mm,
+                caption,
+            } => {
+                images.push(png.clone());
+                let n = images.len();
+                s.push_str(&image_xml(&format!("rIdImg{n}"), n, *width_mm, *height_mm));
+                let mut p = small(caption, Align::Center, false);
+                p.runs[0].italic = true;
+                s.push_str(&para_xml(&p, false));
+            }
+            Block::Columns(rows) => {
+                let widths = [TEXT_W * 45 / 100, TEXT_W - TEXT_W * 45 / 100];
+                s.push_str(&table_open(&widths, false));
+                for [l, r] in rows {
+                    s.push_str("<w:tr>");
+                    for (cell, w) in [l, r].into_iter().zip(widths) {
+                        let mut inner: String = cell.iter().map(|p| para_xml(p, true)).collect();
+                        if inner.is_empty() {
+                            inner.push_str("<w:p/>");
+                        }
+                        s.push_str(&cell_xml(w, &inner, false));
+                    }
+                    s.push_str("</w:tr>");
+                }
+                s.push_str("</w:tbl><w:p/>");
+            }
+            Block::PageBreak => s.push_str("<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>"),
+        }
+    }
+    s.push_str(&format!(
+        "<w:sectPr><w:pgSz w:w=\"{PAGE_W}\" w:h=\"{PAGE_H}\"/><w:pgMar w:top=\"{MARGIN_TOP}\" w:right=\"{MARGIN_RIGHT}\" w:bottom=\"{MARGIN_BOTTOM}\" w:left=\"{MARGIN_LEFT}\" w:header=\"709\" w:footer=\"709\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>"
+    ));
+    (s, images)
+}
+
+fn styles_xml() -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:styles xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\" w:eastAsia=\"Times New Roman\" w:cs=\"Times New Roman\"/><w:sz w:val=\"{BODY_HALF_PT}\"/><w:szCs w:val=\"{BODY_HALF_PT}\"/><w:lang w:val=\"vi-VN\"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/></w:style><w:style w:type=\"table\" w:default=\"1\" w:styleId=\"TableNormal\"><w:name w:val=\"Normal Table\"/><w:tblPr><w:tblCellMar><w:left w:w=\"108\" w:type=\"dxa\"/><w:right w:w=\"108\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr></w:style></w:styles>"
+    )
+}
+
+/// The DOCX file's bytes.
+pub fn render(doc: &Doc) -> Result<Vec<u8>> {
+    let (document, images) = document_xml(doc);
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let mut put = |name: &str, bytes: &[u8], o: SimpleFileOptions| -> Result<()> {
+        zip.start_file(name, o)
+            .map_err(|e| crate::Error::Io(std::io::Error::other(e)))?;
+        zip.write_all(bytes)?;
+        Ok(())
+    };
+    put(
+        "[Content_Types].xml",
+        b"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Default Extension=\"png\" ContentType=\"image/png\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/><Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/></Types>",
+        opts,
+    )?;
+    put(
+        "_rels/.rels",
+        b"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>",
+        opts,
+    )?;
+    let mut rels = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rIdStyles\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>");
+    for i in 1..=images.len() {
+        rels.push_str(&format!("<Relationship Id=\"rIdImg{i}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"media/chart{i}.png\"/>"));
+    }
+    rels.push_str("</Relationships>");
+    put("word/_rels/document.xml.rels", rels.as_bytes(), opts)?;
+    put("word/document.xml", document.as_bytes(), opts)?;
+    put("word/styles.xml", styles_xml().as_bytes(), opts)?;
+    for (i, png) in images.iter().enumerate() {
+        // PNG is compressed already.
+        put(&format!("word/media/chart{}.png", i + 1), png, stored)?;
+    }
+    let out = zip
+        .finish()
+        .map_err(|e| crate::Error::Io(std::io::Error::other(e)))?;
+    Ok(out.into_inner())
+}

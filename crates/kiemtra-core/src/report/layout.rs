@@ -1,0 +1,654 @@
+//! A document as blocks (paragraphs, tables, images, borderless columns) that both the
+//! HTML and the DOCX renderer draw, so the two formats say the same thing in the same order.
+
+use super::*;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Align {
+    Left,
+    Center,
+    Justify,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Run {
+    pub text: String,
+    pub bold: bool,
+    pub italic: bool,
+    pub underline: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Para {
+    pub runs: Vec<Run>,
+    pub align: Align,
+    /// First-line indent of body text (about 1 cm).
+    pub indent: bool,
+    /// Points; none: the body size.
+    pub size: Option<u32>,
+    /// Kept on the page of what follows (a section title above its table).
+    pub keep_next: bool,
+}
+
+impl Para {
+    fn new(align: Align, runs: Vec<Run>) -> Para {
+        Para {
+            runs,
+            align,
+            indent: false,
+            size: None,
+            keep_next: false,
+        }
+    }
+    pub fn text(&self) -> String {
+        self.runs.iter().map(|r| r.text.as_str()).collect()
+    }
+}
+
+fn run(t: impl Into<String>) -> Run {
+    Run {
+        text: t.into(),
+        ..Default::default()
+    }
+}
+fn bold(t: impl Into<String>) -> Run {
+    Run {
+        text: t.into(),
+        bold: true,
+        ..Default::default()
+    }
+}
+fn italic(t: impl Into<String>) -> Run {
+    Run {
+        text: t.into(),
+        italic: true,
+        ..Default::default()
+    }
+}
+
+fn body(t: impl Into<String>) -> Block {
+    Block::Para(Para {
+        indent: true,
+        ..Para::new(Align::Justify, vec![run(t)])
+    })
+}
+fn labelled(label: &str, t: &str) -> Block {
+    Block::Para(Para {
+        indent: true,
+        ..Para::new(Align::Justify, vec![bold(format!("{label}: ")), run(t)])
+    })
+}
+fn section(t: impl Into<String>) -> Block {
+    Block::Para(Para {
+        keep_next: true,
+        ..Para::new(Align::Left, vec![bold(t)])
+    })
+}
+fn centred(runs: Vec<Run>) -> Para {
+    Para::new(Align::Center, runs)
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// Column widths, in percent of the text width.
+    pub widths: Vec<u32>,
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// Columns holding numbers (right-aligned).
+    pub numeric: Vec<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Block {
+    Para(Para),
+    Table(Table),
+    Image {
+        png: Vec<u8>,
+        /// Size on the page, in millimetres.
+        width_mm: u32,
+        height_mm: u32,
+        caption: String,
+    },
+    /// A borderless table of two columns (heading, signatures): each row a pair of cells.
+    Columns(Vec<[Vec<Para>; 2]>),
+    PageBreak,
+}
+
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub title: String,
+    pub blocks: Vec<Block>,
+    /// Shown on screen above the document, never printed (HTML only).
+    pub warnings: Vec<String>,
+}
+
+fn heading_block(h: &Heading) -> Block {
+    let left = vec![
+        centred(vec![run(h.parent_body.clone())]),
+        centred(vec![bold(h.issuer.clone())]),
+        centred(vec![run("***")]),
+        centred(vec![run(format!("Số: {}", h.number))]),
+    ];
+    let right = vec![
+        Para {
+            size: Some(15),
+            ..centred(vec![Run {
+                text: "ĐOÀN TNCS HỒ CHÍ MINH".into(),
+                bold: true,
+                underline: true,
+                ..Default::default()
+            }])
+        },
+        centred(vec![run("")]),
+        centred(vec![run("")]),
+        centred(vec![italic(h.place_date.clone())]),
+    ];
+    Block::Columns(vec![[left, right]])
+}
+
+fn title_block(kind: &str, summary: &str) -> Vec<Block> {
+    vec![
+        Block::Para(Para {
+            size: Some(15),
+            ..centred(vec![bold(kind)])
+        }),
+        Block::Para(centred(vec![bold(summary)])),
+    ]
+}
+
+/// A signature: captions, room to sign (and seal), the name. Minutes ask each signer to write
+/// their name; a report is signed by the office-holder named under it.
+fn sign_box(caption: &[&str], name: &str, hint: bool) -> Vec<Para> {
+    let mut v: Vec<Para> = caption.iter().map(|c| centred(vec![bold(*c)])).collect();
+    if hint {
+        v.push(centred(vec![italic("(Ký, ghi rõ họ tên)")]));
+    }
+    for _ in 0..4 {
+        v.push(centred(vec![run("")]));
+    }
+    v.push(centred(vec![bold(name)]));
+    v
+}
+
+fn recipients_cell(list: &[String]) -> Vec<Para> {
+    let mut v = vec![Para {
+        size: Some(12),
+        ..Para::new(
+            Align::Left,
+            vec![Run {
+                text: "Nơi nhận:".into(),
+                bold: true,
+                italic: true,
+                ..Default::default()
+            }],
+        )
+    }];
+    for (i, r) in list.iter().enumerate() {
+        // Each line ends with ";", the last with "." (as in "- Lưu VP, XDĐ.").
+        let r = r.trim().trim_end_matches([';', '.']);
+        let end = if i + 1 == list.len() { "." } else { ";" };
+        v.push(Para {
+            size: Some(11),
+            ..Para::new(Align::Left, vec![run(format!("- {r}{end}"))])
+        });
+    }
+    v
+}
+
+fn or_dots(s: &str) -> String {
+    if s.trim().is_empty() {
+        "…………".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+fn counts_cells(c: &RatingCounts) -> Vec<String> {
+    vec![
+        c.dat.to_string(),
+        c.chua_dat.to_string(),
+        c.scored.to_string(),
+        c.not_rated.to_string(),
+        c.points_avg.map(fmt_num).unwrap_or_default(),
+    ]
+}
+
+/// The minutes of a visit, laid out.
+pub fn minutes_doc(m: &VisitMinutes) -> Doc {
+    let mut b = vec![heading_block(&m.heading)];
+    b.extend(title_block(
+        "BIÊN BẢN",
+        &format!("{} tại {}", inspection_of(&m.campaign_name), m.unit_name),
+    ));
+    let grounds = if m.decision_number.is_empty() {
+        format!("Thực hiện kế hoạch kiểm tra của {},", m.issuing_body)
+    } else {
+        format!(
+            "Căn cứ Quyết định số {} của {} về việc {},",
+            m.decision_number,
+            m.issuing_body,
+            lower_first(&inspection_of(&m.campaign_name))
+        )
+    };
+    b.push(body(grounds));
+    b.push(body(format!(
+        "Hôm nay, {}, {} làm việc với {}.",
+        match m.date {
+            Some(d) => format!("ngày {}", date_vi(Some(d))),
+            None => "ngày …/…/……".to_string(),
+        },
+        or_dots(&m.team_name),
+        m.unit_name
+    )));
+    b.push(section("I. THÀNH PHẦN"));
+    b.push(section("1. Đoàn kiểm tra"));
+    for t in &m.team {
+        let title = if t.title.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", t.title)
+        };
+        b.push(body(format!(
+            "- Đồng chí {}{title} — {}.",
+            t.full_name, t.role_label
+        )));
+    }
+    b.push(section(format!("2. Đơn vị được kiểm tra: {}", m.unit_name)));
+    for a in &m.unit_attendees {
+        b.push(body(format!(
+            "- Đồng chí {}, {}.",
+            a.name,
+            or_dots(&a.position)
+        )));
+    }
+    if !m.guests.is_empty() {
+        b.push(section("3. Đại biểu dự"));
+        for a in &m.guests {
+            b.push(body(format!(
+                "- Đồng chí {}, {}.",
+                a.name,
+                or_dots(&a.position)
+            )));
+        }
+    }
+    b.push(section("II. NỘI DUNG VÀ KẾT QUẢ KIỂM TRA"));
+    if !m.report_summary.trim().is_empty() {
+        b.push(labelled("Báo cáo của đơn vị", &m.report_summary));
+    }
+    for t in &m.topics {
+        b.push(section(format!("{}. {}", t.code, t.title)));
+        b.push(Block::Table(Table {
+            widths: vec![7, 33, 12, 30, 18],
+            header: [
+                "Mã",
+                "Tiêu chí",
+                "Kết quả",
+                "Ghi nhận",
+                "Giải trình của đơn vị",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows: t
+                .items
+                .iter()
+                .map(|i| {
+                    vec![
+                        i.code.clone(),
+                        i.title.clone(),
+                        if i.result.is_empty() {
+                            "Chưa đánh giá".into()
+                        } else {
+                            i.result.clone()
+                        },
+                        i.note.clone(),
+                        i.explanation.clone(),
+                    ]
+                })
+                .collect(),
+            numeric: vec![false; 5],
+        }));
+    }
+    b.push(body(format!(
+        "Đã đánh giá {}/{} tiêu chí.",
+        m.rated, m.total_items
+    )));
+    if !m.difficulties.trim().is_empty() {
+        b.push(labelled("Khó khăn, hạn chế đơn vị nêu", &m.difficulties));
+    }
+    if !m.questions.is_empty() {
+        b.push(section("Câu hỏi của Đoàn kiểm tra và trả lời của đơn vị"));
+        for (i, q) in m.questions.iter().enumerate() {
+            b.push(labelled(&format!("Hỏi {}", i + 1), &q.question));
+            b.push(labelled("Trả lời", &or_dots(&q.answer)));
+        }
+    }
+    b.push(section("III. ĐÁNH GIÁ"));
+    b.push(labelled("1. Ưu điểm", &or_dots(&m.strengths)));
+    b.push(labelled("2. Hạn chế, bất cập", &or_dots(&m.shortcomings)));
+    b.push(labelled("3. Đánh giá chung", &or_dots(&m.assessment)));
+    b.push(labelled("Xếp loại", &or_dots(&m.overall_label)));
+    b.push(section("IV. ĐỀ XUẤT, KIẾN NGHỊ"));
+    if m.recommendations.is_empty() {
+        b.push(body("Không có."));
+    } else {
+        b.push(Block::Table(Table {
+            widths: vec![6, 54, 22, 18],
+            header: ["TT", "Nội dung", "Cấp có thẩm quyền giải quyết", "Thời hạn"]
+                .map(String::from)
+                .to_vec(),
+            rows: m
+                .recommendations
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    vec![
+                        (i + 1).to_string(),
+                        r.text.clone(),
+                        r.authority_label.clone(),
+                        date_vi(r.due_date),
+                    ]
+                })
+                .collect(),
+            numeric: vec![true, false, false, false],
+        }));
+    }
+    b.push(body(
+        "Biên bản kết thúc lúc …… giờ …… cùng ngày, đã được đọc lại cho các thành viên dự họp cùng nghe, nhất trí thông qua và lập thành 02 bản có giá trị như nhau, Đoàn kiểm tra giữ 01 bản, đơn vị giữ 01 bản.",
+    ));
+    b.push(Block::Columns(vec![
+        [
+            sign_box(
+                &["ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA"],
+                &m.unit_representative,
+                true,
+            ),
+            sign_box(&["TRƯỞNG ĐOÀN KIỂM TRA"], &m.head_name, true),
+        ],
+        [
+            recipients_cell(&m.recipients),
+            sign_box(&["THƯ KÝ"], &m.secretary_name, true),
+        ],
+    ]));
+    Doc {
+        title: format!("Biên bản kiểm tra — {}", m.unit_name),
+        blocks: b,
+        warnings: m.warnings.iter().map(|w| w.vi.clone()).collect(),
+    }
+}
+
+/// "Kiểm tra …" as the campaign's name says it, without doubling the word.
+fn inspection_of(name: &str) -> String {
+    if crate::text::fold(name).starts_with("kiem tra") {
+        name.to_string()
+    } else {
+        format!("Kiểm tra {}", lower_first(name))
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The caption of the charts, which carry no text of their own.
+pub const BARS_CAPTION: &str = "Biểu đồ 1. Kết quả đánh giá theo nội dung (xanh lá: Đạt; đỏ: Chưa đạt; xanh dương: chấm điểm; xám: chưa đánh giá). Mỗi thanh là một nội dung theo thứ tự của bảng kết quả; số liệu ở các bảng trên.";
+pub const RESULTS_CAPTION: &str = "Biểu đồ 2. Số đơn vị theo kết quả xếp loại, từ trái sang: xuất sắc, tốt, hoàn thành, không hoàn thành, chưa đánh giá; số liệu ở bảng trên.";
+
+/// The campaign's results report, laid out.
+pub fn report_doc(r: &CampaignReport) -> Doc {
+    let mut b = vec![heading_block(&r.heading)];
+    b.extend(title_block(
+        "BÁO CÁO",
+        &format!("Kết quả {}", lower_first(&r.campaign_name)),
+    ));
+    let grounds = if r.decision_number.is_empty() {
+        format!("Thực hiện kế hoạch kiểm tra của {},", r.issuing_body)
+    } else {
+        format!(
+            "Thực hiện Quyết định số {} của {},",
+            r.decision_number, r.issuing_body
+        )
+    };
+    // The report speaks for the body that issued the inspection decision (its Standing
+    // Committee signs it); the department that drafted it is only in the heading.
+    let subject = if r.issuing_body.trim().is_empty() {
+        "Đoàn kiểm tra".to_string()
+    } else {
+        r.issuing_body.clone()
+    };
+    b.push(body(format!(
+        "{grounds} {subject} báo cáo kết quả kiểm tra như sau:"
+    )));
+    b.push(section("I. CÔNG TÁC TỔ CHỨC KIỂM TRA"));
+    let s = &r.scope;
+    let dates = match (s.start_date, s.end_date) {
+        (Some(a), Some(e)) => format!("từ ngày {} đến ngày {}", date_vi(Some(a)), date_vi(Some(e))),
+        (Some(a), None) => format!("từ ngày {}", date_vi(Some(a))),
+        _ => "trong năm".to_string(),
+    };
+    let levels: Vec<String> = s
+        .by_level
+        .iter()
+        .map(|l| format!("{} đơn vị {}", l.units, l.level.to_lowercase()))
+        .collect();
+    b.push(body(format!(
+        "Thời gian kiểm tra {dates}. {} đoàn kiểm tra đã làm việc tại {} đơn vị ({}); {} buổi kiểm tra, trong đó {} buổi đã ký biên bản.",
+        s.teams.len(),
+        s.units,
+        levels.join(", "),
+        s.visits,
+        s.status_counts.signed
+    )));
+    if !r.theme.is_empty() {
+        b.push(body(format!("Chủ đề năm: \"{}\".", r.theme)));
+    }
+    b.push(Block::Table(Table {
+        widths: vec![40, 30, 15, 15],
+        header: ["Đoàn kiểm tra", "Trưởng đoàn", "Thành viên", "Số buổi"]
+            .map(String::from)
+            .to_vec(),
+        rows: s
+            .teams
+            .iter()
+            .map(|t| {
+                vec![
+                    t.name.clone(),
+                    t.head.clone(),
+                    t.members.to_string(),
+                    t.visits.to_string(),
+                ]
+            })
+            .collect(),
+        numeric: vec![false, false, true, true],
+    }));
+    b.push(section("II. KẾT QUẢ KIỂM TRA THEO NỘI DUNG"));
+    let header: Vec<String> = [
+        "Mã",
+        "Tiêu chí",
+        "Cấp",
+        "Đạt",
+        "Chưa đạt",
+        "Chấm điểm",
+        "Chưa đánh giá",
+        "Điểm TB",
+    ]
+    .map(String::from)
+    .to_vec();
+    for t in &r.topics {
+        b.push(section(format!("{}. {}", t.code, t.title)));
+        let mut rows = Vec::new();
+        for i in &t.items {
+            for (li, c) in i.by_level.iter().enumerate() {
+                let mut row = vec![
+                    if li == 0 {
+                        i.code.clone()
+                    } else {
+                        String::new()
+                    },
+                    if li == 0 {
+                        i.title.clone()
+                    } else {
+                        String::new()
+                    },
+                    r.levels[li].clone(),
+                ];
+                row.extend(counts_cells(c));
+                rows.push(row);
+            }
+            let mut row = vec![String::new(), String::new(), "Cộng".to_string()];
+            row.extend(counts_cells(&i.all));
+            rows.push(row);
+        }
+        b.push(Block::Table(Table {
+            widths: vec![7, 33, 12, 8, 9, 10, 11, 10],
+            header: header.clone(),
+            rows,
+            numeric: vec![false, false, false, true, true, true, true, true],
+        }));
+    }
+    b.push(Block::Image {
+        png: chart::stacked_bars(
+            &r.topics
+                .iter()
+                .map(|t| vec![t.all.dat, t.all.chua_dat, t.all.scored, t.all.not_rated])
+                .collect::<Vec<_>>(),
+        ),
+        width_mm: 160,
+        height_mm: (160 * (14 + r.topics.len().max(1) as u32 * 48 + 10) / 900).max(20),
+        caption: BARS_CAPTION.to_string(),
+    });
+    b.push(section("Kết quả xếp loại chung"));
+    b.push(Block::Table(Table {
+        widths: vec![70, 30],
+        header: vec!["Xếp loại".into(), "Số đơn vị".into()],
+        rows: r
+            .overall
+            .iter()
+            .map(|o| vec![o.label.clone(), o.count.to_string()])
+            .collect(),
+        numeric: vec![false, true],
+    }));
+    b.push(Block::Image {
+        png: chart::columns(
+            &r.overall.iter().map(|o| o.count).collect::<Vec<_>>(),
+            &chart::RESULT_COLOURS,
+        ),
+        width_mm: 140,
+        height_mm: 56,
+        caption: RESULTS_CAPTION.to_string(),
+    });
+    b.push(section("III. ĐÁNH GIÁ CHUNG"));
+    b.push(section("1. Ưu điểm, cách làm hay"));
+    if r.good_practices.is_empty() {
+        b.push(body("Chưa có nội dung."));
+    }
+    for g in &r.good_practices {
+        b.push(labelled(&format!("- {}", g.unit), &g.text));
+    }
+    b.push(section("2. Hạn chế, bất cập"));
+    if r.common_shortcomings.is_empty() {
+        b.push(body("Không có tiêu chí nào bị đánh giá \"Chưa đạt\"."));
+    } else {
+        b.push(body("Các tiêu chí nhiều đơn vị chưa đạt:"));
+        b.push(Block::Table(Table {
+            widths: vec![8, 42, 12, 38],
+            header: ["Mã", "Tiêu chí", "Số đơn vị chưa đạt", "Đơn vị"]
+                .map(String::from)
+                .to_vec(),
+            rows: r
+                .common_shortcomings
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.code.clone(),
+                        c.title.clone(),
+                        c.chua_dat.to_string(),
+                        c.units.join("; "),
+                    ]
+                })
+                .collect(),
+            numeric: vec![false, false, true, false],
+        }));
+        for c in &r.common_shortcomings {
+            for n in &c.notes {
+                b.push(labelled(
+                    &format!("- Tiêu chí {} ({})", c.code, n.unit),
+                    &n.text,
+                ));
+            }
+        }
+    }
+    for s in &r.shortcomings {
+        b.push(labelled(&format!("- {}", s.unit), &s.text));
+    }
+    b.push(section("IV. ĐỀ XUẤT, KIẾN NGHỊ"));
+    if r.recommendations.is_empty() {
+        b.push(body("Không có."));
+    }
+    for (i, g) in r.recommendations.iter().enumerate() {
+        let note = if g.forward {
+            " (vượt thẩm quyền của Đoàn kiểm tra, chuyển đến cấp có thẩm quyền)"
+        } else {
+            ""
+        };
+        b.push(section(format!(
+            "{}. Thuộc thẩm quyền: {}{note}",
+            i + 1,
+            g.label
+        )));
+        for it in &g.items {
+            b.push(labelled(&format!("- {}", it.unit), &it.text));
+        }
+    }
+    b.push(Block::Columns(vec![[
+        recipients_cell(&r.settings.recipients),
+        sign_box(
+            &[&r.settings.signer_title, &r.settings.signer_position],
+            &r.settings.signer_name,
+            false,
+        ),
+    ]]));
+    b.push(Block::PageBreak);
+    b.push(Block::Para(centred(vec![bold("PHỤ LỤC")])));
+    b.push(Block::Para(centred(vec![italic(
+        "Danh sách đơn vị được kiểm tra và kết quả",
+    )])));
+    b.push(Block::Table(Table {
+        widths: vec![5, 28, 10, 13, 13, 14, 17],
+        header: [
+            "TT",
+            "Đơn vị",
+            "Cấp",
+            "Đoàn kiểm tra",
+            "Ngày",
+            "Tình trạng",
+            "Xếp loại",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows: r
+            .annex
+            .iter()
+            .map(|a| {
+                vec![
+                    a.no.to_string(),
+                    a.unit.clone(),
+                    a.level.clone(),
+                    a.team.clone(),
+                    date_vi(a.date),
+                    a.status_label.clone(),
+                    a.overall_label.clone(),
+                ]
+            })
+            .collect(),
+        numeric: vec![true, false, false, false, false, false, false],
+    }));
+    Doc {
+        title: format!("Báo cáo kết quả — {}", r.campaign_name),
+        blocks: b,
+        warnings: r.warnings.iter().map(|w| w.vi.clone()).collect(),
+    }
+}

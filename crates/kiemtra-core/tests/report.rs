@@ -1,0 +1,628 @@
+//! Reports: every figure in the data, the XLSX and the DOCX equals what the database holds,
+//! counted here again straight from SQL; Vietnamese survives; HTML escapes markup.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use calamine::{Data, Reader, Xlsx};
+use kiemtra_core::model::*;
+use kiemtra_core::ops::FindingInput;
+use kiemtra_core::report::{xlsx, Format};
+use kiemtra_core::store::Revision;
+use kiemtra_core::Store;
+
+fn demo(dir: &tempfile::TempDir, name: &str) -> (Store, String) {
+    let mut s = Store::open(&dir.path().join(name)).unwrap();
+    let c = s.load_demo().unwrap();
+    (s, c)
+}
+
+/// (item code, rating or "points" or "none") → count, for the campaign's live findings.
+fn sql_ratings(s: &Store, campaign: &str) -> HashMap<(String, String), usize> {
+    let mut st = s
+        .conn()
+        .prepare(
+            "SELECT json_extract(f.body, '$.item_code'),
+                    COALESCE(json_extract(f.body, '$.rating'),
+                             CASE WHEN json_extract(f.body, '$.points') IS NOT NULL THEN 'points' ELSE 'none' END),
+                    count(*)
+               FROM records f JOIN records v ON v.id = json_extract(f.body, '$.visit_id')
+              WHERE f.kind = 'finding' AND f.deleted = 0 AND v.deleted = 0
+                AND json_extract(v.body, '$.campaign_id') = ?1
+              GROUP BY 1, 2",
+        )
+        .unwrap();
+    st.query_map([campaign], |r| {
+        Ok(((r.get(0)?, r.get(1)?), r.get::<_, i64>(2)? as usize))
+    })
+    .unwrap()
+    .map(|r| r.unwrap())
+    .collect()
+}
+
+fn sql_count(s: &Store, sql: &str, campaign: &str) -> usize {
+    s.conn()
+        .query_row(sql, [campaign], |r| r.get::<_, i64>(0))
+        .unwrap() as usize
+}
+
+fn visits_with_result(s: &Store, campaign: &str, result: Option<&str>) -> usize {
+    let base = "SELECT count(*) FROM records WHERE kind = 'visit' AND deleted = 0 AND json_extract(body, '$.campaign_id') = ?1";
+    match result {
+        Some(r) => sql_count(
+            s,
+            &format!("{base} AND json_extract(body, '$.overall_result') = '{r}'"),
+            campaign,
+        ),
+        None => sql_count(
+            s,
+            &format!("{base} AND json_extract(body, '$.overall_result') IS NULL"),
+            campaign,
+        ),
+    }
+}
+
+#[test]
+fn campaign_figures_equal_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, c) = demo(&dir, "a.db");
+    let r = s.campaign_report(&c).unwrap();
+    let sql = sql_ratings(&s, &c);
+    let visits = sql_count(
+        &s,
+        "SELECT count(*) FROM records WHERE kind = 'visit' AND deleted = 0 AND json_extract(body, '$.campaign_id') = ?1",
+        &c,
+    );
+    assert_eq!(visits, 24);
+    assert_eq!(r.scope.visits, visits);
+    assert_eq!(r.annex.len(), visits);
+    let mut some_fail = false;
+    for i in r.topics.iter().flat_map(|t| &t.items) {
+        let get = |k: &str| {
+            sql.get(&(i.code.clone(), k.to_string()))
+                .copied()
+                .unwrap_or(0)
+        };
+        assert_eq!(i.all.dat, get("dat"), "Đạt of {}", i.code);
+        assert_eq!(i.all.chua_dat, get("chua_dat"), "Chưa đạt of {}", i.code);
+        assert_eq!(i.all.scored, get("points"), "points of {}", i.code);
+        assert_eq!(
+            i.all.total(),
+            visits,
+            "every visit counted once for {}",
+            i.code
+        );
+        let by: usize = i.by_level.iter().map(|l| l.dat).sum();
+        assert_eq!(by, i.all.dat, "levels add up for {}", i.code);
+        some_fail |= i.all.chua_dat > 0;
+    }
+    assert!(some_fail, "the demo has items not met");
+    // Points average, recomputed for the first points item with scores.
+    if let Some(i) = r
+        .topics
+        .iter()
+        .flat_map(|t| &t.items)
+        .find(|i| i.scale == Scale::Points && i.all.scored > 0)
+    {
+        let avg: f64 = s
+            .conn()
+            .query_row(
+                "SELECT avg(json_extract(f.body, '$.points')) FROM records f JOIN records v ON v.id = json_extract(f.body, '$.visit_id')
+                  WHERE f.kind = 'finding' AND f.deleted = 0 AND json_extract(f.body, '$.item_code') = ?2
+                    AND json_extract(v.body, '$.campaign_id') = ?1 AND json_extract(f.body, '$.points') IS NOT NULL",
+                [&c, &i.code],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!((i.all.points_avg.unwrap() - avg).abs() < 1e-9);
+    }
+    for o in &r.overall {
+        let key = o.result.map(|x| {
+            serde_json::to_value(x)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string()
+        });
+        assert_eq!(
+            o.count,
+            visits_with_result(&s, &c, key.as_deref()),
+            "{}",
+            o.label
+        );
+    }
+    // Units per level, from the units the visits name.
+    for l in &r.scope.by_level {
+        let n = s
+            .conn()
+            .query_row(
+                "SELECT count(DISTINCT u.id) FROM records v JOIN records u ON u.id = json_extract(v.body, '$.unit_id')
+                  WHERE v.kind = 'visit' AND v.deleted = 0 AND json_extract(v.body, '$.campaign_id') = ?1
+                    AND json_extract(u.body, '$.level_label') = ?2",
+                [&c, &l.level],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap() as usize;
+        assert_eq!(l.units, n, "{}", l.level);
+    }
+    assert_eq!(r.levels, vec!["Cấp huyện".to_string(), "Cơ sở".to_string()]);
+    assert_eq!(
+        r.scope.by_level.iter().map(|l| l.units).collect::<Vec<_>>(),
+        vec![12, 12]
+    );
+    // Every visit not signed is a warning; signed ones are not.
+    let unsigned = sql_count(
+        &s,
+        "SELECT count(*) FROM records WHERE kind = 'visit' AND deleted = 0 AND json_extract(body, '$.campaign_id') = ?1 AND json_extract(body, '$.status') <> 'signed'",
+        &c,
+    );
+    let w = r
+        .warnings
+        .iter()
+        .filter(|w| w.code == "not_signed" || w.code == "not_completed")
+        .count();
+    assert_eq!(w, unsigned);
+    assert!(unsigned > 0);
+    // Recommendations: every live one is in exactly one authority group.
+    let recs = sql_count(
+        &s,
+        "SELECT count(*) FROM records r JOIN records v ON v.id = json_extract(r.body, '$.visit_id') WHERE r.kind = 'recommendation' AND r.deleted = 0 AND json_extract(v.body, '$.campaign_id') = ?1",
+        &c,
+    );
+    assert_eq!(
+        r.recommendations
+            .iter()
+            .map(|g| g.items.len())
+            .sum::<usize>(),
+        recs
+    );
+    for g in &r.recommendations {
+        assert_eq!(
+            g.forward,
+            matches!(g.authority, Authority::Union | Authority::Party)
+        );
+    }
+    // Common shortcomings: most often not met first, and the top one is the maximum.
+    let max = r
+        .topics
+        .iter()
+        .flat_map(|t| &t.items)
+        .map(|i| i.all.chua_dat)
+        .max()
+        .unwrap();
+    assert_eq!(r.common_shortcomings[0].chua_dat, max);
+    assert_eq!(r.common_shortcomings[0].units.len(), max);
+}
+
+fn replay(to: &mut Store, revs: &[Revision]) {
+    to.write(|w| {
+        for r in revs {
+            w.apply(r, "test")?;
+        }
+        Ok(())
+    })
+    .unwrap();
+}
+
+#[test]
+fn an_open_conflict_is_a_warning_of_the_report_and_the_minutes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut a, c) = demo(&dir, "a.db");
+    let mut b = Store::open(&dir.path().join("b.db")).unwrap();
+    replay(&mut b, &a.revisions().unwrap());
+    let v = a
+        .visit_rows(Some(&c))
+        .unwrap()
+        .into_iter()
+        .find(|v| v.status == VisitStatus::InProgress)
+        .unwrap();
+    for (s, note) in [(&mut a, "Ghi trên máy A"), (&mut b, "Ghi trên máy B")] {
+        s.finding_set(FindingInput {
+            visit_id: v.id.clone(),
+            item_code: "5.1".into(),
+            note: Some(note.into()),
+            ..Default::default()
+        })
+        .unwrap();
+    }
+    replay(&mut a, &b.revisions().unwrap());
+    assert_eq!(a.conflicts().unwrap().len(), 1);
+    let r = a.campaign_report(&c).unwrap();
+    let w: Vec<_> = r.warnings.iter().filter(|w| w.code == "conflict").collect();
+    assert_eq!(w.len(), 1);
+    assert!(w[0].vi.starts_with(&v.unit_name), "{}", w[0].vi);
+    let m = a.visit_minutes(&v.id).unwrap();
+    assert!(m.warnings.iter().any(|w| w.code == "conflict"));
+    assert!(m.warnings.iter().any(|w| w.code == "not_completed"));
+}
+
+fn cell_text(c: &Data) -> String {
+    match c {
+        Data::String(s) => s.clone(),
+        Data::Float(f) => f.to_string(),
+        Data::Int(i) => i.to_string(),
+        Data::Empty => String::new(),
+        other => other.to_string(),
+    }
+}
+
+#[test]
+fn the_spreadsheet_holds_the_database_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, c) = demo(&dir, "a.db");
+    let r = s.campaign_report(&c).unwrap();
+    let bytes = r.render(Format::Xlsx).unwrap();
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let data = wb.worksheet_range("Dữ liệu").unwrap();
+    let rows: Vec<Vec<String>> = data
+        .rows()
+        .map(|r| r.iter().map(cell_text).collect())
+        .collect();
+    assert_eq!(rows[0], xlsx::DATA_COLUMNS.map(String::from).to_vec());
+    let items: usize = r.topics.iter().map(|t| t.items.len()).sum();
+    assert_eq!(rows.len() - 1, 24 * items, "one row per unit × item");
+    assert!(rows.iter().any(|r| r[0] == "Đoàn xã Cúc Phương"));
+    // Counted from the sheet's rows, compared with SQL.
+    let sql = sql_ratings(&s, &c);
+    let mut from_sheet: HashMap<(String, String), usize> = HashMap::new();
+    for row in &rows[1..] {
+        let k = if row[9] == xlsx::rating_label(Rating::Dat) {
+            "dat"
+        } else if row[9] == xlsx::rating_label(Rating::ChuaDat) {
+            "chua_dat"
+        } else if !row[10].is_empty() {
+            "points"
+        } else {
+            continue;
+        };
+        *from_sheet
+            .entry((row[6].clone(), k.to_string()))
+            .or_default() += 1;
+    }
+    let sql_rated: HashMap<_, _> = sql.into_iter().filter(|(k, _)| k.1 != "none").collect();
+    assert_eq!(from_sheet, sql_rated);
+    // The summary sheet: per item Đạt / Chưa đạt, and the overall results.
+    let sum = wb.worksheet_range("Tổng hợp").unwrap();
+    let srows: Vec<Vec<String>> = sum
+        .rows()
+        .map(|r| r.iter().map(cell_text).collect())
+        .collect();
+    assert_eq!(srows[0], xlsx::SUMMARY_COLUMNS.map(String::from).to_vec());
+    for row in srows.iter().skip(1).take(items) {
+        let n = |k: &str| {
+            sql_rated
+                .get(&(row[0].clone(), k.to_string()))
+                .copied()
+                .unwrap_or(0)
+        };
+        assert_eq!(row[2], n("dat").to_string(), "{}", row[0]);
+        assert_eq!(row[3], n("chua_dat").to_string(), "{}", row[0]);
+        assert_eq!(row[7], "24");
+    }
+    let xs = srows
+        .iter()
+        .find(|r| r[0] == "Hoàn thành xuất sắc nhiệm vụ")
+        .unwrap();
+    assert_eq!(
+        xs[2],
+        visits_with_result(&s, &c, Some("xuat_sac")).to_string()
+    );
+}
+
+fn docx_xml(bytes: &[u8]) -> String {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut s = String::new();
+    z.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut s)
+        .unwrap();
+    s
+}
+
+/// The text of every table row of a document.xml, cell by cell.
+fn docx_rows(xml: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for tr in xml
+        .split("<w:tr>")
+        .skip(1)
+        .chain(xml.split("<w:tr ").skip(1))
+    {
+        let tr = tr.split("</w:tr>").next().unwrap();
+        let cells = tr
+            .split("<w:tc>")
+            .skip(1)
+            .map(|tc| {
+                let mut t = String::new();
+                for part in tc.split("<w:t xml:space=\"preserve\">").skip(1) {
+                    t.push_str(part.split("</w:t>").next().unwrap());
+                }
+                t
+            })
+            .collect();
+        out.push(cells);
+    }
+    out
+}
+
+#[test]
+fn the_docx_report_holds_the_database_figures_and_the_vietnamese_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, c) = demo(&dir, "a.db");
+    let r = s.campaign_report(&c).unwrap();
+    let bytes = r.render(Format::Docx).unwrap();
+    let xml = docx_xml(&bytes);
+    assert!(xml.contains("Đoàn xã Cúc Phương"));
+    assert!(xml.contains("ĐOÀN TNCS HỒ CHÍ MINH"));
+    assert!(xml.contains("w:left=\"1701\""), "30 mm left margin");
+    let rows = docx_rows(&xml);
+    // Overall results table: label, count.
+    for (label, key) in [
+        ("Hoàn thành xuất sắc nhiệm vụ", Some("xuat_sac")),
+        ("Hoàn thành tốt nhiệm vụ", Some("tot")),
+        ("Chưa đánh giá", None),
+    ] {
+        let row = rows.iter().find(|r| r.len() == 2 && r[0] == label).unwrap();
+        assert_eq!(
+            row[1],
+            visits_with_result(&s, &c, key).to_string(),
+            "{label}"
+        );
+    }
+    // Each item's "Cộng" row: Đạt and Chưa đạt as in SQL. Rows come in criteria order.
+    let sql = sql_ratings(&s, &c);
+    let totals: Vec<&Vec<String>> = rows
+        .iter()
+        .filter(|r| r.len() == 8 && r[2] == "Cộng")
+        .collect();
+    let items: Vec<_> = r.topics.iter().flat_map(|t| &t.items).collect();
+    assert_eq!(totals.len(), items.len());
+    for (row, i) in totals.iter().zip(items) {
+        let n = |k: &str| {
+            sql.get(&(i.code.clone(), k.to_string()))
+                .copied()
+                .unwrap_or(0)
+        };
+        assert_eq!(row[3], n("dat").to_string(), "{}", i.code);
+        assert_eq!(row[4], n("chua_dat").to_string(), "{}", i.code);
+    }
+    // The annex lists every unit with its status.
+    let annex: Vec<&Vec<String>> = rows
+        .iter()
+        .filter(|r| r.len() == 7 && r[0] != "TT")
+        .collect();
+    assert_eq!(annex.len(), 24);
+    let signed = annex.iter().filter(|r| r[5] == "Đã ký biên bản").count();
+    assert_eq!(signed, 6);
+    // Two charts are embedded as PNG.
+    let z = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+    let pngs = z.file_names().filter(|n| n.ends_with(".png")).count();
+    assert_eq!(pngs, 2);
+}
+
+#[test]
+fn the_minutes_name_both_sides_and_escape_markup_in_html() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, c) = demo(&dir, "a.db");
+    let v = s
+        .visit_rows(Some(&c))
+        .unwrap()
+        .into_iter()
+        .find(|v| v.unit_name == "Đoàn xã Cúc Phương")
+        .unwrap();
+    let m = s.visit_minutes(&v.id).unwrap();
+    assert_eq!(m.unit_name, "Đoàn xã Cúc Phương");
+    assert!(m
+        .team
+        .iter()
+        .any(|t| t.role == Role::Head && t.full_name == m.head_name));
+    assert!(!m.secretary_name.is_empty());
+    let rated = m
+        .topics
+        .iter()
+        .flat_map(|t| &t.items)
+        .filter(|i| !i.result.is_empty())
+        .count();
+    assert_eq!(rated, m.rated);
+    let docx = docx_xml(&m.render(Format::Docx).unwrap());
+    assert!(docx.contains("Đoàn xã Cúc Phương"));
+    assert!(docx.contains("BIÊN BẢN"));
+    assert!(docx.contains(&m.head_name));
+
+    // Markup typed into a note comes out as text.
+    let open = s
+        .visit_rows(Some(&c))
+        .unwrap()
+        .into_iter()
+        .find(|v| v.status == VisitStatus::InProgress)
+        .unwrap();
+    s.finding_set(FindingInput {
+        visit_id: open.id.clone(),
+        item_code: "5.1".into(),
+        note: Some("<script>alert(1)</script><img src=x onerror=y>".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    let html = String::from_utf8(
+        s.visit_minutes(&open.id)
+            .unwrap()
+            .render(Format::Html)
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=y&gt;"));
+    assert!(!html.contains("<script") && !html.contains("<img src=x"));
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    let report =
+        String::from_utf8(s.campaign_report(&c).unwrap().render(Format::Html).unwrap()).unwrap();
+    assert!(!report.contains("<script"));
+    assert!(
+        !report.contains("http://") && !report.contains("https://"),
+        "nothing remote"
+    );
+    assert_eq!(report.matches("src=\"data:image/png;base64,").count(), 2);
+    // Unfinished data is listed on screen, hidden when printed.
+    assert!(report.contains("@media print{.warn{display:none}}"));
+    assert!(report
+        .contains("<li>Đoàn xã Cúc Phương: buổi kiểm tra chưa hoàn thành (Đang kiểm tra).</li>"));
+    assert!(report.contains("Đoàn xã Cúc Phương"));
+    assert!(m.render(Format::Xlsx).is_err());
+}
+
+#[test]
+fn report_settings_fill_from_the_campaign_and_stay_out_of_old_bodies() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, c) = demo(&dir, "a.db");
+    let camp = s.require::<Campaign>(&c).unwrap();
+    assert!(!serde_json::to_string(&camp.body)
+        .unwrap()
+        .contains("report"));
+    let r = s.campaign_report(&c).unwrap();
+    assert_eq!(r.heading.parent_body, "TỈNH ĐOÀN NINH BÌNH");
+    assert!(r.heading.place_date.starts_with("Ninh Bình, ngày "));
+    s.campaign_update(
+        &c,
+        kiemtra_core::setup::CampaignPatch {
+            report: Some(Some(ReportSettings {
+                issuer: "BAN XÂY DỰNG ĐOÀN".into(),
+                report_number: "127-BC/TĐTN-XDĐ".into(),
+                signer_position: "PHÓ BÍ THƯ".into(),
+                recipients: vec![
+                    "Ban Thường vụ Trung ương Đoàn (b/c)".into(),
+                    "Lưu VP, XDĐ.".into(),
+                ],
+                ..Default::default()
+            })),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let r = s.campaign_report(&c).unwrap();
+    assert_eq!(r.heading.issuer, "BAN XÂY DỰNG ĐOÀN");
+    assert_eq!(r.heading.number, "127-BC/TĐTN-XDĐ");
+    let xml = docx_xml(&r.render(Format::Docx).unwrap());
+    assert!(xml.contains("Số: 127-BC/TĐTN-XDĐ"));
+    assert!(xml.contains("PHÓ BÍ THƯ"));
+    assert!(xml.contains("- Ban Thường vụ Trung ương Đoàn (b/c);"));
+    assert!(xml.contains("- Lưu VP, XDĐ.<") && !xml.contains("XDĐ.;"));
+}
+
+#[test]
+fn libreoffice_turns_the_docx_report_into_a_pdf() {
+    let found = std::process::Command::new("libreoffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!("libreoffice is not on PATH: DOCX → PDF conversion not checked");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (s, c) = demo(&dir, "a.db");
+    let file = dir.path().join("bao-cao.docx");
+    std::fs::write(
+        &file,
+        s.campaign_report(&c).unwrap().render(Format::Docx).unwrap(),
+    )
+    .unwrap();
+    let out = std::process::Command::new("libreoffice")
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.path())
+        .arg(&file)
+        // Its own profile, so a running LibreOffice of the user is not in the way.
+        .arg(format!(
+            "-env:UserInstallation=file://{}/lo",
+            dir.path().display()
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdf = std::fs::read(dir.path().join("bao-cao.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF") && pdf.len() > 10_000);
+}
+
+#[test]
+fn the_minutes_carry_attendees_questions_and_the_units_signer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, c) = demo(&dir, "a.db");
+    let v = s
+        .visit_rows(Some(&c))
+        .unwrap()
+        .into_iter()
+        .find(|v| v.unit_name == "Đoàn xã Cúc Phương")
+        .unwrap();
+    s.visit_update(
+        &v.id,
+        kiemtra_core::workspace::VisitPatch {
+            attendees: Some(vec![
+                Attendee {
+                    name: "Nguyễn Thị Hằng".into(),
+                    position: "Bí thư Đoàn xã".into(),
+                    side: Side::Unit,
+                },
+                Attendee {
+                    name: "Đinh Văn Lực".into(),
+                    position: "Phó Bí thư Đảng ủy xã".into(),
+                    side: Side::Guest,
+                },
+            ]),
+            questions: Some(vec![Question {
+                question: "Vì sao tỷ lệ thu đoàn phí chưa đạt?".into(),
+                answer: "Nhiều đoàn viên đi làm ăn xa.".into(),
+            }]),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let m = s.visit_minutes(&v.id).unwrap();
+    assert_eq!(m.unit_representative, "Nguyễn Thị Hằng");
+    assert_eq!(m.unit_attendees.len(), 1);
+    assert_eq!(m.guests[0].name, "Đinh Văn Lực");
+    assert_eq!(m.heading.place_date, "Ninh Bình, ngày 09 tháng 11 năm 2023");
+    let xml = docx_xml(&m.render(Format::Docx).unwrap());
+    for text in [
+        "Đồng chí Nguyễn Thị Hằng, Bí thư Đoàn xã.",
+        "Đồng chí Đinh Văn Lực, Phó Bí thư Đảng ủy xã.",
+        "Vì sao tỷ lệ thu đoàn phí chưa đạt?",
+        "Nhiều đoàn viên đi làm ăn xa.",
+        "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA",
+        "THƯ KÝ",
+        "Ninh Bình, ngày 09 tháng 11 năm 2023",
+    ] {
+        assert!(xml.contains(text), "{text}");
+    }
+    // The signature table: the unit's representative under its caption, left column.
+    let rows = docx_rows(&xml);
+    let sign = rows
+        .iter()
+        .find(|r| r.len() == 2 && r[0].starts_with("ĐẠI DIỆN"))
+        .unwrap();
+    assert!(sign[0].ends_with("Nguyễn Thị Hằng") && sign[1].ends_with(&m.head_name));
+}
+
+#[test]
+fn a_campaign_without_visits_still_makes_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("a.db")).unwrap();
+    let c = s
+        .campaign_create(kiemtra_core::setup::CampaignInput {
+            name: "Đợt kiểm tra năm 2026".into(),
+            year: 2026,
+            ..Default::default()
+        })
+        .unwrap();
+    let r = s.campaign_report(&c.id).unwrap();
+    assert_eq!(r.scope.visits, 0);
+    assert!(r.annex.is_empty() && r.findings.is_empty() && r.warnings.is_empty());
+    // The standard set's topics, every count zero.
+    assert_eq!(r.topics.len(), 7);
+    assert!(r.topics.iter().all(|t| t.all.total() == 0));
+    // No place given: the date line leaves it to be written by hand.
+    assert!(r.heading.place_date.starts_with("…………, ngày "));
+    for f in [Format::Html, Format::Docx, Format::Xlsx] {
+        assert!(r.render(f).unwrap().len() > 1000, "{f:?}");
+    }
+}
