@@ -74,7 +74,11 @@ fn answer<R: Runtime>(app: &AppHandle<R>, path: &str) -> Response<Vec<u8>> {
 /// The report preview: Rust's own printable HTML (all text escaped), framed without
 /// scripts; its CSP allows only its inline styles and embedded images.
 fn preview(state: &AppState, token: &str) -> Response<Vec<u8>> {
-    let current = state.preview.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let current = state
+        .preview
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
     match current {
         Some((n, html)) if n.to_string() == token => Response::builder()
             .status(StatusCode::OK)

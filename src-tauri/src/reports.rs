@@ -16,19 +16,32 @@ use crate::AppState;
 static NEXT_PREVIEW: AtomicU64 = AtomicU64::new(1);
 
 /// A rendered document: its title (for file names), bytes and warnings.
-fn render(s: &Store, target: &str, id: &str, format: Format) -> Result<(String, Vec<u8>, Vec<Warning>), Error> {
+fn render(
+    s: &Store,
+    target: &str,
+    id: &str,
+    format: Format,
+) -> Result<(String, Vec<u8>, Vec<Warning>), Error> {
     match target {
         "campaign" => {
             let id = s.resolve_id(Campaign::KIND, id)?;
             let r = s.campaign_report(&id)?;
             let bytes = r.render(format)?;
-            Ok((format!("Bao-cao-{}", slug(&r.campaign_name)), bytes, r.warnings))
+            Ok((
+                format!("Bao-cao-{}", slug(&r.campaign_name)),
+                bytes,
+                r.warnings,
+            ))
         }
         "visit" => {
             let id = s.resolve_id(Visit::KIND, id)?;
             let m = s.visit_minutes(&id)?;
             let bytes = m.render(format)?;
-            Ok((format!("Bien-ban-{}", slug(&m.unit_name)), bytes, m.warnings))
+            Ok((
+                format!("Bien-ban-{}", slug(&m.unit_name)),
+                bytes,
+                m.warnings,
+            ))
         }
         other => Err(Error::invalid_field("target", other.to_string())),
     }
@@ -78,18 +91,21 @@ pub fn report_export<R: Runtime>(
     format: String,
 ) -> Result<Option<String>, ErrorPayload> {
     let lang = state.with(|s| s.lang()).unwrap_or_default();
-    let fmt = Format::parse(&format).ok_or_else(|| {
-        Error::invalid_field("format", format.clone()).payload(lang)
-    })?;
+    let fmt = Format::parse(&format)
+        .ok_or_else(|| Error::invalid_field("format", format.clone()).payload(lang))?;
     let (title, bytes, _) = state.with(|s| render(s, &target, &id, fmt))?;
     let ext = format.to_ascii_lowercase();
     let picked = state.around_dialog(|| {
         app.dialog()
             .file()
-            .set_title(match lang {
-                Lang::Vi => "Lưu văn bản",
-                Lang::En => "Save the document",
-            })
+            .set_title(format!(
+                "{} ({})",
+                match lang {
+                    Lang::Vi => "Lưu văn bản",
+                    Lang::En => "Save the document",
+                },
+                ext.to_uppercase()
+            ))
             .add_filter(ext.to_uppercase(), &[ext.as_str()])
             .set_directory(crate::sync::start_dir(&app))
             .set_file_name(format!("{title}.{ext}"))

@@ -200,6 +200,7 @@ fn a_kill_mid_edit_keeps_everything_the_screen_called_saved() {
     s.quit();
 }
 
+mod reports;
 mod search;
 mod setup;
 mod sync;

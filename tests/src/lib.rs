@@ -363,6 +363,17 @@ impl Session {
             .unwrap_or_else(|err| panic!("type: {err}"));
     }
 
+    /// Look inside a frame (an `iframe` element) until `leave_frame`.
+    pub fn enter_frame(&self, frame: &Element) {
+        self.post("frame", json!({ "id": { ELEMENT: frame.0 } }))
+            .unwrap_or_else(|e| panic!("switch to frame: {e}"));
+    }
+
+    pub fn leave_frame(&self) {
+        self.post("frame/parent", json!({}))
+            .unwrap_or_else(|e| panic!("switch to parent frame: {e}"));
+    }
+
     /// The element that has the keyboard focus.
     pub fn active(&self) -> Element {
         let v = self.get("element/active").expect("active element");

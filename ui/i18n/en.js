@@ -512,4 +512,5 @@ export default {
   "reports.saved": "Saved: {path}",
   "reports.open_report": "Report",
   "reports.open_minutes": "Minutes",
+  "reports.show_all": "(click to see them)",
 };

@@ -495,4 +495,5 @@ export default {
   "reports.saved": "Đã lưu: {path}",
   "reports.open_report": "Báo cáo",
   "reports.open_minutes": "Biên bản",
+  "reports.show_all": "(bấm để xem)",
 };

@@ -67,9 +67,10 @@ export function create(app, route) {
       ),
       warnings.length
         ? h(
-            "section",
-            { class: "note-warn report-warnings", id: "report-warnings", role: "note" },
-            h("strong", null, t("reports.warnings", { n: warnings.length })),
+            // Folded: the list can be long (every unsigned visit), the preview matters more.
+            "details",
+            { class: "note-warn report-warnings", id: "report-warnings" },
+            h("summary", null, h("strong", null, t("reports.warnings", { n: warnings.length })), " ", h("span", { class: "muted small" }, t("reports.show_all"))),
             h("ul", null, warnings.map((w) => h("li", { dataset: { code: w.code } }, getLang() === "en" ? w.en : w.vi))),
           )
         : null,

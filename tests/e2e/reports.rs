@@ -1,0 +1,71 @@
+//! Reports in the real app: the campaign's results report previewed (with what is not final
+//! listed above it) and exported as DOCX through the save dialog; a visit's minutes previewed.
+
+use kiemtra_core::model::VisitStatus;
+use kiemtra_core::Store;
+use kiemtra_tests::{answer_file_dialog, screenshot_dir, Dialog, Driver};
+
+fn docx_text(path: &std::path::Path) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    xml
+}
+
+#[test]
+fn the_campaign_report_and_a_visits_minutes_from_the_app() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("kiemtra.db");
+    let signed = {
+        let mut st = Store::open(&db).unwrap();
+        st.load_demo().unwrap();
+        st.set_onboarded().unwrap();
+        st.visit_rows(None)
+            .unwrap()
+            .into_iter()
+            .find(|v| v.status == VisitStatus::Signed)
+            .unwrap()
+    };
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let shots = screenshot_dir();
+    let driver = Driver::start();
+    let s = driver.launch(&db);
+    s.click(&s.wait(".campaign-row"));
+    s.click(&s.wait("#btn-report"));
+    // The demo has visits not yet signed: said before anyone signs the report.
+    let warnings = s.wait("#report-warnings");
+    let all = s.property(&warnings, "textContent");
+    assert!(all.as_str().unwrap().contains("biên bản chưa ký"), "{all}");
+    let frame = s.wait("#report-frame");
+    s.enter_frame(&frame);
+    s.wait_text("body", "BÁO CÁO");
+    s.wait_text("body", "Đoàn xã Cúc Phương");
+    s.leave_frame();
+    s.screenshot(&shots.join("50-report-preview.png"));
+
+    let docx = out.join("bao-cao-2023.docx");
+    s.click(&s.wait("#report-docx"));
+    answer_file_dialog(&driver.display, "DOCX", Dialog::Save, &docx);
+    s.wait_text("#report-done", "bao-cao-2023.docx");
+    let xml = docx_text(&docx);
+    assert!(xml.contains("BÁO CÁO"), "the title");
+    assert!(
+        xml.contains("Đoàn xã Cúc Phương"),
+        "Vietnamese names survive"
+    );
+
+    // A signed visit's minutes.
+    s.click(&s.wait("#brand"));
+    s.click(&s.wait(".campaign-row"));
+    s.click(&s.wait(&format!(".visit-row[data-id=\"{}\"]", signed.id)));
+    s.click(&s.wait("#btn-minutes"));
+    let frame = s.wait("#report-frame");
+    s.enter_frame(&frame);
+    s.wait_text("body", "BIÊN BẢN");
+    s.wait_text("body", &signed.unit_name);
+    s.leave_frame();
+    s.screenshot(&shots.join("51-minutes-preview.png"));
+    s.quit();
+}
