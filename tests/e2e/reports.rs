@@ -33,6 +33,13 @@ fn the_campaign_report_and_a_visits_minutes_from_the_app() {
     let driver = Driver::start();
     let s = driver.launch(&db);
     s.click(&s.wait(".campaign-row"));
+    // The documents' number and signer, set once for the campaign.
+    s.click(&s.wait("#btn-edit-campaign"));
+    s.type_text(&s.wait("#rs-report_number"), "127-BC/TĐTN-XDĐ");
+    s.type_text(&s.wait("#rs-signer_name"), "Nguyễn Thị Hồng Nhung");
+    s.screenshot(&shots.join("49-report-settings.png"));
+    s.click(&s.wait("#cf-save"));
+    s.wait("#btn-report");
     s.click(&s.wait("#btn-report"));
     // The demo has visits not yet signed: said before anyone signs the report.
     let warnings = s.wait("#report-warnings");
@@ -42,6 +49,8 @@ fn the_campaign_report_and_a_visits_minutes_from_the_app() {
     s.enter_frame(&frame);
     s.wait_text("body", "BÁO CÁO");
     s.wait_text("body", "Đoàn xã Cúc Phương");
+    s.wait_text("body", "127-BC/TĐTN-XDĐ");
+    s.wait_text("body", "Nguyễn Thị Hồng Nhung");
     s.leave_frame();
     s.screenshot(&shots.join("50-report-preview.png"));
 

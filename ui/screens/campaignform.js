@@ -27,12 +27,43 @@ export function create(app, route) {
     return input;
   }
 
+  // The documents' headers, numbers and signers (edited once the campaign exists).
+  const REPORT_FIELDS = ["parent_body", "issuer", "place", "report_number", "minutes_number", "signer_title", "signer_position", "signer_name"];
+
+  function reportSettings() {
+    const r = body.report || {};
+    const inputs = REPORT_FIELDS.map((k) => {
+      const el = h("input", { type: "text", id: `rs-${k}`, class: "text-input", value: r[k] || "", placeholder: t(`rs.${k}_ph`) });
+      el.addEventListener("input", () => {
+        body.report = { ...(body.report || {}), [k]: el.value };
+      });
+      return field(`rs-${k}`, t(`rs.${k}`), el);
+    });
+    const rec = h("textarea", { id: "rs-recipients", rows: "4", placeholder: t("rs.recipients_ph") });
+    rec.value = (r.recipients || []).join("\n");
+    rec.addEventListener("input", () => {
+      body.report = { ...(body.report || {}), recipients: rec.value.split("\n").map((x) => x.trim()).filter(Boolean) };
+    });
+    const [parent, issuer, place, reportNo, minutesNo, title, position, name] = inputs;
+    return h(
+      "fieldset",
+      { class: "form-fieldset", id: "report-settings" },
+      h("legend", null, t("rs.title")),
+      h("p", { class: "muted small" }, t("rs.text")),
+      h("div", { class: "form-row" }, parent, issuer, place),
+      h("div", { class: "form-row" }, reportNo, minutesNo),
+      h("div", { class: "form-row" }, title, position, name),
+      field("rs-recipients", t("rs.recipients"), rec),
+    );
+  }
+
   async function save(ev) {
     ev.preventDefault();
     busy = true;
     error = null;
     try {
       const input = { ...body, year: Number(body.year) };
+      if (!editing) delete input.report;
       const res = editing ? await app.api.campaignUpdate(route.id, input) : await app.api.campaignCreate(input);
       app.notify(t(editing ? "cform.saved" : "cform.created"), "ok");
       await app.navigate({ name: "campaign", id: res.id }, { replace: true });
@@ -69,6 +100,7 @@ export function create(app, route) {
         h("div", { class: "form-row" }, field("cf-decision", t("field.decision_number"), text("cf-decision", "decision_number", { placeholder: "123-QĐ/TĐTN-BTC" })), field("cf-issuer", t("field.issuing_body"), text("cf-issuer", "issuing_body", { placeholder: t("cform.issuer_ph") }))),
         field("cf-place", t("field.place"), text("cf-place", "place", { placeholder: t("cform.place_ph") })),
         field("cf-criteria", t("field.criteria_set_id"), setSel, t("cform.criteria_hint")),
+        editing ? reportSettings() : null,
         error ? h("p", { class: "form-error", role: "alert", id: "cf-error" }, error) : null,
         h(
           "div",
