@@ -53,6 +53,7 @@ const COMMANDS: &[&str] = &[
     "unit_dissolve",
     "report_preview",
     "report_export",
+    "report_print",
 ];
 
 fn main() {

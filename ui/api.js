@@ -306,3 +306,8 @@ export async function reportPreview(target, id) {
 export async function reportExport(target, id, format) {
   return call("report_export", { target, id, format });
 }
+
+/** Print the document last previewed (or save it as PDF from the print dialog). → null */
+export async function reportPrint() {
+  return call("report_print");
+}

@@ -202,6 +202,10 @@ fn on_window_event<R: tauri::Runtime>(window: &tauri::Window<R>, event: &WindowE
     let WindowEvent::CloseRequested { api, .. } = event else {
         return;
     };
+    // Only the main window holds edits; a print window just closes.
+    if window.label() != "main" {
+        return;
+    }
     let state = window.state::<AppState>();
     if state.closing.load(Ordering::SeqCst) {
         return;
@@ -287,7 +291,8 @@ pub fn builder<R: tauri::Runtime>(
             setup::unit_merge,
             setup::unit_dissolve,
             reports::report_preview,
-            reports::report_export
+            reports::report_export,
+            reports::report_print
         ])
 }
 

@@ -63,6 +63,15 @@ pub struct Preview {
     warnings: Vec<Warning>,
 }
 
+fn preview_url(token: u64) -> String {
+    let path = format!("preview/{token}");
+    if cfg!(windows) {
+        format!("http://{}.localhost/{path}", crate::attach::SCHEME)
+    } else {
+        format!("{}://localhost/{path}", crate::attach::SCHEME)
+    }
+}
+
 #[tauri::command(async)]
 pub fn report_preview(
     state: State<'_, AppState>,
@@ -72,13 +81,10 @@ pub fn report_preview(
     let (_, html, warnings) = state.with(|s| render(s, &target, &id, Format::Html))?;
     let token = NEXT_PREVIEW.fetch_add(1, Ordering::SeqCst);
     *state.preview.lock().unwrap_or_else(|p| p.into_inner()) = Some((token, html));
-    let path = format!("preview/{token}");
-    let url = if cfg!(windows) {
-        format!("http://{}.localhost/{path}", crate::attach::SCHEME)
-    } else {
-        format!("{}://localhost/{path}", crate::attach::SCHEME)
-    };
-    Ok(Preview { url, warnings })
+    Ok(Preview {
+        url: preview_url(token),
+        warnings,
+    })
 }
 
 /// Write the document where the person chooses. None: cancelled.
@@ -124,3 +130,51 @@ pub fn report_export<R: Runtime>(
         Ok(Some(path.display().to_string()))
     })
 }
+
+/// Print the document last previewed (or save it as PDF from the print dialog): it opens in a
+/// window of its own, which has no access to the app's commands, and prints once loaded.
+#[tauri::command]
+pub async fn report_print<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<(), ErrorPayload> {
+    use tauri::webview::PageLoadEvent;
+    use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
+    let lang = state.with(|s| s.lang()).unwrap_or_default();
+    let token = state
+        .preview
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+        .map(|(n, _)| *n)
+        .ok_or_else(|| {
+            Error::NotFound {
+                what: "file",
+                id: "preview".into(),
+            }
+            .payload(lang)
+        })?;
+    let url = preview_url(token)
+        .parse()
+        .map_err(|_| Error::invalid_field("url", "preview").payload(lang))?;
+    if let Some(old) = app.get_webview_window(PRINT_WINDOW) {
+        let _ = old.destroy();
+    }
+    WebviewWindowBuilder::new(&app, PRINT_WINDOW, WebviewUrl::CustomProtocol(url))
+        .title(match lang {
+            Lang::Vi => "In văn bản",
+            Lang::En => "Print the document",
+        })
+        .inner_size(900.0, 900.0)
+        .on_page_load(|w, payload| {
+            if payload.event() == PageLoadEvent::Finished {
+                let _ = w.print();
+            }
+        })
+        .build()
+        .map_err(|e| Error::Io(std::io::Error::other(e.to_string())).payload(lang))?;
+    Ok(())
+}
+
+/// The print window's label: not in any capability, so its page can call nothing.
+const PRINT_WINDOW: &str = "print";

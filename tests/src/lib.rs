@@ -558,6 +558,35 @@ pub enum Dialog {
 /// Answer a native file dialog (GTK, opened by the app) whose title contains `title`: type
 /// `path` into it and press Return, as a person would. GTK's completion popup may swallow the
 /// first Return, so Return is pressed again until the dialog is gone.
+/// Wait (bounded, like every wait here) for a visible window whose title contains `title`;
+/// returns its X window id.
+pub fn wait_for_window(display: &str, title: &str) -> u64 {
+    let xdotool = require_tool("xdotool", "Debian package xdotool");
+    wait_for(&format!("a window named {title:?}"), || {
+        let out = Command::new(&xdotool)
+            .env("DISPLAY", display)
+            .args(["search", "--onlyvisible", "--name", title])
+            .output()
+            .ok()?;
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .and_then(|l| l.trim().parse().ok())
+    })
+}
+
+/// Send one key (xdotool's name for it, e.g. "Escape") to the window with that X id.
+pub fn key_to_window(display: &str, window: u64, key: &str) {
+    let xdotool = require_tool("xdotool", "Debian package xdotool");
+    let id = window.to_string();
+    let ok = Command::new(&xdotool)
+        .env("DISPLAY", display)
+        .args(["windowfocus", "--sync", &id, "key", "--window", &id, key])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "xdotool could not send {key} to window {id}");
+}
+
 pub fn answer_file_dialog(display: &str, title: &str, kind: Dialog, path: &Path) {
     let xdotool = require_tool("xdotool", "Debian package xdotool");
     let run = |args: &[&str]| {

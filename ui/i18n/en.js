@@ -533,4 +533,5 @@ export default {
   "rs.signer_name_ph": "Nguyễn Văn A",
   "rs.recipients": "Recipients (one per line)",
   "rs.recipients_ph": "Ban Thường vụ Trung ương Đoàn (b/c)\nThường trực Tỉnh ủy (b/c)\nLưu VP, XDĐ",
+  "reports.print": "Print / Save PDF…",
 };

@@ -516,4 +516,5 @@ export default {
   "rs.signer_name_ph": "Nguyễn Văn A",
   "rs.recipients": "Nơi nhận (mỗi dòng một nơi)",
   "rs.recipients_ph": "Ban Thường vụ Trung ương Đoàn (b/c)\nThường trực Tỉnh ủy (b/c)\nLưu VP, XDĐ",
+  "reports.print": "In / Lưu PDF…",
 };

@@ -56,6 +56,22 @@ export function create(app, route) {
         h(
           "div",
           { class: "page-tools" },
+          h(
+            "button",
+            {
+              type: "button",
+              class: "btn",
+              id: "report-print",
+              onClick: async () => {
+                try {
+                  await app.api.reportPrint();
+                } catch (err) {
+                  app.notify(toError(err).message, "error");
+                }
+              },
+            },
+            t("reports.print"),
+          ),
           formats.map((f) =>
             h(
               "button",
