@@ -311,3 +311,9 @@ export async function reportExport(target, id, format) {
 export async function reportPrint() {
   return call("report_print");
 }
+
+/** Progress of reportExport: `handler({done, total})`. Resolves to the function that stops listening. */
+export async function onReportProgress(handler) {
+  if (!window.__TAURI__ || !window.__TAURI__.event) return () => {};
+  return window.__TAURI__.event.listen("report://progress", (e) => handler(e.payload));
+}

@@ -8,7 +8,7 @@ use kiemtra_core::model::{Campaign, Entity, Visit};
 use kiemtra_core::report::{self, Format, Warning};
 use kiemtra_core::{Error, ErrorPayload, Lang, Store};
 use serde::Serialize;
-use tauri::{AppHandle, Runtime, State};
+use tauri::{AppHandle, Emitter, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
 use crate::AppState;
@@ -21,11 +21,13 @@ fn render(
     target: &str,
     id: &str,
     format: Format,
+    figures_done: &dyn Fn(),
 ) -> Result<(String, Vec<u8>, Vec<Warning>), Error> {
     match target {
         "campaign" => {
             let id = s.resolve_id(Campaign::KIND, id)?;
             let r = s.campaign_report(&id)?;
+            figures_done();
             let bytes = r.render(format)?;
             Ok((
                 format!("Bao-cao-{}", slug(&r.campaign_name)),
@@ -36,6 +38,7 @@ fn render(
         "visit" => {
             let id = s.resolve_id(Visit::KIND, id)?;
             let m = s.visit_minutes(&id)?;
+            figures_done();
             let bytes = m.render(format)?;
             Ok((
                 format!("Bien-ban-{}", slug(&m.unit_name)),
@@ -78,7 +81,7 @@ pub fn report_preview(
     target: String,
     id: String,
 ) -> Result<Preview, ErrorPayload> {
-    let (_, html, warnings) = state.with(|s| render(s, &target, &id, Format::Html))?;
+    let (_, html, warnings) = state.with(|s| render(s, &target, &id, Format::Html, &|| {}))?;
     let token = NEXT_PREVIEW.fetch_add(1, Ordering::SeqCst);
     *state.preview.lock().unwrap_or_else(|p| p.into_inner()) = Some((token, html));
     Ok(Preview {
@@ -99,7 +102,13 @@ pub fn report_export<R: Runtime>(
     let lang = state.with(|s| s.lang()).unwrap_or_default();
     let fmt = Format::parse(&format)
         .ok_or_else(|| Error::invalid_field("format", format.clone()).payload(lang))?;
-    let (title, bytes, _) = state.with(|s| render(s, &target, &id, fmt))?;
+    // Progress in three steps the person can read: figures, document, file.
+    let step = |done: u32| {
+        let _ = app.emit("report://progress", ReportProgress { done, total: 3 });
+    };
+    step(0);
+    let (title, bytes, _) = state.with(|s| render(s, &target, &id, fmt, &|| step(1)))?;
+    step(2);
     let ext = format.to_ascii_lowercase();
     let picked = state.around_dialog(|| {
         app.dialog()
@@ -125,10 +134,18 @@ pub fn report_export<R: Runtime>(
     } else {
         path
     };
-    state.with(|_| {
+    let written = state.with(|_| {
         report::write_file(&path, &bytes)?;
         Ok(Some(path.display().to_string()))
-    })
+    });
+    step(3);
+    written
+}
+
+#[derive(Clone, Serialize)]
+struct ReportProgress {
+    done: u32,
+    total: u32,
 }
 
 /// Print the document last previewed (or save it as PDF from the print dialog): it opens in a

@@ -71,11 +71,8 @@ fn the_campaign_report_and_a_visits_minutes_from_the_app() {
         "Vietnamese names survive"
     );
 
-    // A signed visit's minutes.
-    s.click(&s.wait("#brand"));
-    s.click(&s.wait(".campaign-row"));
-    s.click(&s.wait(&format!(".visit-row[data-id=\"{}\"]", signed.id)));
-    s.click(&s.wait("#btn-minutes"));
+    // A signed visit's minutes, picked from the report screen.
+    s.click(&s.wait(&format!("#report-visit option[value=\"{}\"]", signed.id)));
     let frame = s.wait("#report-frame");
     s.enter_frame(&frame);
     s.wait_text("body", "BIÊN BẢN");

@@ -534,4 +534,9 @@ export default {
   "rs.recipients": "Recipients (one per line)",
   "rs.recipients_ph": "Ban Thường vụ Trung ương Đoàn (b/c)\nThường trực Tỉnh ủy (b/c)\nLưu VP, XDĐ",
   "reports.print": "Print / Save PDF…",
+  "reports.step_figures": "Adding up the figures…",
+  "reports.step_document": "Building the document…",
+  "reports.step_file": "Choose where to save; writing the file…",
+  "reports.pick_visit": "— Choose a visit —",
+  "reports.minutes_of": "Minutes of a visit:",
 };

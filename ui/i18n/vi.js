@@ -517,4 +517,9 @@ export default {
   "rs.recipients": "Nơi nhận (mỗi dòng một nơi)",
   "rs.recipients_ph": "Ban Thường vụ Trung ương Đoàn (b/c)\nThường trực Tỉnh ủy (b/c)\nLưu VP, XDĐ",
   "reports.print": "In / Lưu PDF…",
+  "reports.step_figures": "Đang tổng hợp số liệu…",
+  "reports.step_document": "Đang dựng văn bản…",
+  "reports.step_file": "Chọn nơi lưu, đang ghi tệp…",
+  "reports.pick_visit": "— Chọn buổi làm việc —",
+  "reports.minutes_of": "Biên bản của buổi làm việc:",
 };

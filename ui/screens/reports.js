@@ -1,8 +1,8 @@
 // Reports: the campaign's results report or a visit's minutes, previewed as the printable
 // document, with what is not final yet (unsigned visits, conflicts) listed above it, and
 // exported as DOCX (editable), XLSX (scores) or HTML (to print or save as PDF).
-import { h, toError } from "../dom.js";
-import { t, getLang } from "../i18n.js";
+import { h, toError, progressBar, updateProgressBar, compareVi } from "../dom.js";
+import { t, tEnum, getLang } from "../i18n.js";
 
 /** Route id: "campaign:<id>" or "visit:<id>". */
 function parse(routeId) {
@@ -18,22 +18,52 @@ export function create(app, route) {
   let error = null;
   let root = null;
 
+  let visits = []; // for the campaign report: its visits, to open one's minutes
+
   async function load() {
     preview = await app.api.reportPreview(target, id);
+    if (target === "campaign") visits = (await app.api.campaignOverview(id)).visits || [];
   }
+
+  function minutesPicker() {
+    if (target !== "campaign" || !visits.length) return null;
+    const sel = h(
+      "select",
+      { id: "report-visit", class: "text-input", "aria-label": t("reports.pick_visit") },
+      h("option", { value: "" }, t("reports.pick_visit")),
+      [...visits].sort((a, b) => compareVi(a.unit_name, b.unit_name)).map((v) => h("option", { value: v.id }, `${v.unit_name} — ${tEnum("status", v.status)}`)),
+    );
+    sel.addEventListener("change", () => {
+      if (sel.value) app.navigate({ name: "reports", id: `visit:${sel.value}` });
+    });
+    return h("label", { class: "report-pick" }, h("span", { class: "field-label" }, t("reports.minutes_of")), sel);
+  }
+
+  const STEPS = ["reports.step_figures", "reports.step_document", "reports.step_file", "reports.step_file"];
+  let step = null; // {done, total} while exporting
 
   async function exportAs(format) {
     busy = format;
     error = null;
     done = null;
+    step = { done: 0, total: 3 };
     rerender();
+    const stop = await app.api.onReportProgress((p) => {
+      step = p;
+      const bar = document.getElementById("report-progress-bar");
+      const label = document.getElementById("report-progress-label");
+      if (bar) updateProgressBar(bar, p.done, p.total);
+      if (label) label.textContent = t(STEPS[Math.min(p.done, 3)]);
+    });
     try {
       const path = await app.api.reportExport(target, id, format);
       if (path) done = path;
     } catch (err) {
       error = toError(err).message;
     } finally {
+      stop();
       busy = null;
+      step = null;
       rerender();
     }
   }
@@ -81,6 +111,7 @@ export function create(app, route) {
           ),
         ),
       ),
+      minutesPicker(),
       warnings.length
         ? h(
             // Folded: the list can be long (every unsigned visit), the preview matters more.
@@ -88,6 +119,18 @@ export function create(app, route) {
             { class: "note-warn report-warnings", id: "report-warnings" },
             h("summary", null, h("strong", null, t("reports.warnings", { n: warnings.length })), " ", h("span", { class: "muted small" }, t("reports.show_all"))),
             h("ul", null, warnings.map((w) => h("li", { dataset: { code: w.code } }, getLang() === "en" ? w.en : w.vi))),
+          )
+        : null,
+      step
+        ? h(
+            "div",
+            { class: "report-progress", role: "status", id: "report-progress" },
+            h("span", { id: "report-progress-label" }, t(STEPS[Math.min(step.done, 3)])),
+            (() => {
+              const bar = progressBar(step.done, step.total, t("reports.working"));
+              bar.id = "report-progress-bar";
+              return bar;
+            })(),
           )
         : null,
       done ? h("p", { class: "import-done", role: "status", id: "report-done" }, t("reports.saved", { path: done })) : null,
