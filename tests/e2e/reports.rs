@@ -57,8 +57,9 @@ fn the_campaign_report_and_a_visits_minutes_from_the_app() {
     // Print: the document opens in a window of its own and the print dialog comes up.
     s.click(&s.wait("#report-print"));
     kiemtra_tests::wait_for_window(&driver.display, "In văn bản");
-    let dialog = kiemtra_tests::wait_for_window(&driver.display, "Print");
-    kiemtra_tests::key_to_window(&driver.display, dialog, "Escape");
+    kiemtra_tests::wait_for_window(&driver.display, "Print");
+    kiemtra_tests::key_to_window(&driver.display, "Print", "Escape");
+    kiemtra_tests::wait_window_gone(&driver.display, "Print");
 
     let docx = out.join("bao-cao-2023.docx");
     s.click(&s.wait("#report-docx"));

@@ -162,8 +162,22 @@ impl Driver {
             }
         });
         let base = format!("http://127.0.0.1:{}", self.port);
-        let v = post(&self.agent, &format!("{base}/session"), &caps)
-            .unwrap_or_else(|e| panic!("new session: {e}"));
+        // One app starting at a time in this test process: two WebKit start-ups at once on a
+        // loaded 2-core machine have made a session request outlast its timeout. A start
+        // that still times out is tried once more (its app, if any, dies with the driver).
+        let v = {
+            static STARTING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+            let _one = STARTING.lock().unwrap_or_else(|p| p.into_inner());
+            post(&self.agent, &format!("{base}/session"), &caps)
+                .or_else(|first| {
+                    if first.contains("timeout") {
+                        post(&self.agent, &format!("{base}/session"), &caps)
+                    } else {
+                        Err(first)
+                    }
+                })
+                .unwrap_or_else(|e| panic!("new session: {e}"))
+        };
         let id = v["value"]["sessionId"]
             .as_str()
             .or_else(|| v["sessionId"].as_str())
@@ -575,16 +589,45 @@ pub fn wait_for_window(display: &str, title: &str) -> u64 {
     })
 }
 
-/// Send one key (xdotool's name for it, e.g. "Escape") to the window with that X id.
-pub fn key_to_window(display: &str, window: u64, key: &str) {
+/// Send one key (xdotool's name for it, e.g. "Escape") to a visible window whose title
+/// contains `title`, trying each such window until xdotool manages (one may not be viewable
+/// the instant it is mapped).
+pub fn key_to_window(display: &str, title: &str, key: &str) {
     let xdotool = require_tool("xdotool", "Debian package xdotool");
-    let id = window.to_string();
-    let ok = Command::new(&xdotool)
-        .env("DISPLAY", display)
-        .args(["windowfocus", "--sync", &id, "key", "--window", &id, key])
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(ok, "xdotool could not send {key} to window {id}");
+    let run = |args: &[&str]| {
+        Command::new(&xdotool)
+            .env("DISPLAY", display)
+            .args(args)
+            .output()
+            .ok()
+    };
+    wait_for(&format!("xdotool to send {key} to {title:?}"), || {
+        let found = run(&["search", "--onlyvisible", "--name", title])?;
+        String::from_utf8_lossy(&found.stdout)
+            .lines()
+            .map(str::trim)
+            .find(|id| {
+                run(&["windowfocus", "--sync", id, "key", "--window", id, key])
+                    .is_some_and(|o| o.status.success())
+            })
+            .map(|_| ())
+    });
+}
+
+/// Wait until no visible window's title contains `title`.
+pub fn wait_window_gone(display: &str, title: &str) {
+    let xdotool = require_tool("xdotool", "Debian package xdotool");
+    wait_for(&format!("the {title:?} window to close"), || {
+        let out = Command::new(&xdotool)
+            .env("DISPLAY", display)
+            .args(["search", "--onlyvisible", "--name", title])
+            .output()
+            .ok()?;
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .is_empty()
+            .then_some(())
+    });
 }
 
 pub fn answer_file_dialog(display: &str, title: &str, kind: Dialog, path: &Path) {
