@@ -11,6 +11,8 @@
 //! first catch-up of the search index (what a laptop does once, on its first search after
 //! the upgrade or after a big import) is timed and shown, but is no part of the search goal.
 
+mod common;
+use common::Rng;
 use std::time::{Duration, Instant};
 
 use kiemtra_core::model::{
@@ -73,31 +75,6 @@ fn config() -> Config {
 
 // ---------------------------------------------------------------------------------------
 // Deterministic text
-
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed ^ 0x9e37_79b9_7f4a_7c15)
-    }
-    fn next(&mut self) -> u64 {
-        // splitmix64
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn chance(&mut self, one_in: usize) -> bool {
-        self.below(one_in) == 0
-    }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
-    }
-}
 
 const SUBJECTS: &[&str] = &[
     "Đơn vị",

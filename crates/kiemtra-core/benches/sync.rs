@@ -14,6 +14,8 @@
 //! machine (other load, disk cache). Peak memory is the RSS high-water mark (VmHWM), reset
 //! before each step by writing "5" to /proc/self/clear_refs (Linux).
 
+mod common;
+use common::Rng;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -182,31 +184,6 @@ fn measure<T>(f: impl FnOnce() -> T) -> (T, Measured) {
 
 // ---------------------------------------------------------------------------------------
 // Deterministic data
-
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(seed ^ 0x9e37_79b9_7f4a_7c15)
-    }
-    fn next(&mut self) -> u64 {
-        // splitmix64
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn percent(&mut self, p: usize) -> bool {
-        self.below(100) < p
-    }
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
-    }
-}
 
 /// A UUIDv7-shaped id, the same for the same (seed, n) on every run.
 fn uuid_for(seed: u64, n: u64, millis: i64) -> String {
