@@ -88,7 +88,7 @@ export function teamsEditor(ctx) {
         { class: "team-head" },
         h("h3", { class: "team-name" }, team.name),
         h("span", { class: "team-visits" }, t("campaign.visits_count", { n: count })),
-        h("button", { type: "button", class: "btn btn-small btn-ghost team-edit", onClick: () => startEdit(team) }, t("team.edit")),
+        h("button", { type: "button", class: "btn btn-small btn-quiet team-edit", onClick: () => startEdit(team) }, t("team.edit")),
         count ? null : h("button", { type: "button", class: "btn btn-small btn-ghost", onClick: () => remove(team) }, t("rec.delete")),
       ),
       h(

@@ -152,8 +152,8 @@ export function create(app) {
         : h(
             "span",
             { class: "unit-actions" },
-            h("button", { type: "button", class: "btn btn-small btn-ghost unit-edit-btn", onClick: () => startEdit(u, "edit") }, t("team.edit")),
-            h("button", { type: "button", class: "btn btn-small btn-ghost", onClick: () => startEdit(u, "merge") }, t("units.merge")),
+            h("button", { type: "button", class: "btn btn-small btn-quiet unit-edit-btn", onClick: () => startEdit(u, "edit") }, t("team.edit")),
+            h("button", { type: "button", class: "btn btn-small btn-quiet", onClick: () => startEdit(u, "merge") }, t("units.merge")),
             h("button", { type: "button", class: "btn btn-small btn-ghost", onClick: () => startEdit(u, "dissolve") }, t("units.dissolve")),
             h("button", { type: "button", class: "history-btn", title: t("history.title"), "aria-label": t("history.title"), onClick: () => showHistory(app, u.id, u.name) }, "⟲"),
           ),
