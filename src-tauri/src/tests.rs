@@ -54,6 +54,23 @@ impl Harness {
     }
 }
 
+/// Load the demo through the commands and return a planned visit's id.
+fn demo_planned_visit(h: &Harness) -> String {
+    let demo = h.call("load_demo", json!({})).unwrap();
+    let overview = h
+        .call("campaign_overview", json!({ "id": demo["campaign_id"] }))
+        .unwrap();
+    overview["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["status"] == "planned")
+        .expect("a planned visit")["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 #[test]
 fn first_run_then_demo_then_a_finding_round_trips() {
     let h = harness();
@@ -247,19 +264,7 @@ fn conflicts_are_listed_badged_and_resolved_through_commands() {
 #[test]
 fn the_minutes_commands_save_refuse_a_premature_sign_and_show_history() {
     let h = harness();
-    let demo = h.call("load_demo", json!({})).unwrap();
-    let overview = h
-        .call("campaign_overview", json!({ "id": demo["campaign_id"] }))
-        .unwrap();
-    let visit = overview["visits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["status"] == "planned")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let visit = demo_planned_visit(&h);
     let saved = h
         .call(
             "visit_update",
@@ -301,19 +306,7 @@ fn files_dropped_on_the_window_are_attached_by_the_paths_rust_kept() {
     use tauri::Manager;
     let dir = tempfile::tempdir().unwrap();
     let h = harness_in(tempfile::tempdir().unwrap());
-    let demo = h.call("load_demo", json!({})).unwrap();
-    let overview = h
-        .call("campaign_overview", json!({ "id": demo["campaign_id"] }))
-        .unwrap();
-    let visit = overview["visits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["status"] == "planned")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let visit = demo_planned_visit(&h);
     let pdf = dir.path().join("Báo cáo.pdf");
     std::fs::write(&pdf, b"%PDF-1.4\n%%EOF\n").unwrap();
     let txt = dir.path().join("ghi chú.txt");
