@@ -433,6 +433,13 @@ impl Store {
         Ok((revisions, records))
     }
 
+    /// Recompute records every `records` records during an import instead of every 50,000:
+    /// tests and benchmarks use small batches so that a record's revisions straddle batch
+    /// boundaries. The result never depends on it.
+    pub fn set_import_batch(&mut self, records: usize) {
+        self.import_batch = records.max(1);
+    }
+
     /// Import one bundle: verify it, then add the revisions this laptop lacks, in one
     /// transaction. With `dry_run` everything is checked and counted, then rolled back.
     pub fn import_bundle(&mut self, path: &Path, dry_run: bool) -> Result<ImportReport> {
@@ -612,6 +619,7 @@ impl Store {
             self.conn()
                 .pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
         }
+        let batch = self.import_batch;
         let report = self.transact(!dry_run, |w| {
             let f = zip
                 .by_name(REVISIONS)
@@ -657,7 +665,7 @@ impl Store {
                         other => other,
                     })? {
                         new += 1;
-                        if w.touched_len() >= MATERIALIZE_BATCH {
+                        if w.touched_len() >= batch {
                             w.materialize_touched()?;
                         }
                     }
@@ -786,7 +794,7 @@ fn revision_line(out: &mut Vec<u8>, r: &rusqlite::Row<'_>) -> Result<()> {
 /// hundred bytes each: about 20 MB). A record whose revisions straddle two batches is
 /// recomputed twice, which gives the same result; memory stays the same whatever the
 /// bundle's size.
-const MATERIALIZE_BATCH: usize = if cfg!(test) { 7 } else { 50_000 };
+pub(crate) const MATERIALIZE_BATCH: usize = 50_000;
 
 /// A revision from elsewhere must be a well-formed revision of a known kind.
 fn check_revision(rev: &Revision) -> Result<()> {
@@ -888,14 +896,16 @@ mod tests {
         }
     }
 
-    /// Recomputing records in batches (7 in tests) gives what the sending laptop has, and
+    /// Recomputing records in batches (of 7 here) gives what the sending laptop has, and
     /// counts the conflicts the bundle leaves once each.
     #[test]
     fn import_in_batches_gives_the_same_state() {
         let dir = tempfile::tempdir().unwrap();
         let mut a = Store::open(&dir.path().join("a.db")).unwrap();
         a.load_demo().unwrap();
+        a.set_import_batch(7);
         let mut b = Store::open(&dir.path().join("b.db")).unwrap();
+        b.set_import_batch(7);
         let first = dir.path().join("a.kiemtra");
         a.export_bundle(&first, None).unwrap();
         b.import_bundle(&first, false).unwrap();
@@ -934,6 +944,7 @@ mod tests {
         assert_eq!(a.dump_canonical().unwrap(), b.dump_canonical().unwrap());
         let fresh_path = dir.path().join("c.db");
         let mut c = Store::open(&fresh_path).unwrap();
+        c.set_import_batch(7);
         let rep = c.import_bundle(&first, false).unwrap();
         assert_eq!(rep.new_conflicts, 1);
         assert_eq!(a.dump_canonical().unwrap(), c.dump_canonical().unwrap());

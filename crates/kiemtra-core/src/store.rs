@@ -143,6 +143,9 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     device: Device,
+    /// How many records an import collects before recomputing their state
+    /// (`crate::bundle::MATERIALIZE_BATCH` unless a test or benchmark sets another).
+    pub(crate) import_batch: usize,
 }
 
 /// Where the database lives when no path is given: the OS data dir
@@ -201,6 +204,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             device,
+            import_batch: crate::bundle::MATERIALIZE_BATCH,
         };
         // The signing key is made with the identity, so every later bundle can be signed.
         store.signing_key()?;
