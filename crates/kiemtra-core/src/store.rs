@@ -614,8 +614,10 @@ impl Writer<'_> {
                 if c.deleted == deleted && c.body == body && c.heads == 1 {
                     return Ok(c.rev.clone());
                 }
-                if c.heads > 1 && !c.conflict {
-                    // Cleanly merged heads: the edit builds on all of them, making the merge real.
+                if c.heads > 1 && (!c.conflict || deleted) {
+                    // Cleanly merged heads: the edit builds on all of them, making the merge
+                    // real. A delete ends every version the person saw, in conflict or not:
+                    // a version left out would come back as the record.
                     let heads: Vec<Head> = heads_of(&self.tx, id)?
                         .into_iter()
                         .filter(|h| !h.deleted)
@@ -624,7 +626,8 @@ impl Writer<'_> {
                         heads.iter().map(|h| h.generation).max().unwrap_or(0) as u64 + 1;
                     (heads.into_iter().map(|h| h.rev).collect(), generation)
                 } else {
-                    // A real conflict stays until a person resolves it: extend the winner only.
+                    // A real conflict stays until a person resolves it: an edit extends the
+                    // winner only.
                     (vec![c.rev.clone()], generation_of(&c.rev).unwrap_or(0) + 1)
                 }
             }
