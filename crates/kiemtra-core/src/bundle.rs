@@ -440,6 +440,11 @@ impl Store {
         self.import_batch = records.max(1);
     }
 
+    /// The import batch size in records (see `set_import_batch`).
+    pub fn import_batch(&self) -> usize {
+        self.import_batch
+    }
+
     /// Import one bundle: verify it, then add the revisions this laptop lacks, in one
     /// transaction. With `dry_run` everything is checked and counted, then rolled back.
     pub fn import_bundle(&mut self, path: &Path, dry_run: bool) -> Result<ImportReport> {
