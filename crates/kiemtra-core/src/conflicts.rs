@@ -194,7 +194,10 @@ impl Store {
                     .unwrap_or(Value::Object(Map::new()));
                 let mut body = winner.as_object().cloned().unwrap_or_default();
                 for (k, v) in fields {
-                    if !body.contains_key(&k) {
+                    // A field only another version has (one left out of the JSON while
+                    // empty, such as a visit's unlocks) can be taken from it too.
+                    let known = c.versions.iter().any(|x| x.body.get(&k).is_some());
+                    if !known {
                         return Err(Error::invalid_field(
                             "fields",
                             format!("\"{k}\" không phải là trường của bản ghi / is not a field of this record"),

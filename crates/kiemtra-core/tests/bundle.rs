@@ -162,6 +162,78 @@ fn a_resolution_spreads_like_any_edit() {
     );
 }
 
+/// A field by field resolution may take a field that only a losing version has (a
+/// campaign's report settings, left out of the JSON while unset).
+#[test]
+fn a_resolution_takes_a_field_only_another_version_has() {
+    use kiemtra_core::model::ReportSettings;
+    use kiemtra_core::setup::CampaignPatch;
+    let lab = Lab::new();
+    let (mut hq, mut a, mut b, _) = campaign_on_three(&lab);
+    let campaign = a.campaign_summaries().unwrap().remove(0).id;
+    let settings = ReportSettings {
+        signer_name: "Nguyễn Văn Bình".into(),
+        ..Default::default()
+    };
+    let theme = |t: &str| CampaignPatch {
+        theme: Some(t.into()),
+        ..Default::default()
+    };
+    a.campaign_update(
+        &campaign,
+        CampaignPatch {
+            report: Some(Some(settings.clone())),
+            ..theme("Chuyển đổi số (A)")
+        },
+    )
+    .unwrap();
+    // Two edits on B: the longer history wins, and it has no report settings.
+    b.campaign_update(&campaign, theme("Chuyển đổi số"))
+        .unwrap();
+    b.campaign_update(&campaign, theme("Chuyển đổi số (B)"))
+        .unwrap();
+    let (fa, fb) = (lab.file("a.kiemtra"), lab.file("b.kiemtra"));
+    a.export_bundle(&fa, None).unwrap();
+    b.export_bundle(&fb, None).unwrap();
+    hq.import_bundle(&fa, false).unwrap();
+    hq.import_bundle(&fb, false).unwrap();
+    let c = hq.conflict(&campaign).unwrap();
+    let winner = c.versions.iter().find(|v| v.is_winner).unwrap();
+    assert!(winner.body.get("report").is_none(), "{:?}", winner.body);
+    let mut fields = serde_json::Map::new();
+    fields.insert("theme".into(), "Chuyển đổi số (A); (B)".into());
+    fields.insert("report".into(), serde_json::to_value(&settings).unwrap());
+    hq.resolve(&campaign, Resolution::Fields(fields)).unwrap();
+    let now = hq
+        .require::<kiemtra_core::model::Campaign>(&campaign)
+        .unwrap()
+        .body;
+    assert_eq!(now.theme, "Chuyển đổi số (A); (B)");
+    assert_eq!(now.report, Some(settings));
+    assert!(hq.conflicts().unwrap().is_empty());
+}
+
+#[test]
+fn a_resolution_refuses_a_field_no_version_has() {
+    let lab = Lab::new();
+    let (mut hq, mut a, mut b, visit) = campaign_on_three(&lab);
+    note(&mut a, &visit, "5.3", Some("Ý kiến A"), None);
+    note(&mut b, &visit, "5.3", Some("Ý kiến B"), None);
+    let (fa, fb) = (lab.file("a.kiemtra"), lab.file("b.kiemtra"));
+    a.export_bundle(&fa, None).unwrap();
+    b.export_bundle(&fb, None).unwrap();
+    hq.import_bundle(&fa, false).unwrap();
+    hq.import_bundle(&fb, false).unwrap();
+    let c = hq.conflicts().unwrap().remove(0);
+    let before = hq.dump_canonical().unwrap();
+    let mut fields = serde_json::Map::new();
+    fields.insert("ghi_chu_la".into(), "x".into());
+    let err = hq.resolve(&c.id, Resolution::Fields(fields)).unwrap_err();
+    assert_eq!(err.code(), "invalid_input");
+    assert!(err.message(Lang::Vi).contains("ghi_chu_la"));
+    assert_eq!(hq.dump_canonical().unwrap(), before);
+}
+
 #[test]
 fn a_dry_run_counts_but_writes_nothing() {
     let lab = Lab::new();
