@@ -306,6 +306,7 @@ impl Store {
             device_id: self.device.id.clone(),
             hlc,
             deferred: Vec::new(),
+            orphaned: HashSet::new(),
             next_seq: 0,
             touched: BTreeMap::new(),
         };
@@ -479,6 +480,9 @@ pub struct Writer<'a> {
     /// Applied revisions whose parents were not there yet: (record, kind, rev, generation,
     /// parents).
     deferred: Vec<(String, String, String, u64, Vec<String>)>,
+    /// The records of `deferred`: a revision of theirs is stored before its parent, so
+    /// their state is never extended without reading their history.
+    orphaned: HashSet<String>,
     /// The `seq` the next new revision gets (0: not read yet). The transaction holds the
     /// write lock, so counting here gives what `MAX(seq) + 1` per insert would.
     next_seq: i64,
@@ -697,6 +701,7 @@ impl Writer<'_> {
             &rev.parents,
             false,
         )? {
+            self.orphaned.insert(rev.id.clone());
             self.deferred.push((
                 rev.id.clone(),
                 rev.kind.clone(),
@@ -807,10 +812,12 @@ impl Writer<'_> {
     /// The common case without reading history: the new revisions form one live chain that
     /// starts from nothing (a new record) or from the record's only live head, with nothing
     /// merged or in conflict. The chain's end is then the only live head and the winner
-    /// (deleted heads lose to a live one). A parent arriving after a stored child is
-    /// impossible here: stored revisions always have their parents. False: not that case.
+    /// (deleted heads lose to a live one) — unless a stored revision names one of the new
+    /// ones as its parent, which only a revision that arrived before its parent in this
+    /// transaction can (`orphaned`); those records always read their history. False: not
+    /// that case.
     fn extend_state(&self, id: &str, t: &Touch) -> Result<bool> {
-        if !t.chain || t.deleted {
+        if !t.chain || t.deleted || self.orphaned.contains(id) {
             return Ok(false);
         }
         let state: Option<(String, bool, i64, bool, bool)> = self

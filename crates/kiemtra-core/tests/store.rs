@@ -268,6 +268,36 @@ fn canonical_dump_is_identical_whatever_the_insertion_order() {
     assert!(b.check().unwrap().ok && c.check().unwrap().ok);
 }
 
+/// A revision may arrive before its parent (a bundle in another order), each recomputed at
+/// once: the parent arriving later must not become the head over its stored child, whether
+/// the child is an edit or a delete.
+#[test]
+fn a_parent_arriving_after_its_child_does_not_take_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, delete) in [false, true].into_iter().enumerate() {
+        let mut a = open(&dir, &format!("a{i}.db"));
+        let id = new_id();
+        a.write(|w| w.put(&id, &unit("Gốc", None))).unwrap();
+        let mut b = open(&dir, &format!("b{i}.db"));
+        replay(&mut b, &a.revisions().unwrap());
+        a.write(|w| w.put(&id, &unit("Sửa lần 1", None))).unwrap();
+        if delete {
+            a.write(|w| w.delete(Unit::KIND, &id)).unwrap();
+        } else {
+            a.write(|w| w.put(&id, &unit("Sửa lần 2", None))).unwrap();
+        }
+        let revs = a.revisions().unwrap();
+        // The newest first, then its parent: both new to b, which has the first revision.
+        replay(&mut b, &[revs[2].clone(), revs[1].clone()]);
+        assert_eq!(b.dump_canonical().unwrap(), a.dump_canonical().unwrap());
+        assert_eq!(
+            b.get::<Unit>(&id).unwrap().map(|u| u.body.name),
+            a.get::<Unit>(&id).unwrap().map(|u| u.body.name)
+        );
+        assert!(b.check().unwrap().ok);
+    }
+}
+
 #[test]
 fn concurrent_edits_pick_the_same_winner_everywhere_and_keep_the_loser() {
     let dir = tempfile::tempdir().unwrap();
