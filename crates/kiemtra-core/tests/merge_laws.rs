@@ -65,6 +65,7 @@ struct Seen {
     conflicts: AtomicU64,
     resolutions: AtomicU64,
     tombstones: AtomicU64,
+    conflicts_deleted: AtomicU64,
     delete_met_edit: AtomicU64,
     shuffled: AtomicU64,
     small_batches: AtomicU64,
@@ -83,6 +84,7 @@ impl Seen {
             ("conflicts", &self.conflicts),
             ("resolutions", &self.resolutions),
             ("tombstones", &self.tombstones),
+            ("deletes of a record in conflict", &self.conflicts_deleted),
             ("deletes that met a concurrent edit", &self.delete_met_edit),
             ("shuffled deliveries", &self.shuffled),
             ("imports crossing batch boundaries", &self.small_batches),
@@ -328,6 +330,31 @@ fn start() -> &'static Start {
             },
         )
         .unwrap();
+        // Records every laptop has from the start, so that two of them edit one, and one
+        // deletes what another edits.
+        for (v, text) in [
+            (
+                &visits[2],
+                "Đề nghị Tỉnh đoàn hỗ trợ kinh phí chuyển đổi số",
+            ),
+            (
+                &visits[1],
+                "Đề nghị cấp ủy quan tâm công tác phát triển đảng viên",
+            ),
+        ] {
+            hq.recommendation_add(RecommendationInput {
+                visit_id: v.clone(),
+                text: text.into(),
+                raised_by: RaisedBy::Unit,
+                authority: Authority::Party,
+                due_date: None,
+            })
+            .unwrap();
+        }
+        let photo = dir.path().join("anh-buoi-lam-viec.png");
+        std::fs::write(&photo, b"\x89PNG\r\n\x1a\n anh tu dau").unwrap();
+        hq.attach(&visits[2], &photo, "Buổi làm việc", Some("1.1"))
+            .unwrap();
         let bundle = dir.path().join("campaign.kiemtra");
         hq.export_bundle(&bundle, Some(&campaign)).unwrap();
         let laptops = (0..4)
@@ -492,6 +519,15 @@ enum Op {
         laptop: usize,
         visit: usize,
         edit: PlanEdit,
+    },
+    /// Two laptops edit the same recommendation (or attachment caption) differently; the
+    /// first gets the second's bundle, so it has the conflict, and deletes the record.
+    Quarrel {
+        a: usize,
+        b: usize,
+        pick: Index,
+        attachment: bool,
+        words: (String, String),
     },
     /// One of the laptops that have conflicts (if any) settles one of them.
     Resolve {
@@ -660,6 +696,9 @@ fn edit() -> impl Strategy<Value = Op> {
         2 => (any::<Index>(), any::<Index>(), how()).prop_map(|(laptop, conflict, how)| {
             Op::Resolve { laptop, conflict, how }
         }),
+        1 => (laptop(), laptop(), any::<Index>(), any::<bool>(), (name(), name())).prop_map(
+            |(a, b, pick, attachment, words)| Op::Quarrel { a, b, pick, attachment, words }
+        ),
     ]
 }
 
@@ -1360,6 +1399,7 @@ impl Lab {
     ) -> TestResult<Option<T>> {
         let s = &mut self.laptops[laptop];
         let seq = last_seq(s)?;
+        let in_conflict: HashSet<String> = conflict_ids(s)?.into_iter().collect();
         let view: HashMap<String, Value> = live_records(s)?
             .into_iter()
             .map(|(id, _, _, body)| (id, body))
@@ -1387,6 +1427,9 @@ impl Lab {
         for w in &written {
             if w.deleted {
                 Seen::add(&self.seen.tombstones);
+                if in_conflict.contains(&w.record) {
+                    Seen::add(&self.seen.conflicts_deleted);
+                }
             }
         }
         self.words
@@ -1737,6 +1780,43 @@ impl Lab {
                     conflict,
                     how,
                 } => self.resolve(&laptop, &conflict, &how)?,
+                Op::Quarrel {
+                    a,
+                    b,
+                    pick: p,
+                    attachment,
+                    words: (wa, wb),
+                } => {
+                    let (a, b) = pair(a, b, n);
+                    let id = match attachment {
+                        true => pick::<Attachment>(&self.laptops[a], &p)?,
+                        false => pick::<Recommendation>(&self.laptops[a], &p)?,
+                    };
+                    let Some(id) = id else { continue };
+                    for (l, text) in [(a, wa), (b, wb)] {
+                        if attachment {
+                            self.local(l, "attachment_caption", |s| {
+                                s.attachment_caption(&id, &text)
+                            })?;
+                        } else {
+                            let patch = RecommendationPatch {
+                                text: Some(text),
+                                ..Default::default()
+                            };
+                            self.local(l, "recommendation_update", |s| {
+                                s.recommendation_update(&id, patch)
+                            })?;
+                        }
+                    }
+                    let bundle = self.export(b, false)?;
+                    self.import_twice(a, &bundle)?;
+                    self.imported[a].push(bundle);
+                    if attachment {
+                        self.local(a, "attachment_remove", |s| s.attachment_remove(&id))?;
+                    } else {
+                        self.local(a, "recommendation_delete", |s| s.recommendation_delete(&id))?;
+                    }
+                }
                 Op::Exchange {
                     from,
                     to,
@@ -2010,6 +2090,7 @@ fn laptops_converge_and_keep_every_word() {
             "conflicts",
             "resolutions",
             "tombstones",
+            "deletes of a record in conflict",
             "deletes that met a concurrent edit",
             "shuffled deliveries",
             "imports crossing batch boundaries",
