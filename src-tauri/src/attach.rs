@@ -9,8 +9,8 @@ use kiemtra_core::{Error, ErrorPayload, Lang};
 use serde::Serialize;
 use tauri::http::{header, Request, Response, StatusCode};
 use tauri::{AppHandle, Runtime, State, UriSchemeContext};
-use tauri_plugin_dialog::DialogExt;
 
+use crate::dialogs::{filter, FileDialog, Pick};
 use crate::AppState;
 
 /// The protocol the page loads images from: `kiemtra-file://localhost/thumb/<sha256>` and
@@ -30,7 +30,7 @@ pub fn serve<R: Runtime>(
     std::thread::spawn(move || responder.respond(answer(&app, req.uri().path())));
 }
 
-fn answer<R: Runtime>(app: &AppHandle<R>, path: &str) -> Response<Vec<u8>> {
+pub(crate) fn answer<R: Runtime>(app: &AppHandle<R>, path: &str) -> Response<Vec<u8>> {
     use tauri::Manager;
     let state = app.state::<AppState>();
     let path = path.trim_start_matches('/');
@@ -148,11 +148,12 @@ pub fn attachment_pick<R: Runtime>(
         Lang::Vi => "Chọn ảnh hoặc tài liệu scan để đính kèm",
         Lang::En => "Choose photos or scanned documents to attach",
     };
-    let picked = state.around_dialog(|| {
-        app.dialog()
-            .file()
-            .set_title(title)
-            .add_filter(
+    let picked = state.file_dialog(
+        &app,
+        FileDialog {
+            pick: Pick::Files,
+            title: title.into(),
+            filter: filter(
                 match lang {
                     Lang::Vi => "Ảnh và PDF",
                     Lang::En => "Photos and PDF",
@@ -160,17 +161,13 @@ pub fn attachment_pick<R: Runtime>(
                 &[
                     "jpg", "jpeg", "png", "webp", "gif", "pdf", "JPG", "JPEG", "PNG", "PDF",
                 ],
-            )
-            .set_directory(crate::sync::start_dir(&app))
-            .blocking_pick_files()
-    });
+            ),
+            file_name: None,
+        },
+    );
     let Some(paths) = picked else {
         return Ok(None);
     };
-    let paths: Vec<PathBuf> = paths
-        .into_iter()
-        .filter_map(|p| p.as_path().map(|p| p.to_path_buf()))
-        .collect();
     Ok(Some(add_all(&state, &visit, item.as_deref(), &paths)))
 }
 
@@ -215,18 +212,20 @@ pub fn attachment_save_copy<R: Runtime>(
         })?;
         Ok((src, a.body.file_name, s.lang()?))
     })?;
-    let picked = state.around_dialog(|| {
-        app.dialog()
-            .file()
-            .set_title(match lang {
+    let picked = state.file_dialog_one(
+        &app,
+        FileDialog {
+            pick: Pick::SaveAs,
+            title: match lang {
                 Lang::Vi => "Lưu bản sao tệp đính kèm",
                 Lang::En => "Save a copy of the attachment",
-            })
-            .set_directory(crate::sync::start_dir(&app))
-            .set_file_name(&name)
-            .blocking_save_file()
-    });
-    let Some(dest) = picked.and_then(|p| p.as_path().map(|p| p.to_path_buf())) else {
+            }
+            .into(),
+            filter: None,
+            file_name: Some(name),
+        },
+    );
+    let Some(dest) = picked else {
         return Ok(None);
     };
     state.with(|_| {

@@ -29,6 +29,10 @@ pub struct AppState {
     pending_units: Mutex<Option<PathBuf>>,
     /// The report last previewed (its number and HTML), served to the preview frame.
     preview: Mutex<Option<(u64, Vec<u8>)>>,
+    /// Who answers the file dialogs: GTK's, or a test's script.
+    dialogs: dialogs::Dialogs,
+    /// How long a close waits for the UI (`CLOSE_GRACE`; the tests wait longer).
+    close_grace: Duration,
 }
 
 impl AppState {
@@ -40,6 +44,8 @@ impl AppState {
             dropped: Mutex::new(Vec::new()),
             pending_units: Mutex::new(None),
             preview: Mutex::new(None),
+            dialogs: dialogs::Dialogs::Native,
+            close_grace: CLOSE_GRACE,
         }
     }
 
@@ -219,8 +225,9 @@ fn on_window_event<R: tauri::Runtime>(window: &tauri::Window<R>, event: &WindowE
         return;
     }
     let window = window.clone();
+    let grace = state.close_grace;
     std::thread::spawn(move || {
-        std::thread::park_timeout(CLOSE_GRACE);
+        std::thread::park_timeout(grace);
         window
             .state::<AppState>()
             .closing
@@ -304,6 +311,7 @@ pub fn run() {
 }
 
 mod attach;
+mod dialogs;
 mod find;
 mod reports;
 mod setup;

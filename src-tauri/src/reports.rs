@@ -9,8 +9,8 @@ use kiemtra_core::report::{self, Format, Warning};
 use kiemtra_core::{Error, ErrorPayload, Lang, Store};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime, State};
-use tauri_plugin_dialog::DialogExt;
 
+use crate::dialogs::{filter, FileDialog, Pick};
 use crate::AppState;
 
 static NEXT_PREVIEW: AtomicU64 = AtomicU64::new(1);
@@ -110,23 +110,23 @@ pub fn report_export<R: Runtime>(
     let (title, bytes, _) = state.with(|s| render(s, &target, &id, fmt, &|| step(1)))?;
     step(2);
     let ext = format.to_ascii_lowercase();
-    let picked = state.around_dialog(|| {
-        app.dialog()
-            .file()
-            .set_title(format!(
+    let picked = state.file_dialog_one(
+        &app,
+        FileDialog {
+            pick: Pick::SaveAs,
+            title: format!(
                 "{} ({})",
                 match lang {
                     Lang::Vi => "Lưu văn bản",
                     Lang::En => "Save the document",
                 },
                 ext.to_uppercase()
-            ))
-            .add_filter(ext.to_uppercase(), &[ext.as_str()])
-            .set_directory(crate::sync::start_dir(&app))
-            .set_file_name(format!("{title}.{ext}"))
-            .blocking_save_file()
-    });
-    let Some(path) = picked.and_then(|p| p.as_path().map(|p| p.to_path_buf())) else {
+            ),
+            filter: filter(ext.to_uppercase(), &[ext.as_str()]),
+            file_name: Some(format!("{title}.{ext}")),
+        },
+    );
+    let Some(path) = picked else {
         return Ok(None);
     };
     let path = if path.extension().is_none() {

@@ -8,8 +8,8 @@ use kiemtra_core::conflicts::{Conflict, KnownDevice, Resolution};
 use kiemtra_core::{model, model::Entity, Error, ErrorPayload, Lang};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
-use tauri_plugin_dialog::DialogExt;
 
+use crate::dialogs::{filter, FileDialog, Pick};
 use crate::AppState;
 
 #[derive(Serialize)]
@@ -92,20 +92,16 @@ pub fn bundle_export<R: Runtime>(
 ) -> Result<Option<ExportReport>, ErrorPayload> {
     let lang = lang(&state);
     let device = state.with(|s| Ok(s.device().name.clone()))?;
-    let picked = state.around_dialog(|| {
-        app.dialog()
-            .file()
-            .set_title(dialog_title(
-                lang,
-                "Xuất gói dữ liệu kiemtra",
-                "Export a kiemtra bundle",
-            ))
-            .add_filter("Kiểm tra (.kiemtra)", &["kiemtra"])
-            .set_directory(start_dir(&app))
-            .set_file_name(suggested_name(&device))
-            .blocking_save_file()
-    });
-    let Some(path) = picked.and_then(|p| p.as_path().map(|p| p.to_path_buf())) else {
+    let picked = state.file_dialog_one(
+        &app,
+        FileDialog {
+            pick: Pick::SaveAs,
+            title: dialog_title(lang, "Xuất gói dữ liệu kiemtra", "Export a kiemtra bundle"),
+            filter: filter("Kiểm tra (.kiemtra)", &["kiemtra"]),
+            file_name: Some(suggested_name(&device)),
+        },
+    );
+    let Some(path) = picked else {
         return Ok(None);
     };
     let path = if path.extension().is_none() {
@@ -168,25 +164,22 @@ pub fn bundle_pick<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<Option<Picked>, ErrorPayload> {
     let lang = lang(&state);
-    let picked = state.around_dialog(|| {
-        app.dialog()
-            .file()
-            .set_title(dialog_title(
+    let picked = state.file_dialog(
+        &app,
+        FileDialog {
+            pick: Pick::Files,
+            title: dialog_title(
                 lang,
                 "Chọn gói dữ liệu kiemtra để nhập",
                 "Choose kiemtra bundles to import",
-            ))
-            .add_filter("Kiểm tra (.kiemtra)", &["kiemtra"])
-            .set_directory(start_dir(&app))
-            .blocking_pick_files()
-    });
+            ),
+            filter: filter("Kiểm tra (.kiemtra)", &["kiemtra"]),
+            file_name: None,
+        },
+    );
     let Some(paths) = picked else {
         return Ok(None);
     };
-    let paths: Vec<PathBuf> = paths
-        .into_iter()
-        .filter_map(|p| p.as_path().map(|p| p.to_path_buf()))
-        .collect();
     let files = state.with(|s| {
         Ok(paths
             .iter()

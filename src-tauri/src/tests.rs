@@ -1,18 +1,31 @@
 //! Commands through Tauri's mock runtime with the app's real context (so the capability
-//! file is enforced too), without a window on screen.
+//! file is enforced too), without a window on screen. File dialogs are answered from a
+//! script (`dialogs::Dialogs::Scripted`), so the code after each dialog runs here too.
+//! `acl.rs` checks that every command is called somewhere in these files.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
 use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
+use tauri::test::{get_ipc_response, mock_builder, MockRuntime, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
-use tauri::WebviewWindowBuilder;
+use tauri::{Manager, WebviewWindowBuilder};
 
 use super::{builder, AppState};
+use crate::dialogs::{Dialogs, FileDialog, Script};
+
+mod acl;
+mod files;
+mod setup;
+mod window;
 
 struct Harness {
-    _dir: tempfile::TempDir,
-    webview: tauri::WebviewWindow<tauri::test::MockRuntime>,
-    _app: tauri::App<tauri::test::MockRuntime>,
+    webview: tauri::WebviewWindow<MockRuntime>,
+    app: tauri::App<MockRuntime>,
+    script: Arc<Mutex<Script>>,
+    // Last: the database's folder goes after the app that has it open.
+    dir: tempfile::TempDir,
 }
 
 fn harness() -> Harness {
@@ -21,37 +34,115 @@ fn harness() -> Harness {
 
 /// The app on `dir/app.db` (which a test may have filled beforehand).
 fn harness_in(dir: tempfile::TempDir) -> Harness {
-    let state = AppState::open(dir.path().join("app.db"));
-    let app = builder(mock_builder(), state)
-        .build(tauri::generate_context!())
-        .expect("mock app builds");
+    harness_with(dir, tauri::generate_context!(), |_| {})
+}
+
+/// The app with a given context (e.g. another capability) and state tweaks.
+fn harness_with(
+    dir: tempfile::TempDir,
+    context: tauri::Context<MockRuntime>,
+    tweak: impl FnOnce(&mut AppState),
+) -> Harness {
+    let (app, script) = app_with(&dir, context, tweak);
+    // Without the event loop, the windows of tauri.conf.json are not made: this one is.
     let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .unwrap();
     Harness {
-        _dir: dir,
         webview,
-        _app: app,
+        app,
+        script,
+        dir,
     }
+}
+
+/// The mock app on `dir/app.db`, its dialogs answered from the script returned.
+fn app_with(
+    dir: &tempfile::TempDir,
+    context: tauri::Context<MockRuntime>,
+    tweak: impl FnOnce(&mut AppState),
+) -> (tauri::App<MockRuntime>, Arc<Mutex<Script>>) {
+    let mut state = AppState::open(dir.path().join("app.db"));
+    let script = Arc::new(Mutex::new(Script::default()));
+    state.dialogs = Dialogs::Scripted(script.clone());
+    tweak(&mut state);
+    let app = builder(mock_builder(), state)
+        .build(context)
+        .expect("mock app builds");
+    (app, script)
+}
+
+/// Invoke a command from a webview as its page would.
+fn call_from(
+    webview: &tauri::WebviewWindow<MockRuntime>,
+    cmd: &str,
+    args: Value,
+) -> Result<Value, Value> {
+    get_ipc_response(
+        webview,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            // Linux webviews load the app from tauri://localhost.
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|b| b.deserialize::<Value>().unwrap())
 }
 
 impl Harness {
     fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.webview,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: CallbackFn(0),
-                error: CallbackFn(1),
-                // Linux webviews load the app from tauri://localhost.
-                url: "tauri://localhost".parse().unwrap(),
-                body: InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|b| b.deserialize::<Value>().unwrap())
+        call_from(&self.webview, cmd, args)
     }
+
+    fn state(&self) -> tauri::State<'_, AppState> {
+        self.webview.state::<AppState>()
+    }
+
+    /// The next dialog chooses these files.
+    fn choose(&self, files: &[&std::path::Path]) {
+        let files = files
+            .iter()
+            .map(|p| p.to_path_buf())
+            .collect::<Vec<PathBuf>>();
+        self.script.lock().unwrap().answers.push_back(Some(files));
+    }
+
+    /// The next dialog is cancelled.
+    fn cancel_next(&self) {
+        self.script.lock().unwrap().answers.push_back(None);
+    }
+
+    /// The dialogs asked for so far (and forget them).
+    fn asked(&self) -> Vec<FileDialog> {
+        std::mem::take(&mut self.script.lock().unwrap().asked)
+    }
+
+    /// The database's canonical dump, read through the app's own connection.
+    fn dump(&self) -> String {
+        self.state().with(|s| s.dump_canonical()).unwrap()
+    }
+}
+
+/// Collect the payloads of an event emitted from Rust.
+fn listen(h: &Harness, event: &str) -> std::sync::mpsc::Receiver<Value> {
+    listen_on(&h.app, event)
+}
+
+fn listen_on(
+    app: &impl tauri::Listener<MockRuntime>,
+    event: &str,
+) -> std::sync::mpsc::Receiver<Value> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    // Any target: some events go to one window only.
+    app.listen_any(event, move |e| {
+        let _ = tx.send(serde_json::from_str(e.payload()).unwrap());
+    });
+    rx
 }
 
 /// Load the demo through the commands and return a planned visit's id.
@@ -176,14 +267,6 @@ fn a_signed_visit_refuses_findings_and_keeps_its_data() {
     assert_eq!(before, after);
 }
 
-#[test]
-fn an_unknown_command_is_refused() {
-    let h = harness();
-    assert!(h
-        .call("plugin:fs|read_file", json!({ "path": "/etc/passwd" }))
-        .is_err());
-}
-
 /// Two laptops edit the same note of one finding; the secretariat (the app's database)
 /// imports both bundles.
 fn conflicted_db() -> (tempfile::TempDir, String) {
@@ -303,7 +386,6 @@ fn the_minutes_commands_save_refuse_a_premature_sign_and_show_history() {
 
 #[test]
 fn files_dropped_on_the_window_are_attached_by_the_paths_rust_kept() {
-    use tauri::Manager;
     let dir = tempfile::tempdir().unwrap();
     let h = harness_in(tempfile::tempdir().unwrap());
     let visit = demo_planned_visit(&h);
@@ -332,4 +414,117 @@ fn files_dropped_on_the_window_are_attached_by_the_paths_rust_kept() {
         .call("attachment_add_dropped", json!({ "visit": visit }))
         .unwrap();
     assert_eq!(again.as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn starting_empty_finishes_onboarding_without_data() {
+    let h = harness();
+    assert_eq!(h.call("app_state", json!({})).unwrap()["onboarded"], false);
+    assert_eq!(h.call("start_empty", json!({})).unwrap(), Value::Null);
+    let info = h.call("app_state", json!({})).unwrap();
+    assert_eq!(info["onboarded"], true);
+    assert_eq!(info["campaign_count"], 0);
+    assert_eq!(h.call("campaign_list", json!({})).unwrap(), json!([]));
+}
+
+#[test]
+fn signed_minutes_are_unlocked_with_a_reason_edited_and_signed_again() {
+    let h = harness();
+    let campaign = h.call("load_demo", json!({})).unwrap()["campaign_id"].clone();
+    let overview = h
+        .call("campaign_overview", json!({ "id": campaign }))
+        .unwrap();
+    let signed = overview["visits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["status"] == "signed")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        h.call("visit_get", json!({ "id": signed })).unwrap()["locked"],
+        true
+    );
+    let err = h
+        .call("visit_unlock", json!({ "id": signed, "reason": "  " }))
+        .unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+
+    let reason = "Sửa tên người dự theo đề nghị của đơn vị";
+    let unlocked = h
+        .call("visit_unlock", json!({ "id": signed, "reason": reason }))
+        .unwrap();
+    assert_eq!(unlocked["status"], "completed");
+    let detail = h.call("visit_get", json!({ "id": signed })).unwrap();
+    assert_eq!(detail["locked"], false);
+    let unlocks = detail["visit"]["unlocks"].as_array().unwrap();
+    assert_eq!(unlocks.last().unwrap()["reason"], reason);
+
+    // Editable again, and the edit is kept.
+    h.call(
+        "visit_update",
+        json!({ "id": signed, "patch": { "assessment": "Đã sửa sau khi mở khóa" } }),
+    )
+    .unwrap();
+    let err = h
+        .call("visit_unlock", json!({ "id": signed, "reason": reason }))
+        .unwrap_err();
+    assert_eq!(err["code"], "not_signed");
+    assert!(err["message"].as_str().unwrap().contains("chưa ký"));
+
+    let again = h.call("visit_sign", json!({ "id": signed })).unwrap();
+    assert_eq!(again["status"], "signed");
+    let detail = h.call("visit_get", json!({ "id": signed })).unwrap();
+    assert_eq!(detail["locked"], true);
+    assert_eq!(detail["visit"]["assessment"], "Đã sửa sau khi mở khóa");
+    assert!(detail["visit"]["signed_at"].is_string());
+}
+
+#[test]
+fn search_finds_words_without_diacritics_and_filters_by_kind() {
+    let h = harness();
+    let visit = demo_planned_visit(&h);
+    h.call(
+        "finding_set",
+        json!({ "input": { "visit_id": visit, "item_code": "5.2", "rating": "chua_dat",
+                           "note": "Sổ đoàn viên thất lạc" } }),
+    )
+    .unwrap();
+    // Typed without marks (and đ as d): the note is found, and leads to its item.
+    let hits = h
+        .call(
+            "search",
+            json!({ "query": "so doan vien that lac", "kind": null }),
+        )
+        .unwrap();
+    let hit = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["kind"] == "finding")
+        .unwrap_or_else(|| panic!("{hits}"));
+    assert_eq!(
+        hit["place"],
+        json!({ "to": "visit", "visit_id": visit, "item_code": "5.2" })
+    );
+    assert!(
+        hit["snippet"].as_str().unwrap().contains("thất lạc"),
+        "{hit}"
+    );
+
+    let units = h
+        .call("search", json!({ "query": "cuc phuong", "kind": "unit" }))
+        .unwrap();
+    let units = units.as_array().unwrap();
+    assert!(!units.is_empty());
+    assert!(units.iter().all(|x| x["kind"] == "unit"), "{units:?}");
+    assert!(units
+        .iter()
+        .any(|x| x["label"].as_str().unwrap().contains("Cúc Phương")));
+    let err = h
+        .call("search", json!({ "query": "cuc phuong", "kind": "khac" }))
+        .unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
 }

@@ -7,8 +7,8 @@ use kiemtra_core::ops::UnitRow;
 use kiemtra_core::unit_import::{UnitImportPlan, UnitImportReport};
 use kiemtra_core::{Error, ErrorPayload, Lang};
 use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_dialog::DialogExt;
 
+use crate::dialogs::{filter, FileDialog, Pick};
 use crate::AppState;
 
 #[tauri::command(async)]
@@ -24,18 +24,20 @@ pub fn unit_import_pick<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<Option<UnitImportPlan>, ErrorPayload> {
     let lang = state.with(|s| s.lang()).unwrap_or_default();
-    let picked = state.around_dialog(|| {
-        app.dialog()
-            .file()
-            .set_title(match lang {
+    let picked = state.file_dialog_one(
+        &app,
+        FileDialog {
+            pick: Pick::OneFile,
+            title: match lang {
                 Lang::Vi => "Chọn tệp danh sách đơn vị (Excel hoặc CSV)",
                 Lang::En => "Choose a unit list (Excel or CSV)",
-            })
-            .add_filter("Excel, CSV", &["xlsx", "csv", "XLSX", "CSV"])
-            .set_directory(crate::sync::start_dir(&app))
-            .blocking_pick_file()
-    });
-    let Some(path) = picked.and_then(|p| p.as_path().map(|p| p.to_path_buf())) else {
+            }
+            .into(),
+            filter: filter("Excel, CSV", &["xlsx", "csv", "XLSX", "CSV"]),
+            file_name: None,
+        },
+    );
+    let Some(path) = picked else {
         return Ok(None);
     };
     let plan = state.with(|s| s.unit_import_preview(&path))?;
