@@ -174,8 +174,14 @@ pub async fn report_print<R: Runtime>(
     let url = preview_url(token)
         .parse()
         .map_err(|_| Error::invalid_field("url", "preview").payload(lang))?;
-    if let Some(old) = app.get_webview_window(PRINT_WINDOW) {
-        let _ = old.destroy();
+    // Printing again while the window is open shows the newest preview in it (and prints
+    // once it has loaded): closing it and building another under the same label races with
+    // the close.
+    if let Some(open) = app.get_webview_window(PRINT_WINDOW) {
+        open.navigate(url)
+            .map_err(|e| Error::Io(std::io::Error::other(e.to_string())).payload(lang))?;
+        let _ = open.set_focus();
+        return Ok(());
     }
     WebviewWindowBuilder::new(&app, PRINT_WINDOW, WebviewUrl::CustomProtocol(url))
         .title(match lang {

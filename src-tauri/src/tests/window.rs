@@ -158,4 +158,25 @@ fn print_opens_the_preview_in_a_window_that_may_call_nothing() {
     super::acl::assert_acl_refusal("app_state", call_from(&print, "app_state", json!({})));
     // The main window keeps its access.
     assert!(h.call("app_state", json!({})).is_ok());
+
+    // Printing again, another document, while the window is open: the same window shows it.
+    let visit = h
+        .call("campaign_overview", json!({ "id": campaign }))
+        .unwrap()["visits"][0]["id"]
+        .clone();
+    let minutes = h
+        .call("report_preview", json!({ "target": "visit", "id": visit }))
+        .unwrap();
+    assert_ne!(minutes["url"], preview["url"]);
+    assert_eq!(h.call("report_print", json!({})).unwrap(), Value::Null);
+    let again = h.app.get_webview_window("print").expect("the print window");
+    assert_eq!(
+        again.url().unwrap().as_str(),
+        minutes["url"].as_str().unwrap()
+    );
+    assert_eq!(
+        h.app.webview_windows().len(),
+        2,
+        "main and one print window"
+    );
 }
