@@ -43,15 +43,13 @@ fn demo_campaign_record_a_finding_restart_and_see_it_kept() {
 
     // First run: the welcome screen offers the demo data.
     let s = driver.launch(&db);
-    let demo = s.wait("#btn-demo");
-    assert!(s.text(&demo).contains("Dùng dữ liệu mẫu"));
+    let demo = s.wait_text("#btn-demo", "Dùng dữ liệu mẫu");
     s.screenshot(&shots.join("01-welcome.png"));
     s.click(&demo);
 
     // The demo campaign opens, in Vietnamese.
     s.wait_text("body", "Năm chuyển đổi số các hoạt động của Đoàn");
-    s.wait(".visit-row");
-    assert_eq!(s.find_all(".visit-row").len(), 24);
+    s.wait_count(".visit-row", 24);
     s.screenshot(&shots.join("02-campaign.png"));
 
     // Narrowing the list: signed visits only, then back to all.
@@ -94,10 +92,7 @@ fn demo_campaign_record_a_finding_restart_and_see_it_kept() {
         finding_in_db(&db, &visit, "5.2").filter(|f| f.note == note && f.explanation == explanation)
     });
     assert_eq!(saved.rating, Some(kiemtra_core::model::Rating::ChuaDat));
-    wait_for("the saved indicator", || {
-        let st = s.wait("#save-state");
-        (s.attr(&st, "data-state").as_deref() == Some("saved")).then_some(())
-    });
+    s.wait_attr("#save-state", "data-state", "saved");
     s.screenshot(&shots.join("03-visit.png"));
 
     // English switch, then back to Vietnamese.
@@ -118,13 +113,13 @@ fn demo_campaign_record_a_finding_restart_and_see_it_kept() {
     wait_for("the rating to show as selected", || {
         s.is_selected(&radio).then_some(())
     });
-    let shown_note = s.property(&s.wait(&format!(".item{item} textarea.note")), "value");
-    assert_eq!(shown_note, json!(note), "typed HTML stays text");
-    let shown_expl = s.property(
-        &s.wait(&format!(".item{item} textarea.explanation")),
+    // Typed HTML stays text.
+    s.wait_property_eq(&format!(".item{item} textarea.note"), "value", json!(note));
+    s.wait_property_eq(
+        &format!(".item{item} textarea.explanation"),
         "value",
+        json!(explanation),
     );
-    assert_eq!(shown_expl, json!(explanation));
     // Nothing the person typed became markup.
     let bold = s.script(
         "return document.querySelectorAll('.item b').length",
@@ -153,8 +148,10 @@ fn demo_campaign_record_a_finding_restart_and_see_it_kept() {
     });
 }
 
+/// A crash (SIGKILL) mid-edit. The OS page cache outlives the process, so this checks that
+/// what SQLite committed is kept when the app dies, not what a power cut would leave.
 #[test]
-fn a_kill_mid_edit_keeps_everything_the_screen_called_saved() {
+fn a_crash_mid_edit_keeps_everything_the_screen_called_saved() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("kiemtra.db");
     {
@@ -167,14 +164,11 @@ fn a_kill_mid_edit_keeps_everything_the_screen_called_saved() {
     let s = driver.launch(&db);
     s.click(&s.wait(".campaign-row"));
     open_visit(&s, &visit, &unit);
-    let saved_text = "Ghi nhận trước khi mất điện";
+    let saved_text = "Ghi nhận trước khi ứng dụng bị dừng đột ngột";
     let note = s.wait(".item[data-code=\"2.1\"] textarea.note");
     s.type_text(&note, saved_text);
-    s.wait_until("the screen to say saved", || {
-        let st = s.wait("#save-state");
-        (s.attr(&st, "data-state").as_deref() == Some("saved")).then_some(())
-    });
-    // More words, then the power goes: at most these last keystrokes may be lost.
+    s.wait_attr("#save-state", "data-state", "saved");
+    // More words, then the app crashes: at most these last keystrokes may be lost.
     s.type_text(&note, " và sau");
     assert_eq!(kill_app(&db), 1, "the app was running");
     drop(s);
@@ -187,16 +181,23 @@ fn a_kill_mid_edit_keeps_everything_the_screen_called_saved() {
         .expect("the saved finding")
         .body
         .note;
+    // Autosave may have caught some of the later keystrokes (on a loaded machine a pause
+    // between two of them can outlast the debounce): what is kept runs from the saved text
+    // to, at most, everything typed.
+    let typed = format!("{saved_text} và sau");
     assert!(
-        kept == saved_text || kept == format!("{saved_text} và sau"),
+        kept.starts_with(saved_text) && typed.starts_with(&kept),
         "{kept:?}"
     );
     drop(store);
     let s = driver.launch(&db);
     s.click(&s.wait(".campaign-row"));
     open_visit(&s, &visit, &unit);
-    let shown = s.property(&s.wait(".item[data-code=\"2.1\"] textarea.note"), "value");
-    assert_eq!(shown, json!(kept));
+    s.wait_property_eq(
+        ".item[data-code=\"2.1\"] textarea.note",
+        "value",
+        json!(kept),
+    );
     s.quit();
 }
 

@@ -42,9 +42,12 @@ fn the_campaign_report_and_a_visits_minutes_from_the_app() {
     s.wait("#btn-report");
     s.click(&s.wait("#btn-report"));
     // The demo has visits not yet signed: said before anyone signs the report.
-    let warnings = s.wait("#report-warnings");
-    let all = s.property(&warnings, "textContent");
-    assert!(all.as_str().unwrap().contains("biên bản chưa ký"), "{all}");
+    s.wait_property(
+        "#report-warnings",
+        "textContent",
+        "naming unsigned minutes",
+        |t| t.as_str().is_some_and(|t| t.contains("biên bản chưa ký")),
+    );
     let frame = s.wait("#report-frame");
     s.enter_frame(&frame);
     s.wait_text("body", "BÁO CÁO");

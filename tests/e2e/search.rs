@@ -1,6 +1,7 @@
 //! Search from the header ignores diacritics: "doan phi" finds "đoàn phí", and a result
 //! opens the visit at its item.
 
+use kiemtra_core::model::Finding;
 use kiemtra_core::Store;
 use kiemtra_tests::{screenshot_dir, Driver};
 
@@ -18,26 +19,33 @@ fn searching_doan_phi_finds_doan_phi_with_diacritics() {
     s.wait(".campaign-row");
     let input = s.wait("#header-search-input");
     s.type_text(&input, "doan phi\u{E007}");
-    let results = s.wait("#search-results");
-    let text = s.text(&results).to_lowercase();
-    assert!(text.contains("đoàn phí"), "{text}");
+    s.wait_text_where("#search-results", "saying đoàn phí", |t| {
+        t.to_lowercase().contains("đoàn phí")
+    });
     s.screenshot(&screenshot_dir().join("40-search.png"));
 
-    // A finding opens its visit, at its item.
-    let hit = s.wait("#search-results .hit[data-kind=\"finding\"] .hit-open");
-    s.click(&hit);
-    let item = s.wait(".item.flash");
-    let code = s.attr(&item, "data-code").unwrap();
-    assert!(!code.is_empty());
-    let note = s.property(
-        &s.wait(&format!(".item[data-code=\"{code}\"] textarea.note")),
+    // A finding opens its visit, at its item: the one the result named.
+    let hit = s.wait("#search-results .hit[data-kind=\"finding\"]");
+    let id = s.attr(&hit, "data-id").expect("a result names its record");
+    let finding = Store::open(&db)
+        .unwrap()
+        .require::<Finding>(&id)
+        .unwrap()
+        .body;
+    s.click(&s.wait(&format!("#search-results .hit[data-id=\"{id}\"] .hit-open")));
+    let code = &finding.item_code;
+    s.wait(&format!(".item.flash[data-code=\"{code}\"]"));
+    s.wait_property_eq(
+        &format!(".item[data-code=\"{code}\"] textarea.note"),
         "value",
+        serde_json::json!(finding.note),
     );
-    let expl = s.property(
-        &s.wait(&format!(".item[data-code=\"{code}\"] textarea.explanation")),
+    s.wait_property_eq(
+        &format!(".item[data-code=\"{code}\"] textarea.explanation"),
         "value",
+        serde_json::json!(finding.explanation),
     );
-    let both = format!("{note} {expl}").to_lowercase();
+    let both = format!("{} {}", finding.note, finding.explanation).to_lowercase();
     assert!(both.contains("đoàn phí"), "{both}");
     s.quit();
 }

@@ -49,20 +49,11 @@ fn the_secretariat_imports_units_sets_up_a_campaign_and_plans_visits() {
     s.click(&s.wait("#nav-units"));
     s.click(&s.wait("#btn-unit-import"));
     answer_file_dialog(&driver.display, "Excel", Dialog::Open, &xlsx);
-    let tally = s.wait("#unit-import-tally");
-    assert!(
-        s.text(&tally).contains("4 đơn vị mới"),
-        "{}",
-        s.text(&tally)
-    );
+    s.wait_text("#unit-import-tally", "4 đơn vị mới");
     // The bad row is named with its line and what is wrong; nothing imports until skipped.
-    let bad = s.wait(".imp-row.imp-bad");
-    assert_eq!(s.attr(&bad, "data-line").as_deref(), Some("6"));
-    assert!(s.text(&bad).contains("NB-KHONG-CO"));
-    assert_eq!(
-        s.property(&s.wait("#unit-import-apply"), "disabled"),
-        serde_json::json!(true)
-    );
+    s.wait_text(".imp-row.imp-bad[data-line=\"6\"]", "NB-KHONG-CO");
+    s.wait_count(".imp-row.imp-bad", 1);
+    s.wait_property_eq("#unit-import-apply", "disabled", serde_json::json!(true));
     s.screenshot(&shots.join("30-units-preview.png"));
     s.click(&s.wait("#unit-import-skip"));
     s.click(&s.wait("#unit-import-apply"));
@@ -99,13 +90,12 @@ fn the_secretariat_imports_units_sets_up_a_campaign_and_plans_visits() {
 
     // Its team: a head and a secretary, typed by name.
     s.click(&s.wait("#team-new"));
-    let members = s.find_all(".member-input");
+    let members = s.wait_count(".member-input", 1);
     s.type_text(&members[0], "Trần Quang Huy");
     s.click(&s.wait("#team-add-member"));
-    let members = s.find_all(".member-input");
+    let members = s.wait_count(".member-input", 2);
     s.type_text(&members[1], "Lê Thị Mai");
-    let roles = s.find_all(".role-select");
-    assert_eq!(roles.len(), 2);
+    s.wait_count(".role-select", 2);
     s.click(&s.wait(".team-member-row:nth-of-type(2) .role-select option[value=\"secretary\"]"));
     s.click(&s.wait("#team-save"));
     s.wait_text("#teams", "Lê Thị Mai");
@@ -134,7 +124,7 @@ fn the_secretariat_imports_units_sets_up_a_campaign_and_plans_visits() {
     for id in &xa {
         s.wait(&format!(".unit[data-id=\"{id}\"] .unit-state.s-planned"));
     }
-    assert_eq!(s.find_all(".unit .unit-state.unplanned").len(), 2);
+    s.wait_count(".unit .unit-state.unplanned", 2);
     s.screenshot(&shots.join("34-campaign-planned.png"));
     {
         let st = Store::open(&db).unwrap();

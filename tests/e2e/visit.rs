@@ -2,15 +2,22 @@
 //! written, a recommendation forwarded to the higher Union level, signed, refused while
 //! signed, unlocked with a reason and edited again.
 
-use kiemtra_core::model::{Authority, RecStatus, Recommendation, Visit, VisitStatus};
+use kiemtra_core::model::{Authority, Finding, RecStatus, Recommendation, Visit, VisitStatus};
+use kiemtra_core::ops::finding_id;
 use kiemtra_core::Store;
 use kiemtra_tests::{answer_file_dialog, keys, screenshot_dir, wait_for, Dialog, Driver, Session};
+use serde_json::json;
 
 fn saved(s: &Session) {
-    s.wait_until("everything to be saved", || {
-        let st = s.wait("#save-state");
-        (s.attr(&st, "data-state").as_deref() == Some("saved")).then_some(())
-    });
+    s.wait_attr("#save-state", "data-state", "saved");
+}
+
+fn finding_in_db(db: &std::path::Path, visit: &str, item: &str) -> Option<Finding> {
+    let store = Store::open(db).ok()?;
+    store
+        .get::<Finding>(&finding_id(visit, item))
+        .ok()?
+        .map(|f| f.body)
 }
 
 fn visit_in_db(db: &std::path::Path, id: &str) -> Option<Visit> {
@@ -41,13 +48,26 @@ fn an_inspector_completes_signs_and_unlocks_a_visit() {
     s.wait_text("h1", &unit);
 
     // The checklist from the keyboard: 1 rates "Đạt", Alt+↓ moves to the next item.
-    let items = s.find_all(".item[data-code]");
-    assert_eq!(items.len(), 32, "all seven topics' items");
+    // All seven topics' items.
+    let items = s.wait_count(".item[data-code]", 32);
+    let codes: Vec<String> = items
+        .iter()
+        .map(|e| s.attr(e, "data-code").expect("an item's code"))
+        .collect();
     s.click(&s.wait(".item[data-code] input.seg-input"));
-    for i in 0..items.len() {
+    for (i, code) in codes.iter().enumerate() {
         if i > 0 {
             s.keys(&format!("{}{}{}", keys::ALT, keys::ARROW_DOWN, keys::NULL));
         }
+        // Alt+↓ has moved the focus into this item before anything is typed.
+        s.wait_until(&format!("the focus in item {code}"), || {
+            let at = s.script(
+                "const i = document.activeElement && document.activeElement.closest('.item[data-code]');
+                 return i ? i.dataset.code : null;",
+                json!([]),
+            );
+            (at.as_str() == Some(code.as_str())).then_some(())
+        });
         let active = s.active();
         let is_points = s.attr(&active, "class").as_deref() == Some("points");
         if is_points {
@@ -56,10 +76,7 @@ fn an_inspector_completes_signs_and_unlocks_a_visit() {
             s.keys("1");
         }
     }
-    s.wait_until("every item to count as done", || {
-        let text = s.text(&s.wait("#visit-progress"));
-        text.contains("32/32").then_some(())
-    });
+    s.wait_text("#visit-progress", "32/32");
     saved(&s);
 
     // The minutes: an attendee, the unit's report, a question, the conclusion.
@@ -85,17 +102,19 @@ fn an_inspector_completes_signs_and_unlocks_a_visit() {
     s.type_text(&s.wait("#rec-new-text"), rec_text);
     s.click(&s.wait("#rec-new-authority option[value=\"union\"]"));
     s.click(&s.wait("#rec-add"));
-    let rec = s.wait(".rec-edit[data-authority=\"union\"]");
+    s.wait_property_eq(
+        ".rec-edit[data-authority=\"union\"] .rec-text-input",
+        "value",
+        json!(rec_text),
+    );
     s.click(&s.wait(
         ".rec-edit[data-authority=\"union\"] .rec-status-select option[value=\"forwarded\"]",
     ));
-    s.wait(".rec-edit[data-status=\"forwarded\"]");
-    assert!(s
-        .property(&s.wait(".rec-edit .rec-text-input"), "value")
-        .as_str()
-        .unwrap()
-        .contains("Tỉnh đoàn"));
-    let _ = rec;
+    s.wait_property_eq(
+        ".rec-edit[data-authority=\"union\"][data-status=\"forwarded\"] .rec-text-input",
+        "value",
+        json!(rec_text),
+    );
     saved(&s);
     s.screenshot(&shots.join("20-visit-minutes.png"));
 
@@ -115,13 +134,16 @@ fn an_inspector_completes_signs_and_unlocks_a_visit() {
     }
     s.click(&s.wait("#att-pick"));
     answer_file_dialog(&driver.display, "scan", Dialog::Open, &photo);
-    let tile = s.wait(".att-tile");
-    let tile_text = s.property(&tile, "textContent").to_string();
-    assert!(tile_text.contains("buoi-lam-viec.png"), "{tile_text:?}");
+    s.wait_property(
+        ".att-tile",
+        "textContent",
+        "naming buoi-lam-viec.png",
+        |t| t.as_str().is_some_and(|t| t.contains("buoi-lam-viec.png")),
+    );
     s.wait_until("the thumbnail to load", || {
         let w = s.script(
             "const i = document.querySelector('.att-tile img'); return i && i.complete ? i.naturalWidth : 0;",
-            serde_json::json!([]),
+            json!([]),
         );
         (w.as_u64().unwrap_or(0) > 0).then_some(())
     });
@@ -129,7 +151,7 @@ fn an_inspector_completes_signs_and_unlocks_a_visit() {
     saved(&s);
     s.script(
         "document.getElementById('visit-attachments').scrollIntoView({block: 'center'})",
-        serde_json::json!([]),
+        json!([]),
     );
     s.screenshot(&shots.join("20b-visit-attachments.png"));
     {
@@ -144,21 +166,16 @@ fn an_inspector_completes_signs_and_unlocks_a_visit() {
     s.click(&s.wait("#btn-sign"));
     s.wait("#locked-notice");
     s.wait("#btn-unlock");
-    assert_eq!(
-        s.property(&s.wait("#minutes-assessment"), "disabled"),
-        serde_json::json!(true)
-    );
-    assert_eq!(
-        s.property(
-            &s.wait(".item[data-code=\"1.1\"] textarea.note"),
-            "disabled"
-        ),
-        serde_json::json!(true)
+    s.wait_property_eq("#minutes-assessment", "disabled", json!(true));
+    s.wait_property_eq(
+        ".item[data-code=\"1.1\"] textarea.note",
+        "disabled",
+        json!(true),
     );
     s.screenshot(&shots.join("21-visit-signed.png"));
     s.script(
         "window.scrollTo(0, document.documentElement.scrollHeight)",
-        serde_json::json!([]),
+        json!([]),
     );
     s.screenshot(&shots.join("21b-visit-signed-bottom.png"));
     let v = wait_for("the signed visit", || {
@@ -178,9 +195,9 @@ fn an_inspector_completes_signs_and_unlocks_a_visit() {
         "const done = arguments[arguments.length - 1];
          window.__TAURI__.core.invoke('finding_set', {input: {visit_id: arguments[0], item_code: '1.1', note: 'x'}})
            .then(() => done('accepted'), (e) => done(e.code));",
-        serde_json::json!([visit]),
+        json!([visit]),
     );
-    assert_eq!(refused, serde_json::json!("visit_locked"));
+    assert_eq!(refused, json!("visit_locked"));
 
     // Unlock with a reason, edit, and the reason is in the history.
     s.click(&s.wait("#btn-unlock"));
@@ -188,18 +205,31 @@ fn an_inspector_completes_signs_and_unlocks_a_visit() {
     s.type_text(&s.wait("#unlock-reason"), reason);
     s.click(&s.wait("#btn-unlock-confirm"));
     s.wait("#btn-sign");
-    let note = s.wait(".item[data-code=\"1.1\"] textarea.note");
-    assert_eq!(s.property(&note, "disabled"), serde_json::json!(false));
-    s.type_text(&note, "Bổ sung sau khi mở khóa");
+    let note = s.wait_property_eq(
+        ".item[data-code=\"1.1\"] textarea.note",
+        "disabled",
+        json!(false),
+    );
+    let added = "Bổ sung sau khi mở khóa";
+    s.type_text(&note, added);
     saved(&s);
+    // The edit after unlocking is in the database, not only on the screen.
+    let f = wait_for("the note typed after unlocking to be saved", || {
+        finding_in_db(&db, &visit, "1.1").filter(|f| f.note == added)
+    });
+    assert_eq!(
+        f.rating,
+        Some(kiemtra_core::model::Rating::Dat),
+        "the rating stays"
+    );
     s.wait_text(".unlock-log", reason);
     s.screenshot(&shots.join("22-visit-unlocked.png"));
 
     // The visit's history shows who changed what, the unlock and its reason included.
-    s.script("window.scrollTo(0, 0)", serde_json::json!([]));
+    s.script("window.scrollTo(0, 0)", json!([]));
     s.click(&s.wait("#btn-visit-history"));
-    let dialog = s.wait_text("#history-dialog", reason);
-    assert!(s.text(&dialog).contains("Nguyễn Thị Hồng Nhung"));
+    s.wait_text("#history-dialog", reason);
+    s.wait_text("#history-dialog", "Nguyễn Thị Hồng Nhung");
     s.screenshot(&shots.join("23-visit-history.png"));
     s.click(&s.wait("#history-close"));
     let v = visit_in_db(&db, &visit).unwrap();

@@ -315,12 +315,88 @@ impl Session {
 
     /// Wait until some element matching `css` has text containing `text`.
     pub fn wait_text(&self, css: &str, text: &str) -> Element {
+        self.wait_text_where(css, &format!("containing {text:?}"), |t| t.contains(text))
+            .0
+    }
+
+    /// Wait until some element matching `css` has (rendered) text for which `ok` holds;
+    /// `what` says what was expected, for the failure. Returns the element and its text.
+    pub fn wait_text_where(
+        &self,
+        css: &str,
+        what: &str,
+        ok: impl Fn(&str) -> bool,
+    ) -> (Element, String) {
+        let mut seen = Vec::new();
         try_wait_for(|| {
-            self.find_all(css)
-                .into_iter()
-                .find(|e| self.text(e).contains(text))
+            seen.clear();
+            self.find_all(css).into_iter().find_map(|e| {
+                let t = self.text(&e);
+                let hit = ok(&t);
+                seen.push(t.clone());
+                hit.then_some((e, t))
+            })
         })
-        .unwrap_or_else(|| self.fail(&format!("{css} containing {text:?}")))
+        .unwrap_or_else(|| self.fail(&format!("{css} {what} (last seen: {seen:?})")))
+    }
+
+    /// Wait until some element matching `css` has a DOM property (`value`, `disabled`,
+    /// `textContent`...) for which `ok` holds; `what` says what was expected, for the
+    /// failure. Returns the element and the value.
+    pub fn wait_property(
+        &self,
+        css: &str,
+        name: &str,
+        what: &str,
+        ok: impl Fn(&Value) -> bool,
+    ) -> (Element, Value) {
+        let mut seen = Vec::new();
+        try_wait_for(|| {
+            seen.clear();
+            self.find_all(css).into_iter().find_map(|e| {
+                let v = self.property(&e, name);
+                let hit = ok(&v);
+                seen.push(v.clone());
+                hit.then_some((e, v))
+            })
+        })
+        .unwrap_or_else(|| self.fail(&format!("{css} with {name} {what} (last seen: {seen:?})")))
+    }
+
+    /// Wait until a DOM property of some element matching `css` equals `value`.
+    pub fn wait_property_eq(&self, css: &str, name: &str, value: Value) -> Element {
+        self.wait_property(css, name, &format!("= {value}"), |v| *v == value)
+            .0
+    }
+
+    /// Wait until some element matching `css` has attribute `name` equal to `value`.
+    pub fn wait_attr(&self, css: &str, name: &str, value: &str) -> Element {
+        let mut seen = Vec::new();
+        try_wait_for(|| {
+            seen.clear();
+            self.find_all(css).into_iter().find(|e| {
+                let v = self.attr(e, name);
+                let hit = v.as_deref() == Some(value);
+                seen.push(v);
+                hit
+            })
+        })
+        .unwrap_or_else(|| {
+            self.fail(&format!(
+                "{css} with {name}={value:?} (last seen: {seen:?})"
+            ))
+        })
+    }
+
+    /// Wait until exactly `n` elements match `css` and return them.
+    pub fn wait_count(&self, css: &str, n: usize) -> Vec<Element> {
+        let mut last = 0;
+        try_wait_for(|| {
+            let all = self.find_all(css);
+            last = all.len();
+            (last == n).then_some(all)
+        })
+        .unwrap_or_else(|| self.fail(&format!("{n} elements {css} (last seen: {last})")))
     }
 
     /// Poll `f` until it returns `Some`; on timeout fail with the screen and page text.
@@ -469,8 +545,10 @@ impl Drop for Session {
     }
 }
 
-/// Kill the app running on `db` at once (SIGKILL, as a power cut or a crash would): no
-/// close hand-shake, no flush. Returns how many processes were killed.
+/// Crash the app running on `db`: SIGKILL, so no close hand-shake and nothing of the app's
+/// own runs again. Not a power cut: what the process had written stays in the OS page cache
+/// and reaches the file, so this proves that committed work survives the app dying, not that
+/// it survives the machine losing power. Returns how many processes were killed.
 pub fn kill_app(db: &Path) -> usize {
     let bin = app_binary();
     let (bin, db) = (bin.to_string_lossy(), db.to_string_lossy());

@@ -203,7 +203,13 @@ pub fn campaign_edit(
     let mut patch = campaign_patch(a.name, a.year, a.more)?;
     if let Some(j) = a.report_settings {
         let settings: Option<ReportSettings> = serde_json::from_str(&j)
-            .map_err(|e| Error::invalid_field("report_settings", e.to_string()))?;
+            // The parser's own text is English; say where, in figures any reader follows.
+            .map_err(|e| {
+                Error::invalid_field(
+                    "report_settings",
+                    format!("{{...}} | null (JSON {}:{})", e.line(), e.column()),
+                )
+            })?;
         patch.report = Some(settings);
     }
     let c = store.campaign_update(id, patch)?;

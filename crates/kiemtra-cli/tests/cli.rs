@@ -342,9 +342,40 @@ fn a_file_from_a_newer_version_is_refused() {
     rusqlite_open(&d.path)
         .pragma_update(None, "user_version", 999)
         .unwrap();
-    let o = kiemtra(&d.path, &["campaign", "list"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("phiên bản Kiểm tra mới hơn"));
+    let before = files_beside(&d.path);
+    assert!(before.iter().any(|(name, _)| name == "kiemtra.db"));
+    for args in [&["campaign", "list"][..], &["demo"], &["check"]] {
+        let o = kiemtra(&d.path, args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("phiên bản Kiểm tra mới hơn"),
+            "{args:?}: {err}"
+        );
+        // Refused before anything is written: no migration, no journal, no backup.
+        assert!(
+            files_beside(&d.path) == before,
+            "{args:?} touched the files"
+        );
+    }
+    let version: i64 = rusqlite_open(&d.path)
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, 999);
+}
+
+/// Every file in the database's folder with its bytes, by name.
+fn files_beside(db: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(db.parent().unwrap())
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            let bytes = std::fs::read(e.path()).unwrap_or_default();
+            (e.file_name().to_string_lossy().into_owned(), bytes)
+        })
+        .collect();
+    files.sort();
+    files
 }
 
 #[test]
@@ -479,6 +510,7 @@ fn signed_minutes_refuse_edits_until_unlocked_with_a_reason() {
     assert!(out.contains("Đã ký biên bản"));
     let o = kiemtra(&d.path, &edit);
     assert_eq!(o.status.code(), Some(1), "locked again");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("đã ký nên không thể sửa"));
 
     // A planned visit cannot be signed: the message names what is missing.
     let planned = planned_visit(&d.path);
@@ -713,7 +745,32 @@ fn search_ignores_diacritics_and_links_to_the_place() {
     let units = json(&d.path, &["search", "doan", "--kind", "unit"]);
     let units = units.as_array().unwrap();
     assert!(!units.is_empty() && units.iter().all(|h| h["kind"] == "unit"));
-    assert!(json(&d.path, &["search", "\"doan\" OR (phi*"]).is_array());
+    // Read as FTS5 syntax this would be `doan OR phi*` (most of the demo); as plain words it
+    // needs all three: "doan", "or" and a word starting with "phi", which only this unit has.
+    let only = json(
+        &d.path,
+        &[
+            "unit",
+            "add",
+            "--name",
+            "Đoàn xã Phìn Ngan",
+            "--code",
+            "LC-OR-07",
+        ],
+    );
+    let only = only["id"].as_str().expect("the new unit's id");
+    let hits = json(&d.path, &["search", "\"doan\" OR (phi*"]);
+    let ids: Vec<&str> = hits
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, [only], "{hits}");
+    assert!(
+        json(&d.path, &["search", "doan"]).as_array().unwrap().len() > 1,
+        "the operator, read as syntax, would have found more"
+    );
 }
 
 #[test]
@@ -1149,9 +1206,39 @@ fn report_of_a_visit_is_minutes_in_docx_or_html_only() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("minutes come as HTML or DOCX"));
     assert!(!out.exists());
-    // Neither or both of --campaign and --visit is a usage error.
-    let o = kiemtra(&d.path, &["report", "--format", "html", "--out", "x.html"]);
-    assert_eq!(o.status.code(), Some(2));
+    // Neither or both of --campaign and --visit is a usage error, and writes nothing.
+    let out = dir.path().join("x.html");
+    let out_s = out.to_str().unwrap();
+    let campaign = json(&d.path, &["campaign", "list"])[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (args, expect) in [
+        (
+            vec!["report", "--format", "html", "--out", out_s],
+            "Thiếu tham số bắt buộc",
+        ),
+        (
+            vec![
+                "report",
+                "--campaign",
+                &campaign,
+                "--visit",
+                &visit,
+                "--format",
+                "html",
+                "--out",
+                out_s,
+            ],
+            "Các tham số không dùng cùng nhau được",
+        ),
+    ] {
+        let o = kiemtra(&d.path, &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(expect), "{args:?}: {err}");
+        assert!(!out.exists(), "{args:?}");
+    }
 }
 
 #[test]
@@ -1191,9 +1278,29 @@ fn the_report_heading_and_signer_are_set_per_campaign() {
         &["campaign", "edit", &campaign, "--report-settings", "null"],
     );
     assert!(c["body"].get("report").is_none());
+    // Settings that are not JSON are refused with a message in Vietnamese (no raw parser
+    // text), and the campaign is left as it was.
+    ok(
+        &d.path,
+        &["campaign", "edit", &campaign, "--report-settings", settings],
+    );
+    let before = ok(&d.path, &["dump", "--canonical"]);
+    let revisions = json(&d.path, &["history", &campaign])
+        .as_array()
+        .unwrap()
+        .len();
     let o = kiemtra(
         &d.path,
         &["campaign", "edit", &campaign, "--report-settings", "{"],
     );
     assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("Giá trị của \"report_settings\" không hợp lệ"),
+        "{err}"
+    );
+    assert!(!err.contains("EOF") && !err.contains("parsing"), "{err}");
+    assert_eq!(ok(&d.path, &["dump", "--canonical"]), before);
+    let history = json(&d.path, &["history", &campaign]);
+    assert_eq!(history.as_array().unwrap().len(), revisions);
 }

@@ -3,7 +3,7 @@
 
 use kiemtra_core::model::*;
 use kiemtra_core::ops::{finding_id, new_id, FindingInput, RecommendationInput};
-use kiemtra_core::search::{Place, SearchHit, SearchOptions};
+use kiemtra_core::search::{Place, SearchHit, SearchOptions, ITEM_TITLE};
 use kiemtra_core::Store;
 
 fn open(dir: &tempfile::TempDir, name: &str) -> Store {
@@ -97,12 +97,50 @@ fn doan_phi_finds_the_demo_note_about_doan_phi_with_its_place() {
         format!("{} · {code} {title}", detail.unit.name),
         "label: unit · item"
     );
-    // Notes that say it come before findings whose item title alone does.
-    let first_title_only = hits.iter().position(|h| h.field == "item_title");
-    let last_note = hits.iter().rposition(|h| h.field == "note");
-    if let (Some(t), Some(n)) = (first_title_only, last_note) {
-        assert!(n < t, "own text ranks first");
-    }
+}
+
+/// Notes that say it come before findings whose item title alone does (bm25 weights 1 and
+/// 0.25). Ignored for now: on the shipped index (contentless, detail=column) FTS5's bm25 is
+/// -0.0 for every row, so results come newest first whatever they say; with detail=full this
+/// test passes. It stays visible as "ignored" until the index is fixed.
+#[test]
+#[ignore = "search ranking: bm25 is 0 on a contentless detail=column FTS5 index (issue 9 report)"]
+fn a_note_that_says_the_words_ranks_before_an_item_title_that_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = demo(&dir, "a.db");
+    // One of each is made here, so both kinds are surely among the hits (all of them: no
+    // limit cuts the lower-ranked kind off). The title-only one is made last, so a newest-
+    // first order would put it first.
+    let visit = any_visit(&s);
+    let mut finding = |item: &str, note: &str| {
+        s.finding_set(FindingInput {
+            visit_id: visit.clone(),
+            item_code: item.into(),
+            note: Some(note.into()),
+            explanation: Some(String::new()),
+            ..Default::default()
+        })
+        .unwrap()
+        .id
+    };
+    // 5.2's title says "Sổ Chi đoàn", never "phí"; 5.5's says "Trích nộp đoàn phí".
+    let says_it = finding("5.2", "Chi đoàn chưa thu đoàn phí quý IV");
+    let title_only = finding("5.5", "Chứng từ nộp lên cấp trên có đủ");
+    let opts = SearchOptions {
+        limit: 10_000,
+        ..Default::default()
+    };
+    let all = s.search("doan phi", &opts).unwrap();
+    let field_of = |id: &str| all.iter().find(|h| h.id == id).map(|h| h.field.as_str());
+    assert_eq!(field_of(&says_it), Some("note"), "{all:#?}");
+    assert_eq!(field_of(&title_only), Some(ITEM_TITLE), "{all:#?}");
+    let last_note = all.iter().rposition(|h| h.field == "note").unwrap();
+    let first_title_only = all.iter().position(|h| h.field == ITEM_TITLE).unwrap();
+    assert!(
+        last_note < first_title_only,
+        "own text ranks first: note #{last_note}, title-only #{first_title_only} of {}",
+        all.len()
+    );
 }
 
 #[test]
