@@ -401,7 +401,7 @@ impl Store {
         let manifest = Manifest {
             format: FORMAT.into(),
             format_version: FORMAT_VERSION,
-            schema_version: crate::schema_version(),
+            schema_version: crate::schema::DATA_VERSION,
             app_version: env!("CARGO_PKG_VERSION").into(),
             device: BundleDevice {
                 id: self.device().id.clone(),
@@ -514,7 +514,7 @@ impl Store {
             ));
         }
         if manifest.format_version > FORMAT_VERSION
-            || manifest.schema_version > crate::schema_version()
+            || manifest.schema_version > crate::schema::DATA_VERSION
         {
             return Err(Error::BundleTooNew {
                 format: manifest.format_version,

@@ -143,7 +143,27 @@ pub const MIGRATIONS: &[&str] = &[
     );
     INSERT INTO meta(key, value) VALUES ('search_seq', '0');
     "#,
+    // 4: the search index keeps positions (detail=full). A contentless FTS5 table without
+    // them cannot count a word's occurrences in a row, so bm25 scored every match 0 and
+    // results came newest first whatever they said. Rebuilt on the next search (mark 0).
+    r#"
+    DROP TABLE search_fts;
+    DELETE FROM search_doc;
+    CREATE VIRTUAL TABLE search_fts USING fts5(
+        kind, body, context,
+        content = '', contentless_delete = 1,
+        tokenize = 'unicode61',
+        detail = full,
+        prefix = '1 2 3 4'
+    );
+    UPDATE meta SET value = '0' WHERE key = 'search_seq';
+    "#,
 ];
+
+/// The schema version bundles declare and accept: the last migration that changed what
+/// travels between laptops (the revisions). Local tables such as the search index change
+/// `latest()` only, so laptops on builds that differ in them still exchange bundles.
+pub const DATA_VERSION: i64 = 3;
 
 pub fn latest() -> i64 {
     MIGRATIONS.len() as i64

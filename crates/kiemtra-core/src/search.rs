@@ -238,8 +238,8 @@ impl Query {
 }
 
 /// Letters and digits: characters unicode61 keeps inside a word ("L* N* Co"), so a quoted
-/// query word is always one token for FTS5 (with detail=column, a phrase of several tokens
-/// is an error). Rust, on a newer Unicode than SQLite's tables, calls a few more characters
+/// query word is always one token for FTS5 (the query is a list of single words, never a
+/// phrase). Rust, on a newer Unicode than SQLite's tables, calls a few more characters
 /// alphabetic: combining marks (folded away anyway), enclosed letters (Ⓐ, 🄰) and some New
 /// Tai Lue and Vedic signs. A test checks every character against FTS5 itself.
 fn is_word_char(c: char) -> bool {

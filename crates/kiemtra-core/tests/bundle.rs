@@ -345,6 +345,44 @@ fn a_newer_format_is_refused() {
     refused(&lab, &f, "bundle_too_new", "phiên bản Kiểm tra mới hơn");
 }
 
+/// Bundles declare the data version, not the local schema: a build whose only newer
+/// migration is a local index (the search index's, 4) still speaks to older ones.
+#[test]
+fn bundles_declare_the_data_version_and_refuse_a_newer_one() {
+    use kiemtra_core::schema::DATA_VERSION;
+    let lab = Lab::new();
+    let good = good_bundle(&lab);
+    let entries = read_zip(&good);
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &entries
+            .iter()
+            .find(|(n, _)| n == "manifest.json")
+            .unwrap()
+            .1,
+    )
+    .unwrap();
+    assert_eq!(manifest["schema_version"], DATA_VERSION);
+    assert!(DATA_VERSION < kiemtra_core::schema_version());
+    let newer = format!("\"schema_version\": {}", DATA_VERSION + 1);
+    let f = edit(&lab, "newer-data.kiemtra", |e| {
+        let m = e.iter_mut().find(|(n, _)| n == "manifest.json").unwrap();
+        let text = String::from_utf8(m.1.clone())
+            .unwrap()
+            .replace(&format!("\"schema_version\": {DATA_VERSION}"), &newer);
+        m.1 = text.into_bytes();
+    });
+    assert!(String::from_utf8(
+        read_zip(&f)
+            .into_iter()
+            .find(|(n, _)| n == "manifest.json")
+            .unwrap()
+            .1
+    )
+    .unwrap()
+    .contains(&newer));
+    refused(&lab, &f, "bundle_too_new", "phiên bản Kiểm tra mới hơn");
+}
+
 #[test]
 fn entry_paths_that_escape_are_refused() {
     let lab = Lab::new();

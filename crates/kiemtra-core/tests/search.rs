@@ -100,11 +100,9 @@ fn doan_phi_finds_the_demo_note_about_doan_phi_with_its_place() {
 }
 
 /// Notes that say it come before findings whose item title alone does (bm25 weights 1 and
-/// 0.25). Ignored for now: on the shipped index (contentless, detail=column) FTS5's bm25 is
-/// -0.0 for every row, so results come newest first whatever they say; with detail=full this
-/// test passes. It stays visible as "ignored" until the index is fixed.
+/// 0.25). On a contentless index without positions (migration 3's detail=column) bm25 was 0
+/// for every row and this failed: results came newest first.
 #[test]
-#[ignore = "search ranking: bm25 is 0 on a contentless detail=column FTS5 index (issue 9 report)"]
 fn a_note_that_says_the_words_ranks_before_an_item_title_that_does() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = demo(&dir, "a.db");
@@ -450,4 +448,60 @@ fn a_findings_item_title_follows_its_criteria_set() {
     s.write(|w| w.put(&set_id, &set)).unwrap();
     assert_eq!(found(&mut s, "hom thu y tuong"), None);
     assert!(found(&mut s, "hop thu gop y").is_some());
+}
+
+/// A database made before migration 4 (an index without positions, caught up) gets the new
+/// index: rebuilt on the next search, which then ranks (bm25 no longer 0 for every row).
+#[test]
+fn an_index_without_positions_is_rebuilt_with_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let mut s = demo(&dir, "old.db");
+    let before = find(&mut s, "doan phi");
+    assert!(!before.is_empty());
+    drop(s);
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "DROP TABLE search_fts;
+             CREATE VIRTUAL TABLE search_fts USING fts5(kind, body, context,
+                 content = '', contentless_delete = 1, tokenize = 'unicode61',
+                 detail = column, prefix = '1 2 3 4');
+             INSERT INTO search_fts(rowid, kind, body, context)
+                 VALUES (1, 'finding', 'doan phi doan phi', ''), (2, 'finding', 'doan vien', ''),
+                        (3, 'unit', 'xa yen phong', '');
+             PRAGMA user_version = 3;",
+        )
+        .unwrap();
+        let ranks: Vec<f64> = c
+            .prepare("SELECT bm25(search_fts) FROM search_fts WHERE search_fts MATCH 'doan'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(ranks, [0.0, 0.0], "the old shape cannot rank");
+    }
+    let mut s = Store::open(&path).unwrap();
+    let v: i64 = s
+        .conn()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, kiemtra_core::schema_version());
+    let after = find(&mut s, "doan phi");
+    // Same hits (the index was rebuilt from the records), now in ranked order.
+    let mut a = ids(&after);
+    let mut b = ids(&before);
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    let rank: f64 = s
+        .conn()
+        .query_row(
+            "SELECT bm25(search_fts) FROM search_fts WHERE search_fts MATCH 'doan' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(rank < 0.0, "bm25 scores the match: {rank}");
 }
