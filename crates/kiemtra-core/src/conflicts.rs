@@ -203,7 +203,15 @@ impl Store {
                             format!("\"{k}\" không phải là trường của bản ghi / is not a field of this record"),
                         ));
                     }
-                    body.insert(k, v);
+                    // Taking the value of a version that lacks the field (shown as empty)
+                    // leaves it out, as that version does: a list left out is empty, null
+                    // is not a list.
+                    let absent = c.versions.iter().any(|x| x.body.get(&k).is_none());
+                    if v.is_null() && absent {
+                        body.remove(&k);
+                    } else {
+                        body.insert(k, v);
+                    }
                 }
                 Value::Object(body)
             }

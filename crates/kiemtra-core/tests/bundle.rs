@@ -213,6 +213,51 @@ fn a_resolution_takes_a_field_only_another_version_has() {
     assert!(hq.conflicts().unwrap().is_empty());
 }
 
+/// Taking, field by field, the value of a version that lacks a field (a visit's attendees,
+/// left out while there are none) leaves the field out.
+#[test]
+fn a_resolution_takes_the_absence_of_a_field_too() {
+    use kiemtra_core::model::{Attendee, Side};
+    use kiemtra_core::workspace::VisitPatch;
+    let lab = Lab::new();
+    let (mut hq, mut a, mut b, visit) = campaign_on_three(&lab);
+    let assess = |t: &str| VisitPatch {
+        assessment: Some(t.into()),
+        ..Default::default()
+    };
+    a.visit_update(
+        &visit,
+        VisitPatch {
+            attendees: Some(vec![Attendee {
+                name: "Đinh Văn Hùng".into(),
+                position: "Bí thư Đoàn xã".into(),
+                side: Side::Unit,
+            }]),
+            ..assess("Ý kiến A")
+        },
+    )
+    .unwrap();
+    a.visit_update(&visit, assess("Ý kiến A, sửa lại")).unwrap();
+    b.visit_update(&visit, assess("Ý kiến B")).unwrap();
+    let (fa, fb) = (lab.file("a.kiemtra"), lab.file("b.kiemtra"));
+    a.export_bundle(&fa, None).unwrap();
+    b.export_bundle(&fb, None).unwrap();
+    hq.import_bundle(&fa, false).unwrap();
+    hq.import_bundle(&fb, false).unwrap();
+    let c = hq.conflict(&visit).unwrap();
+    let attendees = c.fields.iter().find(|f| f.field == "attendees").unwrap();
+    let empty = attendees.values.iter().position(|v| v.is_null()).unwrap();
+    assert!(!c.versions[empty].is_winner, "the winner has the attendees");
+    let mut fields = serde_json::Map::new();
+    fields.insert("attendees".into(), serde_json::Value::Null);
+    fields.insert("assessment".into(), "Ý kiến B".into());
+    hq.resolve(&visit, Resolution::Fields(fields)).unwrap();
+    let v = hq.require::<kiemtra_core::model::Visit>(&visit).unwrap().body;
+    assert!(v.attendees.is_empty());
+    assert_eq!(v.assessment, "Ý kiến B");
+    assert!(hq.check().unwrap().ok);
+}
+
 #[test]
 fn a_resolution_refuses_a_field_no_version_has() {
     let lab = Lab::new();
