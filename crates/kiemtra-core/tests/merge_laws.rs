@@ -1314,6 +1314,8 @@ struct Lab {
     files: usize,
     words: Words,
     seen: &'static Seen,
+    /// Why the last refused operation was refused.
+    refused: Option<String>,
 }
 
 impl Lab {
@@ -1354,6 +1356,7 @@ impl Lab {
             files: 0,
             words,
             seen,
+            refused: None,
         })
     }
 
@@ -1406,7 +1409,10 @@ impl Lab {
             .collect();
         let out = match f(s) {
             Ok(v) => Some(v),
-            Err(e) if refusal(&e) => None,
+            Err(e) if refusal(&e) => {
+                self.refused = Some(format!("{}: {}", e.code(), e.message(Lang::En)));
+                None
+            }
             Err(e) => {
                 return Err(TestCaseError::fail(format!(
                     "{what} on laptop {laptop}: {}",
@@ -1969,7 +1975,12 @@ impl Lab {
         let id = c.id.clone();
         let how = settle(c, how);
         let resolved = self.local(*i, "resolve", |s| s.resolve(&id, how))?;
-        prop_assert!(resolved.is_some(), "the resolution of {} was refused", id);
+        prop_assert!(
+            resolved.is_some(),
+            "the resolution of {} was refused: {:?}",
+            id,
+            self.refused
+        );
         Seen::add(&self.seen.resolutions);
         prop_assert!(
             !conflict_ids(&self.laptops[*i])?.contains(&id),
