@@ -822,7 +822,9 @@ fn generate(c: &Config) -> Generated {
     let share = |i: usize| own / c.laptops + usize::from(i < own % c.laptops);
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, PathBuf, u64, u64, Made)>> = Mutex::new(Vec::new());
+    // (laptop, bundle, revisions, bytes, what it made)
+    type Done = (usize, PathBuf, u64, u64, Made);
+    let results: Mutex<Vec<Done>> = Mutex::new(Vec::new());
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2)
@@ -1226,10 +1228,138 @@ fn plan_edits(
         .collect()
 }
 
-struct Reexchange {
-    plan: Vec<Planned>,
+/// The re-exchange's campaign and what each laptop does to it. The same on every call: the
+/// generation uses it, then drops it so that the timed phases do not carry it in memory, and
+/// the checks make it again.
+struct Plan {
+    criteria_id: String,
+    campaign_id: String,
+    province: String,
+    /// A unit per visit: (id, name).
+    units: Vec<(String, String)>,
+    records: Vec<Planned>,
     /// A word only one laptop wrote, in a record that merges: (laptop, word, record id).
     planted: Vec<(usize, String, String)>,
+}
+
+fn reexchange_plan(c: &Config) -> Plan {
+    let mut r = Rng::new(77);
+    let items: Vec<(String, Scale)> = kiemtra_core::demo::default_criteria()
+        .topics
+        .iter()
+        .flat_map(|t| t.items.iter().map(|i| (i.code.clone(), i.scale)))
+        .collect();
+    let seed = 500_000;
+    let criteria_id = uuid_for(seed, 1, T0);
+    let campaign_id = uuid_for(seed, 2, T0);
+    let mut units = Vec::new();
+    let mut records = Vec::new();
+    for n in 0..c.re_visits {
+        let unit_id = uuid_for(seed, 10_000 + n as u64, T0);
+        units.push((unit_id.clone(), format!("Đoàn xã Tân Phú {}", n + 1)));
+        let visit = uuid_for(seed, 1_000_000 + n as u64, T0);
+        let v = Visit {
+            campaign_id: campaign_id.clone(),
+            unit_id,
+            team_id: None,
+            date: chrono::NaiveDate::from_ymd_opt(2023, 12, 1 + (n % 28) as u32),
+            status: VisitStatus::InProgress,
+            criteria_set_id: criteria_id.clone(),
+            report_summary: nfc_prose(&mut r),
+            difficulties: String::new(),
+            strengths: nfc_prose(&mut r),
+            shortcomings: String::new(),
+            assessment: String::new(),
+            overall_result: None,
+            attendees: Vec::new(),
+            questions: Vec::new(),
+            signed_at: None,
+            unlocks: Vec::new(),
+        };
+        records.push(Planned {
+            kind: "visit",
+            id: visit.clone(),
+            base: body(&v),
+            edits: Vec::new(),
+        });
+        for (code, scale) in &items {
+            let f = Finding {
+                visit_id: visit.clone(),
+                item_code: code.clone(),
+                rating: (*scale == Scale::PassFail).then_some(Rating::Dat),
+                points: (*scale == Scale::Points).then_some(5.0),
+                note: nfc_prose(&mut r),
+                explanation: String::new(),
+            };
+            records.push(Planned {
+                kind: "finding",
+                id: finding_id(&visit, code),
+                base: body(&f),
+                edits: Vec::new(),
+            });
+        }
+    }
+    for p in &mut records {
+        let fields = if p.kind == "visit" {
+            VISIT_FIELDS
+        } else {
+            FINDING_FIELDS
+        };
+        for (laptop, field) in plan_edits(&mut r, fields, c.re_laptops) {
+            let draft = r.percent(30).then(|| own_text(&mut r, laptop));
+            let text = own_text(&mut r, laptop);
+            p.edits.push(Edit {
+                laptop,
+                field,
+                draft,
+                text,
+            });
+        }
+    }
+    // A word of each laptop's, found nowhere else, in a record that merges: after the
+    // imports the index must find it.
+    let mut planted = Vec::new();
+    for k in 0..c.re_laptops {
+        let (n, p) = records
+            .iter_mut()
+            .enumerate()
+            .find(|(_, p)| p.outcome() == Outcome::Merged && p.edits.iter().any(|e| e.laptop == k))
+            .expect("every laptop edits a record that merges");
+        let word = format!("KT{k}Q{n}X");
+        let e = p
+            .edits
+            .iter_mut()
+            .find(|e| e.laptop == k)
+            .expect("its edit");
+        e.text = format!("{} Mã hồ sơ {word}.", e.text);
+        planted.push((k, word, p.id.clone()));
+    }
+    Plan {
+        criteria_id,
+        campaign_id,
+        province: uuid_for(seed, 3, T0),
+        units,
+        records,
+        planted,
+    }
+}
+
+/// A planned body written as its kind, through the store's own write path.
+fn put_planned(
+    w: &mut kiemtra_core::store::Writer<'_>,
+    p: &Planned,
+    v: Value,
+) -> kiemtra_core::error::Result<String> {
+    match p.kind {
+        "visit" => w.put(&p.id, &serde_json::from_value::<Visit>(v).expect("a visit")),
+        _ => w.put(
+            &p.id,
+            &serde_json::from_value::<Finding>(v).expect("a finding"),
+        ),
+    }
+}
+
+struct Reexchange {
     /// The secretariat's revisions before the exchange, and the laptops' edits.
     base_revisions: u64,
     edit_revisions: u64,
@@ -1251,20 +1381,10 @@ fn own_text(r: &mut Rng, laptop: usize) -> String {
 
 fn reexchange_generate(c: &Config, dir: &Path) -> Reexchange {
     let t = Instant::now();
-    let mut r = Rng::new(77);
+    let plan = reexchange_plan(c);
     let secretariat = dir.join("secretariat").join("kiemtra.db");
     let mut s = c.open(&secretariat);
     s.set_device_name("Văn phòng Tỉnh đoàn").expect("name");
-    let criteria = kiemtra_core::demo::default_criteria();
-    let items: Vec<(String, Scale)> = criteria
-        .topics
-        .iter()
-        .flat_map(|t| t.items.iter().map(|i| (i.code.clone(), i.scale)))
-        .collect();
-    let seed = 500_000;
-    let criteria_id = uuid_for(seed, 1, T0);
-    let campaign_id = uuid_for(seed, 2, T0);
-    let province = uuid_for(seed, 3, T0);
     let unit = |name: String, parent: Option<String>| Unit {
         short_name: name.clone(),
         code: String::new(),
@@ -1277,9 +1397,9 @@ fn reexchange_generate(c: &Config, dir: &Path) -> Reexchange {
         merged_into: None,
     };
     s.write(|w| {
-        w.put(&criteria_id, &criteria)?;
+        w.put(&plan.criteria_id, &kiemtra_core::demo::default_criteria())?;
         w.put(
-            &campaign_id,
+            &plan.campaign_id,
             &Campaign {
                 name: "Kiểm tra chéo công tác Đoàn cuối năm 2023".into(),
                 year: 2023,
@@ -1289,113 +1409,31 @@ fn reexchange_generate(c: &Config, dir: &Path) -> Reexchange {
                 decision_number: "145-QĐ/TĐTN-KT".into(),
                 issuing_body: "Ban Thường vụ Tỉnh đoàn".into(),
                 place: "Tỉnh Đồng Tháp".into(),
-                criteria_set_id: Some(criteria_id.clone()),
+                criteria_set_id: Some(plan.criteria_id.clone()),
                 report: None,
             },
         )?;
-        w.put(&province, &unit("Tỉnh đoàn Đồng Tháp".into(), None))
-            .map(|_| ())
+        w.put(&plan.province, &unit("Tỉnh đoàn Đồng Tháp".into(), None))?;
+        for (id, name) in &plan.units {
+            w.put(id, &unit(name.clone(), Some(plan.province.clone())))?;
+        }
+        Ok(())
     })
     .expect("campaign");
-    let mut plan = Vec::new();
-    let visits: Vec<usize> = (0..c.re_visits).collect();
-    for chunk in visits.chunks(100) {
+    for chunk in plan.records.chunks(3_000) {
         s.write(|w| {
-            for &n in chunk {
-                let unit_id = uuid_for(seed, 10_000 + n as u64, T0);
-                w.put(
-                    &unit_id,
-                    &unit(format!("Đoàn xã Tân Phú {}", n + 1), Some(province.clone())),
-                )?;
-                let visit = uuid_for(seed, 1_000_000 + n as u64, T0);
-                let v = Visit {
-                    campaign_id: campaign_id.clone(),
-                    unit_id,
-                    team_id: None,
-                    date: chrono::NaiveDate::from_ymd_opt(2023, 12, 1 + (n % 28) as u32),
-                    status: VisitStatus::InProgress,
-                    criteria_set_id: criteria_id.clone(),
-                    report_summary: nfc_prose(&mut r),
-                    difficulties: String::new(),
-                    strengths: nfc_prose(&mut r),
-                    shortcomings: String::new(),
-                    assessment: String::new(),
-                    overall_result: None,
-                    attendees: Vec::new(),
-                    questions: Vec::new(),
-                    signed_at: None,
-                    unlocks: Vec::new(),
-                };
-                w.put(&visit, &v)?;
-                plan.push(Planned {
-                    kind: "visit",
-                    id: visit.clone(),
-                    base: body(&v),
-                    edits: Vec::new(),
-                });
-                for (code, scale) in &items {
-                    let f = Finding {
-                        visit_id: visit.clone(),
-                        item_code: code.clone(),
-                        rating: (*scale == Scale::PassFail).then_some(Rating::Dat),
-                        points: (*scale == Scale::Points).then_some(5.0),
-                        note: nfc_prose(&mut r),
-                        explanation: String::new(),
-                    };
-                    let id = finding_id(&visit, code);
-                    w.put(&id, &f)?;
-                    plan.push(Planned {
-                        kind: "finding",
-                        id,
-                        base: body(&f),
-                        edits: Vec::new(),
-                    });
-                }
+            for p in chunk {
+                put_planned(w, p, p.base.clone())?;
             }
             Ok(())
         })
-        .expect("visits");
-    }
-    for p in &mut plan {
-        let fields = if p.kind == "visit" {
-            VISIT_FIELDS
-        } else {
-            FINDING_FIELDS
-        };
-        for (laptop, field) in plan_edits(&mut r, fields, c.re_laptops) {
-            let draft = r.percent(30).then(|| own_text(&mut r, laptop));
-            let text = own_text(&mut r, laptop);
-            p.edits.push(Edit {
-                laptop,
-                field,
-                draft,
-                text,
-            });
-        }
-    }
-    // A word of each laptop's, found nowhere else, in a record that merges: after the
-    // imports the index must find it.
-    let mut planted = Vec::new();
-    for k in 0..c.re_laptops {
-        let (n, p) = plan
-            .iter_mut()
-            .enumerate()
-            .find(|(_, p)| p.outcome() == Outcome::Merged && p.edits.iter().any(|e| e.laptop == k))
-            .expect("every laptop edits a record that merges");
-        let word = format!("KT{k}Q{n}X");
-        let e = p
-            .edits
-            .iter_mut()
-            .find(|e| e.laptop == k)
-            .expect("its edit");
-        e.text = format!("{} Mã hồ sơ {word}.", e.text);
-        planted.push((k, word, p.id.clone()));
+        .expect("visits and findings");
     }
     // The secretariat has searched before: its index is up to date when the bundles come.
     s.search_catch_up().expect("catch-up");
     let base_revisions = counts(&s).revisions;
     let base_bundle = dir.join("campaign.kiemtra");
-    s.export_bundle(&base_bundle, Some(&campaign_id))
+    s.export_bundle(&base_bundle, Some(&plan.campaign_id))
         .expect("export campaign");
     drop(s);
 
@@ -1418,22 +1456,12 @@ fn reexchange_generate(c: &Config, dir: &Path) -> Reexchange {
                 l.import_bundle(&base_bundle, false)
                     .expect("campaign onto a laptop");
                 l.write(|w| {
-                    for p in &plan {
+                    for p in &plan.records {
                         for e in p.edits.iter().filter(|e| e.laptop == k) {
                             let mut v = p.base.clone();
                             for text in e.draft.iter().chain([&e.text]) {
                                 v[e.field] = Value::String(text.clone());
-                                match p.kind {
-                                    "visit" => w.put(
-                                        &p.id,
-                                        &serde_json::from_value::<Visit>(v.clone()).expect("visit"),
-                                    )?,
-                                    _ => w.put(
-                                        &p.id,
-                                        &serde_json::from_value::<Finding>(v.clone())
-                                            .expect("finding"),
-                                    )?,
-                                };
+                                put_planned(w, p, v.clone())?;
                             }
                         }
                     }
@@ -1456,13 +1484,12 @@ fn reexchange_generate(c: &Config, dir: &Path) -> Reexchange {
     bundles.sort();
     let _ = std::fs::remove_file(&base_bundle);
     let edit_revisions = plan
+        .records
         .iter()
         .flat_map(|p| &p.edits)
         .map(|e| 1 + u64::from(e.draft.is_some()))
         .sum();
     Reexchange {
-        plan,
-        planted,
         base_revisions,
         edit_revisions,
         secretariat,
@@ -1490,7 +1517,7 @@ fn words_kept(s: &Store, plan: &[Planned]) -> (u64, Vec<String>) {
             _ => body_of(s, &p.id) == Some(canonical_value(&p.expected())),
         };
         if !ok && wrong.len() < 5 {
-            wrong.push(format!("{} {}", p.kind, p.id));
+            wrong.push(format!("{} {}…", p.kind, &p.id[..8]));
         }
     }
     (plan.len() as u64, wrong)
@@ -1558,9 +1585,10 @@ fn same(ok: bool) -> &'static str {
     }
 }
 
-/// The app's import (`bundle_import` in src-tauri, `kiemtra import` alike): one backup
-/// (keeping 5) before the bundles chosen together, each bundle imported, then the search
-/// index caught up while the person still waits for the import.
+/// The app's import (`bundle_import`, src-tauri/src/sync.rs): one backup (keeping 5) before
+/// the bundles chosen together, each bundle imported, then the search index caught up while
+/// the person still waits. (`kiemtra import` backs up too, and leaves the index to the next
+/// search.)
 #[derive(Default)]
 struct AppImport {
     backup: Phase,
@@ -1784,7 +1812,8 @@ fn main() {
     re_app.catch_up.add(&m);
     re_app.indexed = n;
     let rc = counts(&core_hq);
-    let outcome = |o: Outcome| re.plan.iter().filter(|p| p.outcome() == o).count() as u64;
+    let plan = reexchange_plan(&c);
+    let outcome = |o: Outcome| plan.records.iter().filter(|p| p.outcome() == o).count() as u64;
     checks.eq(
         "6 revisions: the campaign's and every laptop's edits",
         re.base_revisions + re.edit_revisions,
@@ -1802,7 +1831,7 @@ fn main() {
     );
     // Bundles are in laptop order.
     let re_implied: Vec<u64> = (0..re.bundles.len())
-        .map(|k| re.plan.iter().filter(|p| p.conflicted_by(k)).count() as u64)
+        .map(|k| plan.records.iter().filter(|p| p.conflicted_by(k)).count() as u64)
         .collect();
     checks.that(
         "6 conflicts each import reported",
@@ -1817,7 +1846,7 @@ fn main() {
         "> 50%",
         format!("{:.0}%", 100.0 * concurrent),
     );
-    let (planned, wrong) = words_kept(&core_hq, &re.plan);
+    let (planned, wrong) = words_kept(&core_hq, &plan.records);
     checks.that(
         "6 every laptop's words in the body or a conflict",
         wrong.is_empty(),
@@ -1832,14 +1861,17 @@ fn main() {
         "same",
         same(app_same),
     );
-    let (ok, got) = index_finds(&mut app_hq, &re.planted);
+    let (ok, got) = index_finds(&mut app_hq, &plan.planted);
     checks.that(
         "6 app: index caught up, finds each laptop's word",
         ok,
-        &format!("{0}/{0} left 0", re.planted.len()),
+        &format!("{0}/{0} left 0", plan.planted.len()),
         got,
     );
     drop(app_hq);
+    let planted = plan.planted;
+    drop(plan.records);
+    trim_heap();
 
     // 7. the re-exchanged database as one bundle
     eprintln!("7. exporting the re-exchanged database...");
@@ -1882,11 +1914,11 @@ fn main() {
         "same",
         same(la_same),
     );
-    let (ok, got) = index_finds(&mut app_laptop, &re.planted);
+    let (ok, got) = index_finds(&mut app_laptop, &planted);
     checks.that(
         "8 app: index caught up, finds every laptop's word",
         ok,
-        &format!("{0}/{0} left 0", re.planted.len()),
+        &format!("{0}/{0} left 0", planted.len()),
         got,
     );
     drop((laptop, app_laptop));
