@@ -26,6 +26,9 @@ run: deps build demo-db
 
 test: deps build lint
 	$(CARGO) test --workspace --locked
+	@# Smoke runs of the benchmarks: small loads, every phase, failing on a wrong result (never on speed).
+	$(CARGO) bench -p kiemtra-core --bench sync --locked -- --quick
+	$(CARGO) bench -p kiemtra-core --bench search --locked -- --quick
 
 deps: rust
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
