@@ -1176,10 +1176,12 @@ impl Planned {
     }
 
     /// Whether bundle `k` (laptop k's) brings this record a conflict, as an import counts
-    /// it: the record has a new revision from it and is in conflict once it is in. A
-    /// record already in conflict that gets another head counts again.
+    /// it: the record has a new revision from it, is in conflict once it is in, and was not
+    /// before (bundles arrive in laptop order).
     fn conflicted_by(&self, k: usize) -> bool {
-        self.edits.iter().any(|e| e.laptop == k) && self.outcome_among(k) == Outcome::Conflict
+        self.edits.iter().any(|e| e.laptop == k)
+            && self.outcome_among(k) == Outcome::Conflict
+            && (k == 0 || self.outcome_among(k - 1) != Outcome::Conflict)
     }
 
     /// The body with every laptop's final text: what the record must end as unless in

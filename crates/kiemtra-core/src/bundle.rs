@@ -149,7 +149,7 @@ pub struct ImportReport {
     pub revisions: u64,
     pub new_revisions: u64,
     pub known_revisions: u64,
-    /// Records left in conflict by this bundle (new ones only).
+    /// Records this bundle put in conflict (not those in conflict before it came).
     pub new_conflicts: u64,
     /// Attachment files in the bundle (photos, scans), and how many this laptop lacked.
     pub files: u64,
@@ -644,6 +644,13 @@ impl Store {
             // this bundle touched are found again at the end (to count conflicts), however
             // many there are.
             let before = w.last_seq()?;
+            // Records in conflict already (few: the index holds only them), so that only
+            // conflicts this bundle makes are counted as new.
+            let already: HashSet<String> = w
+                .conn()
+                .prepare("SELECT id FROM record_state WHERE conflict = 1")?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
             // One pass: the bytes are hashed as they are read. Nothing is kept unless the
             // hash and size match the signed manifest (the transaction rolls back), and when
             // they do not, that is the error reported, whatever a changed line looked like.
@@ -700,13 +707,18 @@ impl Store {
             if total != manifest.counts.revisions {
                 return Err(bad("số phiên bản khác manifest / revision count differs from the manifest"));
             }
-            // Records this bundle gave a revision that are now in conflict.
-            let conflicts: u64 = w.conn().query_row(
-                "SELECT COUNT(*) FROM records r WHERE r.conflict = 1
-                 AND EXISTS (SELECT 1 FROM revisions v WHERE v.record_id = r.id AND v.seq > ?1)",
-                [before],
-                |r| r.get(0),
-            )?;
+            // Records this bundle gave a revision that are now in conflict, and were not.
+            let conflicts = w
+                .conn()
+                .prepare(
+                    "SELECT s.id FROM record_state s WHERE s.conflict = 1
+                     AND EXISTS (SELECT 1 FROM revisions v WHERE v.record_id = s.id AND v.seq > ?1)",
+                )?
+                .query_map([before], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+                .into_iter()
+                .filter(|id| !already.contains(id))
+                .count() as u64;
             let now = Hlc::tick(Hlc::ZERO, Hlc::now_millis()).to_text();
             w.conn().execute(
                 "INSERT INTO devices(id, name, public_key, first_seen, is_self) VALUES (?1, ?2, ?3, ?4, 0)

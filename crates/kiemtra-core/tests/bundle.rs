@@ -252,7 +252,10 @@ fn a_resolution_takes_the_absence_of_a_field_too() {
     fields.insert("attendees".into(), serde_json::Value::Null);
     fields.insert("assessment".into(), "Ý kiến B".into());
     hq.resolve(&visit, Resolution::Fields(fields)).unwrap();
-    let v = hq.require::<kiemtra_core::model::Visit>(&visit).unwrap().body;
+    let v = hq
+        .require::<kiemtra_core::model::Visit>(&visit)
+        .unwrap()
+        .body;
     assert!(v.attendees.is_empty());
     assert_eq!(v.assessment, "Ý kiến B");
     assert!(hq.check().unwrap().ok);
@@ -277,6 +280,33 @@ fn a_resolution_refuses_a_field_no_version_has() {
     assert_eq!(err.code(), "invalid_input");
     assert!(err.message(Lang::Vi).contains("ghi_chu_la"));
     assert_eq!(hq.dump_canonical().unwrap(), before);
+}
+
+/// An import counts the conflicts it makes, not those it finds: a third laptop's version of
+/// a record already in conflict is no new conflict.
+#[test]
+fn an_import_counts_only_the_conflicts_it_makes() {
+    let lab = Lab::new();
+    let (mut hq, mut a, mut b, visit) = campaign_on_three(&lab);
+    let mut c = lab.db("c");
+    c.import_bundle(&lab.file("campaign.kiemtra"), false)
+        .unwrap();
+    for (s, words) in [
+        (&mut a, "Ý kiến A"),
+        (&mut b, "Ý kiến B"),
+        (&mut c, "Ý kiến C"),
+    ] {
+        note(s, &visit, "5.3", Some(words), None);
+    }
+    let mut counts = Vec::new();
+    for (s, name) in [(&a, "a"), (&b, "b"), (&c, "c")] {
+        let f = lab.file(&format!("{name}.kiemtra"));
+        s.export_bundle(&f, None).unwrap();
+        counts.push(hq.import_bundle(&f, false).unwrap().new_conflicts);
+    }
+    assert_eq!(counts, [0, 1, 0]);
+    assert_eq!(hq.conflicts().unwrap().len(), 1);
+    assert_eq!(hq.conflicts().unwrap()[0].versions.len(), 3);
 }
 
 #[test]
