@@ -41,6 +41,15 @@ fn note(s: &mut Store, visit: &str, item: &str, note: Option<&str>, explanation:
     .unwrap();
 }
 
+/// The secretariat imports what laptops a and b made (as a.kiemtra, b.kiemtra).
+fn gather(lab: &Lab, hq: &mut Store, a: &Store, b: &Store) {
+    for (s, name) in [(a, "a.kiemtra"), (b, "b.kiemtra")] {
+        let f = lab.file(name);
+        s.export_bundle(&f, None).unwrap();
+        hq.import_bundle(&f, false).unwrap();
+    }
+}
+
 /// The secretariat sends the demo campaign out to two laptops, which edit concurrently.
 fn campaign_on_three(lab: &Lab) -> (Store, Store, Store, String) {
     let mut hq = lab.db("hq");
@@ -129,11 +138,7 @@ fn a_resolution_spreads_like_any_edit() {
     let (mut hq, mut a, mut b, visit) = campaign_on_three(&lab);
     note(&mut a, &visit, "5.3", Some("Ý kiến A"), None);
     note(&mut b, &visit, "5.3", Some("Ý kiến B"), None);
-    let (fa, fb) = (lab.file("a.kiemtra"), lab.file("b.kiemtra"));
-    a.export_bundle(&fa, None).unwrap();
-    b.export_bundle(&fb, None).unwrap();
-    hq.import_bundle(&fa, false).unwrap();
-    hq.import_bundle(&fb, false).unwrap();
+    gather(&lab, &mut hq, &a, &b);
     let c = hq.conflicts().unwrap().remove(0);
     let mut fields = serde_json::Map::new();
     fields.insert("note".into(), "Ý kiến A; Ý kiến B".into());
@@ -192,11 +197,7 @@ fn a_resolution_takes_a_field_only_another_version_has() {
         .unwrap();
     b.campaign_update(&campaign, theme("Chuyển đổi số (B)"))
         .unwrap();
-    let (fa, fb) = (lab.file("a.kiemtra"), lab.file("b.kiemtra"));
-    a.export_bundle(&fa, None).unwrap();
-    b.export_bundle(&fb, None).unwrap();
-    hq.import_bundle(&fa, false).unwrap();
-    hq.import_bundle(&fb, false).unwrap();
+    gather(&lab, &mut hq, &a, &b);
     let c = hq.conflict(&campaign).unwrap();
     let winner = c.versions.iter().find(|v| v.is_winner).unwrap();
     assert!(winner.body.get("report").is_none(), "{:?}", winner.body);
@@ -239,11 +240,7 @@ fn a_resolution_takes_the_absence_of_a_field_too() {
     .unwrap();
     a.visit_update(&visit, assess("Ý kiến A, sửa lại")).unwrap();
     b.visit_update(&visit, assess("Ý kiến B")).unwrap();
-    let (fa, fb) = (lab.file("a.kiemtra"), lab.file("b.kiemtra"));
-    a.export_bundle(&fa, None).unwrap();
-    b.export_bundle(&fb, None).unwrap();
-    hq.import_bundle(&fa, false).unwrap();
-    hq.import_bundle(&fb, false).unwrap();
+    gather(&lab, &mut hq, &a, &b);
     let c = hq.conflict(&visit).unwrap();
     let attendees = c.fields.iter().find(|f| f.field == "attendees").unwrap();
     let empty = attendees.values.iter().position(|v| v.is_null()).unwrap();
@@ -267,11 +264,7 @@ fn a_resolution_refuses_a_field_no_version_has() {
     let (mut hq, mut a, mut b, visit) = campaign_on_three(&lab);
     note(&mut a, &visit, "5.3", Some("Ý kiến A"), None);
     note(&mut b, &visit, "5.3", Some("Ý kiến B"), None);
-    let (fa, fb) = (lab.file("a.kiemtra"), lab.file("b.kiemtra"));
-    a.export_bundle(&fa, None).unwrap();
-    b.export_bundle(&fb, None).unwrap();
-    hq.import_bundle(&fa, false).unwrap();
-    hq.import_bundle(&fb, false).unwrap();
+    gather(&lab, &mut hq, &a, &b);
     let c = hq.conflicts().unwrap().remove(0);
     let before = hq.dump_canonical().unwrap();
     let mut fields = serde_json::Map::new();

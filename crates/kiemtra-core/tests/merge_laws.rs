@@ -2451,6 +2451,22 @@ fn two_with_a_recommendation() -> (Lab, String) {
     (lab, rec)
 }
 
+/// The same, after laptops 0 and 1 rewrote its text differently and all exchanged.
+fn a_recommendation_in_conflict() -> (Lab, String) {
+    let (mut lab, rec) = two_with_a_recommendation();
+    for (laptop, text) in [(0, "Phương án A"), (1, "Phương án B")] {
+        let patch = RecommendationPatch {
+            text: Some(text.into()),
+            ..Default::default()
+        };
+        lab.local(laptop, "edit", |s| s.recommendation_update(&rec, patch))
+            .unwrap()
+            .unwrap();
+    }
+    lab.full_exchange("conflict").unwrap();
+    (lab, rec)
+}
+
 fn text_of(s: &Store, id: &str) -> Option<String> {
     s.get::<Recommendation>(id).unwrap().map(|r| r.body.text)
 }
@@ -2485,17 +2501,7 @@ fn an_edit_made_without_seeing_a_delete_keeps_the_record() {
 
 #[test]
 fn a_delete_of_a_record_in_conflict_deletes_every_version_it_saw() {
-    let (mut lab, rec) = two_with_a_recommendation();
-    for (laptop, text) in [(0, "Phương án A"), (1, "Phương án B")] {
-        let patch = RecommendationPatch {
-            text: Some(text.into()),
-            ..Default::default()
-        };
-        lab.local(laptop, "edit", |s| s.recommendation_update(&rec, patch))
-            .unwrap()
-            .unwrap();
-    }
-    lab.full_exchange("conflict").unwrap();
+    let (mut lab, rec) = a_recommendation_in_conflict();
     assert_eq!(conflict_ids(&lab.laptops[2]).unwrap(), vec![rec.clone()]);
     lab.local(2, "delete", |s| s.recommendation_delete(&rec))
         .unwrap()
@@ -2509,17 +2515,7 @@ fn a_delete_of_a_record_in_conflict_deletes_every_version_it_saw() {
 
 #[test]
 fn a_resolution_made_without_seeing_a_delete_keeps_the_record() {
-    let (mut lab, rec) = two_with_a_recommendation();
-    for (laptop, text) in [(0, "Phương án A"), (1, "Phương án B")] {
-        let patch = RecommendationPatch {
-            text: Some(text.into()),
-            ..Default::default()
-        };
-        lab.local(laptop, "edit", |s| s.recommendation_update(&rec, patch))
-            .unwrap()
-            .unwrap();
-    }
-    lab.full_exchange("conflict").unwrap();
+    let (mut lab, rec) = a_recommendation_in_conflict();
     // The secretariat settles it while a team laptop, having seen both, deletes it.
     let mut fields = Map::new();
     fields.insert("text".into(), json!("Phương án A; Phương án B"));
