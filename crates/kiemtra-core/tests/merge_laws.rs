@@ -71,6 +71,8 @@ struct Seen {
     small_batches: AtomicU64,
     signs: AtomicU64,
     unlocks: AtomicU64,
+    /// Conflicts met at full exchanges, by kind (printed, so a reader sees what was covered).
+    by_kind: std::sync::Mutex<BTreeMap<String, u64>>,
 }
 
 impl Seen {
@@ -96,6 +98,10 @@ impl Seen {
             .map(|(n, c)| format!("{n}: {}", c.load(Relaxed)))
             .collect();
         eprintln!("{law}: {}", counts.join(", "));
+        eprintln!(
+            "{law}: conflicts by kind: {:?}",
+            self.by_kind.lock().unwrap_or_else(|p| p.into_inner())
+        );
         for w in wanted {
             let (_, c) = all.iter().find(|(n, _)| n == w).expect("a known counter");
             assert!(
@@ -168,6 +174,8 @@ struct Start {
     units: Vec<String>,
     /// The last team has no visit (may be deleted).
     teams: Vec<String>,
+    /// A criteria set no visit uses yet: edited in place, so two laptops edit one record.
+    draft: String,
     /// Laptops and the courier as database files, each with its own device and key.
     laptops: Vec<Vec<u8>>,
     courier: Vec<u8>,
@@ -235,6 +243,14 @@ fn start() -> &'static Start {
         let dir = tempdir();
         let mut hq = Store::open(&dir.path().join("hq.db")).unwrap();
         let set = hq.criteria_set_create(small_criteria()).unwrap().id;
+        let draft = hq
+            .criteria_set_create(CriteriaSet {
+                code: "KT-2027".into(),
+                name: "Bộ tiêu chí 2027 (dự thảo)".into(),
+                ..small_criteria()
+            })
+            .unwrap()
+            .id;
         let campaign = hq
             .campaign_create(CampaignInput {
                 name: "Kiểm tra công tác Đoàn năm 2026".into(),
@@ -355,8 +371,9 @@ fn start() -> &'static Start {
         std::fs::write(&photo, b"\x89PNG\r\n\x1a\n anh tu dau").unwrap();
         hq.attach(&visits[2], &photo, "Buổi làm việc", Some("1.1"))
             .unwrap();
+        // Everything the secretariat has (the draft set is in no campaign yet).
         let bundle = dir.path().join("campaign.kiemtra");
-        hq.export_bundle(&bundle, Some(&campaign)).unwrap();
+        hq.export_bundle(&bundle, None).unwrap();
         let laptops = (0..4)
             .map(|i| {
                 let mut s = Store::open(&dir.path().join(format!("laptop{i}.db"))).unwrap();
@@ -372,6 +389,7 @@ fn start() -> &'static Start {
             visits,
             units,
             teams,
+            draft,
             laptops,
             courier,
         }
@@ -509,7 +527,8 @@ enum Op {
         laptop: usize,
         edit: CampaignEdit,
     },
-    /// Retitle one item of the campaign's criteria set (in use: a new version).
+    /// Retitle one item of the campaign's criteria set (in use: a new version), or of the
+    /// draft set (`item` 4 and above: edited in place).
     Criteria {
         laptop: usize,
         item: usize,
@@ -608,7 +627,8 @@ fn edit() -> impl Strategy<Value = Op> {
     prop_oneof![
         8 => (
             laptop(),
-            visit(),
+            // Mostly the visits being inspected (the last one is soon signed).
+            prop_oneof![1 => Just(0usize), 3 => Just(1), 3 => Just(2), 1 => Just(3)],
             prop_oneof![1 => Just(0usize), 3 => Just(1), 1 => Just(2), 2 => Just(3)],
             proptest::option::of(proptest::option::of(0u8..=40)),
             proptest::option::weighted(0.7, words()),
@@ -680,7 +700,7 @@ fn edit() -> impl Strategy<Value = Op> {
             ],
         )
             .prop_map(|(laptop, edit)| Op::Campaign { laptop, edit }),
-        1 => (laptop(), 0..4usize, name())
+        2 => (laptop(), 0..8usize, name())
             .prop_map(|(laptop, item, title)| Op::Criteria { laptop, item, title }),
         1 => (
             laptop(),
@@ -1737,9 +1757,12 @@ impl Lab {
                         self.laptops[l].require::<kiemtra_core::model::Campaign>(&st.campaign),
                         "campaign",
                     )?;
-                    let Some(set_id) = campaign.body.criteria_set_id else {
-                        continue;
+                    let set_id = match (item >= ITEMS.len(), campaign.body.criteria_set_id) {
+                        (true, _) => st.draft.clone(),
+                        (false, Some(set)) => set,
+                        (false, None) => continue,
                     };
+                    let item = item % ITEMS.len();
                     let mut set = ok(self.laptops[l].require::<CriteriaSet>(&set_id), "set")?.body;
                     if let Some(i) = set
                         .topics
@@ -2005,6 +2028,15 @@ impl Lab {
         let conflicts = conflict_ids(&self.laptops[0])?;
         if !conflicts.is_empty() {
             Seen::add(&self.seen.conflicts);
+        }
+        for c in ok(self.laptops[0].conflicts(), "conflicts")? {
+            *self
+                .seen
+                .by_kind
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .entry(c.kind)
+                .or_default() += 1;
         }
         for (i, s) in self.laptops.iter().enumerate().skip(1) {
             same_dump(
