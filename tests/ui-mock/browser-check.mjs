@@ -1,26 +1,26 @@
 // Browser check of the UI against the mock API, driven through the Chrome DevTools Protocol.
-//   node --experimental-websocket tests/ui-mock/browser-check.mjs
-// Needs `chromium` and `python3`. Starts serve.sh on a free port, runs the scenarios, prints
-// "N passed, N failed" and exits non-zero on failure. SHOTS_DIR=/tmp/shots saves screenshots.
+//   node tests/ui-mock/browser-check.mjs            (Node 18 or newer, no flags)
+// Needs `chromium` (or CHROMIUM=/path/to/chrome). Serves ui/ with the mock API from this process
+// (server.mjs), talks to Chromium over --remote-debugging-pipe (file descriptors 3 and 4,
+// NUL-separated JSON: no WebSocket needed), runs the scenarios, prints "N passed, N failed" and
+// exits non-zero on failure (2 when Chromium cannot be started). SHOTS_DIR=/tmp/shots saves
+// screenshots.
 // Synchronisation: never sleep. Every step waits for an observable condition with a deadline
 // (waitFor / until); timing properties are asserted on the timestamps the mock records for each call
 // (window.__mockCalls[].at/end) and on the input events logged in the page (window.__inputLog).
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync, existsSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync, statSync } from "node:fs";
+import { get as httpGet } from "node:http";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startServer } from "./server.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 const SHOTS = process.env.SHOTS_DIR || "";
-const PORT = 8700 + Math.floor(Math.random() * 200);
-const BASE = `http://127.0.0.1:${PORT}/`;
-
-if (typeof WebSocket === "undefined") {
-  console.error("run with: node --experimental-websocket (Node 20) or Node >= 22");
-  process.exit(2);
-}
+const CHROMIUM = process.env.CHROMIUM || "chromium";
+const started = Date.now();
 
 let passed = 0;
 let failed = 0;
@@ -43,75 +43,165 @@ function walk(dir) {
   });
 }
 const uiFiles = walk(join(root, "ui"));
+const read = (f) => readFileSync(f, "utf8");
 // The autosave debounce of the visit screen, read from the source so the timing checks follow it.
-const debounceMatch = /const DEBOUNCE_MS = (\d+);/.exec(readFileSync(join(root, "ui", "screens", "visit.js"), "utf8"));
+const debounceMatch = /const DEBOUNCE_MS = (\d+);/.exec(read(join(root, "ui", "screens", "visit.js")));
 check("visit screen declares its autosave debounce (DEBOUNCE_MS)", !!debounceMatch);
 const DEBOUNCE_MS = debounceMatch ? Number(debounceMatch[1]) : 400;
 const CLOCK_TOL_MS = 2; // performance.now() is coarsened; allow for rounding when comparing timestamps
 const PROMPT_MS = 1000; // generous bound for "sent once due" (a timer firing late under load)
 const jsFiles = uiFiles.filter((f) => f.endsWith(".js"));
-const badDom = jsFiles.filter((f) => /\.(innerHTML|outerHTML)\b|insertAdjacentHTML|document\.write|\beval\(|new Function\(/.test(readFileSync(f, "utf8")));
+const badDom = jsFiles.filter((f) => /\.(innerHTML|outerHTML)\b|insertAdjacentHTML|document\.write|\beval\(|new Function\(/.test(read(f)));
 check("no innerHTML/outerHTML/insertAdjacentHTML/eval in ui/", badDom.length === 0, badDom);
-const html = readFileSync(join(root, "ui", "index.html"), "utf8");
+const html = read(join(root, "ui", "index.html"));
 check("index.html has no inline script, style or handlers", !/<script(?![^>]*\bsrc=)[^>]*>/i.test(html) && !/\sstyle=/i.test(html) && !/\son[a-z]+=/i.test(html) && !/<style/i.test(html));
-const remote = uiFiles.filter((f) => /\.(js|css|html)$/.test(f) && /(https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}\//i.test(readFileSync(f, "utf8").replace(/http:\/\/www\.w3\.org\/2000\/svg/g, "")));
+// The app's own protocol (kiemtra-file.localhost on Windows) is local, not a remote resource.
+const remoteRef = /(https?:)?\/\/(?![a-z0-9-]+\.localhost\/)[a-z0-9.-]+\.[a-z]{2,}\//i;
+const remote = uiFiles.filter((f) => /\.(js|css|html)$/.test(f) && remoteRef.test(read(f).replace(/http:\/\/www\.w3\.org\/2000\/svg/g, "")));
 check("no remote resources referenced", remote.length === 0, remote);
-const vi = (await import(join(root, "ui", "i18n", "vi.js"))).default;
-const en = (await import(join(root, "ui", "i18n", "en.js"))).default;
+// The dictionaries are browser modules (no package.json says so): load them as data: URLs.
+const importModule = async (file) => (await import(`data:text/javascript;base64,${Buffer.from(read(file)).toString("base64")}`)).default;
+const vi = await importModule(join(root, "ui", "i18n", "vi.js"));
+const en = await importModule(join(root, "ui", "i18n", "en.js"));
 const missingEn = Object.keys(vi).filter((k) => !(k in en));
 const missingVi = Object.keys(en).filter((k) => !(k in vi) && !k.endsWith("_one"));
 check("every label exists in both languages", !missingEn.length && !missingVi.length, { missingEn, missingVi });
 const usedKeys = new Set();
 for (const f of jsFiles) {
-  for (const m of readFileSync(f, "utf8").matchAll(/\bt\(\s*"([a-z_.]+)"/g)) usedKeys.add(m[1]);
+  for (const m of read(f).matchAll(/\bt\(\s*"([a-z_.]+)"/g)) usedKeys.add(m[1]);
 }
 const undefinedKeys = [...usedKeys].filter((k) => !(k in vi));
 check("every t() key used is defined", undefinedKeys.length === 0, undefinedKeys);
 
+// The mock answers for ui/api.js: per exported function, the command it invokes and the names of
+// the arguments it hands over must be the real module's (parsed from both sources; the page
+// compares the loaded modules' export lists and parameters below).
+function commandsOf(src) {
+  const out = {};
+  const re = /export (?:async )?function (\w+)\s*\(([^)]*)\)\s*\{([\s\S]*?)\n\}/g;
+  for (const m of src.matchAll(re)) {
+    const c = /\bcall\(\s*"(\w+)"\s*(?:,\s*(\{[^}]*\}|undefined))?/.exec(m[3]);
+    const keys = c && c[2] && c[2] !== "undefined" ? c[2].slice(1, -1).split(",").map((p) => p.trim().split(/[:\s]/)[0]).filter(Boolean) : [];
+    const ev = /listen\(\s*"([^"]+)"/.exec(m[3]);
+    out[m[1]] = c ? `${c[1]}(${keys.join(", ")})` : ev ? `event ${ev[1]}` : "local";
+  }
+  return out;
+}
+const realCommands = commandsOf(read(join(root, "ui", "api.js")));
+const mockCommands = commandsOf(read(join(here, "mock-api.js")));
+const commandDiff = Object.keys({ ...realCommands, ...mockCommands }).filter((k) => realCommands[k] !== mockCommands[k]).map((k) => `${k}: api.js ${realCommands[k] || "—"} / mock ${mockCommands[k] || "—"}`);
+check(`the mock invokes the same command with the same arguments for each of api.js's ${Object.keys(realCommands).length} functions`, Object.keys(realCommands).length > 50 && commandDiff.length === 0, commandDiff);
+
 // ---------- server and browser ----------
 
-const server = spawn("bash", [join(here, "serve.sh"), String(PORT)], { stdio: ["ignore", "ignore", "pipe"], detached: true });
-let serverDir = "";
-server.stderr.on("data", (d) => {
-  const m = /serving (\S+) on/.exec(String(d));
-  if (m) serverDir = m[1];
-});
+const { server, base: BASE } = await startServer(0);
 const profile = mkdtempSync(join(tmpdir(), "kiemtra-chrome-"));
 const chrome = spawn(
-  "chromium",
+  CHROMIUM,
   [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
+    "--disable-quic",
     "--no-first-run",
+    "--no-default-browser-check",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-extensions",
     "--hide-scrollbars",
+    "--mute-audio",
     `--user-data-dir=${profile}`,
     "--window-size=1366,768",
-    "--remote-debugging-port=0",
+    "--remote-debugging-pipe",
     "about:blank",
   ],
-  { stdio: ["ignore", "ignore", "pipe"], detached: true },
+  // fd 3: what Chromium reads (our commands), fd 4: what it writes (answers and events)
+  { stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"], detached: true },
 );
+let chromeErr = "";
+chrome.stderr.on("data", (d) => (chromeErr = (chromeErr + d).slice(-4000)));
+let chromeGone = null;
 
 function cleanup() {
-  for (const p of [chrome, server]) {
-    try {
-      process.kill(-p.pid, "SIGTERM");
-    } catch {}
-  }
+  try {
+    process.kill(-chrome.pid, "SIGKILL");
+  } catch {}
+  try {
+    server.close();
+  } catch {}
   try {
     rmSync(profile, { recursive: true, force: true });
   } catch {}
-  if (serverDir && serverDir.includes("kiemtra-ui-")) {
-    try {
-      rmSync(serverDir, { recursive: true, force: true });
-    } catch {}
-  }
 }
 process.on("exit", cleanup);
+
+let seq = 0;
+const pending = new Map();
+const consoleLog = [];
+const dialogs = []; // alert/confirm/prompt the page opened: {type, message}
+let dialogAnswer = true; // accept (true) or dismiss (false) the next confirm()
+let sessionId = null;
+
+function failAll(reason) {
+  for (const { reject } of pending.values()) reject(new Error(reason));
+  pending.clear();
+}
+chrome.on("error", (err) => {
+  chromeGone = err.code === "ENOENT" ? `${CHROMIUM} not found (install the Debian package "chromium", or set CHROMIUM)` : String(err);
+  failAll(chromeGone);
+});
+chrome.on("exit", (code, sig) => {
+  chromeGone = chromeGone || `chromium exited (${code ?? sig}): ${chromeErr.trim().split("\n").slice(-5).join(" | ")}`;
+  failAll(chromeGone);
+});
+
+function onMessage(msg) {
+  if (msg.id && pending.has(msg.id)) {
+    const { resolve, reject, method } = pending.get(msg.id);
+    pending.delete(msg.id);
+    if (msg.error) reject(new Error(`${method}: ${msg.error.message}`));
+    else resolve(msg.result);
+    return;
+  }
+  const p = msg.params || {};
+  if (msg.method === "Runtime.consoleAPICalled") {
+    consoleLog.push({ level: p.type, text: p.args.map((a) => a.value ?? a.description ?? "").join(" ") });
+  } else if (msg.method === "Log.entryAdded") {
+    consoleLog.push({ level: p.entry.level, text: p.entry.text });
+  } else if (msg.method === "Runtime.exceptionThrown") {
+    consoleLog.push({ level: "error", text: p.exceptionDetails.exception?.description || p.exceptionDetails.text });
+  } else if (msg.method === "Page.javascriptDialogOpening") {
+    // A native confirm() blocks the page until answered: answer it as the person would.
+    dialogs.push({ type: p.type, message: p.message });
+    const accept = p.type === "confirm" ? dialogAnswer : true;
+    dialogAnswer = true;
+    sendRaw("Page.handleJavaScriptDialog", { accept }, msg.sessionId).catch(() => {});
+  }
+}
+
+let inbox = Buffer.alloc(0);
+chrome.stdio[4].on("data", (chunk) => {
+  inbox = Buffer.concat([inbox, chunk]);
+  for (let i = inbox.indexOf(0); i >= 0; i = inbox.indexOf(0)) {
+    const text = inbox.subarray(0, i).toString("utf8");
+    inbox = inbox.subarray(i + 1);
+    onMessage(JSON.parse(text));
+  }
+});
+chrome.stdio[3].on("error", () => {}); // a closed pipe shows up as chromium's exit
+
+function sendRaw(method, params = {}, session) {
+  if (chromeGone) return Promise.reject(new Error(chromeGone));
+  const id = ++seq;
+  const msg = { id, method, params };
+  if (session) msg.sessionId = session;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject, method });
+    chrome.stdio[3].write(JSON.stringify(msg) + "\0");
+  });
+}
+const send = (method, params = {}) => sendRaw(method, params, sessionId);
 
 // Poll `fn` every POLL_MS until it returns a truthy value (returned) or the deadline passes (throws
 // with `what` and the last answer). A poll that does not answer (e.g. an evaluate lost in a
@@ -132,6 +222,7 @@ async function waitFor(fn, what, timeoutMs = 10000) {
       last = `last value: ${JSON.stringify(v)}`;
     } catch (err) {
       last = `last error: ${err && err.message ? err.message : err}`;
+      if (chromeGone) throw new Error(chromeGone);
     } finally {
       clearTimeout(timer);
     }
@@ -140,47 +231,18 @@ async function waitFor(fn, what, timeoutMs = 10000) {
   }
 }
 
-const portFile = join(profile, "DevToolsActivePort");
-let devPort = null;
-let served = false;
 try {
-  devPort = await waitFor(() => existsSync(portFile) && readFileSync(portFile, "utf8").split("\n")[0], "chromium's DevToolsActivePort", 20000);
-  served = await waitFor(async () => (await fetch(BASE + "index.html")).ok, "the mock server to answer", 10000);
+  // The first answer may take a while on a cold start: wait for it with a deadline.
+  await waitFor(() => sendRaw("Browser.getVersion"), "chromium to answer on the DevTools pipe", 30000);
+  const { targetId } = await sendRaw("Target.createTarget", { url: "about:blank" });
+  sessionId = (await sendRaw("Target.attachToTarget", { targetId, flatten: true })).sessionId;
 } catch (err) {
-  console.log(`FAIL could not start chromium (${!!devPort}) or server (${!!served}): ${err.message}`);
-  console.log(`0 passed, 1 failed`);
-  process.exit(1);
+  console.log(`FAIL could not start chromium: ${chromeGone || err.message}`);
+  console.log(`${passed} passed, ${failed + 1} failed`);
+  cleanup();
+  process.exit(2);
 }
 
-const target = await (await fetch(`http://127.0.0.1:${devPort}/json/new?about:blank`, { method: "PUT" })).json();
-const ws = new WebSocket(target.webSocketDebuggerUrl);
-await new Promise((res, rej) => {
-  ws.onopen = res;
-  ws.onerror = rej;
-});
-let seq = 0;
-const pending = new Map();
-const consoleLog = [];
-ws.onmessage = (ev) => {
-  const msg = JSON.parse(ev.data);
-  if (msg.id && pending.has(msg.id)) {
-    const { resolve, reject } = pending.get(msg.id);
-    pending.delete(msg.id);
-    if (msg.error) reject(new Error(msg.error.message));
-    else resolve(msg.result);
-  } else if (msg.method === "Runtime.consoleAPICalled") {
-    consoleLog.push({ level: msg.params.type, text: msg.params.args.map((a) => a.value ?? a.description ?? "").join(" ") });
-  } else if (msg.method === "Log.entryAdded") {
-    consoleLog.push({ level: msg.params.entry.level, text: msg.params.entry.text });
-  } else if (msg.method === "Runtime.exceptionThrown") {
-    consoleLog.push({ level: "error", text: msg.params.exceptionDetails.exception?.description || msg.params.exceptionDetails.text });
-  }
-};
-function send(method, params = {}) {
-  const id = ++seq;
-  ws.send(JSON.stringify({ id, method, params }));
-  return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
-}
 async function evaluate(expression) {
   const r = await send("Runtime.evaluate", { expression, awaitPromise: true, returnByValue: true });
   if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description || r.exceptionDetails.text);
@@ -224,8 +286,10 @@ const click = (sel) => evaluate(`(() => { const el = document.querySelector(${JS
 const text = (sel) => evaluate(`(document.querySelector(${JSON.stringify(sel)}) || {}).textContent || null`);
 const count = (sel) => evaluate(`document.querySelectorAll(${JSON.stringify(sel)}).length`);
 const attr = (sel, a) => evaluate(`(() => { const el = document.querySelector(${JSON.stringify(sel)}); return el ? el.getAttribute(${JSON.stringify(a)}) : null; })()`);
+const value = (sel) => evaluate(`(() => { const el = document.querySelector(${JSON.stringify(sel)}); return el ? el.value : null; })()`);
 const calls = (name) => evaluate(`window.__mockCalls.filter(c => c.name === ${JSON.stringify(name)})`);
 const inputs = () => evaluate("window.__inputLog");
+const texts = (sel) => evaluate(`[...document.querySelectorAll(${JSON.stringify(sel)})].map(e => e.textContent.trim())`);
 // Page expressions for common conditions.
 const saveStateIs = (state) => `document.querySelector('#save-state').dataset.state === ${JSON.stringify(state)}`;
 const nCalls = (name, pred = "true") => `window.__mockCalls.filter(c => c.name === ${JSON.stringify(name)} && (${pred})).length`;
@@ -244,15 +308,47 @@ function saveTimingProblems(saves, edits) {
   });
   return problems;
 }
-async function typeInto(sel, value) {
+async function typeInto(sel, text) {
   // Focus and type through real key events, so input events fire the way they do for a person.
   await evaluate(`(() => { const el = document.querySelector(${JSON.stringify(sel)}); el.scrollIntoView({block: "center"}); el.focus(); if (el.select) el.select(); })()`);
-  await send("Input.insertText", { text: value });
+  await send("Input.insertText", { text });
+}
+// Type into a field and leave it (change event), as a person tabbing out of it.
+async function fillIn(sel, text) {
+  await typeInto(sel, text);
+  await evaluate(`(() => { const el = document.querySelector(${JSON.stringify(sel)}); el.dispatchEvent(new Event('change', {bubbles: true})); el.blur(); return true; })()`);
+}
+async function choose(sel, optionValue) {
+  const ok = await evaluate(`(() => { const el = document.querySelector(${JSON.stringify(sel)}); if (!el || ![...el.options].some(o => o.value === ${JSON.stringify(optionValue)})) return false; el.value = ${JSON.stringify(optionValue)}; el.dispatchEvent(new Event('change', {bubbles: true})); return true; })()`);
+  if (!ok) throw new Error(`no option ${optionValue} in ${sel}`);
 }
 async function pressKey(key, code, keyCode) {
   await send("Input.dispatchKeyEvent", { type: "keyDown", key, code, windowsVirtualKeyCode: keyCode, nativeVirtualKeyCode: keyCode });
   await send("Input.dispatchKeyEvent", { type: "keyUp", key, code, windowsVirtualKeyCode: keyCode, nativeVirtualKeyCode: keyCode });
 }
+async function pressEnter() {
+  // a native button or form reacts to the Enter key press (the "\r" character), as when a person types it
+  await send("Input.dispatchKeyEvent", { type: "keyDown", key: "Enter", code: "Enter", windowsVirtualKeyCode: 13, nativeVirtualKeyCode: 13, text: "\r" });
+  await send("Input.dispatchKeyEvent", { type: "keyUp", key: "Enter", code: "Enter", windowsVirtualKeyCode: 13, nativeVirtualKeyCode: 13 });
+}
+/** The URL the document in the page's first child frame has loaded, once it has loaded one. */
+async function childFrameUrl() {
+  const { frameTree } = await send("Page.getFrameTree");
+  const child = (frameTree.childFrames || [])[0];
+  return child && !child.frame.unreachableUrl ? child.frame.url : null;
+}
+function fetchText(url) {
+  return new Promise((resolve, reject) => {
+    httpGet(url, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => (body += d));
+      res.on("end", () => resolve({ status: res.statusCode, body }));
+    }).on("error", reject);
+  });
+}
+/** Markup typed by a person or carried by a file: must come back as these very characters. */
+const MARKUP = '<img src=x onerror="window.__xss=1"><b>';
 
 await send("Page.enable");
 await send("Runtime.enable");
@@ -267,7 +363,7 @@ try {
   check("first run shows the welcome screen", (await count("#btn-demo")) === 1 && (await count("#btn-empty")) === 1);
   await shot("01-welcome-vi");
   await click("#btn-demo");
-  await until("location.hash === '#/campaign/1' && document.querySelectorAll('.visit-row').length > 0", "the demo campaign to open");
+  await until("location.hash === '#/campaign/c1' && document.querySelectorAll('.visit-row').length > 0", "the demo campaign to open");
   check("demo opens the demo campaign", (await count(".visit-row")) === 24, await count(".visit-row"));
 
   // 2. start empty
@@ -281,10 +377,10 @@ try {
   await open("");
   check("campaign list shows one row per campaign", (await count(".campaign-row[data-id]")) === 3);
   await shot("03-campaigns-vi");
-  await evaluate(`document.querySelector('.campaign-row[data-id="1"]').focus()`);
+  await evaluate(`document.querySelector('.campaign-row[data-id="c1"]').focus()`);
   await pressKey("Enter", "Enter", 13);
-  await until("location.hash === '#/campaign/1' && document.querySelectorAll('.visit-row').length === 24", "campaign 1 to open after Enter");
-  check("Enter on a campaign row opens it", (await evaluate("location.hash")) === "#/campaign/1");
+  await until("location.hash === '#/campaign/c1' && document.querySelectorAll('.visit-row').length === 24", "campaign 1 to open after Enter");
+  check("Enter on a campaign row opens it", (await evaluate("location.hash")) === "#/campaign/c1");
 
   // 4. campaign screen
   const order = await evaluate("[...document.querySelectorAll('.visit-group')].map(s => s.dataset.status)");
@@ -300,7 +396,7 @@ try {
     filteredNames.length > 0 && filteredNames.length < 24 && filteredNames.every((n) => foldVi(n).includes("doan xa")),
     filteredNames,
   );
-  await open("#/campaign/1");
+  await open("#/campaign/c1");
   await click('.visit-row[data-id="17"]');
   await until("location.hash === '#/visit/17' && document.querySelectorAll('.item').length > 0", "visit 17 to open");
   check("clicking a visit opens the checklist", (await count(".item[data-code]")) === 31);
@@ -317,7 +413,7 @@ try {
   check("save state shows saving while pending", savingSeen === "saving", savingSeen);
   await until(`${saveStateIs("saved")} && ${settled("finding_set")}`, "the rating to be saved", 3000);
   let fs = await calls("finding_set");
-  check("rating saved once with the item's full state", fs.length === 1 && fs[0].args.input.item_code === target1 && fs[0].args.input.rating === "dat" && "note" in fs[0].args.input && "explanation" in fs[0].args.input && fs[0].args.input.visit_id === 17, fs);
+  check("rating saved once with the item's full state", fs.length === 1 && fs[0].args.input.item_code === target1 && fs[0].args.input.rating === "dat" && "note" in fs[0].args.input && "explanation" in fs[0].args.input && fs[0].args.input.visit_id === "17", fs);
   const itemState = await attr(`.item[data-code="${target1}"] .item-state`, "data-state");
   check("per-item state shows saved", itemState === "saved", itemState);
 
@@ -346,7 +442,7 @@ try {
   await evaluate("window.__mockCalls.length = 0; window.__inputLog.length = 0");
   await typeInto(`.item[data-code="${target1}"] textarea.explanation`, "Đơn vị giải trình: đang hoàn thiện.");
   await click("#nav-back");
-  await until("location.hash === '#/campaign/1' && document.querySelectorAll('.visit-row').length === 24", "campaign 1 after leaving the visit");
+  await until("location.hash === '#/campaign/c1' && document.querySelectorAll('.visit-row').length === 24", "campaign 1 after leaving the visit");
   const log7 = await evaluate("window.__mockCalls");
   const seqNames = log7.map((c) => c.name).join(",");
   edits = await inputs();
@@ -398,7 +494,7 @@ try {
   );
   await evaluate("window.scrollTo(0, 0)");
   await shot("07-visit-en");
-  await open("#/campaign/1");
+  await open("#/campaign/c1");
   await shot("08-campaign-en");
   await open("#/campaigns");
   await shot("09-campaigns-en");
@@ -464,8 +560,8 @@ try {
   await evaluate("window.scrollTo(0, 0)");
   await shot("11-visit-leave-warning-vi");
   await click("#leave-discard");
-  await until("location.hash === '#/campaign/1' && document.querySelectorAll('.visit-row').length > 0", "campaign 1 after discarding");
-  check("the user can still leave, discarding", (await evaluate("location.hash")) === "#/campaign/1");
+  await until("location.hash === '#/campaign/c1' && document.querySelectorAll('.visit-row').length > 0", "campaign 1 after discarding");
+  check("the user can still leave, discarding", (await evaluate("location.hash")) === "#/campaign/c1");
 
   // 12b. the first finding moves a planned visit to in progress (status from finding_set)
   await open("#/visit/21");
@@ -480,7 +576,7 @@ try {
   check("clearing a rating saves rating null", fs.length === 2 && fs[1].args.input.rating === null, fs.map((c) => c.args.input.rating));
   await evaluate(`document.querySelector('#nav-back').focus()`);
   await pressKey("Enter", "Enter", 13);
-  await until("location.hash === '#/campaign/1' && document.querySelectorAll('.visit-row').length === 24", "campaign 1 after Enter on the back link");
+  await until("location.hash === '#/campaign/c1' && document.querySelectorAll('.visit-row').length === 24", "campaign 1 after Enter on the back link");
   await evaluate(`document.querySelector('.visit-row[data-id="21"]').focus()`);
   await pressKey(" ", "Space", 32);
   await until("location.hash === '#/visit/21' && document.querySelectorAll('.item').length > 0", "visit 21 after Space on its row");
@@ -488,16 +584,19 @@ try {
 
   // 13. locked visit
   await open("#/visit/1");
-  const lockInfo = await evaluate("({notice: !!document.querySelector('#locked-notice'), enabled: [...document.querySelectorAll('.item input, .item textarea, .item button')].filter(e => !e.disabled && !e.closest('fieldset:disabled')).length, report: !!document.querySelector('#visit-report'), recs: document.querySelectorAll('.rec').length})");
-  check("signed visit is read-only with notice, report and recommendations", lockInfo.notice && lockInfo.enabled === 0 && lockInfo.report && lockInfo.recs === 3, lockInfo);
+  // Only the history buttons, a recommendation's follow-up (status, due date) and the unlock form stay usable.
+  const lockInfo = await evaluate(`({notice: !!document.querySelector('#locked-notice'),
+    enabled: [...document.querySelectorAll('.visit-main input, .visit-main textarea, .visit-main select, .visit-main button')].filter(e => !e.disabled && !e.closest('fieldset:disabled') && !e.closest('.unlock-form') && !e.matches('.history-btn, .rec-status-select, .rec-due, #btn-unlock, #btn-minutes, #btn-visit-history, .att-thumb') && !(e.closest('.att-actions') && !e.closest('.att-actions').querySelector('.btn-ghost'))).map(e => e.className || e.id),
+    conclusion: (document.querySelector('#minutes-strengths') || {}).value, recs: document.querySelectorAll('.rec').length})`);
+  check("signed visit is read-only with notice, conclusion and recommendations", lockInfo.notice && lockInfo.enabled.length === 0 && /^Cấp ủy quan tâm/.test(lockInfo.conclusion || "") && lockInfo.recs === 3, lockInfo);
   await shot("12-visit-locked-vi");
-  await evaluate("document.querySelector('#visit-report').scrollIntoView()");
+  await evaluate("document.querySelector('#visit-conclusion').scrollIntoView()");
   await shot("13-visit-report-vi");
 
   // 14. hash routing, back button and unknown ids
   await open("#/visit/17");
   await click("#nav-back");
-  await until("location.hash === '#/campaign/1' && document.querySelectorAll('.visit-row').length === 24", "campaign 1 after the back link");
+  await until("location.hash === '#/campaign/c1' && document.querySelectorAll('.visit-row').length === 24", "campaign 1 after the back link");
   await evaluate("history.back()");
   await until("location.hash === '#/visit/17' && document.querySelectorAll('.item').length > 0", "visit 17 after history.back()");
   check("browser back returns to the visit", (await count(".item")) === 31);
@@ -552,11 +651,11 @@ try {
   check("export everything sends campaign null", exp.length === 1 && exp[0].args.campaign === null, exp.map((c) => c.args));
   const expText = await text("#export-result");
   check("export result: path, counts and size", /Đã xuất gói dữ liệu/.test(expText) && /kiemtra-Laptop-Ban-XDD-03-20231110-1642\.kiemtra/.test(expText) && /12\.480 phiên bản · 2\.873 bản ghi · 2,3 MB/.test(expText), expText);
-  await evaluate("const s = document.querySelector('#export-campaign'); s.value = '1'; s.dispatchEvent(new Event('change')); true");
+  await evaluate("const s = document.querySelector('#export-campaign'); s.value = 'c1'; s.dispatchEvent(new Event('change')); true");
   await click("#btn-export");
   await until(`${nCalls("bundle_export", "c.end !== undefined")} === 2 && !!document.querySelector('#export-result')`, "the campaign export");
   exp = await calls("bundle_export");
-  check("export one campaign sends its id", exp[1].args.campaign === "1" && /9\.816 phiên bản/.test(await text("#export-result")), exp.map((c) => c.args));
+  check("export one campaign sends its id", exp[1].args.campaign === "c1" && /9\.816 phiên bản/.test(await text("#export-result")), exp.map((c) => c.args));
   await evaluate("window.__mockDialogCancel = true");
   await click("#btn-export");
   await until(`${nCalls("bundle_export", "c.end !== undefined")} === 3 && !document.querySelector('#btn-export').disabled`, "the cancelled export");
@@ -672,7 +771,7 @@ try {
   await shot("20-conflicts-empty-vi");
 
   // 24. conflict badges on the campaign and visit screens (fresh data: 2 conflicts again)
-  await open("#/campaign/1");
+  await open("#/campaign/c1");
   const rowBadges = await evaluate("[...document.querySelectorAll('.visit-row .badge-conflict')].map(b => b.closest('.visit-row').dataset.id).sort()");
   check("campaign: a conflict badge on the visits in conflict", JSON.stringify(rowBadges) === JSON.stringify(["17", "8"]) && (await text('.visit-row[data-id="17"] .badge-conflict')) === "Xung đột", rowBadges);
   await evaluate(`document.querySelector('.visit-row[data-id="17"]').scrollIntoView({block: "center"})`);
@@ -747,7 +846,6 @@ const problems = consoleLog.filter((m) => m.level === "error" || m.level === "wa
 // The "unknown visit" scenario is expected to log nothing; anything here is a real problem.
 check("no console errors or CSP violations", problems.length === 0, problems.slice(0, 5));
 
-ws.close();
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 cleanup();
 process.exit(failed ? 1 : 0);
