@@ -585,7 +585,9 @@ try {
 
   // 13. locked visit
   await open("#/visit/1");
-  // Only the history buttons, a recommendation's follow-up (status, due date) and the unlock form stay usable.
+  // Only the history buttons, a recommendation's follow-up (status, due date), the unlock form,
+  // the photo viewer and "save a copy" stay usable (an attachment's buttons count when a remove
+  // button is among them: then the tile is editable, which a signed visit must not be).
   const lockInfo = await evaluate(`({notice: !!document.querySelector('#locked-notice'),
     enabled: [...document.querySelectorAll('.visit-main input, .visit-main textarea, .visit-main select, .visit-main button')].filter(e => !e.disabled && !e.closest('fieldset:disabled') && !e.closest('.unlock-form') && !e.matches('.history-btn, .rec-status-select, .rec-due, #btn-unlock, #btn-minutes, #btn-visit-history, .att-thumb') && !(e.closest('.att-actions') && !e.closest('.att-actions').querySelector('.btn-ghost'))).map(e => e.className || e.id),
     conclusion: (document.querySelector('#minutes-strengths') || {}).value, recs: document.querySelectorAll('.rec').length})`);

@@ -822,10 +822,6 @@ function visitRow(v) {
   return { id: v.id, campaign_id: v.campaign_id, unit_id: v.unit_id, unit_name: u.name, unit_code: u.code, unit_level_label: u.level_label, date: v.date, status: v.status, team_id: v.team_id, team_name: tm ? tm.name : "", overall_result: v.overall_result, done: doneCount(v), total: itemsOf(v.criteria_set_id).length, conflict: visitInConflict(v.id) };
 }
 
-function visitHeader(v) {
-  return clone(v);
-}
-
 function recView(r) {
   const { rev, id, ...body } = r;
   return { id, rev, conflict: recInConflict(id), ...body };
@@ -864,10 +860,8 @@ export async function setLanguage(lang) {
 
 export async function loadDemo() {
   return call("load_demo", undefined, () => {
-    if (!store.campaigns.length) {
-      buildAll();
-      buildSync();
-    }
+    // A fresh demo: the campaign and its data, no other laptop's bundles yet.
+    if (!store.campaigns.length) buildAll();
     store.onboarded = true;
     return { campaign_id: "c1" };
   });
@@ -909,7 +903,7 @@ export async function visitGet(id) {
     const findings = {};
     for (const [code, f] of Object.entries(store.findings[v.id] || {})) findings[code] = { ...f, conflict: findingInConflict(v.id, code) };
     return {
-      visit: visitHeader(v),
+      visit: clone(v),
       unit: unitRow(u, depthOf(u)),
       campaign: { id: c.id, name: c.name },
       team: teamView(teamById(v.team_id)),
@@ -1079,11 +1073,6 @@ export async function recordHistory(id) {
 
 // ---------- attachments ----------
 
-function attView(a) {
-  const { rev, ...rest } = a;
-  return { rev, ...rest };
-}
-
 function numberOf(text) {
   let n = 0;
   for (const ch of String(text)) n = (n * 31 + ch.codePointAt(0)) % 1000003;
@@ -1116,7 +1105,7 @@ function attachableVisit(visit) {
 export async function attachmentsList(visit) {
   return call("attachments_list", { visit }, () => {
     if (!visitById(visit)) throw fail("not_found");
-    return store.attachments.filter((a) => a.visit_id === String(visit)).map(attView);
+    return store.attachments.filter((a) => a.visit_id === String(visit)).map(clone);
   });
 }
 
