@@ -14,7 +14,7 @@ APP := $(TARGET_DIR)/debug/kiemtra-app
 # Tauri's WebKitGTK build and run-time needs, plus what the end-to-end tests drive it with.
 APT_PACKAGES := build-essential pkg-config curl libwebkit2gtk-4.1-dev libgtk-3-dev \
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev \
-  xvfb webkit2gtk-driver xauth xdotool
+  xvfb webkit2gtk-driver xauth xdotool chromium nodejs
 
 .PHONY: run test test-ui deps rust build lint demo-db clean
 
@@ -61,4 +61,4 @@ clean:
 # Optional: the UI against a fake api.js in headless Chromium (needs the chromium package).
 test-ui:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
-	node --experimental-websocket tests/ui-mock/browser-check.mjs
+	node tests/ui-mock/browser-check.mjs

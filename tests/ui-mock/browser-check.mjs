@@ -1,26 +1,25 @@
 // Browser check of the UI against the mock API, driven through the Chrome DevTools Protocol.
-//   node --experimental-websocket tests/ui-mock/browser-check.mjs
-// Needs `chromium` and `python3`. Starts serve.sh on a free port, runs the scenarios, prints
-// "N passed, N failed" and exits non-zero on failure. SHOTS_DIR=/tmp/shots saves screenshots.
+//   node tests/ui-mock/browser-check.mjs            (Node 18 or newer, no flags)
+// Needs `chromium` (or CHROMIUM=/path/to/chrome). Serves ui/ with the mock API from this process
+// (server.mjs), talks to Chromium over --remote-debugging-pipe (file descriptors 3 and 4,
+// NUL-separated JSON: no WebSocket needed), runs the scenarios, prints "N passed, N failed" and
+// exits non-zero on failure (2 when Chromium cannot be started). SHOTS_DIR=/tmp/shots saves
+// screenshots.
 // Synchronisation: never sleep. Every step waits for an observable condition with a deadline
 // (waitFor / until); timing properties are asserted on the timestamps the mock records for each call
 // (window.__mockCalls[].at/end) and on the input events logged in the page (window.__inputLog).
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync, existsSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startServer } from "./server.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 const SHOTS = process.env.SHOTS_DIR || "";
-const PORT = 8700 + Math.floor(Math.random() * 200);
-const BASE = `http://127.0.0.1:${PORT}/`;
-
-if (typeof WebSocket === "undefined") {
-  console.error("run with: node --experimental-websocket (Node 20) or Node >= 22");
-  process.exit(2);
-}
+const CHROMIUM = process.env.CHROMIUM || "chromium";
+const started = Date.now();
 
 let passed = 0;
 let failed = 0;
@@ -43,75 +42,168 @@ function walk(dir) {
   });
 }
 const uiFiles = walk(join(root, "ui"));
+const read = (f) => readFileSync(f, "utf8");
 // The autosave debounce of the visit screen, read from the source so the timing checks follow it.
-const debounceMatch = /const DEBOUNCE_MS = (\d+);/.exec(readFileSync(join(root, "ui", "screens", "visit.js"), "utf8"));
+const debounceMatch = /const DEBOUNCE_MS = (\d+);/.exec(read(join(root, "ui", "screens", "visit.js")));
 check("visit screen declares its autosave debounce (DEBOUNCE_MS)", !!debounceMatch);
 const DEBOUNCE_MS = debounceMatch ? Number(debounceMatch[1]) : 400;
 const CLOCK_TOL_MS = 2; // performance.now() is coarsened; allow for rounding when comparing timestamps
 const PROMPT_MS = 1000; // generous bound for "sent once due" (a timer firing late under load)
 const jsFiles = uiFiles.filter((f) => f.endsWith(".js"));
-const badDom = jsFiles.filter((f) => /\.(innerHTML|outerHTML)\b|insertAdjacentHTML|document\.write|\beval\(|new Function\(/.test(readFileSync(f, "utf8")));
+const badDom = jsFiles.filter((f) => /\.(innerHTML|outerHTML)\b|insertAdjacentHTML|document\.write|\beval\(|new Function\(/.test(read(f)));
 check("no innerHTML/outerHTML/insertAdjacentHTML/eval in ui/", badDom.length === 0, badDom);
-const html = readFileSync(join(root, "ui", "index.html"), "utf8");
+const html = read(join(root, "ui", "index.html"));
 check("index.html has no inline script, style or handlers", !/<script(?![^>]*\bsrc=)[^>]*>/i.test(html) && !/\sstyle=/i.test(html) && !/\son[a-z]+=/i.test(html) && !/<style/i.test(html));
-const remote = uiFiles.filter((f) => /\.(js|css|html)$/.test(f) && /(https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}\//i.test(readFileSync(f, "utf8").replace(/http:\/\/www\.w3\.org\/2000\/svg/g, "")));
+// The app's own protocol (kiemtra-file.localhost on Windows) is local, not a remote resource.
+const remoteRef = /(https?:)?\/\/(?![a-z0-9-]+\.localhost\/)[a-z0-9.-]+\.[a-z]{2,}\//i;
+const remote = uiFiles.filter((f) => /\.(js|css|html)$/.test(f) && remoteRef.test(read(f).replace(/http:\/\/www\.w3\.org\/2000\/svg/g, "")));
 check("no remote resources referenced", remote.length === 0, remote);
-const vi = (await import(join(root, "ui", "i18n", "vi.js"))).default;
-const en = (await import(join(root, "ui", "i18n", "en.js"))).default;
+// The dictionaries are browser modules (no package.json says so): load them as data: URLs.
+const importModule = async (file) => (await import(`data:text/javascript;base64,${Buffer.from(read(file)).toString("base64")}`)).default;
+const vi = await importModule(join(root, "ui", "i18n", "vi.js"));
+const en = await importModule(join(root, "ui", "i18n", "en.js"));
 const missingEn = Object.keys(vi).filter((k) => !(k in en));
 const missingVi = Object.keys(en).filter((k) => !(k in vi) && !k.endsWith("_one"));
 check("every label exists in both languages", !missingEn.length && !missingVi.length, { missingEn, missingVi });
 const usedKeys = new Set();
 for (const f of jsFiles) {
-  for (const m of readFileSync(f, "utf8").matchAll(/\bt\(\s*"([a-z_.]+)"/g)) usedKeys.add(m[1]);
+  for (const m of read(f).matchAll(/\bt\(\s*"([a-z_.]+)"/g)) usedKeys.add(m[1]);
 }
 const undefinedKeys = [...usedKeys].filter((k) => !(k in vi));
 check("every t() key used is defined", undefinedKeys.length === 0, undefinedKeys);
 
+// The mock answers for ui/api.js: per exported function, the command it invokes and the names of
+// the arguments it hands over must be the real module's (parsed from both sources; the page
+// compares the loaded modules' export lists and parameters below).
+function commandsOf(src) {
+  const out = {};
+  // one chunk per export, up to the next one
+  for (const chunk of src.split(/\n(?=export )/)) {
+    const m = /^export (?:async )?function (\w+)\s*\(([^)]*)\)\s*\{([\s\S]*)/.exec(chunk);
+    if (!m) continue;
+    const c = /\bcall\(\s*"(\w+)"\s*(?:,\s*(\{[^}]*\}|undefined))?/.exec(m[3]);
+    const keys = c && c[2] && c[2] !== "undefined" ? c[2].slice(1, -1).split(",").map((p) => p.trim().split(/[:\s]/)[0]).filter(Boolean) : [];
+    const ev = /listen\(\s*"([^"]+)"/.exec(m[3]);
+    out[m[1]] = c ? `${c[1]}(${keys.join(", ")})` : ev ? `event ${ev[1]}` : "local";
+  }
+  return out;
+}
+const realCommands = commandsOf(read(join(root, "ui", "api.js")));
+const mockCommands = commandsOf(read(join(here, "mock-api.js")));
+const commandDiff = Object.keys({ ...realCommands, ...mockCommands }).filter((k) => realCommands[k] !== mockCommands[k]).map((k) => `${k}: api.js ${realCommands[k] || "—"} / mock ${mockCommands[k] || "—"}`);
+check(`the mock invokes the same command with the same arguments for each of api.js's ${Object.keys(realCommands).length} functions`, Object.keys(realCommands).length > 50 && commandDiff.length === 0, commandDiff);
+
 // ---------- server and browser ----------
 
-const server = spawn("bash", [join(here, "serve.sh"), String(PORT)], { stdio: ["ignore", "ignore", "pipe"], detached: true });
-let serverDir = "";
-server.stderr.on("data", (d) => {
-  const m = /serving (\S+) on/.exec(String(d));
-  if (m) serverDir = m[1];
-});
+const { server, base: BASE } = await startServer(0);
 const profile = mkdtempSync(join(tmpdir(), "kiemtra-chrome-"));
 const chrome = spawn(
-  "chromium",
+  CHROMIUM,
   [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
+    "--disable-quic",
     "--no-first-run",
+    "--no-default-browser-check",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-extensions",
     "--hide-scrollbars",
+    "--mute-audio",
     `--user-data-dir=${profile}`,
     "--window-size=1366,768",
-    "--remote-debugging-port=0",
+    "--remote-debugging-pipe",
     "about:blank",
   ],
-  { stdio: ["ignore", "ignore", "pipe"], detached: true },
+  // fd 3: what Chromium reads (our commands), fd 4: what it writes (answers and events)
+  { stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"], detached: true },
 );
+let chromeErr = "";
+chrome.stderr.on("data", (d) => (chromeErr = (chromeErr + d).slice(-4000)));
+let chromeGone = null;
 
 function cleanup() {
-  for (const p of [chrome, server]) {
-    try {
-      process.kill(-p.pid, "SIGTERM");
-    } catch {}
-  }
+  try {
+    process.kill(-chrome.pid, "SIGKILL");
+  } catch {}
+  try {
+    server.close();
+  } catch {}
   try {
     rmSync(profile, { recursive: true, force: true });
   } catch {}
-  if (serverDir && serverDir.includes("kiemtra-ui-")) {
-    try {
-      rmSync(serverDir, { recursive: true, force: true });
-    } catch {}
-  }
 }
 process.on("exit", cleanup);
+
+let seq = 0;
+const pending = new Map();
+const consoleLog = [];
+const dialogs = []; // alert/confirm/prompt the page opened: {type, message}
+let dialogAnswer = true; // accept (true) or dismiss (false) the next confirm()
+let sessionId = null;
+let pageTarget = null;
+
+function failAll(reason) {
+  for (const { reject } of pending.values()) reject(new Error(reason));
+  pending.clear();
+}
+chrome.on("error", (err) => {
+  chromeGone = err.code === "ENOENT" ? `${CHROMIUM} not found (install the Debian package "chromium", or set CHROMIUM)` : String(err);
+  failAll(chromeGone);
+});
+chrome.on("exit", (code, sig) => {
+  chromeGone = chromeGone || `chromium exited (${code ?? sig}): ${chromeErr.trim().split("\n").slice(-5).join(" | ")}`;
+  failAll(chromeGone);
+});
+
+function onMessage(msg) {
+  if (msg.id && pending.has(msg.id)) {
+    const { resolve, reject, method } = pending.get(msg.id);
+    pending.delete(msg.id);
+    if (msg.error) reject(new Error(`${method}: ${msg.error.message}`));
+    else resolve(msg.result);
+    return;
+  }
+  const p = msg.params || {};
+  if (msg.method === "Runtime.consoleAPICalled") {
+    consoleLog.push({ level: p.type, text: p.args.map((a) => a.value ?? a.description ?? "").join(" ") });
+  } else if (msg.method === "Log.entryAdded") {
+    consoleLog.push({ level: p.entry.level, text: p.entry.text });
+  } else if (msg.method === "Runtime.exceptionThrown") {
+    consoleLog.push({ level: "error", text: p.exceptionDetails.exception?.description || p.exceptionDetails.text });
+  } else if (msg.method === "Page.javascriptDialogOpening") {
+    // A native confirm() blocks the page until answered: answer it as the person would.
+    dialogs.push({ type: p.type, message: p.message });
+    const accept = p.type === "confirm" ? dialogAnswer : true;
+    dialogAnswer = true;
+    sendRaw("Page.handleJavaScriptDialog", { accept }, msg.sessionId).catch(() => {});
+  }
+}
+
+let inbox = Buffer.alloc(0);
+chrome.stdio[4].on("data", (chunk) => {
+  inbox = Buffer.concat([inbox, chunk]);
+  for (let i = inbox.indexOf(0); i >= 0; i = inbox.indexOf(0)) {
+    const text = inbox.subarray(0, i).toString("utf8");
+    inbox = inbox.subarray(i + 1);
+    onMessage(JSON.parse(text));
+  }
+});
+chrome.stdio[3].on("error", () => {}); // a closed pipe shows up as chromium's exit
+
+function sendRaw(method, params = {}, session) {
+  if (chromeGone) return Promise.reject(new Error(chromeGone));
+  const id = ++seq;
+  const msg = { id, method, params };
+  if (session) msg.sessionId = session;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject, method });
+    chrome.stdio[3].write(JSON.stringify(msg) + "\0");
+  });
+}
+const send = (method, params = {}) => sendRaw(method, params, sessionId);
 
 // Poll `fn` every POLL_MS until it returns a truthy value (returned) or the deadline passes (throws
 // with `what` and the last answer). A poll that does not answer (e.g. an evaluate lost in a
@@ -132,6 +224,7 @@ async function waitFor(fn, what, timeoutMs = 10000) {
       last = `last value: ${JSON.stringify(v)}`;
     } catch (err) {
       last = `last error: ${err && err.message ? err.message : err}`;
+      if (chromeGone) throw new Error(chromeGone);
     } finally {
       clearTimeout(timer);
     }
@@ -140,47 +233,18 @@ async function waitFor(fn, what, timeoutMs = 10000) {
   }
 }
 
-const portFile = join(profile, "DevToolsActivePort");
-let devPort = null;
-let served = false;
 try {
-  devPort = await waitFor(() => existsSync(portFile) && readFileSync(portFile, "utf8").split("\n")[0], "chromium's DevToolsActivePort", 20000);
-  served = await waitFor(async () => (await fetch(BASE + "index.html")).ok, "the mock server to answer", 10000);
+  // The first answer may take a while on a cold start: wait for it with a deadline.
+  await waitFor(() => sendRaw("Browser.getVersion"), "chromium to answer on the DevTools pipe", 30000);
+  pageTarget = (await sendRaw("Target.createTarget", { url: "about:blank" })).targetId;
+  sessionId = (await sendRaw("Target.attachToTarget", { targetId: pageTarget, flatten: true })).sessionId;
 } catch (err) {
-  console.log(`FAIL could not start chromium (${!!devPort}) or server (${!!served}): ${err.message}`);
-  console.log(`0 passed, 1 failed`);
-  process.exit(1);
+  console.log(`FAIL could not start chromium: ${chromeGone || err.message}`);
+  console.log(`${passed} passed, ${failed + 1} failed`);
+  cleanup();
+  process.exit(2);
 }
 
-const target = await (await fetch(`http://127.0.0.1:${devPort}/json/new?about:blank`, { method: "PUT" })).json();
-const ws = new WebSocket(target.webSocketDebuggerUrl);
-await new Promise((res, rej) => {
-  ws.onopen = res;
-  ws.onerror = rej;
-});
-let seq = 0;
-const pending = new Map();
-const consoleLog = [];
-ws.onmessage = (ev) => {
-  const msg = JSON.parse(ev.data);
-  if (msg.id && pending.has(msg.id)) {
-    const { resolve, reject } = pending.get(msg.id);
-    pending.delete(msg.id);
-    if (msg.error) reject(new Error(msg.error.message));
-    else resolve(msg.result);
-  } else if (msg.method === "Runtime.consoleAPICalled") {
-    consoleLog.push({ level: msg.params.type, text: msg.params.args.map((a) => a.value ?? a.description ?? "").join(" ") });
-  } else if (msg.method === "Log.entryAdded") {
-    consoleLog.push({ level: msg.params.entry.level, text: msg.params.entry.text });
-  } else if (msg.method === "Runtime.exceptionThrown") {
-    consoleLog.push({ level: "error", text: msg.params.exceptionDetails.exception?.description || msg.params.exceptionDetails.text });
-  }
-};
-function send(method, params = {}) {
-  const id = ++seq;
-  ws.send(JSON.stringify({ id, method, params }));
-  return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
-}
 async function evaluate(expression) {
   const r = await send("Runtime.evaluate", { expression, awaitPromise: true, returnByValue: true });
   if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description || r.exceptionDetails.text);
@@ -224,8 +288,10 @@ const click = (sel) => evaluate(`(() => { const el = document.querySelector(${JS
 const text = (sel) => evaluate(`(document.querySelector(${JSON.stringify(sel)}) || {}).textContent || null`);
 const count = (sel) => evaluate(`document.querySelectorAll(${JSON.stringify(sel)}).length`);
 const attr = (sel, a) => evaluate(`(() => { const el = document.querySelector(${JSON.stringify(sel)}); return el ? el.getAttribute(${JSON.stringify(a)}) : null; })()`);
+const value = (sel) => evaluate(`(() => { const el = document.querySelector(${JSON.stringify(sel)}); return el ? el.value : null; })()`);
 const calls = (name) => evaluate(`window.__mockCalls.filter(c => c.name === ${JSON.stringify(name)})`);
 const inputs = () => evaluate("window.__inputLog");
+const texts = (sel) => evaluate(`[...document.querySelectorAll(${JSON.stringify(sel)})].map(e => e.textContent.trim())`);
 // Page expressions for common conditions.
 const saveStateIs = (state) => `document.querySelector('#save-state').dataset.state === ${JSON.stringify(state)}`;
 const nCalls = (name, pred = "true") => `window.__mockCalls.filter(c => c.name === ${JSON.stringify(name)} && (${pred})).length`;
@@ -244,15 +310,46 @@ function saveTimingProblems(saves, edits) {
   });
   return problems;
 }
-async function typeInto(sel, value) {
+async function typeInto(sel, text) {
   // Focus and type through real key events, so input events fire the way they do for a person.
   await evaluate(`(() => { const el = document.querySelector(${JSON.stringify(sel)}); el.scrollIntoView({block: "center"}); el.focus(); if (el.select) el.select(); })()`);
-  await send("Input.insertText", { text: value });
+  await send("Input.insertText", { text });
+}
+// Type into a field and leave it (change event), as a person tabbing out of it.
+async function fillIn(sel, text) {
+  await typeInto(sel, text);
+  await evaluate(`(() => { const el = document.querySelector(${JSON.stringify(sel)}); el.dispatchEvent(new Event('change', {bubbles: true})); el.blur(); return true; })()`);
+}
+async function choose(sel, optionValue) {
+  const ok = await evaluate(`(() => { const el = document.querySelector(${JSON.stringify(sel)}); if (!el || ![...el.options].some(o => o.value === ${JSON.stringify(optionValue)})) return false; el.value = ${JSON.stringify(optionValue)}; el.dispatchEvent(new Event('change', {bubbles: true})); return true; })()`);
+  if (!ok) throw new Error(`no option ${optionValue} in ${sel}`);
 }
 async function pressKey(key, code, keyCode) {
   await send("Input.dispatchKeyEvent", { type: "keyDown", key, code, windowsVirtualKeyCode: keyCode, nativeVirtualKeyCode: keyCode });
   await send("Input.dispatchKeyEvent", { type: "keyUp", key, code, windowsVirtualKeyCode: keyCode, nativeVirtualKeyCode: keyCode });
 }
+async function pressEnter() {
+  // a native button or form reacts to the Enter key press (the "\r" character), as when a person types it
+  await send("Input.dispatchKeyEvent", { type: "keyDown", key: "Enter", code: "Enter", windowsVirtualKeyCode: 13, nativeVirtualKeyCode: 13, text: "\r" });
+  await send("Input.dispatchKeyEvent", { type: "keyUp", key: "Enter", code: "Enter", windowsVirtualKeyCode: 13, nativeVirtualKeyCode: 13 });
+}
+/** The page's sandboxed child frames: Chromium runs them in their own process, as "iframe" targets. */
+async function childFrames() {
+  const { targetInfos } = await sendRaw("Target.getTargets");
+  return targetInfos.filter((t) => t.type === "iframe" && t.parentId === pageTarget);
+}
+/** The HTML of a child frame's document, read through the DOM domain (the frame runs no script). */
+async function frameHtml(frameTarget) {
+  const { sessionId: s } = await sendRaw("Target.attachToTarget", { targetId: frameTarget.targetId, flatten: true });
+  try {
+    const { root: doc } = await sendRaw("DOM.getDocument", { depth: -1 }, s);
+    return (await sendRaw("DOM.getOuterHTML", { nodeId: doc.nodeId }, s)).outerHTML;
+  } finally {
+    await sendRaw("Target.detachFromTarget", { sessionId: s }).catch(() => {});
+  }
+}
+/** Markup typed by a person or carried by a file: must come back as these very characters. */
+const MARKUP = '<img src=x onerror="window.__xss=1"><b>';
 
 await send("Page.enable");
 await send("Runtime.enable");
@@ -267,7 +364,7 @@ try {
   check("first run shows the welcome screen", (await count("#btn-demo")) === 1 && (await count("#btn-empty")) === 1);
   await shot("01-welcome-vi");
   await click("#btn-demo");
-  await until("location.hash === '#/campaign/1' && document.querySelectorAll('.visit-row').length > 0", "the demo campaign to open");
+  await until("location.hash === '#/campaign/c1' && document.querySelectorAll('.visit-row').length > 0", "the demo campaign to open");
   check("demo opens the demo campaign", (await count(".visit-row")) === 24, await count(".visit-row"));
 
   // 2. start empty
@@ -281,10 +378,10 @@ try {
   await open("");
   check("campaign list shows one row per campaign", (await count(".campaign-row[data-id]")) === 3);
   await shot("03-campaigns-vi");
-  await evaluate(`document.querySelector('.campaign-row[data-id="1"]').focus()`);
+  await evaluate(`document.querySelector('.campaign-row[data-id="c1"]').focus()`);
   await pressKey("Enter", "Enter", 13);
-  await until("location.hash === '#/campaign/1' && document.querySelectorAll('.visit-row').length === 24", "campaign 1 to open after Enter");
-  check("Enter on a campaign row opens it", (await evaluate("location.hash")) === "#/campaign/1");
+  await until("location.hash === '#/campaign/c1' && document.querySelectorAll('.visit-row').length === 24", "campaign 1 to open after Enter");
+  check("Enter on a campaign row opens it", (await evaluate("location.hash")) === "#/campaign/c1");
 
   // 4. campaign screen
   const order = await evaluate("[...document.querySelectorAll('.visit-group')].map(s => s.dataset.status)");
@@ -300,7 +397,7 @@ try {
     filteredNames.length > 0 && filteredNames.length < 24 && filteredNames.every((n) => foldVi(n).includes("doan xa")),
     filteredNames,
   );
-  await open("#/campaign/1");
+  await open("#/campaign/c1");
   await click('.visit-row[data-id="17"]');
   await until("location.hash === '#/visit/17' && document.querySelectorAll('.item').length > 0", "visit 17 to open");
   check("clicking a visit opens the checklist", (await count(".item[data-code]")) === 31);
@@ -317,7 +414,7 @@ try {
   check("save state shows saving while pending", savingSeen === "saving", savingSeen);
   await until(`${saveStateIs("saved")} && ${settled("finding_set")}`, "the rating to be saved", 3000);
   let fs = await calls("finding_set");
-  check("rating saved once with the item's full state", fs.length === 1 && fs[0].args.input.item_code === target1 && fs[0].args.input.rating === "dat" && "note" in fs[0].args.input && "explanation" in fs[0].args.input && fs[0].args.input.visit_id === 17, fs);
+  check("rating saved once with the item's full state", fs.length === 1 && fs[0].args.input.item_code === target1 && fs[0].args.input.rating === "dat" && "note" in fs[0].args.input && "explanation" in fs[0].args.input && fs[0].args.input.visit_id === "17", fs);
   const itemState = await attr(`.item[data-code="${target1}"] .item-state`, "data-state");
   check("per-item state shows saved", itemState === "saved", itemState);
 
@@ -346,7 +443,7 @@ try {
   await evaluate("window.__mockCalls.length = 0; window.__inputLog.length = 0");
   await typeInto(`.item[data-code="${target1}"] textarea.explanation`, "Đơn vị giải trình: đang hoàn thiện.");
   await click("#nav-back");
-  await until("location.hash === '#/campaign/1' && document.querySelectorAll('.visit-row').length === 24", "campaign 1 after leaving the visit");
+  await until("location.hash === '#/campaign/c1' && document.querySelectorAll('.visit-row').length === 24", "campaign 1 after leaving the visit");
   const log7 = await evaluate("window.__mockCalls");
   const seqNames = log7.map((c) => c.name).join(",");
   edits = await inputs();
@@ -398,7 +495,7 @@ try {
   );
   await evaluate("window.scrollTo(0, 0)");
   await shot("07-visit-en");
-  await open("#/campaign/1");
+  await open("#/campaign/c1");
   await shot("08-campaign-en");
   await open("#/campaigns");
   await shot("09-campaigns-en");
@@ -464,8 +561,8 @@ try {
   await evaluate("window.scrollTo(0, 0)");
   await shot("11-visit-leave-warning-vi");
   await click("#leave-discard");
-  await until("location.hash === '#/campaign/1' && document.querySelectorAll('.visit-row').length > 0", "campaign 1 after discarding");
-  check("the user can still leave, discarding", (await evaluate("location.hash")) === "#/campaign/1");
+  await until("location.hash === '#/campaign/c1' && document.querySelectorAll('.visit-row').length > 0", "campaign 1 after discarding");
+  check("the user can still leave, discarding", (await evaluate("location.hash")) === "#/campaign/c1");
 
   // 12b. the first finding moves a planned visit to in progress (status from finding_set)
   await open("#/visit/21");
@@ -480,7 +577,7 @@ try {
   check("clearing a rating saves rating null", fs.length === 2 && fs[1].args.input.rating === null, fs.map((c) => c.args.input.rating));
   await evaluate(`document.querySelector('#nav-back').focus()`);
   await pressKey("Enter", "Enter", 13);
-  await until("location.hash === '#/campaign/1' && document.querySelectorAll('.visit-row').length === 24", "campaign 1 after Enter on the back link");
+  await until("location.hash === '#/campaign/c1' && document.querySelectorAll('.visit-row').length === 24", "campaign 1 after Enter on the back link");
   await evaluate(`document.querySelector('.visit-row[data-id="21"]').focus()`);
   await pressKey(" ", "Space", 32);
   await until("location.hash === '#/visit/21' && document.querySelectorAll('.item').length > 0", "visit 21 after Space on its row");
@@ -488,16 +585,21 @@ try {
 
   // 13. locked visit
   await open("#/visit/1");
-  const lockInfo = await evaluate("({notice: !!document.querySelector('#locked-notice'), enabled: [...document.querySelectorAll('.item input, .item textarea, .item button')].filter(e => !e.disabled && !e.closest('fieldset:disabled')).length, report: !!document.querySelector('#visit-report'), recs: document.querySelectorAll('.rec').length})");
-  check("signed visit is read-only with notice, report and recommendations", lockInfo.notice && lockInfo.enabled === 0 && lockInfo.report && lockInfo.recs === 3, lockInfo);
+  // Only the history buttons, a recommendation's follow-up (status, due date), the unlock form,
+  // the photo viewer and "save a copy" stay usable (an attachment's buttons count when a remove
+  // button is among them: then the tile is editable, which a signed visit must not be).
+  const lockInfo = await evaluate(`({notice: !!document.querySelector('#locked-notice'),
+    enabled: [...document.querySelectorAll('.visit-main input, .visit-main textarea, .visit-main select, .visit-main button')].filter(e => !e.disabled && !e.closest('fieldset:disabled') && !e.closest('.unlock-form') && !e.matches('.history-btn, .rec-status-select, .rec-due, #btn-unlock, #btn-minutes, #btn-visit-history, .att-thumb') && !(e.closest('.att-actions') && !e.closest('.att-actions').querySelector('.btn-ghost'))).map(e => e.className || e.id),
+    conclusion: (document.querySelector('#minutes-strengths') || {}).value, recs: document.querySelectorAll('.rec').length})`);
+  check("signed visit is read-only with notice, conclusion and recommendations", lockInfo.notice && lockInfo.enabled.length === 0 && /^Cấp ủy quan tâm/.test(lockInfo.conclusion || "") && lockInfo.recs === 3, lockInfo);
   await shot("12-visit-locked-vi");
-  await evaluate("document.querySelector('#visit-report').scrollIntoView()");
+  await evaluate("document.querySelector('#visit-conclusion').scrollIntoView()");
   await shot("13-visit-report-vi");
 
   // 14. hash routing, back button and unknown ids
   await open("#/visit/17");
   await click("#nav-back");
-  await until("location.hash === '#/campaign/1' && document.querySelectorAll('.visit-row').length === 24", "campaign 1 after the back link");
+  await until("location.hash === '#/campaign/c1' && document.querySelectorAll('.visit-row').length === 24", "campaign 1 after the back link");
   await evaluate("history.back()");
   await until("location.hash === '#/visit/17' && document.querySelectorAll('.item').length > 0", "visit 17 after history.back()");
   check("browser back returns to the visit", (await count(".item")) === 31);
@@ -552,11 +654,11 @@ try {
   check("export everything sends campaign null", exp.length === 1 && exp[0].args.campaign === null, exp.map((c) => c.args));
   const expText = await text("#export-result");
   check("export result: path, counts and size", /Đã xuất gói dữ liệu/.test(expText) && /kiemtra-Laptop-Ban-XDD-03-20231110-1642\.kiemtra/.test(expText) && /12\.480 phiên bản · 2\.873 bản ghi · 2,3 MB/.test(expText), expText);
-  await evaluate("const s = document.querySelector('#export-campaign'); s.value = '1'; s.dispatchEvent(new Event('change')); true");
+  await evaluate("const s = document.querySelector('#export-campaign'); s.value = 'c1'; s.dispatchEvent(new Event('change')); true");
   await click("#btn-export");
   await until(`${nCalls("bundle_export", "c.end !== undefined")} === 2 && !!document.querySelector('#export-result')`, "the campaign export");
   exp = await calls("bundle_export");
-  check("export one campaign sends its id", exp[1].args.campaign === "1" && /9\.816 phiên bản/.test(await text("#export-result")), exp.map((c) => c.args));
+  check("export one campaign sends its id", exp[1].args.campaign === "c1" && /9\.816 phiên bản/.test(await text("#export-result")), exp.map((c) => c.args));
   await evaluate("window.__mockDialogCancel = true");
   await click("#btn-export");
   await until(`${nCalls("bundle_export", "c.end !== undefined")} === 3 && !document.querySelector('#btn-export').disabled`, "the cancelled export");
@@ -672,7 +774,7 @@ try {
   await shot("20-conflicts-empty-vi");
 
   // 24. conflict badges on the campaign and visit screens (fresh data: 2 conflicts again)
-  await open("#/campaign/1");
+  await open("#/campaign/c1");
   const rowBadges = await evaluate("[...document.querySelectorAll('.visit-row .badge-conflict')].map(b => b.closest('.visit-row').dataset.id).sort()");
   check("campaign: a conflict badge on the visits in conflict", JSON.stringify(rowBadges) === JSON.stringify(["17", "8"]) && (await text('.visit-row[data-id="17"] .badge-conflict')) === "Xung đột", rowBadges);
   await evaluate(`document.querySelector('.visit-row[data-id="17"]').scrollIntoView({block: "center"})`);
@@ -739,6 +841,751 @@ try {
   await click("#lang-vi");
   await until(`document.documentElement.lang === 'vi' && ${settled("set_language", "c.args.lang === 'vi'")}`, "the switch back to Vietnamese");
   check("language switch on the conflicts screen re-renders in place", (await count(".conflict")) === 3 && (await text(".keep-version")) === "Giữ phiên bản này");
+
+  // ---------- every export of api.js ----------
+
+  // 27. The loaded modules: the same exports, each with the same parameters.
+  await open("?latency=40#/campaigns");
+  const sigs = await evaluate(`(async () => {
+    const sig = (m) => Object.keys(m).sort().map((k) => typeof m[k] === "function" ? k + "(" + (/^[^(]*\\(([^)]*)\\)/.exec(m[k].toString()) || [])[1].replace(/\\s+/g, "") + ")" : k + ": " + typeof m[k]);
+    return { real: sig(await import("/__real/api.js")), mock: sig(await import("/api.js")) };
+  })()`);
+  const onlyReal = sigs.real.filter((s) => !sigs.mock.includes(s));
+  const onlyMock = sigs.mock.filter((s) => !sigs.real.includes(s));
+  check(`mock-api.js exports what api.js exports (${sigs.real.length} functions), with the same parameters`, sigs.real.length > 50 && onlyReal.length === 0 && onlyMock.length === 0, { onlyReal, onlyMock });
+
+  const optionValue = (sel, label) => evaluate(`(() => { const o = [...document.querySelectorAll(${JSON.stringify(sel + " option")})].find(o => o.textContent.trim() === ${JSON.stringify(label)}); return o ? o.value : null; })()`);
+  const lastCall = async (name) => (await calls(name)).pop();
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+  const noMarkup = (sel) => evaluate(`document.querySelectorAll(${JSON.stringify(sel)} + ' img, ' + ${JSON.stringify(sel)} + ' b').length === 0 && window.__xss === undefined`);
+  const dialogOpen = (id) => `!!document.querySelector('dialog#${id}[open]')`;
+  const toastsText = () => evaluate("document.querySelector('#toasts').textContent");
+
+  // ---------- minutes ----------
+
+  // 28. who attended, the unit's report, questions, conclusion (visit 17, in progress)
+  await open("?latency=40#/visit/17");
+  check(
+    "minutes: the team line names every member with their role",
+    (await text(".team-line")) === "Đoàn kiểm tra: Hoàng Minh Đức (Trưởng đoàn); Ngô Thị Hồng Nhung (Thành viên); Đặng Văn Khải (Thư ký)",
+    await text(".team-line"),
+  );
+  const attendees0 = await evaluate("[...document.querySelectorAll('#attendees .attendee')].map(r => [r.querySelector('.att-name').value, r.querySelector('.att-position').value, r.querySelector('.att-side').value])");
+  check("minutes: the attendees recorded so far", same(attendees0, [["Nguyễn Văn Tùng", "Bí thư Đoàn", "unit"], ["Lê Thị Mai", "Phó Bí thư Đoàn", "unit"], ["Trần Quốc Bảo", "Phó Bí thư Đảng ủy", "guest"]]), attendees0);
+  await evaluate("window.__mockCalls.length = 0");
+  await click("#att-add");
+  await until("document.querySelectorAll('#attendees .attendee').length === 4 && document.activeElement === document.querySelectorAll('#attendees .att-name')[3]", "a fourth attendee row, its name focused");
+  await send("Input.insertText", { text: `Phạm Đức ${MARKUP}` });
+  await typeInto("#attendees .attendee:nth-child(4) .att-position", "Ủy viên Ban Chấp hành Đoàn xã");
+  await choose("#attendees .attendee:nth-child(4) .att-side", "guest");
+  await until(`${settled("visit_update", "c.args.patch.attendees.length === 4 && c.args.patch.attendees[3].side === 'guest' && c.args.patch.attendees[3].position === 'Ủy viên Ban Chấp hành Đoàn xã'")} && ${saveStateIs("saved")}`, "the new attendee to be saved");
+  let vu = await lastCall("visit_update");
+  check(
+    "a new attendee is saved with the visit's other minutes fields",
+    vu.args.id === "17" && same(vu.args.patch.attendees[3], { name: `Phạm Đức ${MARKUP}`, position: "Ủy viên Ban Chấp hành Đoàn xã", side: "guest" }) && same(vu.args.patch.attendees.slice(0, 3).map((a) => a.name), ["Nguyễn Văn Tùng", "Lê Thị Mai", "Trần Quốc Bảo"]) && same(Object.keys(vu.args.patch).sort(), ["assessment", "attendees", "difficulties", "overall_result", "questions", "report_summary", "shortcomings", "strengths"]),
+    vu.args,
+  );
+  check("the typed name stays text (no element made of it)", (await value("#attendees .attendee:nth-child(4) .att-name")) === `Phạm Đức ${MARKUP}` && (await noMarkup("#visit-opening")));
+  await evaluate("window.__mockCalls.length = 0; window.__inputLog.length = 0");
+  await click("#attendees .attendee:nth-child(2) .row-remove");
+  await until(`document.querySelectorAll('#attendees .attendee').length === 3 && ${settled("visit_update")} && ${saveStateIs("saved")}`, "the removed attendee to be saved");
+  vu = await lastCall("visit_update");
+  check("removing an attendee saves the list without them", same(vu.args.patch.attendees.map((a) => a.name), ["Nguyễn Văn Tùng", "Trần Quốc Bảo", `Phạm Đức ${MARKUP}`]), vu.args.patch.attendees);
+
+  await evaluate("window.__mockCalls.length = 0; window.__inputLog.length = 0");
+  const SUMMARY = "Đơn vị báo cáo: kết nạp 38 đoàn viên mới, vượt 26,7% chỉ tiêu; tổ chức 4 lớp cảm tình Đoàn.";
+  await typeInto("#minutes-report_summary", SUMMARY);
+  await click("#qa-add");
+  await until("document.querySelectorAll('#questions .qa').length === 2 && document.activeElement === document.querySelectorAll('#questions .qa-question')[1]", "a second question, focused");
+  await send("Input.insertText", { text: "Đơn vị có bao nhiêu đoàn viên đi làm ăn xa?" });
+  await typeInto("#questions .qa:nth-child(2) .qa-answer", "Khoảng 120 đoàn viên, chủ yếu làm việc tại các khu công nghiệp phía Nam.");
+  await typeInto("#minutes-strengths", "Hồ sơ kết nạp đầy đủ, đúng quy trình.");
+  await choose("#minutes-overall_result", "tot");
+  await until(`${settled("visit_update", "c.args.patch.overall_result === 'tot' && c.args.patch.questions.length === 2 && c.args.patch.strengths === 'Hồ sơ kết nạp đầy đủ, đúng quy trình.'")} && ${saveStateIs("saved")} && window.__mockPending === 0`, "the report, question, conclusion and result to be saved");
+  vu = await calls("visit_update");
+  const lastVu = vu[vu.length - 1].args.patch;
+  check(
+    "report summary, question and answer, strengths and the result are saved as typed",
+    lastVu.report_summary === SUMMARY && same(lastVu.questions[1], { question: "Đơn vị có bao nhiêu đoàn viên đi làm ăn xa?", answer: "Khoảng 120 đoàn viên, chủ yếu làm việc tại các khu công nghiệp phía Nam." }) && lastVu.questions.length === 2,
+    lastVu,
+  );
+  const visitSaveProblems = saveTimingProblems(vu, await inputs());
+  check("minutes saves wait for the debounce and never overlap", visitSaveProblems.length === 0 && (await evaluate("window.__mockViolations.length")) === 0, { visitSaveProblems, violations: await evaluate("window.__mockViolations") });
+  // Leave and come back in the same page: what the screen shows now comes from visit_get.
+  await evaluate("location.hash = '#/campaign/c1'");
+  await until("location.hash === '#/campaign/c1' && document.querySelectorAll('.visit-row').length === 24", "the campaign after leaving the minutes");
+  await evaluate("location.hash = '#/visit/17'");
+  await until("location.hash === '#/visit/17' && !!document.querySelector('#minutes-overall_result') && window.__mockPending === 0", "visit 17 again");
+  const back = await evaluate("({names: [...document.querySelectorAll('#attendees .att-name')].map(i => i.value), sides: [...document.querySelectorAll('#attendees .att-side')].map(s => s.value), summary: document.querySelector('#minutes-report_summary').value, questions: document.querySelectorAll('#questions .qa').length, result: document.querySelector('#minutes-overall_result').value})");
+  check("the minutes read back as saved", same(back.names, ["Nguyễn Văn Tùng", "Trần Quốc Bảo", `Phạm Đức ${MARKUP}`]) && same(back.sides, ["unit", "guest", "guest"]) && back.summary === SUMMARY && back.questions === 2 && back.result === "tot", back);
+
+  // recommendations: refused empty, added, edited, follow-up, deleted (after a cancelled confirm)
+  const rec171 = await evaluate(`(() => { const r = document.querySelector('.rec[data-id="r171"]'); return r && {text: r.querySelector('.rec-text-input').value, status: r.querySelector('.rec-status-select').value, due: r.querySelector('.rec-due').value, authority: r.querySelector('.rec-authority').value}; })()`);
+  check("recommendation shown with its status, authority and due date (dd/mm/yyyy)", !!rec171 && rec171.status === "forwarded" && rec171.authority === "union" && rec171.due === "31/03/2024" && /^Đề nghị Tỉnh đoàn mở lớp/.test(rec171.text), rec171);
+  await evaluate("window.__mockCalls.length = 0");
+  await click("#rec-add");
+  await until("!document.querySelector('.rec-new .form-error').hidden", "the empty recommendation to be refused");
+  check("an empty recommendation is refused in the form, without a call", (await text(".rec-new .form-error")) === "Hãy nhập nội dung kiến nghị." && (await calls("recommendation_add")).length === 0);
+  const REC = `Đề nghị Huyện đoàn hỗ trợ ${MARKUP} tài liệu sinh hoạt chi đoàn.`;
+  await typeInto("#rec-new-text", REC);
+  await choose("#rec-new-raised", "team");
+  await choose("#rec-new-authority", "party");
+  await fillIn("#rec-new-due", "31/02/2024");
+  check("an impossible due date is marked, not taken", (await attr("#rec-new-due", "aria-invalid")) === "true" && (await attr("#rec-new-due", "title")) === "Ngày không hợp lệ; nhập dạng dd/mm/yyyy.");
+  await fillIn("#rec-new-due", "15/1/2024");
+  check("a due date typed d/m/yyyy is written back as dd/mm/yyyy", (await value("#rec-new-due")) === "15/01/2024" && (await attr("#rec-new-due", "aria-invalid")) === "false");
+  await click("#rec-add");
+  await until(`${settled("recommendation_add")} && document.querySelectorAll('#recs .rec').length === 2`, "the new recommendation");
+  const added = await lastCall("recommendation_add");
+  check("recommendation_add gets the text, who raised it, who must act and the due date", same(added.args, { input: { visit_id: "17", text: REC, raised_by: "team", authority: "party", due_date: "2024-01-15" } }), added.args);
+  const newRecId = await evaluate("document.querySelectorAll('#recs .rec')[1].dataset.id");
+  check(
+    "the new recommendation is listed as typed and the form is emptied",
+    (await value(`.rec[data-id="${newRecId}"] .rec-text-input`)) === REC && (await value(`.rec[data-id="${newRecId}"] .rec-authority`)) === "party" && (await value("#rec-new-text")) === "" && (await value("#rec-new-due")) === "" && (await noMarkup("#visit-recommendations")),
+  );
+  await evaluate("window.__mockCalls.length = 0");
+  await typeInto(`.rec[data-id="${newRecId}"] .rec-text-input`, "Đề nghị Huyện đoàn cấp 50 bộ tài liệu sinh hoạt chi đoàn.");
+  await choose('.rec[data-id="r171"] .rec-status-select', "answered");
+  await until(`${settled("recommendation_update", `c.args.id === ${JSON.stringify(newRecId)}`)} && ${settled("recommendation_update", "c.args.id === 'r171'")} && ${saveStateIs("saved")}`, "both recommendation edits to be saved");
+  const ru = await calls("recommendation_update");
+  const ruNew = ru.filter((c) => c.args.id === newRecId).pop();
+  const ru171 = ru.filter((c) => c.args.id === "r171").pop();
+  check(
+    "editing a recommendation sends its whole state (one saver per recommendation)",
+    same(ruNew.args.patch, { text: "Đề nghị Huyện đoàn cấp 50 bộ tài liệu sinh hoạt chi đoàn.", raised_by: "team", authority: "party", status: "received", due_date: "2024-01-15" }) && ru171.args.patch.status === "answered" && ru171.args.patch.due_date === "2024-03-31" && (await attr('.rec[data-id="r171"]', "data-status")) === "answered",
+    ru.map((c) => c.args),
+  );
+  // its history: created on another laptop, edited here twice
+  await click('.rec[data-id="r171"] .history-btn');
+  await until(`${dialogOpen("history-dialog")} && document.querySelectorAll('#history-dialog .hist-entry').length > 0`, "the recommendation's history");
+  const hist = await evaluate(`[...document.querySelectorAll('#history-dialog .hist-entry')].map(e => ({time: e.querySelector('.hist-time').textContent, device: e.querySelector('.hist-device').textContent, badges: [...e.querySelectorAll('.badge')].map(b => b.textContent), diff: [...e.querySelectorAll('.hist-diff dt')].map(dt => [dt.textContent, (dt.nextElementSibling.querySelector('.hist-from') || {}).textContent || null, dt.nextElementSibling.querySelector('.hist-to').textContent])}))`);
+  check(
+    "history: newest first, who changed what (labels, not codes), the creation on the team's laptop",
+    hist.length === 3 &&
+      same(hist[0].badges, ["Hiện tại"]) && hist[0].device === "Laptop Ban XDĐ 03" && same(hist[0].diff, [["Trạng thái", "Đã chuyển cấp có thẩm quyền", "Đã trả lời"]]) &&
+      hist[1].diff.some((d) => d[0] === "Hạn giải quyết" && d[1] === "—" && d[2] === "31/03/2024") && hist[1].time === "09/11/2023 15:31" &&
+      same(hist[2].badges, ["Tạo mới"]) && hist[2].device === "Laptop Đoàn kiểm tra số 3" && hist[2].time === "09/11/2023 09:10",
+    hist,
+  );
+  check("history was asked for that record", same((await lastCall("record_history")).args, { id: "r171" }));
+  await click("#history-close");
+  await until("!document.querySelector('#history-dialog')", "the history dialog to close");
+  await evaluate("window.__mockCalls.length = 0");
+  dialogAnswer = false;
+  await click(`.rec[data-id="${newRecId}"] .rec-delete`);
+  check("deleting asks first; dismissed, nothing is deleted", dialogs.length > 0 && dialogs[dialogs.length - 1].message === "Xóa kiến nghị này? Lịch sử vẫn được lưu." && (await calls("recommendation_delete")).length === 0, dialogs.slice(-1));
+  await click(`.rec[data-id="${newRecId}"] .rec-delete`);
+  await until(`${settled("recommendation_delete")} && !document.querySelector('.rec[data-id="${newRecId}"]')`, "the recommendation to be deleted");
+  check("confirmed, recommendation_delete gets its id", same((await lastCall("recommendation_delete")).args, { id: newRecId }));
+
+  // signing an incomplete visit is refused with Rust's reason
+  await evaluate("window.__mockCalls.length = 0");
+  await click("#btn-sign");
+  await until(`${settled("visit_sign")} && !document.querySelector('#sign-message').hidden`, "the refused signature");
+  check(
+    "signing with required items missing: refused, the reason shown, still editable",
+    same((await lastCall("visit_sign")).args, { id: "17" }) && /^Chưa thể ký biên bản: còn thiếu tiêu chí bắt buộc \d/.test(await text("#sign-message")) && !/xếp loại chung/.test(await text("#sign-message")) && (await count("#locked-notice")) === 0,
+    await text("#sign-message"),
+  );
+  await shot("27-minutes-vi");
+
+  // 28b. sign a complete visit: locked, with the time it was signed
+  await open("?latency=40#/visit/7");
+  await click("#btn-sign");
+  await until("!!document.querySelector('#locked-notice') && window.__mockPending === 0", "the signed minutes");
+  check(
+    "signing a complete visit locks it and says when",
+    same((await lastCall("visit_sign")).args, { id: "7" }) && (await text("#visit-sign .section-title")) === "Biên bản đã ký lúc 10/11/2023 16:46" && (await attr("#visit-status .badge", "data-status")) === "signed" && (await count("#btn-sign")) === 0 && /Đã ký biên bản\./.test(await toastsText()),
+    await text("#visit-sign .section-title"),
+  );
+
+  // 28c. a signed visit: follow-up stays editable, attachments are read-only, unlock needs a reason
+  await open("?latency=40#/visit/1");
+  check(
+    "signed visit: the unlock log and the attachments without add or remove",
+    same(await texts(".unlock-log li"), ["08/11/2023 08:15 · Laptop Đoàn kiểm tra số 1: Bổ sung giải trình của đơn vị về mục 5.3"]) &&
+      (await count("#att-pick")) === 0 && (await text("#visit-attachments .att-drop")) === "Biên bản đã ký: không thêm hay xóa tệp đính kèm." && (await evaluate("document.querySelector('#attachments .att-caption').disabled")) === true && (await evaluate("window.__mockListeners('app://files-dropped')")) === 0,
+  );
+  await evaluate("window.__mockCalls.length = 0");
+  await choose('.rec[data-id="r13"] .rec-status-select', "answered");
+  await fillIn('.rec[data-id="r11"] .rec-due', "30/06/2024");
+  await until(`${settled("recommendation_update", "c.args.id === 'r13'")} && ${settled("recommendation_update", "c.args.id === 'r11'")} && ${saveStateIs("saved")}`, "the follow-up of signed minutes to be saved");
+  const fu = await calls("recommendation_update");
+  check(
+    "after signing, a recommendation's status and due date are still saved (its text is not editable)",
+    fu.every((c) => c.ok) && fu.find((c) => c.args.id === "r13").args.patch.status === "answered" && fu.find((c) => c.args.id === "r11").args.patch.due_date === "2024-06-30" && (await evaluate(`document.querySelector('.rec[data-id="r13"] .rec-text-input').disabled`)) === true,
+    fu.map((c) => [c.args, c.ok]),
+  );
+  await click("#btn-unlock");
+  await until("!document.querySelector('.unlock-form').hidden && document.activeElement && document.activeElement.id === 'unlock-reason'", "the unlock form");
+  await click("#btn-unlock-confirm");
+  await until(`${settled("visit_unlock")} && !document.querySelector('#sign-message').hidden`, "the refused unlock");
+  check("unlocking without a reason is refused with Rust's message", (await text("#sign-message")) === 'Nội dung "lý do" không được để trống.' && (await count("#locked-notice")) === 1);
+  const REASON = `Sửa điểm mục 1.3 theo ${MARKUP} minh chứng bổ sung`;
+  await typeInto("#unlock-reason", REASON);
+  await click("#btn-unlock-confirm");
+  await until("!document.querySelector('#locked-notice') && !!document.querySelector('#btn-sign') && window.__mockPending === 0", "the unlocked minutes");
+  const unlocked = await lastCall("visit_unlock");
+  check(
+    "unlocked: visit_unlock gets the reason, the log lists it (as text) with this laptop and the time",
+    same(unlocked.args, { id: "1", reason: REASON }) && same(await texts(".unlock-log li"), ["08/11/2023 08:15 · Laptop Đoàn kiểm tra số 1: Bổ sung giải trình của đơn vị về mục 5.3", `10/11/2023 16:48 · Laptop Ban XDĐ 03: ${REASON}`]) && (await noMarkup(".unlock-log")) && (await attr("#visit-status .badge", "data-status")) === "completed",
+    await texts(".unlock-log li"),
+  );
+  await evaluate("window.__mockCalls.length = 0");
+  await typeInto("#minutes-assessment", "Đơn vị hoàn thành tốt nhiệm vụ; điểm mục 1.3 đã sửa theo minh chứng.");
+  await until(`${settled("visit_update")} && ${saveStateIs("saved")}`, "an edit after unlocking to be saved");
+  check("after unlocking the minutes take edits again", (await lastCall("visit_update")).ok === true && (await lastCall("visit_update")).args.patch.assessment === "Đơn vị hoàn thành tốt nhiệm vụ; điểm mục 1.3 đã sửa theo minh chứng.");
+
+  // ---------- attachments ----------
+
+  // 29. visit 17: a photo, a PDF and a photo whose file is still on another laptop
+  await open("?latency=40#/visit/17");
+  await evaluate("document.querySelector('#visit-attachments').scrollIntoView({block: 'start'})");
+  await until("document.querySelectorAll('#attachments .att-tile').length === 3 && [...document.querySelectorAll('#attachments img')].every(i => i.complete && i.naturalWidth > 0)", "the attachments and their thumbnails");
+  const tiles = await evaluate(`[...document.querySelectorAll('#attachments .att-tile')].map(t => ({id: t.dataset.id, sha: t.dataset.sha, name: t.querySelector('.att-name').textContent, meta: t.querySelector('.att-info .muted').textContent, caption: t.querySelector('.att-caption').value,
+    thumb: (t.querySelector('.att-thumb img') || {}).src || null, width: (t.querySelector('.att-thumb img') || {}).naturalWidth || 0, pdf: !!t.querySelector('.att-pdf'), missing: (t.querySelector('.att-missing') || {}).textContent || null, buttons: [...t.querySelectorAll('.att-actions button')].map(b => b.textContent)}))`);
+  check(
+    "attachments: photo thumbnail from the app's protocol, PDF mark, missing file, sizes and items",
+    tiles.length === 3 &&
+      tiles[0].name === "IMG_20231109_0912.jpg" && tiles[0].meta === "Mục 5.2 · 2,3 MB" && tiles[0].caption === "Sổ Chi đoàn Văn phòng năm 2023" && tiles[0].thumb === `${BASE}__mock/blob/thumb/${tiles[0].sha}` && tiles[0].width === 240 && same(tiles[0].buttons, ["Lưu bản sao…", "Xóa"]) &&
+      tiles[1].pdf && tiles[1].meta === "825 KB" &&
+      tiles[2].missing === "Tệp chưa có trên máy này" && tiles[2].meta === "Mục 2.3 · 1,9 MB" && same(tiles[2].buttons, ["Xóa"]),
+    tiles,
+  );
+  check("attachments_list was asked for this visit", same((await lastCall("attachments_list")).args, { visit: "17" }));
+  await evaluate("window.__mockCalls.length = 0");
+  const CAPTION = `Sổ Chi đoàn ${MARKUP} năm 2023`;
+  await typeInto('.att-tile[data-id="att-171"] .att-caption', CAPTION);
+  await until(`${settled("attachment_caption")} && ${saveStateIs("saved")}`, "the caption to be saved");
+  check("a caption is saved after the debounce, as typed", same((await lastCall("attachment_caption")).args, { id: "att-171", caption: CAPTION }) && (await calls("attachment_caption")).length === 1);
+  await click('.att-tile[data-id="att-171"] .att-thumb');
+  await until(`${dialogOpen("attachment-viewer")} && document.querySelector('#attachment-viewer .att-full').complete && document.querySelector('#attachment-viewer .att-full').naturalWidth > 0`, "the photo viewer");
+  const viewer = await evaluate("({title: document.querySelector('#attachment-viewer .dialog-title').textContent, src: document.querySelector('#attachment-viewer .att-full').src, width: document.querySelector('#attachment-viewer .att-full').naturalWidth, elements: document.querySelectorAll('#attachment-viewer .dialog-head img, #attachment-viewer b').length})");
+  check("the viewer shows the full file under its caption (as text)", viewer.title === CAPTION && viewer.src === `${BASE}__mock/blob/file/${tiles[0].sha}` && viewer.width === 1200 && viewer.elements === 0, viewer);
+  await click("#attachment-viewer .dialog-head button");
+  await until("!document.querySelector('#attachment-viewer')", "the viewer to close");
+  await evaluate("window.__mockCalls.length = 0");
+  await click("#att-pick");
+  await until(`${settled("attachment_pick")} && window.__mockPending === 0 && document.querySelectorAll('#attachments .att-tile').length === 4`, "the picked file");
+  const pickCalls = await evaluate("window.__mockCalls.map(c => [c.name, c.args])");
+  check(
+    "adding through the dialog: one file attached, the other refused with Rust's reason, the list refreshed",
+    same(pickCalls, [["attachment_pick", { visit: "17", item: null }], ["attachments_list", { visit: "17" }]]) &&
+      (await text(".att-message .att-ok")) === "Đã đính kèm 1 tệp." &&
+      (await text(".att-message .att-bad")) === 'bien-ban-ky-ngay-10-11.docx: Không đính kèm được "bien-ban-ky-ngay-10-11.docx": chỉ nhận ảnh JPG, PNG, WEBP hoặc PDF.',
+    pickCalls,
+  );
+  await evaluate("window.__mockCalls.length = 0; window.__mockDialogCancel = true");
+  await click("#att-pick");
+  await until(`${settled("attachment_pick")} && window.__mockPending === 0`, "the cancelled pick");
+  check("a cancelled dialog adds nothing and does not reload the list", (await count("#attachments .att-tile")) === 4 && (await calls("attachments_list")).length === 0);
+  check("the visit listens for files dropped on the window", (await evaluate("window.__mockListeners('app://files-dropped')")) === 1);
+  await evaluate("window.__mockCalls.length = 0; window.__mockDropFiles(['Ảnh họp đoàn.png', 'ghi-chú.txt']); true");
+  await until(`${settled("attachment_add_dropped")} && window.__mockPending === 0 && document.querySelectorAll('#attachments .att-tile').length === 5`, "the dropped file");
+  check(
+    "files dropped on the window: attached to this visit, the refused one named",
+    same((await lastCall("attachment_add_dropped")).args, { visit: "17", item: null }) && (await evaluate("[...document.querySelectorAll('#attachments .att-name')].some(n => n.textContent === 'Ảnh họp đoàn.png')")) && /^ghi-chú\.txt: /.test(await text(".att-message .att-bad")),
+  );
+  await click('.att-tile[data-id="att-172"] .att-actions button');
+  await until(`${settled("attachment_save_copy")} && /Đã lưu bản sao/.test(document.querySelector('#toasts').textContent)`, "the saved copy");
+  check("saving a copy: the path written is shown", same((await lastCall("attachment_save_copy")).args, { id: "att-172" }) && (await toastsText()).includes("Đã lưu bản sao: C:\\Users\\canbo\\Documents\\Bao-cao-tong-ket-cong-tac-Doan-2023.pdf"));
+  dialogAnswer = false;
+  const nDialogs = dialogs.length;
+  await click('.att-tile[data-id="att-172"] .att-actions .btn-ghost');
+  check("removing asks first; dismissed, the file stays", dialogs.length === nDialogs + 1 && dialogs[nDialogs].message === "Xóa tệp này khỏi buổi làm việc? Lịch sử vẫn được lưu." && (await calls("attachment_remove")).length === 0 && (await count('.att-tile[data-id="att-172"]')) === 1);
+  await click('.att-tile[data-id="att-172"] .att-actions .btn-ghost');
+  await until(`${settled("attachment_remove")} && window.__mockPending === 0 && !document.querySelector('.att-tile[data-id="att-172"]')`, "the removed attachment");
+  check("confirmed, attachment_remove gets its id and the tile goes", same((await lastCall("attachment_remove")).args, { id: "att-172" }) && (await count("#attachments .att-tile")) === 4);
+  await shot("28-attachments-vi");
+  await click("#nav-back");
+  await until("location.hash === '#/campaign/c1' && document.querySelectorAll('.visit-row').length === 24", "the campaign after the visit");
+  check("leaving the visit stops listening for dropped files", (await evaluate("window.__mockListeners('app://files-dropped')")) === 0);
+
+  // ---------- reports ----------
+
+  // 30. the campaign's report: preview in a sandboxed frame, what is not final, export, print
+  await click("#btn-report");
+  await until("decodeURIComponent(location.hash) === '#/reports/campaign:c1' && !!document.querySelector('#report-frame')", "the campaign report");
+  const pv = await lastCall("report_preview");
+  const frameSrc = await attr("#report-frame", "src");
+  check("report_preview is asked for the campaign; the frame is sandboxed", same(pv.args, { target: "campaign", id: "c1" }) && (await attr("#report-frame", "sandbox")) === "" && /^__mock\/preview\/\d+\.html\?target=campaign&id=c1$/.test(frameSrc || ""), { args: pv.args, frameSrc });
+  // Loaded = the frame's document is the report (its URL alone is known before it loads).
+  const frames = await waitFor(async () => {
+    const fs = await childFrames();
+    return fs.length === 1 && /id="doc-title">BÁO CÁO KẾT QUẢ KIỂM TRA</.test(await frameHtml(fs[0])) ? fs : null;
+  }, "the preview to load in its frame");
+  check("the frame loaded the campaign report's preview (allowed by the CSP)", frames[0].url === BASE + frameSrc, frames[0].url);
+  const warn = await evaluate("({summary: document.querySelector('#report-warnings summary strong').textContent, codes: [...document.querySelectorAll('#report-warnings li')].map(li => li.dataset.code), texts: [...document.querySelectorAll('#report-warnings li')].map(li => li.textContent)})");
+  const byCode = (codes) => codes.reduce((acc, c) => ((acc[c] = (acc[c] || 0) + 1), acc), {});
+  check(
+    "warnings: every visit not signed or not completed, and the two in conflict",
+    warn.summary === "20 điều cần lưu ý trước khi ký:" && same(Object.entries(byCode(warn.codes)).sort(), [["conflict", 2], ["not_completed", 12], ["not_signed", 6]]) && warn.texts.includes("Đoàn Khối các cơ quan tỉnh Ninh Bình: còn xung đột chưa giải quyết; số liệu lấy theo phiên bản đang hiển thị.") && warn.texts.includes("Huyện đoàn Yên Khánh: biên bản chưa ký."),
+    warn,
+  );
+  check("the campaign report exports DOCX, XLSX and HTML and prints", same(await evaluate("[...document.querySelectorAll('.page-tools button')].map(b => b.id)"), ["report-print", "report-docx", "report-xlsx", "report-html"]));
+  await evaluate("window.__mockCalls.length = 0; window.__mockEvents.length = 0; window.__mockHoldExport = true");
+  await click("#report-docx");
+  await until("(document.querySelector('#report-progress-label') || {}).textContent === 'Đang dựng văn bản…'", "the export's second step");
+  const during = await evaluate("({disabled: ['#report-docx', '#report-xlsx', '#report-html'].map(s => document.querySelector(s).disabled), label: document.querySelector('#report-docx').textContent, bar: [document.querySelector('#report-progress-bar').value, document.querySelector('#report-progress-bar').max], listeners: window.__mockListeners('report://progress')})");
+  check("while exporting: the step, the bar, the buttons disabled, one progress listener", during.disabled.every(Boolean) && during.label === "Đang xuất…" && same(during.bar, [1, 3]) && during.listeners === 1, during);
+  await evaluate("window.__mockReleaseExport(); true");
+  await until(`${settled("report_export")} && !!document.querySelector('#report-done')`, "the exported report");
+  check(
+    "exported: report_export(campaign, c1, docx), the path written, the listener removed",
+    same((await lastCall("report_export")).args, { target: "campaign", id: "c1", format: "docx" }) && (await text("#report-done")) === "Đã lưu: C:\\Users\\canbo\\Documents\\Kiểm tra\\Bao-cao-ket-qua-kiem-tra-2023.docx" && (await count("#report-progress")) === 0 && (await evaluate("window.__mockListeners('report://progress')")) === 0 && same(await evaluate("window.__mockEvents.filter(e => e.name === 'report://progress').map(e => e.payload.done)"), [0, 1, 2, 3]),
+  );
+  await evaluate("window.__mockDialogCancel = true");
+  await click("#report-xlsx");
+  await until(`${settled("report_export", "c.args.format === 'xlsx'")} && !document.querySelector('#report-progress')`, "the cancelled export");
+  check("a cancelled save dialog shows neither a path nor an error", (await count("#report-done")) === 0 && (await count(".screen.reports .form-error")) === 0);
+  await evaluate("window.__mockFailNext = 'report_export'");
+  await click("#report-html");
+  await until("!!document.querySelector('.screen.reports .form-error')", "the failed export");
+  check("a failed export shows Rust's message", /^Không ghi được/.test(await text(".screen.reports .form-error")) && (await lastCall("report_export")).args.format === "html");
+  await click("#report-print");
+  await until(settled("report_print"), "the print call");
+  check("print asks Rust to print the previewed document", (await lastCall("report_print")).ok === true && same((await lastCall("report_print")).args, undefined));
+  await evaluate("window.__mockFailNext = 'report_print'");
+  await click("#report-print");
+  await until("/Không ghi được/.test(document.querySelector('#toasts').textContent)", "the failed print");
+  check("a failed print says why", /Không ghi được/.test(await toastsText()));
+  await shot("29-report-campaign-vi");
+  check("the minutes picker lists every visit of the campaign", (await count("#report-visit option")) === 25 && (await evaluate("[...document.querySelectorAll('#report-visit option')].some(o => o.value === '17' && o.textContent === 'Đoàn Khối các cơ quan tỉnh Ninh Bình — Đang kiểm tra')")));
+  await choose("#report-visit", "17");
+  await until("decodeURIComponent(location.hash) === '#/reports/visit:17' && document.querySelector('.page-title').textContent === 'Biên bản kiểm tra' && window.__mockPending === 0", "the minutes of visit 17");
+  check(
+    "a visit's minutes: previewed for that visit, DOCX and HTML only, its own warnings",
+    same((await lastCall("report_preview")).args, { target: "visit", id: "17" }) && (await count("#report-xlsx")) === 0 && (await count("#report-docx")) === 1 && (await text("#report-warnings summary strong")) === "2 điều cần lưu ý trước khi ký:",
+  );
+  await click("#lang-en");
+  await until(`document.documentElement.lang === 'en' && ${settled("set_language", "c.args.lang === 'en'")}`, "English on the report screen");
+  check(
+    "report warnings in English after the switch",
+    same(await texts("#report-warnings li"), ["Đoàn Khối các cơ quan tỉnh Ninh Bình: the visit is not completed (In progress).", "Đoàn Khối các cơ quan tỉnh Ninh Bình: unresolved conflict; figures use the version currently shown."]) && (await text("#report-warnings summary strong")) === "2 things to check before signing:",
+    await texts("#report-warnings li"),
+  );
+  await click("#lang-vi");
+  await until(`document.documentElement.lang === 'vi' && ${settled("set_language", "c.args.lang === 'vi'")}`, "Vietnamese again");
+  await open("?latency=40#/visit/17");
+  await click("#btn-minutes");
+  await until("decodeURIComponent(location.hash) === '#/reports/visit:17' && !!document.querySelector('#report-frame') && window.__mockPending === 0", "the minutes from the visit screen");
+  check("the visit screen's “Biên bản” opens its minutes", same((await lastCall("report_preview")).args, { target: "visit", id: "17" }));
+
+  // ---------- units ----------
+
+  // 31. the directory: tree, spreadsheet import with a preview, add, edit, move, merge, dissolve
+  await open("?latency=40#/campaigns");
+  await click("#nav-units");
+  await until("location.hash === '#/units' && document.querySelectorAll('#unit-tree .unit-row').length > 0 && window.__mockPending === 0", "the unit directory from the header");
+  const tree = await evaluate("[...document.querySelectorAll('#unit-tree .unit-row')].map(r => ({id: r.dataset.id, depth: Number(r.dataset.depth), name: r.querySelector('.unit-name').textContent, past: r.classList.contains('is-past'), actions: !!r.querySelector('.unit-actions')}))");
+  const rowOf = (rows, name) => rows.findIndex((r) => r.name === name);
+  const ks = rowOf(tree, "Huyện đoàn Kim Sơn");
+  const yl = tree[rowOf(tree, "Đoàn xã Yên Lâm")];
+  check(
+    "tree: every unit once, the province first, each district followed by its grassroots unit",
+    tree.length === 33 && (await text(".unit-tree-card .section-title")) === "Các đơn vị (33)" && tree[0].name === "Tỉnh đoàn Ninh Bình" && tree[0].depth === 0 && ks > 0 && tree[ks].depth === 1 && tree[ks + 1].name === "Đoàn xã Kim Đông" && tree[ks + 1].depth === 2 && new Set(tree.map((r) => r.id)).size === 33,
+    tree.slice(0, 4),
+  );
+  check("a merged unit is kept, marked with its last day, without actions", !!yl && yl.past && !yl.actions && (await text('.unit-row[data-id="u308"] .muted')) === "hết hiệu lực 30/06/2025", yl);
+  await evaluate("window.__mockDialogCancel = true");
+  await click("#btn-unit-import");
+  await until(`${settled("unit_import_pick")} && !document.querySelector('#btn-unit-import').disabled`, "the cancelled file dialog");
+  check("a cancelled file dialog shows no preview and no error", (await count("#unit-import-preview")) === 0 && (await count("#unit-import-error")) === 0);
+  await evaluate("window.__mockFailNext = 'unit_import_pick'");
+  await click("#btn-unit-import");
+  await until("!!document.querySelector('#unit-import-error')", "the unreadable file");
+  check("an unreadable file: Rust's message", (await text("#unit-import-error")) === 'Không đọc được tệp "danh-sach-don-vi.docx": tệp không phải bảng tính Excel (.xlsx) hay CSV.');
+  await click("#btn-unit-import");
+  await until("!!document.querySelector('#unit-import-preview') && !document.querySelector('#btn-unit-import').disabled", "the import preview");
+  const preview2 = await evaluate(`({title: document.querySelector('#unit-import-preview .section-title').textContent, tally: document.querySelector('#unit-import-tally').textContent, warnings: [...document.querySelectorAll('#unit-import-preview .imp-warnings li')].map(li => li.textContent),
+    rows: [...document.querySelectorAll('#unit-import-preview .imp-row')].map(r => [r.dataset.line, r.querySelector('.imp-badge').textContent, [...r.querySelectorAll('.imp-errors li')].map(li => li.textContent)]),
+    apply: [document.querySelector('#unit-import-apply').disabled, document.querySelector('#unit-import-apply').textContent], skip: (document.querySelector('#unit-import-skip') || {}).parentElement?.textContent})`);
+  check(
+    "import preview: the file, the tally, what was left out, each row's action",
+    preview2.title === "Xem trước: danh-sach-don-vi-sau-sap-xep-2025.xlsx" && preview2.tally === "4 đơn vị mới · 1 cập nhật · 1 không đổi · 1 dòng lỗi" && same(preview2.warnings, ["Dòng 1 nằm trên dòng tiêu đề, được bỏ qua.", 'Cột F "Ghi chú" không dùng đến, được bỏ qua.']) && same(preview2.rows.map((r) => r[1]), ["Không đổi", "Cập nhật", "Thêm mới", "Thêm mới", "Thêm mới", "Thêm mới", "Lỗi"]),
+    preview2,
+  );
+  check(
+    "a bad row names its line, column and problem; import is blocked until bad rows are skipped",
+    same(preview2.rows[6], ["9", "Lỗi", ["Dòng 9, cột A (Tên đơn vị): chưa có tên đơn vị.", 'Dòng 9, cột D (Trực thuộc): không tìm thấy đơn vị cấp trên "HĐYK-X".']]) && same(preview2.apply, [true, "Nhập 5 đơn vị"]) && preview2.skip === " Bỏ qua 1 dòng lỗi, chỉ nhập các dòng hợp lệ",
+    preview2,
+  );
+  await click("#lang-en");
+  await until("document.documentElement.lang === 'en'", "English on the units screen");
+  check("the preview's messages follow the language", (await text("#unit-import-tally")) === "4 new · 1 updated · 1 unchanged · 1 bad rows" && (await evaluate("document.querySelector('.imp-row[data-line=\"9\"] .imp-errors li').textContent")) === "Line 9, column A (Tên đơn vị): the unit name is missing." && (await count("#unit-import-preview")) === 1);
+  await click("#lang-vi");
+  await until(`document.documentElement.lang === 'vi' && ${settled("set_language", "c.args.lang === 'vi'")}`, "Vietnamese again");
+  await shot("30-units-import-vi");
+  await click("#unit-import-skip");
+  await until("!document.querySelector('#unit-import-apply').disabled", "the import to be allowed");
+  await evaluate("window.__mockCalls.length = 0");
+  await click("#unit-import-apply");
+  await until("!!document.querySelector('#unit-import-result') && window.__mockPending === 0", "the import result");
+  const afterImport = await evaluate("[...document.querySelectorAll('#unit-tree .unit-row')].map(r => [r.querySelector('.unit-name').textContent, Number(r.dataset.depth)])");
+  const gh = afterImport.findIndex((r) => r[0] === "Đoàn xã Gia Hưng");
+  check(
+    "import applied with the bad row skipped: the result, the tree reloaded with the new units in place",
+    same((await calls("unit_import_apply")).map((c) => c.args), [{ skipBad: true }]) && (await text("#unit-import-result")) === "Đã nhập: 4 mới, 1 cập nhật, 1 không đổi, 1 dòng bỏ qua." && (await count("#unit-import-preview")) === 0 && afterImport.length === 37 && gh > 0 && afterImport[gh][1] === 1 && same(afterImport[gh + 1], ["Chi đoàn thôn Đông Thượng", 2]),
+    afterImport.slice(gh, gh + 2),
+  );
+
+  // add a unit under one just imported
+  const ghId = await evaluate("[...document.querySelectorAll('#unit-tree .unit-row')].find(r => r.querySelector('.unit-name').textContent === 'Đoàn xã Gia Hưng').dataset.id");
+  await click("#unit-new");
+  await until("!!document.querySelector('#unit-form #unit-name')", "the new unit form");
+  const UNIT = `Đoàn trường THPT ${MARKUP} Gia Hưng`;
+  await typeInto("#unit-name", UNIT);
+  await typeInto("#unit-code", "THPT-GH");
+  await typeInto("#unit-level", "Cơ sở Đoàn");
+  await choose("#unit-parent", ghId);
+  await evaluate("window.__mockCalls.length = 0");
+  await click("#unit-save");
+  await until(`${settled("unit_create")} && !document.querySelector('#unit-form') && window.__mockPending === 0`, "the new unit");
+  const newUnit = await evaluate(`(() => { const r = [...document.querySelectorAll('#unit-tree .unit-row')].find(r => r.querySelector('.unit-name').textContent === ${JSON.stringify(UNIT)}); return r && {depth: Number(r.dataset.depth), code: r.querySelector('.unit-code').textContent, prev: r.previousElementSibling.querySelector('.unit-name').textContent}; })()`);
+  check("unit_create gets the form's fields", same((await lastCall("unit_create")).args, { input: { name: UNIT, short_name: "", code: "THPT-GH", kind: "", level_label: "Cơ sở Đoàn", parent_id: ghId, valid_from: null, valid_to: null } }), (await lastCall("unit_create")).args);
+  check("the new unit is in the tree under its parent, its name as text", !!newUnit && newUnit.depth === 2 && newUnit.code === "THPT-GH" && (await noMarkup("#unit-tree")), newUnit);
+  await click("#unit-new");
+  await typeInto("#unit-name", "Đoàn xã Gia Hưng mới");
+  await typeInto("#unit-code", "XGH");
+  await click("#unit-save");
+  await until(`${settled("unit_create", "c.ok === false")} && !!document.querySelector('#unit-form .form-error')`, "the refused code");
+  check("a code already in use is refused with the other unit's name", (await text("#unit-form .form-error")) === 'Mã XGH đã dùng cho đơn vị "Đoàn xã Gia Hưng".');
+  await click("#unit-form .sign-actions button:not(#unit-save)");
+  await until("!document.querySelector('#unit-form')", "the form to close");
+
+  // edit a name (no move when the parent stays), then move one unit
+  await evaluate("window.__mockCalls.length = 0");
+  await click('.unit-row[data-id="u306"] .unit-edit-btn');
+  await until("!!document.querySelector('#unit-form #unit-name')", "the edit form");
+  check("the edit form starts from the unit", (await value("#unit-name")) === "Đoàn phường Tam Điệp" && (await value("#unit-code")) === "PTĐ" && (await value("#unit-parent")) === "u100");
+  await typeInto("#unit-name", "Đoàn phường Tam Điệp (sau sắp xếp)");
+  await click("#unit-save");
+  await until(`${settled("unit_update")} && !document.querySelector('#unit-form') && window.__mockPending === 0`, "the renamed unit");
+  check(
+    "a rename sends unit_update only (the parent did not change)",
+    same(await evaluate("window.__mockCalls.map(c => c.name)"), ["unit_update", "units_tree"]) && same((await lastCall("unit_update")).args, { id: "u306", patch: { name: "Đoàn phường Tam Điệp (sau sắp xếp)", short_name: "Tam Điệp", code: "PTĐ", level_label: "Cơ sở Đoàn (xã, phường)" } }) && (await text('.unit-row[data-id="u306"] .unit-name')) === "Đoàn phường Tam Điệp (sau sắp xếp)",
+    await evaluate("window.__mockCalls.map(c => [c.name, c.args])"),
+  );
+  await evaluate("window.__mockCalls.length = 0");
+  await click('.unit-row[data-id="u307"] .unit-edit-btn');
+  await until("!!document.querySelector('#unit-form #unit-parent')", "the edit form of Đoàn xã Nho Quan");
+  await choose("#unit-parent", "u105");
+  await click("#unit-save");
+  await until(`${settled("unit_move")} && !document.querySelector('#unit-form') && window.__mockPending === 0`, "the moved unit");
+  const moved = await evaluate(`(() => { const r = document.querySelector('.unit-row[data-id="u307"]'); let p = r.previousElementSibling; while (p && Number(p.dataset.depth) >= Number(r.dataset.depth)) p = p.previousElementSibling; return {depth: Number(r.dataset.depth), parent: p && p.dataset.id}; })()`);
+  check("a new parent sends unit_move; the unit now sits under it", same((await lastCall("unit_move")).args, { id: "u307", parent: "u105" }) && moved.depth === 2 && moved.parent === "u105", moved);
+  await click('.unit-row[data-id="u105"] .unit-edit-btn');
+  await until("!!document.querySelector('#unit-form #unit-parent')", "the edit form of Huyện đoàn Nho Quan");
+  await choose("#unit-parent", "u106");
+  await click("#unit-save");
+  await until(`${settled("unit_move", "c.ok === false")} && !!document.querySelector('#unit-form .form-error')`, "the refused move");
+  check("moving a unit under its own sub-unit is refused with Rust's message", (await text("#unit-form .form-error")) === 'Không chuyển được "Huyện đoàn Nho Quan" vào "Đoàn xã Cúc Phương": "Đoàn xã Cúc Phương" là chính nó hoặc một đơn vị trực thuộc nó.');
+  await click("#unit-form .sign-actions button:not(#unit-save)");
+
+  // merge and dissolve
+  await evaluate("window.__mockCalls.length = 0");
+  await click('.unit-row[data-id="u303"] .unit-actions button:nth-child(2)');
+  await until("!!document.querySelector('#unit-merge-into')", "the merge form");
+  check("the merge form explains what happens", (await text("#unit-form p.muted")) === "“Đoàn xã Gia Viễn” kết thúc vào ngày đã chọn; các đơn vị trực thuộc chuyển sang đơn vị nhận. Các đợt kiểm tra cũ vẫn giữ tên cũ." && (await evaluate("[...document.querySelectorAll('#unit-merge-into option')].every(o => o.value !== 'u303')")));
+  await click("#unit-save");
+  await until("!!document.querySelector('#unit-form .form-error')", "the incomplete merge");
+  check("merging without a receiving unit and a day is refused before any call", (await text("#unit-form .form-error")) === "Hãy chọn đơn vị nhận và ngày." && (await calls("unit_merge")).length === 0);
+  await choose("#unit-merge-into", "u301");
+  await fillIn("#unit-date", "31/12/2024");
+  await click("#unit-save");
+  await until(`${settled("unit_merge")} && !document.querySelector('#unit-form') && window.__mockPending === 0`, "the merge");
+  check(
+    "unit_merge([from], into, day); the merged unit is kept with its last day",
+    same((await lastCall("unit_merge")).args, { from: ["u303"], into: "u301", date: "2024-12-31" }) && (await evaluate(`document.querySelector('.unit-row[data-id="u303"]').classList.contains('is-past')`)) && (await text('.unit-row[data-id="u303"] .muted')) === "hết hiệu lực 31/12/2024" && (await count('.unit-row[data-id="u303"] .unit-actions')) === 0,
+  );
+  await click('.unit-row[data-id="u113"] .unit-actions .btn-ghost');
+  await until("!!document.querySelector('#unit-form #unit-date')", "the dissolve form");
+  await click("#unit-save");
+  await until("!!document.querySelector('#unit-form .form-error')", "the dissolve without a day");
+  check("dissolving needs a day", (await text("#unit-form .form-error")) === "Hãy nhập ngày (dd/mm/yyyy)." && (await calls("unit_dissolve")).length === 0);
+  await fillIn("#unit-date", "30/11/2024");
+  await click("#unit-save");
+  await until(`${settled("unit_dissolve")} && !!document.querySelector('#unit-form .form-error')`, "the refused dissolution");
+  check("a unit with active sub-units cannot be dissolved (Rust's message names them)", (await text("#unit-form .form-error")) === 'Chưa giải thể được "Huyện đoàn Kim Sơn": còn 1 đơn vị trực thuộc đang hoạt động (Đoàn xã Kim Đông). Hãy chuyển các đơn vị đó sang đơn vị khác hoặc sáp nhập chúng trước.');
+  await click("#unit-form .sign-actions button:not(#unit-save)");
+  await click('.unit-row[data-id="u114"] .unit-actions .btn-ghost');
+  await until("!!document.querySelector('#unit-form #unit-date')", "the dissolve form of Đoàn xã Kim Đông");
+  await fillIn("#unit-date", "30/11/2024");
+  await click("#unit-save");
+  await until(`${settled("unit_dissolve", "c.ok === true")} && !document.querySelector('#unit-form') && window.__mockPending === 0`, "the dissolution");
+  check("unit_dissolve(id, day); the unit is kept, ended", same((await lastCall("unit_dissolve")).args, { id: "u114", date: "2024-11-30" }) && (await text('.unit-row[data-id="u114"] .muted')) === "hết hiệu lực 30/11/2024");
+  await click('.unit-row[data-id="u306"] .history-btn');
+  await until(`${dialogOpen("history-dialog")} && document.querySelectorAll('#history-dialog .hist-entry').length === 2`, "the unit's history");
+  check("a unit's history shows the rename", same(await evaluate("[...document.querySelectorAll('#history-dialog .hist-entry')[0].querySelectorAll('.hist-diff dt')].map(dt => [dt.textContent, dt.nextElementSibling.textContent])"), [["Tên", "Đoàn phường Tam Điệp → Đoàn phường Tam Điệp (sau sắp xếp)"]]));
+  await click("#history-close");
+  await shot("31-units-vi");
+
+  // ---------- setup ----------
+
+  // 32. a new campaign: the form, a refused date order, then created
+  await open("?latency=40#/campaigns");
+  await click("#btn-new-campaign");
+  await until("location.hash === '#/campaign-new' && !!document.querySelector('#campaign-form') && window.__mockPending === 0", "the new campaign form");
+  const sets = await evaluate("[...document.querySelectorAll('#cf-criteria option')].map(o => [o.value, o.textContent])");
+  check(
+    "the criteria-set choice lists every version, newest first, the newest chosen",
+    same(sets, [["crit-2023", "Bộ tiêu chí kiểm tra công tác Đoàn năm 2023 — phiên bản 2 (31 tiêu chí)"], ["crit-2021", "Bộ tiêu chí kiểm tra công tác Đoàn năm 2021 — phiên bản 1 (31 tiêu chí)"], ["crit-2025", "Bộ tiêu chí kiểm tra Đoàn cơ sở sau sắp xếp đơn vị hành chính năm 2025 (dự thảo) — phiên bản 1 (4 tiêu chí)"]]) && (await value("#cf-criteria")) === "crit-2023",
+    sets,
+  );
+  const CNAME = `Kiểm tra công tác Đoàn năm 2024 ${MARKUP}`;
+  await typeInto("#cf-name", CNAME);
+  await typeInto("#cf-year", "2024");
+  await fillIn("#cf-start", "32/11/2024");
+  check("an impossible start date is marked", (await attr("#cf-start", "aria-invalid")) === "true");
+  await fillIn("#cf-start", "12/11/2024");
+  await fillIn("#cf-end", "5/11/2024");
+  await typeInto("#cf-theme", "Năm thanh niên tình nguyện vì cộng đồng");
+  await typeInto("#cf-decision", "301-QĐ/TĐTN-XDĐ");
+  await typeInto("#cf-issuer", "Ban Thường vụ Tỉnh đoàn Ninh Bình");
+  await typeInto("#cf-place", "Ninh Bình");
+  await choose("#cf-criteria", "crit-2025");
+  await evaluate("window.__mockCalls.length = 0");
+  await click("#cf-save");
+  await until(`${settled("campaign_create")} && !!document.querySelector('#cf-error')`, "the refused dates");
+  check("an end before the start is refused with Rust's message; the form keeps what was typed", (await text("#cf-error")) === "Ngày kết thúc 05/11/2024 trước ngày bắt đầu 12/11/2024." && (await value("#cf-name")) === CNAME && (await value("#cf-start")) === "12/11/2024");
+  await fillIn("#cf-end", "15/11/2024");
+  await click("#cf-save");
+  await until("/^#\\/campaign\\/c\\d+$/.test(location.hash) && !!document.querySelector('#campaign-name') && window.__mockPending === 0", "the new campaign");
+  const created = (await calls("campaign_create")).pop();
+  check(
+    "campaign_create gets every field (dates as yyyy-mm-dd, the year as a number, the chosen set)",
+    same(created.args, { input: { name: CNAME, year: 2024, theme: "Năm thanh niên tình nguyện vì cộng đồng", start_date: "2024-11-12", end_date: "2024-11-15", decision_number: "301-QĐ/TĐTN-XDĐ", issuing_body: "Ban Thường vụ Tỉnh đoàn Ninh Bình", place: "Ninh Bình", criteria_set_id: "crit-2025" } }),
+    created.args,
+  );
+  check(
+    "the new campaign opens: its name as text, dates, no visits yet",
+    (await text("#campaign-name")) === CNAME && (await noMarkup(".campaign-header")) && /Đã tạo đợt kiểm tra\./.test(await toastsText()) && (await text(".campaign-header .meta")).includes("12/11/2024 – 15/11/2024") && (await text(".visit-groups")) === "Đợt kiểm tra này chưa có buổi làm việc nào." && (await count("#btn-criteria")) === 1,
+  );
+
+  // 32b. editing a campaign: the documents' settings too
+  await open("?latency=40#/campaign-edit/c1");
+  check("the edit form starts from campaign_get", same((await lastCall("campaign_get")).args, { id: "c1" }) && (await value("#cf-name")) === "Kiểm tra công tác Đoàn và phong trào thanh thiếu nhi năm 2023" && (await value("#rs-signer_name")) === "Nguyễn Thị Thu Hương" && (await value("#rs-recipients")) === "Ban Thường vụ Trung ương Đoàn (b/c)\nThường trực Tỉnh ủy (b/c)\nLưu VP, XDĐ");
+  await typeInto("#cf-theme", "Năm chuyển đổi số và thanh niên tình nguyện");
+  await typeInto("#rs-recipients", "Ban Thường vụ Trung ương Đoàn (b/c)\n  Thường trực Tỉnh ủy (b/c)\n\nLưu VP, XDĐ, KT");
+  await evaluate("window.__mockCalls.length = 0");
+  await click("#cf-save");
+  await until("location.hash === '#/campaign/c1' && !!document.querySelector('#campaign-name') && window.__mockPending === 0", "the edited campaign");
+  const upd = (await calls("campaign_update")).pop();
+  check(
+    "campaign_update(id, all fields): the theme and one recipient per line",
+    upd.args.id === "c1" && upd.args.patch.theme === "Năm chuyển đổi số và thanh niên tình nguyện" && upd.args.patch.year === 2023 && same(upd.args.patch.report.recipients, ["Ban Thường vụ Trung ương Đoàn (b/c)", "Thường trực Tỉnh ủy (b/c)", "Lưu VP, XDĐ, KT"]) && upd.args.patch.report.signer_name === "Nguyễn Thị Thu Hương",
+    upd.args,
+  );
+  check("the campaign screen shows the new theme", (await text(".campaign-header .campaign-theme")) === "Chủ đề: Năm chuyển đổi số và thanh niên tình nguyện" && /Đã lưu thông tin đợt kiểm tra\./.test(await toastsText()));
+
+  // 33. teams editor on the campaign screen
+  const teamView = (id) => evaluate(`(() => { const t = document.querySelector('.team[data-id="${id}"]'); return t && {name: t.querySelector('.team-name').textContent, visits: t.querySelector('.team-visits').textContent, members: [...t.querySelectorAll('.member')].map(m => [m.querySelector('.member-name').firstChild.textContent, m.querySelector('.role-tag').textContent]), buttons: [...t.querySelectorAll('.team-head button')].map(b => b.textContent)}; })()`);
+  const t11 = await teamView("t11");
+  check(
+    "a team: members head first, their roles, its visits; no delete while it has visits",
+    !!t11 && t11.name === "Đoàn kiểm tra số 1" && t11.visits === "8 buổi làm việc" && same(t11.members, [["Nguyễn Thị Thu Hương", "Trưởng đoàn"], ["Trần Văn Minh", "Thành viên"], ["Lê Hoàng Nam", "Thành viên"], ["Phạm Thị Lan Anh", "Thư ký"]]) && same(t11.buttons, ["Sửa"]),
+    t11,
+  );
+  await click('.team[data-id="t11"] .team-edit');
+  await until("!!document.querySelector('#team-form')", "the team form");
+  check("the team form starts from the team", (await value("#team-name")) === "Đoàn kiểm tra số 1" && same(await evaluate("[...document.querySelectorAll('#team-form .member-input')].map(i => i.value)"), ["Nguyễn Thị Thu Hương", "Trần Văn Minh", "Lê Hoàng Nam", "Phạm Thị Lan Anh"]));
+  await typeInto("#team-name", "Đoàn kiểm tra số 1 (bổ sung)");
+  await click("#team-add-member");
+  await until("document.querySelectorAll('#team-form .member-input').length === 5 && document.activeElement === document.querySelectorAll('#team-form .member-input')[4]", "a new member row, focused");
+  const MEMBER = `Lò Thị ${MARKUP} Hoa`;
+  await send("Input.insertText", { text: MEMBER });
+  await evaluate("window.__mockCalls.length = 0");
+  await click("#team-save");
+  await until(`${settled("team_update")} && !document.querySelector('#team-form') && window.__mockPending === 0`, "the saved team");
+  check(
+    "team_update: the new name, members kept by id, the new one by name",
+    same((await lastCall("team_update")).args, { id: "t11", patch: { name: "Đoàn kiểm tra số 1 (bổ sung)", members: [{ inspector_id: "i1", role: "head" }, { inspector_id: "i2", role: "member" }, { inspector_id: "i3", role: "member" }, { inspector_id: "i4", role: "secretary" }, { full_name: MEMBER, role: "member" }] } }),
+    (await lastCall("team_update")).args,
+  );
+  const t11b = await teamView("t11");
+  check("the team reloads with its new member, as text", t11b.name === "Đoàn kiểm tra số 1 (bổ sung)" && same(t11b.members[3], [MEMBER, "Thành viên"]) && t11b.members.length === 5 && (await noMarkup("#teams")), t11b);
+  await click('.team[data-id="t12"] .team-edit');
+  await until("!!document.querySelector('#team-form')", "the form of team 2");
+  await choose("#team-form .team-member-row:nth-of-type(2) .role-select", "head");
+  await click("#team-save");
+  await until(`${settled("team_update", "c.ok === false")} && !!document.querySelector('#team-form .form-error')`, "the refused second head");
+  check("two heads are refused with Rust's message, the form stays open", (await text("#team-form .form-error")) === "Một đoàn chỉ có một trưởng đoàn, nhưng có 2: Đinh Công Thành, Vũ Thị Ngọc Ánh.");
+  await click("#team-form .sign-actions button:not(#team-save)");
+  await until("!document.querySelector('#team-form')", "the cancelled team form");
+  await click("#team-new");
+  await until("!!document.querySelector('#team-form')", "the new team form");
+  check("a new team starts with a numbered name and one head to fill in", (await value("#team-name")) === "Đoàn kiểm tra số 4" && (await count("#team-form .member-input")) === 1 && (await value("#team-form .role-select")) === "head");
+  await typeInto("#team-form .member-input", "Phạm Văn Quyết");
+  await click("#team-add-member");
+  await until("document.querySelectorAll('#team-form .member-input').length === 2", "a second member row");
+  await send("Input.insertText", { text: "Trịnh Thu Trang" });
+  await choose("#team-form .team-member-row:nth-of-type(2) .role-select", "secretary");
+  await evaluate("window.__mockCalls.length = 0");
+  await click("#team-save");
+  await until(`${settled("team_create")} && !document.querySelector('#team-form') && window.__mockPending === 0`, "the new team");
+  const tc = await lastCall("team_create");
+  check("team_create gets the campaign, the name and the members by name", same(tc.args, { input: { campaign_id: "c1", name: "Đoàn kiểm tra số 4", members: [{ full_name: "Phạm Văn Quyết", role: "head" }, { full_name: "Trịnh Thu Trang", role: "secretary" }] } }), tc.args);
+  const newTeamId = await evaluate("[...document.querySelectorAll('#teams .team')].find(t => t.querySelector('.team-name').textContent === 'Đoàn kiểm tra số 4').dataset.id");
+  const t4 = await teamView(newTeamId);
+  check("the new team is listed, with no visits and a delete button", t4.visits === "0 buổi làm việc" && same(t4.buttons, ["Sửa", "Xóa"]) && same(t4.members, [["Phạm Văn Quyết", "Trưởng đoàn"], ["Trịnh Thu Trang", "Thư ký"]]), t4);
+  dialogAnswer = false;
+  const nd = dialogs.length;
+  await click(`.team[data-id="${newTeamId}"] .team-head .btn-ghost`);
+  check("deleting a team asks first (dismissed: kept)", dialogs.length === nd + 1 && dialogs[nd].message === "Xóa “Đoàn kiểm tra số 4”?" && (await calls("team_delete")).length === 0 && (await count(`.team[data-id="${newTeamId}"]`)) === 1);
+  await click(`.team[data-id="${newTeamId}"] .team-head .btn-ghost`);
+  await until(`${settled("team_delete")} && !document.querySelector('.team[data-id="${newTeamId}"]') && window.__mockPending === 0`, "the deleted team");
+  check("confirmed, team_delete gets its id", same((await lastCall("team_delete")).args, { id: newTeamId }) && (await count("#teams .team")) === 3);
+
+  // 34. visit planner: units without a visit in this campaign, a team and a day
+  await evaluate("window.__mockCalls.length = 0");
+  await click("#btn-plan");
+  await until(`${settled("units_state")} && !document.querySelector('#planner').hidden && document.querySelectorAll('#planner .plan-row').length > 0`, "the planner");
+  const planRows = await evaluate("[...document.querySelectorAll('#planner .plan-row')].map(r => r.querySelector('.unit-name').textContent)");
+  check(
+    "the planner lists the active units without a visit in this campaign",
+    same((await lastCall("units_state")).args, { campaign: "c1" }) && planRows.length === 8 && planRows[0] === "Tỉnh đoàn Ninh Bình" && planRows.includes("Đoàn phường Hoa Lư") && !planRows.includes("Đoàn xã Yên Lâm") && !planRows.includes("Huyện đoàn Kim Sơn") && same(await evaluate("[document.querySelector('#plan-go').disabled, document.querySelector('#plan-go').textContent]"), [true, "Lên kế hoạch 0 buổi"]),
+    planRows,
+  );
+  await click('.plan-check[data-id="u301"]');
+  await click('.plan-check[data-id="u306"]');
+  await choose("#plan-team", "t12");
+  await fillIn("#plan-date", "14/11/2023");
+  check("the plan button counts the units chosen", same(await evaluate("[document.querySelector('#plan-go').disabled, document.querySelector('#plan-go').textContent]"), [false, "Lên kế hoạch 2 buổi"]));
+  await click("#plan-go");
+  await until(`${settled("visits_plan")} && document.querySelectorAll('.visit-row').length === 26 && window.__mockPending === 0`, "the planned visits");
+  check(
+    "visits_plan(campaign, [{unit, team, day}]) for each unit chosen",
+    same((await lastCall("visits_plan")).args, { campaign: "c1", entries: [{ unit_id: "u301", team_id: "t12", date: "2023-11-14" }, { unit_id: "u306", team_id: "t12", date: "2023-11-14" }] }),
+    (await lastCall("visits_plan")).args,
+  );
+  const plannedRow = await evaluate("(() => { const r = [...document.querySelectorAll('.visit-group[data-status=\"planned\"] .visit-row')].find(r => r.querySelector('.vr-name').textContent === 'Đoàn phường Hoa Lư'); return r && [r.querySelector('.vr-date .vr-value').textContent, r.querySelector('.vr-team .vr-value').textContent]; })()");
+  check("the campaign reloads with the new visits planned for that team and day", same(plannedRow, ["14/11/2023", "Đoàn kiểm tra số 2"]) && (await text('.visit-group[data-status="planned"] .group-count')) === "7" && /Đã lên kế hoạch 2 buổi kiểm tra\./.test(await toastsText()), plannedRow);
+  await click("#btn-plan");
+  await until(`${nCalls("units_state")} === 2 && ${settled("units_state", "true")} && window.__mockPending === 0 && document.querySelectorAll('#planner .plan-row').length === 6`, "the planner without the planned units");
+  check("planned units leave the planner", (await count('#planner .plan-check[data-id="u301"]')) === 0);
+  await shot("32-campaign-setup-vi");
+
+  // 34b. the two visit commands no screen uses yet still do what api.js says
+  const direct = await evaluate(`(async () => {
+    const api = await import("/api.js");
+    const moved = await api.visitReschedule("21", "t13", "2023-11-11");
+    let refused = null;
+    try { await api.visitCancel("17"); } catch (e) { refused = e.code; }
+    await api.visitCancel("22");
+    const o = await api.campaignOverview("c1");
+    const v21 = o.visits.find(v => v.id === "21");
+    return { moved: [moved.id, moved.body.team_id, moved.body.date], refused, v21: [v21.team_name, v21.date], has22: o.visits.some(v => v.id === "22") };
+  })()`);
+  check("visit_reschedule and visit_cancel (planned only) in the mock", same(direct, { moved: ["21", "t13", "2023-11-11"], refused: "visit_started", v21: ["Đoàn kiểm tra số 3", "2023-11-11"], has22: false }), direct);
+
+  // 35. criteria editor: a set in use saves as a new version; an unused one in place
+  await open("?latency=40#/campaign/c1");
+  await click("#btn-criteria");
+  await until("location.hash === '#/criteria/crit-2023' && !!document.querySelector('.criteria-editor') && window.__mockPending === 0", "the criteria editor");
+  check(
+    "the editor: every topic and item, and the warning that saving makes a new version",
+    (await count(".ce-topic")) === 7 && (await count(".ce-item")) === 31 && (await text("#ce-in-use")) === "29 buổi kiểm tra đang dùng phiên bản này. Khi lưu, thay đổi thành phiên bản 3; các buổi đó vẫn giữ phiên bản cũ." && (await value('.ce-item[data-code="1.3"] .ce-max')) === "10",
+  );
+  await typeInto('.ce-item[data-code="1.1"] .ce-title', "Ban hành chỉ tiêu công tác năm 2024 bám sát Bộ tiêu chí của Tỉnh đoàn");
+  await click('.ce-topic[data-topic="7"] .ce-add-item');
+  await until("!!document.querySelector('.ce-item[data-code=\"7.6\"]')", "a new item 7.6");
+  await typeInto('.ce-item[data-code="7.6"] .ce-title', "Số ý tưởng được Tỉnh đoàn khen thưởng");
+  await choose('.ce-item[data-code="7.6"] .ce-scale', "points");
+  await until("document.querySelector('.ce-item[data-code=\"7.6\"] .ce-max').disabled === false", "the points field of 7.6");
+  check("scoring in points offers a maximum, 10 to start", (await value('.ce-item[data-code="7.6"] .ce-max')) === "10");
+  await click('.ce-item[data-code="7.6"] .ce-required');
+  await typeInto('.ce-item[data-code="7.6"] .ce-code', "7.5");
+  await evaluate("window.__mockCalls.length = 0");
+  await click("#ce-save");
+  await until(`${settled("criteria_save")} && !!document.querySelector('#ce-error')`, "the refused duplicate code");
+  check("a duplicate code is refused with Rust's message, nothing else changes", (await text("#ce-error")) === "Mã 7.5 bị trùng trong bộ tiêu chí; mỗi mục cần một mã riêng." && (await evaluate("location.hash")) === "#/criteria/crit-2023");
+  // the failed save re-rendered the form: the new item is the last of topic 7, now coded 7.5
+  await typeInto('.ce-topic[data-topic="7"] .ce-item:last-child .ce-code', "7.6");
+  await click("#ce-save");
+  await until("!!document.querySelector('#ce-info') && window.__mockPending === 0", "the saved criteria set");
+  const cs = (await calls("criteria_save")).pop();
+  const sentItems = cs.args.set.topics.flatMap((tp) => tp.items);
+  check(
+    "criteria_save(id, set): the edited title and the new item as set up",
+    cs.args.id === "crit-2023" && sentItems.length === 32 && sentItems[0].title === "Ban hành chỉ tiêu công tác năm 2024 bám sát Bộ tiêu chí của Tỉnh đoàn" && same(cs.args.set.topics[6].items[5], { code: "7.6", title: "Số ý tưởng được Tỉnh đoàn khen thưởng", scale: "points", max_points: 10, guidance: "", required: true }),
+    cs.args.set.topics[6].items[5],
+  );
+  check(
+    "saved as version 3 under a new id; the old visits keep version 2",
+    (await text("#ce-info")) === "Đã lưu thành phiên bản 3; 29 buổi kiểm tra đã có vẫn dùng phiên bản cũ." && /^#\/criteria\/crit-\d+$/.test(await evaluate("location.hash")) && (await count("#ce-in-use")) === 0 && /— phiên bản 3$/.test(await text(".criteria-editor .page-head .muted")),
+  );
+  const newSet = (await evaluate("location.hash")).split("/").pop();
+  await evaluate("location.hash = '#/visit/17'");
+  await until("location.hash === '#/visit/17' && document.querySelectorAll('.item[data-code]').length > 0 && window.__mockPending === 0", "visit 17 after the new version");
+  check("a visit that was using version 2 keeps its 31 items", (await count(".item[data-code]")) === 31 && (await count('.item[data-code="7.6"]')) === 0);
+  await evaluate("location.hash = '#/campaign/c1'");
+  await until("location.hash === '#/campaign/c1' && !!document.querySelector('#btn-criteria') && window.__mockPending === 0", "the campaign after the new version");
+  await click("#btn-criteria");
+  await until(`location.hash === '#/criteria/${newSet}' && !!document.querySelector('.criteria-editor') && window.__mockPending === 0`, "the campaign's criteria set");
+  check("the campaign moved to the new version", (await count(".ce-item")) === 32);
+  await open("?latency=40#/criteria/crit-2025");
+  check("a set no visit uses has no new-version warning", (await count("#ce-in-use")) === 0 && (await count(".ce-item")) === 4);
+  await click('.ce-item[data-code="2.1"] .ce-item-main .btn-ghost');
+  await until("!document.querySelector('.ce-item[data-code=\"2.1\"]')", "item 2.1 removed");
+  await click("#ce-save");
+  await until(`${settled("criteria_save")} && !!document.querySelector('#ce-info')`, "the saved draft");
+  check(
+    "an unused set is saved in place",
+    same((await lastCall("criteria_save")).args.set.topics[1].items.map((i) => i.code), ["2.2"]) && (await text("#ce-info")) === "Đã lưu bộ tiêu chí." && (await evaluate("location.hash")) === "#/criteria/crit-2025",
+  );
+  await shot("33-criteria-vi");
+
+  // ---------- search ----------
+
+  // 36. header search: every word, diacritics ignored; results open their place
+  await open("?latency=40#/campaigns");
+  await typeInto("#header-search-input", "doan phi 96,5");
+  await pressEnter();
+  await until("location.hash.startsWith('#/search/') && !!document.querySelector('#search-count') && window.__mockPending === 0", "the search results");
+  const hits1 = await evaluate("[...document.querySelectorAll('#search-results .hit')].map(h => ({kind: h.dataset.kind, badge: h.querySelector('.hit-kind').textContent, label: h.querySelector('.hit-label').textContent, field: (h.querySelector('.hit-field') || {}).textContent, snippet: (h.querySelector('.hit-snippet') || {}).textContent}))");
+  check(
+    "“doan phi 96,5” finds the note “Thu đoàn phí … 96,5% …” (diacritics ignored)",
+    same((await lastCall("search")).args, { query: "doan phi 96,5", kind: null }) && (await text(".search-screen .page-title")) === "Tìm “doan phi 96,5”" && (await text("#search-count")) === "1 kết quả" &&
+      same(hits1, [{ kind: "finding", badge: "Kết quả kiểm tra tiêu chí", label: "Đoàn Khối các cơ quan tỉnh Ninh Bình · 5.1 Tỷ lệ thu đoàn phí đúng quy định", field: "Kết quả kiểm tra / ghi nhận", snippet: "Thu đoàn phí đủ 12 tháng, đạt 96,5% số đoàn viên." }]),
+    hits1,
+  );
+  await click("#search-results .hit-open");
+  await until("location.hash === '#/visit/17' && !!document.querySelector('.item[data-code=\"5.1\"].flash')", "the finding's place");
+  check("a finding opens its visit at the item, its note focused", (await evaluate("document.activeElement === document.querySelector('.item[data-code=\"5.1\"] textarea.note')")) === true);
+  await typeInto("#header-search-input", "Kim Sơn");
+  await pressEnter();
+  await until("decodeURIComponent(location.hash) === '#/search/Kim Sơn' && !!document.querySelector('#search-count') && window.__mockPending === 0", "the results for Kim Sơn");
+  const hits2 = await evaluate("[...document.querySelectorAll('#search-results .hit')].map(h => ({kind: h.dataset.kind, text: h.querySelector('.hit-label').textContent + ' ' + ((h.querySelector('.hit-snippet') || {}).textContent || '')}))");
+  const fold = (s) => s.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d");
+  check(
+    "every result has every word; units and visits both found; the count matches",
+    hits2.length > 2 && hits2.every((h) => fold(h.text).includes("kim") && fold(h.text).includes("son")) && new Set(hits2.map((h) => h.kind)).has("unit") && new Set(hits2.map((h) => h.kind)).has("visit") && (await text("#search-count")) === `${hits2.length} kết quả`,
+    hits2,
+  );
+  await choose("#search-kind", "unit");
+  await until(`${settled("search", "c.args.kind === 'unit'")} && window.__mockPending === 0 && [...document.querySelectorAll('#search-results .hit')].every(h => h.dataset.kind === 'unit')`, "only units");
+  check("the kind filter asks again for that kind", same((await lastCall("search")).args, { query: "Kim Sơn", kind: "unit" }) && same(await texts("#search-results .hit-label"), ["Huyện đoàn Kim Sơn", "Đoàn xã Kim Sơn"]) && (await text("#search-count")) === "2 kết quả");
+  await click("#search-results .hit-open");
+  await until("location.hash === '#/units' && document.querySelectorAll('#unit-tree .unit-row').length > 0", "the unit directory from a result");
+  check("a unit result opens the unit directory", (await evaluate("location.hash")) === "#/units");
+  await typeInto("#header-search-input", "chuyen doi so");
+  await pressEnter();
+  await until("decodeURIComponent(location.hash) === '#/search/chuyen doi so' && window.__mockPending === 0 && !!document.querySelector('#search-kind')", "the results for chuyen doi so");
+  await choose("#search-kind", "campaign");
+  await until(`${settled("search", "c.args.kind === 'campaign'")} && window.__mockPending === 0 && document.querySelectorAll('#search-results .hit').length === 1`, "the campaign result");
+  check("a campaign is found by its theme", (await text(".hit-label")) === "Kiểm tra công tác Đoàn và phong trào thanh thiếu nhi năm 2023" && (await text(".hit-snippet")) === "Năm chuyển đổi số các hoạt động của Đoàn");
+  await click("#search-results .hit-open");
+  await until("location.hash === '#/campaign/c1' && document.querySelectorAll('.visit-row').length === 24", "the campaign from a result");
+  check("a campaign result opens the campaign", (await text("#campaign-name")) === "Kiểm tra công tác Đoàn và phong trào thanh thiếu nhi năm 2023");
+  const Q = `<b>khong co</b> ${MARKUP}`;
+  await typeInto("#header-search-input", Q);
+  await pressEnter();
+  await until("location.hash.startsWith('#/search/') && !!document.querySelector('.search-screen .empty-state') && window.__mockPending === 0", "the empty result");
+  check(
+    "nothing found: the query is shown as typed, never as markup",
+    (await text(".search-screen .page-title")) === `Tìm “${Q}”` && (await text(".search-screen .empty-state")) === `Không tìm thấy “${Q}”. Tìm kiếm không phân biệt dấu: gõ “doan phi” cũng tìm được “đoàn phí”.` && (await noMarkup(".search-screen")) && (await text("#search-count")) === "0 kết quả",
+  );
+  await shot("34-search-vi");
 } catch (err) {
   check("scenario ran to the end", false, String(err && err.stack ? err.stack : err));
 }
@@ -747,7 +1594,6 @@ const problems = consoleLog.filter((m) => m.level === "error" || m.level === "wa
 // The "unknown visit" scenario is expected to log nothing; anything here is a real problem.
 check("no console errors or CSP violations", problems.length === 0, problems.slice(0, 5));
 
-ws.close();
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed (${((Date.now() - started) / 1000).toFixed(1)} s)`);
 cleanup();
 process.exit(failed ? 1 : 0);

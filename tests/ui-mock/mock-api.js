@@ -1,18 +1,25 @@
-// In-memory stand-in for ui/api.js (same exports), for screenshots and browser tests.
+// In-memory stand-in for ui/api.js (every export, same names and parameters), for screenshots and
+// browser tests. Ids are strings, as the Rust side sends them.
 // URL switches (query string): ?first=1 first run (no data, not onboarded) · ?empty=1 onboarded, no data
 // ?latency=MS delay of every call (default 120) · ?fail=CODE make finding_set fail for that item code
 // ?failall=1 make every finding_set fail.
-// Sync (see the "sync" section below): 3 known computers, 3 imports, 2 conflicts (a finding of
-// visit 17, a recommendation of visit 8). Switches a check can set on window before a call:
-// __mockDialogCancel = true (the next native dialog is cancelled), __mockFailNext = "<command>"
-// (the next call of that command fails), __mockPickMode = "bad" | "evil" (every picked file
-// refused / bundle text full of markup), __mockHoldImport = true (bundle_import stops half-way
-// through the last file until window.__mockReleaseImport() is called). Events sent to the page
-// are logged in window.__mockEvents; window.__mockListeners() counts live event listeners.
-// Calls are logged in window.__mockCalls as {name, args, at, end, ok, error}: `at` and `end` are
-// performance.now() when the call started and when it settled (end/ok are absent while in flight),
-// so tests can assert on timing (debounce, serialisation) instead of sleeping.
-// window.__mockPending counts calls in flight.
+// Switches a check can set on window before a call:
+//   __mockDialogCancel = true     the next native dialog (save/open) is cancelled
+//   __mockFailNext = "<command>"  the next call of that command fails with a disk error
+//   __mockPickMode = "bad" | "evil"  every picked bundle refused / bundle text full of markup
+//   __mockHoldImport = true       bundle_import stops half-way through the last file until
+//                                 window.__mockReleaseImport() is called
+//   __mockHoldExport = true       report_export stops after its first step until
+//                                 window.__mockReleaseExport() is called
+//   window.__mockDropFiles([names])  files dropped on the window (sends app://files-dropped)
+// Events sent to the page are logged in window.__mockEvents; window.__mockListeners(name) counts
+// live listeners of an event. Calls are logged in window.__mockCalls as {name, args, at, end, ok,
+// error}: `name` and `args` are the command and arguments ui/api.js hands to invoke(); `at` and
+// `end` are performance.now() when the call started and settled (end/ok are absent while in
+// flight), so tests can assert on timing instead of sleeping. window.__mockPending counts calls in
+// flight; window.__mockViolations lists overlapping saves of one record (the UI must serialise).
+// Sync: 3 known computers, 3 imports, 2 conflicts (a finding of visit 17, a recommendation of
+// visit 8); bundle_pick returns 2 valid files and 1 refused file; bundle_import adds a third conflict.
 
 const params = new URLSearchParams(location.search);
 const LATENCY = Number(params.get("latency") ?? 120);
@@ -21,7 +28,7 @@ const FAIL_ALL = params.get("failall") === "1";
 
 window.__mockCalls = [];
 window.__mockPending = 0;
-window.__mockViolations = []; // e.g. two finding_set calls in flight for one item
+window.__mockViolations = [];
 const inFlight = new Set();
 
 function clone(x) {
@@ -39,25 +46,112 @@ function rnd() {
   return seed / 2147483648;
 }
 
+function hexKey(n) {
+  let out = "";
+  let x = n;
+  while (out.length < 64) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    out += x.toString(16).padStart(8, "0");
+  }
+  return out.slice(0, 64);
+}
+
+// ---------- messages (as Rust words them) ----------
+
 const MESSAGES = {
   vi: {
-    visit_locked: "Biên bản của buổi làm việc này đã ký, không thể sửa kết quả.",
+    visit_locked: "Biên bản kiểm tra tại {unit} đã ký nên không thể sửa. Muốn sửa, hãy mở khóa và ghi rõ lý do.",
     bad_bundle: "Gói dữ liệu bị từ chối: nội dung revisions.jsonl đã bị thay đổi (sai SHA-256).",
     export_io: "Không ghi được tệp vào ổ USB (ổ đầy hoặc chỉ cho phép đọc).",
     not_in_conflict: "Bản ghi này không còn xung đột.",
     invalid_points: "Điểm của mục {code} phải từ 0 đến {max}.",
     not_found: "Không tìm thấy dữ liệu yêu cầu.",
     io: "Không ghi được vào cơ sở dữ liệu trên máy (đĩa đầy hoặc bị khóa).",
+    empty_text: "Nội dung \"{field}\" không được để trống.",
+    sign_incomplete: "Chưa thể ký biên bản: còn thiếu {missing}.",
+    sign_missing_item: "tiêu chí bắt buộc {code}",
+    sign_missing_result: "xếp loại chung",
+    not_signed: "Biên bản chưa ký nên không cần mở khóa.",
+    attachment_type: "Không đính kèm được \"{file}\": chỉ nhận ảnh JPG, PNG, WEBP hoặc PDF.",
+    bad_year: "Năm {year} không hợp lệ; năm của đợt kiểm tra phải từ 2000 đến 2100.",
+    dates_reversed: "Ngày kết thúc {end} trước ngày bắt đầu {start}.",
+    criteria_empty: "Bộ tiêu chí phải có ít nhất một nội dung.",
+    topic_empty: "Nội dung \"{topic}\" chưa có tiêu chí nào.",
+    missing_code: "\"{title}\" chưa có mã.",
+    missing_title: "Mục {code} chưa có tên.",
+    duplicate_code: "Mã {code} bị trùng trong bộ tiêu chí; mỗi mục cần một mã riêng.",
+    max_points: "Tiêu chí {code} chấm bằng điểm nhưng chưa có điểm tối đa (lớn hơn 0).",
+    points_on_pass_fail: "Tiêu chí {code} đánh giá Đạt/Chưa đạt nên không có điểm tối đa; hãy bỏ điểm tối đa hoặc chuyển sang chấm điểm.",
+    criteria_code_changed: "Không đổi được mã bộ tiêu chí từ {from} sang {to}: các phiên bản của một bộ dùng chung một mã. Muốn có bộ khác, hãy tạo bộ mới.",
+    two_heads: "Một đoàn chỉ có một trưởng đoàn, nhưng có {n}: {names}.",
+    member_twice: "\"{name}\" có tên hai lần trong đoàn.",
+    member_unnamed: "Mỗi thành viên đoàn cần họ tên hoặc mã.",
+    team_name_taken: "Đợt kiểm tra đã có đoàn \"{name}\"; hãy đặt tên khác.",
+    team_has_visits: "Không xóa được \"{team}\": đoàn đang được phân công {visits} buổi kiểm tra. Hãy giao các buổi đó cho đoàn khác hoặc hủy chúng trước.",
+    team_elsewhere: "Đoàn \"{team}\" thuộc một đợt kiểm tra khác.",
+    unit_code_taken: "Mã {code} đã dùng cho đơn vị \"{other}\".",
+    unit_name_taken: "Đơn vị cấp trên đã có đơn vị \"{name}\" đang hoạt động; hãy đặt tên khác hoặc sửa đơn vị đó.",
+    unit_cycle: "Không chuyển được \"{unit}\" vào \"{parent}\": \"{parent}\" là chính nó hoặc một đơn vị trực thuộc nó.",
+    unit_ended: "Đơn vị \"{unit}\" đã giải thể hoặc sáp nhập (chỉ hoạt động đến {until}).",
+    unit_has_children: "Chưa giải thể được \"{unit}\": còn {n} đơn vị trực thuộc đang hoạt động ({names}). Hãy chuyển các đơn vị đó sang đơn vị khác hoặc sáp nhập chúng trước.",
+    nothing_to_merge: "Chưa chọn đơn vị nào để sáp nhập.",
+    merge_into_itself: "Không sáp nhập được \"{unit}\" vào chính nó.",
+    merge_into_descendant: "Không sáp nhập được \"{unit}\" vào \"{into}\" vì \"{into}\" trực thuộc \"{unit}\".",
+    visit_exists: "\"{unit}\" đã có buổi kiểm tra trong đợt \"{campaign}\"; hãy đổi lịch buổi đó thay vì thêm buổi mới.",
+    visit_started: "Không hủy được buổi kiểm tra tại \"{unit}\": buổi này đã ở trạng thái \"{status}\". Chỉ hủy được buổi còn ở kế hoạch.",
+    bad_import_rows: "Tệp có {n} dòng lỗi; sửa tệp hoặc chọn bỏ qua các dòng lỗi.",
+    no_import_plan: "Chưa chọn tệp đơn vị nào để nhập.",
+    bad_import_file: "Không đọc được tệp \"{file}\": tệp không phải bảng tính Excel (.xlsx) hay CSV.",
   },
   en: {
-    visit_locked: "The minutes of this working session are signed; results can no longer be changed.",
+    visit_locked: "The minutes of the visit to {unit} are signed and cannot be changed. Unlock them, giving a reason, to edit.",
     bad_bundle: "Bundle refused: revisions.jsonl was changed (SHA-256 mismatch).",
     export_io: "Could not write the file to the USB stick (full or read-only).",
     not_in_conflict: "This record is no longer in conflict.",
     invalid_points: "Points for item {code} must be between 0 and {max}.",
     not_found: "The requested data was not found.",
     io: "Could not write to the local database (disk full or locked).",
+    empty_text: "\"{field}\" must not be empty.",
+    sign_incomplete: "The minutes cannot be signed yet: missing {missing}.",
+    sign_missing_item: "required item {code}",
+    sign_missing_result: "the overall result",
+    not_signed: "The minutes are not signed, so there is nothing to unlock.",
+    attachment_type: "Could not attach \"{file}\": only JPG, PNG or WEBP photos and PDF files are accepted.",
+    bad_year: "Year {year} is not valid; a campaign's year must be between 2000 and 2100.",
+    dates_reversed: "The end date {end} is before the start date {start}.",
+    criteria_empty: "A criteria set needs at least one topic.",
+    topic_empty: "Topic \"{topic}\" has no items yet.",
+    missing_code: "\"{title}\" has no code.",
+    missing_title: "Item {code} has no title.",
+    duplicate_code: "Code {code} is used twice in the criteria set; each entry needs its own code.",
+    max_points: "Item {code} is scored in points but has no maximum (greater than 0).",
+    points_on_pass_fail: "Item {code} is rated met / not met, so it has no maximum points; remove them or score it in points.",
+    criteria_code_changed: "The criteria set's code cannot change from {from} to {to}: the versions of one set share a code. Create a new set instead.",
+    two_heads: "A team has one head, but this one has {n}: {names}.",
+    member_twice: "\"{name}\" is listed twice in the team.",
+    member_unnamed: "Each team member needs a name or an id.",
+    team_name_taken: "The campaign already has a team \"{name}\"; choose another name.",
+    team_has_visits: "\"{team}\" cannot be deleted: it is assigned {visits} visits. Give them to another team or cancel them first.",
+    team_elsewhere: "Team \"{team}\" belongs to another campaign.",
+    unit_code_taken: "Code {code} is already used by \"{other}\".",
+    unit_name_taken: "The parent unit already has an active unit \"{name}\"; choose another name or edit that unit.",
+    unit_cycle: "\"{unit}\" cannot move into \"{parent}\": \"{parent}\" is the unit itself or one of its sub-units.",
+    unit_ended: "Unit \"{unit}\" was dissolved or merged (active until {until}).",
+    unit_has_children: "\"{unit}\" cannot be dissolved: {n} active sub-units remain ({names}). Move or merge them first.",
+    nothing_to_merge: "No unit was chosen to merge.",
+    merge_into_itself: "\"{unit}\" cannot be merged into itself.",
+    merge_into_descendant: "\"{unit}\" cannot be merged into \"{into}\": \"{into}\" is one of its sub-units.",
+    visit_exists: "\"{unit}\" already has a visit in \"{campaign}\"; reschedule it instead of adding another.",
+    visit_started: "The visit to \"{unit}\" cannot be cancelled: it is already \"{status}\". Only planned visits can be cancelled.",
+    bad_import_rows: "The file has {n} bad rows; fix the file or choose to skip them.",
+    no_import_plan: "No unit file was chosen to import.",
+    bad_import_file: "Could not read \"{file}\": it is not an Excel workbook (.xlsx) or a CSV file.",
   },
+};
+const FIELD_NAMES = { vi: { name: "tên", text: "nội dung", reason: "lý do" }, en: { name: "name", text: "text", reason: "reason" } };
+const STATUS_LABELS = {
+  vi: { planned: "Đã lên kế hoạch", in_progress: "Đang kiểm tra", completed: "Đã hoàn thành", signed: "Đã ký biên bản" },
+  en: { planned: "Planned", in_progress: "In progress", completed: "Completed", signed: "Signed" },
 };
 
 // The language persists across reloads, as the real app persists it in its settings.
@@ -69,32 +163,199 @@ const savedLang = (() => {
   }
 })();
 
-const store = {
-  lang: savedLang === "en" ? "en" : "vi",
-  onboarded: params.get("first") !== "1",
-  device: { id: "dev-7f3a", name: "Laptop Ban XDĐ 03" },
-  campaigns: [],
-  units: {}, // campaignId → units
-  teams: {}, // campaignId → teams
-  visits: [], // all visits
-  findings: {}, // visitId → {code → finding}
-  criteria: null,
-  nextFindingId: 1000,
-};
+function lang() {
+  return store.lang === "en" ? "en" : "vi";
+}
 
 function fail(code, vars = {}) {
-  const text = (MESSAGES[store.lang] || MESSAGES.vi)[code] || code;
+  const text = MESSAGES[lang()][code] || MESSAGES.vi[code] || code;
   return { code, message: text.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m)) };
 }
 
-// ---------- criteria set: 7 topics, 31 items ----------
+function emptyText(field) {
+  return { code: "invalid_input", message: fail("empty_text", { field: FIELD_NAMES[lang()][field] || field }).message };
+}
 
-const CRITERIA = {
-  id: 1,
-  code: "BTC-2023",
-  name: "Bộ tiêu chí kiểm tra công tác Đoàn năm 2023",
-  version: 2,
-  topics: [
+function dmy(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : String(iso || "");
+}
+
+// ---------- a clock for what this laptop writes ----------
+// Fixed and advancing one minute per write, so times shown after a write are known in advance:
+// the first write happens at 10/11/2023 16:46 in Vietnam.
+let clockMs = Date.UTC(2023, 10, 10, 9, 45, 0);
+function tick() {
+  clockMs += 60000;
+  return clockMs;
+}
+/** RFC 3339 local time in Vietnam, as Rust's now_local() writes it. */
+function nowLocal() {
+  const d = new Date(tick() + 7 * 3600000);
+  return `${d.toISOString().slice(0, 19)}+07:00`;
+}
+function nowHlc() {
+  return `${new Date(tick()).toISOString()}#0000`;
+}
+
+const DEVICES = {
+  self: { id: "dev-7f3a", name: "Laptop Ban XDĐ 03", public_key: hexKey(7), first_seen: "2023-10-30T01:12:05.331Z#0000", is_self: true },
+  team1: { id: "dev-1b9e", name: "Laptop Đoàn kiểm tra số 1", public_key: hexKey(11), first_seen: "2023-11-08T10:05:12.220Z#0000", is_self: false },
+  team3: { id: "dev-93d0", name: "Laptop Đoàn kiểm tra số 3", public_key: hexKey(13), first_seen: "2023-11-09T11:20:40.001Z#0000", is_self: false },
+  team2: { id: "dev-c41e", name: "Laptop Đoàn kiểm tra số 2", public_key: hexKey(12), first_seen: null, is_self: false },
+};
+
+const store = {
+  lang: savedLang === "en" ? "en" : "vi",
+  onboarded: params.get("first") !== "1",
+  device: { id: DEVICES.self.id, name: DEVICES.self.name, public_key: DEVICES.self.public_key },
+  campaigns: [], // {id, rev, name, year, theme, start_date, end_date, decision_number, issuing_body, place, criteria_set_id, report}
+  units: [], // the unit directory: {id, rev, parent_id, name, short_name, code, kind, level_label, valid_from, valid_to, merged_into}
+  inspectors: [], // {id, full_name, title}
+  teams: [], // {id, rev, campaign_id, name, members:[{inspector_id, role}]}
+  visits: [], // {id, rev, campaign_id, unit_id, team_id, date, status, criteria_set_id, report_summary, …, attendees, questions, signed_at, unlocks}
+  findings: {}, // visit id → {item code → {id, rating, points, note, explanation, rev}}
+  recs: [], // {id, rev, visit_id, text, raised_by, authority, status, due_date}
+  attachments: [], // {id, rev, visit_id, sha256, file_name, mime, size, caption, item_code, present, is_image}
+  criteria: [], // {id, rev, body:{code, name, version, topics}}
+  nextId: 5000,
+};
+
+function newId(prefix) {
+  return `${prefix}${store.nextId++}`;
+}
+
+// ---------- record history ----------
+// Every write of the mock adds a revision here, so the history dialog shows real differences.
+
+const histories = new Map(); // id → [{rev, generation, parents, device_id, device_name, hlc, deleted, body}]
+let revCounter = 1;
+function newRev(gen) {
+  return `${gen}-${hexKey(1000 + revCounter++).slice(0, 32)}`;
+}
+
+/** The record's body as Rust stores it (no id, no view-only fields), or null. */
+function bodyOf(id) {
+  const strip = (o, extra = []) => {
+    if (!o) return null;
+    const b = clone(o);
+    for (const k of ["id", "rev", ...extra]) delete b[k];
+    return b;
+  };
+  const c = store.campaigns.find((x) => x.id === id);
+  if (c) return strip(c);
+  const u = store.units.find((x) => x.id === id);
+  if (u) return strip(u);
+  const tm = store.teams.find((x) => x.id === id);
+  if (tm) return strip(tm);
+  const v = store.visits.find((x) => x.id === id);
+  if (v) return strip(v);
+  const r = store.recs.find((x) => x.id === id);
+  if (r) return strip(r);
+  const a = store.attachments.find((x) => x.id === id);
+  if (a) return strip(a, ["present", "is_image"]);
+  const cs = store.criteria.find((x) => x.id === id);
+  if (cs) return clone(cs.body);
+  for (const [visitId, map] of Object.entries(store.findings)) {
+    for (const [code, f] of Object.entries(map)) {
+      if (f.id === id) return { visit_id: visitId, item_code: code, rating: f.rating ?? null, points: f.points ?? null, note: f.note ?? "", explanation: f.explanation ?? "" };
+    }
+  }
+  return null;
+}
+
+/** Record that `id` was written on `device` (its body is read after the write). */
+function logWrite(id, { device = DEVICES.self, hlc = null, deleted = false, before } = {}) {
+  let list = histories.get(id);
+  if (!list) {
+    list = [];
+    histories.set(id, list);
+    // A record the seed data made without history: its creation, on the secretariat's laptop.
+    if (before) list.push({ rev: newRev(1), generation: 1, parents: [], device_id: DEVICES.self.id, device_name: DEVICES.self.name, hlc: "2023-10-30T01:20:00.000Z#0000", deleted: false, body: before });
+  }
+  const prev = list[list.length - 1];
+  const gen = prev ? prev.generation + 1 : 1;
+  const body = deleted ? (prev ? prev.body : null) : bodyOf(id);
+  const rev = newRev(gen);
+  list.push({ rev, generation: gen, parents: prev ? [prev.rev] : [], device_id: device.id, device_name: device.name, hlc: hlc || nowHlc(), deleted, body });
+  return rev;
+}
+
+/** Apply `mutate` to record `id`, logging the revision; returns the new rev. */
+function write(id, mutate, opts = {}) {
+  const before = bodyOf(id);
+  mutate();
+  return logWrite(id, { ...opts, before });
+}
+
+// ---------- the backend's latency and failures ----------
+
+// What a forced failure (__mockFailNext) says: a disk error, or what that command meets in the field.
+const FAIL_AS = {
+  bundle_export: ["export_io"],
+  unit_import_pick: ["bad_import_file", { file: "danh-sach-don-vi.docx" }],
+};
+
+async function call(name, args, fn) {
+  const entry = { name, args: clone(args), at: performance.now() };
+  window.__mockCalls.push(entry);
+  window.__mockPending++;
+  try {
+    await delay(LATENCY); // simulated backend latency (part of the fake backend)
+    if (window.__mockFailNext === name) {
+      window.__mockFailNext = null;
+      throw fail(...(FAIL_AS[name] || ["io"]));
+    }
+    const out = clone(await fn());
+    entry.ok = true;
+    return out === undefined ? null : out;
+  } catch (err) {
+    entry.ok = false;
+    entry.error = err && err.code ? err.code : String(err);
+    throw err;
+  } finally {
+    entry.end = performance.now();
+    window.__mockPending--;
+  }
+}
+
+/** A save of one record: two in flight at once is a UI bug (saves must be serialised). */
+async function serialised(key, run) {
+  if (inFlight.has(key)) window.__mockViolations.push(`concurrent saves of ${key}`);
+  inFlight.add(key);
+  try {
+    return await run();
+  } finally {
+    inFlight.delete(key);
+  }
+}
+
+function dialogCancelled() {
+  if (!window.__mockDialogCancel) return false;
+  window.__mockDialogCancel = false;
+  return true;
+}
+
+// ---------- events ----------
+
+window.__mockEvents = [];
+const eventListeners = new Map(); // event name → Set(handler)
+window.__mockListeners = (name = "sync://progress") => (eventListeners.get(name) || new Set()).size;
+
+function emit(name, payload) {
+  window.__mockEvents.push({ name, payload: clone(payload), at: performance.now() });
+  for (const fn of [...(eventListeners.get(name) || [])]) fn(clone(payload));
+}
+
+function listen(name, handler) {
+  if (!eventListeners.has(name)) eventListeners.set(name, new Set());
+  eventListeners.get(name).add(handler);
+  return () => eventListeners.get(name).delete(handler);
+}
+
+// ---------- criteria sets ----------
+
+const TOPICS_2023 = [
     {
       code: "1",
       title: "Việc ban hành, thực hiện chỉ tiêu công tác năm 2023 thông qua việc thực hiện Bộ tiêu chí",
@@ -168,16 +429,57 @@ const CRITERIA = {
         ["7.5", "Báo cáo định kỳ kết quả thực hiện", "pass_fail", null, "", false],
       ],
     },
-  ].map((tp) => ({
-    code: tp.code,
-    title: tp.title,
-    items: tp.items.map(([code, title, scale, max_points, guidance, required]) => ({ code, title, scale, max_points, guidance, required })),
-  })),
-};
-store.criteria = CRITERIA;
-const ALL_ITEMS = CRITERIA.topics.flatMap((tp) => tp.items);
+].map((tp) => ({
+  code: tp.code,
+  title: tp.title,
+  items: tp.items.map(([code, title, scale, max_points, guidance, required]) => ({ code, title, scale, max_points, guidance, required })),
+}));
 
-// ---------- campaign 1: 2023, 24 visits ----------
+// Three sets: the 2021 one (used by the 2021 campaign), the 2023 one (31 items, used by the 2023
+// and 2025 campaigns) and a 2025 draft nobody uses yet (saved in place).
+function buildCriteria() {
+  store.criteria = [
+    { id: "crit-2023", rev: "2-" + hexKey(2023).slice(0, 32), body: { code: "BTC-2023", name: "Bộ tiêu chí kiểm tra công tác Đoàn năm 2023", version: 2, topics: clone(TOPICS_2023) } },
+    { id: "crit-2021", rev: "1-" + hexKey(2021).slice(0, 32), body: { code: "BTC-2021", name: "Bộ tiêu chí kiểm tra công tác Đoàn năm 2021", version: 1, topics: clone(TOPICS_2023) } },
+    {
+      id: "crit-2025",
+      rev: "1-" + hexKey(2025).slice(0, 32),
+      body: {
+        code: "BTC-2025",
+        name: "Bộ tiêu chí kiểm tra Đoàn cơ sở sau sắp xếp đơn vị hành chính năm 2025 (dự thảo)",
+        version: 1,
+        topics: [
+          {
+            code: "1",
+            title: "Kiện toàn tổ chức Đoàn sau sắp xếp",
+            items: [
+              { code: "1.1", title: "Kiện toàn Ban Chấp hành Đoàn xã, phường mới", scale: "pass_fail", max_points: null, guidance: "Quyết định chuẩn y Ban Chấp hành lâm thời.", required: true },
+              { code: "1.2", title: "Chuyển sinh hoạt đoàn viên từ các đơn vị cũ", scale: "points", max_points: 10, guidance: "", required: true },
+            ],
+          },
+          {
+            code: "2",
+            title: "Hoạt động của chi đoàn sau sắp xếp",
+            items: [
+              { code: "2.1", title: "Duy trì sinh hoạt chi đoàn định kỳ hằng tháng", scale: "pass_fail", max_points: null, guidance: "", required: false },
+              { code: "2.2", title: "Bàn giao hồ sơ, sổ sách của Đoàn cấp huyện cũ", scale: "pass_fail", max_points: null, guidance: "Biên bản bàn giao có chữ ký hai bên.", required: true },
+            ],
+          },
+        ],
+      },
+    },
+  ];
+}
+
+function criteriaOf(id) {
+  return store.criteria.find((c) => c.id === id) || null;
+}
+function itemsOf(setId) {
+  const c = criteriaOf(setId);
+  return c ? c.body.topics.flatMap((tp) => tp.items) : [];
+}
+
+// ---------- the unit directory ----------
 
 const DISTRICTS = [
   ["Thành đoàn Ninh Bình", "TĐNB", "Đoàn Thanh niên Cộng sản Hồ Chí Minh phường Đông Thành, thành phố Ninh Bình"],
@@ -193,119 +495,118 @@ const DISTRICTS = [
   ["Đoàn Thanh niên Công an tỉnh Ninh Bình", "ĐTNCA", "Chi đoàn Phòng Cảnh sát giao thông, Công an tỉnh Ninh Bình"],
   ["Đoàn Thanh niên Bộ Chỉ huy Quân sự tỉnh Ninh Bình", "ĐTNQS", "Đoàn cơ sở Trường Trung học phổ thông chuyên Lương Văn Tụy"],
 ];
-
-const TEAMS_2023 = [
-  {
-    id: 11,
-    name: "Đoàn kiểm tra số 1",
-    members: [
-      { full_name: "Nguyễn Thị Thu Hương", title: "Phó Bí thư Tỉnh đoàn", role: "head" },
-      { full_name: "Trần Văn Minh", title: "Trưởng Ban Xây dựng Đoàn", role: "member" },
-      { full_name: "Lê Hoàng Nam", title: "Ủy viên Ban Chấp hành Tỉnh đoàn", role: "member" },
-      { full_name: "Phạm Thị Lan Anh", title: "Chuyên viên Ban Xây dựng Đoàn", role: "secretary" },
-    ],
-  },
-  {
-    id: 12,
-    name: "Đoàn kiểm tra số 2",
-    members: [
-      { full_name: "Đinh Công Thành", title: "Phó Bí thư Tỉnh đoàn", role: "head" },
-      { full_name: "Vũ Thị Ngọc Ánh", title: "Phó Trưởng Ban Tuyên giáo", role: "member" },
-      { full_name: "Bùi Quang Huy", title: "Chuyên viên Văn phòng Tỉnh đoàn", role: "secretary" },
-    ],
-  },
-  {
-    id: 13,
-    name: "Đoàn kiểm tra số 3",
-    members: [
-      { full_name: "Hoàng Minh Đức", title: "Ủy viên Ban Thường vụ Tỉnh đoàn", role: "head" },
-      { full_name: "Ngô Thị Hồng Nhung", title: "Phó Trưởng Ban Xây dựng Đoàn", role: "member" },
-      { full_name: "Đặng Văn Khải", title: "Chuyên viên Ban Phong trào", role: "secretary" },
-    ],
-  },
+// After the 2025 reorganisation: communes and wards directly under the province.
+const COMMUNES_2025 = [
+  ["u301", "Đoàn phường Hoa Lư", "PHL"],
+  ["u302", "Đoàn phường Nam Định", "PND"],
+  ["u303", "Đoàn xã Gia Viễn", "XGV"],
+  ["u304", "Đoàn phường Phủ Lý", "PPL"],
+  ["u305", "Đoàn xã Kim Sơn", "XKS"],
+  ["u306", "Đoàn phường Tam Điệp", "PTĐ"],
+  ["u307", "Đoàn xã Nho Quan", "XNQ"],
 ];
 
-function buildCampaign2023() {
-  const cid = 1;
-  const units = [{ id: 100, parent_id: null, name: "Tỉnh đoàn Ninh Bình", short_name: "Tỉnh đoàn", code: "TĐ", kind: "province", level_label: "Cấp tỉnh", depth: 0 }];
-  DISTRICTS.forEach(([name, code, grassroots], i) => {
-    const did = 101 + i * 2;
-    units.push({ id: did, parent_id: 100, name, short_name: name.replace(/^(Thành đoàn|Huyện đoàn) /, ""), code, kind: "district", level_label: "Cấp huyện", depth: 1 });
-    units.push({ id: did + 1, parent_id: did, name: grassroots, short_name: grassroots.slice(0, 24), code: `${code}-CS`, kind: "grassroots", level_label: "Cơ sở Đoàn", depth: 2 });
-  });
-  store.units[cid] = units;
-  store.teams[cid] = TEAMS_2023;
-
-  const dates = ["2023-11-07", "2023-11-08", "2023-11-09", "2023-11-10"];
-  // status per district index: signed ×3, completed ×3, in_progress ×3, planned ×3 (each for district + its grassroots)
-  const statusFor = (i) => ["signed", "completed", "in_progress", "planned"][Math.floor(i / 3)];
-  let vid = 1;
-  DISTRICTS.forEach((d, i) => {
-    const team = TEAMS_2023[i % 3];
-    for (const offset of [0, 1]) {
-      const unit = units.find((u) => u.id === 101 + i * 2 + offset);
-      let status = statusFor(i);
-      if (status === "planned" && offset === 0 && i === 9) status = "in_progress";
-      const visit = {
-        id: vid++,
-        campaign_id: cid,
-        unit_id: unit.id,
-        team_id: team.id,
-        date: dates[Math.floor(i / 3)],
-        status,
-        report_summary: "",
-        difficulties: "",
-        strengths: "",
-        shortcomings: "",
-        assessment: "",
-        overall_result: null,
-        recommendations: [],
-      };
-      const findings = {};
-      let fill = 0;
-      if (status === "signed" || status === "completed") fill = 1;
-      else if (status === "in_progress") fill = 0.25 + rnd() * 0.4;
-      ALL_ITEMS.forEach((item, k) => {
-        if (fill === 1 || rnd() < fill) {
-          const f = { id: store.nextFindingId++, rating: null, points: null, note: "", explanation: "", rev: 1 };
-          if (item.scale === "points") f.points = Math.max(0, Math.round(item.max_points * (0.55 + rnd() * 0.45)));
-          else f.rating = rnd() < 0.82 ? "dat" : "chua_dat";
-          if (rnd() < 0.6) f.note = NOTES[k % NOTES.length];
-          if (f.rating === "chua_dat") f.explanation = EXPLANATIONS[k % EXPLANATIONS.length];
-          findings[item.code] = f;
-        }
-      });
-      if (status === "signed" || status === "completed" || (status === "in_progress" && offset === 0)) {
-        visit.report_summary =
-          "Năm 2023, " + unit.name + " đã bám sát chương trình công tác của Tỉnh đoàn, triển khai đồng bộ các phần việc thanh niên gắn với chủ đề “Năm chuyển đổi số các hoạt động của Đoàn”. Đơn vị đã tổ chức 12 lớp bồi dưỡng nhận thức về Đoàn cho 684 học viên, kết nạp 452 đoàn viên mới.";
-        visit.difficulties = "Một bộ phận đoàn viên đi làm ăn xa, khó tập hợp sinh hoạt.\nKinh phí hoạt động của cơ sở Đoàn còn hạn chế.";
-      }
-      if (status === "signed" || status === "completed") {
-        visit.strengths = "Cấp ủy quan tâm lãnh đạo, chỉ đạo; đội ngũ cán bộ Đoàn nhiệt tình, trách nhiệm.\nHồ sơ, sổ sách được lưu trữ khoa học.";
-        visit.shortcomings = "Việc cập nhật nghiệp vụ trên Phần mềm Quản lý đoàn viên chưa thường xuyên; tỷ lệ kích hoạt App “Thanh niên Việt Nam” ở một số chi đoàn còn thấp.";
-        visit.assessment = "Nhìn chung, đơn vị đã thực hiện tốt các nội dung kiểm tra, hoàn thành phần lớn chỉ tiêu năm 2023.";
-        visit.overall_result = ["xuat_sac", "tot", "hoan_thanh", "tot", "khong_hoan_thanh"][vid % 5];
-        visit.recommendations = [
-          { id: vid * 10 + 1, text: "Đề nghị Tỉnh đoàn hỗ trợ kinh phí tập huấn sử dụng Phần mềm Quản lý đoàn viên cho bí thư chi đoàn.", raised_by: "unit", authority: "union", status: "forwarded" },
-          { id: vid * 10 + 2, text: "Đề nghị cấp ủy bố trí phòng sinh hoạt riêng cho Đoàn Thanh niên tại trụ sở.", raised_by: "unit", authority: "party", status: "received" },
-          { id: vid * 10 + 3, text: "Đơn vị hoàn thiện sổ Chi đoàn theo mẫu mới trước ngày 31/12/2023.", raised_by: "team", authority: "unit", status: status === "signed" ? "done" : "answered" },
-        ];
-      }
-      store.visits.push(visit);
-      store.findings[visit.id] = findings;
-    }
-  });
-  store.campaigns.push({
-    id: cid,
-    name: "Kiểm tra công tác Đoàn và phong trào thanh thiếu nhi năm 2023",
-    year: 2023,
-    theme: "Năm chuyển đổi số các hoạt động của Đoàn",
-    start_date: "2023-11-07",
-    end_date: "2023-11-10",
-    decision_number: "215-QĐ/TĐTN-XDĐ",
-    issuing_body: "Ban Thường vụ Tỉnh đoàn Ninh Bình",
-  });
+function unit(id, parent_id, name, short_name, code, kind, level_label, extra = {}) {
+  return { id, rev: "1-" + hexKey(Number(id.slice(1)) + 5000).slice(0, 32), parent_id, name, short_name, code, kind, level_label, valid_from: null, valid_to: null, merged_into: null, ...extra };
 }
+
+function buildUnits() {
+  store.units = [unit("u100", null, "Tỉnh đoàn Ninh Bình", "Tỉnh đoàn", "TĐ", "province", "Cấp tỉnh")];
+  DISTRICTS.forEach(([name, code, grassroots], i) => {
+    const did = `u${101 + i * 2}`;
+    store.units.push(unit(did, "u100", name, name.replace(/^(Thành đoàn|Huyện đoàn) /, ""), code, "district", "Cấp huyện"));
+    store.units.push(unit(`u${102 + i * 2}`, did, grassroots, grassroots.slice(0, 24), `${code}-CS`, "grassroots", "Cơ sở Đoàn"));
+  });
+  for (const [id, name, code] of COMMUNES_2025) store.units.push(unit(id, "u100", name, name.replace(/^Đoàn (xã|phường) /, ""), code, "commune", "Cơ sở Đoàn (xã, phường)", { valid_from: "2025-07-01" }));
+  // merged into Đoàn xã Kim Sơn at the reorganisation: kept with its history, no longer active
+  store.units.push(unit("u308", "u100", "Đoàn xã Yên Lâm", "Yên Lâm", "XYL", "commune", "Cơ sở Đoàn (xã, phường)", { valid_to: "2025-06-30", merged_into: "u305" }));
+}
+
+function unitById(id) {
+  return store.units.find((u) => u.id === String(id)) || null;
+}
+
+const collator = new Intl.Collator("vi", { sensitivity: "base", numeric: true });
+
+/** Units in tree order (children by name) with their depth; `keep` filters (ancestors kept). */
+function treeRows(keep = () => true) {
+  const kept = new Set();
+  for (const u of store.units) {
+    if (!keep(u)) continue;
+    for (let x = u; x && !kept.has(x.id); x = unitById(x.parent_id)) kept.add(x.id);
+  }
+  const out = [];
+  const walk = (parent, depth) => {
+    const kids = store.units.filter((u) => (u.parent_id || null) === parent && kept.has(u.id)).sort((a, b) => collator.compare(a.name, b.name));
+    for (const u of kids) {
+      out.push(unitRow(u, depth));
+      walk(u.id, depth + 1);
+    }
+  };
+  walk(null, 0);
+  return out;
+}
+
+function unitRow(u, depth) {
+  return { id: u.id, parent_id: u.parent_id, name: u.name, short_name: u.short_name, code: u.code, kind: u.kind, level_label: u.level_label, valid_from: u.valid_from, valid_to: u.valid_to, depth };
+}
+
+function depthOf(u) {
+  let d = 0;
+  for (let x = unitById(u.parent_id); x; x = unitById(x.parent_id)) d++;
+  return d;
+}
+
+function isLive(u) {
+  return !u.valid_to && !u.merged_into;
+}
+
+// ---------- inspectors and teams ----------
+
+const PEOPLE = [
+  ["i1", "Nguyễn Thị Thu Hương", "Phó Bí thư Tỉnh đoàn"],
+  ["i2", "Trần Văn Minh", "Trưởng Ban Xây dựng Đoàn"],
+  ["i3", "Lê Hoàng Nam", "Ủy viên Ban Chấp hành Tỉnh đoàn"],
+  ["i4", "Phạm Thị Lan Anh", "Chuyên viên Ban Xây dựng Đoàn"],
+  ["i5", "Đinh Công Thành", "Phó Bí thư Tỉnh đoàn"],
+  ["i6", "Vũ Thị Ngọc Ánh", "Phó Trưởng Ban Tuyên giáo"],
+  ["i7", "Bùi Quang Huy", "Chuyên viên Văn phòng Tỉnh đoàn"],
+  ["i8", "Hoàng Minh Đức", "Ủy viên Ban Thường vụ Tỉnh đoàn"],
+  ["i9", "Ngô Thị Hồng Nhung", "Phó Trưởng Ban Xây dựng Đoàn"],
+  ["i10", "Đặng Văn Khải", "Chuyên viên Ban Phong trào"],
+  ["i11", "Nguyễn Văn Hải", "Phó Bí thư Tỉnh đoàn"],
+  ["i12", "Trịnh Thu Trang", "Chuyên viên Ban Kiểm tra"],
+];
+
+function buildPeople() {
+  store.inspectors = PEOPLE.map(([id, full_name, title]) => ({ id, full_name, title }));
+  const team = (id, campaign_id, name, members) => ({ id, rev: "1-" + hexKey(id.length * 7919 + Number(id.replace(/\D/g, ""))).slice(0, 32), campaign_id, name, members: members.map(([inspector_id, role]) => ({ inspector_id, role })) });
+  store.teams = [
+    team("t11", "c1", "Đoàn kiểm tra số 1", [["i1", "head"], ["i2", "member"], ["i3", "member"], ["i4", "secretary"]]),
+    team("t12", "c1", "Đoàn kiểm tra số 2", [["i5", "head"], ["i6", "member"], ["i7", "secretary"]]),
+    team("t13", "c1", "Đoàn kiểm tra số 3", [["i8", "head"], ["i9", "member"], ["i10", "secretary"]]),
+    team("t201", "c2", "Đoàn công tác số 1", [["i11", "head"], ["i12", "secretary"]]),
+    team("t301", "c3", "Đoàn kiểm tra liên ngành", [["i11", "head"], ["i12", "secretary"]]),
+  ];
+}
+
+function teamById(id) {
+  return store.teams.find((t) => t.id === String(id)) || null;
+}
+
+function teamView(tm) {
+  if (!tm) return null;
+  return {
+    id: tm.id,
+    name: tm.name,
+    members: tm.members.map((m) => {
+      const p = store.inspectors.find((x) => x.id === m.inspector_id) || { full_name: m.inspector_id, title: "" };
+      return { inspector_id: m.inspector_id, full_name: p.full_name, title: p.title, role: m.role };
+    }),
+  };
+}
+
+// ---------- campaigns and visits ----------
 
 const NOTES = [
   "Đã ban hành Kế hoạch số 05-KH/ĐTN ngày 15/01/2023; có văn bản giao chỉ tiêu.",
@@ -319,77 +620,219 @@ const EXPLANATIONS = [
   "Một số đoàn viên đi làm ăn xa chưa có điện thoại thông minh.",
   "Đơn vị đã có kế hoạch khắc phục, dự kiến hoàn thành trước 31/12/2023.",
 ];
+const ATTENDEES = [
+  { name: "Nguyễn Văn Tùng", position: "Bí thư Đoàn", side: "unit" },
+  { name: "Lê Thị Mai", position: "Phó Bí thư Đoàn", side: "unit" },
+  { name: "Trần Quốc Bảo", position: "Phó Bí thư Đảng ủy", side: "guest" },
+];
 
-// ---------- smaller campaigns ----------
+function blankVisit(id, campaign_id, unit_id, team_id, date, status, criteria_set_id) {
+  return { id, rev: "1-" + hexKey(Number(id) + 9000).slice(0, 32), campaign_id, unit_id, team_id, date, status, criteria_set_id, report_summary: "", difficulties: "", strengths: "", shortcomings: "", assessment: "", overall_result: null, attendees: [], questions: [], signed_at: null, unlocks: [] };
+}
 
-function buildSimpleCampaign(c, unitNames, status, teamName) {
-  const units = [{ id: c.id * 1000, parent_id: null, name: unitNames[0], short_name: unitNames[0], code: "TĐ", kind: "province", level_label: "Cấp tỉnh", depth: 0 }];
-  unitNames.slice(1).forEach((name, i) => units.push({ id: c.id * 1000 + i + 1, parent_id: c.id * 1000, name, short_name: name, code: `U${i + 1}`, kind: "commune", level_label: c.year >= 2025 ? "Cơ sở Đoàn (xã, phường)" : "Cấp huyện", depth: 1 }));
-  store.units[c.id] = units;
-  store.teams[c.id] = [{ id: c.id * 100 + 1, name: teamName, members: [{ full_name: "Nguyễn Văn Hải", title: "Phó Bí thư Tỉnh đoàn", role: "head" }, { full_name: "Trịnh Thu Trang", title: "Chuyên viên", role: "secretary" }] }];
-  units.slice(1).forEach((u, i) => {
-    const visit = { id: c.id * 1000 + i, campaign_id: c.id, unit_id: u.id, team_id: c.id * 100 + 1, date: c.start_date, status: typeof status === "function" ? status(i) : status, report_summary: "", difficulties: "", strengths: "", shortcomings: "", assessment: "", overall_result: null, recommendations: [] };
+function addRec(visitId, id, text, raised_by, authority, status, due_date = null) {
+  store.recs.push({ id, rev: "1-" + hexKey(id.length * 31 + Number(id.replace(/\D/g, ""))).slice(0, 32), visit_id: visitId, text, raised_by, authority, status, due_date });
+}
+
+function buildCampaign2023() {
+  const cid = "c1";
+  const dates = ["2023-11-07", "2023-11-08", "2023-11-09", "2023-11-10"];
+  // status per district index: signed ×3, completed ×3, in_progress ×3, planned ×3 (each for district + its grassroots)
+  const statusFor = (i) => ["signed", "completed", "in_progress", "planned"][Math.floor(i / 3)];
+  const items = itemsOf("crit-2023");
+  let n = 1;
+  DISTRICTS.forEach((d, i) => {
+    const team = store.teams.filter((t) => t.campaign_id === cid)[i % 3];
+    for (const offset of [0, 1]) {
+      const u = unitById(`u${101 + i * 2 + offset}`);
+      let status = statusFor(i);
+      if (status === "planned" && offset === 0 && i === 9) status = "in_progress";
+      const visit = blankVisit(String(n), cid, u.id, team.id, dates[Math.floor(i / 3)], status, "crit-2023");
+      n++;
+      const findings = {};
+      let fill = 0;
+      if (status === "signed" || status === "completed") fill = 1;
+      else if (status === "in_progress") fill = 0.25 + rnd() * 0.4;
+      items.forEach((item, k) => {
+        if (fill === 1 || rnd() < fill) {
+          const f = { id: `f${store.nextId++}`, rating: null, points: null, note: "", explanation: "", rev: 1 };
+          if (item.scale === "points") f.points = Math.max(0, Math.round(item.max_points * (0.55 + rnd() * 0.45)));
+          else f.rating = rnd() < 0.82 ? "dat" : "chua_dat";
+          if (rnd() < 0.6) f.note = NOTES[k % NOTES.length];
+          if (f.rating === "chua_dat") f.explanation = EXPLANATIONS[k % EXPLANATIONS.length];
+          findings[item.code] = f;
+        }
+      });
+      if (status === "signed" || status === "completed" || (status === "in_progress" && offset === 0)) {
+        visit.report_summary =
+          "Năm 2023, " + u.name + " đã bám sát chương trình công tác của Tỉnh đoàn, triển khai đồng bộ các phần việc thanh niên gắn với chủ đề “Năm chuyển đổi số các hoạt động của Đoàn”. Đơn vị đã tổ chức 12 lớp bồi dưỡng nhận thức về Đoàn cho 684 học viên, kết nạp 452 đoàn viên mới.";
+        visit.difficulties = "Một bộ phận đoàn viên đi làm ăn xa, khó tập hợp sinh hoạt.\nKinh phí hoạt động của cơ sở Đoàn còn hạn chế.";
+        visit.attendees = clone(ATTENDEES);
+      }
+      if (status === "signed" || status === "completed") {
+        visit.strengths = "Cấp ủy quan tâm lãnh đạo, chỉ đạo; đội ngũ cán bộ Đoàn nhiệt tình, trách nhiệm.\nHồ sơ, sổ sách được lưu trữ khoa học.";
+        visit.shortcomings = "Việc cập nhật nghiệp vụ trên Phần mềm Quản lý đoàn viên chưa thường xuyên; tỷ lệ kích hoạt App “Thanh niên Việt Nam” ở một số chi đoàn còn thấp.";
+        visit.assessment = "Nhìn chung, đơn vị đã thực hiện tốt các nội dung kiểm tra, hoàn thành phần lớn chỉ tiêu năm 2023.";
+        visit.overall_result = ["xuat_sac", "tot", "hoan_thanh", "tot", "khong_hoan_thanh"][n % 5];
+        visit.questions = [{ question: "Đơn vị đã giao chỉ tiêu kết nạp đoàn viên cho từng chi đoàn chưa?", answer: "Đã giao bằng văn bản từ tháng 01/2023, kèm theo lộ trình từng quý." }];
+        addRec(visit.id, `r${visit.id}1`, "Đề nghị Tỉnh đoàn hỗ trợ kinh phí tập huấn sử dụng Phần mềm Quản lý đoàn viên cho bí thư chi đoàn.", "unit", "union", "forwarded");
+        addRec(visit.id, `r${visit.id}2`, "Đề nghị cấp ủy bố trí phòng sinh hoạt riêng cho Đoàn Thanh niên tại trụ sở.", "unit", "party", "received");
+        addRec(visit.id, `r${visit.id}3`, "Đơn vị hoàn thiện sổ Chi đoàn theo mẫu mới trước ngày 31/12/2023.", "team", "unit", status === "signed" ? "done" : "answered", "2023-12-31");
+      }
+      if (status === "signed") visit.signed_at = `${visit.date}T16:30:00+07:00`;
+      store.visits.push(visit);
+      store.findings[visit.id] = findings;
+    }
+  });
+  store.campaigns.push({
+    id: cid,
+    rev: "3-" + hexKey(31).slice(0, 32),
+    name: "Kiểm tra công tác Đoàn và phong trào thanh thiếu nhi năm 2023",
+    year: 2023,
+    theme: "Năm chuyển đổi số các hoạt động của Đoàn",
+    start_date: "2023-11-07",
+    end_date: "2023-11-10",
+    decision_number: "215-QĐ/TĐTN-XDĐ",
+    issuing_body: "Ban Thường vụ Tỉnh đoàn Ninh Bình",
+    place: "Ninh Bình",
+    criteria_set_id: "crit-2023",
+    report: {
+      parent_body: "TỈNH ĐOÀN NINH BÌNH",
+      issuer: "BAN XÂY DỰNG ĐOÀN",
+      place: "Ninh Bình",
+      report_number: "127-BC/TĐTN-XDĐ",
+      minutes_number: "{n}-BB/TĐTN-XDĐ",
+      signer_title: "TM. BAN THƯỜNG VỤ TỈNH ĐOÀN",
+      signer_position: "PHÓ BÍ THƯ",
+      signer_name: "Nguyễn Thị Thu Hương",
+      recipients: ["Ban Thường vụ Trung ương Đoàn (b/c)", "Thường trực Tỉnh ủy (b/c)", "Lưu VP, XDĐ"],
+    },
+  });
+
+  // The minutes of visit 17 (in progress) beyond the checklist, and what the search finds there.
+  const v17 = store.visits.find((v) => v.id === "17");
+  v17.questions = [{ question: "Vì sao tỷ lệ kích hoạt App “Thanh niên Việt Nam” của Đoàn Khối còn thấp?", answer: "Nhiều đoàn viên là công chức lớn tuổi, chưa quen dùng điện thoại thông minh." }];
+  store.findings["17"]["5.1"] = { id: `f${store.nextId++}`, rating: null, points: 9, note: "Thu đoàn phí đủ 12 tháng, đạt 96,5% số đoàn viên.", explanation: "", rev: 1 };
+  addRec("17", "r171", "Đề nghị Tỉnh đoàn mở lớp tập huấn nghiệp vụ công tác Đoàn cho bí thư chi đoàn mới.", "unit", "union", "forwarded", "2024-03-31");
+  // visit 1 was unlocked once (a finding was corrected) and signed again
+  const v1 = store.visits.find((v) => v.id === "1");
+  v1.unlocks = [{ at: "2023-11-08T08:15:00+07:00", by: DEVICES.team1.name, reason: "Bổ sung giải trình của đơn vị về mục 5.3" }];
+}
+
+function buildSimpleCampaign(c, unitIds, status, teamId) {
+  unitIds.forEach((uid, i) => {
+    const v = blankVisit(String(Number(c.id.slice(1)) * 1000 + i), c.id, uid, teamId, c.start_date, typeof status === "function" ? status(i) : status, c.criteria_set_id);
     const findings = {};
-    if (visit.status === "signed") ALL_ITEMS.forEach((item) => (findings[item.code] = { id: store.nextFindingId++, rating: item.scale === "pass_fail" ? "dat" : null, points: item.scale === "points" ? item.max_points : null, note: "", explanation: "", rev: 1 }));
-    store.visits.push(visit);
-    store.findings[visit.id] = findings;
+    if (v.status === "signed") {
+      for (const item of itemsOf(c.criteria_set_id)) findings[item.code] = { id: `f${store.nextId++}`, rating: item.scale === "pass_fail" ? "dat" : null, points: item.scale === "points" ? item.max_points : null, note: "", explanation: "", rev: 1 };
+      v.overall_result = "tot";
+      v.signed_at = `${c.start_date}T17:00:00+07:00`;
+    }
+    store.visits.push(v);
+    store.findings[v.id] = findings;
   });
   store.campaigns.push(c);
 }
 
 function buildAll() {
+  buildCriteria();
+  buildUnits();
+  buildPeople();
   buildCampaign2023();
   buildSimpleCampaign(
-    { id: 2, name: "Kiểm tra công tác Đoàn và phong trào thanh thiếu nhi năm 2021", year: 2021, theme: "Năm Thanh niên tình nguyện", start_date: "2021-11-15", end_date: "2021-11-19", decision_number: "187-QĐ/TĐTN-XDĐ", issuing_body: "Ban Thường vụ Tỉnh đoàn Ninh Bình" },
-    ["Tỉnh đoàn Ninh Bình", "Thành đoàn Ninh Bình", "Thành đoàn Tam Điệp", "Huyện đoàn Nho Quan", "Huyện đoàn Gia Viễn", "Huyện đoàn Hoa Lư", "Huyện đoàn Kim Sơn"],
+    { id: "c2", rev: "2-" + hexKey(32).slice(0, 32), name: "Kiểm tra công tác Đoàn và phong trào thanh thiếu nhi năm 2021", year: 2021, theme: "Năm Thanh niên tình nguyện", start_date: "2021-11-15", end_date: "2021-11-19", decision_number: "187-QĐ/TĐTN-XDĐ", issuing_body: "Ban Thường vụ Tỉnh đoàn Ninh Bình", place: "Ninh Bình", criteria_set_id: "crit-2021", report: null },
+    ["u101", "u103", "u105", "u107", "u109", "u113"],
     "signed",
-    "Đoàn công tác số 1",
+    "t201",
   );
   buildSimpleCampaign(
-    { id: 3, name: "Kiểm tra, giám sát việc thực hiện Nghị quyết Đại hội Đoàn các cấp tại các xã, phường sau sắp xếp đơn vị hành chính năm 2025", year: 2025, theme: "Đoàn cơ sở vững mạnh sau sắp xếp tổ chức bộ máy", start_date: "2025-10-20", end_date: "2025-10-31", decision_number: "342-QĐ/TĐTN-KT", issuing_body: "Ban Thường vụ Tỉnh đoàn Ninh Bình (mới)" },
-    ["Tỉnh đoàn Ninh Bình", "Đoàn phường Hoa Lư", "Đoàn phường Nam Định", "Đoàn xã Gia Viễn", "Đoàn phường Phủ Lý", "Đoàn xã Kim Sơn"],
+    { id: "c3", rev: "1-" + hexKey(33).slice(0, 32), name: "Kiểm tra, giám sát việc thực hiện Nghị quyết Đại hội Đoàn các cấp tại các xã, phường sau sắp xếp đơn vị hành chính năm 2025", year: 2025, theme: "Đoàn cơ sở vững mạnh sau sắp xếp tổ chức bộ máy", start_date: "2025-10-20", end_date: "2025-10-31", decision_number: "342-QĐ/TĐTN-KT", issuing_body: "Ban Thường vụ Tỉnh đoàn Ninh Bình (mới)", place: "Ninh Bình", criteria_set_id: "crit-2023", report: null },
+    ["u301", "u302", "u303", "u304", "u305"],
     (i) => (i < 2 ? "in_progress" : "planned"),
-    "Đoàn kiểm tra liên ngành",
+    "t301",
   );
+  buildAttachments();
+  seedHistories();
+}
+
+function campaignById(id) {
+  return store.campaigns.find((c) => c.id === String(id)) || null;
+}
+function visitById(id) {
+  return store.visits.find((v) => v.id === String(id)) || null;
+}
+function visitUnitName(visitId) {
+  const v = visitById(visitId);
+  const u = v && unitById(v.unit_id);
+  return u ? u.name : "";
+}
+
+// ---------- attachments ----------
+
+function attachment(id, visit_id, n, file_name, mime, size, caption, item_code, present) {
+  return { id, rev: "1-" + hexKey(n + 7000).slice(0, 32), visit_id, sha256: hexKey(n), file_name, mime, size, caption, item_code, present, is_image: mime.startsWith("image/") };
+}
+
+function buildAttachments() {
+  store.attachments = [
+    attachment("att-171", "17", 171, "IMG_20231109_0912.jpg", "image/jpeg", 2431872, "Sổ Chi đoàn Văn phòng năm 2023", "5.2", true),
+    attachment("att-172", "17", 172, "Bao-cao-tong-ket-cong-tac-Doan-2023.pdf", "application/pdf", 845120, "Báo cáo tổng kết công tác Đoàn năm 2023", null, true),
+    // came with a bundle: the record is here, the file is still on the other laptop
+    attachment("att-173", "17", 173, "IMG_20231109_0930.jpg", "image/jpeg", 1988608, "Hồ sơ kết nạp đoàn viên", "2.3", false),
+    attachment("att-11", "1", 11, "IMG_20231107_1420.jpg", "image/jpeg", 3145728, "Đoàn kiểm tra làm việc với Thành đoàn Ninh Bình", null, true),
+  ];
+}
+
+// ---------- seeded histories (edits made on the teams' laptops) ----------
+
+function seedHistories() {
+  const created = { visit_id: "17", text: "Đề nghị Tỉnh đoàn mở lớp tập huấn nghiệp vụ cho bí thư chi đoàn.", raised_by: "unit", authority: "union", status: "received", due_date: null };
+  histories.set("r171", [
+    { rev: newRev(1), generation: 1, parents: [], device_id: DEVICES.team3.id, device_name: DEVICES.team3.name, hlc: "2023-11-09T02:10:14.402Z#0000", deleted: false, body: created },
+  ]);
+  logWrite("r171", { device: DEVICES.self, hlc: "2023-11-09T08:31:50.118Z#0000" });
 }
 
 if (params.get("first") !== "1" && params.get("empty") !== "1") buildAll();
+else {
+  buildCriteria();
+  store.criteria = [store.criteria[0]]; // the standard set exists in every database
+}
 
-// ---------- helpers ----------
+// ---------- views ----------
 
 function campaignSummary(c) {
   const visits = store.visits.filter((v) => v.campaign_id === c.id);
   const status_counts = { planned: 0, in_progress: 0, completed: 0, signed: 0 };
   for (const v of visits) status_counts[v.status]++;
-  return { ...c, unit_count: (store.units[c.id] || []).filter((u) => u.depth > 0).length, visit_count: visits.length, status_counts };
+  const rest = { ...c };
+  delete rest.report;
+  delete rest.rev;
+  return { ...rest, unit_count: new Set(visits.map((v) => v.unit_id)).size, visit_count: visits.length, status_counts };
 }
 
-function doneCount(visitId) {
-  const f = store.findings[visitId] || {};
-  return ALL_ITEMS.filter((it) => f[it.code] && (f[it.code].rating != null || f[it.code].points != null)).length;
+function doneCount(v) {
+  const f = store.findings[v.id] || {};
+  return itemsOf(v.criteria_set_id).filter((it) => f[it.code] && (f[it.code].rating != null || f[it.code].points != null)).length;
 }
 
-async function call(name, args, fn) {
-  const entry = { name, args: clone(args), at: performance.now() };
-  window.__mockCalls.push(entry);
-  window.__mockPending++;
-  try {
-    await delay(LATENCY); // simulated backend latency (part of the fake backend)
-    if (window.__mockFailNext === name) {
-      window.__mockFailNext = null;
-      throw fail(name === "bundle_export" ? "export_io" : "io");
-    }
-    const out = clone(await fn());
-    entry.ok = true;
-    return out;
-  } catch (err) {
-    entry.ok = false;
-    entry.error = err && err.code ? err.code : String(err);
-    throw err;
-  } finally {
-    entry.end = performance.now();
-    window.__mockPending--;
-  }
+function visitRow(v) {
+  const u = unitById(v.unit_id);
+  const tm = teamById(v.team_id);
+  return { id: v.id, campaign_id: v.campaign_id, unit_id: v.unit_id, unit_name: u.name, unit_code: u.code, unit_level_label: u.level_label, date: v.date, status: v.status, team_id: v.team_id, team_name: tm ? tm.name : "", overall_result: v.overall_result, done: doneCount(v), total: itemsOf(v.criteria_set_id).length, conflict: visitInConflict(v.id) };
+}
+
+function recView(r) {
+  const { rev, id, ...body } = r;
+  return { id, rev, conflict: recInConflict(id), ...body };
+}
+
+function recBody(r) {
+  return { visit_id: r.visit_id, text: r.text, raised_by: r.raised_by, authority: r.authority, status: r.status, due_date: r.due_date ?? null };
+}
+
+function lockedError(v) {
+  return fail("visit_locked", { unit: visitUnitName(v.id) });
 }
 
 // ---------- the API (same exports as ui/api.js) ----------
@@ -411,15 +854,16 @@ export async function setLanguage(lang) {
     try {
       sessionStorage.setItem("kiemtra-mock-lang", store.lang);
     } catch {}
-    return null;
+    return store.lang;
   });
 }
 
 export async function loadDemo() {
   return call("load_demo", undefined, () => {
+    // A fresh demo: the campaign and its data, no other laptop's bundles yet.
     if (!store.campaigns.length) buildAll();
     store.onboarded = true;
-    return { campaign_id: 1 };
+    return { campaign_id: "c1" };
   });
 }
 
@@ -436,112 +880,910 @@ export async function campaignList() {
 
 export async function campaignOverview(id) {
   return call("campaign_overview", { id }, () => {
-    const c = store.campaigns.find((x) => String(x.id) === String(id));
+    const c = campaignById(id);
     if (!c) throw fail("not_found");
-    const units = store.units[c.id] || [];
-    const teams = store.teams[c.id] || [];
+    const visits = store.visits.filter((v) => v.campaign_id === c.id);
+    const inCampaign = new Set(visits.map((v) => v.unit_id));
     return {
       campaign: campaignSummary(c),
-      units,
-      teams,
-      visits: store.visits
-        .filter((v) => v.campaign_id === c.id)
-        .map((v) => {
-          const u = units.find((x) => x.id === v.unit_id);
-          const tm = teams.find((x) => x.id === v.team_id);
-          return { id: v.id, unit_id: v.unit_id, unit_name: u.name, unit_level_label: u.level_label, date: v.date, status: v.status, team_id: v.team_id, team_name: tm ? tm.name : null, done: doneCount(v.id), total: ALL_ITEMS.length, conflict: visitInConflict(v.id) };
-        }),
+      units: treeRows((u) => inCampaign.has(u.id)),
+      teams: store.teams.filter((t) => t.campaign_id === c.id).sort((a, b) => collator.compare(a.name, b.name)).map(teamView),
+      visits: visits.map(visitRow),
     };
   });
 }
 
 export async function visitGet(id) {
   return call("visit_get", { id }, () => {
-    const v = store.visits.find((x) => String(x.id) === String(id));
+    const v = visitById(id);
     if (!v) throw fail("not_found");
-    const c = store.campaigns.find((x) => x.id === v.campaign_id);
-    const u = store.units[c.id].find((x) => x.id === v.unit_id);
-    const tm = store.teams[c.id].find((x) => x.id === v.team_id);
-    const { recommendations, ...visit } = v;
+    const c = campaignById(v.campaign_id);
+    const u = unitById(v.unit_id);
+    const set = criteriaOf(v.criteria_set_id);
     const findings = {};
     for (const [code, f] of Object.entries(store.findings[v.id] || {})) findings[code] = { ...f, conflict: findingInConflict(v.id, code) };
     return {
-      visit,
-      unit: { id: u.id, name: u.name, short_name: u.short_name, code: u.code, level_label: u.level_label },
+      visit: clone(v),
+      unit: unitRow(u, depthOf(u)),
       campaign: { id: c.id, name: c.name },
-      team: tm ? { id: tm.id, name: tm.name } : null,
-      criteria: store.criteria,
+      team: teamView(teamById(v.team_id)),
+      criteria: { id: set.id, ...clone(set.body) },
       findings,
-      recommendations,
+      recommendations: store.recs.filter((r) => r.visit_id === v.id).map(recView),
       locked: v.status === "signed",
+      done: doneCount(v),
+      total: itemsOf(v.criteria_set_id).length,
     };
   });
 }
 
 export async function findingSet(input) {
-  const key = `${input.visit_id}/${input.item_code}`;
-  if (inFlight.has(key)) window.__mockViolations.push(`concurrent finding_set for ${key}`);
-  inFlight.add(key);
-  try {
-    return await findingSetInner(input);
-  } finally {
-    inFlight.delete(key);
-  }
-}
-
-async function findingSetInner(input) {
-  return call("finding_set", { input }, () => {
-    const v = store.visits.find((x) => String(x.id) === String(input.visit_id));
-    if (!v) throw fail("not_found");
-    if (v.status === "signed") throw fail("visit_locked");
-    if (FAIL_ALL || (FAIL_CODE && FAIL_CODE === input.item_code)) throw fail("io");
-    const item = ALL_ITEMS.find((it) => it.code === input.item_code);
-    if (!item) throw fail("not_found");
-    if (input.points !== null && input.points !== undefined) {
-      if (typeof input.points !== "number" || !Number.isFinite(input.points) || input.points < 0 || (item.max_points != null && input.points > item.max_points)) {
-        throw fail("invalid_points", { code: item.code, max: item.max_points ?? "∞" });
+  return serialised(`finding:${input.visit_id}/${input.item_code}`, () =>
+    call("finding_set", { input }, () => {
+      const v = visitById(input.visit_id);
+      if (!v) throw fail("not_found");
+      if (v.status === "signed") throw lockedError(v);
+      if (FAIL_ALL || (FAIL_CODE && FAIL_CODE === input.item_code)) throw fail("io");
+      const item = itemsOf(v.criteria_set_id).find((it) => it.code === input.item_code);
+      if (!item) throw fail("not_found");
+      if (input.points !== null && input.points !== undefined) {
+        if (typeof input.points !== "number" || !Number.isFinite(input.points) || input.points < 0 || (item.max_points != null && input.points > item.max_points)) {
+          throw fail("invalid_points", { code: item.code, max: item.max_points ?? "∞" });
+        }
       }
-    }
-    if (input.rating !== null && input.rating !== "dat" && input.rating !== "chua_dat") throw fail("not_found");
-    const map = (store.findings[v.id] ||= {});
-    const prev = map[item.code];
-    const f = { id: prev ? prev.id : store.nextFindingId++, rating: input.rating ?? null, points: input.points ?? null, note: input.note ?? "", explanation: input.explanation ?? "", rev: prev ? prev.rev + 1 : 1 };
-    map[item.code] = f;
-    if (v.status === "planned") v.status = "in_progress";
-    return { id: f.id, rev: f.rev, visit_status: v.status };
-  });
+      if (input.rating !== null && input.rating !== "dat" && input.rating !== "chua_dat") throw fail("not_found");
+      const map = (store.findings[v.id] ||= {});
+      const prev = map[item.code];
+      const fid = prev ? prev.id : `f${store.nextId++}`;
+      const f = { id: fid, rating: input.rating ?? null, points: input.points ?? null, note: input.note ?? "", explanation: input.explanation ?? "", rev: prev ? prev.rev + 1 : 1 };
+      const before = bodyOf(fid);
+      map[item.code] = f;
+      logWrite(fid, { before });
+      if (v.status === "planned") v.status = "in_progress";
+      return { id: f.id, rev: f.rev, visit_status: v.status };
+    }),
+  );
 }
 
-// Closing the window (Tauri only in the real app). The handler is kept so a check can simulate a
-// close request with window.__mockRequestClose(); closeApp is logged as the "app_close" call.
-let closeHandler = null;
-window.__mockRequestClose = () => (closeHandler ? closeHandler() : Promise.resolve());
+// Closing the window (Tauri only in the real app): window.__mockRequestClose() sends the close
+// request and resolves when the page's handlers are done; closeApp is logged as the "app_close" call.
+window.__mockRequestClose = () => Promise.all([...(eventListeners.get("app://close-requested") || [])].map((fn) => fn()));
 
 export async function onCloseRequested(handler) {
-  closeHandler = handler;
+  listen("app://close-requested", handler);
 }
 
 export async function closeApp() {
   return call("app_close", undefined, () => null);
 }
 
-// ---------- sync ----------
+// ---------- visit workspace ----------
 
-function hexKey(seed) {
-  let out = "";
-  let x = seed;
-  while (out.length < 64) {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    out += x.toString(16).padStart(8, "0");
-  }
-  return out.slice(0, 64);
+const VISIT_FIELDS = ["date", "status", "report_summary", "difficulties", "strengths", "shortcomings", "assessment", "overall_result", "attendees", "questions"];
+
+export async function visitUpdate(id, patch) {
+  return serialised(`visit:${id}`, () =>
+    call("visit_update", { id, patch }, () => {
+      const v = visitById(id);
+      if (!v) throw fail("not_found");
+      if (v.status === "signed") throw lockedError(v);
+      if (patch && patch.status === "signed") throw { code: "invalid_input", message: lang() === "en" ? "Sign the minutes with “Sign the minutes”, not by changing the status." : "Ký biên bản bằng nút “Ký biên bản”, không đổi trạng thái trực tiếp." };
+      const rev = write(v.id, () => {
+        for (const k of VISIT_FIELDS) if (patch && k in patch) v[k] = clone(patch[k]);
+      });
+      v.rev = rev;
+      return { id: v.id, rev, status: v.status };
+    }),
+  );
 }
 
-const SELF = { id: "dev-7f3a", name: "Laptop Ban XDĐ 03", public_key: hexKey(7), first_seen: "2023-10-30T01:12:05.331Z#0000", is_self: true };
-const TEAM1 = { id: "dev-1b9e", name: "Laptop Đoàn kiểm tra số 1", public_key: hexKey(11), first_seen: "2023-11-08T10:05:12.220Z#0000", is_self: false };
-const TEAM3 = { id: "dev-93d0", name: "Laptop Đoàn kiểm tra số 3", public_key: hexKey(13), first_seen: "2023-11-09T11:20:40.001Z#0000", is_self: false };
-const TEAM2 = { id: "dev-c41e", name: "Laptop Đoàn kiểm tra số 2", public_key: hexKey(12), first_seen: null, is_self: false };
-store.device.public_key = SELF.public_key;
+export async function visitSign(id) {
+  return call("visit_sign", { id }, () => {
+    const v = visitById(id);
+    if (!v) throw fail("not_found");
+    if (v.status === "signed") throw lockedError(v);
+    const f = store.findings[v.id] || {};
+    const missing = itemsOf(v.criteria_set_id)
+      .filter((it) => it.required && !(f[it.code] && (f[it.code].rating != null || f[it.code].points != null)))
+      .map((it) => fail("sign_missing_item", { code: it.code }).message);
+    if (!v.overall_result) missing.push(fail("sign_missing_result").message);
+    if (missing.length) throw fail("sign_incomplete", { missing: missing.join(", ") });
+    const rev = write(v.id, () => {
+      v.status = "signed";
+      v.signed_at = nowLocal();
+    });
+    v.rev = rev;
+    return { id: v.id, rev, status: v.status };
+  });
+}
+
+export async function visitUnlock(id, reason) {
+  return call("visit_unlock", { id, reason }, () => {
+    const v = visitById(id);
+    if (!v) throw fail("not_found");
+    const why = String(reason ?? "").trim();
+    if (!why) throw emptyText("reason");
+    if (v.status !== "signed") throw fail("not_signed");
+    const rev = write(v.id, () => {
+      v.status = "completed";
+      v.unlocks.push({ at: nowLocal(), by: store.device.name, reason: why });
+    });
+    v.rev = rev;
+    return { id: v.id, rev, status: v.status };
+  });
+}
+
+export async function recommendationAdd(input) {
+  return call("recommendation_add", { input }, () => {
+    const v = visitById(input.visit_id);
+    if (!v) throw fail("not_found");
+    if (v.status === "signed") throw lockedError(v);
+    if (!String(input.text ?? "").trim()) throw emptyText("text");
+    const id = newId("r");
+    const r = { id, rev: null, visit_id: v.id, text: String(input.text).trim(), raised_by: input.raised_by || "unit", authority: input.authority || "unit", status: "received", due_date: input.due_date ?? null };
+    store.recs.push(r);
+    r.rev = logWrite(id);
+    return { id, rev: r.rev, body: recBody(r) };
+  });
+}
+
+export async function recommendationUpdate(id, patch) {
+  return serialised(`rec:${id}`, () =>
+    call("recommendation_update", { id, patch }, () => {
+      const r = store.recs.find((x) => x.id === String(id));
+      if (!r) throw fail("not_found");
+      const v = visitById(r.visit_id);
+      // The text, who raised it and who must act are part of the signed minutes; the follow-up is not.
+      const minutesChange = ["text", "raised_by", "authority"].some((k) => patch && k in patch && patch[k] !== r[k]);
+      if (v.status === "signed" && minutesChange) throw lockedError(v);
+      if (patch && "text" in patch && !String(patch.text ?? "").trim()) throw emptyText("text");
+      r.rev = write(r.id, () => {
+        for (const k of ["text", "raised_by", "authority", "status", "due_date"]) if (patch && k in patch) r[k] = patch[k] ?? null;
+      });
+      return { id: r.id, rev: r.rev, body: recBody(r) };
+    }),
+  );
+}
+
+export async function recommendationDelete(id) {
+  return call("recommendation_delete", { id }, () => {
+    const r = store.recs.find((x) => x.id === String(id));
+    if (!r) throw fail("not_found");
+    const v = visitById(r.visit_id);
+    if (v.status === "signed") throw lockedError(v);
+    const before = bodyOf(r.id);
+    store.recs = store.recs.filter((x) => x !== r);
+    logWrite(r.id, { deleted: true, before });
+    return null;
+  });
+}
+
+export async function recordHistory(id) {
+  return call("record_history", { id }, () => {
+    let list = histories.get(String(id));
+    if (!list) {
+      const body = bodyOf(String(id));
+      if (!body) throw fail("not_found");
+      list = [{ rev: newRev(1), generation: 1, parents: [], device_id: DEVICES.self.id, device_name: DEVICES.self.name, hlc: "2023-10-30T01:20:00.000Z#0000", deleted: false, body }];
+      histories.set(String(id), list);
+    }
+    return list.map((e, i) => ({ ...e, is_head: i === list.length - 1, is_current: i === list.length - 1 }));
+  });
+}
+
+// ---------- attachments ----------
+
+function numberOf(text) {
+  let n = 0;
+  for (const ch of String(text)) n = (n * 31 + ch.codePointAt(0)) % 1000003;
+  return n;
+}
+
+const ATTACHABLE = { jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", webp: "image/webp", pdf: "application/pdf" };
+
+/** Attach the file `name` to visit `v` (the same file twice is one attachment). → outcome */
+function attachFile(v, item, name) {
+  const ext = (/\.([a-z0-9]+)$/i.exec(name) || [])[1];
+  const mime = ext && ATTACHABLE[ext.toLowerCase()];
+  if (!mime) return { file: name, ok: false, error: fail("attachment_type", { file: name }) };
+  const n = numberOf(name);
+  const id = `att-${v.id}-${n}`;
+  if (!store.attachments.some((a) => a.id === id)) {
+    store.attachments.push(attachment(id, v.id, n, name, mime, 250000 + (n % 3000000), "", item ?? null, true));
+    logWrite(id);
+  }
+  return { file: name, ok: true };
+}
+
+function attachableVisit(visit) {
+  const v = visitById(visit);
+  if (!v) throw fail("not_found");
+  if (v.status === "signed") throw lockedError(v);
+  return v;
+}
+
+export async function attachmentsList(visit) {
+  return call("attachments_list", { visit }, () => {
+    if (!visitById(visit)) throw fail("not_found");
+    return store.attachments.filter((a) => a.visit_id === String(visit)).map(clone);
+  });
+}
+
+export async function attachmentPick(visit, item) {
+  return call("attachment_pick", { visit, item: item ?? null }, () => {
+    const v = attachableVisit(visit);
+    if (dialogCancelled()) return null;
+    return ["IMG_20231110_1502.jpg", "bien-ban-ky-ngay-10-11.docx"].map((name) => attachFile(v, item, name));
+  });
+}
+
+let dropped = [];
+window.__mockDropFiles = (names) => {
+  dropped = [...names];
+  emit("app://files-dropped", names);
+};
+
+export async function attachmentAddDropped(visit, item) {
+  return call("attachment_add_dropped", { visit, item: item ?? null }, () => {
+    const v = attachableVisit(visit);
+    const names = dropped;
+    dropped = [];
+    return names.map((name) => attachFile(v, item, name));
+  });
+}
+
+export async function attachmentCaption(id, caption) {
+  return serialised(`att:${id}`, () =>
+    call("attachment_caption", { id, caption }, () => {
+      const a = store.attachments.find((x) => x.id === String(id));
+      if (!a) throw fail("not_found");
+      attachableVisit(a.visit_id);
+      a.rev = write(a.id, () => (a.caption = String(caption ?? "")));
+      return null;
+    }),
+  );
+}
+
+export async function attachmentRemove(id) {
+  return call("attachment_remove", { id }, () => {
+    const a = store.attachments.find((x) => x.id === String(id));
+    if (!a) throw fail("not_found");
+    attachableVisit(a.visit_id);
+    const before = bodyOf(a.id);
+    store.attachments = store.attachments.filter((x) => x !== a);
+    logWrite(a.id, { deleted: true, before });
+    return null;
+  });
+}
+
+export async function attachmentSaveCopy(id) {
+  return call("attachment_save_copy", { id }, () => {
+    const a = store.attachments.find((x) => x.id === String(id));
+    if (!a || !a.present) throw fail("not_found");
+    if (dialogCancelled()) return null;
+    return `C:\\Users\\canbo\\Documents\\${a.file_name}`;
+  });
+}
+
+export async function onFilesDropped(handler) {
+  return listen("app://files-dropped", (names) => handler(names || []));
+}
+
+/** Thumbnails and files come from the mock server (the app serves them through kiemtra-file:). */
+export function blobUrl(kind, sha256) {
+  return `__mock/blob/${kind}/${encodeURIComponent(sha256)}`;
+}
+
+// ---------- unit directory ----------
+
+export async function unitsTree() {
+  return call("units_tree", undefined, () => treeRows());
+}
+
+const IMPORT_COLUMNS = [
+  { column: "A", header: "Tên đơn vị", field: "name" },
+  { column: "B", header: "Mã", field: "code" },
+  { column: "C", header: "Tên viết tắt", field: "short_name" },
+  { column: "D", header: "Trực thuộc", field: "parent" },
+  { column: "E", header: "Cấp", field: "level_label" },
+  { column: "F", header: "Ghi chú", field: null },
+];
+// The secretariat's list after the reorganisation, as typed in Excel (line 1 is a title).
+const IMPORT_FILE = [
+  [3, { name: "Đoàn phường Hoa Lư", code: "PHL", short_name: "Hoa Lư", parent: "TĐ", level_label: "Cơ sở Đoàn (xã, phường)" }],
+  [4, { name: "Đoàn phường Nam Định", code: "PND", short_name: "P. Nam Định", parent: "TĐ", level_label: "Cơ sở Đoàn (xã, phường)" }],
+  [5, { name: "Đoàn xã Gia Hưng", code: "XGH", short_name: "Gia Hưng", parent: "TĐ", level_label: "Cơ sở Đoàn (xã, phường)" }],
+  [6, { name: "Chi đoàn thôn Đông Thượng", code: "XGH-CĐ01", short_name: "Thôn Đông Thượng", parent: "XGH", level_label: "Chi đoàn" }],
+  [7, { name: "Đoàn xã Đại Hoàng", code: "XĐH", short_name: "Đại Hoàng", parent: "TĐ", level_label: "Cơ sở Đoàn (xã, phường)" }],
+  [8, { name: "Đoàn xã Yên Từ", code: "XYT", short_name: "Yên Từ", parent: "TĐ", level_label: "Cơ sở Đoàn (xã, phường)" }],
+  [9, { name: "", code: "XGT", short_name: "", parent: "HĐYK-X", level_label: "Cơ sở Đoàn (xã, phường)" }],
+];
+let importPlan = null;
+
+function rowError(line, field, problem, vi, en) {
+  const col = IMPORT_COLUMNS.find((c) => c.field === field);
+  return { line, column: col.column, header: col.header, field, problem, message: { vi: `Dòng ${line}, cột ${col.column} (${col.header}): ${vi}`, en: `Line ${line}, column ${col.column} (${col.header}): ${en}` } };
+}
+
+function makeImportPlan() {
+  const rows = [];
+  for (const [line, raw] of IMPORT_FILE) {
+    const fields = { kind: "", valid_from: null, valid_to: null, ...raw };
+    const errors = [];
+    if (!fields.name) errors.push(rowError(line, "name", "missing", "chưa có tên đơn vị.", "the unit name is missing."));
+    const fromFile = rows.find((r) => r.fields.code === fields.parent && r.action !== "bad");
+    const parentUnit = store.units.find((u) => isLive(u) && (u.code === fields.parent || u.name === fields.parent));
+    if (fields.parent && !fromFile && !parentUnit) errors.push(rowError(line, "parent", "parent_not_found", `không tìm thấy đơn vị cấp trên "${fields.parent}".`, `no parent unit "${fields.parent}" was found.`));
+    const existing = store.units.find((u) => isLive(u) && fields.code && u.code === fields.code);
+    const parent_id = fromFile ? fromFile.id : parentUnit ? parentUnit.id : null;
+    let action = "create";
+    let changed = [];
+    if (errors.length) action = "bad";
+    else if (existing) {
+      changed = ["name", "short_name", "level_label"].filter((k) => existing[k] !== fields[k]);
+      if ((existing.parent_id || null) !== parent_id) changed.push("parent");
+      action = changed.length ? "update" : "unchanged";
+    }
+    rows.push({ line, fields, action, id: action === "bad" ? null : existing ? existing.id : `new-${line}`, parent_id, parent_line: fromFile ? fromFile.line : null, changed, errors });
+  }
+  const tally = (a) => rows.filter((r) => r.action === a).length;
+  return {
+    file: "C:\\Users\\canbo\\Downloads\\danh-sach-don-vi-sau-sap-xep-2025.xlsx",
+    format: "xlsx",
+    sheet: "Đơn vị",
+    header_line: 2,
+    columns: IMPORT_COLUMNS,
+    warnings: [
+      { warning: "rows_above_header", lines: [1], message: { vi: "Dòng 1 nằm trên dòng tiêu đề, được bỏ qua.", en: "Line(s) 1 above the header row were left out." } },
+      { warning: "unknown_column", column: "F", header: "Ghi chú", message: { vi: 'Cột F "Ghi chú" không dùng đến, được bỏ qua.', en: 'Column F "Ghi chú" is not used and was left out.' } },
+    ],
+    rows,
+    create: tally("create"),
+    update: tally("update"),
+    unchanged: tally("unchanged"),
+    bad: tally("bad"),
+  };
+}
+
+export async function unitImportPick() {
+  return call("unit_import_pick", undefined, () => {
+    if (dialogCancelled()) return null;
+    importPlan = makeImportPlan();
+    return importPlan;
+  });
+}
+
+export async function unitImportApply(skipBad) {
+  return call("unit_import_apply", { skipBad: !!skipBad }, () => {
+    const plan = importPlan;
+    if (!plan) throw fail("no_import_plan");
+    if (plan.bad && !skipBad) throw fail("bad_import_rows", { n: plan.bad });
+    const ids = new Map(); // line → unit id
+    for (const r of plan.rows) {
+      if (r.action === "bad") continue;
+      const parent_id = r.parent_line ? ids.get(r.parent_line) : r.parent_id;
+      const f = r.fields;
+      if (r.action === "create") {
+        const id = newId("u");
+        store.units.push({ id, rev: null, parent_id, name: f.name, short_name: f.short_name, code: f.code, kind: f.kind, level_label: f.level_label, valid_from: null, valid_to: null, merged_into: null });
+        unitById(id).rev = logWrite(id);
+        ids.set(r.line, id);
+      } else {
+        const u = unitById(r.id);
+        if (r.action === "update") u.rev = write(u.id, () => Object.assign(u, { name: f.name, short_name: f.short_name, level_label: f.level_label, parent_id }));
+        ids.set(r.line, u.id);
+      }
+    }
+    importPlan = null;
+    return { created: plan.create, updated: plan.update, unchanged: plan.unchanged, skipped: skipBad ? plan.bad : 0, plan };
+  });
+}
+
+// ---------- search ----------
+
+/** Lower case, no diacritics, đ → d, one space between words (as Rust folds for its index). */
+function foldText(s) {
+  return String(s ?? "").toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d");
+}
+
+/** The original text around the first place `word` occurs (folded), "…" where it is cut. */
+function snippetOf(text, word) {
+  const chars = [...String(text)];
+  let folded = "";
+  const at = []; // folded index → original char index
+  chars.forEach((ch, i) => {
+    const f = foldText(ch);
+    for (let k = 0; k < f.length; k++) at.push(i);
+    folded += f;
+  });
+  const hit = folded.indexOf(word);
+  if (hit < 0) return chars.slice(0, 80).join("") + (chars.length > 80 ? "…" : "");
+  const start = Math.max(0, at[hit] - 30);
+  const end = Math.min(chars.length, at[hit] + word.length + 50);
+  return (start > 0 ? "…" : "") + chars.slice(start, end).join("").trim() + (end < chars.length ? "…" : "");
+}
+
+function searchRecords() {
+  const out = [];
+  for (const u of store.units) out.push({ kind: "unit", id: u.id, label: u.name, fields: { name: u.name, short_name: u.short_name, code: u.code }, place: { to: "unit", unit_id: u.id } });
+  for (const c of store.campaigns) out.push({ kind: "campaign", id: c.id, label: c.name, fields: { name: c.name, theme: c.theme, decision_number: c.decision_number }, place: { to: "campaign", campaign_id: c.id } });
+  for (const v of store.visits) {
+    const label = `${visitUnitName(v.id)} · ${dmy(v.date)}`;
+    out.push({ kind: "visit", id: v.id, label, fields: { report_summary: v.report_summary, difficulties: v.difficulties, strengths: v.strengths, shortcomings: v.shortcomings, assessment: v.assessment }, place: { to: "visit", visit_id: v.id, item_code: null } });
+    for (const [code, f] of Object.entries(store.findings[v.id] || {})) {
+      const item = itemsOf(v.criteria_set_id).find((it) => it.code === code);
+      out.push({ kind: "finding", id: f.id, label: `${visitUnitName(v.id)} · ${code} ${item ? item.title : ""}`, fields: { note: f.note, explanation: f.explanation }, place: { to: "visit", visit_id: v.id, item_code: code } });
+    }
+  }
+  for (const r of store.recs) {
+    const v = visitById(r.visit_id);
+    out.push({ kind: "recommendation", id: r.id, label: `${visitUnitName(r.visit_id)} · ${dmy(v ? v.date : "")}`, fields: { text: r.text }, place: { to: "visit", visit_id: r.visit_id, item_code: null } });
+  }
+  return out;
+}
+
+export async function search(query, kind) {
+  return call("search", { query, kind: kind || null }, () => {
+    const words = foldText(query).split(/\s+/).filter(Boolean);
+    if (!words.length) return [];
+    const hits = [];
+    for (const rec of searchRecords()) {
+      if (kind && rec.kind !== kind) continue;
+      const all = Object.values(rec.fields).map(foldText).join(" ");
+      if (!words.every((w) => all.includes(w))) continue;
+      const field = Object.keys(rec.fields).find((k) => foldText(rec.fields[k]).includes(words[0])) || Object.keys(rec.fields)[0];
+      hits.push({ kind: rec.kind, id: rec.id, label: rec.label, field, snippet: snippetOf(rec.fields[field], words[0]), place: rec.place });
+      if (hits.length === 50) break;
+    }
+    return hits;
+  });
+}
+
+// ---------- setup (secretariat) ----------
+
+const CAMPAIGN_FIELDS = ["name", "year", "theme", "start_date", "end_date", "decision_number", "issuing_body", "place", "criteria_set_id", "report"];
+
+function stored(rec) {
+  return { id: rec.id, rev: rec.rev, body: bodyOf(rec.id) };
+}
+
+function checkCampaign(b) {
+  if (!String(b.name ?? "").trim()) throw emptyText("name");
+  if (!Number.isInteger(b.year) || b.year < 2000 || b.year > 2100) throw fail("bad_year", { year: b.year });
+  if (b.start_date && b.end_date && b.end_date < b.start_date) throw fail("dates_reversed", { start: dmy(b.start_date), end: dmy(b.end_date) });
+  if (b.criteria_set_id && !criteriaOf(b.criteria_set_id)) throw fail("not_found");
+}
+
+export async function campaignGet(id) {
+  return call("campaign_get", { id }, () => {
+    const c = campaignById(id);
+    if (!c) throw fail("not_found");
+    return stored(c);
+  });
+}
+
+export async function campaignCreate(input) {
+  return call("campaign_create", { input }, () => {
+    const b = { theme: "", start_date: null, end_date: null, decision_number: "", issuing_body: "", place: "", criteria_set_id: null, ...clone(input), report: null };
+    b.name = String(b.name ?? "").trim();
+    checkCampaign(b);
+    // The first campaign of an empty database gets the standard set.
+    if (!b.criteria_set_id) b.criteria_set_id = store.criteria[0].id;
+    const c = { id: newId("c"), rev: null };
+    for (const k of CAMPAIGN_FIELDS) c[k] = b[k] ?? null;
+    store.campaigns.push(c);
+    c.rev = logWrite(c.id);
+    return stored(c);
+  });
+}
+
+export async function campaignUpdate(id, patch) {
+  return call("campaign_update", { id, patch }, () => {
+    const c = campaignById(id);
+    if (!c) throw fail("not_found");
+    const next = { ...clone(c) };
+    for (const k of CAMPAIGN_FIELDS) if (patch && k in patch) next[k] = clone(patch[k]);
+    next.name = String(next.name ?? "").trim();
+    checkCampaign(next);
+    c.rev = write(c.id, () => {
+      for (const k of CAMPAIGN_FIELDS) c[k] = next[k] ?? null;
+    });
+    return stored(c);
+  });
+}
+
+function inUse(setId) {
+  return store.visits.filter((v) => v.criteria_set_id === setId).length;
+}
+
+export async function criteriaList() {
+  return call("criteria_list", undefined, () =>
+    [...store.criteria]
+      .sort((a, b) => b.body.version - a.body.version || collator.compare(a.body.name, b.body.name))
+      .map((c) => ({ id: c.id, code: c.body.code, name: c.body.name, version: c.body.version, items: c.body.topics.reduce((n, tp) => n + tp.items.length, 0), in_use: inUse(c.id) })),
+  );
+}
+
+export async function criteriaGet(id) {
+  return call("criteria_get", { id }, () => {
+    const c = criteriaOf(id);
+    if (!c) throw fail("not_found");
+    return { id: c.id, rev: c.rev, body: clone(c.body) };
+  });
+}
+
+function checkCriteria(set) {
+  if (!set.topics || !set.topics.length) throw fail("criteria_empty");
+  const codes = new Set();
+  const code = (c, title) => {
+    if (!c) throw fail("missing_code", { title });
+    if (codes.has(c)) throw fail("duplicate_code", { code: c });
+    codes.add(c);
+  };
+  for (const tp of set.topics) {
+    code(String(tp.code ?? "").trim(), tp.title);
+    if (!String(tp.title ?? "").trim()) throw fail("missing_title", { code: tp.code });
+    if (!tp.items || !tp.items.length) throw fail("topic_empty", { topic: tp.title });
+    for (const it of tp.items) {
+      code(String(it.code ?? "").trim(), it.title);
+      if (!String(it.title ?? "").trim()) throw fail("missing_title", { code: it.code });
+      if (it.scale === "points" && !(Number(it.max_points) > 0)) throw fail("max_points", { code: it.code });
+      if (it.scale === "pass_fail" && it.max_points != null) throw fail("points_on_pass_fail", { code: it.code });
+    }
+  }
+}
+
+export async function criteriaSave(id, set) {
+  return call("criteria_save", { id, set }, () => {
+    const c = criteriaOf(id);
+    if (!c) throw fail("not_found");
+    const body = clone(set);
+    checkCriteria(body);
+    if (body.code !== c.body.code) throw fail("criteria_code_changed", { from: c.body.code, to: body.code });
+    if (!inUse(c.id)) {
+      body.version = c.body.version;
+      c.rev = write(c.id, () => (c.body = body));
+      return { id: c.id, rev: c.rev, version: body.version, new_version: false, campaigns_moved: [] };
+    }
+    // Visits that use this version keep it; the change becomes the next version.
+    body.version = Math.max(...store.criteria.filter((x) => x.body.code === c.body.code).map((x) => x.body.version)) + 1;
+    const next = { id: newId("crit-"), rev: null, body };
+    store.criteria.push(next);
+    next.rev = logWrite(next.id);
+    const moved = store.campaigns.filter((x) => x.criteria_set_id === c.id);
+    for (const x of moved) x.rev = write(x.id, () => (x.criteria_set_id = next.id));
+    return { id: next.id, rev: next.rev, version: body.version, new_version: true, campaigns_moved: moved.map((x) => x.id) };
+  });
+}
+
+/** Members as typed → [{inspector_id, role}] (new people are created only when all is well). */
+function resolveMembers(members) {
+  const out = [];
+  const created = [];
+  for (const m of members || []) {
+    let id = m.inspector_id || null;
+    if (id) {
+      if (!store.inspectors.some((p) => p.id === id)) throw fail("not_found");
+    } else {
+      const name = String(m.full_name ?? "").trim().normalize("NFC");
+      if (!name) throw fail("member_unnamed");
+      const found = store.inspectors.filter((p) => p.full_name === name);
+      const pending = created.find((p) => p.full_name === name);
+      if (found.length) id = found[0].id;
+      else if (pending) id = pending.id;
+      else {
+        const p = { id: newId("i"), full_name: name, title: "" };
+        created.push(p);
+        id = p.id;
+      }
+    }
+    if (out.some((x) => x.inspector_id === id)) {
+      const p = store.inspectors.find((x) => x.id === id) || created.find((x) => x.id === id);
+      throw fail("member_twice", { name: p.full_name });
+    }
+    out.push({ inspector_id: id, role: m.role || "member" });
+  }
+  const heads = out.filter((m) => m.role === "head").map((m) => (store.inspectors.find((p) => p.id === m.inspector_id) || created.find((p) => p.id === m.inspector_id)).full_name);
+  if (heads.length > 1) throw fail("two_heads", { n: heads.length, names: heads.join(", ") });
+  return { members: out, created };
+}
+
+function checkTeamName(campaignId, name, self) {
+  if (!name) throw emptyText("name");
+  if (store.teams.some((t) => t.campaign_id === campaignId && t.id !== self && t.name === name)) throw fail("team_name_taken", { name });
+}
+
+export async function teamCreate(input) {
+  return call("team_create", { input }, () => {
+    const c = campaignById(input.campaign_id);
+    if (!c) throw fail("not_found");
+    const name = String(input.name ?? "").trim();
+    checkTeamName(c.id, name, null);
+    const { members, created } = resolveMembers(input.members);
+    store.inspectors.push(...created);
+    const tm = { id: newId("t"), rev: null, campaign_id: c.id, name, members };
+    store.teams.push(tm);
+    tm.rev = logWrite(tm.id);
+    return stored(tm);
+  });
+}
+
+export async function teamUpdate(id, patch) {
+  return call("team_update", { id, patch }, () => {
+    const tm = teamById(id);
+    if (!tm) throw fail("not_found");
+    const name = patch && "name" in patch ? String(patch.name ?? "").trim() : tm.name;
+    checkTeamName(tm.campaign_id, name, tm.id);
+    const resolved = patch && patch.members ? resolveMembers(patch.members) : null;
+    if (resolved) store.inspectors.push(...resolved.created);
+    tm.rev = write(tm.id, () => {
+      tm.name = name;
+      if (resolved) tm.members = resolved.members;
+    });
+    return stored(tm);
+  });
+}
+
+export async function teamDelete(id) {
+  return call("team_delete", { id }, () => {
+    const tm = teamById(id);
+    if (!tm) throw fail("not_found");
+    const visits = store.visits.filter((v) => v.team_id === tm.id).length;
+    if (visits) throw fail("team_has_visits", { team: tm.name, visits });
+    const before = bodyOf(tm.id);
+    store.teams = store.teams.filter((t) => t !== tm);
+    logWrite(tm.id, { deleted: true, before });
+    return null;
+  });
+}
+
+export async function unitsState(campaign) {
+  return call("units_state", { campaign }, () => {
+    const c = campaignById(campaign);
+    if (!c) throw fail("not_found");
+    return treeRows(isLive)
+      .filter((row) => isLive(unitById(row.id)))
+      .map((row) => {
+        const v = store.visits.find((x) => x.campaign_id === c.id && x.unit_id === row.id);
+        return { unit: row, visit: v ? visitRow(v) : null };
+      });
+  });
+}
+
+export async function visitsPlan(campaign, entries) {
+  return call("visits_plan", { campaign, entries }, () => {
+    const c = campaignById(campaign);
+    if (!c) throw fail("not_found");
+    const seen = new Set();
+    // All or nothing: every entry is checked before anything is written.
+    for (const e of entries || []) {
+      const u = unitById(e.unit_id);
+      if (!u) throw fail("not_found");
+      if (!isLive(u)) throw fail("unit_ended", { unit: u.name, until: dmy(u.valid_to) });
+      if (seen.has(u.id) || store.visits.some((v) => v.campaign_id === c.id && v.unit_id === u.id)) throw fail("visit_exists", { unit: u.name, campaign: c.name });
+      seen.add(u.id);
+      if (e.team_id) {
+        const tm = teamById(e.team_id);
+        if (!tm) throw fail("not_found");
+        if (tm.campaign_id !== c.id) throw fail("team_elsewhere", { team: tm.name });
+      }
+    }
+    return (entries || []).map((e) => {
+      const v = blankVisit(String(store.nextId++), c.id, String(e.unit_id), e.team_id || null, e.date || null, "planned", c.criteria_set_id);
+      store.visits.push(v);
+      store.findings[v.id] = {};
+      v.rev = logWrite(v.id);
+      return stored(v);
+    });
+  });
+}
+
+export async function visitReschedule(id, team, date) {
+  return call("visit_reschedule", { id, team: team || null, date: date || null }, () => {
+    const v = visitById(id);
+    if (!v) throw fail("not_found");
+    if (v.status === "signed") throw lockedError(v);
+    if (team) {
+      const tm = teamById(team);
+      if (!tm) throw fail("not_found");
+      if (tm.campaign_id !== v.campaign_id) throw fail("team_elsewhere", { team: tm.name });
+    }
+    v.rev = write(v.id, () => {
+      v.team_id = team || null;
+      v.date = date || null;
+    });
+    return stored(v);
+  });
+}
+
+export async function visitCancel(id) {
+  return call("visit_cancel", { id }, () => {
+    const v = visitById(id);
+    if (!v) throw fail("not_found");
+    if (v.status !== "planned") throw fail("visit_started", { unit: visitUnitName(v.id), status: STATUS_LABELS[lang()][v.status] });
+    const before = bodyOf(v.id);
+    store.visits = store.visits.filter((x) => x !== v);
+    logWrite(v.id, { deleted: true, before });
+    return null;
+  });
+}
+
+function liveUnit(id) {
+  const u = unitById(id);
+  if (!u) throw fail("not_found");
+  if (!isLive(u)) throw fail("unit_ended", { unit: u.name, until: dmy(u.valid_to) });
+  return u;
+}
+
+function isUnder(u, ancestorId) {
+  for (let x = u; x; x = unitById(x.parent_id)) if (x.id === ancestorId) return true;
+  return false;
+}
+
+function checkUnit(b, self) {
+  if (!String(b.name ?? "").trim()) throw emptyText("name");
+  if (b.code) {
+    const other = store.units.find((u) => u.id !== self && isLive(u) && u.code === b.code);
+    if (other) throw fail("unit_code_taken", { code: b.code, other: other.name });
+  }
+  if (store.units.some((u) => u.id !== self && isLive(u) && (u.parent_id || null) === (b.parent_id || null) && u.name === b.name)) throw fail("unit_name_taken", { name: b.name });
+  if (b.parent_id) liveUnit(b.parent_id);
+}
+
+const UNIT_FIELDS = ["name", "short_name", "code", "kind", "level_label", "valid_from", "valid_to"];
+
+export async function unitCreate(input) {
+  return call("unit_create", { input }, () => {
+    const b = { short_name: "", code: "", kind: "", level_label: "", parent_id: null, valid_from: null, valid_to: null, ...clone(input) };
+    b.name = String(b.name ?? "").trim();
+    b.parent_id = b.parent_id || null;
+    checkUnit(b, null);
+    const u = { id: newId("u"), rev: null, parent_id: b.parent_id, name: b.name, short_name: b.short_name, code: b.code, kind: b.kind, level_label: b.level_label, valid_from: b.valid_from, valid_to: b.valid_to, merged_into: null };
+    store.units.push(u);
+    u.rev = logWrite(u.id);
+    return stored(u);
+  });
+}
+
+export async function unitUpdate(id, patch) {
+  return call("unit_update", { id, patch }, () => {
+    const u = liveUnit(id);
+    const next = { ...clone(u) };
+    for (const k of UNIT_FIELDS) if (patch && k in patch) next[k] = patch[k];
+    next.name = String(next.name ?? "").trim();
+    checkUnit(next, u.id);
+    u.rev = write(u.id, () => {
+      for (const k of UNIT_FIELDS) u[k] = next[k];
+    });
+    return stored(u);
+  });
+}
+
+export async function unitMove(id, parent) {
+  return call("unit_move", { id, parent: parent || null }, () => {
+    const u = liveUnit(id);
+    const p = parent ? liveUnit(parent) : null;
+    if (p && isUnder(p, u.id)) throw fail("unit_cycle", { unit: u.name, parent: p.name });
+    checkUnit({ ...u, parent_id: p ? p.id : null }, u.id);
+    u.rev = write(u.id, () => (u.parent_id = p ? p.id : null));
+    return stored(u);
+  });
+}
+
+export async function unitMerge(from, into, date) {
+  return call("unit_merge", { from, into, date }, () => {
+    if (!from || !from.length) throw fail("nothing_to_merge");
+    const target = liveUnit(into);
+    const units = from.map(liveUnit);
+    for (const u of units) {
+      if (u.id === target.id) throw fail("merge_into_itself", { unit: u.name });
+      if (isUnder(target, u.id)) throw fail("merge_into_descendant", { unit: u.name, into: target.name });
+    }
+    const moved = [];
+    for (const u of units) {
+      for (const child of store.units.filter((x) => x.parent_id === u.id && isLive(x))) {
+        child.rev = write(child.id, () => (child.parent_id = target.id));
+        moved.push(child.id);
+      }
+      u.rev = write(u.id, () => {
+        u.valid_to = date;
+        u.merged_into = target.id;
+      });
+    }
+    return { into: target.id, merged: units.map((u) => u.id), moved };
+  });
+}
+
+export async function unitDissolve(id, date) {
+  return call("unit_dissolve", { id, date }, () => {
+    const u = liveUnit(id);
+    const children = store.units.filter((x) => x.parent_id === u.id && isLive(x));
+    if (children.length) throw fail("unit_has_children", { unit: u.name, n: children.length, names: children.slice(0, 3).map((c) => c.name).join(", ") });
+    u.rev = write(u.id, () => (u.valid_to = date));
+    return stored(u);
+  });
+}
+
+// ---------- reports ----------
+
+let previews = 0;
+
+function visitWarnings(v) {
+  const unitName = visitUnitName(v.id);
+  const out = [];
+  if (v.status === "completed") out.push({ code: "not_signed", vi: `${unitName}: biên bản chưa ký.`, en: `${unitName}: the minutes are not signed.` });
+  else if (v.status !== "signed") out.push({ code: "not_completed", vi: `${unitName}: buổi kiểm tra chưa hoàn thành (${STATUS_LABELS.vi[v.status]}).`, en: `${unitName}: the visit is not completed (${STATUS_LABELS.en[v.status]}).` });
+  if (!v.team_id) out.push({ code: "no_team", vi: `${unitName}: chưa phân công đoàn kiểm tra.`, en: `${unitName}: no team assigned.` });
+  if (visitInConflict(v.id)) out.push({ code: "conflict", vi: `${unitName}: còn xung đột chưa giải quyết; số liệu lấy theo phiên bản đang hiển thị.`, en: `${unitName}: unresolved conflict; figures use the version currently shown.` });
+  return out;
+}
+
+function reportTarget(target, id) {
+  if (target === "campaign") {
+    const c = campaignById(id);
+    if (!c) throw fail("not_found");
+    return { campaign: c, visits: store.visits.filter((v) => v.campaign_id === c.id).sort((a, b) => collator.compare(visitUnitName(a.id), visitUnitName(b.id))) };
+  }
+  if (target === "visit") {
+    const v = visitById(id);
+    if (!v) throw fail("not_found");
+    return { campaign: campaignById(v.campaign_id), visits: [v] };
+  }
+  throw fail("not_found");
+}
+
+export async function reportPreview(target, id) {
+  return call("report_preview", { target, id }, () => {
+    const { visits } = reportTarget(target, id);
+    previews++;
+    return { url: `__mock/preview/${previews}.html?target=${encodeURIComponent(target)}&id=${encodeURIComponent(id)}`, warnings: visits.flatMap(visitWarnings) };
+  });
+}
+
+function slug(s) {
+  return foldText(s).replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+}
+
+export async function reportExport(target, id, format) {
+  return call("report_export", { target, id, format }, async () => {
+    const { campaign, visits } = reportTarget(target, id);
+    const formats = target === "campaign" ? ["docx", "xlsx", "html"] : ["docx", "html"];
+    if (!formats.includes(format)) throw { code: "invalid_input", message: lang() === "en" ? `Format "${format}" is not available here.` : `Không xuất được dạng "${format}" cho văn bản này.` };
+    const step = Math.max(20, LATENCY / 2);
+    emit("report://progress", { done: 0, total: 3 });
+    await delay(step);
+    emit("report://progress", { done: 1, total: 3 });
+    if (window.__mockHoldExport) {
+      await new Promise((resolve) => (window.__mockReleaseExport = resolve));
+      window.__mockHoldExport = false;
+    }
+    await delay(step);
+    emit("report://progress", { done: 2, total: 3 });
+    if (dialogCancelled()) return null;
+    await delay(step);
+    emit("report://progress", { done: 3, total: 3 });
+    const name = target === "campaign" ? `Bao-cao-ket-qua-kiem-tra-${campaign.year}` : `Bien-ban-kiem-tra-${slug(visitUnitName(visits[0].id))}`;
+    return `C:\\Users\\canbo\\Documents\\Kiểm tra\\${name}.${format}`;
+  });
+}
+
+export async function reportPrint() {
+  return call("report_print", undefined, () => {
+    if (!previews) throw fail("not_found");
+    return null;
+  });
+}
+
+export async function onReportProgress(handler) {
+  return listen("report://progress", handler);
+}
+
+// ---------- sync ----------
+
+const SELF = DEVICES.self;
+const TEAM1 = DEVICES.team1;
+const TEAM3 = DEVICES.team3;
+const TEAM2 = DEVICES.team2;
 
 const sync = {
   devices: [],
@@ -550,38 +1792,18 @@ const sync = {
   pickedOk: [], // the ok files of the last bundle_pick (as Rust keeps them)
   nextRev: 1,
 };
-window.__mockEvents = [];
-const eventListeners = new Map(); // event name → Set(handler)
-window.__mockListeners = (name = "sync://progress") => (eventListeners.get(name) || new Set()).size;
-
-function emit(name, payload) {
-  window.__mockEvents.push({ name, payload: clone(payload), at: performance.now() });
-  for (const fn of [...(eventListeners.get(name) || [])]) fn(clone(payload));
-}
-
-function listen(name, handler) {
-  if (!eventListeners.has(name)) eventListeners.set(name, new Set());
-  eventListeners.get(name).add(handler);
-  return () => eventListeners.get(name).delete(handler);
-}
 
 function unitOfVisit(visitId) {
-  const v = store.visits.find((x) => x.id === visitId);
-  if (!v) return { name: "" };
-  return (store.units[v.campaign_id] || []).find((u) => u.id === v.unit_id) || { name: "" };
+  return { name: visitUnitName(visitId) };
 }
 
 function rev(gen) {
   const n = sync.nextRev++;
-  return `${gen}-${hexKey(1000 + n).slice(0, 32)}`;
+  return `${gen}-${hexKey(100000 + n).slice(0, 32)}`;
 }
 
 function findingBody(visitId, code, f) {
   return { visit_id: String(visitId), item_code: code, rating: f.rating ?? null, points: f.points ?? null, note: f.note ?? "", explanation: f.explanation ?? "" };
-}
-
-function recBody(visitId, r) {
-  return { visit_id: String(visitId), text: r.text, raised_by: r.raised_by, authority: r.authority, status: r.status, due_date: r.due_date ?? null };
 }
 
 /** A conflict in the shape of conflicts_list; versions[0] is the winner. */
@@ -596,7 +1818,7 @@ function makeConflict(id, kind, label, versions) {
 function findingConflict(id, visitId, code, versions) {
   const map = (store.findings[visitId] ||= {});
   const w = versions[0].body;
-  map[code] = { id: map[code] ? map[code].id : store.nextFindingId++, rating: w.rating, points: w.points, note: w.note, explanation: w.explanation, rev: 3 };
+  map[code] = { id: map[code] ? map[code].id : `f${store.nextId++}`, rating: w.rating, points: w.points, note: w.note, explanation: w.explanation, rev: 3 };
   const meta = { visit_id: visitId, item_code: code };
   return { ...makeConflict(id, "finding", `Tiêu chí ${code} · ${unitOfVisit(visitId).name}`, versions), meta };
 }
@@ -611,25 +1833,24 @@ function buildSync() {
   // 1. a finding of visit 17, item 5.3: the note was written on two laptops
   const base53 = { rating: "dat", points: null, explanation: "" };
   sync.conflicts.push(
-    findingConflict("0193f2a1-5c3e-7b21-9d4e-1f0a2b3c4d5e", 17, "5.3", [
-      { rev: rev(3), device_id: TEAM3.id, device_name: TEAM3.name, hlc: "2023-11-09T03:14:22.512Z#0000", body: findingBody(17, "5.3", { ...base53, note: "Sổ đoàn viên được quản lý tại văn phòng Đoàn, có ghi nhận xét năm 2022 và 2023." }) },
-      { rev: rev(3), device_id: SELF.id, device_name: SELF.name, hlc: "2023-11-09T02:51:07.090Z#0001", body: findingBody(17, "5.3", { ...base53, note: "Sổ đoàn viên quản lý đầy đủ; 3 sổ chưa ghi nhận xét năm 2023 (chi đoàn Văn phòng, Tài chính, Nội vụ)." }) },
+    findingConflict("0193f2a1-5c3e-7b21-9d4e-1f0a2b3c4d5e", "17", "5.3", [
+      { rev: rev(3), device_id: TEAM3.id, device_name: TEAM3.name, hlc: "2023-11-09T03:14:22.512Z#0000", body: findingBody("17", "5.3", { ...base53, note: "Sổ đoàn viên được quản lý tại văn phòng Đoàn, có ghi nhận xét năm 2022 và 2023." }) },
+      { rev: rev(3), device_id: SELF.id, device_name: SELF.name, hlc: "2023-11-09T02:51:07.090Z#0001", body: findingBody("17", "5.3", { ...base53, note: "Sổ đoàn viên quản lý đầy đủ; 3 sổ chưa ghi nhận xét năm 2023 (chi đoàn Văn phòng, Tài chính, Nội vụ)." }) },
     ]),
   );
   // 2. a recommendation of visit 8: text and authority changed on three laptops
-  const visit8 = store.visits.find((v) => v.id === 8);
-  if (visit8 && visit8.recommendations.length) {
-    const rec = visit8.recommendations[0];
+  const rec = store.recs.find((r) => r.visit_id === "8");
+  if (rec) {
     const text = rec.text;
-    const v1 = recBody(8, rec);
+    const v1 = recBody(rec);
     const v2 = { ...v1, text: text.replace(/\.$/, " trong quý I/2024; mỗi huyện ít nhất 01 lớp.") };
     const v3 = { ...v1, authority: "party" };
-    const c = makeConflict(String(rec.id), "recommendation", `Kiến nghị · ${unitOfVisit(8).name}`, [
+    const c = makeConflict(String(rec.id), "recommendation", `Kiến nghị · ${unitOfVisit("8").name}`, [
       { rev: rev(4), device_id: TEAM1.id, device_name: TEAM1.name, hlc: "2023-11-10T07:33:41.006Z#0000", body: v1 },
       { rev: rev(4), device_id: SELF.id, device_name: SELF.name, hlc: "2023-11-10T02:18:55.640Z#0000", body: v2 },
       { rev: rev(4), device_id: TEAM3.id, device_name: TEAM3.name, hlc: "2023-11-09T09:47:12.300Z#0002", body: v3 },
     ]);
-    c.meta = { visit_id: 8, rec_id: rec.id };
+    c.meta = { visit_id: "8", rec_id: rec.id };
     sync.conflicts.push(c);
   }
 }
@@ -645,6 +1866,10 @@ function findingInConflict(visitId, code) {
   return sync.conflicts.some((c) => c.kind === "finding" && c.meta && c.meta.visit_id === visitId && c.meta.item_code === code);
 }
 
+function recInConflict(recId) {
+  return sync.conflicts.some((c) => c.kind === "recommendation" && c.meta && c.meta.rec_id === recId);
+}
+
 function publicConflict(c) {
   const { meta, ...rest } = c;
   return rest;
@@ -654,11 +1879,12 @@ function publicConflict(c) {
 function applyBody(c, body) {
   if (c.kind === "finding") {
     const f = store.findings[c.meta.visit_id][c.meta.item_code];
+    const before = bodyOf(f.id);
     Object.assign(f, { rating: body.rating, points: body.points, note: body.note, explanation: body.explanation, rev: f.rev + 1 });
+    logWrite(f.id, { before });
   } else if (c.kind === "recommendation") {
-    const v = store.visits.find((x) => x.id === c.meta.visit_id);
-    const r = v.recommendations.find((x) => x.id === c.meta.rec_id);
-    Object.assign(r, { text: body.text, raised_by: body.raised_by, authority: body.authority, status: body.status });
+    const r = store.recs.find((x) => x.id === c.meta.rec_id);
+    r.rev = write(r.id, () => Object.assign(r, { text: body.text, raised_by: body.raised_by, authority: body.authority, status: body.status, due_date: body.due_date ?? null }));
   }
 }
 
@@ -670,12 +1896,12 @@ function pickedFiles() {
   const a = {
     file: "kiemtra-Laptop-Doan-kiem-tra-so-2-20231110-1712.kiemtra",
     ok: true,
-    report: { file: "E:\\kiemtra-Laptop-Doan-kiem-tra-so-2-20231110-1712.kiemtra", device: { id: TEAM2.id, name: TEAM2.name, public_key: TEAM2.public_key }, inspector: "Bùi Quang Huy", created_at: "2023-11-10T10:12:31.508Z#0000", campaign_id: "1", new_device: true, revisions: 6204, new_revisions: 5987, known_revisions: 217, new_conflicts: 1, dry_run: true },
+    report: { file: "E:\\kiemtra-Laptop-Doan-kiem-tra-so-2-20231110-1712.kiemtra", device: { id: TEAM2.id, name: TEAM2.name, public_key: TEAM2.public_key }, inspector: "Bùi Quang Huy", created_at: "2023-11-10T10:12:31.508Z#0000", campaign_id: "c1", new_device: true, revisions: 6204, new_revisions: 5987, known_revisions: 217, new_conflicts: 1, dry_run: true },
   };
   const b = {
     file: "kiemtra-Laptop-Doan-kiem-tra-so-1-20231110-1730.kiemtra",
     ok: true,
-    report: { file: "E:\\kiemtra-Laptop-Doan-kiem-tra-so-1-20231110-1730.kiemtra", device: { id: TEAM1.id, name: TEAM1.name, public_key: TEAM1.public_key }, inspector: "Phạm Thị Lan Anh", created_at: "2023-11-10T10:30:02.177Z#0003", campaign_id: "1", new_device: false, revisions: 4230, new_revisions: 218, known_revisions: 4012, new_conflicts: 0, dry_run: true },
+    report: { file: "E:\\kiemtra-Laptop-Doan-kiem-tra-so-1-20231110-1730.kiemtra", device: { id: TEAM1.id, name: TEAM1.name, public_key: TEAM1.public_key }, inspector: "Phạm Thị Lan Anh", created_at: "2023-11-10T10:30:02.177Z#0003", campaign_id: "c1", new_device: false, revisions: 4230, new_revisions: 218, known_revisions: 4012, new_conflicts: 0, dry_run: true },
   };
   if (mode === "evil") {
     a.file = '<b>goi</b><img src=x onerror="window.__xss=1">.kiemtra';
@@ -695,11 +1921,6 @@ export async function syncOverview() {
   }));
 }
 
-function dialogCancelled() {
-  if (!window.__mockDialogCancel) return false;
-  window.__mockDialogCancel = false;
-  return true;
-}
 
 export async function bundleExport(campaign) {
   return call("bundle_export", { campaign }, () => {
@@ -751,9 +1972,9 @@ export async function bundleImport() {
       if (report.new_conflicts > 0 && !sync.conflicts.some((c) => c.id === "0193f2b7-0a44-7c19-8e2f-6d5c4b3a2918")) {
         const base = { rating: "chua_dat", points: null, note: "Kiểm tra 5 hồ sơ kết nạp: 2 hồ sơ thiếu giấy giới thiệu." };
         sync.conflicts.push(
-          findingConflict("0193f2b7-0a44-7c19-8e2f-6d5c4b3a2918", 18, "2.3", [
-            { rev: rev(2), device_id: dev.id, device_name: dev.name, hlc: "2023-11-10T08:05:40.210Z#0000", body: findingBody(18, "2.3", { ...base, explanation: "Đơn vị đã bổ sung giấy giới thiệu ngày 09/11/2023." }) },
-            { rev: rev(2), device_id: TEAM3.id, device_name: TEAM3.name, hlc: "2023-11-09T04:12:19.877Z#0000", body: findingBody(18, "2.3", { ...base, rating: "dat", explanation: "" }) },
+          findingConflict("0193f2b7-0a44-7c19-8e2f-6d5c4b3a2918", "18", "2.3", [
+            { rev: rev(2), device_id: dev.id, device_name: dev.name, hlc: "2023-11-10T08:05:40.210Z#0000", body: findingBody("18", "2.3", { ...base, explanation: "Đơn vị đã bổ sung giấy giới thiệu ngày 09/11/2023." }) },
+            { rev: rev(2), device_id: TEAM3.id, device_name: TEAM3.name, hlc: "2023-11-09T04:12:19.877Z#0000", body: findingBody("18", "2.3", { ...base, rating: "dat", explanation: "" }) },
           ]),
         );
       }
