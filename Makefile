@@ -58,7 +58,7 @@ demo-db:
 clean:
 	$(CARGO) clean
 
-# Optional: the UI against a fake api.js in headless Chromium (needs the chromium package).
+# Only the UI against a fake api.js in headless Chromium (make test runs it too, as tests/ui_mock.rs).
 test-ui:
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 	node tests/ui-mock/browser-check.mjs
