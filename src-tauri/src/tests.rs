@@ -145,21 +145,26 @@ fn listen_on(
     rx
 }
 
-/// Load the demo through the commands and return a planned visit's id.
-fn demo_planned_visit(h: &Harness) -> String {
-    let demo = h.call("load_demo", json!({})).unwrap();
+/// A visit of `campaign` in `status`, as the campaign screen lists it.
+fn visit_in_status(h: &Harness, campaign: &Value, status: &str) -> String {
     let overview = h
-        .call("campaign_overview", json!({ "id": demo["campaign_id"] }))
+        .call("campaign_overview", json!({ "id": campaign }))
         .unwrap();
     overview["visits"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|v| v["status"] == "planned")
-        .expect("a planned visit")["id"]
+        .find(|v| v["status"] == status)
+        .unwrap_or_else(|| panic!("a {status} visit"))["id"]
         .as_str()
         .unwrap()
         .to_string()
+}
+
+/// Load the demo through the commands and return a planned visit's id.
+fn demo_planned_visit(h: &Harness) -> String {
+    let demo = h.call("load_demo", json!({})).unwrap();
+    visit_in_status(h, &demo["campaign_id"], "planned")
 }
 
 #[test]
@@ -245,16 +250,7 @@ fn errors_come_back_as_code_and_message_in_the_chosen_language() {
 fn a_signed_visit_refuses_findings_and_keeps_its_data() {
     let h = harness();
     let campaign = h.call("load_demo", json!({})).unwrap()["campaign_id"].clone();
-    let overview = h
-        .call("campaign_overview", json!({ "id": campaign }))
-        .unwrap();
-    let signed = overview["visits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["status"] == "signed")
-        .unwrap()["id"]
-        .clone();
+    let signed = visit_in_status(&h, &campaign, "signed");
     let before = h.call("visit_get", json!({ "id": signed })).unwrap();
     let err = h
         .call(
@@ -431,18 +427,7 @@ fn starting_empty_finishes_onboarding_without_data() {
 fn signed_minutes_are_unlocked_with_a_reason_edited_and_signed_again() {
     let h = harness();
     let campaign = h.call("load_demo", json!({})).unwrap()["campaign_id"].clone();
-    let overview = h
-        .call("campaign_overview", json!({ "id": campaign }))
-        .unwrap();
-    let signed = overview["visits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["status"] == "signed")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let signed = visit_in_status(&h, &campaign, "signed");
     assert_eq!(
         h.call("visit_get", json!({ "id": signed })).unwrap()["locked"],
         true

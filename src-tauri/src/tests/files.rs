@@ -15,21 +15,6 @@ fn demo(h: &Harness) -> String {
         .to_string()
 }
 
-fn signed_visit(h: &Harness, campaign: &str) -> String {
-    let overview = h
-        .call("campaign_overview", json!({ "id": campaign }))
-        .unwrap();
-    overview["visits"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["status"] == "signed")
-        .expect("the demo has signed visits")["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
-
 fn events(rx: &std::sync::mpsc::Receiver<Value>) -> Vec<Value> {
     rx.try_iter().collect()
 }
@@ -345,7 +330,7 @@ fn reports_are_previewed_through_the_protocol_and_exported_where_chosen() {
     assert!(html.contains("BÁO CÁO"), "the campaign report");
 
     // A visit's minutes replace it: the old address answers no more.
-    let signed = signed_visit(&h, &campaign);
+    let signed = super::visit_in_status(&h, &json!(campaign), "signed");
     let minutes = h
         .call("report_preview", json!({ "target": "visit", "id": signed }))
         .unwrap();
