@@ -27,8 +27,8 @@
 //! conflict, a resolution, a tombstone, a delete meeting a concurrent edit or a shuffled
 //! delivery, since a law that never meets them proves nothing about them.
 
-mod common;
-use common::{read_zip, write_zip};
+
+use crate::common::{read_zip, write_zip};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};

@@ -1,8 +1,8 @@
 //! Photos and scans: stored once by hash beside the database, carried in bundles, refused
 //! when they are not photos or PDFs, or when the minutes are signed.
 
-mod common;
-use common::{read_zip, write_zip};
+
+use crate::common::{read_zip, write_zip};
 
 use std::path::{Path, PathBuf};
 

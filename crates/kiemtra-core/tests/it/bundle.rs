@@ -1,8 +1,8 @@
 //! Bundles between laptops: convergence, conflicts and their resolution, and every kind of
 //! bad file refused with the database unchanged.
 
-mod common;
-use common::{read_zip, write_zip};
+
+use crate::common::{read_zip, write_zip};
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,14 @@
+//! The core's integration tests, in one binary so that they link once: each module tests
+//! one area through the crate's public API, as the CLI and the app call it.
+
+mod common;
+
+mod attachments;
+mod bundle;
+mod merge_laws;
+mod report;
+mod search;
+mod setup;
+mod store;
+mod unit_import;
+mod workspace;
