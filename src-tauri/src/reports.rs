@@ -5,8 +5,9 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use kiemtra_core::model::{Campaign, Entity, Visit};
-use kiemtra_core::report::{self, Format, Warning};
+use kiemtra_core::report::{self, Warning};
 use kiemtra_core::{Error, ErrorPayload, Lang, Store};
+use kiemtra_render::{Format, Render};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime, State};
 

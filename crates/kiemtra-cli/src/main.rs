@@ -13,6 +13,7 @@ use kiemtra_core::ops::{FindingInput, RecommendationInput};
 use kiemtra_core::report;
 use kiemtra_core::search::{self, SearchOptions};
 use kiemtra_core::{model, Error, Lang, Store};
+use kiemtra_render::Render;
 
 mod output;
 mod setup;
@@ -917,7 +918,8 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
             format,
             out,
         } => {
-            let format = report::Format::parse(&format).expect("clap allows known formats only");
+            let format =
+                kiemtra_render::Format::parse(&format).expect("clap allows known formats only");
             let (bytes, warnings) = match (campaign, visit) {
                 (_, Some(v)) => {
                     let m = store.visit_minutes(&v)?;

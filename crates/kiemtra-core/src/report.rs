@@ -13,12 +13,6 @@ use crate::model::*;
 use crate::store::Store;
 use crate::Lang;
 
-pub mod chart;
-pub mod docx;
-pub mod html;
-pub mod layout;
-pub mod xlsx;
-
 /// Something the document cannot show as final: a visit not signed, a record in conflict.
 /// The preview and the CLI show these; the document is still made.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -969,48 +963,4 @@ pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| crate::Error::Io(e.error))?;
     Ok(())
-}
-
-/// The formats a document can be written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Html,
-    Docx,
-    Xlsx,
-}
-
-impl Format {
-    pub fn parse(s: &str) -> Option<Format> {
-        match s.to_ascii_lowercase().as_str() {
-            "html" => Some(Format::Html),
-            "docx" => Some(Format::Docx),
-            "xlsx" => Some(Format::Xlsx),
-            _ => None,
-        }
-    }
-}
-
-impl VisitMinutes {
-    /// The minutes as a file (HTML or DOCX; a spreadsheet is offered for campaigns only).
-    pub fn render(&self, f: Format) -> Result<Vec<u8>> {
-        let doc = layout::minutes_doc(self);
-        match f {
-            Format::Html => Ok(html::render(&doc).into_bytes()),
-            Format::Docx => docx::render(&doc),
-            Format::Xlsx => Err(crate::Error::invalid_field(
-                "format",
-                "biên bản chỉ xuất HTML hoặc DOCX / minutes come as HTML or DOCX",
-            )),
-        }
-    }
-}
-
-impl CampaignReport {
-    pub fn render(&self, f: Format) -> Result<Vec<u8>> {
-        match f {
-            Format::Html => Ok(html::render(&layout::report_doc(self)).into_bytes()),
-            Format::Docx => docx::render(&layout::report_doc(self)),
-            Format::Xlsx => xlsx::render(self),
-        }
-    }
 }

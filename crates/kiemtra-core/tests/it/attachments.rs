@@ -1,7 +1,6 @@
 //! Photos and scans: stored once by hash beside the database, carried in bundles, refused
 //! when they are not photos or PDFs, or when the minutes are signed.
 
-
 use crate::common::{read_zip, write_zip};
 
 use std::path::{Path, PathBuf};

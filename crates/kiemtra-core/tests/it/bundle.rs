@@ -1,7 +1,6 @@
 //! Bundles between laptops: convergence, conflicts and their resolution, and every kind of
 //! bad file refused with the database unchanged.
 
-
 use crate::common::{read_zip, write_zip};
 
 use std::path::{Path, PathBuf};

@@ -6,7 +6,6 @@ mod common;
 mod attachments;
 mod bundle;
 mod merge_laws;
-mod report;
 mod search;
 mod setup;
 mod store;

@@ -27,7 +27,6 @@
 //! conflict, a resolution, a tombstone, a delete meeting a concurrent edit or a shuffled
 //! delivery, since a law that never meets them proves nothing about them.
 
-
 use crate::common::{read_zip, write_zip};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};

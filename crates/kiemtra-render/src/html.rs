@@ -1,7 +1,7 @@
 //! Printable HTML: one standalone document (A4 print CSS inside, no script, nothing
 //! fetched), charts as `data:` PNG. Every piece of text goes through `escape`.
 
-use super::layout::{Align, Block, Doc, Para};
+use crate::layout::{Align, Block, Doc, Para};
 
 /// Text made safe for HTML element content and quoted attribute values.
 pub fn escape(s: &str) -> String {

@@ -6,9 +6,10 @@ use std::io::Write;
 
 use zip::write::SimpleFileOptions;
 
-use super::html::escape;
-use super::layout::{Align, Block, Doc, Para};
-use crate::error::Result;
+use kiemtra_core::Result;
+
+use crate::html::escape;
+use crate::layout::{Align, Block, Doc, Para};
 
 /// A4 in twentieths of a point, and the margins of the rule: top 20, bottom 20, left 30,
 /// right 20 mm.
@@ -103,7 +104,7 @@ fn table_open(widths: &[u32], borders: bool) -> String {
 
 fn small(text: &str, align: Align, bold: bool) -> Para {
     Para {
-        runs: vec![super::layout::Run {
+        runs: vec![crate::layout::Run {
             text: text.to_string(),
             bold,
             ..Default::default()
@@ -216,7 +217,7 @@ pub fn render(doc: &Doc) -> Result<Vec<u8>> {
     let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     let mut put = |name: &str, bytes: &[u8], o: SimpleFileOptions| -> Result<()> {
         zip.start_file(name, o)
-            .map_err(|e| crate::Error::Io(std::io::Error::other(e)))?;
+            .map_err(|e| kiemtra_core::Error::Io(std::io::Error::other(e)))?;
         zip.write_all(bytes)?;
         Ok(())
     };
@@ -244,6 +245,6 @@ pub fn render(doc: &Doc) -> Result<Vec<u8>> {
     }
     let out = zip
         .finish()
-        .map_err(|e| crate::Error::Io(std::io::Error::other(e)))?;
+        .map_err(|e| kiemtra_core::Error::Io(std::io::Error::other(e)))?;
     Ok(out.into_inner())
 }

@@ -7,9 +7,9 @@ use std::io::Read;
 use calamine::{Data, Reader, Xlsx};
 use kiemtra_core::model::*;
 use kiemtra_core::ops::FindingInput;
-use kiemtra_core::report::{xlsx, Format};
 use kiemtra_core::store::Revision;
 use kiemtra_core::Store;
+use kiemtra_render::{xlsx, Format, Render};
 
 fn demo(dir: &tempfile::TempDir, name: &str) -> (Store, String) {
     let mut s = Store::open(&dir.path().join(name)).unwrap();

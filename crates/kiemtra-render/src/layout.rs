@@ -1,7 +1,9 @@
 //! A document as blocks (paragraphs, tables, images, borderless columns) that both the
 //! HTML and the DOCX renderer draw, so the two formats say the same thing in the same order.
 
-use super::*;
+use kiemtra_core::report::*;
+
+use crate::chart;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Align {
@@ -378,7 +380,7 @@ pub fn minutes_doc(m: &VisitMinutes) -> Doc {
 
 /// "Kiểm tra …" as the campaign's name says it, without doubling the word.
 fn inspection_of(name: &str) -> String {
-    if crate::text::fold(name).starts_with("kiem tra") {
+    if kiemtra_core::text::fold(name).starts_with("kiem tra") {
         name.to_string()
     } else {
         format!("Kiểm tra {}", lower_first(name))

@@ -3,10 +3,9 @@
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-use super::CampaignReport;
-use crate::error::{Error, Result};
-use crate::model::{Rating, Scale};
-use crate::Lang;
+use kiemtra_core::model::{Rating, Scale};
+use kiemtra_core::report::{date_vi, CampaignReport};
+use kiemtra_core::{Error, Lang, Result};
 
 fn err(e: XlsxError) -> Error {
     Error::Io(std::io::Error::other(e))
@@ -71,7 +70,7 @@ fn build(r: &CampaignReport) -> std::result::Result<Vec<u8>, XlsxError> {
             ws.write_string(row, 0, &f.unit)?;
             ws.write_string(row, 1, &f.level)?;
             ws.write_string(row, 2, &f.team)?;
-            ws.write_string(row, 3, super::date_vi(f.date))?;
+            ws.write_string(row, 3, date_vi(f.date))?;
             ws.write_string(row, 4, &f.status_label)?;
             ws.write_string(row, 5, &f.topic)?;
             ws.write_string(row, 6, &f.item_code)?;
