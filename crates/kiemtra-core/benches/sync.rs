@@ -1352,13 +1352,13 @@ fn put_planned(
     p: &Planned,
     v: Value,
 ) -> kiemtra_core::error::Result<String> {
-    match p.kind {
-        "visit" => w.put(&p.id, &serde_json::from_value::<Visit>(v).expect("a visit")),
+    Ok(match p.kind {
+        "visit" => w.put(&p.id, &serde_json::from_value::<Visit>(v).expect("a visit"))?,
         _ => w.put(
             &p.id,
             &serde_json::from_value::<Finding>(v).expect("a finding"),
-        ),
-    }
+        )?,
+    })
 }
 
 struct Reexchange {

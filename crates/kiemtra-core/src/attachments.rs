@@ -176,7 +176,7 @@ impl Store {
                 .map(|c| c.trim().to_string())
                 .filter(|c| !c.is_empty()),
         };
-        let rev = self.write(|w| w.put(&id, &body))?;
+        let rev = self.write(|w| Ok(w.put(&id, &body)?))?;
         Ok(Stored { id, rev, body })
     }
 
@@ -203,7 +203,7 @@ impl Store {
         let mut a = self.require::<Attachment>(&id)?;
         self.refuse_if_signed(&a.body.visit_id)?;
         a.body.caption = caption.trim().to_string();
-        a.rev = self.write(|w| w.put(&id, &a.body))?;
+        a.rev = self.write(|w| Ok(w.put(&id, &a.body)?))?;
         Ok(a)
     }
 
@@ -213,7 +213,7 @@ impl Store {
         let id = self.resolve_id(Attachment::KIND, id)?;
         let a = self.require::<Attachment>(&id)?;
         self.refuse_if_signed(&a.body.visit_id)?;
-        self.write(|w| w.delete(Attachment::KIND, &id))?;
+        self.write(|w| Ok(w.delete(Attachment::KIND, &id)?))?;
         Ok(())
     }
 

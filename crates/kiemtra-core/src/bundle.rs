@@ -433,18 +433,6 @@ impl Store {
         Ok((revisions, records))
     }
 
-    /// Recompute records every `records` records during an import instead of every 50,000:
-    /// tests and benchmarks use small batches so that a record's revisions straddle batch
-    /// boundaries. The result never depends on it.
-    pub fn set_import_batch(&mut self, records: usize) {
-        self.import_batch = records.max(1);
-    }
-
-    /// The import batch size in records (see `set_import_batch`).
-    pub fn import_batch(&self) -> usize {
-        self.import_batch
-    }
-
     /// Import one bundle: verify it, then add the revisions this laptop lacks, in one
     /// transaction. With `dry_run` everything is checked and counted, then rolled back.
     pub fn import_bundle(&mut self, path: &Path, dry_run: bool) -> Result<ImportReport> {
@@ -624,7 +612,7 @@ impl Store {
             self.conn()
                 .pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
         }
-        let batch = self.import_batch;
+        let batch = self.import_batch();
         let report = self.transact(!dry_run, |w| {
             let f = zip
                 .by_name(REVISIONS)
@@ -673,8 +661,8 @@ impl Store {
                         bad(format!("phiên bản {} của {}: {} ", rev.rev, rev.id, e.message(crate::Lang::Vi)))
                     })?;
                     if w.apply_deferred(rev, &source).map_err(|e| match e {
-                        Error::Corrupt(m) => bad(m),
-                        other => other,
+                        kiemtra_store::Error::Corrupt(m) => bad(m),
+                        other => other.into(),
                     })? {
                         new += 1;
                         if w.touched_len() >= batch {
@@ -699,8 +687,8 @@ impl Store {
             }
             outcome?;
             w.verify_deferred().map_err(|e| match e {
-                Error::Corrupt(m) => bad(m),
-                other => other,
+                kiemtra_store::Error::Corrupt(m) => bad(m),
+                other => Error::from(other),
             })?;
             w.materialize_touched()?;
             progress(Progress { done: total, total: manifest.counts.revisions });
@@ -807,12 +795,6 @@ fn revision_line(out: &mut Vec<u8>, r: &rusqlite::Row<'_>) -> Result<()> {
     Ok(())
 }
 
-/// How many records an import collects before recomputing their current state (a few
-/// hundred bytes each: about 20 MB). A record whose revisions straddle two batches is
-/// recomputed twice, which gives the same result; memory stays the same whatever the
-/// bundle's size.
-pub(crate) const MATERIALIZE_BATCH: usize = 50_000;
-
 /// A revision from elsewhere must be a well-formed revision of a known kind.
 fn check_revision(rev: &Revision) -> Result<()> {
     uuid::Uuid::parse_str(&rev.id)
@@ -889,7 +871,7 @@ mod tests {
             let mut u = unit.body.clone();
             u.name = "Đoàn \"Thanh niên\" \\ xã\tmới".into();
             w.put(&unit.id, &u)?;
-            w.delete(model::Unit::KIND, &unit.id)
+            Ok(w.delete(model::Unit::KIND, &unit.id)?)
         })
         .unwrap();
         for scope in [None, Some(campaign.as_str())] {
@@ -931,7 +913,7 @@ mod tests {
         let id = crate::ops::finding_id(&visit, "1.1");
         for (s, note) in [(&mut a, "A"), (&mut b, "B")] {
             s.write(|w| {
-                w.put(
+                Ok(w.put(
                     &id,
                     &model::Finding {
                         visit_id: visit.clone(),
@@ -941,7 +923,7 @@ mod tests {
                         note: note.into(),
                         explanation: String::new(),
                     },
-                )
+                )?)
             })
             .unwrap();
         }

@@ -208,7 +208,7 @@ impl Store {
     }
 
     fn check_bodies(&self) -> Result<Vec<String>> {
-        fn each<T: Entity>(s: &Store, out: &mut Vec<String>) -> Result<()> {
+        fn each<T: Entity<Error = crate::Error>>(s: &Store, out: &mut Vec<String>) -> Result<()> {
             let mut st = s
                 .conn()
                 .prepare("SELECT id, body FROM records WHERE kind = ?1 AND deleted = 0")?;

@@ -218,7 +218,8 @@ impl Store {
         };
         let parents: Vec<String> = c.versions.iter().map(|v| v.rev.clone()).collect();
         let kind = c.kind.clone();
-        self.write(|w| w.put_with_parents(&kind, id, body, parents))
+        crate::model::validate_body(&kind, &body)?;
+        self.write(|w| Ok(w.put_with_parents(&kind, id, body, parents)?))
     }
 }
 

@@ -133,6 +133,32 @@ fn what_en(what: &str) -> &str {
     }
 }
 
+/// The engine's errors as this layer's: each the variant it always was, and a record's own
+/// refusal (`Entity::validate`) given back as it was made.
+impl From<kiemtra_store::Error> for Error {
+    fn from(e: kiemtra_store::Error) -> Error {
+        use kiemtra_store::Error as E;
+        match e {
+            E::SchemaTooNew { found, supported } => Error::SchemaTooNew { found, supported },
+            E::NotFound { what, id } => Error::NotFound { what, id },
+            E::AmbiguousId { id } => Error::AmbiguousId { id },
+            E::BadId(id) => Error::Invalid(Invalid::Uuid(id)),
+            E::Empty(field) => Error::Invalid(Invalid::EmptyText(field)),
+            E::OtherKind { id, kind } => {
+                Error::invalid_field("kind", format!("{id} là {kind} / is a {kind}"))
+            }
+            E::Corrupt(m) => Error::Corrupt(m),
+            E::Rejected(inner) => match inner.downcast::<Error>() {
+                Ok(e) => *e,
+                Err(other) => Error::Corrupt(other.to_string()),
+            },
+            E::Db(e) => Error::Db(e),
+            E::Io(e) => Error::Io(e),
+            E::Json(e) => Error::Json(e),
+        }
+    }
+}
+
 impl Error {
     /// Stable machine code (never translated).
     pub fn code(&self) -> &'static str {

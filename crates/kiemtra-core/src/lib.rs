@@ -3,15 +3,11 @@
 
 pub mod attachments;
 pub mod bundle;
-pub mod canonical;
 pub mod check;
 pub mod conflicts;
 pub mod demo;
 pub mod dump;
 pub mod error;
-pub mod hlc;
-pub mod keys;
-pub mod merge;
 pub mod model;
 pub mod ops;
 pub mod report;
@@ -25,6 +21,8 @@ pub mod unit_import;
 pub mod workspace;
 
 pub use error::{Error, ErrorPayload, Invalid, Lang, Result};
+/// The engine's parts the layers above use by name.
+pub use kiemtra_store::{canonical, hlc, keys, merge};
 pub use store::{default_db_path, Device, Store, Stored};
 
 /// The schema version this build writes.

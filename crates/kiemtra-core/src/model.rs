@@ -2,18 +2,14 @@
 //! lives beside the body, never inside it.
 
 use chrono::NaiveDate;
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Invalid, Result};
 
-/// A kind of record kept with revisions.
-pub trait Entity: Serialize + DeserializeOwned {
-    const KIND: &'static str;
-    /// Checks that need only the record itself (references are checked by the store).
-    fn validate(&self) -> Result<()> {
-        Ok(())
-    }
-}
+/// A kind of record kept with revisions: `KIND`, and `validate` for checks that need only
+/// the record itself (references are checked by the operations). The engine's `Record`,
+/// named for what the domain calls it.
+pub use kiemtra_store::Record as Entity;
 
 pub const KINDS: &[&str] = &[
     Campaign::KIND,
@@ -132,6 +128,7 @@ impl Campaign {
 
 impl Entity for Campaign {
     const KIND: &'static str = "campaign";
+    type Error = Error;
     fn validate(&self) -> Result<()> {
         non_empty("name", &self.name)?;
         if let (Some(s), Some(e)) = (self.start_date, self.end_date) {
@@ -185,6 +182,7 @@ impl Unit {
 
 impl Entity for Unit {
     const KIND: &'static str = "unit";
+    type Error = Error;
     fn validate(&self) -> Result<()> {
         non_empty("name", &self.name)
     }
@@ -243,6 +241,7 @@ impl CriteriaSet {
 
 impl Entity for CriteriaSet {
     const KIND: &'static str = "criteria_set";
+    type Error = Error;
     fn validate(&self) -> Result<()> {
         non_empty("name", &self.name)?;
         let mut seen = std::collections::BTreeSet::new();
@@ -280,6 +279,7 @@ pub struct Inspector {
 
 impl Entity for Inspector {
     const KIND: &'static str = "inspector";
+    type Error = Error;
     fn validate(&self) -> Result<()> {
         non_empty("name", &self.full_name)
     }
@@ -317,6 +317,7 @@ impl Team {
 
 impl Entity for Team {
     const KIND: &'static str = "team";
+    type Error = Error;
     fn validate(&self) -> Result<()> {
         non_empty("name", &self.name)?;
         if self.members.iter().filter(|m| m.role == Role::Head).count() > 1 {
@@ -432,6 +433,7 @@ pub struct Visit {
 
 impl Entity for Visit {
     const KIND: &'static str = "visit";
+    type Error = Error;
     fn validate(&self) -> Result<()> {
         for a in &self.attendees {
             non_empty("name", &a.name)?;
@@ -532,6 +534,7 @@ impl Finding {
 
 impl Entity for Finding {
     const KIND: &'static str = "finding";
+    type Error = Error;
     fn validate(&self) -> Result<()> {
         if let Some(p) = self.points {
             if !p.is_finite() || p < 0.0 {
@@ -614,6 +617,7 @@ pub struct Recommendation {
 
 impl Entity for Recommendation {
     const KIND: &'static str = "recommendation";
+    type Error = Error;
     fn validate(&self) -> Result<()> {
         non_empty("text", &self.text)
     }
@@ -636,6 +640,7 @@ pub struct Attachment {
 
 impl Entity for Attachment {
     const KIND: &'static str = "attachment";
+    type Error = Error;
     fn validate(&self) -> Result<()> {
         non_empty("file_name", &self.file_name)?;
         let hex = self.sha256.len() == 64
@@ -666,7 +671,7 @@ pub fn parse_date(s: &str) -> Result<NaiveDate> {
 
 /// Check a JSON body as the record kind it claims to be (for revisions from elsewhere).
 pub fn validate_body(kind: &str, body: &serde_json::Value) -> Result<()> {
-    fn as_kind<T: Entity>(body: &serde_json::Value) -> Result<()> {
+    fn as_kind<T: Entity<Error = Error>>(body: &serde_json::Value) -> Result<()> {
         let v: T = serde_json::from_value(body.clone())
             .map_err(|e| Error::invalid_field("body", format!("{}: {e}", T::KIND)))?;
         v.validate()

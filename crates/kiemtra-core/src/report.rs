@@ -942,25 +942,7 @@ impl Store {
     }
 }
 
-/// Write a document whole or not at all: a temp file beside it, renamed over it at the end,
-/// so an open old copy or a failed run never leaves half a file.
+/// Write a document whole or not at all (a temp file beside it, renamed at the end).
 pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => std::path::Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    // A document is for sharing: readable by others as a file saved by an editor would be
-    // (the temp file starts private).
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
-    }
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| crate::Error::Io(e.error))?;
-    Ok(())
+    Ok(kiemtra_store::files::write_atomic(path, bytes)?)
 }

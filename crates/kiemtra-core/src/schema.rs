@@ -165,6 +165,12 @@ pub const MIGRATIONS: &[&str] = &[
 /// `latest()` only, so laptops on builds that differ in them still exchange bundles.
 pub const DATA_VERSION: i64 = 3;
 
+/// What the engine is opened with: these migrations, and each kind's owner field.
+pub static SCHEMA: kiemtra_store::Schema = kiemtra_store::Schema {
+    migrations: MIGRATIONS,
+    owner_field: crate::model::owner_field,
+};
+
 pub fn latest() -> i64 {
     MIGRATIONS.len() as i64
 }

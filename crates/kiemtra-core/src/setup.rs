@@ -1761,12 +1761,13 @@ impl Store {
         entries: Vec<PlanEntry>,
     ) -> Result<Vec<Stored<Visit>>> {
         let campaign_id = self.resolve_id(Campaign::KIND, campaign_id)?;
-        let in_entry = |index: usize| {
-            move |e: Error| Error::InBatch {
+        // The entry an error belongs to, whichever layer made it.
+        fn in_entry<E: Into<Error>>(index: usize) -> impl Fn(E) -> Error {
+            move |e| Error::InBatch {
                 index,
-                error: Box::new(e),
+                error: Box::new(e.into()),
             }
-        };
+        }
         let mut resolved = Vec::with_capacity(entries.len());
         for (i, e) in entries.into_iter().enumerate() {
             let unit = self

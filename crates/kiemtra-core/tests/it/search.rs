@@ -148,7 +148,7 @@ fn case_diacritics_and_d_bar_do_not_matter_either_way() {
     let (with, without) = (new_id(), new_id());
     s.write(|w| {
         w.put(&with, &unit("Đoàn xã Đông Thành"))?;
-        w.put(&without, &unit("Doan phuong Dong Hai"))
+        Ok(w.put(&without, &unit("Doan phuong Dong Hai"))?)
     })
     .unwrap();
     for q in [
@@ -177,7 +177,8 @@ fn the_last_word_matches_as_it_is_being_typed() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = open(&dir, "a.db");
     let id = new_id();
-    s.write(|w| w.put(&id, &unit("Chi đoàn Phú Xuân"))).unwrap();
+    s.write(|w| Ok(w.put(&id, &unit("Chi đoàn Phú Xuân"))?))
+        .unwrap();
     for q in ["chi doan ph", "chi doan phu", "phu x", "p"] {
         assert_eq!(ids(&find(&mut s, q)), [id.as_str()], "{q}");
     }
@@ -214,11 +215,11 @@ fn a_deleted_record_disappears() {
     let (a, b) = (new_id(), new_id());
     s.write(|w| {
         w.put(&a, &unit("Chi đoàn Vĩnh Lợi"))?;
-        w.put(&b, &unit("Chi đoàn Vĩnh Hòa"))
+        Ok(w.put(&b, &unit("Chi đoàn Vĩnh Hòa"))?)
     })
     .unwrap();
     assert_eq!(find(&mut s, "vinh").len(), 2);
-    s.write(|w| w.delete(Unit::KIND, &a)).unwrap();
+    s.write(|w| Ok(w.delete(Unit::KIND, &a)?)).unwrap();
     assert_eq!(ids(&find(&mut s, "vinh")), [b.as_str()]);
     assert!(find(&mut s, "vinh loi").is_empty());
 }
@@ -259,7 +260,7 @@ fn another_process_writing_the_same_file_is_seen() {
     let mut writer = open(&dir, "a.db");
     let id = new_id();
     writer
-        .write(|w| w.put(&id, &unit("Đoàn xã Tân Lập")))
+        .write(|w| Ok(w.put(&id, &unit("Đoàn xã Tân Lập"))?))
         .unwrap();
     assert_eq!(ids(&find(&mut reader, "tan lap")), [id.as_str()]);
 }
@@ -356,7 +357,7 @@ fn visits_recommendations_and_campaigns_are_found_where_they_live() {
     let visit = any_visit(&s);
     let mut v = s.require::<Visit>(&visit).unwrap().body;
     v.difficulties = "Địa bàn rộng, đường vào bản Khe Váng cách trở".into();
-    s.write(|w| w.put(&visit, &v)).unwrap();
+    s.write(|w| Ok(w.put(&visit, &v)?)).unwrap();
     let rec = s
         .recommendation_add(RecommendationInput {
             visit_id: visit.clone(),
@@ -445,7 +446,7 @@ fn a_findings_item_title_follows_its_criteria_set() {
             }
         }
     }
-    s.write(|w| w.put(&set_id, &set)).unwrap();
+    s.write(|w| Ok(w.put(&set_id, &set)?)).unwrap();
     assert_eq!(found(&mut s, "hom thu y tuong"), None);
     assert!(found(&mut s, "hop thu gop y").is_some());
 }

@@ -38,10 +38,10 @@ fn each_edit_writes_a_revision_whose_parent_is_the_previous_head() {
     let mut s = open(&dir, "a.db");
     let id = new_id();
     let r1 = s
-        .write(|w| w.put(&id, &unit("Đoàn xã Gia Sinh", None)))
+        .write(|w| Ok(w.put(&id, &unit("Đoàn xã Gia Sinh", None))?))
         .unwrap();
     let r2 = s
-        .write(|w| w.put(&id, &unit("Đoàn xã Gia Sinh (mới)", None)))
+        .write(|w| Ok(w.put(&id, &unit("Đoàn xã Gia Sinh (mới)", None))?))
         .unwrap();
     assert!(r1.starts_with("1-") && r2.starts_with("2-"), "{r1} {r2}");
 
@@ -59,7 +59,7 @@ fn each_edit_writes_a_revision_whose_parent_is_the_previous_head() {
 
     // Saving the same content again (autosave) adds nothing.
     let r3 = s
-        .write(|w| w.put(&id, &unit("Đoàn xã Gia Sinh (mới)", None)))
+        .write(|w| Ok(w.put(&id, &unit("Đoàn xã Gia Sinh (mới)", None))?))
         .unwrap();
     assert_eq!(r3, r2);
     assert_eq!(s.history(&id).unwrap().len(), 2);
@@ -89,11 +89,11 @@ fn vietnamese_text_round_trips_and_is_stored_composed() {
     let mut s = open(&dir, "a.db");
     let id = new_id();
     let name = "Đoàn TNCS Hồ Chí Minh huyện Yên Mô — “Ngân hàng ý tưởng” ≥ 3 tháng";
-    s.write(|w| w.put(&id, &unit(name, None))).unwrap();
+    s.write(|w| Ok(w.put(&id, &unit(name, None))?)).unwrap();
     assert_eq!(s.require::<Unit>(&id).unwrap().body.name, name);
     // Decomposed input (combining marks) is stored as NFC.
     let id2 = new_id();
-    s.write(|w| w.put(&id2, &unit("Đoa\u{300}n phi\u{301}", None)))
+    s.write(|w| Ok(w.put(&id2, &unit("Đoa\u{300}n phi\u{301}", None))?))
         .unwrap();
     assert_eq!(s.require::<Unit>(&id2).unwrap().body.name, "Đoàn phí");
 }
@@ -277,14 +277,16 @@ fn a_parent_arriving_after_its_child_does_not_take_its_place() {
     for (i, delete) in [false, true].into_iter().enumerate() {
         let mut a = open(&dir, &format!("a{i}.db"));
         let id = new_id();
-        a.write(|w| w.put(&id, &unit("Gốc", None))).unwrap();
+        a.write(|w| Ok(w.put(&id, &unit("Gốc", None))?)).unwrap();
         let mut b = open(&dir, &format!("b{i}.db"));
         replay(&mut b, &a.revisions().unwrap());
-        a.write(|w| w.put(&id, &unit("Sửa lần 1", None))).unwrap();
+        a.write(|w| Ok(w.put(&id, &unit("Sửa lần 1", None))?))
+            .unwrap();
         if delete {
-            a.write(|w| w.delete(Unit::KIND, &id)).unwrap();
+            a.write(|w| Ok(w.delete(Unit::KIND, &id)?)).unwrap();
         } else {
-            a.write(|w| w.put(&id, &unit("Sửa lần 2", None))).unwrap();
+            a.write(|w| Ok(w.put(&id, &unit("Sửa lần 2", None))?))
+                .unwrap();
         }
         let revs = a.revisions().unwrap();
         // The newest first, then its parent: both new to b, which has the first revision.
@@ -303,12 +305,12 @@ fn concurrent_edits_pick_the_same_winner_everywhere_and_keep_the_loser() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = open(&dir, "a.db");
     let id = new_id();
-    a.write(|w| w.put(&id, &unit("Gốc", None))).unwrap();
+    a.write(|w| Ok(w.put(&id, &unit("Gốc", None))?)).unwrap();
     let mut b = open(&dir, "b.db");
     replay(&mut b, &a.revisions().unwrap());
-    a.write(|w| w.put(&id, &unit("Sửa trên máy A", None)))
+    a.write(|w| Ok(w.put(&id, &unit("Sửa trên máy A", None))?))
         .unwrap();
-    b.write(|w| w.put(&id, &unit("Sửa trên máy B", None)))
+    b.write(|w| Ok(w.put(&id, &unit("Sửa trên máy B", None))?))
         .unwrap();
     let (ra, rb) = (a.revisions().unwrap(), b.revisions().unwrap());
     replay(&mut a, &rb);
@@ -332,12 +334,12 @@ fn a_tampered_revision_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = open(&dir, "a.db");
     let id = new_id();
-    a.write(|w| w.put(&id, &unit("Thật", None))).unwrap();
+    a.write(|w| Ok(w.put(&id, &unit("Thật", None))?)).unwrap();
     let mut rev = a.revisions().unwrap().remove(0);
     rev.body["name"] = "Giả".into();
     let mut b = open(&dir, "b.db");
     let before = b.dump_canonical().unwrap();
-    let err = b.write(|w| w.apply(&rev, "test")).unwrap_err();
+    let err = b.write(|w| Ok(w.apply(&rev, "test")?)).unwrap_err();
     assert_eq!(err.code(), "corrupt");
     assert_eq!(b.dump_canonical().unwrap(), before);
 }
@@ -371,7 +373,7 @@ fn unit_tree_keeps_any_depth_in_order() {
     s.write(|w| {
         w.put(&b, &unit("Chi đoàn thôn 3", Some(&c)))?;
         w.put(&c, &unit("Đoàn xã Gia Viễn", Some(&p)))?;
-        w.put(&p, &unit("Tỉnh đoàn Ninh Bình", None))
+        Ok(w.put(&p, &unit("Tỉnh đoàn Ninh Bình", None))?)
     })
     .unwrap();
     let t = s.unit_tree().unwrap();
@@ -395,7 +397,7 @@ fn a_version_1_database_migrates_to_the_same_state() {
     let (merged, conflicted) = (new_id(), new_id());
     a.write(|w| {
         w.put(&merged, &unit("Gốc", None))?;
-        w.put(&conflicted, &unit("Gốc", None))
+        Ok(w.put(&conflicted, &unit("Gốc", None))?)
     })
     .unwrap();
     let mut b = open(&dir, "b.db");
@@ -404,14 +406,14 @@ fn a_version_1_database_migrates_to_the_same_state() {
         let mut u = unit("Gốc", None);
         u.code = "A1".into();
         w.put(&merged, &u)?;
-        w.put(&conflicted, &unit("Sửa trên máy A", None))
+        Ok(w.put(&conflicted, &unit("Sửa trên máy A", None))?)
     })
     .unwrap();
     b.write(|w| {
         let mut u = unit("Gốc", None);
         u.short_name = "B".into();
         w.put(&merged, &u)?;
-        w.put(&conflicted, &unit("Sửa trên máy B", None))
+        Ok(w.put(&conflicted, &unit("Sửa trên máy B", None))?)
     })
     .unwrap();
     replay(&mut a, &b.revisions().unwrap());

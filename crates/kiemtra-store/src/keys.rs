@@ -3,11 +3,11 @@
 
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 
+use crate::db::Db;
 use crate::error::{Error, Result};
-use crate::store::Store;
 
-impl Store {
-    pub(crate) fn signing_key(&self) -> Result<SigningKey> {
+impl Db {
+    pub fn signing_key(&self) -> Result<SigningKey> {
         if let Some(hex_key) = self.meta_get("device.secret_key")? {
             let bytes: [u8; 32] = hex::decode(&hex_key)
                 .ok()
@@ -34,7 +34,7 @@ impl Store {
         Ok(hex::encode(self.signing_key()?.verifying_key().as_bytes()))
     }
 
-    pub(crate) fn sign(&self, bytes: &[u8]) -> Result<String> {
+    pub fn sign(&self, bytes: &[u8]) -> Result<String> {
         Ok(hex::encode(self.signing_key()?.sign(bytes).to_bytes()))
     }
 }

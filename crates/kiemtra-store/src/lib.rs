@@ -1,0 +1,22 @@
+//! The revision engine of Kiểm tra. A SQLite file holds every revision of every record
+//! (content-addressed, never overwritten, CouchDB-shaped ids), the current state worked out
+//! from them (one head, a three-way merge of concurrent heads, or a conflict kept for a
+//! person), this device's identity and signing key, and backups.
+//!
+//! It knows no domain: the layer above registers its kinds (`Schema`: migrations and each
+//! kind's owner field) and gives typed records through `Record`. Nothing here names a
+//! campaign or a visit.
+
+pub mod canonical;
+mod db;
+mod error;
+pub mod files;
+pub mod hlc;
+pub mod keys;
+pub mod merge;
+
+pub use db::{
+    generation_of, get_in, graph_of, heads_in, heads_of, materialize, rev_for_text, Db, Device,
+    Head, HistoryEntry, Node, Record, Revision, Schema, Stored, Writer, IMPORT_BATCH,
+};
+pub use error::{Error, Result};
