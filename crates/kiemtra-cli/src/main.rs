@@ -2,6 +2,7 @@
 //! Messages are Vietnamese by default (`--lang en` for English); `--json` prints
 //! machine-readable output. Exit codes: 0 done, 1 refused or failed, 2 bad usage.
 
+use kiemtra_core::Localize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 

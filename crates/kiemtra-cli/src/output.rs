@@ -8,6 +8,7 @@ use kiemtra_core::ops::{CampaignSummary, UnitRow, UnitState, VisitDetail, VisitR
 use kiemtra_core::search::{Place, SearchHit};
 use kiemtra_core::store::HistoryEntry;
 use kiemtra_core::unit_import::{RowAction, UnitImportPlan};
+use kiemtra_core::Localize;
 use kiemtra_core::{Lang, Stored};
 use serde::Serialize;
 

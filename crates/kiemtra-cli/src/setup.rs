@@ -130,7 +130,7 @@ pub struct UnitEditArgs {
 }
 
 fn opt_date(s: Option<String>) -> Result<Option<NaiveDate>, Error> {
-    s.map(|d| model::parse_date(&d)).transpose()
+    Ok(s.map(|d| model::parse_date(&d)).transpose()?)
 }
 
 /// A date to change: absent keeps it, "" (or "none") clears it.

@@ -38,12 +38,7 @@ pub fn is_image(mime: &str) -> bool {
     mime.starts_with("image/")
 }
 
-/// An attachment id is a name-based UUID of (visit, file hash): the same photo attached to
-/// the same visit on two laptops is one record, not two.
-pub fn attachment_id(visit_id: &str, sha256: &str) -> String {
-    let ns = uuid::Uuid::parse_str(visit_id).unwrap_or(uuid::Uuid::NAMESPACE_OID);
-    uuid::Uuid::new_v5(&ns, format!("attachment:{sha256}").as_bytes()).to_string()
-}
+pub use kiemtra_domain::ids::attachment_id;
 
 fn is_sha256(s: &str) -> bool {
     s.len() == 64

@@ -658,7 +658,7 @@ impl Store {
                         bad(format!("phiên bản thứ {} không hợp lệ / revision {} invalid: {e}", total + 1, total + 1))
                     })?;
                     check_revision(&rev).map_err(|e| {
-                        bad(format!("phiên bản {} của {}: {} ", rev.rev, rev.id, e.message(crate::Lang::Vi)))
+                        bad(format!("phiên bản {} của {}: {} ", rev.rev, rev.id, crate::Localize::message(&e, crate::Lang::Vi)))
                     })?;
                     if w.apply_deferred(rev, &source).map_err(|e| match e {
                         kiemtra_store::Error::Corrupt(m) => bad(m),
@@ -719,7 +719,7 @@ impl Store {
                                      revisions, new_revisions, conflicts)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 rusqlite::params![
-                    crate::ops::new_id(),
+                    crate::ids::new_id(),
                     now,
                     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
                     file_sha,
@@ -804,7 +804,7 @@ fn check_revision(rev: &Revision) -> Result<()> {
     if Hlc::parse(&rev.hlc).is_none() {
         return Err(Error::invalid_field("hlc", rev.hlc.clone()));
     }
-    model::validate_body(&rev.kind, &rev.body)
+    Ok(model::validate_body(&rev.kind, &rev.body)?)
 }
 
 fn read_small<R: Read + std::io::Seek>(
@@ -910,7 +910,7 @@ mod tests {
         b.import_bundle(&first, false).unwrap();
         // The same record created on both sides, the same field differently: a conflict.
         let visit = a.list::<model::Visit>().unwrap().remove(0).id;
-        let id = crate::ops::finding_id(&visit, "1.1");
+        let id = crate::ids::finding_id(&visit, "1.1");
         for (s, note) in [(&mut a, "A"), (&mut b, "B")] {
             s.write(|w| {
                 Ok(w.put(

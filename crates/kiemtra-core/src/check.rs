@@ -208,7 +208,7 @@ impl Store {
     }
 
     fn check_bodies(&self) -> Result<Vec<String>> {
-        fn each<T: Entity<Error = crate::Error>>(s: &Store, out: &mut Vec<String>) -> Result<()> {
+        fn each<T: Entity<Error = crate::Invalid>>(s: &Store, out: &mut Vec<String>) -> Result<()> {
             let mut st = s
                 .conn()
                 .prepare("SELECT id, body FROM records WHERE kind = ?1 AND deleted = 0")?;
@@ -221,7 +221,11 @@ impl Store {
                     Err(e) => out.push(format!("{} {id}: {e}", T::KIND)),
                     Ok(v) => {
                         if let Err(e) = v.validate() {
-                            out.push(format!("{} {id}: {}", T::KIND, e.message(crate::Lang::En)));
+                            out.push(format!(
+                                "{} {id}: {}",
+                                T::KIND,
+                                crate::Localize::message(&e, crate::Lang::En)
+                            ));
                         }
                     }
                 }

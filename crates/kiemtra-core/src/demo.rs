@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::ids::{finding_id, new_id};
 use crate::model::*;
-use crate::ops::{finding_id, new_id};
 use crate::store::{Store, Writer};
 
 const CRITERIA_2023: &str = include_str!("../data/criteria-2023.json");

@@ -3,30 +3,7 @@
 
 use std::fmt;
 
-/// The user's language for messages. Vietnamese first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Lang {
-    #[default]
-    Vi,
-    En,
-}
-
-impl Lang {
-    pub fn parse(s: &str) -> Option<Lang> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "vi" | "vn" | "vie" => Some(Lang::Vi),
-            "en" | "eng" => Some(Lang::En),
-            _ => None,
-        }
-    }
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Vi => "vi",
-            Lang::En => "en",
-        }
-    }
-}
+pub use kiemtra_domain::{Invalid, Lang, Localize};
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -60,14 +37,14 @@ pub enum Error {
     Corrupt(String),
     /// A unit file refused as a whole (format, header, nothing in it).
     #[error("bad_import_file")]
-    ImportFile(crate::unit_import::FileProblem),
+    ImportFile(kiemtra_domain::unit_sheet::FileProblem),
     /// A unit file with bad rows; every one is listed, nothing was written.
     #[error("bad_import_rows")]
-    ImportRows(Vec<crate::unit_import::RowError>),
+    ImportRows(Vec<kiemtra_domain::unit_sheet::RowError>),
     /// A setup operation refused for a reason of the domain (a team with visits, a cycle in
     /// the unit tree…); its own code says which.
     #[error("refused")]
-    Refused(crate::setup::Refusal),
+    Refused(kiemtra_domain::Refusal),
     /// One entry of a batch (`visits_plan_many`) failed, so nothing of the batch was written.
     #[error("in_batch")]
     InBatch { index: usize, error: Box<Error> },
@@ -79,62 +56,36 @@ pub enum Error {
     Json(#[from] serde_json::Error),
 }
 
-/// Reasons an input is refused, each with its own message.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Invalid {
-    Rating(String),
-    RatingOnPointsItem(String),
-    PointsOnPassFailItem(String),
-    Points { value: f64, max: u32 },
-    UnknownItem(String),
-    Authority(String),
-    RaisedBy(String),
-    EmptyText(&'static str),
-    Date(String),
-    Uuid(String),
-    Field { field: &'static str, reason: String },
-}
-
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-fn what_vi(what: &str) -> &str {
-    match what {
-        "campaign" => "đợt kiểm tra",
-        "unit" => "đơn vị",
-        "visit" => "buổi kiểm tra",
-        "finding" => "kết quả kiểm tra",
-        "recommendation" => "kiến nghị",
-        "attachment" => "tệp đính kèm",
-        "criteria_set" => "bộ tiêu chí",
-        "team" => "đoàn kiểm tra",
-        "inspector" => "thành viên đoàn kiểm tra",
-        "revision" => "phiên bản",
-        "file" => "tệp",
-        "record" => "bản ghi",
-        other => other,
-    }
-}
-
-fn what_en(what: &str) -> &str {
-    match what {
-        "campaign" => "campaign",
-        "unit" => "unit",
-        "visit" => "visit",
-        "finding" => "finding",
-        "recommendation" => "recommendation",
-        "attachment" => "attachment",
-        "criteria_set" => "criteria set",
-        "team" => "inspection team",
-        "inspector" => "inspector",
-        "revision" => "revision",
-        "file" => "file",
-        "record" => "record",
-        other => other,
-    }
+/// What a kind of record is called in a sentence; an unknown one by its own name.
+fn noun(what: &str, lang: Lang) -> &str {
+    let (vi, en) = match what {
+        "campaign" => ("đợt kiểm tra", "campaign"),
+        "unit" => ("đơn vị", "unit"),
+        "visit" => ("buổi kiểm tra", "visit"),
+        "finding" => ("kết quả kiểm tra", "finding"),
+        "recommendation" => ("kiến nghị", "recommendation"),
+        "attachment" => ("tệp đính kèm", "attachment"),
+        "criteria_set" => ("bộ tiêu chí", "criteria set"),
+        "team" => ("đoàn kiểm tra", "inspection team"),
+        "inspector" => ("thành viên đoàn kiểm tra", "inspector"),
+        "revision" => ("phiên bản", "revision"),
+        "file" => ("tệp", "file"),
+        "record" => ("bản ghi", "record"),
+        other => (other, other),
+    };
+    lang.pick(vi, en)
 }
 
 /// The engine's errors as this layer's: each the variant it always was, and a record's own
 /// refusal (`Entity::validate`) given back as it was made.
+impl From<Invalid> for Error {
+    fn from(i: Invalid) -> Error {
+        Error::Invalid(i)
+    }
+}
+
 impl From<kiemtra_store::Error> for Error {
     fn from(e: kiemtra_store::Error) -> Error {
         use kiemtra_store::Error as E;
@@ -148,9 +99,12 @@ impl From<kiemtra_store::Error> for Error {
                 Error::invalid_field("kind", format!("{id} là {kind} / is a {kind}"))
             }
             E::Corrupt(m) => Error::Corrupt(m),
-            E::Rejected(inner) => match inner.downcast::<Error>() {
-                Ok(e) => *e,
-                Err(other) => Error::Corrupt(other.to_string()),
+            E::Rejected(inner) => match inner.downcast::<Invalid>() {
+                Ok(i) => Error::Invalid(*i),
+                Err(other) => match other.downcast::<Error>() {
+                    Ok(e) => *e,
+                    Err(other) => Error::Corrupt(other.to_string()),
+                },
             },
             E::Db(e) => Error::Db(e),
             E::Io(e) => Error::Io(e),
@@ -189,67 +143,50 @@ impl Error {
     }
 
     pub fn invalid_field(field: &'static str, reason: impl Into<String>) -> Error {
-        Error::Invalid(Invalid::Field {
-            field,
-            reason: reason.into(),
-        })
+        Error::Invalid(Invalid::field(field, reason))
     }
+}
 
-    /// The message a person reads, in their language.
-    pub fn message(&self, lang: Lang) -> String {
-        match lang {
-            Lang::Vi => self.message_vi(),
-            Lang::En => self.message_en(),
-        }
-    }
-
-    fn message_vi(&self) -> String {
+impl Localize for Error {
+    fn message(&self, lang: Lang) -> String {
         match self {
-            Error::SchemaTooNew { found, supported } => format!(
+            Error::SchemaTooNew { found, supported } => lang.pick(
+format!(
                 "Tệp dữ liệu được tạo bởi phiên bản Kiểm tra mới hơn (lược đồ {found}, phiên bản này hỗ trợ đến {supported}). Hãy cập nhật ứng dụng; tệp không bị thay đổi."
             ),
-            Error::NotFound { what: "file", id } => format!("Không tìm thấy tệp \"{id}\"."),
-            Error::NotFound { what, id } => {
-                format!("Không tìm thấy {} có mã \"{id}\".", what_vi(what))
-            }
-            Error::AmbiguousId { id } => format!(
+format!(
+                "This data file was made by a newer version of Kiểm tra (schema {found}; this version supports up to {supported}). Please update the app; the file was not changed."
+            ),
+),
+            Error::NotFound { what: "file", id } => lang.pick(
+format!("Không tìm thấy tệp \"{id}\"."),
+format!("File \"{id}\" not found."),
+),
+            Error::NotFound { what, id } => lang.pick(
+{
+                format!("Không tìm thấy {} có mã \"{id}\".", noun(what, Lang::Vi))
+            },
+format!("No {} with id \"{id}\".", noun(what, Lang::En)),
+),
+            Error::AmbiguousId { id } => lang.pick(
+format!(
                 "Mã \"{id}\" khớp với nhiều bản ghi; hãy nhập thêm ký tự của mã."
             ),
-            Error::Invalid(i) => match i {
-                Invalid::Rating(r) => format!(
-                    "Mức đánh giá \"{r}\" không hợp lệ; dùng \"dat\" (Đạt) hoặc \"chua_dat\" (Chưa đạt)."
-                ),
-                Invalid::RatingOnPointsItem(c) => {
-                    format!("Tiêu chí {c} chấm bằng điểm, không đánh giá Đạt/Chưa đạt.")
-                }
-                Invalid::PointsOnPassFailItem(c) => {
-                    format!("Tiêu chí {c} đánh giá Đạt/Chưa đạt, không chấm điểm.")
-                }
-                Invalid::Points { value, max } => {
-                    format!("Số điểm {value} không hợp lệ; phải từ 0 đến {max}.")
-                }
-                Invalid::UnknownItem(c) => {
-                    format!("Bộ tiêu chí của buổi kiểm tra không có tiêu chí \"{c}\".")
-                }
-                Invalid::Authority(a) => format!(
-                    "Cấp giải quyết \"{a}\" không hợp lệ; dùng unit (đơn vị), team (đoàn kiểm tra), union (Đoàn cấp trên) hoặc party (cấp ủy Đảng)."
-                ),
-                Invalid::RaisedBy(a) => format!(
-                    "Bên nêu kiến nghị \"{a}\" không hợp lệ; dùng unit (đơn vị) hoặc team (đoàn kiểm tra)."
-                ),
-                Invalid::EmptyText(f) => format!("Nội dung \"{}\" không được để trống.", field_vi(f)),
-                Invalid::Date(d) => {
-                    format!("Ngày \"{d}\" không hợp lệ; dùng dạng dd/mm/yyyy hoặc yyyy-mm-dd.")
-                }
-                Invalid::Uuid(s) => format!("\"{s}\" không phải là mã bản ghi hợp lệ."),
-                Invalid::Field { field, reason } => {
-                    format!("Giá trị của \"{}\" không hợp lệ: {reason}", field_vi(field))
-                }
+{
+                format!("Id \"{id}\" matches several records; type more characters.")
             },
-            Error::VisitLocked { unit } => format!(
+),
+            Error::Invalid(i) => i.message(lang),
+            Error::VisitLocked { unit } => lang.pick(
+format!(
                 "Biên bản kiểm tra tại {unit} đã ký nên không thể sửa. Muốn sửa, hãy mở khóa và ghi rõ lý do."
             ),
-            Error::SignIncomplete { missing } => format!(
+format!(
+                "The minutes of the visit to {unit} are signed and cannot be changed. Unlock them, giving a reason, to edit."
+            ),
+),
+            Error::SignIncomplete { missing } => lang.pick(
+format!(
                 "Chưa thể ký biên bản: còn thiếu {}.",
                 missing
                     .iter()
@@ -261,84 +198,7 @@ impl Error {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            Error::NotSigned => "Biên bản chưa ký nên không cần mở khóa.".to_string(),
-            Error::DemoExists => "Dữ liệu mẫu đã có trong tệp này.".to_string(),
-            Error::NoConflict { id } => format!("Bản ghi \"{id}\" không có xung đột cần giải quyết."),
-            Error::BadBundle(d) => format!("Gói dữ liệu bị từ chối, không có gì thay đổi: {}", d.split(" / ").next().unwrap_or(d)),
-            Error::BundleTooNew { format, schema } => format!(
-                "Gói dữ liệu được tạo bởi phiên bản Kiểm tra mới hơn (định dạng {format}, lược đồ {schema}). Hãy cập nhật ứng dụng; không có gì thay đổi."
-            ),
-            Error::BadSignature => "Chữ ký của gói dữ liệu không hợp lệ hoặc bị thiếu: gói có thể đã bị sửa. Không có gì thay đổi.".to_string(),
-            Error::KeyChanged { device } => format!(
-                "Khóa ký của máy \"{device}\" khác với khóa đã biết: gói bị từ chối, không có gì thay đổi."
-            ),
-            Error::Corrupt(d) => format!("Dữ liệu bị hỏng: {d}"),
-            Error::ImportFile(p) => p.message(Lang::Vi),
-            Error::Refused(r) => r.message(Lang::Vi),
-            Error::InBatch { index, error } => format!(
-                "Mục {} của kế hoạch: {} Không có mục nào được ghi.",
-                index + 1,
-                error.message(Lang::Vi)
-            ),
-            Error::ImportRows(rows) => rows_message(
-                rows,
-                Lang::Vi,
-                format!("Tệp có {} lỗi ở {} dòng nên không có gì được ghi. Hãy sửa các dòng sau rồi nhập lại, hoặc chỉ nhập các dòng đúng:", rows.len(), bad_lines(rows)),
-            ),
-            Error::Db(e) if is_disk_full(e) => {
-                "Ổ đĩa đã đầy; thay đổi chưa được lưu. Hãy giải phóng dung lượng rồi thử lại.".to_string()
-            }
-            Error::Db(e) => format!("Lỗi cơ sở dữ liệu: {e}"),
-            Error::Io(e) => format!("Lỗi đọc/ghi tệp: {e}"),
-            Error::Json(e) => format!("Dữ liệu JSON không hợp lệ: {e}"),
-        }
-    }
-
-    fn message_en(&self) -> String {
-        match self {
-            Error::SchemaTooNew { found, supported } => format!(
-                "This data file was made by a newer version of Kiểm tra (schema {found}; this version supports up to {supported}). Please update the app; the file was not changed."
-            ),
-            Error::NotFound { what: "file", id } => format!("File \"{id}\" not found."),
-            Error::NotFound { what, id } => format!("No {} with id \"{id}\".", what_en(what)),
-            Error::AmbiguousId { id } => {
-                format!("Id \"{id}\" matches several records; type more characters.")
-            }
-            Error::Invalid(i) => match i {
-                Invalid::Rating(r) => format!(
-                    "Invalid rating \"{r}\"; use \"dat\" (met) or \"chua_dat\" (not met)."
-                ),
-                Invalid::RatingOnPointsItem(c) => {
-                    format!("Item {c} is scored in points, not met/not met.")
-                }
-                Invalid::PointsOnPassFailItem(c) => {
-                    format!("Item {c} is rated met/not met, not in points.")
-                }
-                Invalid::Points { value, max } => {
-                    format!("Invalid points {value}; must be between 0 and {max}.")
-                }
-                Invalid::UnknownItem(c) => {
-                    format!("The visit's criteria set has no item \"{c}\".")
-                }
-                Invalid::Authority(a) => format!(
-                    "Invalid authority \"{a}\"; use unit, team, union (higher Union level) or party (Party committee)."
-                ),
-                Invalid::RaisedBy(a) => {
-                    format!("Invalid \"raised by\" value \"{a}\"; use unit or team.")
-                }
-                Invalid::EmptyText(f) => format!("\"{}\" must not be empty.", field_en(f)),
-                Invalid::Date(d) => {
-                    format!("Invalid date \"{d}\"; use dd/mm/yyyy or yyyy-mm-dd.")
-                }
-                Invalid::Uuid(s) => format!("\"{s}\" is not a valid record id."),
-                Invalid::Field { field, reason } => {
-                    format!("Invalid value for \"{}\": {reason}", field_en(field))
-                }
-            },
-            Error::VisitLocked { unit } => format!(
-                "The minutes of the visit to {unit} are signed and cannot be changed. Unlock them, giving a reason, to edit."
-            ),
-            Error::SignIncomplete { missing } => format!(
+format!(
                 "The minutes cannot be signed yet: missing {}.",
                 missing
                     .iter()
@@ -350,42 +210,99 @@ impl Error {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            Error::NotSigned => "The minutes are not signed, so there is nothing to unlock.".to_string(),
-            Error::DemoExists => "The demo data is already in this file.".to_string(),
-            Error::NoConflict { id } => format!("Record \"{id}\" has no conflict to resolve."),
-            Error::BadBundle(d) => format!("Bundle refused, nothing changed: {}", d.split(" / ").nth(1).unwrap_or(d)),
-            Error::BundleTooNew { format, schema } => format!(
+),
+            Error::NotSigned => lang.pick(
+"Biên bản chưa ký nên không cần mở khóa.".to_string(),
+"The minutes are not signed, so there is nothing to unlock.".to_string(),
+),
+            Error::DemoExists => lang.pick(
+"Dữ liệu mẫu đã có trong tệp này.".to_string(),
+"The demo data is already in this file.".to_string(),
+),
+            Error::NoConflict { id } => lang.pick(
+format!("Bản ghi \"{id}\" không có xung đột cần giải quyết."),
+format!("Record \"{id}\" has no conflict to resolve."),
+),
+            Error::BadBundle(d) => lang.pick(
+format!("Gói dữ liệu bị từ chối, không có gì thay đổi: {}", d.split(" / ").next().unwrap_or(d)),
+format!("Bundle refused, nothing changed: {}", d.split(" / ").nth(1).unwrap_or(d)),
+),
+            Error::BundleTooNew { format, schema } => lang.pick(
+format!(
+                "Gói dữ liệu được tạo bởi phiên bản Kiểm tra mới hơn (định dạng {format}, lược đồ {schema}). Hãy cập nhật ứng dụng; không có gì thay đổi."
+            ),
+format!(
                 "The bundle was made by a newer version of Kiểm tra (format {format}, schema {schema}). Please update the app; nothing changed."
             ),
-            Error::BadSignature => "The bundle's signature is invalid or missing: it may have been altered. Nothing changed.".to_string(),
-            Error::KeyChanged { device } => format!(
+),
+            Error::BadSignature => lang.pick(
+"Chữ ký của gói dữ liệu không hợp lệ hoặc bị thiếu: gói có thể đã bị sửa. Không có gì thay đổi.".to_string(),
+"The bundle's signature is invalid or missing: it may have been altered. Nothing changed.".to_string(),
+),
+            Error::KeyChanged { device } => lang.pick(
+format!(
+                "Khóa ký của máy \"{device}\" khác với khóa đã biết: gói bị từ chối, không có gì thay đổi."
+            ),
+format!(
                 "The signing key of device \"{device}\" differs from the known one: bundle refused, nothing changed."
             ),
-            Error::Corrupt(d) => format!("The data is damaged: {d}"),
-            Error::ImportFile(p) => p.message(Lang::En),
-            Error::Refused(r) => r.message(Lang::En),
-            Error::InBatch { index, error } => format!(
+),
+            Error::Corrupt(d) => lang.pick(
+format!("Dữ liệu bị hỏng: {d}"),
+format!("The data is damaged: {d}"),
+),
+            Error::ImportFile(p) => p.message(lang),
+            Error::Refused(r) => r.message(lang),
+            Error::InBatch { index, error } => lang.pick(
+format!(
+                "Mục {} của kế hoạch: {} Không có mục nào được ghi.",
+                index + 1,
+                error.message(Lang::Vi)
+            ),
+format!(
                 "Entry {} of the plan: {} Nothing of the plan was written.",
                 index + 1,
                 error.message(Lang::En)
             ),
-            Error::ImportRows(rows) => rows_message(
+),
+            Error::ImportRows(rows) => lang.pick(
+rows_message(
+                rows,
+                Lang::Vi,
+                format!("Tệp có {} lỗi ở {} dòng nên không có gì được ghi. Hãy sửa các dòng sau rồi nhập lại, hoặc chỉ nhập các dòng đúng:", rows.len(), bad_lines(rows)),
+            ),
+rows_message(
                 rows,
                 Lang::En,
                 format!("The file has {} error(s) on {} line(s), so nothing was written. Fix these lines and import again, or import only the good lines:", rows.len(), bad_lines(rows)),
             ),
-            Error::Db(e) if is_disk_full(e) => {
+),
+            Error::Db(e) if is_disk_full(e) => lang.pick(
+{
+                "Ổ đĩa đã đầy; thay đổi chưa được lưu. Hãy giải phóng dung lượng rồi thử lại.".to_string()
+            },
+{
                 "The disk is full; the change was not saved. Free some space and try again."
                     .to_string()
-            }
-            Error::Db(e) => format!("Database error: {e}"),
-            Error::Io(e) => format!("File error: {e}"),
-            Error::Json(e) => format!("Invalid JSON data: {e}"),
+            },
+),
+            Error::Db(e) => lang.pick(
+format!("Lỗi cơ sở dữ liệu: {e}"),
+format!("Database error: {e}"),
+),
+            Error::Io(e) => lang.pick(
+format!("Lỗi đọc/ghi tệp: {e}"),
+format!("File error: {e}"),
+),
+            Error::Json(e) => lang.pick(
+format!("Dữ liệu JSON không hợp lệ: {e}"),
+format!("Invalid JSON data: {e}"),
+),
         }
     }
 }
 
-fn bad_lines(rows: &[crate::unit_import::RowError]) -> usize {
+fn bad_lines(rows: &[kiemtra_domain::unit_sheet::RowError]) -> usize {
     rows.iter()
         .map(|r| r.line)
         .collect::<std::collections::BTreeSet<_>>()
@@ -393,51 +310,17 @@ fn bad_lines(rows: &[crate::unit_import::RowError]) -> usize {
 }
 
 /// The summary, then one row error a line, so the clerk can work down the list.
-fn rows_message(rows: &[crate::unit_import::RowError], lang: Lang, head: String) -> String {
+fn rows_message(rows: &[kiemtra_domain::unit_sheet::RowError], lang: Lang, head: String) -> String {
     let mut out = head;
     for r in rows {
         out.push_str("\n  ");
-        out.push_str(r.message(lang));
+        out.push_str(&r.message(lang));
     }
     out
 }
 
 fn is_disk_full(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DiskFull)
-}
-
-fn field_vi(f: &str) -> &str {
-    match f {
-        "text" => "nội dung",
-        "name" => "tên",
-        "device_name" => "tên máy",
-        "lang" => "ngôn ngữ",
-        "status" => "trạng thái",
-        "reason" => "lý do",
-        "file" => "tệp",
-        "file_name" => "tên tệp",
-        "question" => "câu hỏi",
-        "kind" => "loại",
-        "limit" => "số kết quả tối đa",
-        other => other,
-    }
-}
-
-fn field_en(f: &str) -> &str {
-    match f {
-        "text" => "text",
-        "name" => "name",
-        "device_name" => "device name",
-        "lang" => "language",
-        "status" => "status",
-        "reason" => "reason",
-        "file" => "file",
-        "file_name" => "file name",
-        "question" => "question",
-        "kind" => "kind",
-        "limit" => "result limit",
-        other => other,
-    }
 }
 
 /// What crosses to the UI or a script: `{code, message}`.

@@ -8,7 +8,6 @@ pub mod conflicts;
 pub mod demo;
 pub mod dump;
 pub mod error;
-pub mod model;
 pub mod ops;
 pub mod report;
 pub mod schema;
@@ -16,11 +15,13 @@ pub mod search;
 pub mod settings;
 pub mod setup;
 pub mod store;
-pub mod text;
 pub mod unit_import;
+mod unit_names;
 pub mod workspace;
 
-pub use error::{Error, ErrorPayload, Invalid, Lang, Result};
+pub use error::{Error, ErrorPayload, Result};
+/// The domain's records, rules and messages, under the names the fronts have always used.
+pub use kiemtra_domain::{dates, ids, model, text, Bilingual, Invalid, Lang, Localize};
 /// The engine's parts the layers above use by name.
 pub use kiemtra_store::{canonical, hlc, keys, merge};
 pub use store::{default_db_path, Device, Store, Stored};

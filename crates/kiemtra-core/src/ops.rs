@@ -7,21 +7,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Invalid, Result};
+use crate::model::some_value;
 use crate::model::*;
 use crate::store::{Store, Stored};
 use crate::text;
 
-/// The namespace for ids derived from content (findings: visit × item).
-const FINDING_NS: uuid::Uuid = uuid::Uuid::from_u128(0x6b69_656d_7472_6100_8000_0000_0000_0001);
-
-pub fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
-
-/// The one finding record of a visit's item, the same id on every laptop.
-pub fn finding_id(visit_id: &str, item_code: &str) -> String {
-    uuid::Uuid::new_v5(&FINDING_NS, format!("{visit_id}/{item_code}").as_bytes()).to_string()
-}
+pub use kiemtra_domain::ids::{finding_id, new_id};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct StatusCounts {
@@ -194,15 +185,6 @@ pub struct FindingInput {
     pub explanation: Option<String>,
 }
 
-/// A present JSON key (even `null`) becomes `Some(..)`; a missing one stays `None`.
-pub(crate) fn some_value<'de, D, T>(d: D) -> std::result::Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(d).map(Some)
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct FindingSaved {
     pub id: String,
@@ -299,7 +281,7 @@ impl Store {
         if include_past {
             return Ok(all);
         }
-        let today = crate::setup::today();
+        let today = crate::dates::today();
         let shown = with_ancestors(&all, |u| u.valid_to.is_none_or(|t| t >= today));
         Ok(all
             .into_iter()
@@ -364,7 +346,7 @@ impl Store {
         let mut sets: HashMap<String, usize> = HashMap::new();
         let (_, conflicted_visits) = self.conflict_index()?;
         let mut days: HashMap<String, NaiveDate> = HashMap::new();
-        let mut names = crate::setup::NameBook::new(self.conn());
+        let mut names = crate::unit_names::NameBook::new(self);
         let mut rows = Vec::with_capacity(visits.len());
         for v in visits {
             let total = match sets.get(&v.body.criteria_set_id) {
@@ -463,8 +445,8 @@ impl Store {
         // The campaign's units and their ancestors, so the tree keeps its shape (dissolved
         // units included: the campaign may be older than their end).
         let mut all = self.unit_tree_with(true)?;
-        let day = crate::setup::campaign_day(&c.body);
-        let mut names = crate::setup::NameBook::new(self.conn());
+        let day = crate::model::campaign_day(&c.body);
+        let mut names = crate::unit_names::NameBook::new(self);
         for u in &mut all {
             u.name = names.name_at(&u.id, &u.name, day)?;
         }
@@ -509,8 +491,8 @@ impl Store {
             return Ok(*d);
         }
         let day = match self.get::<Campaign>(campaign_id)? {
-            Some(c) => crate::setup::campaign_day(&c.body),
-            None => crate::setup::today(),
+            Some(c) => crate::model::campaign_day(&c.body),
+            None => crate::dates::today(),
         };
         days.insert(campaign_id.to_string(), day);
         Ok(day)
@@ -522,7 +504,7 @@ impl Store {
     pub fn campaign_units_state(&self, campaign_id: &str) -> Result<Vec<UnitState>> {
         let id = self.resolve_id(Campaign::KIND, campaign_id)?;
         let c = self.require::<Campaign>(&id)?;
-        let day = crate::setup::campaign_day(&c.body);
+        let day = crate::model::campaign_day(&c.body);
         let mut visits: HashMap<String, VisitRow> = HashMap::new();
         for v in self.visit_rows(Some(&id))? {
             // Rows come by date: a unit visited twice (two laptops planned it) shows its first.
@@ -533,7 +515,7 @@ impl Store {
             visits.contains_key(&u.id)
                 || (u.valid_from.is_none_or(|f| f <= day) && u.valid_to.is_none_or(|t| day <= t))
         });
-        let mut names = crate::setup::NameBook::new(self.conn());
+        let mut names = crate::unit_names::NameBook::new(self);
         let mut out = Vec::with_capacity(shown.len());
         for mut u in all {
             if !shown.contains(u.id.as_str()) {
@@ -606,9 +588,9 @@ impl Store {
         let day = v
             .body
             .date
-            .unwrap_or_else(|| crate::setup::campaign_day(&campaign.body));
+            .unwrap_or_else(|| crate::model::campaign_day(&campaign.body));
         let mut unit = unit_row(&unit, 0);
-        unit.name = crate::setup::NameBook::new(self.conn()).name_at(&unit.id, &unit.name, day)?;
+        unit.name = crate::unit_names::NameBook::new(self).name_at(&unit.id, &unit.name, day)?;
         Ok(VisitDetail {
             locked: v.body.status == VisitStatus::Signed,
             total: set.body.item_count(),

@@ -911,7 +911,7 @@ impl Store {
                 parent_body: settings.parent_body.clone(),
                 issuer: settings.issuer.clone(),
                 number: settings.report_number.clone(),
-                place_date: place_date(&settings.place, Some(crate::setup::today())),
+                place_date: place_date(&settings.place, Some(crate::dates::today())),
             },
             campaign_name: campaign.body.name.clone(),
             year: campaign.body.year,

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::model::some_value;
 use crate::model::*;
-use crate::ops::some_value;
 use crate::store::{Store, Stored, Writer};
 use crate::text;
 
@@ -196,7 +196,7 @@ impl Store {
                     continue;
                 }
                 let rated = w
-                    .get::<Finding>(&crate::ops::finding_id(&id, &item.code))?
+                    .get::<Finding>(&crate::ids::finding_id(&id, &item.code))?
                     .is_some_and(|f| f.body.is_rated());
                 if !rated {
                     missing.push(item.code.clone());

@@ -504,6 +504,28 @@ impl Db {
         Ok(out)
     }
 
+    /// One text field of a record through its revisions, oldest first, each with the clock
+    /// of the revision that held it (revisions without the field are left out). Lets a layer
+    /// above show a record as it was on a day without reading revisions itself.
+    pub fn text_field_history(&self, record_id: &str, field: &str) -> Result<Vec<(Hlc, String)>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT hlc, json_extract(body, '$.' || ?2) FROM revisions
+             WHERE record_id = ?1 ORDER BY hlc, rev",
+        )?;
+        let rows = st.query_map(params![record_id, field], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            if let (hlc, Some(text)) = row? {
+                if let Some(h) = Hlc::parse(&hlc) {
+                    out.push((h, text));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Which kind a record id is, if any.
     pub fn kind_of(&self, record_id: &str) -> Result<Option<String>> {
         Ok(self

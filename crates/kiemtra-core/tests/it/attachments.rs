@@ -2,6 +2,7 @@
 //! when they are not photos or PDFs, or when the minutes are signed.
 
 use crate::common::{read_zip, write_zip};
+use kiemtra_core::Localize;
 
 use std::path::{Path, PathBuf};
 

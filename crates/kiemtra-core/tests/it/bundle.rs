@@ -2,6 +2,7 @@
 //! bad file refused with the database unchanged.
 
 use crate::common::{read_zip, write_zip};
+use kiemtra_core::Localize;
 
 use std::path::{Path, PathBuf};
 

@@ -28,6 +28,7 @@
 //! delivery, since a law that never meets them proves nothing about them.
 
 use crate::common::{read_zip, write_zip};
+use kiemtra_core::Localize;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};

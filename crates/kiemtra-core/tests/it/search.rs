@@ -4,6 +4,7 @@
 use kiemtra_core::model::*;
 use kiemtra_core::ops::{finding_id, new_id, FindingInput, RecommendationInput};
 use kiemtra_core::search::{Place, SearchHit, SearchOptions, ITEM_TITLE};
+use kiemtra_core::Localize;
 use kiemtra_core::Store;
 
 fn open(dir: &tempfile::TempDir, name: &str) -> Store {

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use kiemtra_core::model::*;
 use kiemtra_core::ops::{FindingInput, RecommendationInput};
 use kiemtra_core::setup::*;
+use kiemtra_core::Localize;
 use kiemtra_core::{Error, Lang, Result, Store};
 
 fn open(dir: &tempfile::TempDir) -> Store {

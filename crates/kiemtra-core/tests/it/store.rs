@@ -3,6 +3,7 @@
 use kiemtra_core::model::*;
 use kiemtra_core::ops::{finding_id, new_id, FindingInput};
 use kiemtra_core::store::Revision;
+use kiemtra_core::Localize;
 use kiemtra_core::{Error, Store};
 
 fn open(dir: &tempfile::TempDir, name: &str) -> Store {

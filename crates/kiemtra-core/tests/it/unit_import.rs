@@ -1,6 +1,7 @@
 //! Importing the unit directory from CSV and XLSX: the tree it builds, exact Vietnamese text,
 //! matching on re-import, and every bad row refused with its line and column.
 
+use kiemtra_core::Localize;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -175,7 +176,7 @@ fn an_xlsx_sheet_with_a_title_date_cells_and_a_merged_parent_column_imports() {
     assert_eq!(plan.format, "xlsx");
     assert_eq!(plan.sheet.as_deref(), Some("Đơn vị"));
     assert_eq!(plan.header_line, 3, "the title row is not the header");
-    let notes: Vec<&str> = plan.warnings.iter().map(|w| w.message(Lang::Vi)).collect();
+    let notes: Vec<String> = plan.warnings.iter().map(|w| w.message(Lang::Vi)).collect();
     assert_eq!(
         notes,
         vec![

@@ -4,6 +4,7 @@
 use kiemtra_core::model::*;
 use kiemtra_core::ops::{FindingInput, RecommendationInput};
 use kiemtra_core::workspace::{RecommendationPatch, VisitPatch};
+use kiemtra_core::Localize;
 use kiemtra_core::Store;
 
 fn planned(s: &Store) -> String {

@@ -4,7 +4,12 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Invalid, Result};
+use crate::invalid::Invalid;
+
+type Result<T> = std::result::Result<T, Invalid>;
+
+/// The years a campaign may have: anything outside is a typo, not a campaign.
+pub const CAMPAIGN_YEARS: std::ops::RangeInclusive<i32> = 1950..=2100;
 
 /// A kind of record kept with revisions: `KIND`, and `validate` for checks that need only
 /// the record itself (references are checked by the operations). The engine's `Record`,
@@ -36,7 +41,7 @@ pub fn owner_field(kind: &str) -> Option<&'static str> {
 
 fn non_empty(field: &'static str, s: &str) -> Result<()> {
     if s.trim().is_empty() {
-        Err(Error::Invalid(Invalid::EmptyText(field)))
+        Err(Invalid::EmptyText(field))
     } else {
         Ok(())
     }
@@ -128,12 +133,12 @@ impl Campaign {
 
 impl Entity for Campaign {
     const KIND: &'static str = "campaign";
-    type Error = Error;
+    type Error = Invalid;
     fn validate(&self) -> Result<()> {
         non_empty("name", &self.name)?;
         if let (Some(s), Some(e)) = (self.start_date, self.end_date) {
             if e < s {
-                return Err(Error::invalid_field(
+                return Err(Invalid::field(
                     "end_date",
                     "ngày kết thúc trước ngày bắt đầu / ends before it starts",
                 ));
@@ -182,7 +187,7 @@ impl Unit {
 
 impl Entity for Unit {
     const KIND: &'static str = "unit";
-    type Error = Error;
+    type Error = Invalid;
     fn validate(&self) -> Result<()> {
         non_empty("name", &self.name)
     }
@@ -241,21 +246,21 @@ impl CriteriaSet {
 
 impl Entity for CriteriaSet {
     const KIND: &'static str = "criteria_set";
-    type Error = Error;
+    type Error = Invalid;
     fn validate(&self) -> Result<()> {
         non_empty("name", &self.name)?;
         let mut seen = std::collections::BTreeSet::new();
         for t in &self.topics {
             for i in &t.items {
                 if !seen.insert(i.code.as_str()) {
-                    return Err(Error::invalid_field(
+                    return Err(Invalid::field(
                         "code",
                         format!("mã tiêu chí trùng / duplicate item code {}", i.code),
                     ));
                 }
                 match (i.scale, i.max_points) {
                     (Scale::Points, None) | (Scale::Points, Some(0)) => {
-                        return Err(Error::invalid_field(
+                        return Err(Invalid::field(
                             "max_points",
                             format!("tiêu chí {} thiếu điểm tối đa / needs max points", i.code),
                         ))
@@ -279,7 +284,7 @@ pub struct Inspector {
 
 impl Entity for Inspector {
     const KIND: &'static str = "inspector";
-    type Error = Error;
+    type Error = Invalid;
     fn validate(&self) -> Result<()> {
         non_empty("name", &self.full_name)
     }
@@ -317,11 +322,11 @@ impl Team {
 
 impl Entity for Team {
     const KIND: &'static str = "team";
-    type Error = Error;
+    type Error = Invalid;
     fn validate(&self) -> Result<()> {
         non_empty("name", &self.name)?;
         if self.members.iter().filter(|m| m.role == Role::Head).count() > 1 {
-            return Err(Error::invalid_field(
+            return Err(Invalid::field(
                 "members",
                 "một đoàn chỉ có một trưởng đoàn / one head of team only",
             ));
@@ -433,7 +438,7 @@ pub struct Visit {
 
 impl Entity for Visit {
     const KIND: &'static str = "visit";
-    type Error = Error;
+    type Error = Invalid;
     fn validate(&self) -> Result<()> {
         for a in &self.attendees {
             non_empty("name", &a.name)?;
@@ -498,7 +503,7 @@ impl Rating {
             "" | "none" => Ok(None),
             "dat" | "pass" | "met" => Ok(Some(Rating::Dat)),
             "chua_dat" | "khong_dat" | "fail" | "not_met" => Ok(Some(Rating::ChuaDat)),
-            _ => Err(Error::Invalid(Invalid::Rating(s.to_string()))),
+            _ => Err(Invalid::Rating(s.to_string())),
         }
     }
     pub fn label(self, lang: crate::Lang) -> &'static str {
@@ -534,11 +539,11 @@ impl Finding {
 
 impl Entity for Finding {
     const KIND: &'static str = "finding";
-    type Error = Error;
+    type Error = Invalid;
     fn validate(&self) -> Result<()> {
         if let Some(p) = self.points {
             if !p.is_finite() || p < 0.0 {
-                return Err(Error::Invalid(Invalid::Points { value: p, max: 0 }));
+                return Err(Invalid::Points { value: p, max: 0 });
             }
         }
         Ok(())
@@ -561,7 +566,7 @@ impl Authority {
             "team" | "doan kiem tra" => Ok(Authority::Team),
             "union" | "doan cap tren" => Ok(Authority::Union),
             "party" | "cap uy" | "cap uy dang" => Ok(Authority::Party),
-            _ => Err(Error::Invalid(Invalid::Authority(s.to_string()))),
+            _ => Err(Invalid::Authority(s.to_string())),
         }
     }
     pub fn label(self, lang: crate::Lang) -> &'static str {
@@ -590,7 +595,7 @@ impl RaisedBy {
         match crate::text::fold(s).as_str() {
             "unit" | "don vi" => Ok(RaisedBy::Unit),
             "team" | "doan kiem tra" => Ok(RaisedBy::Team),
-            _ => Err(Error::Invalid(Invalid::RaisedBy(s.to_string()))),
+            _ => Err(Invalid::RaisedBy(s.to_string())),
         }
     }
 }
@@ -617,7 +622,7 @@ pub struct Recommendation {
 
 impl Entity for Recommendation {
     const KIND: &'static str = "recommendation";
-    type Error = Error;
+    type Error = Invalid;
     fn validate(&self) -> Result<()> {
         non_empty("text", &self.text)
     }
@@ -640,7 +645,7 @@ pub struct Attachment {
 
 impl Entity for Attachment {
     const KIND: &'static str = "attachment";
-    type Error = Error;
+    type Error = Invalid;
     fn validate(&self) -> Result<()> {
         non_empty("file_name", &self.file_name)?;
         let hex = self.sha256.len() == 64
@@ -649,31 +654,51 @@ impl Entity for Attachment {
                 .bytes()
                 .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
         if !hex {
-            return Err(Error::invalid_field("sha256", self.sha256.clone()));
+            return Err(Invalid::field("sha256", self.sha256.clone()));
         }
         if !matches!(
             self.mime.as_str(),
             "image/jpeg" | "image/png" | "image/gif" | "image/webp" | "application/pdf"
         ) {
-            return Err(Error::invalid_field("mime", self.mime.clone()));
+            return Err(Invalid::field("mime", self.mime.clone()));
         }
         Ok(())
     }
 }
 
-/// Parse a date as people type it here (dd/mm/yyyy) or as ISO (yyyy-mm-dd).
-pub fn parse_date(s: &str) -> Result<NaiveDate> {
-    let s = s.trim();
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(s, "%d/%m/%Y"))
-        .map_err(|_| Error::Invalid(Invalid::Date(s.to_string())))
+pub use crate::dates::parse_date;
+
+/// The day a campaign is seen at (which units existed, their names then): its start, else
+/// its end, else today kept within the campaign's year.
+pub fn campaign_day(c: &Campaign) -> NaiveDate {
+    if let Some(d) = c.start_date.or(c.end_date) {
+        return d;
+    }
+    let t = crate::dates::today();
+    match (
+        NaiveDate::from_ymd_opt(c.year, 1, 1),
+        NaiveDate::from_ymd_opt(c.year, 12, 31),
+    ) {
+        (Some(first), Some(last)) => t.clamp(first, last),
+        _ => t,
+    }
+}
+
+/// For patches: a field given (even as `null`) is `Some(value)`, a field left out stays
+/// `None` (with `#[serde(default)]`), so "clear it" and "leave it" differ.
+pub fn some_value<'de, D, T>(d: D) -> std::result::Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// Check a JSON body as the record kind it claims to be (for revisions from elsewhere).
 pub fn validate_body(kind: &str, body: &serde_json::Value) -> Result<()> {
-    fn as_kind<T: Entity<Error = Error>>(body: &serde_json::Value) -> Result<()> {
+    fn as_kind<T: Entity<Error = Invalid>>(body: &serde_json::Value) -> Result<()> {
         let v: T = serde_json::from_value(body.clone())
-            .map_err(|e| Error::invalid_field("body", format!("{}: {e}", T::KIND)))?;
+            .map_err(|e| Invalid::field("body", format!("{}: {e}", T::KIND)))?;
         v.validate()
     }
     match kind {
@@ -686,6 +711,6 @@ pub fn validate_body(kind: &str, body: &serde_json::Value) -> Result<()> {
         Finding::KIND => as_kind::<Finding>(body),
         Recommendation::KIND => as_kind::<Recommendation>(body),
         Attachment::KIND => as_kind::<Attachment>(body),
-        other => Err(Error::invalid_field("kind", format!("\"{other}\""))),
+        other => Err(Invalid::field("kind", format!("\"{other}\""))),
     }
 }

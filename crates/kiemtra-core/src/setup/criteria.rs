@@ -1,0 +1,221 @@
+//! Criteria sets: saved in place while no visit uses them, else as a new version.
+
+use super::*;
+
+/// What `criteria_set_save` did: changed the set in place, or made a new version because
+/// visits use the old one (which stays as it was).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriteriaSaved {
+    pub id: String,
+    pub rev: String,
+    pub version: u32,
+    pub new_version: bool,
+    /// Campaigns whose default set moved to the new version.
+    pub campaigns_moved: Vec<String>,
+}
+
+/// One version of a criteria set and how many visits use it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriteriaVersion {
+    pub id: String,
+    pub name: String,
+    pub version: u32,
+    pub in_use: usize,
+}
+
+/// The set as it is kept (trimmed, NFC), or the first thing wrong with it.
+pub(super) fn clean_criteria(set: CriteriaSet) -> Result<CriteriaSet> {
+    let set = CriteriaSet {
+        code: clean(&set.code),
+        name: clean(&set.name),
+        version: set.version,
+        topics: set
+            .topics
+            .into_iter()
+            .map(|t| Topic {
+                code: clean(&t.code),
+                title: clean(&t.title),
+                items: t
+                    .items
+                    .into_iter()
+                    .map(|i| Item {
+                        code: clean(&i.code),
+                        title: clean(&i.title),
+                        scale: i.scale,
+                        max_points: i.max_points,
+                        guidance: clean(&i.guidance),
+                        required: i.required,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    if set.name.is_empty() {
+        return Err(Error::Invalid(Invalid::EmptyText("name")));
+    }
+    if set.topics.is_empty() {
+        return refuse(Refusal::CriteriaEmpty);
+    }
+    let mut topic_codes = HashSet::new();
+    let mut item_codes = HashSet::new();
+    for t in &set.topics {
+        if t.code.is_empty() {
+            return refuse(Refusal::MissingCode {
+                title: t.title.clone(),
+            });
+        }
+        if t.title.is_empty() {
+            return refuse(Refusal::MissingTitle {
+                code: t.code.clone(),
+            });
+        }
+        if !topic_codes.insert(t.code.as_str()) {
+            return refuse(Refusal::DuplicateCode {
+                code: t.code.clone(),
+            });
+        }
+        if t.items.is_empty() {
+            return refuse(Refusal::TopicEmpty {
+                topic: t.title.clone(),
+            });
+        }
+        for i in &t.items {
+            if i.code.is_empty() {
+                return refuse(Refusal::MissingCode {
+                    title: i.title.clone(),
+                });
+            }
+            if i.title.is_empty() {
+                return refuse(Refusal::MissingTitle {
+                    code: i.code.clone(),
+                });
+            }
+            if !item_codes.insert(i.code.as_str()) {
+                return refuse(Refusal::DuplicateCode {
+                    code: i.code.clone(),
+                });
+            }
+            match (i.scale, i.max_points) {
+                (Scale::Points, None | Some(0)) => {
+                    return refuse(Refusal::MaxPoints {
+                        code: i.code.clone(),
+                    })
+                }
+                (Scale::PassFail, Some(_)) => {
+                    return refuse(Refusal::PointsOnPassFail {
+                        code: i.code.clone(),
+                    })
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(set)
+}
+
+impl Store {
+    /// How many visits are checked against this criteria-set version.
+    pub fn criteria_set_in_use(&self, id: &str) -> Result<usize> {
+        let id = self.resolve_id(CriteriaSet::KIND, id)?;
+        Ok(self.list_by::<Visit>("criteria_set_id", &id)?.len())
+    }
+
+    /// Create a new criteria set (version 1); its code must be new.
+    pub fn criteria_set_create(&mut self, set: CriteriaSet) -> Result<Stored<CriteriaSet>> {
+        let mut body = clean_criteria(set)?;
+        if body.code.is_empty() {
+            return refuse(Refusal::MissingCode {
+                title: body.name.clone(),
+            });
+        }
+        body.version = 1;
+        self.write(|w| {
+            let key = text::fold(&body.code);
+            if w.list::<CriteriaSet>()?
+                .iter()
+                .any(|s| text::fold(&s.body.code) == key)
+            {
+                return refuse(Refusal::CriteriaCodeExists { code: body.code });
+            }
+            let id = new_id();
+            let rev = w.put(&id, &body)?;
+            Ok(Stored { id, rev, body })
+        })
+    }
+
+    /// Save an edited criteria set. Unused by visits: changed in place. Used: a new version
+    /// (same code, highest version + 1) is made, the old one stays as its visits know it,
+    /// and campaigns defaulting to the old one move to the new one. Code and version are
+    /// kept by the store (a blank code means "the same").
+    pub fn criteria_set_save(&mut self, id: &str, set: CriteriaSet) -> Result<CriteriaSaved> {
+        let id = self.resolve_id(CriteriaSet::KIND, id)?;
+        let mut body = clean_criteria(set)?;
+        self.write(|w| {
+            let old = need::<CriteriaSet>(w, &id)?;
+            if !body.code.is_empty() && text::fold(&body.code) != text::fold(&old.body.code) {
+                return refuse(Refusal::CriteriaCodeChanged {
+                    from: old.body.code,
+                    to: body.code,
+                });
+            }
+            body.code = old.body.code.clone();
+            body.version = old.body.version;
+            let in_use = !w.list_by::<Visit>("criteria_set_id", &id)?.is_empty();
+            if body == old.body || !in_use {
+                let rev = w.put(&id, &body)?;
+                return Ok(CriteriaSaved {
+                    id: id.clone(),
+                    rev,
+                    version: body.version,
+                    new_version: false,
+                    campaigns_moved: Vec::new(),
+                });
+            }
+            body.version = w
+                .list::<CriteriaSet>()?
+                .iter()
+                .filter(|s| s.body.code == body.code)
+                .map(|s| s.body.version)
+                .max()
+                .unwrap_or(body.version)
+                + 1;
+            let new = new_id();
+            let rev = w.put(&new, &body)?;
+            let mut moved = Vec::new();
+            for c in w.list::<Campaign>()? {
+                if c.body.criteria_set_id.as_deref() == Some(id.as_str()) {
+                    let mut b = c.body;
+                    b.criteria_set_id = Some(new.clone());
+                    w.put(&c.id, &b)?;
+                    moved.push(c.id);
+                }
+            }
+            Ok(CriteriaSaved {
+                id: new,
+                rev,
+                version: body.version,
+                new_version: true,
+                campaigns_moved: moved,
+            })
+        })
+    }
+
+    /// Every version of the criteria set with this code, oldest first.
+    pub fn criteria_versions(&self, code: &str) -> Result<Vec<CriteriaVersion>> {
+        let key = text::fold(code);
+        let mut out = Vec::new();
+        for s in self.list::<CriteriaSet>()? {
+            if text::fold(&s.body.code) != key {
+                continue;
+            }
+            out.push(CriteriaVersion {
+                in_use: self.list_by::<Visit>("criteria_set_id", &s.id)?.len(),
+                id: s.id,
+                name: s.body.name,
+                version: s.body.version,
+            });
+        }
+        out.sort_by(|a, b| (a.version, &a.id).cmp(&(b.version, &b.id)));
+        Ok(out)
+    }
+}

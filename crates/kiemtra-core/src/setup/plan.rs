@@ -1,0 +1,234 @@
+//! The visit plan: which team visits which unit on which day; rescheduling and cancelling.
+
+use super::*;
+
+/// A visit to plan: a unit of the campaign, its team and day.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VisitPlanInput {
+    pub campaign_id: String,
+    pub unit_id: String,
+    #[serde(default)]
+    pub team_id: Option<String>,
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+}
+
+/// One entry of `visits_plan_many` (the campaign is given once).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PlanEntry {
+    pub unit_id: String,
+    #[serde(default)]
+    pub team_id: Option<String>,
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+}
+
+/// The campaign a plan is written into, read once per transaction.
+pub(super) struct PlanTarget {
+    campaign: Stored<Campaign>,
+    criteria_set_id: String,
+    /// Units that have a visit in the campaign already.
+    planned: HashSet<String>,
+}
+
+impl PlanTarget {
+    fn load(w: &Writer<'_>, campaign_id: &str) -> Result<PlanTarget> {
+        let campaign = need::<Campaign>(w, campaign_id)?;
+        let criteria_set_id = match &campaign.body.criteria_set_id {
+            Some(id) => need::<CriteriaSet>(w, id)?.id,
+            None => match newest_set(w)? {
+                Some(id) => id,
+                None => return refuse(Refusal::NoCriteriaSet),
+            },
+        };
+        let planned = w
+            .list_by::<Visit>("campaign_id", campaign_id)?
+            .into_iter()
+            .map(|v| v.body.unit_id)
+            .collect();
+        Ok(PlanTarget {
+            campaign,
+            criteria_set_id,
+            planned,
+        })
+    }
+
+    fn plan(
+        &mut self,
+        w: &mut Writer<'_>,
+        unit_id: &str,
+        team_id: Option<String>,
+        date: Option<NaiveDate>,
+    ) -> Result<Stored<Visit>> {
+        let unit = need::<Unit>(w, unit_id)?;
+        let day = date.unwrap_or_else(|| campaign_day(&self.campaign.body));
+        unit_exists_on(&unit.body, day)?;
+        if let Some(t) = &team_id {
+            team_of(w, t, &self.campaign.id)?;
+        }
+        if !self.planned.insert(unit.id.clone()) {
+            return refuse(Refusal::VisitExists {
+                unit: unit.body.name,
+                campaign: self.campaign.body.name.clone(),
+            });
+        }
+        let body = Visit {
+            campaign_id: self.campaign.id.clone(),
+            unit_id: unit.id,
+            team_id,
+            date,
+            status: VisitStatus::Planned,
+            criteria_set_id: self.criteria_set_id.clone(),
+            report_summary: String::new(),
+            difficulties: String::new(),
+            strengths: String::new(),
+            shortcomings: String::new(),
+            assessment: String::new(),
+            overall_result: None,
+            attendees: Vec::new(),
+            questions: Vec::new(),
+            signed_at: None,
+            unlocks: Vec::new(),
+        };
+        let id = new_id();
+        let rev = w.put(&id, &body)?;
+        Ok(Stored { id, rev, body })
+    }
+}
+
+pub(super) fn unit_exists_on(u: &Unit, day: NaiveDate) -> Result<()> {
+    if let Some(until) = u.valid_to.filter(|_| u.ended_before(day)) {
+        return refuse(Refusal::UnitEnded {
+            unit: u.name.clone(),
+            until,
+        });
+    }
+    if let Some(from) = u.valid_from.filter(|f| *f > day) {
+        return refuse(Refusal::UnitNotYet {
+            unit: u.name.clone(),
+            from,
+        });
+    }
+    Ok(())
+}
+
+/// The team, which must belong to the campaign.
+pub(super) fn team_of(w: &Writer<'_>, team_id: &str, campaign_id: &str) -> Result<Stored<Team>> {
+    let team = need::<Team>(w, team_id)?;
+    if team.body.campaign_id != campaign_id {
+        return refuse(Refusal::TeamElsewhere {
+            team: team.body.name,
+        });
+    }
+    Ok(team)
+}
+
+pub(super) fn unit_name(w: &Writer<'_>, unit_id: &str) -> Result<String> {
+    Ok(w.get::<Unit>(unit_id)?
+        .map(|u| u.body.name)
+        .unwrap_or_default())
+}
+
+impl Store {
+    /// Plan a visit: planned, checked against the campaign's current criteria set. Refused
+    /// for a unit that has a visit in the campaign already or did not exist on the day.
+    pub fn visit_plan(&mut self, input: VisitPlanInput) -> Result<Stored<Visit>> {
+        let campaign_id = self.resolve_id(Campaign::KIND, &input.campaign_id)?;
+        let unit_id = self.resolve_id(Unit::KIND, &input.unit_id)?;
+        let team_id = resolve_opt(self, Team::KIND, input.team_id.as_deref())?;
+        self.write(|w| PlanTarget::load(w, &campaign_id)?.plan(w, &unit_id, team_id, input.date))
+    }
+
+    /// Plan many visits of one campaign, all or nothing; an error names its entry.
+    pub fn visits_plan_many(
+        &mut self,
+        campaign_id: &str,
+        entries: Vec<PlanEntry>,
+    ) -> Result<Vec<Stored<Visit>>> {
+        let campaign_id = self.resolve_id(Campaign::KIND, campaign_id)?;
+        // The entry an error belongs to, whichever layer made it.
+        fn in_entry<E: Into<Error>>(index: usize) -> impl Fn(E) -> Error {
+            move |e| Error::InBatch {
+                index,
+                error: Box::new(e.into()),
+            }
+        }
+        let mut resolved = Vec::with_capacity(entries.len());
+        for (i, e) in entries.into_iter().enumerate() {
+            let unit = self
+                .resolve_id(Unit::KIND, &e.unit_id)
+                .map_err(in_entry(i))?;
+            let team = resolve_opt(self, Team::KIND, e.team_id.as_deref()).map_err(in_entry(i))?;
+            resolved.push((unit, team, e.date));
+        }
+        self.write(|w| {
+            let mut target = PlanTarget::load(w, &campaign_id)?;
+            let mut out = Vec::with_capacity(resolved.len());
+            for (i, (unit, team, date)) in resolved.into_iter().enumerate() {
+                out.push(target.plan(w, &unit, team, date).map_err(in_entry(i))?);
+            }
+            Ok(out)
+        })
+    }
+
+    /// Give a visit another team and/or day (None clears). Refused once signed.
+    pub fn visit_reschedule(
+        &mut self,
+        id: &str,
+        team_id: Option<&str>,
+        date: Option<NaiveDate>,
+    ) -> Result<Stored<Visit>> {
+        let id = self.resolve_id(Visit::KIND, id)?;
+        let team_id = resolve_opt(self, Team::KIND, team_id)?;
+        self.write(|w| {
+            let mut v = need::<Visit>(w, &id)?.body;
+            if v.status == VisitStatus::Signed {
+                return Err(Error::VisitLocked {
+                    unit: unit_name(w, &v.unit_id)?,
+                });
+            }
+            if let Some(t) = &team_id {
+                team_of(w, t, &v.campaign_id)?;
+            }
+            if let Some(d) = date {
+                unit_exists_on(&need::<Unit>(w, &v.unit_id)?.body, d)?;
+            }
+            v.team_id = team_id;
+            v.date = date;
+            let rev = w.put(&id, &v)?;
+            Ok(Stored {
+                id: id.clone(),
+                rev,
+                body: v,
+            })
+        })
+    }
+
+    /// Take a visit off the plan (a tombstone: its history stays). Only while it is planned
+    /// and nothing is recorded for it.
+    pub fn visit_cancel(&mut self, id: &str) -> Result<()> {
+        let id = self.resolve_id(Visit::KIND, id)?;
+        self.write(|w| {
+            let v = need::<Visit>(w, &id)?.body;
+            if v.status != VisitStatus::Planned {
+                return refuse(Refusal::VisitStarted {
+                    unit: unit_name(w, &v.unit_id)?,
+                    status: v.status,
+                });
+            }
+            let findings = w.list_by::<Finding>("visit_id", &id)?.len();
+            let recommendations = w.list_by::<Recommendation>("visit_id", &id)?.len();
+            let attachments = w.list_by::<Attachment>("visit_id", &id)?.len();
+            if findings + recommendations + attachments > 0 {
+                return refuse(Refusal::VisitHasRecords {
+                    unit: unit_name(w, &v.unit_id)?,
+                    findings,
+                    recommendations,
+                    attachments,
+                });
+            }
+            w.delete(Visit::KIND, &id)?;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,143 @@
+//! Reasons an input is refused before anything is written, each with its own message.
+
+use crate::lang::{Lang, Localize};
+
+/// Reasons an input is refused, each with its own message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Invalid {
+    Rating(String),
+    RatingOnPointsItem(String),
+    PointsOnPassFailItem(String),
+    Points { value: f64, max: u32 },
+    UnknownItem(String),
+    Authority(String),
+    RaisedBy(String),
+    EmptyText(&'static str),
+    Date(String),
+    Uuid(String),
+    Field { field: &'static str, reason: String },
+}
+
+impl Invalid {
+    /// A field whose value is wrong for a reason given in words.
+    pub fn field(field: &'static str, reason: impl Into<String>) -> Invalid {
+        Invalid::Field {
+            field,
+            reason: reason.into(),
+        }
+    }
+}
+
+impl Localize for Invalid {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Invalid::Rating(r) => lang.pick(
+format!(
+                    "Mức đánh giá \"{r}\" không hợp lệ; dùng \"dat\" (Đạt) hoặc \"chua_dat\" (Chưa đạt)."
+                ),
+format!(
+                    "Invalid rating \"{r}\"; use \"dat\" (met) or \"chua_dat\" (not met)."
+                ),
+),
+            Invalid::RatingOnPointsItem(c) => lang.pick(
+{
+                    format!("Tiêu chí {c} chấm bằng điểm, không đánh giá Đạt/Chưa đạt.")
+                },
+{
+                    format!("Item {c} is scored in points, not met/not met.")
+                },
+),
+            Invalid::PointsOnPassFailItem(c) => lang.pick(
+{
+                    format!("Tiêu chí {c} đánh giá Đạt/Chưa đạt, không chấm điểm.")
+                },
+{
+                    format!("Item {c} is rated met/not met, not in points.")
+                },
+),
+            Invalid::Points { value, max } => lang.pick(
+{
+                    format!("Số điểm {value} không hợp lệ; phải từ 0 đến {max}.")
+                },
+{
+                    format!("Invalid points {value}; must be between 0 and {max}.")
+                },
+),
+            Invalid::UnknownItem(c) => lang.pick(
+{
+                    format!("Bộ tiêu chí của buổi kiểm tra không có tiêu chí \"{c}\".")
+                },
+{
+                    format!("The visit's criteria set has no item \"{c}\".")
+                },
+),
+            Invalid::Authority(a) => lang.pick(
+format!(
+                    "Cấp giải quyết \"{a}\" không hợp lệ; dùng unit (đơn vị), team (đoàn kiểm tra), union (Đoàn cấp trên) hoặc party (cấp ủy Đảng)."
+                ),
+format!(
+                    "Invalid authority \"{a}\"; use unit, team, union (higher Union level) or party (Party committee)."
+                ),
+),
+            Invalid::RaisedBy(a) => lang.pick(
+format!(
+                    "Bên nêu kiến nghị \"{a}\" không hợp lệ; dùng unit (đơn vị) hoặc team (đoàn kiểm tra)."
+                ),
+{
+                    format!("Invalid \"raised by\" value \"{a}\"; use unit or team.")
+                },
+),
+            Invalid::EmptyText(f) => lang.pick(
+format!("Nội dung \"{}\" không được để trống.", field_name(f, Lang::Vi)),
+format!("\"{}\" must not be empty.", field_name(f, Lang::En)),
+),
+            Invalid::Date(d) => lang.pick(
+{
+                    format!("Ngày \"{d}\" không hợp lệ; dùng dạng dd/mm/yyyy hoặc yyyy-mm-dd.")
+                },
+{
+                    format!("Invalid date \"{d}\"; use dd/mm/yyyy or yyyy-mm-dd.")
+                },
+),
+            Invalid::Uuid(s) => lang.pick(
+format!("\"{s}\" không phải là mã bản ghi hợp lệ."),
+format!("\"{s}\" is not a valid record id."),
+),
+            Invalid::Field { field, reason } => lang.pick(
+{
+                    format!("Giá trị của \"{}\" không hợp lệ: {reason}", field_name(field, Lang::Vi))
+                },
+{
+                    format!("Invalid value for \"{}\": {reason}", field_name(field, Lang::En))
+                },
+),
+        }
+    }
+}
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message(Lang::Vi))
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+/// The name of a field in the sentence a person reads; an unknown field by its own name.
+pub fn field_name(f: &str, lang: Lang) -> &str {
+    let (vi, en) = match f {
+        "text" => ("nội dung", "text"),
+        "name" => ("tên", "name"),
+        "device_name" => ("tên máy", "device name"),
+        "lang" => ("ngôn ngữ", "language"),
+        "status" => ("trạng thái", "status"),
+        "reason" => ("lý do", "reason"),
+        "file" => ("tệp", "file"),
+        "file_name" => ("tên tệp", "file name"),
+        "question" => ("câu hỏi", "question"),
+        "kind" => ("loại", "kind"),
+        "limit" => ("số kết quả tối đa", "result limit"),
+        other => (other, other),
+    };
+    lang.pick(vi, en)
+}
