@@ -93,9 +93,9 @@ pub(crate) fn store_blob(
     let sha = hex::encode(hash.finalize());
     if let Some(e) = expect {
         if e != sha {
-            return Err(Error::BadBundle(format!(
-                "tệp đính kèm {e} bị thay đổi (sai SHA-256) / attachment {e} was changed (SHA-256 mismatch)"
-            )));
+            return Err(Error::BadBundle(
+                crate::error::BundleProblem::AttachmentChanged { sha: e.to_string() },
+            ));
         }
     }
     let target = dir.join(&sha);

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::attachments::MAX_ATTACHMENT;
+use crate::error::BundleProblem as P;
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
 use crate::model::{self, Entity};
@@ -157,8 +158,8 @@ pub struct ImportReport {
     pub dry_run: bool,
 }
 
-fn bad(msg: impl Into<String>) -> Error {
-    Error::BadBundle(msg.into())
+fn bad(p: P) -> Error {
+    Error::BadBundle(p)
 }
 
 /// Writes through to `inner` while hashing and counting.
@@ -454,15 +455,12 @@ impl Store {
             _ => Error::Io(e),
         })?;
         let file_sha = sha256_file(path)?;
-        let mut zip = zip::ZipArchive::new(BufReader::new(file))
-            .map_err(|_| bad("không phải tệp gói dữ liệu Kiểm tra (ZIP hỏng hoặc bị cắt cụt) / not a Kiểm tra bundle (damaged or truncated ZIP)"))?;
+        let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|_| bad(P::NotZip))?;
 
         // Only the names we write, each once; nothing that could point elsewhere.
         let mut names = HashSet::new();
         for i in 0..zip.len() {
-            let f = zip
-                .by_index_raw(i)
-                .map_err(|_| bad("mục ZIP hỏng / damaged ZIP entry"))?;
+            let f = zip.by_index_raw(i).map_err(|_| bad(P::DamagedZipEntry))?;
             let name = f.name().to_string();
             let allowed = matches!(name.as_str(), MANIFEST | REVISIONS | SIGNATURE)
                 || name.strip_prefix(BLOBS).is_some_and(|h| {
@@ -471,35 +469,32 @@ impl Store {
                             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
                 });
             if !allowed {
-                return Err(bad(format!(
-                    "mục không hợp lệ \"{name}\" trong gói / unexpected entry \"{name}\""
-                )));
+                return Err(bad(P::UnexpectedEntry { name }));
             }
             if !names.insert(name.clone()) {
-                return Err(bad(format!(
-                    "mục \"{name}\" xuất hiện hai lần / duplicate entry \"{name}\""
-                )));
+                return Err(bad(P::DuplicateEntry { name }));
             }
             let (size, packed) = (f.size(), f.compressed_size().max(1));
             if size / packed > MAX_RATIO && size > MAX_SMALL_ENTRY {
-                return Err(bad(format!("mục \"{name}\" nén bất thường (nghi zip bomb) / entry \"{name}\" looks like a zip bomb")));
+                return Err(bad(P::ZipBomb { name }));
             }
         }
         for required in [MANIFEST, REVISIONS, SIGNATURE] {
             if !names.contains(required) {
-                return Err(bad(format!(
-                    "thiếu \"{required}\" / \"{required}\" is missing"
-                )));
+                return Err(bad(P::Missing {
+                    name: required.to_string(),
+                }));
             }
         }
         let manifest_bytes = read_small(&mut zip, MANIFEST)?;
         let sig_bytes = read_small(&mut zip, SIGNATURE)?;
-        let manifest: Manifest = serde_json::from_slice(&manifest_bytes)
-            .map_err(|e| bad(format!("manifest.json không đọc được / unreadable: {e}")))?;
+        let manifest: Manifest = serde_json::from_slice(&manifest_bytes).map_err(|e| {
+            bad(P::ManifestUnreadable {
+                detail: e.to_string(),
+            })
+        })?;
         if manifest.format != FORMAT {
-            return Err(bad(
-                "không phải gói dữ liệu Kiểm tra / not a Kiểm tra bundle",
-            ));
+            return Err(bad(P::NotKiemtra));
         }
         if manifest.format_version > FORMAT_VERSION
             || manifest.schema_version > crate::schema::DATA_VERSION
@@ -535,10 +530,10 @@ impl Store {
         let entry = manifest
             .entries
             .get(REVISIONS)
-            .ok_or_else(|| bad("manifest thiếu revisions.jsonl / manifest lacks revisions.jsonl"))?
+            .ok_or_else(|| bad(P::ManifestLacksRevisions))?
             .clone();
         if entry.size > MAX_REVISIONS_BYTES {
-            return Err(bad("gói quá lớn / bundle too large"));
+            return Err(bad(P::TooLarge));
         }
 
         // Attachment files: each listed in the signed manifest, its content hashing to its
@@ -552,18 +547,17 @@ impl Store {
         let mut new_files = 0u64;
         for name in &blob_names {
             let sha = &name[BLOBS.len()..];
-            let info = manifest.entries.get(name).ok_or_else(|| {
-                bad(format!(
-                    "tệp \"{name}\" không có trong manifest / \"{name}\" is not in the manifest"
-                ))
-            })?;
+            let info = manifest
+                .entries
+                .get(name)
+                .ok_or_else(|| bad(P::NotInManifest { name: name.clone() }))?;
             let mut f = zip
                 .by_name(name)
-                .map_err(|_| bad(format!("mục \"{name}\" hỏng / damaged entry")))?;
+                .map_err(|_| bad(P::DamagedEntry { name: name.clone() }))?;
             if info.sha256 != sha || f.size() != info.size || info.size > MAX_ATTACHMENT {
-                return Err(bad(format!(
-                    "tệp đính kèm {sha} khác manifest / attachment {sha} differs from the manifest"
-                )));
+                return Err(bad(P::AttachmentDiffers {
+                    sha: sha.to_string(),
+                }));
             }
             if self.blob_path(sha).is_none() {
                 new_files += 1;
@@ -575,21 +569,25 @@ impl Store {
                     size: 0,
                 };
                 std::io::copy(&mut h, &mut std::io::sink())
-                    .map_err(|_| bad(format!("mục \"{name}\" hỏng / damaged entry")))?;
+                    .map_err(|_| bad(P::DamagedEntry { name: name.clone() }))?;
                 if hex::encode(h.hash.finalize()) != sha {
-                    return Err(bad(format!("tệp đính kèm {sha} bị thay đổi (sai SHA-256) / attachment {sha} was changed (SHA-256 mismatch)")));
+                    return Err(bad(P::AttachmentChanged {
+                        sha: sha.to_string(),
+                    }));
                 }
             } else {
                 crate::attachments::store_blob(&self.blob_dir(), &mut f, MAX_ATTACHMENT, Some(sha))
                     .map_err(|e| match e {
-                        Error::Io(_) => bad(format!("mục \"{name}\" hỏng / damaged entry")),
+                        Error::Io(_) => bad(P::DamagedEntry { name: name.clone() }),
                         other => other,
                     })?;
             }
         }
         for name in manifest.entries.keys() {
             if !names.contains(name) {
-                return Err(bad(format!("thiếu \"{name}\" / \"{name}\" is missing")));
+                return Err(bad(P::Missing {
+                    name: name.to_string(),
+                }));
             }
         }
 
@@ -616,9 +614,9 @@ impl Store {
         let report = self.transact(!dry_run, |w| {
             let f = zip
                 .by_name(REVISIONS)
-                .map_err(|_| bad("thiếu revisions.jsonl / revisions.jsonl is missing"))?;
+                .map_err(|_| bad(P::Missing { name: REVISIONS.to_string() }))?;
             if f.size() != entry.size {
-                return Err(bad("kích thước revisions.jsonl khác manifest / size differs from the manifest"));
+                return Err(bad(P::RevisionsSizeDiffers));
             }
             let mut reader = HashingReader {
                 inner: f.take(entry.size + 1),
@@ -652,16 +650,16 @@ impl Store {
                         break;
                     }
                     if line.last() != Some(&b'\n') {
-                        return Err(bad(format!("dòng {} quá dài hoặc bị cắt / line {} too long or cut", total + 1, total + 1)));
+                        return Err(bad(P::LineTooLong { line: total + 1 }));
                     }
                     let rev: Revision = serde_json::from_slice(&line).map_err(|e| {
-                        bad(format!("phiên bản thứ {} không hợp lệ / revision {} invalid: {e}", total + 1, total + 1))
+                        bad(P::RevisionUnreadable { line: total + 1, detail: e.to_string() })
                     })?;
                     check_revision(&rev).map_err(|e| {
-                        bad(format!("phiên bản {} của {}: {} ", rev.rev, rev.id, crate::Localize::message(&e, crate::Lang::Vi)))
+                        bad(P::RevisionRefused { rev: rev.rev.clone(), id: rev.id.clone(), reason: Box::new(e) })
                     })?;
                     if w.apply_deferred(rev, &source).map_err(|e| match e {
-                        kiemtra_store::Error::Corrupt(m) => bad(m),
+                        kiemtra_store::Error::BadRevision(p) => bad(P::Revision(p)),
                         other => other.into(),
                     })? {
                         new += 1;
@@ -683,17 +681,17 @@ impl Store {
             }
             drop(lines);
             if reader.size != entry.size || hex::encode(reader.hash.finalize_reset()) != entry.sha256 {
-                return Err(bad("nội dung revisions.jsonl đã bị thay đổi (sai SHA-256) / revisions.jsonl was changed (SHA-256 mismatch)"));
+                return Err(bad(P::RevisionsChanged));
             }
             outcome?;
             w.verify_deferred().map_err(|e| match e {
-                kiemtra_store::Error::Corrupt(m) => bad(m),
+                kiemtra_store::Error::BadRevision(p) => bad(P::Revision(p)),
                 other => Error::from(other),
             })?;
             w.materialize_touched()?;
             progress(Progress { done: total, total: manifest.counts.revisions });
             if total != manifest.counts.revisions {
-                return Err(bad("số phiên bản khác manifest / revision count differs from the manifest"));
+                return Err(bad(P::CountDiffers));
             }
             // Records this bundle gave a revision that are now in conflict, and were not.
             let conflicts = w
@@ -811,18 +809,28 @@ fn read_small<R: Read + std::io::Seek>(
     zip: &mut zip::ZipArchive<R>,
     name: &str,
 ) -> Result<Vec<u8>> {
-    let f = zip
-        .by_name(name)
-        .map_err(|_| bad(format!("thiếu \"{name}\" / \"{name}\" is missing")))?;
+    let f = zip.by_name(name).map_err(|_| {
+        bad(P::Missing {
+            name: name.to_string(),
+        })
+    })?;
     if f.size() > MAX_SMALL_ENTRY {
-        return Err(bad(format!("\"{name}\" quá lớn / too large")));
+        return Err(bad(P::EntryTooLarge {
+            name: name.to_string(),
+        }));
     }
     let mut buf = Vec::new();
     f.take(MAX_SMALL_ENTRY + 1)
         .read_to_end(&mut buf)
-        .map_err(|_| bad(format!("\"{name}\" hỏng / damaged")))?;
+        .map_err(|_| {
+            bad(P::EntryDamaged {
+                name: name.to_string(),
+            })
+        })?;
     if buf.len() as u64 > MAX_SMALL_ENTRY {
-        return Err(bad(format!("\"{name}\" quá lớn / too large")));
+        return Err(bad(P::EntryTooLarge {
+            name: name.to_string(),
+        }));
     }
     Ok(buf)
 }

@@ -26,7 +26,7 @@ pub enum Error {
     #[error("no_conflict")]
     NoConflict { id: String },
     #[error("bad_bundle")]
-    BadBundle(String),
+    BadBundle(BundleProblem),
     #[error("bundle_too_new")]
     BundleTooNew { format: u32, schema: i64 },
     #[error("bad_signature")]
@@ -35,6 +35,9 @@ pub enum Error {
     KeyChanged { device: String },
     #[error("corrupt")]
     Corrupt(String),
+    /// A revision that is not a history the engine could have written, given to it directly.
+    #[error("corrupt")]
+    BadRevision(kiemtra_store::RevisionProblem),
     /// A unit file refused as a whole (format, header, nothing in it).
     #[error("bad_import_file")]
     ImportFile(kiemtra_domain::unit_sheet::FileProblem),
@@ -54,6 +57,168 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("json")]
     Json(#[from] serde_json::Error),
+}
+
+/// Why a bundle was refused as a whole (nothing of it is written).
+#[derive(Debug)]
+pub enum BundleProblem {
+    /// Not a ZIP, or a damaged or truncated one.
+    NotZip,
+    DamagedZipEntry,
+    UnexpectedEntry {
+        name: String,
+    },
+    DuplicateEntry {
+        name: String,
+    },
+    ZipBomb {
+        name: String,
+    },
+    Missing {
+        name: String,
+    },
+    /// The manifest is not JSON of the expected shape (`detail`: the parser's words).
+    ManifestUnreadable {
+        detail: String,
+    },
+    /// A manifest of something else.
+    NotKiemtra,
+    ManifestLacksRevisions,
+    TooLarge,
+    NotInManifest {
+        name: String,
+    },
+    DamagedEntry {
+        name: String,
+    },
+    AttachmentDiffers {
+        sha: String,
+    },
+    AttachmentChanged {
+        sha: String,
+    },
+    RevisionsSizeDiffers,
+    LineTooLong {
+        line: u64,
+    },
+    RevisionUnreadable {
+        line: u64,
+        detail: String,
+    },
+    /// A revision whose record refuses its content.
+    RevisionRefused {
+        rev: String,
+        id: String,
+        reason: Box<Error>,
+    },
+    /// A revision that is not a history (bad hash, missing parent, another kind…).
+    Revision(kiemtra_store::RevisionProblem),
+    RevisionsChanged,
+    CountDiffers,
+    EntryTooLarge {
+        name: String,
+    },
+    EntryDamaged {
+        name: String,
+    },
+}
+
+impl Localize for BundleProblem {
+    fn message(&self, lang: Lang) -> String {
+        use BundleProblem as P;
+        match self {
+            P::NotZip => lang.pick(
+                "không phải tệp gói dữ liệu Kiểm tra (ZIP hỏng hoặc bị cắt cụt)".to_string(),
+                "not a Kiểm tra bundle (damaged or truncated ZIP)".to_string(),
+            ),
+            P::DamagedZipEntry => lang.pick("mục ZIP hỏng", "damaged ZIP entry").to_string(),
+            P::UnexpectedEntry { name } => lang.pick(
+                format!("mục không hợp lệ \"{name}\" trong gói"),
+                format!("unexpected entry \"{name}\""),
+            ),
+            P::DuplicateEntry { name } => lang.pick(
+                format!("mục \"{name}\" xuất hiện hai lần"),
+                format!("duplicate entry \"{name}\""),
+            ),
+            P::ZipBomb { name } => lang.pick(
+                format!("mục \"{name}\" nén bất thường (nghi zip bomb)"),
+                format!("entry \"{name}\" looks like a zip bomb"),
+            ),
+            P::Missing { name } => lang.pick(
+                format!("thiếu \"{name}\""),
+                format!("\"{name}\" is missing"),
+            ),
+            // The parser's own words are English: only the English message carries them.
+            P::ManifestUnreadable { detail } => lang.pick(
+                "manifest.json không đọc được".to_string(),
+                format!("manifest.json unreadable: {detail}"),
+            ),
+            P::NotKiemtra => lang
+                .pick("không phải gói dữ liệu Kiểm tra", "not a Kiểm tra bundle")
+                .to_string(),
+            P::ManifestLacksRevisions => lang
+                .pick(
+                    "manifest thiếu revisions.jsonl",
+                    "manifest lacks revisions.jsonl",
+                )
+                .to_string(),
+            P::TooLarge => lang.pick("gói quá lớn", "bundle too large").to_string(),
+            P::NotInManifest { name } => lang.pick(
+                format!("tệp \"{name}\" không có trong manifest"),
+                format!("\"{name}\" is not in the manifest"),
+            ),
+            P::DamagedEntry { name } => lang.pick(
+                format!("mục \"{name}\" hỏng"),
+                format!("damaged entry \"{name}\""),
+            ),
+            P::AttachmentDiffers { sha } => lang.pick(
+                format!("tệp đính kèm {sha} khác manifest"),
+                format!("attachment {sha} differs from the manifest"),
+            ),
+            P::AttachmentChanged { sha } => lang.pick(
+                format!("tệp đính kèm {sha} bị thay đổi (sai SHA-256)"),
+                format!("attachment {sha} was changed (SHA-256 mismatch)"),
+            ),
+            P::RevisionsSizeDiffers => lang
+                .pick(
+                    "kích thước revisions.jsonl khác manifest",
+                    "revisions.jsonl's size differs from the manifest",
+                )
+                .to_string(),
+            P::LineTooLong { line } => lang.pick(
+                format!("dòng {line} quá dài hoặc bị cắt"),
+                format!("line {line} too long or cut"),
+            ),
+            P::RevisionUnreadable { line, detail } => lang.pick(
+                format!("phiên bản thứ {line} không hợp lệ"),
+                format!("revision {line} invalid: {detail}"),
+            ),
+            P::RevisionRefused { rev, id, reason } => lang.pick(
+                format!("phiên bản {rev} của {id}: {}", reason.message(lang)),
+                format!("revision {rev} of {id}: {}", reason.message(lang)),
+            ),
+            P::Revision(p) => p.message(lang),
+            P::RevisionsChanged => lang
+                .pick(
+                    "nội dung revisions.jsonl đã bị thay đổi (sai SHA-256)",
+                    "revisions.jsonl was changed (SHA-256 mismatch)",
+                )
+                .to_string(),
+            P::CountDiffers => lang
+                .pick(
+                    "số phiên bản khác manifest",
+                    "revision count differs from the manifest",
+                )
+                .to_string(),
+            P::EntryTooLarge { name } => lang.pick(
+                format!("\"{name}\" quá lớn"),
+                format!("\"{name}\" too large"),
+            ),
+            P::EntryDamaged { name } => {
+                lang.pick(format!("\"{name}\" hỏng"), format!("\"{name}\" damaged"))
+            }
+        }
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -95,10 +260,9 @@ impl From<kiemtra_store::Error> for Error {
             E::AmbiguousId { id } => Error::AmbiguousId { id },
             E::BadId(id) => Error::Invalid(Invalid::Uuid(id)),
             E::Empty(field) => Error::Invalid(Invalid::EmptyText(field)),
-            E::OtherKind { id, kind } => {
-                Error::invalid_field("kind", format!("{id} là {kind} / is a {kind}"))
-            }
+            E::OtherKind { id, kind } => Error::Invalid(Invalid::OtherKind { id, kind }),
             E::Corrupt(m) => Error::Corrupt(m),
+            E::BadRevision(p) => Error::BadRevision(p),
             E::Rejected(inner) => match inner.downcast::<Invalid>() {
                 Ok(i) => Error::Invalid(*i),
                 Err(other) => match other.downcast::<Error>() {
@@ -130,7 +294,7 @@ impl Error {
             Error::BundleTooNew { .. } => "bundle_too_new",
             Error::BadSignature => "bad_signature",
             Error::KeyChanged { .. } => "key_changed",
-            Error::Corrupt(_) => "corrupt",
+            Error::Corrupt(_) | Error::BadRevision(_) => "corrupt",
             Error::ImportFile(_) => "bad_import_file",
             Error::ImportRows(_) => "bad_import_rows",
             Error::Refused(r) => r.code(),
@@ -223,10 +387,14 @@ format!(
 format!("Bản ghi \"{id}\" không có xung đột cần giải quyết."),
 format!("Record \"{id}\" has no conflict to resolve."),
 ),
-            Error::BadBundle(d) => lang.pick(
-format!("Gói dữ liệu bị từ chối, không có gì thay đổi: {}", d.split(" / ").next().unwrap_or(d)),
-format!("Bundle refused, nothing changed: {}", d.split(" / ").nth(1).unwrap_or(d)),
-),
+            Error::BadBundle(p) => lang.pick(
+                format!("Gói dữ liệu bị từ chối, không có gì thay đổi: {}", p.message(lang)),
+                format!("Bundle refused, nothing changed: {}", p.message(lang)),
+            ),
+            Error::BadRevision(p) => lang.pick(
+                format!("Dữ liệu bị hỏng: {}", p.message(lang)),
+                format!("The data is damaged: {}", p.message(lang)),
+            ),
             Error::BundleTooNew { format, schema } => lang.pick(
 format!(
                 "Gói dữ liệu được tạo bởi phiên bản Kiểm tra mới hơn (định dạng {format}, lược đồ {schema}). Hãy cập nhật ứng dụng; không có gì thay đổi."

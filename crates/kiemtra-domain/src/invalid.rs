@@ -8,14 +8,25 @@ pub enum Invalid {
     Rating(String),
     RatingOnPointsItem(String),
     PointsOnPassFailItem(String),
-    Points { value: f64, max: u32 },
+    Points {
+        value: f64,
+        max: u32,
+    },
     UnknownItem(String),
     Authority(String),
     RaisedBy(String),
     EmptyText(&'static str),
     Date(String),
     Uuid(String),
-    Field { field: &'static str, reason: String },
+    Field {
+        field: &'static str,
+        reason: String,
+    },
+    /// A write that would give a record another kind.
+    OtherKind {
+        id: String,
+        kind: String,
+    },
 }
 
 impl Invalid {
@@ -31,6 +42,10 @@ impl Invalid {
 impl Localize for Invalid {
     fn message(&self, lang: Lang) -> String {
         match self {
+            Invalid::OtherKind { id, kind } => lang.pick(
+                format!("Giá trị của \"loại\" không hợp lệ: {id} là {kind}."),
+                format!("Invalid value for \"kind\": {id} is a {kind}."),
+            ),
             Invalid::Rating(r) => lang.pick(
 format!(
                     "Mức đánh giá \"{r}\" không hợp lệ; dùng \"dat\" (Đạt) hoặc \"chua_dat\" (Chưa đạt)."

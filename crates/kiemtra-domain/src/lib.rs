@@ -3,6 +3,7 @@
 //! value here or above that implements [`Localize`]; nothing else turns words into a language.
 
 pub mod dates;
+mod engine;
 pub mod ids;
 pub mod invalid;
 pub mod lang;

@@ -126,10 +126,10 @@ fn some_names(names: &[String], lang: Lang) -> String {
         .join(", ");
     if names.len() > SHOWN {
         let more = names.len() - SHOWN;
-        out.push_str(&match lang {
-            Lang::Vi => format!(" và {more} đơn vị khác"),
-            Lang::En => format!(" and {more} more"),
-        });
+        out.push_str(&lang.pick(
+            format!(" và {more} đơn vị khác"),
+            format!(" and {more} more"),
+        ));
     }
     out
 }

@@ -11,7 +11,7 @@ use serde_json::Value;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::canonical;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, RevisionProblem};
 use crate::hlc::Hlc;
 
 /// A kind of record kept with revisions, as the layer above types it.
@@ -716,9 +716,11 @@ impl Writer<'_> {
     /// `apply` without recomputing the current state; the caller calls `materialize_touched`
     /// once the batch is in (a bundle touches a record many times).
     pub fn apply_deferred(&mut self, mut rev: Revision, source: &str) -> Result<bool> {
-        let generation = rev
-            .generation()
-            .ok_or_else(|| Error::Corrupt(format!("rev id {}", rev.rev)))?;
+        let generation = rev.generation().ok_or_else(|| {
+            Error::BadRevision(RevisionProblem::BadId {
+                rev: rev.rev.clone(),
+            })
+        })?;
         rev.parents.sort();
         rev.parents.dedup();
         let text = canonical::to_string(&rev.body);
@@ -733,13 +735,17 @@ impl Writer<'_> {
             &text,
         );
         if expect != rev.rev {
-            return Err(Error::Corrupt(format!(
-                "phiên bản {} của {}: nội dung không khớp mã / revision {} of {}: content does not match its id",
-                rev.rev, rev.id, rev.rev, rev.id
-            )));
+            return Err(Error::BadRevision(RevisionProblem::ContentMismatch {
+                rev: rev.rev,
+                id: rev.id,
+            }));
         }
-        let hlc = Hlc::parse(&rev.hlc)
-            .ok_or_else(|| Error::Corrupt(format!("revision {}: time {}", rev.rev, rev.hlc)))?;
+        let hlc = Hlc::parse(&rev.hlc).ok_or_else(|| {
+            Error::BadRevision(RevisionProblem::BadTime {
+                rev: rev.rev.clone(),
+                hlc: rev.hlc.clone(),
+            })
+        })?;
         // A history, not a made-up graph: parents belong to the same record and the
         // generation is one past the highest of them. Parents usually arrive first (bundles
         // keep arrival order); one that has not arrived yet is checked at the end of the batch.
@@ -809,16 +815,17 @@ impl Writer<'_> {
                 Some((record, _, g)) if record == id => max_parent = max_parent.max(g),
                 None if !last => return Ok(false),
                 _ => {
-                    return Err(Error::Corrupt(format!(
-                        "phiên bản {rev} thiếu phiên bản trước {p} / revision {rev} lacks its parent {p}"
-                    )))
+                    return Err(Error::BadRevision(RevisionProblem::MissingParent {
+                        rev: rev.to_string(),
+                        parent: p.to_string(),
+                    }))
                 }
             }
         }
         if generation != max_parent + 1 {
-            return Err(Error::Corrupt(format!(
-                "phiên bản {rev} có thế hệ sai / revision {rev} has a wrong generation"
-            )));
+            return Err(Error::BadRevision(RevisionProblem::WrongGeneration {
+                rev: rev.to_string(),
+            }));
         }
         Ok(true)
     }
@@ -977,9 +984,12 @@ impl Writer<'_> {
 }
 
 fn kind_mismatch(rev: &str, id: &str, kind: &str, other: &str) -> Error {
-    Error::Corrupt(format!(
-        "phiên bản {rev} ghi {id} là \"{kind}\" nhưng bản ghi này là \"{other}\" / revision {rev} makes {id} a \"{kind}\" but it is a \"{other}\""
-    ))
+    Error::BadRevision(RevisionProblem::OtherKind {
+        rev: rev.to_string(),
+        id: id.to_string(),
+        kind: kind.to_string(),
+        other: other.to_string(),
+    })
 }
 
 struct Current {

@@ -21,8 +21,10 @@ pub enum Error {
     /// A write that would give a record another kind.
     #[error("{id} is a {kind}")]
     OtherKind { id: String, kind: String },
-    /// A revision or row that is not what the engine wrote (a bad hash, a broken history).
-    /// The text says what, in Vietnamese then English.
+    /// A revision from elsewhere that is not a history the engine could have written.
+    #[error("bad revision: {0:?}")]
+    BadRevision(RevisionProblem),
+    /// Local data that is not what the engine wrote (settings, keys, the file's journal).
     #[error("{0}")]
     Corrupt(String),
     /// The record refused its own content (`Record::validate`); the error is the layer's
@@ -35,6 +37,28 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error(transparent)]
     Json(#[from] serde_json::Error),
+}
+
+/// What is wrong with a revision that arrived (the layer above words it for people).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RevisionProblem {
+    /// The revision id does not start with a generation.
+    BadId { rev: String },
+    /// The content does not hash to the revision id.
+    ContentMismatch { rev: String, id: String },
+    /// The clock reading is not one.
+    BadTime { rev: String, hlc: String },
+    /// A parent that is neither here nor in the same batch.
+    MissingParent { rev: String, parent: String },
+    /// The generation is not one past the highest parent's.
+    WrongGeneration { rev: String },
+    /// The revision gives a record another kind than the one it has.
+    OtherKind {
+        rev: String,
+        id: String,
+        kind: String,
+        other: String,
+    },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

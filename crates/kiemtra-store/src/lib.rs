@@ -19,4 +19,4 @@ pub use db::{
     generation_of, get_in, graph_of, heads_in, heads_of, materialize, rev_for_text, Db, Device,
     Head, HistoryEntry, Node, Record, Revision, Schema, Stored, Writer, IMPORT_BATCH,
 };
-pub use error::{Error, Result};
+pub use error::{Error, Result, RevisionProblem};
