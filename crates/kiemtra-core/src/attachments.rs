@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::model::{Attachment, Entity, Unit, Visit, VisitStatus};
 use crate::store::{Store, Stored};
 use crate::text;
+use crate::Rule;
 
 /// The largest file accepted (a scanned report of many pages, a phone photo).
 pub const MAX_ATTACHMENT: u64 = 50 << 20;
@@ -81,13 +82,11 @@ pub(crate) fn store_blob(
         tmp.write_all(&buf[..n])?;
     }
     if size > limit {
-        return Err(Error::invalid_field(
+        return Err(Error::rule(
             "file",
-            format!(
-                "tệp lớn hơn {} MB / larger than {} MB",
-                limit >> 20,
-                limit >> 20
-            ),
+            Rule::FileTooLarge {
+                limit_mb: limit >> 20,
+            },
         ));
     }
     let sha = hex::encode(hash.finalize());
@@ -142,12 +141,7 @@ impl Store {
         let mut reader = BufReader::new(f);
         let mut head = [0u8; 16];
         let n = read_head(&mut reader, &mut head)?;
-        let mime = sniff(&head[..n]).ok_or_else(|| {
-            Error::invalid_field(
-                "file",
-                "chỉ nhận ảnh (JPG, PNG, WEBP, GIF) hoặc PDF / only photos (JPG, PNG, WEBP, GIF) or PDF",
-            )
-        })?;
+        let mime = sniff(&head[..n]).ok_or_else(|| Error::rule("file", Rule::OnlyPhotosOrPdf))?;
         let mut whole = (&head[..n]).chain(reader);
         let (sha, size) = store_blob(&self.blob_dir(), &mut whole, MAX_ATTACHMENT, None)?;
         let file_name = text::nfc(
@@ -239,9 +233,11 @@ impl Store {
             .with_guessed_format()?
             .decode()
             .map_err(|e| {
-                Error::invalid_field(
+                Error::rule(
                     "file",
-                    format!("ảnh không đọc được / unreadable image: {e}"),
+                    Rule::UnreadableImage {
+                        detail: e.to_string(),
+                    },
                 )
             })?;
         let thumb = img.thumbnail(max_px, max_px).to_rgb8();

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 use crate::store::{heads_of, Store};
+use crate::Rule;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ConflictVersion {
@@ -198,10 +199,7 @@ impl Store {
                     // empty, such as a visit's unlocks) can be taken from it too.
                     let known = c.versions.iter().any(|x| x.body.get(&k).is_some());
                     if !known {
-                        return Err(Error::invalid_field(
-                            "fields",
-                            format!("\"{k}\" không phải là trường của bản ghi / is not a field of this record"),
-                        ));
+                        return Err(Error::rule("fields", Rule::NotAField { name: k.clone() }));
                     }
                     // Taking the value of a version that lacks the field (shown as empty)
                     // leaves it out, as that version does: a list left out is empty, null

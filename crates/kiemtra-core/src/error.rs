@@ -306,6 +306,10 @@ impl Error {
         }
     }
 
+    pub fn rule(field: &'static str, rule: kiemtra_domain::Rule) -> Error {
+        Error::Invalid(Invalid::rule(field, rule))
+    }
+
     pub fn invalid_field(field: &'static str, reason: impl Into<String>) -> Error {
         Error::Invalid(Invalid::field(field, reason))
     }

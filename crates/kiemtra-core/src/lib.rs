@@ -21,7 +21,7 @@ pub mod workspace;
 
 pub use error::{Error, ErrorPayload, Result};
 /// The domain's records, rules and messages, under the names the fronts have always used.
-pub use kiemtra_domain::{dates, ids, model, text, Bilingual, Invalid, Lang, Localize};
+pub use kiemtra_domain::{dates, ids, model, text, Bilingual, Invalid, Lang, Localize, Rule};
 /// The engine's parts the layers above use by name.
 pub use kiemtra_store::{canonical, hlc, keys, merge};
 pub use store::{default_db_path, Device, Store, Stored};

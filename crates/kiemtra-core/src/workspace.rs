@@ -10,6 +10,7 @@ use crate::model::some_value;
 use crate::model::*;
 use crate::store::{Store, Stored, Writer};
 use crate::text;
+use crate::Rule;
 
 /// What the visit screen sends. `None` leaves a field as it is; for the optional fields
 /// `Some(None)` clears them.
@@ -114,10 +115,7 @@ impl Store {
             }
             if let Some(s) = patch.status {
                 if s == VisitStatus::Signed {
-                    return Err(Error::invalid_field(
-                        "status",
-                        "dùng \"Ký biên bản\" để ký / use sign to sign the minutes",
-                    ));
+                    return Err(Error::rule("status", Rule::SignThroughSigning));
                 }
                 v.status = s;
             }

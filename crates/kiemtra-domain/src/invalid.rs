@@ -27,9 +27,94 @@ pub enum Invalid {
         id: String,
         kind: String,
     },
+    /// A field's value breaks one of the rules below.
+    Rule {
+        field: &'static str,
+        rule: Rule,
+    },
+}
+
+/// The rules a field's value can break, each with its own words.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    /// Signing has its own operation (it checks the minutes are complete).
+    SignThroughSigning,
+    NotAField {
+        name: String,
+    },
+    FileTooLarge {
+        limit_mb: u64,
+    },
+    OnlyPhotosOrPdf,
+    /// `detail`: the image decoder's own (English) words.
+    UnreadableImage {
+        detail: String,
+    },
+    EndsBeforeStarts,
+    DuplicateItemCode {
+        code: String,
+    },
+    NeedsMaxPoints {
+        code: String,
+    },
+    OneHeadOfTeam,
+    MinutesAsHtmlOrDocx,
+}
+
+impl Localize for Rule {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Rule::SignThroughSigning => lang
+                .pick("dùng \"Ký biên bản\" để ký", "use sign to sign the minutes")
+                .to_string(),
+            Rule::NotAField { name } => lang.pick(
+                format!("\"{name}\" không phải là trường của bản ghi"),
+                format!("\"{name}\" is not a field of this record"),
+            ),
+            Rule::FileTooLarge { limit_mb } => lang.pick(
+                format!("tệp lớn hơn {limit_mb} MB"),
+                format!("larger than {limit_mb} MB"),
+            ),
+            Rule::OnlyPhotosOrPdf => lang
+                .pick(
+                    "chỉ nhận ảnh (JPG, PNG, WEBP, GIF) hoặc PDF",
+                    "only photos (JPG, PNG, WEBP, GIF) or PDF",
+                )
+                .to_string(),
+            Rule::UnreadableImage { detail } => lang.pick(
+                "ảnh không đọc được".to_string(),
+                format!("unreadable image: {detail}"),
+            ),
+            Rule::EndsBeforeStarts => lang
+                .pick("ngày kết thúc trước ngày bắt đầu", "ends before it starts")
+                .to_string(),
+            Rule::DuplicateItemCode { code } => lang.pick(
+                format!("mã tiêu chí trùng {code}"),
+                format!("duplicate item code {code}"),
+            ),
+            Rule::NeedsMaxPoints { code } => lang.pick(
+                format!("tiêu chí {code} thiếu điểm tối đa"),
+                format!("item {code} needs max points"),
+            ),
+            Rule::OneHeadOfTeam => lang
+                .pick("một đoàn chỉ có một trưởng đoàn", "one head of team only")
+                .to_string(),
+            Rule::MinutesAsHtmlOrDocx => lang
+                .pick(
+                    "biên bản chỉ xuất HTML hoặc DOCX",
+                    "minutes come as HTML or DOCX",
+                )
+                .to_string(),
+        }
+    }
 }
 
 impl Invalid {
+    /// A field whose value breaks a rule.
+    pub fn rule(field: &'static str, rule: Rule) -> Invalid {
+        Invalid::Rule { field, rule }
+    }
+
     /// A field whose value is wrong for a reason given in words.
     pub fn field(field: &'static str, reason: impl Into<String>) -> Invalid {
         Invalid::Field {
@@ -42,6 +127,10 @@ impl Invalid {
 impl Localize for Invalid {
     fn message(&self, lang: Lang) -> String {
         match self {
+            Invalid::Rule { field, rule } => lang.pick(
+                format!("Giá trị của \"{}\" không hợp lệ: {}", field_name(field, lang), rule.message(lang)),
+                format!("Invalid value for \"{}\": {}", field_name(field, lang), rule.message(lang)),
+            ),
             Invalid::OtherKind { id, kind } => lang.pick(
                 format!("Giá trị của \"loại\" không hợp lệ: {id} là {kind}."),
                 format!("Invalid value for \"kind\": {id} is a {kind}."),

@@ -12,6 +12,6 @@ pub mod refusal;
 pub mod text;
 pub mod unit_sheet;
 
-pub use invalid::Invalid;
+pub use invalid::{Invalid, Rule};
 pub use lang::{Bilingual, Lang, Localize};
 pub use refusal::Refusal;

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::invalid::Invalid;
+use crate::invalid::{Invalid, Rule};
 
 type Result<T> = std::result::Result<T, Invalid>;
 
@@ -138,10 +138,7 @@ impl Entity for Campaign {
         non_empty("name", &self.name)?;
         if let (Some(s), Some(e)) = (self.start_date, self.end_date) {
             if e < s {
-                return Err(Invalid::field(
-                    "end_date",
-                    "ngày kết thúc trước ngày bắt đầu / ends before it starts",
-                ));
+                return Err(Invalid::rule("end_date", Rule::EndsBeforeStarts));
             }
         }
         Ok(())
@@ -253,16 +250,20 @@ impl Entity for CriteriaSet {
         for t in &self.topics {
             for i in &t.items {
                 if !seen.insert(i.code.as_str()) {
-                    return Err(Invalid::field(
+                    return Err(Invalid::rule(
                         "code",
-                        format!("mã tiêu chí trùng / duplicate item code {}", i.code),
+                        Rule::DuplicateItemCode {
+                            code: i.code.clone(),
+                        },
                     ));
                 }
                 match (i.scale, i.max_points) {
                     (Scale::Points, None) | (Scale::Points, Some(0)) => {
-                        return Err(Invalid::field(
+                        return Err(Invalid::rule(
                             "max_points",
-                            format!("tiêu chí {} thiếu điểm tối đa / needs max points", i.code),
+                            Rule::NeedsMaxPoints {
+                                code: i.code.clone(),
+                            },
                         ))
                     }
                     _ => {}
@@ -326,10 +327,7 @@ impl Entity for Team {
     fn validate(&self) -> Result<()> {
         non_empty("name", &self.name)?;
         if self.members.iter().filter(|m| m.role == Role::Head).count() > 1 {
-            return Err(Invalid::field(
-                "members",
-                "một đoàn chỉ có một trưởng đoàn / one head of team only",
-            ));
+            return Err(Invalid::rule("members", Rule::OneHeadOfTeam));
         }
         Ok(())
     }

@@ -42,10 +42,10 @@ impl Render for VisitMinutes {
         match f {
             Format::Html => Ok(html::render(&doc).into_bytes()),
             Format::Docx => docx::render(&doc),
-            Format::Xlsx => Err(Error::invalid_field(
+            Format::Xlsx => Err(Error::Invalid(kiemtra_core::Invalid::rule(
                 "format",
-                "biên bản chỉ xuất HTML hoặc DOCX / minutes come as HTML or DOCX",
-            )),
+                kiemtra_core::Rule::MinutesAsHtmlOrDocx,
+            ))),
         }
     }
 }

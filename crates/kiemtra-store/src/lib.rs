@@ -11,12 +11,20 @@ pub mod canonical;
 mod db;
 mod error;
 pub mod files;
+mod graph;
 pub mod hlc;
 pub mod keys;
 pub mod merge;
+mod record;
+mod rows;
+mod writer;
 
-pub use db::{
-    generation_of, get_in, graph_of, heads_in, heads_of, materialize, rev_for_text, Db, Device,
-    Head, HistoryEntry, Node, Record, Revision, Schema, Stored, Writer, IMPORT_BATCH,
-};
+pub use db::Db;
 pub use error::{Error, Result, RevisionProblem};
+pub use graph::{graph_of, heads_in, heads_of, materialize, Head, Node};
+pub use record::{
+    generation_of, rev_for_text, Device, HistoryEntry, Record, Revision, Schema, Stored,
+    IMPORT_BATCH,
+};
+pub use rows::get_in;
+pub use writer::Writer;
