@@ -7,9 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use kiemtra_core::ops::{
-    CampaignOverview, CampaignSummary, FindingInput, FindingSaved, VisitDetail,
-};
+use kiemtra_core::setup::{CampaignOverview, CampaignSummary};
+use kiemtra_core::visit::{FindingInput, FindingSaved, VisitDetail};
 use kiemtra_core::{model, model::Entity, Device, Error, ErrorPayload, Lang, Store};
 use serde::Serialize;
 use tauri::{Emitter, Manager, State, WebviewWindow, WindowEvent};

@@ -3,12 +3,12 @@
 
 use chrono::NaiveDate;
 use kiemtra_core::model::{Campaign, CriteriaSet, Entity, Team, Unit, Visit};
-use kiemtra_core::ops::UnitState;
+use kiemtra_core::setup::UnitState;
 use kiemtra_core::setup::{
-    CampaignInput, CampaignPatch, CriteriaSaved, PlanEntry, TeamInput, TeamPatch, UnitInput,
-    UnitMerged, UnitPatch,
+    CampaignInput, CampaignPatch, CriteriaSaved, PlanEntry, TeamInput, TeamPatch,
 };
 use kiemtra_core::store::Stored;
+use kiemtra_core::units::{UnitInput, UnitMerged, UnitPatch};
 use kiemtra_core::ErrorPayload;
 use serde::Serialize;
 use tauri::State;

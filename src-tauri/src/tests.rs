@@ -266,7 +266,7 @@ fn a_signed_visit_refuses_findings_and_keeps_its_data() {
 /// Two laptops edit the same note of one finding; the secretariat (the app's database)
 /// imports both bundles.
 fn conflicted_db() -> (tempfile::TempDir, String) {
-    use kiemtra_core::ops::FindingInput;
+    use kiemtra_core::visit::FindingInput;
     use kiemtra_core::Store;
     let dir = tempfile::tempdir().unwrap();
     let mut hq = Store::open(&dir.path().join("app.db")).unwrap();

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use kiemtra_core::ops::UnitRow;
-use kiemtra_core::unit_import::{UnitImportPlan, UnitImportReport};
+use kiemtra_core::units::import::{UnitImportPlan, UnitImportReport};
+use kiemtra_core::units::UnitRow;
 use kiemtra_core::{Error, ErrorPayload, Lang};
 use tauri::{AppHandle, Runtime, State};
 

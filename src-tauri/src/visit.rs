@@ -2,9 +2,9 @@
 //! sign-off and unlock, and any record's history.
 
 use kiemtra_core::model::Recommendation;
-use kiemtra_core::ops::RecommendationInput;
 use kiemtra_core::store::{HistoryEntry, Stored};
-use kiemtra_core::workspace::{RecommendationPatch, VisitPatch, VisitSaved};
+use kiemtra_core::visit::RecommendationInput;
+use kiemtra_core::visit::{RecommendationPatch, VisitPatch, VisitSaved};
 use kiemtra_core::ErrorPayload;
 use tauri::State;
 

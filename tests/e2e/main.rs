@@ -1,7 +1,7 @@
 //! The real app, under Xvfb, driven through tauri-driver as a person would use it.
 
+use kiemtra_core::ids::finding_id;
 use kiemtra_core::model::VisitStatus;
-use kiemtra_core::ops::finding_id;
 use kiemtra_core::{model::Finding, Store};
 use kiemtra_tests::{close_app_windows, kill_app, screenshot_dir, wait_for, Driver, Session};
 use serde_json::json;

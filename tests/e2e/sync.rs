@@ -4,8 +4,9 @@
 
 use std::path::Path;
 
+use kiemtra_core::ids::finding_id;
 use kiemtra_core::model::{Finding, VisitStatus};
-use kiemtra_core::ops::{finding_id, FindingInput};
+use kiemtra_core::visit::FindingInput;
 use kiemtra_core::Store;
 use kiemtra_tests::{answer_file_dialog, screenshot_dir, wait_for, Dialog, Driver, Session};
 

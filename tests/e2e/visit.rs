@@ -2,8 +2,8 @@
 //! written, a recommendation forwarded to the higher Union level, signed, refused while
 //! signed, unlocked with a reason and edited again.
 
+use kiemtra_core::ids::finding_id;
 use kiemtra_core::model::{Authority, Finding, RecStatus, Recommendation, Visit, VisitStatus};
-use kiemtra_core::ops::finding_id;
 use kiemtra_core::Store;
 use kiemtra_tests::{answer_file_dialog, keys, screenshot_dir, wait_for, Dialog, Driver, Session};
 use serde_json::json;

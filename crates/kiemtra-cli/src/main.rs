@@ -10,9 +10,9 @@ use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand};
 use kiemtra_core::conflicts::Resolution;
 use kiemtra_core::model::{Authority, Entity, RaisedBy, Rating};
-use kiemtra_core::ops::{FindingInput, RecommendationInput};
 use kiemtra_core::report;
 use kiemtra_core::search::{self, SearchOptions};
+use kiemtra_core::visit::{FindingInput, RecommendationInput};
 use kiemtra_core::{model, Error, Lang, Store};
 use kiemtra_render::Render;
 

@@ -9,9 +9,9 @@ use kiemtra_core::model::{
     self, CriteriaSet, Entity, Inspector, ReportSettings, Role, Team, Visit,
 };
 use kiemtra_core::setup::{
-    today, CampaignInput, CampaignPatch, MemberInput, TeamInput, UnitInput, UnitPatch,
-    VisitPlanInput,
+    today, CampaignInput, CampaignPatch, MemberInput, TeamInput, VisitPlanInput,
 };
+use kiemtra_core::units::{UnitInput, UnitPatch};
 use kiemtra_core::{Error, Lang, Store, Stored};
 
 use crate::output::*;

@@ -21,11 +21,11 @@ mod common;
 use common::{Checks, Rng};
 use std::time::{Duration, Instant};
 
+use kiemtra_core::ids::{finding_id, new_id};
 use kiemtra_core::model::{
     Authority, Campaign, CriteriaSet, Finding, Item, RaisedBy, Rating, RecStatus, Recommendation,
     Scale, Topic, Unit, Visit, VisitStatus,
 };
-use kiemtra_core::ops::{finding_id, new_id};
 use kiemtra_core::search::{Place, SearchOptions};
 use kiemtra_core::Store;
 
@@ -678,7 +678,7 @@ fn main() {
             )
         };
         store
-            .finding_set(kiemtra_core::ops::FindingInput {
+            .finding_set(kiemtra_core::visit::FindingInput {
                 visit_id: visit.clone(),
                 item_code: EDITED_ITEM.into(),
                 note: Some(note),

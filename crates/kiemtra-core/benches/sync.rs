@@ -36,11 +36,11 @@ use std::time::{Duration, Instant};
 use kiemtra_core::bundle::IMPORT_CACHE_KIB;
 use kiemtra_core::canonical;
 use kiemtra_core::hlc::Hlc;
+use kiemtra_core::ids::finding_id;
 use kiemtra_core::model::{
     Authority, Campaign, CriteriaSet, Finding, Inspector, OverallResult, RaisedBy, Rating,
     RecStatus, Recommendation, Role, Scale, Team, TeamMember, Unit, Visit, VisitStatus,
 };
-use kiemtra_core::ops::finding_id;
 use kiemtra_core::store::Revision;
 use kiemtra_core::Store;
 use rusqlite::{params, Connection};

@@ -5,7 +5,10 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use std::collections::HashSet;
+
 use crate::error::{Error, Result};
+use crate::model::{Entity, Visit};
 use crate::store::{heads_of, Store};
 use crate::Rule;
 
@@ -248,5 +251,32 @@ impl Store {
             })?
             .collect::<rusqlite::Result<_>>()?;
         Ok(rows)
+    }
+}
+
+impl Store {
+    /// Ids of records in conflict, and the visits they concern.
+    pub fn conflict_index(&self) -> Result<(HashSet<String>, HashSet<String>)> {
+        let mut st = self.conn().prepare_cached(
+            "SELECT id, kind, COALESCE(json_extract(body, '$.visit_id'), '') FROM records WHERE conflict = 1",
+        )?;
+        let mut ids = HashSet::new();
+        let mut visits = HashSet::new();
+        for row in st.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })? {
+            let (id, kind, visit) = row?;
+            if kind == Visit::KIND {
+                visits.insert(id.clone());
+            } else if !visit.is_empty() {
+                visits.insert(visit);
+            }
+            ids.insert(id);
+        }
+        Ok((ids, visits))
     }
 }

@@ -8,20 +8,21 @@ pub mod conflicts;
 pub mod demo;
 pub mod dump;
 pub mod error;
-pub mod ops;
+mod input;
 pub mod report;
 pub mod schema;
 pub mod search;
 pub mod settings;
 pub mod setup;
 pub mod store;
-pub mod unit_import;
-mod unit_names;
-pub mod workspace;
+pub mod units;
+pub mod visit;
 
 pub use error::{Error, ErrorPayload, Result};
 /// The domain's records, rules and messages, under the names the fronts have always used.
-pub use kiemtra_domain::{dates, ids, model, text, Bilingual, Invalid, Lang, Localize, Rule};
+pub use kiemtra_domain::{
+    dates, ids, model, text, Bilingual, Invalid, Lang, Localize, Refusal, Rule,
+};
 /// The engine's parts the layers above use by name.
 pub use kiemtra_store::{canonical, hlc, keys, merge};
 pub use store::{default_db_path, Device, Store, Stored};

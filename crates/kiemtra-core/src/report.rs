@@ -247,7 +247,7 @@ pub struct Scope {
     pub visits: usize,
     pub by_level: Vec<LevelScope>,
     pub teams: Vec<TeamScope>,
-    pub status_counts: crate::ops::StatusCounts,
+    pub status_counts: crate::setup::StatusCounts,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -588,7 +588,7 @@ impl Store {
             .enumerate()
             .map(|(i, u)| (u.unit.id.as_str(), i))
             .collect();
-        let level_of = |r: &crate::ops::VisitRow| {
+        let level_of = |r: &crate::visit::VisitRow| {
             if r.unit_level_label.trim().is_empty() {
                 NO_LEVEL.to_string()
             } else {
@@ -612,7 +612,7 @@ impl Store {
                 levels.push(l);
             }
         }
-        let level_index = |r: &crate::ops::VisitRow| {
+        let level_index = |r: &crate::visit::VisitRow| {
             let l = level_of(r);
             levels.iter().position(|x| *x == l).unwrap_or(0)
         };
@@ -673,7 +673,7 @@ impl Store {
             count: 0,
         }))
         .collect();
-        let mut status_counts = crate::ops::StatusCounts::default();
+        let mut status_counts = crate::setup::StatusCounts::default();
         let mut by_level: Vec<LevelScope> = levels
             .iter()
             .map(|l| LevelScope {

@@ -6,8 +6,8 @@ use std::io::Read;
 
 use calamine::{Data, Reader, Xlsx};
 use kiemtra_core::model::*;
-use kiemtra_core::ops::FindingInput;
 use kiemtra_core::store::Revision;
+use kiemtra_core::visit::FindingInput;
 use kiemtra_core::Store;
 use kiemtra_render::{xlsx, Format, Render};
 
@@ -571,7 +571,7 @@ fn the_minutes_carry_attendees_questions_and_the_units_signer() {
         .unwrap();
     s.visit_update(
         &v.id,
-        kiemtra_core::workspace::VisitPatch {
+        kiemtra_core::visit::VisitPatch {
             attendees: Some(vec![
                 Attendee {
                     name: "Nguyễn Thị Hằng".into(),

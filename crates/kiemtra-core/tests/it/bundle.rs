@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use kiemtra_core::conflicts::Resolution;
 use kiemtra_core::model::VisitStatus;
-use kiemtra_core::ops::FindingInput;
 use kiemtra_core::store::Revision;
+use kiemtra_core::visit::FindingInput;
 use kiemtra_core::{Lang, Store};
 
 struct Lab {
@@ -219,7 +219,7 @@ fn a_resolution_takes_a_field_only_another_version_has() {
 #[test]
 fn a_resolution_takes_the_absence_of_a_field_too() {
     use kiemtra_core::model::{Attendee, Side};
-    use kiemtra_core::workspace::VisitPatch;
+    use kiemtra_core::visit::VisitPatch;
     let lab = Lab::new();
     let (mut hq, mut a, mut b, visit) = campaign_on_three(&lab);
     let assess = |t: &str| VisitPatch {
@@ -477,7 +477,7 @@ fn a_revision_that_fails_validation_is_refused() {
     let mut src = lab.db("src");
     src.load_demo().unwrap();
     let body = serde_json::json!({ "visit_id": "x", "item_code": "1.1", "points": -5.0 });
-    let id = kiemtra_core::ops::new_id();
+    let id = kiemtra_core::ids::new_id();
     let hlc = "2023-11-07T08:00:00.000Z#0000";
     let dev = src.device().id.clone();
     let rev = Revision::compute_rev(&id, "finding", 1, &[], &dev, hlc, false, &body);

@@ -46,13 +46,13 @@ use kiemtra_core::model::{
     Attachment, Attendee, Authority, CriteriaSet, Item, OverallResult, Question, RaisedBy, Rating,
     RecStatus, Recommendation, Role, Scale, Side, Topic, VisitStatus,
 };
-use kiemtra_core::ops::{FindingInput, RecommendationInput};
 use kiemtra_core::setup::{
-    CampaignInput, CampaignPatch, MemberInput, TeamInput, TeamPatch, UnitInput, UnitPatch,
-    VisitPlanInput,
+    CampaignInput, CampaignPatch, MemberInput, TeamInput, TeamPatch, VisitPlanInput,
 };
 use kiemtra_core::store::Revision;
-use kiemtra_core::workspace::{RecommendationPatch, VisitPatch};
+use kiemtra_core::units::{UnitInput, UnitPatch};
+use kiemtra_core::visit::{FindingInput, RecommendationInput};
+use kiemtra_core::visit::{RecommendationPatch, VisitPatch};
 use kiemtra_core::{Error, Lang, Store};
 
 type TestResult<T = ()> = Result<T, TestCaseError>;

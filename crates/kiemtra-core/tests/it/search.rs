@@ -1,9 +1,10 @@
 //! Search: diacritics, đ/d and case ignored; the index follows edits, deletions and imports
 //! without any work on the write path; user text is never FTS syntax.
 
+use kiemtra_core::ids::{finding_id, new_id};
 use kiemtra_core::model::*;
-use kiemtra_core::ops::{finding_id, new_id, FindingInput, RecommendationInput};
 use kiemtra_core::search::{Place, SearchHit, SearchOptions, ITEM_TITLE};
+use kiemtra_core::visit::{FindingInput, RecommendationInput};
 use kiemtra_core::Localize;
 use kiemtra_core::Store;
 

@@ -3,8 +3,9 @@
 
 use chrono::NaiveDate;
 use kiemtra_core::model::*;
-use kiemtra_core::ops::{FindingInput, RecommendationInput};
 use kiemtra_core::setup::*;
+use kiemtra_core::units::{UnitInput, UnitPatch};
+use kiemtra_core::visit::{FindingInput, RecommendationInput};
 use kiemtra_core::Localize;
 use kiemtra_core::{Error, Lang, Result, Store};
 

@@ -1,8 +1,9 @@
 //! The store's laws: revision chains, history, materialised state, canonical dumps.
 
+use kiemtra_core::ids::{finding_id, new_id};
 use kiemtra_core::model::*;
-use kiemtra_core::ops::{finding_id, new_id, FindingInput};
 use kiemtra_core::store::Revision;
+use kiemtra_core::visit::FindingInput;
 use kiemtra_core::Localize;
 use kiemtra_core::{Error, Store};
 

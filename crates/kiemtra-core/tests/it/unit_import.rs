@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use kiemtra_core::model::Unit;
-use kiemtra_core::unit_import::{RowAction, UnitColumn, UnitImportPlan};
+use kiemtra_core::units::import::{RowAction, UnitColumn, UnitImportPlan};
 use kiemtra_core::{Error, Lang, Store};
 use rust_xlsxwriter::{ExcelDateTime, Format, FormatAlign, Workbook};
 

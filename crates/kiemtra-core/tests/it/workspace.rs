@@ -2,8 +2,8 @@
 //! unlock with a reason.
 
 use kiemtra_core::model::*;
-use kiemtra_core::ops::{FindingInput, RecommendationInput};
-use kiemtra_core::workspace::{RecommendationPatch, VisitPatch};
+use kiemtra_core::visit::{FindingInput, RecommendationInput};
+use kiemtra_core::visit::{RecommendationPatch, VisitPatch};
 use kiemtra_core::Localize;
 use kiemtra_core::Store;
 

@@ -1,6 +1,6 @@
-//! The visit workspace beyond the checklist: the minutes' texts, attendees, questions and
-//! answers, recommendations, and sign-off. Signed minutes are locked; changing them needs an
-//! unlock with a reason, which stays in the visit's body (and so in its history).
+//! The minutes beyond the checklist: their texts, attendees, questions and answers, and
+//! sign-off. Signed minutes are locked; changing them needs an unlock with a reason, which
+//! stays in the visit's body (and so in its history).
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -45,29 +45,13 @@ pub struct VisitSaved {
     pub status: VisitStatus,
 }
 
-/// Changes to a recommendation. After sign-off only the follow-up (status, due date) may
-/// change: the minutes record what was recommended, the follow-up goes on for months.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct RecommendationPatch {
-    #[serde(default)]
-    pub text: Option<String>,
-    #[serde(default)]
-    pub raised_by: Option<RaisedBy>,
-    #[serde(default)]
-    pub authority: Option<Authority>,
-    #[serde(default)]
-    pub status: Option<RecStatus>,
-    #[serde(default, deserialize_with = "some_value")]
-    pub due_date: Option<Option<NaiveDate>>,
-}
-
-fn now_local() -> String {
+pub(super) fn now_local() -> String {
     chrono::Local::now()
         .format("%Y-%m-%dT%H:%M:%S%:z")
         .to_string()
 }
 
-fn locked(w: &Writer<'_>, visit: &Visit) -> Result<Error> {
+pub(super) fn locked(w: &Writer<'_>, visit: &Visit) -> Result<Error> {
     let unit = w
         .get::<Unit>(&visit.unit_id)?
         .map(|u| u.body.name)
@@ -75,27 +59,15 @@ fn locked(w: &Writer<'_>, visit: &Visit) -> Result<Error> {
     Ok(Error::VisitLocked { unit })
 }
 
-fn visit_in(w: &Writer<'_>, id: &str) -> Result<Stored<Visit>> {
+pub(super) fn visit_in(w: &Writer<'_>, id: &str) -> Result<Stored<Visit>> {
     w.get::<Visit>(id)?.ok_or_else(|| Error::NotFound {
         what: Visit::KIND,
         id: id.to_string(),
     })
 }
 
-/// A recommendation and the visit whose minutes it belongs to.
-fn recommendation_in(w: &Writer<'_>, id: &str) -> Result<(Stored<Recommendation>, Stored<Visit>)> {
-    let rec = w
-        .get::<Recommendation>(id)?
-        .ok_or_else(|| Error::NotFound {
-            what: Recommendation::KIND,
-            id: id.to_string(),
-        })?;
-    let visit = visit_in(w, &rec.body.visit_id)?;
-    Ok((rec, visit))
-}
-
 /// Trim the ends of what people typed (inner line breaks are theirs to keep).
-fn clean(s: String) -> String {
+pub(super) fn clean(s: String) -> String {
     s.trim().to_string()
 }
 
@@ -245,60 +217,6 @@ impl Store {
                 rev,
                 status: v.status,
             })
-        })
-    }
-
-    /// Change a recommendation; its text, who raised it and who must act are part of the
-    /// minutes and locked with them, its follow-up is not.
-    pub fn recommendation_update(
-        &mut self,
-        id: &str,
-        patch: RecommendationPatch,
-    ) -> Result<Stored<Recommendation>> {
-        let id = self.resolve_id(Recommendation::KIND, id)?;
-        self.write(|w| {
-            let (rec, visit) = recommendation_in(w, &id)?;
-            let mut r = rec.body.clone();
-            let minutes_change = patch.text.as_ref().is_some_and(|t| t.trim() != r.text)
-                || patch.raised_by.is_some_and(|x| x != r.raised_by)
-                || patch.authority.is_some_and(|x| x != r.authority);
-            if minutes_change && visit.body.status == VisitStatus::Signed {
-                return Err(locked(w, &visit.body)?);
-            }
-            if let Some(t) = patch.text {
-                r.text = t.trim().to_string();
-            }
-            if let Some(x) = patch.raised_by {
-                r.raised_by = x;
-            }
-            if let Some(x) = patch.authority {
-                r.authority = x;
-            }
-            if let Some(x) = patch.status {
-                r.status = x;
-            }
-            if let Some(d) = patch.due_date {
-                r.due_date = d;
-            }
-            let rev = w.put(&id, &r)?;
-            Ok(Stored {
-                id: id.clone(),
-                rev,
-                body: r,
-            })
-        })
-    }
-
-    /// Remove a recommendation (a tombstone: its history stays). Not once signed.
-    pub fn recommendation_delete(&mut self, id: &str) -> Result<()> {
-        let id = self.resolve_id(Recommendation::KIND, id)?;
-        self.write(|w| {
-            let (_, visit) = recommendation_in(w, &id)?;
-            if visit.body.status == VisitStatus::Signed {
-                return Err(locked(w, &visit.body)?);
-            }
-            w.delete(Recommendation::KIND, &id)?;
-            Ok(())
         })
     }
 }

@@ -1,6 +1,21 @@
 //! The unit directory: add, edit, move, merge, dissolve, and the names units had on a day.
 
-use super::*;
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::dates::today;
+use crate::error::Invalid;
+use crate::error::{Error, Result};
+use crate::ids::new_id;
+use crate::input::need;
+use crate::input::{clean, refuse, resolve_opt};
+use crate::model::some_value;
+use crate::model::*;
+use crate::store::{Store, Stored};
+use crate::text;
+use crate::Refusal;
 
 /// A new unit of the directory; `parent_id` none: a top-level unit.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -64,7 +79,7 @@ pub struct UnitMerged {
 
 /// The day a unit's place in the tree is judged at: its last day when it has ended, its
 /// first when it starts later, else today.
-pub(super) fn unit_day(u: &Unit, today: NaiveDate) -> NaiveDate {
+fn unit_day(u: &Unit, today: NaiveDate) -> NaiveDate {
     match (u.valid_from, u.valid_to) {
         (_, Some(to)) if to < today => to,
         (Some(from), _) if from > today => from,
@@ -73,13 +88,13 @@ pub(super) fn unit_day(u: &Unit, today: NaiveDate) -> NaiveDate {
 }
 
 /// Whether `child` still exists after `parent`'s last day (so it may not be left under it).
-pub(super) fn outlives(child: &Unit, last_day: NaiveDate) -> bool {
+fn outlives(child: &Unit, last_day: NaiveDate) -> bool {
     child.valid_to.is_none_or(|t| t > last_day)
 }
 
 /// The fields of a unit that other units constrain: a name, dates in order, a code no other
 /// unit has (unit import matches by code), a name no live sibling has.
-pub(super) fn check_unit(units: &[Stored<Unit>], id: &str, u: &Unit) -> Result<()> {
+fn check_unit(units: &[Stored<Unit>], id: &str, u: &Unit) -> Result<()> {
     if u.name.is_empty() {
         return Err(Error::Invalid(Invalid::EmptyText("name")));
     }
@@ -120,7 +135,7 @@ pub(super) fn check_unit(units: &[Stored<Unit>], id: &str, u: &Unit) -> Result<(
 
 /// `parent` may hold `unit` (`id`, None when new) on `day`: it exists then and is not the
 /// unit itself or below it.
-pub(super) fn check_parent(
+fn check_parent(
     units: &HashMap<&str, &Stored<Unit>>,
     id: Option<&str>,
     unit_name: &str,
@@ -157,7 +172,7 @@ pub(super) fn check_parent(
 }
 
 /// The live sub-units that would be left under a unit ending on `last_day`.
-pub(super) fn live_children(units: &[Stored<Unit>], id: &str, last_day: NaiveDate) -> Vec<String> {
+fn live_children(units: &[Stored<Unit>], id: &str, last_day: NaiveDate) -> Vec<String> {
     units
         .iter()
         .filter(|u| u.body.parent_id.as_deref() == Some(id) && outlives(&u.body, last_day))
@@ -387,6 +402,6 @@ impl Store {
     pub fn unit_name_at(&self, id: &str, day: NaiveDate) -> Result<String> {
         let id = self.resolve_id(Unit::KIND, id)?;
         let current = self.require::<Unit>(&id)?.body.name;
-        crate::unit_names::NameBook::new(self).name_at(&id, &current, day)
+        super::names::NameBook::new(self).name_at(&id, &current, day)
     }
 }

@@ -1,0 +1,208 @@
+//! What a campaign looks like at a glance: its list entry, its units and teams, how far
+//! its visits have got.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::*;
+use crate::error::{Error, Result};
+use crate::store::{Store, Stored};
+use crate::text;
+use crate::units::{with_ancestors, UnitRow};
+use crate::visit::{TeamView, VisitRow};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct StatusCounts {
+    pub planned: usize,
+    pub in_progress: usize,
+    pub completed: usize,
+    pub signed: usize,
+}
+
+impl StatusCounts {
+    fn add(&mut self, s: VisitStatus) {
+        match s {
+            VisitStatus::Planned => self.planned += 1,
+            VisitStatus::InProgress => self.in_progress += 1,
+            VisitStatus::Completed => self.completed += 1,
+            VisitStatus::Signed => self.signed += 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CampaignSummary {
+    pub id: String,
+    pub name: String,
+    pub year: i32,
+    pub theme: String,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub decision_number: String,
+    pub issuing_body: String,
+    pub place: String,
+    pub criteria_set_id: Option<String>,
+    pub unit_count: usize,
+    pub visit_count: usize,
+    pub status_counts: StatusCounts,
+}
+
+/// A unit of a campaign's overview and its visit in that campaign (None: not planned yet).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UnitState {
+    pub unit: UnitRow,
+    pub visit: Option<VisitRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CampaignOverview {
+    pub campaign: CampaignSummary,
+    pub units: Vec<UnitRow>,
+    pub visits: Vec<VisitRow>,
+    pub teams: Vec<TeamView>,
+}
+
+impl Store {
+    pub fn campaign_summaries(&self) -> Result<Vec<CampaignSummary>> {
+        let mut out = Vec::new();
+        for c in self.list::<Campaign>()? {
+            out.push(self.campaign_summary(c)?);
+        }
+        // Newest campaign first, then by name.
+        out.sort_by(|a, b| {
+            b.year
+                .cmp(&a.year)
+                .then_with(|| text::sort_key(&a.name).cmp(&text::sort_key(&b.name)))
+        });
+        Ok(out)
+    }
+
+    pub(crate) fn campaign_summary(&self, c: Stored<Campaign>) -> Result<CampaignSummary> {
+        let visits = self.list_by::<Visit>("campaign_id", &c.id)?;
+        let mut counts = StatusCounts::default();
+        let mut units = std::collections::BTreeSet::new();
+        for v in &visits {
+            counts.add(v.body.status);
+            units.insert(v.body.unit_id.clone());
+        }
+        let b = c.body;
+        Ok(CampaignSummary {
+            id: c.id,
+            name: b.name,
+            year: b.year,
+            theme: b.theme,
+            start_date: b.start_date,
+            end_date: b.end_date,
+            decision_number: b.decision_number,
+            issuing_body: b.issuing_body,
+            place: b.place,
+            criteria_set_id: b.criteria_set_id,
+            unit_count: units.len(),
+            visit_count: visits.len(),
+            status_counts: counts,
+        })
+    }
+
+    pub fn campaign_overview(&self, id: &str) -> Result<CampaignOverview> {
+        let c = self.require::<Campaign>(id)?;
+        let visits = self.visit_rows(Some(&c.id))?;
+        let in_campaign: std::collections::HashSet<&str> =
+            visits.iter().map(|v| v.unit_id.as_str()).collect();
+        // The campaign's units and their ancestors, so the tree keeps its shape (dissolved
+        // units included: the campaign may be older than their end).
+        let mut all = self.unit_tree_with(true)?;
+        let day = crate::model::campaign_day(&c.body);
+        let mut names = crate::units::names::NameBook::new(self);
+        for u in &mut all {
+            u.name = names.name_at(&u.id, &u.name, day)?;
+        }
+        let parent: HashMap<&str, Option<&str>> = all
+            .iter()
+            .map(|u| (u.id.as_str(), u.parent_id.as_deref()))
+            .collect();
+        let mut keep: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for u in &in_campaign {
+            let mut cur = Some(*u);
+            while let Some(x) = cur {
+                if !keep.insert(x) {
+                    break;
+                }
+                cur = parent.get(x).copied().flatten();
+            }
+        }
+        let units: Vec<UnitRow> = all
+            .iter()
+            .filter(|u| keep.contains(u.id.as_str()))
+            .cloned()
+            .collect();
+        let mut teams = Vec::new();
+        for t in self.list_by::<Team>("campaign_id", &c.id)? {
+            teams.push(self.team_view(t)?);
+        }
+        teams.sort_by_key(|a| text::sort_key(&a.name));
+        Ok(CampaignOverview {
+            campaign: self.campaign_summary(c)?,
+            units,
+            visits,
+            teams,
+        })
+    }
+
+    pub(crate) fn campaign_day_cached(
+        &self,
+        days: &mut HashMap<String, NaiveDate>,
+        campaign_id: &str,
+    ) -> Result<NaiveDate> {
+        if let Some(d) = days.get(campaign_id) {
+            return Ok(*d);
+        }
+        let day = match self.get::<Campaign>(campaign_id)? {
+            Some(c) => crate::model::campaign_day(&c.body),
+            None => crate::dates::today(),
+        };
+        days.insert(campaign_id.to_string(), day);
+        Ok(day)
+    }
+
+    /// Every unit of a campaign's time with its visit, in tree order: the units that existed
+    /// on the campaign's day, those visited, and their ancestors; names as they were then.
+    /// A unit without a visit is not planned yet.
+    pub fn campaign_units_state(&self, campaign_id: &str) -> Result<Vec<UnitState>> {
+        let id = self.resolve_id(Campaign::KIND, campaign_id)?;
+        let c = self.require::<Campaign>(&id)?;
+        let day = crate::model::campaign_day(&c.body);
+        let mut visits: HashMap<String, VisitRow> = HashMap::new();
+        for v in self.visit_rows(Some(&id))? {
+            // Rows come by date: a unit visited twice (two laptops planned it) shows its first.
+            visits.entry(v.unit_id.clone()).or_insert(v);
+        }
+        let all = self.unit_tree_with(true)?;
+        let shown = with_ancestors(&all, |u| {
+            visits.contains_key(&u.id)
+                || (u.valid_from.is_none_or(|f| f <= day) && u.valid_to.is_none_or(|t| day <= t))
+        });
+        let mut names = crate::units::names::NameBook::new(self);
+        let mut out = Vec::with_capacity(shown.len());
+        for mut u in all {
+            if !shown.contains(u.id.as_str()) {
+                continue;
+            }
+            u.name = names.name_at(&u.id, &u.name, day)?;
+            let visit = visits.remove(&u.id);
+            out.push(UnitState { unit: u, visit });
+        }
+        Ok(out)
+    }
+
+    /// The criteria set to show by default: the newest version of the newest set.
+    pub fn criteria_current(&self) -> Result<Stored<CriteriaSet>> {
+        let mut sets = self.list::<CriteriaSet>()?;
+        sets.sort_by(|a, b| (a.body.version, &a.id).cmp(&(b.body.version, &b.id)));
+        sets.pop().ok_or_else(|| Error::NotFound {
+            what: CriteriaSet::KIND,
+            id: "-".into(),
+        })
+    }
+}

@@ -1,0 +1,10 @@
+//! A visit, from the plan to signed minutes: what its screens show, the checklist's findings,
+//! recommendations, the minutes' texts and their sign-off.
+
+mod findings;
+mod minutes;
+mod view;
+
+pub use findings::*;
+pub use minutes::*;
+pub use view::*;

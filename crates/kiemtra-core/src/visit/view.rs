@@ -1,0 +1,291 @@
+//! A visit as its screens show it: the list rows, the team, the checklist with its
+//! findings, the recommendations.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Result;
+use crate::model::*;
+use crate::store::{Store, Stored};
+use crate::text;
+use crate::units::{unit_row, UnitRow};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VisitRow {
+    pub id: String,
+    pub campaign_id: String,
+    pub unit_id: String,
+    pub unit_name: String,
+    pub unit_code: String,
+    pub unit_level_label: String,
+    pub date: Option<NaiveDate>,
+    pub status: VisitStatus,
+    pub team_id: Option<String>,
+    pub team_name: String,
+    pub overall_result: Option<OverallResult>,
+    pub done: usize,
+    pub total: usize,
+    /// The visit, or one of its findings or recommendations, is in conflict.
+    pub conflict: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberView {
+    pub inspector_id: String,
+    pub full_name: String,
+    pub title: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamView {
+    pub id: String,
+    pub name: String,
+    pub members: Vec<MemberView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingView {
+    pub id: String,
+    pub rev: String,
+    pub rating: Option<Rating>,
+    pub points: Option<f64>,
+    pub note: String,
+    pub explanation: String,
+    pub conflict: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecommendationView {
+    pub id: String,
+    pub rev: String,
+    pub conflict: bool,
+    #[serde(flatten)]
+    pub body: Recommendation,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VisitHeader {
+    pub id: String,
+    pub rev: String,
+    #[serde(flatten)]
+    pub body: Visit,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IdName {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CriteriaView {
+    pub id: String,
+    #[serde(flatten)]
+    pub set: CriteriaSet,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VisitDetail {
+    pub visit: VisitHeader,
+    pub unit: UnitRow,
+    pub campaign: IdName,
+    pub team: Option<TeamView>,
+    pub criteria: CriteriaView,
+    /// Keyed by item code.
+    pub findings: BTreeMap<String, FindingView>,
+    pub recommendations: Vec<RecommendationView>,
+    pub locked: bool,
+    pub done: usize,
+    pub total: usize,
+}
+
+impl Store {
+    pub fn visit_rows(&self, campaign_id: Option<&str>) -> Result<Vec<VisitRow>> {
+        let visits = match campaign_id {
+            Some(c) => self.list_by::<Visit>("campaign_id", c)?,
+            None => self.list::<Visit>()?,
+        };
+        let units: HashMap<String, Unit> = self
+            .list::<Unit>()?
+            .into_iter()
+            .map(|u| (u.id, u.body))
+            .collect();
+        let teams: HashMap<String, Team> = self
+            .list::<Team>()?
+            .into_iter()
+            .map(|t| (t.id, t.body))
+            .collect();
+        let mut sets: HashMap<String, usize> = HashMap::new();
+        let (_, conflicted_visits) = self.conflict_index()?;
+        let mut days: HashMap<String, NaiveDate> = HashMap::new();
+        let mut names = crate::units::names::NameBook::new(self);
+        let mut rows = Vec::with_capacity(visits.len());
+        for v in visits {
+            let total = match sets.get(&v.body.criteria_set_id) {
+                Some(n) => *n,
+                None => {
+                    let n = self
+                        .get::<CriteriaSet>(&v.body.criteria_set_id)?
+                        .map(|s| s.body.item_count())
+                        .unwrap_or(0);
+                    sets.insert(v.body.criteria_set_id.clone(), n);
+                    n
+                }
+            };
+            let done = self
+                .list_by::<Finding>("visit_id", &v.id)?
+                .iter()
+                .filter(|f| f.body.is_rated())
+                .count();
+            let unit = units.get(&v.body.unit_id);
+            // Old campaigns show units by the names they had then.
+            let unit_name = match unit {
+                Some(u) => {
+                    let day = match v.body.date {
+                        Some(d) => d,
+                        None => self.campaign_day_cached(&mut days, &v.body.campaign_id)?,
+                    };
+                    names.name_at(&v.body.unit_id, &u.name, day)?
+                }
+                None => String::new(),
+            };
+            rows.push(VisitRow {
+                conflict: conflicted_visits.contains(&v.id),
+                unit_name,
+                unit_code: unit.map(|u| u.code.clone()).unwrap_or_default(),
+                unit_level_label: unit.map(|u| u.level_label.clone()).unwrap_or_default(),
+                team_name: v
+                    .body
+                    .team_id
+                    .as_ref()
+                    .and_then(|t| teams.get(t))
+                    .map(|t| t.name.clone())
+                    .unwrap_or_default(),
+                id: v.id,
+                campaign_id: v.body.campaign_id,
+                unit_id: v.body.unit_id,
+                date: v.body.date,
+                status: v.body.status,
+                team_id: v.body.team_id,
+                overall_result: v.body.overall_result,
+                done,
+                total,
+            });
+        }
+        rows.sort_by(|a, b| {
+            (a.date, a.unit_code.as_str(), text::sort_key(&a.unit_name)).cmp(&(
+                b.date,
+                b.unit_code.as_str(),
+                text::sort_key(&b.unit_name),
+            ))
+        });
+        Ok(rows)
+    }
+
+    pub(crate) fn team_view(&self, t: Stored<Team>) -> Result<TeamView> {
+        let mut members = Vec::new();
+        for m in &t.body.members {
+            let i = self.get::<Inspector>(&m.inspector_id)?;
+            members.push(MemberView {
+                inspector_id: m.inspector_id.clone(),
+                full_name: i
+                    .as_ref()
+                    .map(|i| i.body.full_name.clone())
+                    .unwrap_or_default(),
+                title: i.map(|i| i.body.title).unwrap_or_default(),
+                role: m.role,
+            });
+        }
+        // Head first, then members, then the secretary — the order minutes list them.
+        members.sort_by_key(|m| match m.role {
+            Role::Head => 0,
+            Role::Member => 1,
+            Role::Secretary => 2,
+        });
+        Ok(TeamView {
+            id: t.id,
+            name: t.body.name,
+            members,
+        })
+    }
+
+    pub fn visit_detail(&self, id: &str) -> Result<VisitDetail> {
+        let v = self.require::<Visit>(id)?;
+        let unit = self.require::<Unit>(&v.body.unit_id)?;
+        let campaign = self.require::<Campaign>(&v.body.campaign_id)?;
+        let team = match &v.body.team_id {
+            Some(t) => match self.get::<Team>(t)? {
+                Some(t) => Some(self.team_view(t)?),
+                None => None,
+            },
+            None => None,
+        };
+        let set = self.require::<CriteriaSet>(&v.body.criteria_set_id)?;
+        let (conflicted, _) = self.conflict_index()?;
+        let findings: BTreeMap<String, FindingView> = self
+            .list_by::<Finding>("visit_id", &v.id)?
+            .into_iter()
+            .map(|f| {
+                (
+                    f.body.item_code.clone(),
+                    FindingView {
+                        conflict: conflicted.contains(&f.id),
+                        id: f.id,
+                        rev: f.rev,
+                        rating: f.body.rating,
+                        points: f.body.points,
+                        note: f.body.note,
+                        explanation: f.body.explanation,
+                    },
+                )
+            })
+            .collect();
+        let done = findings
+            .iter()
+            .filter(|(code, f)| {
+                set.body.item(code).is_some() && (f.rating.is_some() || f.points.is_some())
+            })
+            .count();
+        let recommendations = self
+            .list_by::<Recommendation>("visit_id", &v.id)?
+            .into_iter()
+            .map(|r| RecommendationView {
+                conflict: conflicted.contains(&r.id),
+                id: r.id,
+                rev: r.rev,
+                body: r.body,
+            })
+            .collect();
+        let day = v
+            .body
+            .date
+            .unwrap_or_else(|| crate::model::campaign_day(&campaign.body));
+        let mut unit = unit_row(&unit, 0);
+        unit.name = crate::units::names::NameBook::new(self).name_at(&unit.id, &unit.name, day)?;
+        Ok(VisitDetail {
+            locked: v.body.status == VisitStatus::Signed,
+            total: set.body.item_count(),
+            done,
+            unit,
+            campaign: IdName {
+                id: campaign.id,
+                name: campaign.body.name,
+            },
+            team,
+            criteria: CriteriaView {
+                id: set.id,
+                set: set.body,
+            },
+            findings,
+            recommendations,
+            visit: VisitHeader {
+                id: v.id,
+                rev: v.rev,
+                body: v.body,
+            },
+        })
+    }
+}
