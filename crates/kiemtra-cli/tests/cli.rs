@@ -1304,3 +1304,73 @@ fn the_report_heading_and_signer_are_set_per_campaign() {
     let history = json(&d.path, &["history", &campaign]);
     assert_eq!(history.as_array().unwrap().len(), revisions);
 }
+
+#[test]
+fn help_lists_every_command_in_its_order() {
+    // The commands come from several groups' enums; their order on screen is kept here.
+    let d = db();
+    let help = ok(&d.path, &["--help"]);
+    let names: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "init",
+            "demo",
+            "campaign",
+            "team",
+            "unit",
+            "criteria",
+            "visit",
+            "finding",
+            "recommendation",
+            "history",
+            "dump",
+            "check",
+            "attach",
+            "export",
+            "import",
+            "conflicts",
+            "resolve",
+            "devices",
+            "report",
+            "search",
+            "help"
+        ]
+    );
+}
+
+#[test]
+fn confirmations_and_labels_follow_the_language() {
+    let d = db();
+    let en = |args: &[&str]| {
+        let mut a = vec!["--lang", "en"];
+        a.extend_from_slice(args);
+        ok(&d.path, &a)
+    };
+    assert!(en(&["campaign", "list"]).starts_with("No campaigns yet."));
+    assert!(en(&["demo"]).starts_with("Demo data loaded: campaign "));
+    let campaigns = en(&["campaign", "list"]);
+    assert!(
+        campaigns.contains("    Dates: 07/11/2023 – 10/11/2023"),
+        "{campaigns}"
+    );
+    assert!(
+        campaigns.contains("24 units, 24 visits: 8 planned · 4 in progress"),
+        "{campaigns}"
+    );
+    assert!(en(&["check"]).starts_with("Database is sound ("));
+    let visit = planned_visit(&d.path);
+    assert!(en(&["visit", "show", &visit]).contains("Status: Planned"));
+    let vi = ok(&d.path, &["visit", "show", &visit]);
+    assert!(vi.contains("Trạng thái: Đã lên kế hoạch"), "{vi}");
+
+    let o = kiemtra(&d.path, &["--lang", "en", "nope"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).starts_with("Error: No such command.\n"));
+}

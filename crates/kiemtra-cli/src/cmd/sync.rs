@@ -1,0 +1,234 @@
+//! Work carried between laptops: bundles out and in, the conflicts they bring, and the
+//! devices whose signatures are known.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Subcommand;
+use kiemtra_core::bundle::ImportReport;
+use kiemtra_core::conflicts::{Conflict, Resolution};
+use kiemtra_core::model::{self, Entity};
+use kiemtra_core::{Error, Lang, Localize, Store};
+
+use crate::messages::{Done, Empty, Label, Tally};
+use crate::output::print_json;
+
+#[derive(Subcommand)]
+pub enum Cmd {
+    /// Xuất gói dữ liệu .kiemtra để mang đi (export a bundle)
+    Export {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Chỉ một đợt kiểm tra (one campaign only)
+        #[arg(long, value_name = "ID")]
+        campaign: Option<String>,
+    },
+    /// Nhập một hay nhiều gói dữ liệu (import bundles; each all or nothing)
+    Import {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Chỉ xem trước, không ghi gì (preview only)
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Các bản ghi đang xung đột (records in conflict)
+    Conflicts,
+    /// Giải quyết xung đột (resolve a conflict)
+    Resolve {
+        record_id: String,
+        /// Giữ nguyên một phiên bản (keep this revision)
+        #[arg(
+            long,
+            value_name = "REV",
+            conflicts_with = "fields",
+            required_unless_present = "fields"
+        )]
+        keep: Option<String>,
+        /// Đặt giá trị từng trường, JSON (set fields, e.g. '{"note":"..."}')
+        #[arg(long, value_name = "JSON")]
+        fields: Option<String>,
+    },
+    /// Các máy đã biết và khóa ký (known devices and their keys)
+    Devices,
+}
+
+pub fn run(cmd: Cmd, store: &mut Store, json: bool, lang: Lang) -> Result<ExitCode, Error> {
+    match cmd {
+        Cmd::Export { out, campaign } => {
+            let campaign = match campaign {
+                Some(c) => Some(store.resolve_id(model::Campaign::KIND, &c)?),
+                None => None,
+            };
+            let r = store.export_bundle(&out, campaign.as_deref())?;
+            if json {
+                print_json(&r);
+            } else {
+                let done = Done::BundleWritten {
+                    path: &r.path,
+                    revisions: r.revisions,
+                    records: r.records,
+                    kb: r.bytes.div_ceil(1024),
+                };
+                println!("{}", done.message(lang));
+            }
+        }
+        Cmd::Import { files, dry_run } => return import(store, &files, dry_run, json, lang),
+        Cmd::Conflicts => {
+            let list = store.conflicts()?;
+            if json {
+                print_json(&list);
+            } else {
+                print_conflicts(&list, lang);
+            }
+        }
+        Cmd::Resolve {
+            record_id,
+            keep,
+            fields,
+        } => {
+            let id = record_id.trim().to_ascii_lowercase();
+            let how = match (keep, fields) {
+                (Some(rev), _) => Resolution::Keep(rev),
+                (None, Some(f)) => {
+                    let v: serde_json::Value = serde_json::from_str(&f)
+                        .map_err(|e| Error::invalid_field("fields", e.to_string()))?;
+                    match v {
+                        serde_json::Value::Object(m) => Resolution::Fields(m),
+                        _ => return Err(Error::invalid_field("fields", "{...}")),
+                    }
+                }
+                (None, None) => {
+                    return Err(Error::invalid_field("keep", "--keep REV | --fields JSON"))
+                }
+            };
+            let rev = store.resolve(&id, how)?;
+            if json {
+                print_json(&serde_json::json!({ "id": id, "rev": rev }));
+            } else {
+                let done = Done::ConflictResolved { id: &id, rev: &rev };
+                println!("{}", done.message(lang));
+            }
+        }
+        Cmd::Devices => {
+            let list = store.devices()?;
+            if json {
+                print_json(&list);
+            } else {
+                for d in &list {
+                    let me = if d.is_self {
+                        format!(" ({})", Label::ThisLaptop.message(lang))
+                    } else {
+                        String::new()
+                    };
+                    println!(
+                        "{}{me}  {}  {}",
+                        d.name,
+                        d.id,
+                        d.public_key.as_deref().unwrap_or("—")
+                    );
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `import`: a backup first (unless only previewing), then each bundle on its own, so one
+/// damaged file neither stops the others nor leaves anything half written.
+fn import(
+    store: &mut Store,
+    files: &[PathBuf],
+    dry_run: bool,
+    json: bool,
+    lang: Lang,
+) -> Result<ExitCode, Error> {
+    let mut reports = Vec::new();
+    let mut failed = false;
+    if !dry_run {
+        let b = store.backup(5)?;
+        if !json {
+            println!("{}", Done::BackedUp { path: &b }.message(lang));
+        }
+    }
+    for f in files {
+        match store.import_bundle(f, dry_run) {
+            Ok(r) => {
+                if !json {
+                    print_import(&r, lang);
+                }
+                reports.push(serde_json::json!({ "file": f, "ok": true, "report": r }));
+            }
+            Err(e) => {
+                failed = true;
+                eprintln!(
+                    "{}: {}: {}",
+                    Label::Error.message(lang),
+                    f.display(),
+                    e.message(lang)
+                );
+                reports
+                    .push(serde_json::json!({ "file": f, "ok": false, "error": e.payload(lang) }));
+            }
+        }
+    }
+    if json {
+        print_json(&reports);
+    }
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_import(r: &ImportReport, lang: Lang) {
+    let head = if r.dry_run {
+        Label::Preview
+    } else {
+        Label::Imported
+    };
+    println!("{}: {}", head.message(lang), r.file.display());
+    let new = if r.new_device {
+        format!(" — {}", Label::UnknownDevice.message(lang))
+    } else {
+        String::new()
+    };
+    println!(
+        "    {}: {} ({}){new}",
+        Label::SignedBy.message(lang),
+        r.device.name,
+        r.device.id
+    );
+    println!("    {}: {}", Label::CreatedAt.message(lang), r.created_at);
+    let tally = Tally::Bundle {
+        revisions: r.revisions,
+        new: r.new_revisions,
+        known: r.known_revisions,
+        conflicts: r.new_conflicts,
+    };
+    println!("    {}", tally.message(lang));
+}
+
+fn print_conflicts(list: &[Conflict], lang: Lang) {
+    if list.is_empty() {
+        println!("{}", Empty::Conflicts.message(lang));
+        return;
+    }
+    for c in list {
+        println!("{} {} ({})", c.kind, c.id, c.versions.len());
+        for (i, v) in c.versions.iter().enumerate() {
+            let win = if v.is_winner {
+                format!(" [{}]", Label::Shown.message(lang))
+            } else {
+                String::new()
+            };
+            println!("  #{} {}  {}  {}{win}", i + 1, v.rev, v.device_name, v.hlc);
+        }
+        for f in &c.fields {
+            println!("    {}:", f.field);
+            for (i, val) in f.values.iter().enumerate() {
+                println!("      #{} {val}", i + 1);
+            }
+        }
+    }
+}

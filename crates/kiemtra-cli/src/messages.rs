@@ -1,0 +1,395 @@
+//! Every text the command prints, as typed messages: each variant carries what it shows and
+//! keeps its Vietnamese and English side by side. Commands build a message and call
+//! `.message(lang)`; nothing outside this catalog chooses a language. Confirmations, the
+//! longest list, are in `done`.
+
+use clap::error::ErrorKind;
+use kiemtra_core::model::Role;
+use kiemtra_core::search::Place;
+use kiemtra_core::units::import::RowAction;
+use kiemtra_core::{Lang, Localize};
+
+mod done;
+pub use done::Done;
+
+/// Words shown before a value ("Chủ đề: …") or beside one.
+#[derive(Clone, Copy)]
+pub enum Label {
+    Error,
+    Usage,
+    Database,
+    Device,
+    ThisLaptop,
+    // A campaign.
+    Theme,
+    Dates,
+    Decision,
+    // Units.
+    Until,
+    NoTeamYet,
+    NotPlanned,
+    Role(Role),
+    // A criteria set.
+    Version,
+    PassFail,
+    Points,
+    // A visit.
+    Date,
+    Status,
+    Progress,
+    Items,
+    Team,
+    Note,
+    Explanation,
+    UnitReport,
+    Difficulties,
+    Strengths,
+    Shortcomings,
+    Assessment,
+    OverallResult,
+    Recommendations,
+    // A record's history.
+    Time,
+    Parents,
+    Deleted,
+    // Bundles and conflicts.
+    Preview,
+    Imported,
+    SignedBy,
+    UnknownDevice,
+    CreatedAt,
+    Shown,
+    // A unit file.
+    HeaderOnLine,
+    Notice,
+    Line,
+    Total,
+    Skipped,
+    Action(RowAction),
+    // The integrity check.
+    Broken,
+}
+
+impl Localize for Label {
+    fn message(&self, lang: Lang) -> String {
+        let (vi, en) = match self {
+            Label::Error => ("Lỗi", "Error"),
+            Label::Usage => ("Cách dùng", "Usage"),
+            Label::Database => ("Cơ sở dữ liệu", "Database"),
+            Label::Device => ("Máy", "Device"),
+            Label::ThisLaptop => ("máy này", "this laptop"),
+            Label::Theme => ("Chủ đề", "Theme"),
+            Label::Dates => ("Thời gian", "Dates"),
+            Label::Decision => ("Quyết định", "Decision"),
+            Label::Until => ("đến", "until"),
+            Label::NoTeamYet => ("chưa giao đoàn", "no team yet"),
+            Label::NotPlanned => ("chưa lên kế hoạch", "not planned"),
+            Label::Role(Role::Head) => ("Trưởng đoàn", "Head"),
+            Label::Role(Role::Member) => ("Thành viên", "Member"),
+            Label::Role(Role::Secretary) => ("Thư ký", "Secretary"),
+            Label::Version => ("phiên bản", "version"),
+            Label::PassFail => ("Đạt/Chưa đạt", "met/not met"),
+            Label::Points => ("điểm", "points"),
+            Label::Date => ("Ngày", "Date"),
+            Label::Status => ("Trạng thái", "Status"),
+            Label::Progress => ("Tiến độ", "Progress"),
+            Label::Items => ("mục", "items"),
+            Label::Team => ("Đoàn kiểm tra", "Team"),
+            Label::Note => ("Ghi nhận", "Note"),
+            Label::Explanation => ("Giải trình", "Explanation"),
+            Label::UnitReport => ("Báo cáo của đơn vị", "Unit's report"),
+            Label::Difficulties => ("Khó khăn, hạn chế", "Difficulties"),
+            Label::Strengths => ("Ưu điểm", "Strengths"),
+            Label::Shortcomings => ("Tồn tại, bất cập", "Shortcomings"),
+            Label::Assessment => ("Nhận xét chung", "Overall assessment"),
+            Label::OverallResult => ("Xếp loại", "Overall result"),
+            Label::Recommendations => ("Đề xuất, kiến nghị", "Recommendations"),
+            Label::Time => ("Thời điểm", "Time"),
+            Label::Parents => ("Phiên bản trước", "Parents"),
+            Label::Deleted => ("Đã xoá", "Deleted"),
+            Label::Preview => ("Xem trước", "Preview"),
+            Label::Imported => ("Đã nhập", "Imported"),
+            Label::SignedBy => ("Người ký", "Signed by"),
+            Label::UnknownDevice => (
+                "MÁY CHƯA BIẾT, đã ghi nhận khóa",
+                "UNKNOWN DEVICE, key recorded",
+            ),
+            Label::CreatedAt => ("Tạo lúc", "Created"),
+            Label::Shown => ("đang hiển thị", "shown"),
+            Label::HeaderOnLine => ("tiêu đề ở dòng", "header on line"),
+            Label::Notice => ("Lưu ý", "Note"),
+            Label::Line => ("dòng", "line"),
+            Label::Total => ("Tổng cộng", "Total"),
+            Label::Skipped => ("Bỏ qua", "Skipped"),
+            Label::Action(RowAction::Create) => ("thêm mới", "create"),
+            Label::Action(RowAction::Update) => ("cập nhật", "update"),
+            Label::Action(RowAction::Unchanged) => ("không đổi", "unchanged"),
+            Label::Action(RowAction::Bad) => ("LỖI", "ERROR"),
+            Label::Broken => ("Dữ liệu có lỗi", "The database has problems"),
+        };
+        lang.pick(vi, en).to_string()
+    }
+}
+
+/// What a list says when it has nothing in it.
+#[derive(Clone, Copy)]
+pub enum Empty {
+    Campaigns,
+    Units,
+    Teams,
+    Visits,
+    Conflicts,
+    CriteriaCode,
+}
+
+impl Localize for Empty {
+    fn message(&self, lang: Lang) -> String {
+        let (vi, en) = match self {
+            Empty::Campaigns => ("Chưa có đợt kiểm tra nào.", "No campaigns yet."),
+            Empty::Units => ("Chưa có đơn vị nào.", "No units yet."),
+            Empty::Teams => (
+                "Đợt này chưa có đoàn nào.",
+                "No teams in this campaign yet.",
+            ),
+            Empty::Visits => ("Chưa có buổi kiểm tra nào.", "No visits yet."),
+            Empty::Conflicts => ("Không có xung đột.", "No conflicts."),
+            Empty::CriteriaCode => (
+                "Không có bộ tiêu chí với mã này.",
+                "No criteria set with this code.",
+            ),
+        };
+        lang.pick(vi, en).to_string()
+    }
+}
+
+/// Lines that count things: a list's footer, a summary of what was found or done.
+#[derive(Clone, Copy)]
+pub enum Tally {
+    Campaign {
+        units: usize,
+        visits: usize,
+        planned: usize,
+        in_progress: usize,
+        completed: usize,
+        signed: usize,
+    },
+    Units(usize),
+    UnitStates {
+        units: usize,
+        unplanned: usize,
+    },
+    Criteria {
+        topics: usize,
+        items: usize,
+    },
+    CriteriaVersionUse(usize),
+    History(usize),
+    Bundle {
+        revisions: u64,
+        new: u64,
+        known: u64,
+        conflicts: u64,
+    },
+    UnitFile {
+        create: usize,
+        update: usize,
+        unchanged: usize,
+        bad: usize,
+    },
+    Sound {
+        records: usize,
+        revisions: usize,
+        conflicts: usize,
+    },
+    NotFinal(usize),
+}
+
+impl Localize for Tally {
+    fn message(&self, lang: Lang) -> String {
+        match *self {
+            Tally::Campaign {
+                units,
+                visits,
+                planned,
+                in_progress,
+                completed,
+                signed,
+            } => lang.pick(
+                format!(
+                    "{units} đơn vị, {visits} buổi kiểm tra: {planned} kế hoạch · \
+                     {in_progress} đang kiểm tra · {completed} hoàn thành · {signed} đã ký"
+                ),
+                format!(
+                    "{units} units, {visits} visits: {planned} planned · \
+                     {in_progress} in progress · {completed} completed · {signed} signed"
+                ),
+            ),
+            Tally::Units(n) => lang.pick(format!("{n} đơn vị"), format!("{n} units")),
+            Tally::UnitStates { units, unplanned } => lang.pick(
+                format!("{units} đơn vị, {unplanned} chưa lên kế hoạch"),
+                format!("{units} units, {unplanned} not planned"),
+            ),
+            Tally::Criteria { topics, items } => lang.pick(
+                format!("{topics} nội dung, {items} tiêu chí (* bắt buộc)"),
+                format!("{topics} topics, {items} items (* required)"),
+            ),
+            Tally::CriteriaVersionUse(n) => lang.pick(
+                format!("{n} buổi kiểm tra dùng"),
+                format!("{n} visit(s) use it"),
+            ),
+            Tally::History(n) => lang.pick(
+                format!("{n} phiên bản (* hiện hành)"),
+                format!("{n} revisions (* current)"),
+            ),
+            Tally::Bundle {
+                revisions,
+                new,
+                known,
+                conflicts,
+            } => lang.pick(
+                format!("{revisions} phiên bản: {new} mới, {known} đã có, {conflicts} xung đột"),
+                format!(
+                    "{revisions} revisions: {new} new, {known} already known, \
+                     {conflicts} in conflict"
+                ),
+            ),
+            Tally::UnitFile {
+                create,
+                update,
+                unchanged,
+                bad,
+            } => {
+                let counts = [
+                    (create, RowAction::Create),
+                    (update, RowAction::Update),
+                    (unchanged, RowAction::Unchanged),
+                ]
+                .map(|(n, a)| format!("{n} {}", Label::Action(a).message(lang)))
+                .join(", ");
+                let bad = match bad {
+                    0 => String::new(),
+                    n => lang.pick(format!(", {n} dòng lỗi"), format!(", {n} bad lines")),
+                };
+                format!("{}: {counts}{bad}", Label::Total.message(lang))
+            }
+            Tally::Sound {
+                records,
+                revisions,
+                conflicts,
+            } => lang.pick(
+                format!(
+                    "Dữ liệu toàn vẹn ({records} bản ghi, {revisions} phiên bản, \
+                     {conflicts} xung đột)"
+                ),
+                format!(
+                    "Database is sound ({records} records, {revisions} revisions, \
+                     {conflicts} conflicts)"
+                ),
+            ),
+            Tally::NotFinal(n) => lang.pick(
+                format!("Cảnh báo: số liệu chưa hoàn chỉnh ({n}):"),
+                format!("Warning: data not final ({n}):"),
+            ),
+        }
+    }
+}
+
+/// Why the command line was not understood (clap's own detail, in English, follows).
+pub enum Usage {
+    Wrong(ErrorKind),
+    NothingToSearch,
+}
+
+impl Localize for Usage {
+    fn message(&self, lang: Lang) -> String {
+        use ErrorKind::*;
+        let (vi, en) = match self {
+            Usage::Wrong(UnknownArgument) => ("Tham số không được hỗ trợ", "Unsupported argument"),
+            Usage::Wrong(InvalidSubcommand) => ("Lệnh không tồn tại", "No such command"),
+            Usage::Wrong(MissingRequiredArgument) => {
+                ("Thiếu tham số bắt buộc", "A required argument is missing")
+            }
+            Usage::Wrong(MissingSubcommand) => ("Thiếu lệnh con", "A subcommand is missing"),
+            Usage::Wrong(ArgumentConflict) => (
+                "Các tham số không dùng cùng nhau được",
+                "These arguments cannot be used together",
+            ),
+            Usage::Wrong(InvalidValue | ValueValidation) => {
+                ("Giá trị tham số không hợp lệ", "Invalid argument value")
+            }
+            Usage::Wrong(_) => ("Cách dùng không đúng", "Wrong usage"),
+            Usage::NothingToSearch => ("Thiếu từ khóa tìm kiếm", "Nothing to search for"),
+        };
+        lang.pick(vi, en).to_string()
+    }
+}
+
+/// The parts of a search result: what was found, in which field, and where it lives.
+pub enum Search<'a> {
+    Found { count: usize, query: &'a str },
+    NothingFound { query: &'a str },
+    Kind(&'a str),
+    Field(&'a str),
+    Place(&'a Place),
+}
+
+impl Localize for Search<'_> {
+    fn message(&self, lang: Lang) -> String {
+        match *self {
+            Search::Found { count, query } => lang.pick(
+                format!("{count} kết quả cho \"{query}\":"),
+                format!("{count} results for \"{query}\":"),
+            ),
+            Search::NothingFound { query } => lang.pick(
+                format!("Không tìm thấy kết quả nào cho \"{query}\"."),
+                format!("Nothing found for \"{query}\"."),
+            ),
+            Search::Kind(kind) => match kind {
+                "campaign" => lang.pick("Đợt kiểm tra", "Campaign"),
+                "unit" => lang.pick("Đơn vị", "Unit"),
+                "visit" => lang.pick("Buổi kiểm tra", "Visit"),
+                "finding" => lang.pick("Kết quả kiểm tra", "Finding"),
+                "recommendation" => lang.pick("Kiến nghị", "Recommendation"),
+                other => other,
+            }
+            .to_string(),
+            Search::Field(field) => match field {
+                "name" => lang.pick("tên", "name"),
+                "short_name" => lang.pick("tên viết tắt", "short name"),
+                "code" => lang.pick("mã", "code"),
+                "theme" => lang.pick("chủ đề", "theme"),
+                "report_summary" => lang.pick("tóm tắt báo cáo", "report summary"),
+                "difficulties" => lang.pick("khó khăn", "difficulties"),
+                "strengths" => lang.pick("ưu điểm", "strengths"),
+                "shortcomings" => lang.pick("hạn chế", "shortcomings"),
+                "assessment" => lang.pick("nhận xét chung", "assessment"),
+                "note" => lang.pick("ghi chú", "note"),
+                "explanation" => lang.pick("giải trình", "explanation"),
+                "item_title" => lang.pick("tiêu chí", "item"),
+                "text" => lang.pick("nội dung", "text"),
+                other => other,
+            }
+            .to_string(),
+            Search::Place(place) => match place {
+                Place::Campaign { campaign_id } => lang.pick(
+                    format!("đợt kiểm tra {campaign_id}"),
+                    format!("campaign {campaign_id}"),
+                ),
+                Place::Unit { unit_id } => {
+                    lang.pick(format!("đơn vị {unit_id}"), format!("unit {unit_id}"))
+                }
+                Place::Visit {
+                    visit_id,
+                    item_code: Some(code),
+                } => lang.pick(
+                    format!("buổi kiểm tra {visit_id}, tiêu chí {code}"),
+                    format!("visit {visit_id}, item {code}"),
+                ),
+                Place::Visit { visit_id, .. } => lang.pick(
+                    format!("buổi kiểm tra {visit_id}"),
+                    format!("visit {visit_id}"),
+                ),
+            },
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! Confirmations: what a command did, with what it touched.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use kiemtra_core::dates::dmy;
+use kiemtra_core::{Lang, Localize};
+
+use crate::output::date;
+
+/// What a command did, as it confirms it.
+pub enum Done<'a> {
+    DemoLoaded {
+        campaign: &'a str,
+    },
+    CampaignCreated {
+        name: &'a str,
+        year: i32,
+        id: &'a str,
+    },
+    CampaignUpdated {
+        name: &'a str,
+        id: &'a str,
+    },
+    TeamCreated {
+        name: &'a str,
+        id: &'a str,
+    },
+    TeamDeleted {
+        id: &'a str,
+    },
+    UnitAdded {
+        name: &'a str,
+        id: &'a str,
+    },
+    UnitUpdated {
+        name: &'a str,
+        id: &'a str,
+    },
+    UnitMoved {
+        name: &'a str,
+        id: &'a str,
+    },
+    UnitsMerged {
+        merged: usize,
+        into: &'a str,
+        last_day: NaiveDate,
+        moved: usize,
+    },
+    UnitDissolved {
+        name: &'a str,
+        last_day: NaiveDate,
+    },
+    VisitPlanned {
+        unit: &'a str,
+        date: Option<NaiveDate>,
+        id: &'a str,
+    },
+    VisitRescheduled {
+        date: Option<NaiveDate>,
+        id: &'a str,
+    },
+    VisitCancelled {
+        id: &'a str,
+    },
+    MinutesSigned {
+        id: &'a str,
+    },
+    MinutesUnlocked {
+        id: &'a str,
+        reason: &'a str,
+    },
+    CriteriaCreated {
+        code: &'a str,
+        id: &'a str,
+    },
+    CriteriaNewVersion {
+        version: u32,
+        id: &'a str,
+    },
+    CriteriaSavedInPlace {
+        version: u32,
+        id: &'a str,
+    },
+    FindingSaved {
+        id: &'a str,
+        rev: &'a str,
+    },
+    RecommendationAdded {
+        id: &'a str,
+        rev: &'a str,
+    },
+    Attached {
+        file: &'a str,
+        mime: &'a str,
+        kb: u64,
+        id: &'a str,
+    },
+    BundleWritten {
+        path: &'a Path,
+        revisions: u64,
+        records: u64,
+        kb: u64,
+    },
+    BackedUp {
+        path: &'a Path,
+    },
+    ConflictResolved {
+        id: &'a str,
+        rev: &'a str,
+    },
+    Written {
+        path: &'a Path,
+        kb: usize,
+    },
+}
+
+impl Localize for Done<'_> {
+    fn message(&self, lang: Lang) -> String {
+        match *self {
+            Done::DemoLoaded { campaign } => lang.pick(
+                format!("Đã nạp dữ liệu mẫu: đợt kiểm tra {campaign}"),
+                format!("Demo data loaded: campaign {campaign}"),
+            ),
+            Done::CampaignCreated { name, year, id } => lang.pick(
+                format!("Đã tạo đợt kiểm tra {name} ({year}) — {id}"),
+                format!("Campaign created: {name} ({year}) — {id}"),
+            ),
+            Done::CampaignUpdated { name, id } => lang.pick(
+                format!("Đã sửa đợt kiểm tra {name} ({id})"),
+                format!("Campaign updated: {name} ({id})"),
+            ),
+            Done::TeamCreated { name, id } => lang.pick(
+                format!("Đã tạo đoàn kiểm tra {name} ({id})"),
+                format!("Team created: {name} ({id})"),
+            ),
+            Done::TeamDeleted { id } => lang.pick(
+                format!("Đã xóa đoàn kiểm tra {id}"),
+                format!("Team deleted: {id}"),
+            ),
+            Done::UnitAdded { name, id } => lang.pick(
+                format!("Đã thêm đơn vị {name} ({id})"),
+                format!("Unit added: {name} ({id})"),
+            ),
+            Done::UnitUpdated { name, id } => lang.pick(
+                format!("Đã sửa đơn vị {name} ({id})"),
+                format!("Unit updated: {name} ({id})"),
+            ),
+            Done::UnitMoved { name, id } => lang.pick(
+                format!("Đã chuyển đơn vị {name} ({id})"),
+                format!("Unit moved: {name} ({id})"),
+            ),
+            Done::UnitsMerged {
+                merged,
+                into,
+                last_day,
+                moved,
+            } => {
+                let last_day = dmy(last_day);
+                lang.pick(
+                    format!(
+                        "Đã sáp nhập {merged} đơn vị vào \"{into}\" (hoạt động đến {last_day}); \
+                         {moved} đơn vị trực thuộc đã chuyển sang"
+                    ),
+                    format!(
+                        "Merged {merged} unit(s) into \"{into}\" (existing until {last_day}); \
+                         {moved} sub-unit(s) moved under it"
+                    ),
+                )
+            }
+            Done::UnitDissolved { name, last_day } => {
+                let last_day = dmy(last_day);
+                lang.pick(
+                    format!("Đã giải thể đơn vị {name} (hoạt động đến {last_day})"),
+                    format!("Unit dissolved: {name} (existing until {last_day})"),
+                )
+            }
+            Done::VisitPlanned {
+                unit,
+                date: day,
+                id,
+            } => {
+                let day = date(day);
+                lang.pick(
+                    format!("Đã lên kế hoạch kiểm tra {unit}, ngày {day} ({id})"),
+                    format!("Visit planned: {unit}, on {day} ({id})"),
+                )
+            }
+            Done::VisitRescheduled { date: day, id } => {
+                let day = date(day);
+                lang.pick(
+                    format!("Đã đổi lịch buổi kiểm tra, ngày {day} ({id})"),
+                    format!("Visit rescheduled to {day} ({id})"),
+                )
+            }
+            Done::VisitCancelled { id } => lang.pick(
+                format!("Đã hủy buổi kiểm tra {id}"),
+                format!("Visit cancelled: {id}"),
+            ),
+            Done::MinutesSigned { id } => lang.pick(
+                format!("Đã ký biên bản {id}"),
+                format!("Minutes signed {id}"),
+            ),
+            Done::MinutesUnlocked { id, reason } => lang.pick(
+                format!("Đã mở khóa biên bản {id} (lý do: {reason})"),
+                format!("Minutes unlocked {id} (reason: {reason})"),
+            ),
+            Done::CriteriaCreated { code, id } => lang.pick(
+                format!("Đã tạo bộ tiêu chí mới {code} ({id})"),
+                format!("New criteria set created: {code} ({id})"),
+            ),
+            Done::CriteriaNewVersion { version, id } => lang.pick(
+                format!(
+                    "Bộ tiêu chí đang được dùng nên đã tạo phiên bản mới {version} ({id}). \
+                     Các buổi kiểm tra đã có giữ phiên bản cũ; các buổi lên kế hoạch từ nay \
+                     dùng phiên bản mới."
+                ),
+                format!(
+                    "The set is in use, so a new version was made: {version} ({id}). \
+                     Existing visits keep their version; visits planned from now use the new one."
+                ),
+            ),
+            Done::CriteriaSavedInPlace { version, id } => lang.pick(
+                format!(
+                    "Đã lưu bộ tiêu chí (chưa buổi kiểm tra nào dùng), phiên bản {version} ({id})"
+                ),
+                format!("Criteria set saved in place (no visit uses it), version {version} ({id})"),
+            ),
+            Done::FindingSaved { id, rev } => lang.pick(
+                format!("Đã lưu kết quả {id} ({rev})"),
+                format!("Finding saved {id} ({rev})"),
+            ),
+            Done::RecommendationAdded { id, rev } => lang.pick(
+                format!("Đã thêm kiến nghị {id} ({rev})"),
+                format!("Recommendation added {id} ({rev})"),
+            ),
+            Done::Attached { file, mime, kb, id } => lang.pick(
+                format!("Đã đính kèm {file} ({mime}, {kb} KB) → {id}"),
+                format!("Attached {file} ({mime}, {kb} KB) → {id}"),
+            ),
+            Done::BundleWritten {
+                path,
+                revisions,
+                records,
+                kb,
+            } => {
+                let path = path.display();
+                lang.pick(
+                    format!(
+                        "Đã xuất gói {path} ({revisions} phiên bản, {records} bản ghi, {kb} KB)"
+                    ),
+                    format!(
+                        "Bundle written {path} ({revisions} revisions, {records} records, {kb} KB)"
+                    ),
+                )
+            }
+            Done::BackedUp { path } => {
+                let path = path.display();
+                lang.pick(
+                    format!("Đã sao lưu trước khi nhập: {path}"),
+                    format!("Backed up before import: {path}"),
+                )
+            }
+            Done::ConflictResolved { id, rev } => lang.pick(
+                format!("Đã giải quyết xung đột {id} ({rev})"),
+                format!("Conflict resolved {id} ({rev})"),
+            ),
+            Done::Written { path, kb } => {
+                let path = path.display();
+                lang.pick(
+                    format!("Đã ghi {path} ({kb} KB)"),
+                    format!("Written {path} ({kb} KB)"),
+                )
+            }
+        }
+    }
+}
