@@ -3,6 +3,7 @@
 //! HTML, DOCX or XLSX. Renderers only format what these structs hold, so a figure in any
 //! format is the figure here.
 
+use crate::Localize;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, NaiveDate};
@@ -361,7 +362,7 @@ fn result_text(item: &Item, f: Option<&Finding>) -> String {
     match f {
         Some(f) if f.rating.is_some() => f
             .rating
-            .map(|r| r.label(Lang::Vi))
+            .map(|r| r.message(Lang::Vi))
             .unwrap_or_default()
             .to_string(),
         Some(Finding {
@@ -393,11 +394,11 @@ fn status_warning(unit: &str, status: VisitStatus) -> Option<Warning> {
             "not_completed",
             format!(
                 "{unit}: buổi kiểm tra chưa hoàn thành ({}).",
-                s.label(Lang::Vi)
+                s.message(Lang::Vi)
             ),
             format!(
                 "{unit}: the visit is not completed ({}).",
-                s.label(Lang::En)
+                s.message(Lang::En)
             ),
         )),
     }
@@ -510,7 +511,7 @@ impl Store {
                     text: r.body.text.clone(),
                     raised_by: r.body.raised_by,
                     authority: r.body.authority,
-                    authority_label: r.body.authority.label(Lang::Vi).to_string(),
+                    authority_label: r.body.authority.message(Lang::Vi).to_string(),
                     status: r.body.status,
                     due_date: r.body.due_date,
                 }
@@ -562,7 +563,7 @@ impl Store {
             overall_result: v.overall_result,
             overall_label: v
                 .overall_result
-                .map(|r| r.label(Lang::Vi).to_string())
+                .map(|r| r.message(Lang::Vi).to_string())
                 .unwrap_or_default(),
             recommendations,
             recipients: vec![
@@ -664,7 +665,7 @@ impl Store {
         .into_iter()
         .map(|r| OverallCount {
             result: Some(r),
-            label: r.label(Lang::Vi).to_string(),
+            label: r.message(Lang::Vi).to_string(),
             count: 0,
         })
         .chain(std::iter::once(OverallCount {
@@ -758,7 +759,7 @@ impl Store {
                         level: level_of(r),
                         team: r.team_name.clone(),
                         date: r.date,
-                        status_label: r.status.label(Lang::Vi).to_string(),
+                        status_label: r.status.message(Lang::Vi).to_string(),
                         topic: format!("{}. {}", t.code, t.title),
                         item_code: item.code.clone(),
                         item_title: item.title.clone(),
@@ -804,11 +805,11 @@ impl Store {
                 team: r.team_name.clone(),
                 date: r.date,
                 status: r.status,
-                status_label: r.status.label(Lang::Vi).to_string(),
+                status_label: r.status.message(Lang::Vi).to_string(),
                 overall_result: r.overall_result,
                 overall_label: r
                     .overall_result
-                    .map(|o| o.label(Lang::Vi).to_string())
+                    .map(|o| o.message(Lang::Vi).to_string())
                     .unwrap_or_default(),
                 rated: r.done,
                 total_items: r.total,
@@ -884,7 +885,7 @@ impl Store {
                 ][k as usize];
                 AuthorityGroup {
                     authority: a,
-                    label: a.label(Lang::Vi).to_string(),
+                    label: a.message(Lang::Vi).to_string(),
                     forward: matches!(a, Authority::Union | Authority::Party),
                     items,
                 }

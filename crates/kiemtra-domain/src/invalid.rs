@@ -228,7 +228,7 @@ impl std::fmt::Display for Invalid {
 impl std::error::Error for Invalid {}
 
 /// The name of a field in the sentence a person reads; an unknown field by its own name.
-pub fn field_name(f: &str, lang: Lang) -> &str {
+fn field_name(f: &str, lang: Lang) -> &str {
     let (vi, en) = match f {
         "text" => ("nội dung", "text"),
         "name" => ("tên", "name"),

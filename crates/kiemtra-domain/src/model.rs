@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::invalid::{Invalid, Rule};
+use crate::lang::{Lang, Localize};
 
 type Result<T> = std::result::Result<T, Invalid>;
 
@@ -357,17 +358,21 @@ impl VisitStatus {
             VisitStatus::Signed => "signed",
         }
     }
-    pub fn label(self, lang: crate::Lang) -> &'static str {
-        match (lang, self) {
-            (crate::Lang::Vi, VisitStatus::Planned) => "Đã lên kế hoạch",
-            (crate::Lang::Vi, VisitStatus::InProgress) => "Đang kiểm tra",
-            (crate::Lang::Vi, VisitStatus::Completed) => "Đã hoàn thành",
-            (crate::Lang::Vi, VisitStatus::Signed) => "Đã ký biên bản",
-            (crate::Lang::En, VisitStatus::Planned) => "Planned",
-            (crate::Lang::En, VisitStatus::InProgress) => "In progress",
-            (crate::Lang::En, VisitStatus::Completed) => "Completed",
-            (crate::Lang::En, VisitStatus::Signed) => "Signed",
-        }
+}
+
+impl Localize for VisitStatus {
+    fn message(&self, lang: Lang) -> String {
+        let text = match (lang, *self) {
+            (Lang::Vi, VisitStatus::Planned) => "Đã lên kế hoạch",
+            (Lang::Vi, VisitStatus::InProgress) => "Đang kiểm tra",
+            (Lang::Vi, VisitStatus::Completed) => "Đã hoàn thành",
+            (Lang::Vi, VisitStatus::Signed) => "Đã ký biên bản",
+            (Lang::En, VisitStatus::Planned) => "Planned",
+            (Lang::En, VisitStatus::InProgress) => "In progress",
+            (Lang::En, VisitStatus::Completed) => "Completed",
+            (Lang::En, VisitStatus::Signed) => "Signed",
+        };
+        text.to_string()
     }
 }
 
@@ -381,18 +386,21 @@ pub enum OverallResult {
     KhongHoanThanh,
 }
 
-impl OverallResult {
-    pub fn label(self, lang: crate::Lang) -> &'static str {
-        match (lang, self) {
-            (crate::Lang::Vi, OverallResult::XuatSac) => "Hoàn thành xuất sắc nhiệm vụ",
-            (crate::Lang::Vi, OverallResult::Tot) => "Hoàn thành tốt nhiệm vụ",
-            (crate::Lang::Vi, OverallResult::HoanThanh) => "Hoàn thành nhiệm vụ",
-            (crate::Lang::Vi, OverallResult::KhongHoanThanh) => "Không hoàn thành nhiệm vụ",
-            (crate::Lang::En, OverallResult::XuatSac) => "Excellent",
-            (crate::Lang::En, OverallResult::Tot) => "Good",
-            (crate::Lang::En, OverallResult::HoanThanh) => "Completed",
-            (crate::Lang::En, OverallResult::KhongHoanThanh) => "Not completed",
-        }
+impl OverallResult {}
+
+impl Localize for OverallResult {
+    fn message(&self, lang: Lang) -> String {
+        let text = match (lang, *self) {
+            (Lang::Vi, OverallResult::XuatSac) => "Hoàn thành xuất sắc nhiệm vụ",
+            (Lang::Vi, OverallResult::Tot) => "Hoàn thành tốt nhiệm vụ",
+            (Lang::Vi, OverallResult::HoanThanh) => "Hoàn thành nhiệm vụ",
+            (Lang::Vi, OverallResult::KhongHoanThanh) => "Không hoàn thành nhiệm vụ",
+            (Lang::En, OverallResult::XuatSac) => "Excellent",
+            (Lang::En, OverallResult::Tot) => "Good",
+            (Lang::En, OverallResult::HoanThanh) => "Completed",
+            (Lang::En, OverallResult::KhongHoanThanh) => "Not completed",
+        };
+        text.to_string()
     }
 }
 
@@ -504,13 +512,17 @@ impl Rating {
             _ => Err(Invalid::Rating(s.to_string())),
         }
     }
-    pub fn label(self, lang: crate::Lang) -> &'static str {
-        match (lang, self) {
-            (crate::Lang::Vi, Rating::Dat) => "Đạt",
-            (crate::Lang::Vi, Rating::ChuaDat) => "Chưa đạt",
-            (crate::Lang::En, Rating::Dat) => "Met",
-            (crate::Lang::En, Rating::ChuaDat) => "Not met",
-        }
+}
+
+impl Localize for Rating {
+    fn message(&self, lang: Lang) -> String {
+        let text = match (lang, *self) {
+            (Lang::Vi, Rating::Dat) => "Đạt",
+            (Lang::Vi, Rating::ChuaDat) => "Chưa đạt",
+            (Lang::En, Rating::Dat) => "Met",
+            (Lang::En, Rating::ChuaDat) => "Not met",
+        };
+        text.to_string()
     }
 }
 
@@ -567,17 +579,21 @@ impl Authority {
             _ => Err(Invalid::Authority(s.to_string())),
         }
     }
-    pub fn label(self, lang: crate::Lang) -> &'static str {
-        match (lang, self) {
-            (crate::Lang::Vi, Authority::Unit) => "Đơn vị",
-            (crate::Lang::Vi, Authority::Team) => "Đoàn kiểm tra",
-            (crate::Lang::Vi, Authority::Union) => "Đoàn cấp trên",
-            (crate::Lang::Vi, Authority::Party) => "Cấp ủy Đảng",
-            (crate::Lang::En, Authority::Unit) => "The unit",
-            (crate::Lang::En, Authority::Team) => "Inspection team",
-            (crate::Lang::En, Authority::Union) => "Higher Union level",
-            (crate::Lang::En, Authority::Party) => "Party committee",
-        }
+}
+
+impl Localize for Authority {
+    fn message(&self, lang: Lang) -> String {
+        let text = match (lang, *self) {
+            (Lang::Vi, Authority::Unit) => "Đơn vị",
+            (Lang::Vi, Authority::Team) => "Đoàn kiểm tra",
+            (Lang::Vi, Authority::Union) => "Đoàn cấp trên",
+            (Lang::Vi, Authority::Party) => "Cấp ủy Đảng",
+            (Lang::En, Authority::Unit) => "The unit",
+            (Lang::En, Authority::Team) => "Inspection team",
+            (Lang::En, Authority::Union) => "Higher Union level",
+            (Lang::En, Authority::Party) => "Party committee",
+        };
+        text.to_string()
     }
 }
 

@@ -401,11 +401,11 @@ format!(
             Refusal::VisitStarted { unit, status } => lang.pick(
 format!(
                 "Không hủy được buổi kiểm tra tại \"{unit}\": buổi này đã ở trạng thái \"{}\". Chỉ hủy được buổi còn ở kế hoạch.",
-                status.label(Lang::Vi)
+                status.message(Lang::Vi)
             ),
 format!(
                 "Cannot cancel the visit to \"{unit}\": it is already \"{}\". Only planned visits can be cancelled.",
-                status.label(Lang::En)
+                status.message(Lang::En)
             ),
 ),
             Refusal::VisitHasRecords {

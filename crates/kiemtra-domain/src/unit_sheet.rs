@@ -61,9 +61,11 @@ impl UnitColumn {
             ],
         }
     }
+}
 
-    pub fn label(self, lang: Lang) -> &'static str {
-        match (lang, self) {
+impl Localize for UnitColumn {
+    fn message(&self, lang: Lang) -> String {
+        let text = match (lang, *self) {
             (Lang::Vi, UnitColumn::Name) => "tên đơn vị",
             (Lang::Vi, UnitColumn::Code) => "mã",
             (Lang::Vi, UnitColumn::ShortName) => "tên viết tắt",
@@ -80,7 +82,8 @@ impl UnitColumn {
             (Lang::En, UnitColumn::Parent) => "parent",
             (Lang::En, UnitColumn::ValidFrom) => "valid from",
             (Lang::En, UnitColumn::ValidTo) => "valid to",
-        }
+        };
+        text.to_string()
     }
 }
 
@@ -175,11 +178,11 @@ impl Localize for FileProblem {
             (Lang::En, FileProblem::NoNameColumn) => "No header row with a name column. The table's first row must name its columns, including \"Tên đơn vị\" or \"Name\" (and optionally code, short name, level, kind, parent, valid from, valid to).".to_string(),
             (Lang::Vi, FileProblem::DuplicateColumn { field, first, second }) => format!(
                 "Hai cột {first} và {second} cùng là \"{}\"; hãy giữ lại một cột.",
-                field.label(Lang::Vi)
+                field.message(Lang::Vi)
             ),
             (Lang::En, FileProblem::DuplicateColumn { field, first, second }) => format!(
                 "Columns {first} and {second} both hold the {}; keep one of them.",
-                field.label(Lang::En)
+                field.message(Lang::En)
             ),
         }
     }

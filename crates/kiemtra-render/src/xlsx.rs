@@ -1,6 +1,7 @@
 //! The campaign as a spreadsheet: one row per unit × item ("Dữ liệu") and the counts per
 //! item and per overall result ("Tổng hợp"), for the secretariat to sort and filter.
 
+use kiemtra_core::Localize;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 use kiemtra_core::model::{Rating, Scale};
@@ -84,7 +85,7 @@ fn build(r: &CampaignReport) -> std::result::Result<Vec<u8>, XlsxError> {
                 },
             )?;
             if let Some(x) = f.rating {
-                ws.write_string(row, 9, x.label(Lang::Vi))?;
+                ws.write_string(row, 9, x.message(Lang::Vi))?;
             }
             if let Some(p) = f.points {
                 ws.write_number(row, 10, p)?;
@@ -137,6 +138,6 @@ pub fn render(r: &CampaignReport) -> Result<Vec<u8>> {
 }
 
 /// The label the data sheet writes for a rating (tests read it back).
-pub fn rating_label(r: Rating) -> &'static str {
-    r.label(Lang::Vi)
+pub fn rating_label(r: Rating) -> String {
+    r.message(Lang::Vi)
 }

@@ -214,7 +214,7 @@ fn print_unit_states(rows: &[UnitState], lang: Lang) {
         let state = match &r.visit {
             Some(v) => format!(
                 "{}, {} {}/{}, {}",
-                v.status.label(lang),
+                v.status.message(lang),
                 date(v.date),
                 v.done,
                 v.total,

@@ -315,7 +315,7 @@ fn print_plan(plan: &UnitImportPlan, lang: Lang, preview: bool) {
         let changed = if r.changed.is_empty() {
             String::new()
         } else {
-            let names: Vec<&str> = r.changed.iter().map(|c| c.label(lang)).collect();
+            let names: Vec<String> = r.changed.iter().map(|c| c.message(lang)).collect();
             format!(" ({})", names.join(", "))
         };
         println!(

@@ -171,7 +171,7 @@ fn print_visits(rows: &[VisitRow], lang: Lang) {
             "{}  {}  {:<16} {}/{}  {} — {}",
             v.id,
             date(v.date),
-            v.status.label(lang),
+            v.status.message(lang),
             v.done,
             v.total,
             v.unit_name,
@@ -188,7 +188,7 @@ fn print_visit(d: &VisitDetail, lang: Lang) {
         Label::Date.message(lang),
         date(v.date),
         Label::Status.message(lang),
-        v.status.label(lang),
+        v.status.message(lang),
         Label::Progress.message(lang),
         d.done,
         d.total,
@@ -207,7 +207,7 @@ fn print_visit(d: &VisitDetail, lang: Lang) {
             let f = d.findings.get(&i.code);
             let result = match f {
                 Some(f) if f.rating.is_some() => {
-                    f.rating.map(|r| r.label(lang)).unwrap_or("").to_string()
+                    f.rating.map(|r| r.message(lang)).unwrap_or_default()
                 }
                 Some(f) if f.points.is_some() => format!(
                     "{}/{} {}",
@@ -248,7 +248,7 @@ fn print_visit(d: &VisitDetail, lang: Lang) {
         println!(
             "\n{}: {}",
             Label::OverallResult.message(lang),
-            r.label(lang)
+            r.message(lang)
         );
     }
     if !d.recommendations.is_empty() {
@@ -257,7 +257,7 @@ fn print_visit(d: &VisitDetail, lang: Lang) {
             println!(
                 "  - {} [{}] ({})",
                 r.body.text,
-                r.body.authority.label(lang),
+                r.body.authority.message(lang),
                 r.id
             );
         }
