@@ -245,7 +245,7 @@ pub fn builder<R: tauri::Runtime>(
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .on_window_event(on_window_event)
-        .register_asynchronous_uri_scheme_protocol(attach::SCHEME, attach::serve)
+        .register_asynchronous_uri_scheme_protocol(attachments::SCHEME, attachments::serve)
         .invoke_handler(tauri::generate_handler![
             app_close,
             app_state,
@@ -269,16 +269,16 @@ pub fn builder<R: tauri::Runtime>(
             visit::recommendation_update,
             visit::recommendation_delete,
             visit::record_history,
-            attach::attachments_list,
-            attach::attachment_pick,
-            attach::attachment_add_dropped,
-            attach::attachment_caption,
-            attach::attachment_remove,
-            attach::attachment_save_copy,
+            attachments::attachments_list,
+            attachments::attachment_pick,
+            attachments::attachment_add_dropped,
+            attachments::attachment_caption,
+            attachments::attachment_remove,
+            attachments::attachment_save_copy,
             units::units_tree,
             units::unit_import_pick,
             units::unit_import_apply,
-            find::search,
+            search::search,
             setup::campaign_get,
             setup::campaign_create,
             setup::campaign_update,
@@ -297,9 +297,9 @@ pub fn builder<R: tauri::Runtime>(
             setup::unit_move,
             setup::unit_merge,
             setup::unit_dissolve,
-            reports::report_preview,
-            reports::report_export,
-            reports::report_print
+            report::report_preview,
+            report::report_export,
+            report::report_print
         ])
 }
 
@@ -310,10 +310,10 @@ pub fn run() {
         .expect("the Kiểm tra window could not start");
 }
 
-mod attach;
+mod attachments;
 mod dialogs;
-mod find;
-mod reports;
+mod report;
+mod search;
 mod setup;
 mod sync;
 mod units;

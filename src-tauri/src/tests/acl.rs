@@ -35,11 +35,11 @@ const COMMAND_SOURCES: &[&str] = &[
     include_str!("../lib.rs"),
     include_str!("../sync.rs"),
     include_str!("../visit.rs"),
-    include_str!("../attach.rs"),
+    include_str!("../attachments.rs"),
     include_str!("../units.rs"),
-    include_str!("../find.rs"),
+    include_str!("../search.rs"),
     include_str!("../setup.rs"),
-    include_str!("../reports.rs"),
+    include_str!("../report.rs"),
 ];
 
 const E2E_SOURCES: &[(&str, &str)] = &[

@@ -70,9 +70,9 @@ pub struct Preview {
 fn preview_url(token: u64) -> String {
     let path = format!("preview/{token}");
     if cfg!(windows) {
-        format!("http://{}.localhost/{path}", crate::attach::SCHEME)
+        format!("http://{}.localhost/{path}", crate::attachments::SCHEME)
     } else {
-        format!("{}://localhost/{path}", crate::attach::SCHEME)
+        format!("{}://localhost/{path}", crate::attachments::SCHEME)
     }
 }
 
