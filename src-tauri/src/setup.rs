@@ -5,12 +5,11 @@ use chrono::NaiveDate;
 use kiemtra_core::model::{Campaign, CriteriaSet, Entity, Team, Unit, Visit};
 use kiemtra_core::ops::UnitState;
 use kiemtra_core::setup::{
-    CampaignInput, CampaignPatch, CriteriaSaved, PlanEntry, TeamInput, TeamPatch, UnitInput,
-    UnitMerged, UnitPatch,
+    CampaignInput, CampaignPatch, CriteriaRow, CriteriaSaved, PlanEntry, TeamInput, TeamPatch,
+    UnitInput, UnitMerged, UnitPatch,
 };
 use kiemtra_core::store::Stored;
 use kiemtra_core::ErrorPayload;
-use serde::Serialize;
 use tauri::State;
 
 use crate::AppState;
@@ -43,34 +42,10 @@ pub fn campaign_update(
     state.with(|s| s.campaign_update(&id, patch))
 }
 
-#[derive(Serialize)]
-pub struct CriteriaRow {
-    id: String,
-    code: String,
-    name: String,
-    version: u32,
-    items: usize,
-    in_use: usize,
-}
-
 /// Every criteria-set version, newest first, with how many visits use it.
 #[tauri::command(async)]
 pub fn criteria_list(state: State<'_, AppState>) -> Result<Vec<CriteriaRow>, ErrorPayload> {
-    state.with(|s| {
-        let mut rows = Vec::new();
-        for c in s.list::<CriteriaSet>()? {
-            rows.push(CriteriaRow {
-                in_use: s.criteria_set_in_use(&c.id)?,
-                items: c.body.item_count(),
-                id: c.id,
-                code: c.body.code,
-                name: c.body.name,
-                version: c.body.version,
-            });
-        }
-        rows.sort_by(|a, b| (&a.code, b.version).cmp(&(&b.code, a.version)));
-        Ok(rows)
-    })
+    state.with(|s| s.criteria_rows())
 }
 
 #[tauri::command(async)]
