@@ -3,8 +3,9 @@
 
 use std::path::PathBuf;
 
-use kiemtra_core::bundle::{ExportReport, ImportReport, ImportRow};
-use kiemtra_core::conflicts::{Conflict, KnownDevice, Resolution};
+use kiemtra_core::bundle::{ExportReport, ImportReport};
+use kiemtra_core::conflicts::{Conflict, Resolution};
+use kiemtra_core::sync::{bundle_file_name, SyncOverview};
 use kiemtra_core::{model, model::Entity, Error, ErrorPayload, Lang};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
@@ -12,39 +13,9 @@ use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use crate::dialogs::{filter, FileDialog, Pick};
 use crate::AppState;
 
-#[derive(Serialize)]
-pub struct CampaignRef {
-    id: String,
-    name: String,
-    year: i32,
-}
-
-#[derive(Serialize)]
-pub struct SyncOverview {
-    devices: Vec<KnownDevice>,
-    imports: Vec<ImportRow>,
-    conflict_count: usize,
-    campaigns: Vec<CampaignRef>,
-}
-
 #[tauri::command(async)]
 pub fn sync_overview(state: State<'_, AppState>) -> Result<SyncOverview, ErrorPayload> {
-    state.with(|s| {
-        Ok(SyncOverview {
-            devices: s.devices()?,
-            imports: s.import_history()?,
-            conflict_count: s.conflicts()?.len(),
-            campaigns: s
-                .campaign_summaries()?
-                .into_iter()
-                .map(|c| CampaignRef {
-                    id: c.id,
-                    name: c.name,
-                    year: c.year,
-                })
-                .collect(),
-        })
-    })
+    state.with(|s| s.sync_overview())
 }
 
 fn lang(state: &AppState) -> Lang {
@@ -69,21 +40,6 @@ pub(crate) fn start_dir<R: Runtime>(app: &AppHandle<R>) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// A file name that says whose work it is and when: `kiemtra-May-A-20231107-1630.kiemtra`.
-fn suggested_name(device: &str) -> String {
-    let folded = kiemtra_core::text::fold(device);
-    let slug: String = folded
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect::<String>()
-        .split('-')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    let stamp = chrono::Local::now().format("%Y%m%d-%H%M");
-    format!("kiemtra-{slug}-{stamp}.kiemtra")
-}
-
 #[tauri::command(async)]
 pub fn bundle_export<R: Runtime>(
     app: AppHandle<R>,
@@ -98,7 +54,10 @@ pub fn bundle_export<R: Runtime>(
             pick: Pick::SaveAs,
             title: dialog_title(lang, "Xuất gói dữ liệu kiemtra", "Export a kiemtra bundle"),
             filter: filter("Kiểm tra (.kiemtra)", &["kiemtra"]),
-            file_name: Some(suggested_name(&device)),
+            file_name: Some(bundle_file_name(
+                &device,
+                chrono::Local::now().naive_local(),
+            )),
         },
     );
     let Some(path) = picked else {

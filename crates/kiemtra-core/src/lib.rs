@@ -15,6 +15,7 @@ pub mod search;
 pub mod settings;
 pub mod setup;
 pub mod store;
+pub mod sync;
 pub mod unit_import;
 mod unit_names;
 pub mod workspace;
