@@ -4,8 +4,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use kiemtra_core::model::{Campaign, Entity, Visit};
-use kiemtra_core::report::{self, Warning};
+use kiemtra_core::report::{self, Report, ReportKind, Warning};
 use kiemtra_core::{Error, ErrorPayload, Lang, Store};
 use kiemtra_render::{Format, Render};
 use serde::Serialize;
@@ -16,48 +15,21 @@ use crate::AppState;
 
 static NEXT_PREVIEW: AtomicU64 = AtomicU64::new(1);
 
-/// A rendered document: its title (for file names), bytes and warnings.
+/// The document `target` names (`campaign` or `visit`) for `id`, rendered in `format`.
 fn render(
     s: &Store,
     target: &str,
     id: &str,
     format: Format,
     figures_done: &dyn Fn(),
-) -> Result<(String, Vec<u8>, Vec<Warning>), Error> {
-    match target {
-        "campaign" => {
-            let id = s.resolve_id(Campaign::KIND, id)?;
-            let r = s.campaign_report(&id)?;
-            figures_done();
-            let bytes = r.render(format)?;
-            Ok((
-                format!("Bao-cao-{}", slug(&r.campaign_name)),
-                bytes,
-                r.warnings,
-            ))
-        }
-        "visit" => {
-            let id = s.resolve_id(Visit::KIND, id)?;
-            let m = s.visit_minutes(&id)?;
-            figures_done();
-            let bytes = m.render(format)?;
-            Ok((
-                format!("Bien-ban-{}", slug(&m.unit_name)),
-                bytes,
-                m.warnings,
-            ))
-        }
-        other => Err(Error::invalid_field("target", other.to_string())),
-    }
-}
-
-/// A file name people can read and any system can store: "Bien-ban-Doan-xa-Cuc-Phuong".
-fn slug(s: &str) -> String {
-    kiemtra_core::text::fold(s)
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-")
+) -> Result<(Report, Vec<u8>), Error> {
+    let report = s.report(ReportKind::parse(target)?, id)?;
+    figures_done();
+    let bytes = match &report {
+        Report::Campaign(r) => r.render(format)?,
+        Report::Visit(m) => m.render(format)?,
+    };
+    Ok((report, bytes))
 }
 
 #[derive(Serialize)]
@@ -82,12 +54,12 @@ pub fn report_preview(
     target: String,
     id: String,
 ) -> Result<Preview, ErrorPayload> {
-    let (_, html, warnings) = state.with(|s| render(s, &target, &id, Format::Html, &|| {}))?;
+    let (report, html) = state.with(|s| render(s, &target, &id, Format::Html, &|| {}))?;
     let token = NEXT_PREVIEW.fetch_add(1, Ordering::SeqCst);
     *state.preview.lock().unwrap_or_else(|p| p.into_inner()) = Some((token, html));
     Ok(Preview {
         url: preview_url(token),
-        warnings,
+        warnings: report.warnings().to_vec(),
     })
 }
 
@@ -108,7 +80,7 @@ pub fn report_export<R: Runtime>(
         let _ = app.emit("report://progress", ReportProgress { done, total: 3 });
     };
     step(0);
-    let (title, bytes, _) = state.with(|s| render(s, &target, &id, fmt, &|| step(1)))?;
+    let (report, bytes) = state.with(|s| render(s, &target, &id, fmt, &|| step(1)))?;
     step(2);
     let ext = format.to_ascii_lowercase();
     let picked = state.file_dialog_one(
@@ -124,7 +96,7 @@ pub fn report_export<R: Runtime>(
                 ext.to_uppercase()
             ),
             filter: filter(ext.to_uppercase(), &[ext.as_str()]),
-            file_name: Some(format!("{title}.{ext}")),
+            file_name: Some(report.file_name(&ext)),
         },
     );
     let Some(path) = picked else {
