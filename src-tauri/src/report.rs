@@ -5,13 +5,14 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use kiemtra_core::report::{self, Report, ReportKind, Warning};
-use kiemtra_core::{Error, ErrorPayload, Lang, Store};
+use kiemtra_core::{Error, ErrorPayload, Localize, Store};
 use kiemtra_render::{Format, Render};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime, State};
 
 use crate::dialogs::{filter, FileDialog, Pick};
-use crate::AppState;
+use crate::messages::Message;
+use crate::state::AppState;
 
 static NEXT_PREVIEW: AtomicU64 = AtomicU64::new(1);
 
@@ -72,7 +73,7 @@ pub fn report_export<R: Runtime>(
     id: String,
     format: String,
 ) -> Result<Option<String>, ErrorPayload> {
-    let lang = state.with(|s| s.lang()).unwrap_or_default();
+    let lang = state.lang();
     let fmt = Format::parse(&format)
         .ok_or_else(|| Error::invalid_field("format", format.clone()).payload(lang))?;
     // Progress in three steps the person can read: figures, document, file.
@@ -87,14 +88,10 @@ pub fn report_export<R: Runtime>(
         &app,
         FileDialog {
             pick: Pick::SaveAs,
-            title: format!(
-                "{} ({})",
-                match lang {
-                    Lang::Vi => "Lưu văn bản",
-                    Lang::En => "Save the document",
-                },
-                ext.to_uppercase()
-            ),
+            title: Message::SaveDocument {
+                ext: ext.to_uppercase(),
+            }
+            .message(lang),
             filter: filter(ext.to_uppercase(), &[ext.as_str()]),
             file_name: Some(report.file_name(&ext)),
         },
@@ -130,7 +127,7 @@ pub async fn report_print<R: Runtime>(
 ) -> Result<(), ErrorPayload> {
     use tauri::webview::PageLoadEvent;
     use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
-    let lang = state.with(|s| s.lang()).unwrap_or_default();
+    let lang = state.lang();
     let token = state
         .preview
         .lock()
@@ -157,10 +154,7 @@ pub async fn report_print<R: Runtime>(
         return Ok(());
     }
     WebviewWindowBuilder::new(&app, PRINT_WINDOW, WebviewUrl::CustomProtocol(url))
-        .title(match lang {
-            Lang::Vi => "In văn bản",
-            Lang::En => "Print the document",
-        })
+        .title(Message::PrintWindow.message(lang))
         .inner_size(900.0, 900.0)
         .on_page_load(|w, payload| {
             if payload.event() == PageLoadEvent::Finished {

@@ -12,7 +12,7 @@ use kiemtra_core::store::Stored;
 use kiemtra_core::ErrorPayload;
 use tauri::State;
 
-use crate::AppState;
+use crate::state::AppState;
 
 #[tauri::command(async)]
 pub fn campaign_get(

@@ -6,38 +6,17 @@ use std::path::PathBuf;
 use kiemtra_core::bundle::{ExportReport, ImportReport};
 use kiemtra_core::conflicts::{Conflict, Resolution};
 use kiemtra_core::sync::{bundle_file_name, SyncOverview};
-use kiemtra_core::{model, model::Entity, Error, ErrorPayload, Lang};
+use kiemtra_core::{model, model::Entity, Error, ErrorPayload, Lang, Localize};
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Emitter, Manager, Runtime, State};
+use tauri::{AppHandle, Emitter, Runtime, State};
 
 use crate::dialogs::{filter, FileDialog, Pick};
-use crate::AppState;
+use crate::messages::Message;
+use crate::state::AppState;
 
 #[tauri::command(async)]
 pub fn sync_overview(state: State<'_, AppState>) -> Result<SyncOverview, ErrorPayload> {
     state.with(|s| s.sync_overview())
-}
-
-fn lang(state: &AppState) -> Lang {
-    state.with(|s| s.lang()).unwrap_or_default()
-}
-
-fn dialog_title(lang: Lang, vi: &str, en: &str) -> String {
-    match lang {
-        Lang::Vi => vi.to_string(),
-        Lang::En => en.to_string(),
-    }
-}
-
-/// Where the file dialogs open: the person's documents (or home). Not the database's own
-/// folder: a GTK dialog showing it sniffs the database files (see `AppState::around_dialog`).
-pub(crate) fn start_dir<R: Runtime>(app: &AppHandle<R>) -> PathBuf {
-    let p = app.path();
-    p.document_dir()
-        .ok()
-        .filter(|d| d.is_dir())
-        .or_else(|| p.home_dir().ok())
-        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 #[tauri::command(async)]
@@ -46,13 +25,13 @@ pub fn bundle_export<R: Runtime>(
     state: State<'_, AppState>,
     campaign: Option<String>,
 ) -> Result<Option<ExportReport>, ErrorPayload> {
-    let lang = lang(&state);
+    let lang = state.lang();
     let device = state.with(|s| Ok(s.device().name.clone()))?;
     let picked = state.file_dialog_one(
         &app,
         FileDialog {
             pick: Pick::SaveAs,
-            title: dialog_title(lang, "Xuất gói dữ liệu kiemtra", "Export a kiemtra bundle"),
+            title: Message::ExportBundle.message(lang),
             filter: filter("Kiểm tra (.kiemtra)", &["kiemtra"]),
             file_name: Some(bundle_file_name(
                 &device,
@@ -122,16 +101,12 @@ pub fn bundle_pick<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<Option<Picked>, ErrorPayload> {
-    let lang = lang(&state);
+    let lang = state.lang();
     let picked = state.file_dialog(
         &app,
         FileDialog {
             pick: Pick::Files,
-            title: dialog_title(
-                lang,
-                "Chọn gói dữ liệu kiemtra để nhập",
-                "Choose kiemtra bundles to import",
-            ),
+            title: Message::ImportBundles.message(lang),
             filter: filter("Kiểm tra (.kiemtra)", &["kiemtra"]),
             file_name: None,
         },
@@ -176,7 +151,7 @@ pub fn bundle_import<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<Imported, ErrorPayload> {
-    let lang = lang(&state);
+    let lang = state.lang();
     let paths = std::mem::take(&mut *state.pending.lock().unwrap_or_else(|p| p.into_inner()));
     state.with(|s| {
         let backup = s.backup(5)?;

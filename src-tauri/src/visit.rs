@@ -8,7 +8,7 @@ use kiemtra_core::workspace::{RecommendationPatch, VisitPatch, VisitSaved};
 use kiemtra_core::ErrorPayload;
 use tauri::State;
 
-use crate::AppState;
+use crate::state::AppState;
 
 #[tauri::command(async)]
 pub fn visit_update(

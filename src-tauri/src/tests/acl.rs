@@ -11,7 +11,10 @@ use tauri::utils::acl::manifest::Manifest;
 use tauri::utils::acl::resolved::Resolved;
 use tauri::utils::platform::Target;
 
+use kiemtra_core::{Lang, Localize};
+
 use super::{call_from, harness_in, harness_with, Harness};
+use crate::messages::Message;
 
 const BUILD_RS: &str = include_str!("../../build.rs");
 const LIB_RS: &str = include_str!("../lib.rs");
@@ -385,46 +388,60 @@ fn command_bodies() -> BTreeMap<String, String> {
 }
 
 /// Native dialogs the mock runtime answers from a script; e2e answers the real ones with
-/// xdotool: (command, e2e file, a word of the dialog's title, Open | Save, where the command
-/// puts that word in the title).
-const E2E_DIALOGS: &[(&str, &str, &str, &str, &str)] = &[
-    (
-        "bundle_export",
-        "sync.rs",
-        "kiemtra",
-        "Save",
-        "Xuất gói dữ liệu kiemtra",
-    ),
-    (
-        "bundle_pick",
-        "sync.rs",
-        "kiemtra",
-        "Open",
-        "Chọn gói dữ liệu kiemtra",
-    ),
-    (
-        "attachment_pick",
-        "visit.rs",
-        "scan",
-        "Open",
-        "tài liệu scan",
-    ),
-    (
-        "unit_import_pick",
-        "setup.rs",
-        "Excel",
-        "Open",
-        "(Excel hoặc CSV)",
-    ),
-    // The title ends with the format in capitals: "Lưu văn bản (DOCX)".
-    (
-        "report_export",
-        "reports.rs",
-        "DOCX",
-        "Save",
-        "ext.to_uppercase()",
-    ),
-];
+/// xdotool: (command, e2e file, a word of the dialog's title, Open | Save, how the command
+/// makes the title (whitespace left out), that title as e2e sees it).
+fn e2e_dialogs() -> Vec<(
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Message,
+)> {
+    vec![
+        (
+            "bundle_export",
+            "sync.rs",
+            "kiemtra",
+            "Save",
+            "Message::ExportBundle.message(lang)",
+            Message::ExportBundle,
+        ),
+        (
+            "bundle_pick",
+            "sync.rs",
+            "kiemtra",
+            "Open",
+            "Message::ImportBundles.message(lang)",
+            Message::ImportBundles,
+        ),
+        (
+            "attachment_pick",
+            "visit.rs",
+            "scan",
+            "Open",
+            "Message::AttachFiles.message(lang)",
+            Message::AttachFiles,
+        ),
+        (
+            "unit_import_pick",
+            "setup.rs",
+            "Excel",
+            "Open",
+            "Message::UnitList.message(lang)",
+            Message::UnitList,
+        ),
+        // The title ends with the format in capitals: "Lưu văn bản (DOCX)".
+        (
+            "report_export",
+            "reports.rs",
+            "DOCX",
+            "Save",
+            "Message::SaveDocument{ext:ext.to_uppercase(),}.message(lang)",
+            Message::SaveDocument { ext: "DOCX".into() },
+        ),
+    ]
+}
 
 /// Opens a native dialog that no e2e test drives yet (the code after it runs in
 /// `files.rs`).
@@ -454,7 +471,8 @@ fn every_command_is_called_here_and_every_native_part_in_e2e() {
         .filter(|(_, b)| b.contains("file_dialog"))
         .map(|(n, _)| n.clone())
         .collect();
-    let listed: BTreeSet<String> = E2E_DIALOGS
+    let dialogs = e2e_dialogs();
+    let listed: BTreeSet<String> = dialogs
         .iter()
         .map(|d| d.0.to_string())
         .chain(DIALOG_NOT_IN_E2E.iter().map(|c| c.to_string()))
@@ -474,9 +492,13 @@ fn every_command_is_called_here_and_every_native_part_in_e2e() {
         .iter()
         .map(|(n, t)| (*n, t.split_whitespace().collect::<String>()))
         .collect();
-    for (cmd, file, word, kind, title) in E2E_DIALOGS {
+    for (cmd, file, word, kind, made, title) in &dialogs {
         let body = &bodies[*cmd];
-        assert!(body.contains(title), "{cmd}'s dialog title has {word:?}");
+        let code: String = body.split_whitespace().collect();
+        assert!(
+            code.contains(made) && title.message(Lang::Vi).contains(word),
+            "{cmd}'s dialog title has {word:?}"
+        );
         let pick = if *kind == "Save" {
             "Pick::SaveAs"
         } else {
