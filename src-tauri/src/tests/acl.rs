@@ -1,7 +1,8 @@
-//! The capability file against the command list: every command the app registers is allowed
-//! by exactly its own permission, nothing else is, a command left out of the file is
-//! refused, and every command is called by these tests (and its native part by the e2e
-//! suite).
+//! The command list is written once, as `COMMANDS` in build.rs; the four other places that
+//! name the commands (the `generate_handler!` list, the capability file, `ui/api.js` and the
+//! UI mock) are checked against it here. And: every command the app registers is allowed by
+//! exactly its own permission, nothing else is, a command left out of the file is refused,
+//! and every command is called by these tests (and its native part by the e2e suite).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,6 +21,8 @@ const BUILD_RS: &str = include_str!("../../build.rs");
 const LIB_RS: &str = include_str!("../lib.rs");
 const CAPABILITY: &str = include_str!("../../capabilities/default.json");
 const API_JS: &str = include_str!("../../../ui/api.js");
+/// The stand-in for api.js that the UI mock suite and the screenshots run against.
+const MOCK_JS: &str = include_str!("../../../tests/ui-mock/mock-api.js");
 /// What tauri-build made of build.rs and the capability files (the app embeds these).
 const ACL_MANIFESTS: &str = include_str!(concat!(env!("OUT_DIR"), "/acl-manifests.json"));
 const BUILT_CAPABILITIES: &str = include_str!(concat!(env!("OUT_DIR"), "/capabilities.json"));
@@ -99,11 +102,36 @@ fn handler_commands() -> Vec<String> {
 
 /// The command names `ui/api.js` invokes through `call(...)`.
 fn api_commands() -> Vec<String> {
-    API_JS
-        .split("call(\"")
+    called_commands(API_JS)
+}
+
+/// The command names a JS module passes to its `call("name", ...)` (api.js's and the
+/// mock's have the same shape).
+fn called_commands(js: &str) -> Vec<String> {
+    js.split("call(\"")
         .skip(1)
         .map(|rest| rest.split('"').next().unwrap().to_string())
         .collect()
+}
+
+/// A JS module's exported functions as `name(params)`, whitespace left out, sorted. Any other
+/// kind of export fails here, so none goes unchecked.
+fn exports(what: &str, js: &str) -> Vec<String> {
+    let mut out: Vec<String> = js
+        .lines()
+        .filter(|l| l.starts_with("export "))
+        .map(|l| {
+            let rest = l
+                .strip_prefix("export async function ")
+                .or_else(|| l.strip_prefix("export function "))
+                .unwrap_or_else(|| panic!("{what}: an export that is not a function: {l}"));
+            let sig = &rest[..rest.find(')').expect("a parameter list") + 1];
+            sig.split_whitespace().collect()
+        })
+        .collect();
+    out.sort();
+    no_duplicates(what, &out);
+    out
 }
 
 fn capability() -> Capability {
@@ -147,7 +175,7 @@ fn no_duplicates(what: &str, v: &[String]) {
 }
 
 #[test]
-fn the_command_lists_the_capability_and_api_js_agree() {
+fn the_command_list_in_build_rs_is_the_one_the_handler_capability_api_js_and_mock_follow() {
     let built = build_commands();
     let handled = handler_commands();
     let api = api_commands();
@@ -158,12 +186,18 @@ fn the_command_lists_the_capability_and_api_js_agree() {
     }
     no_duplicates("build.rs", &built);
     no_duplicates("generate_handler!", &handled);
+    no_duplicates("ui/api.js", &api);
     let commands = set(&built);
     assert_eq!(
         commands,
         set(&handled),
         "{}",
-        diff("build.rs", &commands, "generate_handler!", &set(&handled))
+        diff(
+            "build.rs COMMANDS",
+            &commands,
+            "generate_handler!",
+            &set(&handled)
+        )
     );
 
     // What the build generated from build.rs: one allow- permission per command.
@@ -179,7 +213,7 @@ fn the_command_lists_the_capability_and_api_js_agree() {
         commands,
         generated,
         "{}",
-        diff("build.rs", &commands, "generated", &generated)
+        diff("build.rs COMMANDS", &commands, "generated", &generated)
     );
 
     // The capability allows each command by its own permission, plus listening to events.
@@ -193,7 +227,12 @@ fn the_command_lists_the_capability_and_api_js_agree() {
         set(&own),
         wanted,
         "{}",
-        diff("the capability", &set(&own), "the commands", &wanted)
+        diff(
+            "capabilities/default.json",
+            &set(&own),
+            "build.rs COMMANDS",
+            &wanted
+        )
     );
     assert_eq!(
         set(&other),
@@ -221,7 +260,7 @@ fn the_command_lists_the_capability_and_api_js_agree() {
         used,
         commands,
         "{}",
-        diff("ui/api.js", &used, "the commands", &commands)
+        diff("ui/api.js", &used, "build.rs COMMANDS", &commands)
     );
     assert_eq!(
         API_JS.matches("invoke(").count(),
@@ -236,6 +275,34 @@ fn the_command_lists_the_capability_and_api_js_agree() {
             );
         }
     }
+
+    // The UI mock stands in for every command, each once, and for every export of api.js
+    // with the same parameters, so a screen checked against it calls what the app has.
+    let mocked = called_commands(MOCK_JS);
+    no_duplicates("tests/ui-mock/mock-api.js", &mocked);
+    let mocked = set(&mocked);
+    assert_eq!(
+        mocked,
+        commands,
+        "{}",
+        diff(
+            "tests/ui-mock/mock-api.js",
+            &mocked,
+            "build.rs COMMANDS",
+            &commands
+        )
+    );
+    let (real, mock) = (
+        set(&exports("ui/api.js", API_JS)),
+        set(&exports("tests/ui-mock/mock-api.js", MOCK_JS)),
+    );
+    assert!(real.len() > commands.len(), "{real:?}");
+    assert_eq!(
+        real,
+        mock,
+        "the exports differ: {}",
+        diff("ui/api.js", &real, "tests/ui-mock/mock-api.js", &mock)
+    );
 }
 
 /// Every .js file under ui/.
