@@ -167,6 +167,16 @@ fn diff(a_name: &str, a: &BTreeSet<String>, b_name: &str, b: &BTreeSet<String>) 
     )
 }
 
+/// The two sets are equal, or a failure that says only what each has that the other lacks
+/// (not both lists of some fifty names).
+fn agree(a_name: &str, a: &BTreeSet<String>, b_name: &str, b: &BTreeSet<String>) {
+    assert!(
+        a == b,
+        "{a_name} and {b_name} disagree: {}",
+        diff(a_name, a, b_name, b)
+    );
+}
+
 fn no_duplicates(what: &str, v: &[String]) {
     let mut seen = BTreeSet::new();
     for x in v {
@@ -188,16 +198,11 @@ fn the_command_list_in_build_rs_is_the_one_the_handler_capability_api_js_and_moc
     no_duplicates("generate_handler!", &handled);
     no_duplicates("ui/api.js", &api);
     let commands = set(&built);
-    assert_eq!(
-        commands,
-        set(&handled),
-        "{}",
-        diff(
-            "build.rs COMMANDS",
-            &commands,
-            "generate_handler!",
-            &set(&handled)
-        )
+    agree(
+        "build.rs COMMANDS",
+        &commands,
+        "generate_handler!",
+        &set(&handled),
     );
 
     // What the build generated from build.rs: one allow- permission per command.
@@ -209,12 +214,7 @@ fn the_command_list_in_build_rs_is_the_one_the_handler_capability_api_js_and_moc
         .filter(|p| p.identifier.starts_with("allow-"))
         .flat_map(|p| p.commands.allow.iter().cloned())
         .collect();
-    assert_eq!(
-        commands,
-        generated,
-        "{}",
-        diff("build.rs COMMANDS", &commands, "generated", &generated)
-    );
+    agree("build.rs COMMANDS", &commands, "generated", &generated);
 
     // The capability allows each command by its own permission, plus listening to events.
     let cap = capability();
@@ -223,16 +223,11 @@ fn the_command_list_in_build_rs_is_the_one_the_handler_capability_api_js_and_moc
     let (own, other): (Vec<String>, Vec<String>) =
         names.into_iter().partition(|p| !p.contains(':'));
     let wanted: BTreeSet<String> = commands.iter().map(|c| allow(c)).collect();
-    assert_eq!(
-        set(&own),
-        wanted,
-        "{}",
-        diff(
-            "capabilities/default.json",
-            &set(&own),
-            "build.rs COMMANDS",
-            &wanted
-        )
+    agree(
+        "capabilities/default.json",
+        &set(&own),
+        "build.rs COMMANDS",
+        &wanted,
     );
     assert_eq!(
         set(&other),
@@ -256,12 +251,7 @@ fn the_command_list_in_build_rs_is_the_one_the_handler_capability_api_js_and_moc
 
     // The page calls exactly these commands, each through api.js's `call`.
     let used = set(&api);
-    assert_eq!(
-        used,
-        commands,
-        "{}",
-        diff("ui/api.js", &used, "build.rs COMMANDS", &commands)
-    );
+    agree("ui/api.js", &used, "build.rs COMMANDS", &commands);
     assert_eq!(
         API_JS.matches("invoke(").count(),
         1,
@@ -281,27 +271,22 @@ fn the_command_list_in_build_rs_is_the_one_the_handler_capability_api_js_and_moc
     let mocked = called_commands(MOCK_JS);
     no_duplicates("tests/ui-mock/mock-api.js", &mocked);
     let mocked = set(&mocked);
-    assert_eq!(
-        mocked,
-        commands,
-        "{}",
-        diff(
-            "tests/ui-mock/mock-api.js",
-            &mocked,
-            "build.rs COMMANDS",
-            &commands
-        )
+    agree(
+        "tests/ui-mock/mock-api.js",
+        &mocked,
+        "build.rs COMMANDS",
+        &commands,
     );
     let (real, mock) = (
         set(&exports("ui/api.js", API_JS)),
         set(&exports("tests/ui-mock/mock-api.js", MOCK_JS)),
     );
     assert!(real.len() > commands.len(), "{real:?}");
-    assert_eq!(
-        real,
-        mock,
-        "the exports differ: {}",
-        diff("ui/api.js", &real, "tests/ui-mock/mock-api.js", &mock)
+    agree(
+        "ui/api.js exports",
+        &real,
+        "tests/ui-mock/mock-api.js exports",
+        &mock,
     );
 }
 
@@ -544,16 +529,11 @@ fn every_command_is_called_here_and_every_native_part_in_e2e() {
         .map(|d| d.0.to_string())
         .chain(DIALOG_NOT_IN_E2E.iter().map(|c| c.to_string()))
         .collect();
-    assert_eq!(
-        with_dialog,
-        listed,
-        "{}",
-        diff(
-            "commands with a dialog",
-            &with_dialog,
-            "the lists here",
-            &listed
-        )
+    agree(
+        "commands with a dialog",
+        &with_dialog,
+        "the lists here",
+        &listed,
     );
     let e2e: BTreeMap<&str, String> = E2E_SOURCES
         .iter()
