@@ -1,5 +1,7 @@
-// Declaring the app's commands makes Tauri generate one permission per command, so the
-// capability file can allow exactly these and nothing else.
+// The app's commands, written once. Declaring them makes Tauri generate one permission per
+// command, so the capability file can allow exactly these and nothing else. The handler list
+// (src/lib.rs), capabilities/default.json, ui/api.js and tests/ui-mock/mock-api.js are
+// checked against this list by src/tests/acl.rs.
 const COMMANDS: &[&str] = &[
     "app_close",
     "app_state",

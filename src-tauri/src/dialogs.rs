@@ -5,10 +5,8 @@
 
 use std::path::PathBuf;
 
-use tauri::{AppHandle, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_dialog::DialogExt;
-
-use crate::AppState;
 
 /// What the dialog lets the person choose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,33 +54,35 @@ pub(crate) struct Script {
     pub asked: Vec<FileDialog>,
 }
 
-impl AppState {
-    /// The files chosen, or `None` when the person cancelled.
-    pub(crate) fn file_dialog<R: Runtime>(
+impl Dialogs {
+    /// The files chosen, or `None` when the person cancelled. Callers go through
+    /// `AppState::file_dialog`, which holds the store meanwhile.
+    pub(crate) fn ask<R: Runtime>(
         &self,
         app: &AppHandle<R>,
         dialog: FileDialog,
     ) -> Option<Vec<PathBuf>> {
-        match &self.dialogs {
-            Dialogs::Native => self.around_dialog(|| native(app, dialog)),
+        match self {
+            Dialogs::Native => native(app, dialog),
             #[cfg(test)]
-            Dialogs::Scripted(script) => self.around_dialog(|| {
+            Dialogs::Scripted(script) => {
                 let mut script = script.lock().unwrap_or_else(|p| p.into_inner());
                 script.asked.push(dialog);
                 script.answers.pop_front().flatten()
-            }),
+            }
         }
     }
+}
 
-    /// The one file chosen in an open or save dialog, or `None` when cancelled.
-    pub(crate) fn file_dialog_one<R: Runtime>(
-        &self,
-        app: &AppHandle<R>,
-        dialog: FileDialog,
-    ) -> Option<PathBuf> {
-        self.file_dialog(app, dialog)
-            .and_then(|files| files.into_iter().next())
-    }
+/// Where the file dialogs open: the person's documents (or home). Not the database's own
+/// folder: a GTK dialog showing it sniffs the database files (see `AppState::around_dialog`).
+fn start_dir<R: Runtime>(app: &AppHandle<R>) -> PathBuf {
+    let p = app.path();
+    p.document_dir()
+        .ok()
+        .filter(|d| d.is_dir())
+        .or_else(|| p.home_dir().ok())
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 fn native<R: Runtime>(app: &AppHandle<R>, dialog: FileDialog) -> Option<Vec<PathBuf>> {
@@ -90,7 +90,7 @@ fn native<R: Runtime>(app: &AppHandle<R>, dialog: FileDialog) -> Option<Vec<Path
         .dialog()
         .file()
         .set_title(dialog.title)
-        .set_directory(crate::sync::start_dir(app));
+        .set_directory(start_dir(app));
     if let Some((label, extensions)) = &dialog.filter {
         let extensions: Vec<&str> = extensions.iter().map(String::as_str).collect();
         b = b.add_filter(label, &extensions);

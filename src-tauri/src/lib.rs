@@ -1,88 +1,14 @@
-//! The Tauri shell: app state and one command per core operation. No business logic here;
-//! every command locks the store, calls kiemtra-core and maps errors to `{code, message}`
-//! in the user's language.
+//! The Tauri shell: one module of commands per core area, named as core's, plus the app's
+//! state (`state`), its native dialogs (`dialogs`) and the few words it says itself
+//! (`messages`). No business logic and no views here: every command locks the store, calls
+//! kiemtra-core and maps errors to `{code, message}` in the user's language.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::atomic::Ordering;
 
-use kiemtra_core::setup::{CampaignOverview, CampaignSummary};
-use kiemtra_core::visit::{FindingInput, FindingSaved, VisitDetail};
-use kiemtra_core::{model, model::Entity, Device, Error, ErrorPayload, Lang, Store};
+use kiemtra_core::{model, Device, ErrorPayload, Lang};
 use serde::Serialize;
 use tauri::{Emitter, Manager, State, WebviewWindow, WindowEvent};
-
-/// How long a close waits for the UI to write its last edits before the window goes anyway.
-const CLOSE_GRACE: Duration = Duration::from_secs(3);
-
-pub struct AppState {
-    store: Mutex<Result<Store, Error>>,
-    /// Bundles chosen in the open dialog and previewed, waiting for "Nhập".
-    pending: Mutex<Vec<PathBuf>>,
-    /// Set once the UI has flushed and asked to close, so the next close goes through.
-    closing: AtomicBool,
-    /// Files last dropped on the window, waiting for the page to say which visit they are for.
-    dropped: Mutex<Vec<PathBuf>>,
-    /// The unit spreadsheet last previewed, waiting for "Nhập".
-    pending_units: Mutex<Option<PathBuf>>,
-    /// The report last previewed (its number and HTML), served to the preview frame.
-    preview: Mutex<Option<(u64, Vec<u8>)>>,
-    /// Who answers the file dialogs: GTK's, or a test's script.
-    dialogs: dialogs::Dialogs,
-    /// How long a close waits for the UI (`CLOSE_GRACE`; the tests wait longer).
-    close_grace: Duration,
-}
-
-impl AppState {
-    pub fn open(path: PathBuf) -> AppState {
-        AppState {
-            store: Mutex::new(Store::open(&path)),
-            pending: Mutex::new(Vec::new()),
-            closing: AtomicBool::new(false),
-            dropped: Mutex::new(Vec::new()),
-            pending_units: Mutex::new(None),
-            preview: Mutex::new(None),
-            dialogs: dialogs::Dialogs::Native,
-            close_grace: CLOSE_GRACE,
-        }
-    }
-
-    /// Show a native file dialog with the store held, then reopen the database. GTK's file
-    /// chooser opens and closes the files in the folder it shows to sniff their type, and
-    /// closing any descriptor on the database drops this process's POSIX locks on it (SQLite's
-    /// locks). Without them, another program (the CLI) closing its connection would take
-    /// itself for the last one and delete the WAL this app still writes to. A fresh connection
-    /// takes the locks again; holding the store meanwhile keeps every write out of that gap.
-    pub(crate) fn around_dialog<T>(&self, dialog: impl FnOnce() -> T) -> T {
-        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
-        let out = dialog();
-        let path = guard.as_ref().ok().map(|s| s.path().to_path_buf());
-        if let Some(path) = path {
-            // The old connection closes before the new one opens, so nothing of this
-            // process still points at files another program may have replaced.
-            *guard = Err(Error::Io(std::io::Error::other("reopening")));
-            *guard = Store::open(&path);
-        }
-        out
-    }
-
-    /// Run `f` with the store; errors come back in the language the person chose.
-    pub(crate) fn with<T>(
-        &self,
-        f: impl FnOnce(&mut Store) -> Result<T, Error>,
-    ) -> Result<T, ErrorPayload> {
-        // A panic in an earlier command must not lock the person out of their data.
-        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
-        match guard.as_mut() {
-            Err(e) => Err(e.payload(Lang::Vi)),
-            Ok(store) => {
-                let lang = store.lang().unwrap_or_default();
-                f(store).map_err(|e| e.payload(lang))
-            }
-        }
-    }
-}
 
 /// The database the app opens: `--db PATH` on the command line, else `KIEMTRA_DB`, else the
 /// OS data dir (the same default as the `kiemtra` CLI).
@@ -146,38 +72,6 @@ fn load_demo(state: State<'_, AppState>) -> Result<DemoLoaded, ErrorPayload> {
 #[tauri::command(async)]
 fn start_empty(state: State<'_, AppState>) -> Result<(), ErrorPayload> {
     state.with(|s| s.set_onboarded())
-}
-
-#[tauri::command(async)]
-fn campaign_list(state: State<'_, AppState>) -> Result<Vec<CampaignSummary>, ErrorPayload> {
-    state.with(|s| s.campaign_summaries())
-}
-
-#[tauri::command(async)]
-fn campaign_overview(
-    state: State<'_, AppState>,
-    id: String,
-) -> Result<CampaignOverview, ErrorPayload> {
-    state.with(|s| {
-        let id = s.resolve_id(model::Campaign::KIND, &id)?;
-        s.campaign_overview(&id)
-    })
-}
-
-#[tauri::command(async)]
-fn visit_get(state: State<'_, AppState>, id: String) -> Result<VisitDetail, ErrorPayload> {
-    state.with(|s| {
-        let id = s.resolve_id(model::Visit::KIND, &id)?;
-        s.visit_detail(&id)
-    })
-}
-
-#[tauri::command(async)]
-fn finding_set(
-    state: State<'_, AppState>,
-    input: FindingInput,
-) -> Result<FindingSaved, ErrorPayload> {
-    state.with(|s| s.finding_set(input))
 }
 
 /// The UI has written its pending edits: close for real.
@@ -244,17 +138,17 @@ pub fn builder<R: tauri::Runtime>(
         .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .on_window_event(on_window_event)
-        .register_asynchronous_uri_scheme_protocol(attach::SCHEME, attach::serve)
+        .register_asynchronous_uri_scheme_protocol(attachments::SCHEME, attachments::serve)
         .invoke_handler(tauri::generate_handler![
             app_close,
             app_state,
             set_language,
             load_demo,
             start_empty,
-            campaign_list,
-            campaign_overview,
-            visit_get,
-            finding_set,
+            setup::campaign_list,
+            setup::campaign_overview,
+            visit::visit_get,
+            visit::finding_set,
             sync::sync_overview,
             sync::bundle_export,
             sync::bundle_pick,
@@ -268,16 +162,16 @@ pub fn builder<R: tauri::Runtime>(
             visit::recommendation_update,
             visit::recommendation_delete,
             visit::record_history,
-            attach::attachments_list,
-            attach::attachment_pick,
-            attach::attachment_add_dropped,
-            attach::attachment_caption,
-            attach::attachment_remove,
-            attach::attachment_save_copy,
+            attachments::attachments_list,
+            attachments::attachment_pick,
+            attachments::attachment_add_dropped,
+            attachments::attachment_caption,
+            attachments::attachment_remove,
+            attachments::attachment_save_copy,
             units::units_tree,
             units::unit_import_pick,
             units::unit_import_apply,
-            find::search,
+            search::search,
             setup::campaign_get,
             setup::campaign_create,
             setup::campaign_update,
@@ -296,9 +190,9 @@ pub fn builder<R: tauri::Runtime>(
             setup::unit_move,
             setup::unit_merge,
             setup::unit_dissolve,
-            reports::report_preview,
-            reports::report_export,
-            reports::report_print
+            report::report_preview,
+            report::report_export,
+            report::report_print
         ])
 }
 
@@ -309,11 +203,15 @@ pub fn run() {
         .expect("the Kiểm tra window could not start");
 }
 
-mod attach;
+pub use state::AppState;
+
+mod attachments;
 mod dialogs;
-mod find;
-mod reports;
+mod messages;
+mod report;
+mod search;
 mod setup;
+mod state;
 mod sync;
 mod units;
 mod visit;

@@ -5,15 +5,31 @@ use chrono::NaiveDate;
 use kiemtra_core::model::{Campaign, CriteriaSet, Entity, Team, Unit, Visit};
 use kiemtra_core::setup::UnitState;
 use kiemtra_core::setup::{
-    CampaignInput, CampaignPatch, CriteriaSaved, PlanEntry, TeamInput, TeamPatch,
+    CampaignInput, CampaignPatch, CriteriaRow, CriteriaSaved, PlanEntry, TeamInput, TeamPatch,
 };
+use kiemtra_core::setup::{CampaignOverview, CampaignSummary};
 use kiemtra_core::store::Stored;
 use kiemtra_core::units::{UnitInput, UnitMerged, UnitPatch};
 use kiemtra_core::ErrorPayload;
-use serde::Serialize;
 use tauri::State;
 
-use crate::AppState;
+use crate::state::AppState;
+
+#[tauri::command(async)]
+pub fn campaign_list(state: State<'_, AppState>) -> Result<Vec<CampaignSummary>, ErrorPayload> {
+    state.with(|s| s.campaign_summaries())
+}
+
+#[tauri::command(async)]
+pub fn campaign_overview(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<CampaignOverview, ErrorPayload> {
+    state.with(|s| {
+        let id = s.resolve_id(Campaign::KIND, &id)?;
+        s.campaign_overview(&id)
+    })
+}
 
 #[tauri::command(async)]
 pub fn campaign_get(
@@ -43,34 +59,10 @@ pub fn campaign_update(
     state.with(|s| s.campaign_update(&id, patch))
 }
 
-#[derive(Serialize)]
-pub struct CriteriaRow {
-    id: String,
-    code: String,
-    name: String,
-    version: u32,
-    items: usize,
-    in_use: usize,
-}
-
 /// Every criteria-set version, newest first, with how many visits use it.
 #[tauri::command(async)]
 pub fn criteria_list(state: State<'_, AppState>) -> Result<Vec<CriteriaRow>, ErrorPayload> {
-    state.with(|s| {
-        let mut rows = Vec::new();
-        for c in s.list::<CriteriaSet>()? {
-            rows.push(CriteriaRow {
-                in_use: s.criteria_set_in_use(&c.id)?,
-                items: c.body.item_count(),
-                id: c.id,
-                code: c.body.code,
-                name: c.body.name,
-                version: c.body.version,
-            });
-        }
-        rows.sort_by(|a, b| (&a.code, b.version).cmp(&(&b.code, a.version)));
-        Ok(rows)
-    })
+    state.with(|s| s.criteria_rows())
 }
 
 #[tauri::command(async)]

@@ -3,85 +3,20 @@
 
 use std::path::PathBuf;
 
-use kiemtra_core::bundle::{ExportReport, ImportReport, ImportRow};
-use kiemtra_core::conflicts::{Conflict, KnownDevice, Resolution};
-use kiemtra_core::{model, model::Entity, Error, ErrorPayload, Lang};
+use kiemtra_core::bundle::{ExportReport, ImportReport};
+use kiemtra_core::conflicts::{Conflict, Resolution};
+use kiemtra_core::sync::{bundle_file_name, SyncOverview};
+use kiemtra_core::{model, model::Entity, Error, ErrorPayload, Lang, Localize};
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Emitter, Manager, Runtime, State};
+use tauri::{AppHandle, Emitter, Runtime, State};
 
 use crate::dialogs::{filter, FileDialog, Pick};
-use crate::AppState;
-
-#[derive(Serialize)]
-pub struct CampaignRef {
-    id: String,
-    name: String,
-    year: i32,
-}
-
-#[derive(Serialize)]
-pub struct SyncOverview {
-    devices: Vec<KnownDevice>,
-    imports: Vec<ImportRow>,
-    conflict_count: usize,
-    campaigns: Vec<CampaignRef>,
-}
+use crate::messages::Message;
+use crate::state::AppState;
 
 #[tauri::command(async)]
 pub fn sync_overview(state: State<'_, AppState>) -> Result<SyncOverview, ErrorPayload> {
-    state.with(|s| {
-        Ok(SyncOverview {
-            devices: s.devices()?,
-            imports: s.import_history()?,
-            conflict_count: s.conflicts()?.len(),
-            campaigns: s
-                .campaign_summaries()?
-                .into_iter()
-                .map(|c| CampaignRef {
-                    id: c.id,
-                    name: c.name,
-                    year: c.year,
-                })
-                .collect(),
-        })
-    })
-}
-
-fn lang(state: &AppState) -> Lang {
-    state.with(|s| s.lang()).unwrap_or_default()
-}
-
-fn dialog_title(lang: Lang, vi: &str, en: &str) -> String {
-    match lang {
-        Lang::Vi => vi.to_string(),
-        Lang::En => en.to_string(),
-    }
-}
-
-/// Where the file dialogs open: the person's documents (or home). Not the database's own
-/// folder: a GTK dialog showing it sniffs the database files (see `AppState::around_dialog`).
-pub(crate) fn start_dir<R: Runtime>(app: &AppHandle<R>) -> PathBuf {
-    let p = app.path();
-    p.document_dir()
-        .ok()
-        .filter(|d| d.is_dir())
-        .or_else(|| p.home_dir().ok())
-        .unwrap_or_else(|| PathBuf::from("."))
-}
-
-/// A file name that says whose work it is and when: `kiemtra-May-A-20231107-1630.kiemtra`.
-fn suggested_name(device: &str) -> String {
-    let folded = kiemtra_core::text::fold(device);
-    let slug: String = folded
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect::<String>()
-        .split('-')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    let stamp = chrono::Local::now().format("%Y%m%d-%H%M");
-    format!("kiemtra-{slug}-{stamp}.kiemtra")
+    state.with(|s| s.sync_overview())
 }
 
 #[tauri::command(async)]
@@ -90,15 +25,18 @@ pub fn bundle_export<R: Runtime>(
     state: State<'_, AppState>,
     campaign: Option<String>,
 ) -> Result<Option<ExportReport>, ErrorPayload> {
-    let lang = lang(&state);
+    let lang = state.lang();
     let device = state.with(|s| Ok(s.device().name.clone()))?;
     let picked = state.file_dialog_one(
         &app,
         FileDialog {
             pick: Pick::SaveAs,
-            title: dialog_title(lang, "Xuất gói dữ liệu kiemtra", "Export a kiemtra bundle"),
+            title: Message::ExportBundle.message(lang),
             filter: filter("Kiểm tra (.kiemtra)", &["kiemtra"]),
-            file_name: Some(suggested_name(&device)),
+            file_name: Some(bundle_file_name(
+                &device,
+                chrono::Local::now().naive_local(),
+            )),
         },
     );
     let Some(path) = picked else {
@@ -163,16 +101,12 @@ pub fn bundle_pick<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<Option<Picked>, ErrorPayload> {
-    let lang = lang(&state);
+    let lang = state.lang();
     let picked = state.file_dialog(
         &app,
         FileDialog {
             pick: Pick::Files,
-            title: dialog_title(
-                lang,
-                "Chọn gói dữ liệu kiemtra để nhập",
-                "Choose kiemtra bundles to import",
-            ),
+            title: Message::ImportBundles.message(lang),
             filter: filter("Kiểm tra (.kiemtra)", &["kiemtra"]),
             file_name: None,
         },
@@ -217,7 +151,7 @@ pub fn bundle_import<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<Imported, ErrorPayload> {
-    let lang = lang(&state);
+    let lang = state.lang();
     let paths = std::mem::take(&mut *state.pending.lock().unwrap_or_else(|p| p.into_inner()));
     state.with(|s| {
         let backup = s.backup(5)?;

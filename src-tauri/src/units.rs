@@ -5,11 +5,12 @@ use std::path::PathBuf;
 
 use kiemtra_core::units::import::{UnitImportPlan, UnitImportReport};
 use kiemtra_core::units::UnitRow;
-use kiemtra_core::{Error, ErrorPayload, Lang};
+use kiemtra_core::{Error, ErrorPayload, Localize};
 use tauri::{AppHandle, Runtime, State};
 
 use crate::dialogs::{filter, FileDialog, Pick};
-use crate::AppState;
+use crate::messages::Message;
+use crate::state::AppState;
 
 #[tauri::command(async)]
 pub fn units_tree(state: State<'_, AppState>) -> Result<Vec<UnitRow>, ErrorPayload> {
@@ -23,16 +24,12 @@ pub fn unit_import_pick<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<Option<UnitImportPlan>, ErrorPayload> {
-    let lang = state.with(|s| s.lang()).unwrap_or_default();
+    let lang = state.lang();
     let picked = state.file_dialog_one(
         &app,
         FileDialog {
             pick: Pick::OneFile,
-            title: match lang {
-                Lang::Vi => "Chọn tệp danh sách đơn vị (Excel hoặc CSV)",
-                Lang::En => "Choose a unit list (Excel or CSV)",
-            }
-            .into(),
+            title: Message::UnitList.message(lang),
             filter: filter("Excel, CSV", &["xlsx", "csv", "XLSX", "CSV"]),
             file_name: None,
         },

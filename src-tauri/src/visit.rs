@@ -1,14 +1,31 @@
-//! The visit workspace commands: the minutes beyond the checklist, recommendations,
-//! sign-off and unlock, and any record's history.
+//! The visit commands: the visit as its screen shows it, findings, the minutes beyond the
+//! checklist, recommendations, sign-off and unlock, and any record's history.
 
 use kiemtra_core::model::Recommendation;
+use kiemtra_core::model::{Entity, Visit};
 use kiemtra_core::store::{HistoryEntry, Stored};
-use kiemtra_core::visit::RecommendationInput;
+use kiemtra_core::visit::{FindingInput, FindingSaved, RecommendationInput, VisitDetail};
 use kiemtra_core::visit::{RecommendationPatch, VisitPatch, VisitSaved};
 use kiemtra_core::ErrorPayload;
 use tauri::State;
 
-use crate::AppState;
+use crate::state::AppState;
+
+#[tauri::command(async)]
+pub fn visit_get(state: State<'_, AppState>, id: String) -> Result<VisitDetail, ErrorPayload> {
+    state.with(|s| {
+        let id = s.resolve_id(Visit::KIND, &id)?;
+        s.visit_detail(&id)
+    })
+}
+
+#[tauri::command(async)]
+pub fn finding_set(
+    state: State<'_, AppState>,
+    input: FindingInput,
+) -> Result<FindingSaved, ErrorPayload> {
+    state.with(|s| s.finding_set(input))
+}
 
 #[tauri::command(async)]
 pub fn visit_update(

@@ -15,6 +15,7 @@ pub mod search;
 pub mod settings;
 pub mod setup;
 pub mod store;
+pub mod sync;
 pub mod units;
 pub mod visit;
 

@@ -1,42 +1,139 @@
 //! Reports: the minutes of one visit and the campaign's results report, first as plain data
-//! (every figure computed here, once), then laid out (`layout`) and rendered as printable
-//! HTML, DOCX or XLSX. Renderers only format what these structs hold, so a figure in any
-//! format is the figure here.
-
-use crate::Localize;
-use std::collections::{BTreeMap, HashMap};
+//! (every figure computed here, once), then laid out and rendered by kiemtra-render as
+//! printable HTML, DOCX or XLSX. Renderers only format what these structs hold, so a figure
+//! in any format is the figure here. The minutes and the campaign report each have their
+//! module; what both use is here.
 
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::*;
 use crate::store::Store;
-use crate::Lang;
+use crate::{Bilingual, Lang, Localize};
+
+mod campaign;
+mod minutes;
+
+pub use campaign::*;
+pub use minutes::*;
 
 /// Something the document cannot show as final: a visit not signed, a record in conflict.
-/// The preview and the CLI show these; the document is still made.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Warning {
-    /// Stable: `not_signed`, `not_completed`, `conflict`, `no_team`, `other_criteria`.
-    pub code: String,
-    pub vi: String,
-    pub en: String,
+/// The preview and the CLI show these; the document is still made. Sent as
+/// `{code, vi, en}`, so the preview can show it in either language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Warning {
+    NotSigned { unit: String },
+    NotCompleted { unit: String, status: VisitStatus },
+    Conflict { unit: String },
+    NoTeam { unit: String },
+    OtherCriteria { unit: String },
 }
 
 impl Warning {
-    fn new(code: &str, vi: String, en: String) -> Warning {
-        Warning {
-            code: code.to_string(),
-            vi,
-            en,
+    /// Stable, for the UI and scripts: `not_signed`, `not_completed`, `conflict`, `no_team`,
+    /// `other_criteria`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Warning::NotSigned { .. } => "not_signed",
+            Warning::NotCompleted { .. } => "not_completed",
+            Warning::Conflict { .. } => "conflict",
+            Warning::NoTeam { .. } => "no_team",
+            Warning::OtherCriteria { .. } => "other_criteria",
         }
     }
-    pub fn message(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Vi => &self.vi,
-            Lang::En => &self.en,
+}
+
+impl Localize for Warning {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Warning::NotSigned { unit } => lang.pick(
+                format!("{unit}: biên bản chưa ký."),
+                format!("{unit}: the minutes are not signed."),
+            ),
+            Warning::NotCompleted { unit, status } => lang.pick(
+                format!("{unit}: buổi kiểm tra chưa hoàn thành ({}).", status.message(lang)),
+                format!("{unit}: the visit is not completed ({}).", status.message(lang)),
+            ),
+            Warning::Conflict { unit } => lang.pick(
+                format!("{unit}: còn xung đột chưa giải quyết; số liệu lấy theo phiên bản đang hiển thị."),
+                format!("{unit}: unresolved conflict; figures use the version currently shown."),
+            ),
+            Warning::NoTeam { unit } => lang.pick(
+                format!("{unit}: chưa phân công đoàn kiểm tra."),
+                format!("{unit}: no team assigned."),
+            ),
+            Warning::OtherCriteria { unit } => lang.pick(
+                format!("{unit}: kiểm tra theo phiên bản bộ tiêu chí khác; tiêu chí được ghép theo mã."),
+                format!("{unit}: checked against another criteria version; items matched by code."),
+            ),
         }
+    }
+}
+
+impl Serialize for Warning {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct Wire {
+            code: &'static str,
+            #[serde(flatten)]
+            text: Bilingual,
+        }
+        Wire {
+            code: self.code(),
+            text: self.both(),
+        }
+        .serialize(s)
+    }
+}
+
+/// Which document: the UI and the CLI name them `campaign` (the results report) and `visit`
+/// (the minutes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReportKind {
+    Campaign,
+    Visit,
+}
+
+impl ReportKind {
+    pub fn parse(s: &str) -> Result<ReportKind> {
+        match s {
+            "campaign" => Ok(ReportKind::Campaign),
+            "visit" => Ok(ReportKind::Visit),
+            other => Err(Error::invalid_field("target", other.to_string())),
+        }
+    }
+}
+
+/// A document's data, whichever kind was asked for.
+#[derive(Debug, Clone)]
+pub enum Report {
+    Campaign(CampaignReport),
+    Visit(VisitMinutes),
+}
+
+impl Report {
+    pub fn warnings(&self) -> &[Warning] {
+        match self {
+            Report::Campaign(r) => &r.warnings,
+            Report::Visit(m) => &m.warnings,
+        }
+    }
+
+    /// A file name people can read and any system can store, for the extension given:
+    /// "Bao-cao-kiem-tra-cong-tac-doan-2023.docx", "Bien-ban-doan-xa-cuc-phuong.html".
+    pub fn file_name(&self, ext: &str) -> String {
+        let (what, name) = match self {
+            Report::Campaign(r) => ("Bao-cao", &r.campaign_name),
+            Report::Visit(m) => ("Bien-ban", &m.unit_name),
+        };
+        let slug = crate::text::fold(name)
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        format!("{what}-{slug}.{ext}")
     }
 }
 
@@ -75,306 +172,6 @@ pub fn date_vi(d: Option<NaiveDate>) -> String {
         .unwrap_or_default()
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct TeamLine {
-    pub full_name: String,
-    pub title: String,
-    pub role: Role,
-    /// "Trưởng đoàn", "Thành viên", "Thư ký".
-    pub role_label: String,
-}
-
-fn role_label(r: Role) -> &'static str {
-    match r {
-        Role::Head => "Trưởng đoàn",
-        Role::Member => "Thành viên",
-        Role::Secretary => "Thư ký",
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct MinutesItem {
-    pub code: String,
-    pub title: String,
-    pub scale: Scale,
-    pub max_points: Option<u32>,
-    pub rating: Option<Rating>,
-    pub points: Option<f64>,
-    /// "Đạt", "Chưa đạt", "8/10 điểm" or "" when not rated.
-    pub result: String,
-    pub note: String,
-    pub explanation: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct MinutesTopic {
-    pub code: String,
-    pub title: String,
-    pub items: Vec<MinutesItem>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RecommendationLine {
-    pub text: String,
-    pub raised_by: RaisedBy,
-    pub authority: Authority,
-    pub authority_label: String,
-    pub status: RecStatus,
-    pub due_date: Option<NaiveDate>,
-}
-
-/// The minutes of one visit (Biên bản kiểm tra), as data.
-#[derive(Debug, Clone, Serialize)]
-pub struct VisitMinutes {
-    pub visit_id: String,
-    pub heading: Heading,
-    pub campaign_name: String,
-    pub decision_number: String,
-    pub issuing_body: String,
-    pub unit_name: String,
-    pub unit_level: String,
-    pub date: Option<NaiveDate>,
-    pub status: VisitStatus,
-    pub signed_at: Option<String>,
-    pub team_name: String,
-    pub team: Vec<TeamLine>,
-    /// The unit's people, then guests.
-    pub unit_attendees: Vec<Attendee>,
-    pub guests: Vec<Attendee>,
-    pub topics: Vec<MinutesTopic>,
-    pub rated: usize,
-    pub total_items: usize,
-    pub report_summary: String,
-    pub difficulties: String,
-    pub questions: Vec<Question>,
-    pub strengths: String,
-    pub shortcomings: String,
-    pub assessment: String,
-    pub overall_result: Option<OverallResult>,
-    pub overall_label: String,
-    pub recommendations: Vec<RecommendationLine>,
-    pub head_name: String,
-    pub secretary_name: String,
-    /// The first of the unit's attendees, who signs for the unit.
-    pub unit_representative: String,
-    pub unit_representative_position: String,
-    pub recipients: Vec<String>,
-    pub warnings: Vec<Warning>,
-}
-
-/// Counts of one item (or topic) over a set of visits.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct RatingCounts {
-    pub dat: usize,
-    pub chua_dat: usize,
-    /// Points given (points items).
-    pub scored: usize,
-    pub not_rated: usize,
-    pub points_sum: f64,
-    /// Mean of the points given; none when nobody scored.
-    pub points_avg: Option<f64>,
-}
-
-impl RatingCounts {
-    fn add(&mut self, f: Option<&Finding>) {
-        match f {
-            Some(f) if f.rating == Some(Rating::Dat) => self.dat += 1,
-            Some(f) if f.rating == Some(Rating::ChuaDat) => self.chua_dat += 1,
-            Some(Finding {
-                points: Some(p), ..
-            }) => {
-                self.scored += 1;
-                self.points_sum += p;
-            }
-            _ => self.not_rated += 1,
-        }
-        self.points_avg = (self.scored > 0).then(|| self.points_sum / self.scored as f64);
-    }
-    fn merge(&mut self, o: &RatingCounts) {
-        self.dat += o.dat;
-        self.chua_dat += o.chua_dat;
-        self.scored += o.scored;
-        self.not_rated += o.not_rated;
-        self.points_sum += o.points_sum;
-        self.points_avg = (self.scored > 0).then(|| self.points_sum / self.scored as f64);
-    }
-    pub fn total(&self) -> usize {
-        self.dat + self.chua_dat + self.scored + self.not_rated
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ItemResult {
-    pub code: String,
-    pub title: String,
-    pub scale: Scale,
-    pub max_points: Option<u32>,
-    pub all: RatingCounts,
-    /// One per `CampaignReport::levels`, in that order.
-    pub by_level: Vec<RatingCounts>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TopicResult {
-    pub code: String,
-    pub title: String,
-    pub items: Vec<ItemResult>,
-    /// The items' counts added up.
-    pub all: RatingCounts,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct LevelScope {
-    pub level: String,
-    pub units: usize,
-    pub visits: usize,
-    pub signed: usize,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TeamScope {
-    pub name: String,
-    pub head: String,
-    pub members: usize,
-    pub visits: usize,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Scope {
-    pub start_date: Option<NaiveDate>,
-    pub end_date: Option<NaiveDate>,
-    /// Distinct units visited (planned included).
-    pub units: usize,
-    pub visits: usize,
-    pub by_level: Vec<LevelScope>,
-    pub teams: Vec<TeamScope>,
-    pub status_counts: crate::setup::StatusCounts,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct OverallCount {
-    /// None: no overall result given yet.
-    pub result: Option<OverallResult>,
-    pub label: String,
-    pub count: usize,
-}
-
-/// A unit's words in the minutes (a strength, a shortcoming, a note).
-#[derive(Debug, Clone, Serialize)]
-pub struct UnitText {
-    pub unit: String,
-    pub text: String,
-}
-
-/// An item often "Chưa đạt", with what the teams wrote about it.
-#[derive(Debug, Clone, Serialize)]
-pub struct CommonShortcoming {
-    pub code: String,
-    pub title: String,
-    pub chua_dat: usize,
-    pub units: Vec<String>,
-    pub notes: Vec<UnitText>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RecommendationItem {
-    pub unit: String,
-    pub text: String,
-    pub raised_by: RaisedBy,
-    pub status: RecStatus,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct AuthorityGroup {
-    pub authority: Authority,
-    pub label: String,
-    /// Beyond the teams' authority: goes on to the higher Union level or the Party committee.
-    pub forward: bool,
-    pub items: Vec<RecommendationItem>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct AnnexRow {
-    pub no: usize,
-    pub visit_id: String,
-    pub unit: String,
-    pub level: String,
-    pub team: String,
-    pub date: Option<NaiveDate>,
-    pub status: VisitStatus,
-    pub status_label: String,
-    pub overall_result: Option<OverallResult>,
-    pub overall_label: String,
-    pub rated: usize,
-    pub total_items: usize,
-    pub conflict: bool,
-}
-
-/// One visit × one item of its checklist: the XLSX data sheet.
-#[derive(Debug, Clone, Serialize)]
-pub struct FindingRow {
-    pub unit: String,
-    pub level: String,
-    pub team: String,
-    pub date: Option<NaiveDate>,
-    pub status_label: String,
-    pub topic: String,
-    pub item_code: String,
-    pub item_title: String,
-    pub scale: Scale,
-    pub rating: Option<Rating>,
-    pub points: Option<f64>,
-    pub note: String,
-    pub explanation: String,
-}
-
-/// The campaign's results report (Báo cáo kết quả kiểm tra), as data.
-#[derive(Debug, Clone, Serialize)]
-pub struct CampaignReport {
-    pub campaign_id: String,
-    pub heading: Heading,
-    pub campaign_name: String,
-    pub year: i32,
-    pub theme: String,
-    pub decision_number: String,
-    pub issuing_body: String,
-    pub settings: ReportSettings,
-    pub scope: Scope,
-    /// Unit levels in the order of the unit tree ("Cấp huyện", "Cơ sở").
-    pub levels: Vec<String>,
-    pub topics: Vec<TopicResult>,
-    pub overall: Vec<OverallCount>,
-    pub common_shortcomings: Vec<CommonShortcoming>,
-    pub shortcomings: Vec<UnitText>,
-    pub good_practices: Vec<UnitText>,
-    pub recommendations: Vec<AuthorityGroup>,
-    pub annex: Vec<AnnexRow>,
-    pub findings: Vec<FindingRow>,
-    pub warnings: Vec<Warning>,
-}
-
-/// How many items the "common shortcomings" section lists.
-const COMMON_SHORTCOMINGS: usize = 5;
-/// A blank level label is shown as this.
-const NO_LEVEL: &str = "Khác";
-
-fn result_text(item: &Item, f: Option<&Finding>) -> String {
-    match f {
-        Some(f) if f.rating.is_some() => f
-            .rating
-            .map(|r| r.message(Lang::Vi))
-            .unwrap_or_default()
-            .to_string(),
-        Some(Finding {
-            points: Some(p), ..
-        }) => match item.max_points {
-            Some(m) => format!("{}/{m} điểm", fmt_num(*p)),
-            None => format!("{} điểm", fmt_num(*p)),
-        },
-        _ => String::new(),
-    }
-}
-
 /// A number as written here: decimal comma, at most two decimals, no trailing zeros.
 pub fn fmt_num(x: f64) -> String {
     let s = format!("{x:.2}");
@@ -383,562 +180,20 @@ pub fn fmt_num(x: f64) -> String {
 }
 
 fn status_warning(unit: &str, status: VisitStatus) -> Option<Warning> {
+    let unit = unit.to_string();
     match status {
         VisitStatus::Signed => None,
-        VisitStatus::Completed => Some(Warning::new(
-            "not_signed",
-            format!("{unit}: biên bản chưa ký."),
-            format!("{unit}: the minutes are not signed."),
-        )),
-        s => Some(Warning::new(
-            "not_completed",
-            format!(
-                "{unit}: buổi kiểm tra chưa hoàn thành ({}).",
-                s.message(Lang::Vi)
-            ),
-            format!(
-                "{unit}: the visit is not completed ({}).",
-                s.message(Lang::En)
-            ),
-        )),
+        VisitStatus::Completed => Some(Warning::NotSigned { unit }),
+        status => Some(Warning::NotCompleted { unit, status }),
     }
-}
-
-fn conflict_warning(unit: &str) -> Warning {
-    Warning::new(
-        "conflict",
-        format!("{unit}: còn xung đột chưa giải quyết; số liệu lấy theo phiên bản đang hiển thị."),
-        format!("{unit}: unresolved conflict; figures use the version currently shown."),
-    )
 }
 
 impl Store {
-    /// The minutes of one visit.
-    pub fn visit_minutes(&self, visit_id: &str) -> Result<VisitMinutes> {
-        let id = self.resolve_id(Visit::KIND, visit_id)?;
-        let d = self.visit_detail(&id)?;
-        let campaign = self.require::<Campaign>(&d.campaign.id)?;
-        let settings = campaign.body.report_settings();
-        let v = &d.visit.body;
-        // The minutes' number is the visit's place in the campaign's list.
-        let n = self
-            .visit_rows(Some(&campaign.id))?
-            .iter()
-            .position(|r| r.id == id)
-            .map(|i| i + 1)
-            .unwrap_or(1);
-        let unit = d.unit.name.clone();
-        let mut warnings = Vec::new();
-        warnings.extend(status_warning(&unit, v.status));
-        let (conflicted, conflicted_visits) = self.conflict_index()?;
-        if conflicted_visits.contains(&id) {
-            warnings.push(conflict_warning(&unit));
-        }
-        let findings: HashMap<String, Finding> = self
-            .list_by::<Finding>("visit_id", &id)?
-            .into_iter()
-            .map(|f| (f.body.item_code.clone(), f.body))
-            .collect();
-        let topics: Vec<MinutesTopic> = d
-            .criteria
-            .set
-            .topics
-            .iter()
-            .map(|t| MinutesTopic {
-                code: t.code.clone(),
-                title: t.title.clone(),
-                items: t
-                    .items
-                    .iter()
-                    .map(|i| {
-                        let f = findings.get(&i.code);
-                        MinutesItem {
-                            code: i.code.clone(),
-                            title: i.title.clone(),
-                            scale: i.scale,
-                            max_points: i.max_points,
-                            rating: f.and_then(|f| f.rating),
-                            points: f.and_then(|f| f.points),
-                            result: result_text(i, f),
-                            note: f.map(|f| f.note.clone()).unwrap_or_default(),
-                            explanation: f.map(|f| f.explanation.clone()).unwrap_or_default(),
-                        }
-                    })
-                    .collect(),
-            })
-            .collect();
-        let team: Vec<TeamLine> = d
-            .team
-            .as_ref()
-            .map(|t| {
-                t.members
-                    .iter()
-                    .map(|m| TeamLine {
-                        full_name: m.full_name.clone(),
-                        title: m.title.clone(),
-                        role: m.role,
-                        role_label: role_label(m.role).to_string(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        if d.team.is_none() {
-            warnings.push(Warning::new(
-                "no_team",
-                format!("{unit}: chưa phân công đoàn kiểm tra."),
-                format!("{unit}: no team assigned."),
-            ));
-        }
-        let name_of = |r: Role| {
-            team.iter()
-                .find(|m| m.role == r)
-                .map(|m| m.full_name.clone())
-                .unwrap_or_default()
-        };
-        let (unit_attendees, guests): (Vec<Attendee>, Vec<Attendee>) = v
-            .attendees
-            .iter()
-            .cloned()
-            .partition(|a| a.side == Side::Unit);
-        let recommendations = d
-            .recommendations
-            .iter()
-            .map(|r| {
-                if conflicted.contains(&r.id) && !warnings.iter().any(|w| w.code == "conflict") {
-                    warnings.push(conflict_warning(&unit));
-                }
-                RecommendationLine {
-                    text: r.body.text.clone(),
-                    raised_by: r.body.raised_by,
-                    authority: r.body.authority,
-                    authority_label: r.body.authority.message(Lang::Vi).to_string(),
-                    status: r.body.status,
-                    due_date: r.body.due_date,
-                }
-            })
-            .collect();
-        Ok(VisitMinutes {
-            visit_id: id.clone(),
-            heading: Heading {
-                parent_body: settings.parent_body.clone(),
-                issuer: d
-                    .team
-                    .as_ref()
-                    .map(|t| t.name.to_uppercase())
-                    .unwrap_or_else(|| settings.issuer.clone()),
-                number: settings.minutes_number.replace("{n}", &n.to_string()),
-                place_date: place_date(&settings.place, v.date),
-            },
-            campaign_name: campaign.body.name.clone(),
-            decision_number: campaign.body.decision_number.clone(),
-            issuing_body: campaign.body.issuing_body.clone(),
-            unit_level: d.unit.level_label.clone(),
-            unit_name: unit,
-            date: v.date,
-            status: v.status,
-            signed_at: v.signed_at.clone(),
-            team_name: d.team.as_ref().map(|t| t.name.clone()).unwrap_or_default(),
-            head_name: name_of(Role::Head),
-            secretary_name: name_of(Role::Secretary),
-            team,
-            unit_representative: unit_attendees
-                .first()
-                .map(|a| a.name.clone())
-                .unwrap_or_default(),
-            unit_representative_position: unit_attendees
-                .first()
-                .map(|a| a.position.clone())
-                .unwrap_or_default(),
-            unit_attendees,
-            guests,
-            rated: d.done,
-            total_items: d.total,
-            topics,
-            report_summary: v.report_summary.clone(),
-            difficulties: v.difficulties.clone(),
-            questions: v.questions.clone(),
-            strengths: v.strengths.clone(),
-            shortcomings: v.shortcomings.clone(),
-            assessment: v.assessment.clone(),
-            overall_result: v.overall_result,
-            overall_label: v
-                .overall_result
-                .map(|r| r.message(Lang::Vi).to_string())
-                .unwrap_or_default(),
-            recommendations,
-            recipients: vec![
-                "Ban Thường vụ Tỉnh đoàn (b/c)".to_string(),
-                "Đơn vị được kiểm tra".to_string(),
-                "Lưu Đoàn kiểm tra.".to_string(),
-            ],
-            warnings,
-        })
-    }
-
-    /// The campaign's results report over every visit it holds.
-    pub fn campaign_report(&self, campaign_id: &str) -> Result<CampaignReport> {
-        let cid = self.resolve_id(Campaign::KIND, campaign_id)?;
-        let campaign = self.require::<Campaign>(&cid)?;
-        let settings = campaign.body.report_settings();
-        let rows = self.visit_rows(Some(&cid))?;
-        // Tree order gives the levels their order (district level before grassroots) and
-        // the annex its order.
-        let tree = self.campaign_units_state(&cid)?;
-        let tree_pos: HashMap<&str, usize> = tree
-            .iter()
-            .enumerate()
-            .map(|(i, u)| (u.unit.id.as_str(), i))
-            .collect();
-        let level_of = |r: &crate::visit::VisitRow| {
-            if r.unit_level_label.trim().is_empty() {
-                NO_LEVEL.to_string()
-            } else {
-                r.unit_level_label.clone()
-            }
-        };
-        let mut rows = rows;
-        rows.sort_by_key(|r| {
-            (
-                tree_pos
-                    .get(r.unit_id.as_str())
-                    .copied()
-                    .unwrap_or(usize::MAX),
-                r.date,
-            )
-        });
-        let mut levels: Vec<String> = Vec::new();
-        for r in &rows {
-            let l = level_of(r);
-            if !levels.contains(&l) {
-                levels.push(l);
-            }
-        }
-        let level_index = |r: &crate::visit::VisitRow| {
-            let l = level_of(r);
-            levels.iter().position(|x| *x == l).unwrap_or(0)
-        };
-        // The annex groups units by level, each level in tree order.
-        rows.sort_by_key(|r| level_index(r));
-
-        let set = match &campaign.body.criteria_set_id {
-            Some(s) => self.get::<CriteriaSet>(s)?,
-            None => None,
-        };
-        let mut sets: HashMap<String, CriteriaSet> = HashMap::new();
-        for r in &rows {
-            let v = self.require::<Visit>(&r.id)?;
-            if !sets.contains_key(&v.body.criteria_set_id) {
-                if let Some(s) = self.get::<CriteriaSet>(&v.body.criteria_set_id)? {
-                    sets.insert(v.body.criteria_set_id.clone(), s.body);
-                }
-            }
-        }
-        let first_set = match rows.first() {
-            Some(r) => {
-                let v = self.require::<Visit>(&r.id)?;
-                sets.get(&v.body.criteria_set_id).cloned()
-            }
-            None => None,
-        };
-        // The report's topics: the campaign's set, else the set of its first visit; a
-        // campaign with neither has no topics to report.
-        let base: CriteriaSet = set.map(|s| s.body).or(first_set).unwrap_or(CriteriaSet {
-            code: String::new(),
-            name: String::new(),
-            version: 0,
-            topics: Vec::new(),
-        });
-        let mut counts: BTreeMap<String, (RatingCounts, Vec<RatingCounts>)> = BTreeMap::new();
-        let mut fails: BTreeMap<String, (Vec<String>, Vec<UnitText>)> = BTreeMap::new();
-        let mut warnings = Vec::new();
-        let mut annex = Vec::new();
-        let mut findings_rows = Vec::new();
-        let mut shortcomings = Vec::new();
-        let mut good = Vec::new();
-        let mut recs: BTreeMap<u8, Vec<RecommendationItem>> = BTreeMap::new();
-        let mut overall: Vec<OverallCount> = [
-            OverallResult::XuatSac,
-            OverallResult::Tot,
-            OverallResult::HoanThanh,
-            OverallResult::KhongHoanThanh,
-        ]
-        .into_iter()
-        .map(|r| OverallCount {
-            result: Some(r),
-            label: r.message(Lang::Vi).to_string(),
-            count: 0,
-        })
-        .chain(std::iter::once(OverallCount {
-            result: None,
-            label: "Chưa đánh giá".to_string(),
-            count: 0,
-        }))
-        .collect();
-        let mut status_counts = crate::setup::StatusCounts::default();
-        let mut by_level: Vec<LevelScope> = levels
-            .iter()
-            .map(|l| LevelScope {
-                level: l.clone(),
-                units: 0,
-                visits: 0,
-                signed: 0,
-            })
-            .collect();
-        let mut level_units: Vec<std::collections::HashSet<String>> =
-            vec![Default::default(); levels.len()];
-        let mut team_visits: HashMap<String, usize> = HashMap::new();
-
-        for (i, r) in rows.iter().enumerate() {
-            let v = self.require::<Visit>(&r.id)?.body;
-            let li = level_index(r);
-            let unit = r.unit_name.clone();
-            warnings.extend(status_warning(&unit, r.status));
-            if r.conflict {
-                warnings.push(conflict_warning(&unit));
-            }
-            match r.status {
-                VisitStatus::Planned => status_counts.planned += 1,
-                VisitStatus::InProgress => status_counts.in_progress += 1,
-                VisitStatus::Completed => status_counts.completed += 1,
-                VisitStatus::Signed => status_counts.signed += 1,
-            }
-            by_level[li].visits += 1;
-            if r.status == VisitStatus::Signed {
-                by_level[li].signed += 1;
-            }
-            level_units[li].insert(r.unit_id.clone());
-            if let Some(t) = &r.team_id {
-                *team_visits.entry(t.clone()).or_default() += 1;
-            }
-            let slot = overall
-                .iter_mut()
-                .find(|o| o.result == r.overall_result)
-                .expect("every result has a slot");
-            slot.count += 1;
-
-            let vset = sets.get(&v.criteria_set_id);
-            if vset.is_some_and(|s| s.code != base.code || s.version != base.version) {
-                warnings.push(Warning::new(
-                    "other_criteria",
-                    format!("{unit}: kiểm tra theo phiên bản bộ tiêu chí khác; tiêu chí được ghép theo mã."),
-                    format!("{unit}: checked against another criteria version; items matched by code."),
-                ));
-            }
-            let findings: HashMap<String, Finding> = self
-                .list_by::<Finding>("visit_id", &r.id)?
-                .into_iter()
-                .map(|f| (f.body.item_code.clone(), f.body))
-                .collect();
-            for t in &base.topics {
-                for item in &t.items {
-                    // An item missing from the visit's own version was not asked there.
-                    if vset.is_some_and(|s| s.item(&item.code).is_none()) {
-                        continue;
-                    }
-                    let f = findings.get(&item.code);
-                    let e = counts.entry(item.code.clone()).or_insert_with(|| {
-                        (
-                            RatingCounts::default(),
-                            vec![RatingCounts::default(); levels.len()],
-                        )
-                    });
-                    e.0.add(f);
-                    e.1[li].add(f);
-                    if let Some(f) = f.filter(|f| f.rating == Some(Rating::ChuaDat)) {
-                        let e = fails.entry(item.code.clone()).or_default();
-                        e.0.push(unit.clone());
-                        if !f.note.trim().is_empty() {
-                            e.1.push(UnitText {
-                                unit: unit.clone(),
-                                text: f.note.clone(),
-                            });
-                        }
-                    }
-                    findings_rows.push(FindingRow {
-                        unit: unit.clone(),
-                        level: level_of(r),
-                        team: r.team_name.clone(),
-                        date: r.date,
-                        status_label: r.status.message(Lang::Vi).to_string(),
-                        topic: format!("{}. {}", t.code, t.title),
-                        item_code: item.code.clone(),
-                        item_title: item.title.clone(),
-                        scale: item.scale,
-                        rating: f.and_then(|f| f.rating),
-                        points: f.and_then(|f| f.points),
-                        note: f.map(|f| f.note.clone()).unwrap_or_default(),
-                        explanation: f.map(|f| f.explanation.clone()).unwrap_or_default(),
-                    });
-                }
-            }
-            if !v.shortcomings.trim().is_empty() {
-                shortcomings.push(UnitText {
-                    unit: unit.clone(),
-                    text: v.shortcomings.clone(),
-                });
-            }
-            if !v.strengths.trim().is_empty() {
-                good.push(UnitText {
-                    unit: unit.clone(),
-                    text: v.strengths.clone(),
-                });
-            }
-            for rec in self.list_by::<Recommendation>("visit_id", &r.id)? {
-                let key = match rec.body.authority {
-                    Authority::Unit => 0,
-                    Authority::Team => 1,
-                    Authority::Union => 2,
-                    Authority::Party => 3,
-                };
-                recs.entry(key).or_default().push(RecommendationItem {
-                    unit: unit.clone(),
-                    text: rec.body.text,
-                    raised_by: rec.body.raised_by,
-                    status: rec.body.status,
-                });
-            }
-            annex.push(AnnexRow {
-                no: i + 1,
-                visit_id: r.id.clone(),
-                unit,
-                level: level_of(r),
-                team: r.team_name.clone(),
-                date: r.date,
-                status: r.status,
-                status_label: r.status.message(Lang::Vi).to_string(),
-                overall_result: r.overall_result,
-                overall_label: r
-                    .overall_result
-                    .map(|o| o.message(Lang::Vi).to_string())
-                    .unwrap_or_default(),
-                rated: r.done,
-                total_items: r.total,
-                conflict: r.conflict,
-            });
-        }
-        for (l, s) in by_level.iter_mut().zip(&level_units) {
-            l.units = s.len();
-        }
-        let topics: Vec<TopicResult> = base
-            .topics
-            .iter()
-            .map(|t| {
-                let items: Vec<ItemResult> = t
-                    .items
-                    .iter()
-                    .map(|i| {
-                        let (all, by) = counts.remove(&i.code).unwrap_or_else(|| {
-                            (
-                                RatingCounts::default(),
-                                vec![RatingCounts::default(); levels.len()],
-                            )
-                        });
-                        ItemResult {
-                            code: i.code.clone(),
-                            title: i.title.clone(),
-                            scale: i.scale,
-                            max_points: i.max_points,
-                            all,
-                            by_level: by,
-                        }
-                    })
-                    .collect();
-                let mut all = RatingCounts::default();
-                for i in &items {
-                    all.merge(&i.all);
-                }
-                TopicResult {
-                    code: t.code.clone(),
-                    title: t.title.clone(),
-                    items,
-                    all,
-                }
-            })
-            .collect();
-        let mut common: Vec<CommonShortcoming> = topics
-            .iter()
-            .flat_map(|t| t.items.iter())
-            .filter(|i| i.all.chua_dat > 0)
-            .map(|i| {
-                let (units, notes) = fails.remove(&i.code).unwrap_or_default();
-                CommonShortcoming {
-                    code: i.code.clone(),
-                    title: i.title.clone(),
-                    chua_dat: i.all.chua_dat,
-                    units,
-                    notes,
-                }
-            })
-            .collect();
-        // Most often failed first; the criteria order breaks ties (a stable sort keeps it).
-        common.sort_by_key(|c| std::cmp::Reverse(c.chua_dat));
-        common.truncate(COMMON_SHORTCOMINGS);
-
-        let recommendations = recs
-            .into_iter()
-            .map(|(k, items)| {
-                let a = [
-                    Authority::Unit,
-                    Authority::Team,
-                    Authority::Union,
-                    Authority::Party,
-                ][k as usize];
-                AuthorityGroup {
-                    authority: a,
-                    label: a.message(Lang::Vi).to_string(),
-                    forward: matches!(a, Authority::Union | Authority::Party),
-                    items,
-                }
-            })
-            .collect();
-        let mut teams = Vec::new();
-        for t in self.campaign_overview(&cid)?.teams {
-            teams.push(TeamScope {
-                head: t
-                    .members
-                    .iter()
-                    .find(|m| m.role == Role::Head)
-                    .map(|m| m.full_name.clone())
-                    .unwrap_or_default(),
-                members: t.members.len(),
-                visits: team_visits.get(&t.id).copied().unwrap_or(0),
-                name: t.name,
-            });
-        }
-        let units = level_units.iter().map(|s| s.len()).sum();
-        Ok(CampaignReport {
-            campaign_id: cid,
-            heading: Heading {
-                parent_body: settings.parent_body.clone(),
-                issuer: settings.issuer.clone(),
-                number: settings.report_number.clone(),
-                place_date: place_date(&settings.place, Some(crate::dates::today())),
-            },
-            campaign_name: campaign.body.name.clone(),
-            year: campaign.body.year,
-            theme: campaign.body.theme.clone(),
-            decision_number: campaign.body.decision_number.clone(),
-            issuing_body: campaign.body.issuing_body.clone(),
-            settings,
-            scope: Scope {
-                start_date: campaign.body.start_date,
-                end_date: campaign.body.end_date,
-                units,
-                visits: rows.len(),
-                by_level,
-                teams,
-                status_counts,
-            },
-            levels,
-            topics,
-            overall,
-            common_shortcomings: common,
-            shortcomings,
-            good_practices: good,
-            recommendations,
-            annex,
-            findings: findings_rows,
-            warnings,
+    /// The document of `kind` for the campaign or visit `id`.
+    pub fn report(&self, kind: ReportKind, id: &str) -> Result<Report> {
+        Ok(match kind {
+            ReportKind::Campaign => Report::Campaign(self.campaign_report(id)?),
+            ReportKind::Visit => Report::Visit(self.visit_minutes(id)?),
         })
     }
 }
@@ -946,4 +201,127 @@ impl Store {
 /// Write a document whole or not at all (a temp file beside it, renamed at the end).
 pub fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
     Ok(kiemtra_store::files::write_atomic(path, bytes)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_kinds_are_named_as_the_ui_and_cli_name_them() {
+        for (s, kind) in [
+            ("campaign", ReportKind::Campaign),
+            ("visit", ReportKind::Visit),
+        ] {
+            assert_eq!(ReportKind::parse(s).unwrap(), kind);
+            assert_eq!(serde_json::to_value(kind).unwrap(), s);
+            assert_eq!(
+                serde_json::from_value::<ReportKind>(s.into()).unwrap(),
+                kind
+            );
+        }
+        for bad in ["khac", "Campaign", ""] {
+            let e = ReportKind::parse(bad).unwrap_err();
+            assert_eq!(e.code(), "invalid_input", "{bad:?}");
+            assert!(e.message(Lang::En).contains("target"), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn warnings_go_out_as_code_vi_en_in_that_order() {
+        let unit = "Đoàn xã Cúc Phương".to_string();
+        let w = Warning::NotCompleted {
+            unit: unit.clone(),
+            status: VisitStatus::InProgress,
+        };
+        assert_eq!(
+            serde_json::to_string(&w).unwrap(),
+            format!(
+                r#"{{"code":"not_completed","vi":"{unit}: buổi kiểm tra chưa hoàn thành ({}).","en":"{unit}: the visit is not completed ({})."}}"#,
+                VisitStatus::InProgress.message(Lang::Vi),
+                VisitStatus::InProgress.message(Lang::En)
+            )
+        );
+        let all = [
+            Warning::NotSigned { unit: unit.clone() },
+            w,
+            Warning::Conflict { unit: unit.clone() },
+            Warning::NoTeam { unit: unit.clone() },
+            Warning::OtherCriteria { unit: unit.clone() },
+        ];
+        let codes: Vec<&str> = all.iter().map(Warning::code).collect();
+        assert_eq!(
+            codes,
+            [
+                "not_signed",
+                "not_completed",
+                "conflict",
+                "no_team",
+                "other_criteria"
+            ]
+        );
+        for w in &all {
+            let json = serde_json::to_value(w).unwrap();
+            assert_eq!(json["code"], w.code());
+            assert_eq!(json["vi"], w.message(Lang::Vi));
+            assert_eq!(json["en"], w.message(Lang::En));
+            assert!(w.message(Lang::Vi).starts_with(&format!("{unit}: ")));
+            assert_ne!(w.message(Lang::Vi), w.message(Lang::En));
+        }
+        assert_eq!(
+            Warning::NoTeam { unit: unit.clone() }.message(Lang::Vi),
+            "Đoàn xã Cúc Phương: chưa phân công đoàn kiểm tra."
+        );
+        assert_eq!(
+            Warning::NotSigned { unit }.message(Lang::En),
+            "Đoàn xã Cúc Phương: the minutes are not signed."
+        );
+    }
+
+    #[test]
+    fn a_report_is_chosen_by_kind_and_named_for_its_campaign_or_unit() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("t.db")).unwrap();
+        let campaign = s.load_demo().unwrap();
+        let r = s.report(ReportKind::Campaign, &campaign).unwrap();
+        let Report::Campaign(c) = &r else {
+            panic!("{r:?}")
+        };
+        assert_eq!(c.campaign_id, campaign);
+        assert_eq!(
+            r.file_name("docx"),
+            "Bao-cao-kiem-tra-cong-tac-doan-va-phong-trao-thanh-thieu-nhi-nam-2023.docx"
+        );
+        assert_eq!(r.warnings(), &c.warnings[..]);
+        assert!(!r.warnings().is_empty(), "the demo has unsigned visits");
+
+        let rows = s.visit_rows(Some(&campaign)).unwrap();
+        let signed = rows
+            .iter()
+            .find(|v| v.status == VisitStatus::Signed && !v.conflict)
+            .unwrap();
+        let m = s.report(ReportKind::Visit, &signed.id).unwrap();
+        let Report::Visit(minutes) = &m else {
+            panic!("{m:?}")
+        };
+        assert_eq!(minutes.visit_id, signed.id);
+        let expected = format!(
+            "Bien-ban-{}.html",
+            crate::text::fold(&signed.unit_name).replace(' ', "-")
+        );
+        assert_eq!(m.file_name("html"), expected);
+        assert_eq!(
+            Report::Visit(VisitMinutes {
+                unit_name: "Đoàn TNCS Hồ Chí Minh thành phố Ninh Bình (khối) ".into(),
+                ..minutes.clone()
+            })
+            .file_name("html"),
+            "Bien-ban-doan-tncs-ho-chi-minh-thanh-pho-ninh-binh-khoi.html"
+        );
+        assert!(m.warnings().is_empty(), "{:?}", m.warnings());
+
+        // An id of the other kind is not found, as when the shell resolved it itself.
+        let e = s.report(ReportKind::Visit, &campaign).unwrap_err();
+        assert_eq!(e.code(), "not_found");
+    }
 }

@@ -2,6 +2,7 @@
 //! HTML and the DOCX renderer draw, so the two formats say the same thing in the same order.
 
 use kiemtra_core::report::*;
+use kiemtra_core::{Lang, Localize};
 
 use crate::chart;
 
@@ -374,7 +375,7 @@ pub fn minutes_doc(m: &VisitMinutes) -> Doc {
     Doc {
         title: format!("Biên bản kiểm tra — {}", m.unit_name),
         blocks: b,
-        warnings: m.warnings.iter().map(|w| w.vi.clone()).collect(),
+        warnings: m.warnings.iter().map(|w| w.message(Lang::Vi)).collect(),
     }
 }
 
@@ -651,6 +652,6 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
     Doc {
         title: format!("Báo cáo kết quả — {}", r.campaign_name),
         blocks: b,
-        warnings: r.warnings.iter().map(|w| w.vi.clone()).collect(),
+        warnings: r.warnings.iter().map(|w| w.message(Lang::Vi)).collect(),
     }
 }

@@ -8,7 +8,7 @@ use calamine::{Data, Reader, Xlsx};
 use kiemtra_core::model::*;
 use kiemtra_core::store::Revision;
 use kiemtra_core::visit::FindingInput;
-use kiemtra_core::Store;
+use kiemtra_core::{Lang, Localize, Store};
 use kiemtra_render::{xlsx, Format, Render};
 
 fn demo(dir: &tempfile::TempDir, name: &str) -> (Store, String) {
@@ -159,7 +159,7 @@ fn campaign_figures_equal_the_database() {
     let w = r
         .warnings
         .iter()
-        .filter(|w| w.code == "not_signed" || w.code == "not_completed")
+        .filter(|w| w.code() == "not_signed" || w.code() == "not_completed")
         .count();
     assert_eq!(w, unsigned);
     assert!(unsigned > 0);
@@ -228,12 +228,20 @@ fn an_open_conflict_is_a_warning_of_the_report_and_the_minutes() {
     replay(&mut a, &b.revisions().unwrap());
     assert_eq!(a.conflicts().unwrap().len(), 1);
     let r = a.campaign_report(&c).unwrap();
-    let w: Vec<_> = r.warnings.iter().filter(|w| w.code == "conflict").collect();
+    let w: Vec<_> = r
+        .warnings
+        .iter()
+        .filter(|w| w.code() == "conflict")
+        .collect();
     assert_eq!(w.len(), 1);
-    assert!(w[0].vi.starts_with(&v.unit_name), "{}", w[0].vi);
+    assert!(
+        w[0].message(Lang::Vi).starts_with(&v.unit_name),
+        "{}",
+        w[0].message(Lang::Vi)
+    );
     let m = a.visit_minutes(&v.id).unwrap();
-    assert!(m.warnings.iter().any(|w| w.code == "conflict"));
-    assert!(m.warnings.iter().any(|w| w.code == "not_completed"));
+    assert!(m.warnings.iter().any(|w| w.code() == "conflict"));
+    assert!(m.warnings.iter().any(|w| w.code() == "not_completed"));
 }
 
 fn cell_text(c: &Data) -> String {

@@ -1,7 +1,8 @@
-//! The capability file against the command list: every command the app registers is allowed
-//! by exactly its own permission, nothing else is, a command left out of the file is
-//! refused, and every command is called by these tests (and its native part by the e2e
-//! suite).
+//! The command list is written once, as `COMMANDS` in build.rs; the four other places that
+//! name the commands (the `generate_handler!` list, the capability file, `ui/api.js` and the
+//! UI mock) are checked against it here. And: every command the app registers is allowed by
+//! exactly its own permission, nothing else is, a command left out of the file is refused,
+//! and every command is called by these tests (and its native part by the e2e suite).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -11,12 +12,17 @@ use tauri::utils::acl::manifest::Manifest;
 use tauri::utils::acl::resolved::Resolved;
 use tauri::utils::platform::Target;
 
+use kiemtra_core::{Lang, Localize};
+
 use super::{call_from, harness_in, harness_with, Harness};
+use crate::messages::Message;
 
 const BUILD_RS: &str = include_str!("../../build.rs");
 const LIB_RS: &str = include_str!("../lib.rs");
 const CAPABILITY: &str = include_str!("../../capabilities/default.json");
 const API_JS: &str = include_str!("../../../ui/api.js");
+/// The stand-in for api.js that the UI mock suite and the screenshots run against.
+const MOCK_JS: &str = include_str!("../../../tests/ui-mock/mock-api.js");
 /// What tauri-build made of build.rs and the capability files (the app embeds these).
 const ACL_MANIFESTS: &str = include_str!(concat!(env!("OUT_DIR"), "/acl-manifests.json"));
 const BUILT_CAPABILITIES: &str = include_str!(concat!(env!("OUT_DIR"), "/capabilities.json"));
@@ -35,11 +41,11 @@ const COMMAND_SOURCES: &[&str] = &[
     include_str!("../lib.rs"),
     include_str!("../sync.rs"),
     include_str!("../visit.rs"),
-    include_str!("../attach.rs"),
+    include_str!("../attachments.rs"),
     include_str!("../units.rs"),
-    include_str!("../find.rs"),
+    include_str!("../search.rs"),
     include_str!("../setup.rs"),
-    include_str!("../reports.rs"),
+    include_str!("../report.rs"),
 ];
 
 const E2E_SOURCES: &[(&str, &str)] = &[
@@ -96,11 +102,36 @@ fn handler_commands() -> Vec<String> {
 
 /// The command names `ui/api.js` invokes through `call(...)`.
 fn api_commands() -> Vec<String> {
-    API_JS
-        .split("call(\"")
+    called_commands(API_JS)
+}
+
+/// The command names a JS module passes to its `call("name", ...)` (api.js's and the
+/// mock's have the same shape).
+fn called_commands(js: &str) -> Vec<String> {
+    js.split("call(\"")
         .skip(1)
         .map(|rest| rest.split('"').next().unwrap().to_string())
         .collect()
+}
+
+/// A JS module's exported functions as `name(params)`, whitespace left out, sorted. Any other
+/// kind of export fails here, so none goes unchecked.
+fn exports(what: &str, js: &str) -> Vec<String> {
+    let mut out: Vec<String> = js
+        .lines()
+        .filter(|l| l.starts_with("export "))
+        .map(|l| {
+            let rest = l
+                .strip_prefix("export async function ")
+                .or_else(|| l.strip_prefix("export function "))
+                .unwrap_or_else(|| panic!("{what}: an export that is not a function: {l}"));
+            let sig = &rest[..rest.find(')').expect("a parameter list") + 1];
+            sig.split_whitespace().collect()
+        })
+        .collect();
+    out.sort();
+    no_duplicates(what, &out);
+    out
 }
 
 fn capability() -> Capability {
@@ -136,6 +167,16 @@ fn diff(a_name: &str, a: &BTreeSet<String>, b_name: &str, b: &BTreeSet<String>) 
     )
 }
 
+/// The two sets are equal, or a failure that says only what each has that the other lacks
+/// (not both lists of some fifty names).
+fn agree(a_name: &str, a: &BTreeSet<String>, b_name: &str, b: &BTreeSet<String>) {
+    assert!(
+        a == b,
+        "{a_name} and {b_name} disagree: {}",
+        diff(a_name, a, b_name, b)
+    );
+}
+
 fn no_duplicates(what: &str, v: &[String]) {
     let mut seen = BTreeSet::new();
     for x in v {
@@ -144,7 +185,7 @@ fn no_duplicates(what: &str, v: &[String]) {
 }
 
 #[test]
-fn the_command_lists_the_capability_and_api_js_agree() {
+fn the_command_list_in_build_rs_is_the_one_the_handler_capability_api_js_and_mock_follow() {
     let built = build_commands();
     let handled = handler_commands();
     let api = api_commands();
@@ -155,12 +196,13 @@ fn the_command_lists_the_capability_and_api_js_agree() {
     }
     no_duplicates("build.rs", &built);
     no_duplicates("generate_handler!", &handled);
+    no_duplicates("ui/api.js", &api);
     let commands = set(&built);
-    assert_eq!(
-        commands,
-        set(&handled),
-        "{}",
-        diff("build.rs", &commands, "generate_handler!", &set(&handled))
+    agree(
+        "build.rs COMMANDS",
+        &commands,
+        "generate_handler!",
+        &set(&handled),
     );
 
     // What the build generated from build.rs: one allow- permission per command.
@@ -172,12 +214,7 @@ fn the_command_lists_the_capability_and_api_js_agree() {
         .filter(|p| p.identifier.starts_with("allow-"))
         .flat_map(|p| p.commands.allow.iter().cloned())
         .collect();
-    assert_eq!(
-        commands,
-        generated,
-        "{}",
-        diff("build.rs", &commands, "generated", &generated)
-    );
+    agree("build.rs COMMANDS", &commands, "generated", &generated);
 
     // The capability allows each command by its own permission, plus listening to events.
     let cap = capability();
@@ -186,11 +223,11 @@ fn the_command_lists_the_capability_and_api_js_agree() {
     let (own, other): (Vec<String>, Vec<String>) =
         names.into_iter().partition(|p| !p.contains(':'));
     let wanted: BTreeSet<String> = commands.iter().map(|c| allow(c)).collect();
-    assert_eq!(
-        set(&own),
-        wanted,
-        "{}",
-        diff("the capability", &set(&own), "the commands", &wanted)
+    agree(
+        "capabilities/default.json",
+        &set(&own),
+        "build.rs COMMANDS",
+        &wanted,
     );
     assert_eq!(
         set(&other),
@@ -214,12 +251,7 @@ fn the_command_lists_the_capability_and_api_js_agree() {
 
     // The page calls exactly these commands, each through api.js's `call`.
     let used = set(&api);
-    assert_eq!(
-        used,
-        commands,
-        "{}",
-        diff("ui/api.js", &used, "the commands", &commands)
-    );
+    agree("ui/api.js", &used, "build.rs COMMANDS", &commands);
     assert_eq!(
         API_JS.matches("invoke(").count(),
         1,
@@ -233,6 +265,29 @@ fn the_command_lists_the_capability_and_api_js_agree() {
             );
         }
     }
+
+    // The UI mock stands in for every command, each once, and for every export of api.js
+    // with the same parameters, so a screen checked against it calls what the app has.
+    let mocked = called_commands(MOCK_JS);
+    no_duplicates("tests/ui-mock/mock-api.js", &mocked);
+    let mocked = set(&mocked);
+    agree(
+        "tests/ui-mock/mock-api.js",
+        &mocked,
+        "build.rs COMMANDS",
+        &commands,
+    );
+    let (real, mock) = (
+        set(&exports("ui/api.js", API_JS)),
+        set(&exports("tests/ui-mock/mock-api.js", MOCK_JS)),
+    );
+    assert!(real.len() > commands.len(), "{real:?}");
+    agree(
+        "ui/api.js exports",
+        &real,
+        "tests/ui-mock/mock-api.js exports",
+        &mock,
+    );
 }
 
 /// Every .js file under ui/.
@@ -385,46 +440,60 @@ fn command_bodies() -> BTreeMap<String, String> {
 }
 
 /// Native dialogs the mock runtime answers from a script; e2e answers the real ones with
-/// xdotool: (command, e2e file, a word of the dialog's title, Open | Save, where the command
-/// puts that word in the title).
-const E2E_DIALOGS: &[(&str, &str, &str, &str, &str)] = &[
-    (
-        "bundle_export",
-        "sync.rs",
-        "kiemtra",
-        "Save",
-        "Xuất gói dữ liệu kiemtra",
-    ),
-    (
-        "bundle_pick",
-        "sync.rs",
-        "kiemtra",
-        "Open",
-        "Chọn gói dữ liệu kiemtra",
-    ),
-    (
-        "attachment_pick",
-        "visit.rs",
-        "scan",
-        "Open",
-        "tài liệu scan",
-    ),
-    (
-        "unit_import_pick",
-        "setup.rs",
-        "Excel",
-        "Open",
-        "(Excel hoặc CSV)",
-    ),
-    // The title ends with the format in capitals: "Lưu văn bản (DOCX)".
-    (
-        "report_export",
-        "reports.rs",
-        "DOCX",
-        "Save",
-        "ext.to_uppercase()",
-    ),
-];
+/// xdotool: (command, e2e file, a word of the dialog's title, Open | Save, how the command
+/// makes the title (whitespace left out), that title as e2e sees it).
+fn e2e_dialogs() -> Vec<(
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Message,
+)> {
+    vec![
+        (
+            "bundle_export",
+            "sync.rs",
+            "kiemtra",
+            "Save",
+            "Message::ExportBundle.message(lang)",
+            Message::ExportBundle,
+        ),
+        (
+            "bundle_pick",
+            "sync.rs",
+            "kiemtra",
+            "Open",
+            "Message::ImportBundles.message(lang)",
+            Message::ImportBundles,
+        ),
+        (
+            "attachment_pick",
+            "visit.rs",
+            "scan",
+            "Open",
+            "Message::AttachFiles.message(lang)",
+            Message::AttachFiles,
+        ),
+        (
+            "unit_import_pick",
+            "setup.rs",
+            "Excel",
+            "Open",
+            "Message::UnitList.message(lang)",
+            Message::UnitList,
+        ),
+        // The title ends with the format in capitals: "Lưu văn bản (DOCX)".
+        (
+            "report_export",
+            "reports.rs",
+            "DOCX",
+            "Save",
+            "Message::SaveDocument{ext:ext.to_uppercase(),}.message(lang)",
+            Message::SaveDocument { ext: "DOCX".into() },
+        ),
+    ]
+}
 
 /// Opens a native dialog that no e2e test drives yet (the code after it runs in
 /// `files.rs`).
@@ -454,29 +523,29 @@ fn every_command_is_called_here_and_every_native_part_in_e2e() {
         .filter(|(_, b)| b.contains("file_dialog"))
         .map(|(n, _)| n.clone())
         .collect();
-    let listed: BTreeSet<String> = E2E_DIALOGS
+    let dialogs = e2e_dialogs();
+    let listed: BTreeSet<String> = dialogs
         .iter()
         .map(|d| d.0.to_string())
         .chain(DIALOG_NOT_IN_E2E.iter().map(|c| c.to_string()))
         .collect();
-    assert_eq!(
-        with_dialog,
-        listed,
-        "{}",
-        diff(
-            "commands with a dialog",
-            &with_dialog,
-            "the lists here",
-            &listed
-        )
+    agree(
+        "commands with a dialog",
+        &with_dialog,
+        "the lists here",
+        &listed,
     );
     let e2e: BTreeMap<&str, String> = E2E_SOURCES
         .iter()
         .map(|(n, t)| (*n, t.split_whitespace().collect::<String>()))
         .collect();
-    for (cmd, file, word, kind, title) in E2E_DIALOGS {
+    for (cmd, file, word, kind, made, title) in &dialogs {
         let body = &bodies[*cmd];
-        assert!(body.contains(title), "{cmd}'s dialog title has {word:?}");
+        let code: String = body.split_whitespace().collect();
+        assert!(
+            code.contains(made) && title.message(Lang::Vi).contains(word),
+            "{cmd}'s dialog title has {word:?}"
+        );
         let pick = if *kind == "Save" {
             "Pick::SaveAs"
         } else {

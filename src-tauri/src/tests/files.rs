@@ -181,11 +181,11 @@ fn attachments_are_picked_captioned_copied_out_and_removed() {
     assert_eq!(list[0]["caption"], "Sổ chi đoàn, trang 3");
 
     // The page shows the file by its hash through the app's own protocol.
-    let served = crate::attach::answer(h.app.handle(), &format!("/file/{sha}"));
+    let served = crate::attachments::answer(h.app.handle(), &format!("/file/{sha}"));
     assert_eq!(served.status(), 200);
     assert_eq!(served.headers()["content-type"], "application/pdf");
     assert_eq!(served.body().as_slice(), pdf);
-    let unknown = crate::attach::answer(h.app.handle(), &format!("/file/{}", "0".repeat(64)));
+    let unknown = crate::attachments::answer(h.app.handle(), &format!("/file/{}", "0".repeat(64)));
     assert_eq!(unknown.status(), 404);
 
     // A copy where the person chooses; the dialog suggests the file's own name.
@@ -320,7 +320,7 @@ fn reports_are_previewed_through_the_protocol_and_exported_where_chosen() {
         .map(|w| w["code"].as_str().unwrap())
         .collect();
     assert!(!codes.is_empty(), "the demo has visits not yet signed");
-    let served = crate::attach::answer(h.app.handle(), &format!("/preview/{token}"));
+    let served = crate::attachments::answer(h.app.handle(), &format!("/preview/{token}"));
     assert_eq!(served.status(), 200);
     assert!(served.headers()["content-security-policy"]
         .to_str()
@@ -336,9 +336,9 @@ fn reports_are_previewed_through_the_protocol_and_exported_where_chosen() {
         .unwrap();
     let token2 = minutes["url"].as_str().unwrap().rsplit('/').next().unwrap();
     assert_ne!(token, token2);
-    let old = crate::attach::answer(h.app.handle(), &format!("/preview/{token}"));
+    let old = crate::attachments::answer(h.app.handle(), &format!("/preview/{token}"));
     assert_eq!(old.status(), 404);
-    let new = crate::attach::answer(h.app.handle(), &format!("/preview/{token2}"));
+    let new = crate::attachments::answer(h.app.handle(), &format!("/preview/{token2}"));
     assert!(String::from_utf8(new.body().clone())
         .unwrap()
         .contains("BIÊN BẢN"));

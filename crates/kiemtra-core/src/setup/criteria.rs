@@ -23,6 +23,18 @@ pub struct CriteriaVersion {
     pub in_use: usize,
 }
 
+/// One criteria-set version as the setup screen lists it: what it is, how many items it has
+/// and how many visits use it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriteriaRow {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub version: u32,
+    pub items: usize,
+    pub in_use: usize,
+}
+
 /// The set as it is kept (trimmed, NFC), or the first thing wrong with it.
 pub(super) fn clean_criteria(set: CriteriaSet) -> Result<CriteriaSet> {
     let set = CriteriaSet {
@@ -118,6 +130,24 @@ impl Store {
     pub fn criteria_set_in_use(&self, id: &str) -> Result<usize> {
         let id = self.resolve_id(CriteriaSet::KIND, id)?;
         Ok(self.list_by::<Visit>("criteria_set_id", &id)?.len())
+    }
+
+    /// Every criteria-set version, by code, newest version first, with how many visits use
+    /// it.
+    pub fn criteria_rows(&self) -> Result<Vec<CriteriaRow>> {
+        let mut rows = Vec::new();
+        for c in self.list::<CriteriaSet>()? {
+            rows.push(CriteriaRow {
+                in_use: self.criteria_set_in_use(&c.id)?,
+                items: c.body.item_count(),
+                id: c.id,
+                code: c.body.code,
+                name: c.body.name,
+                version: c.body.version,
+            });
+        }
+        rows.sort_by(|a, b| (&a.code, b.version).cmp(&(&b.code, a.version)));
+        Ok(rows)
     }
 
     /// Create a new criteria set (version 1); its code must be new.
@@ -217,5 +247,86 @@ impl Store {
         }
         out.sort_by(|a, b| (a.version, &a.id).cmp(&(b.version, &b.id)));
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pass_fail(code: &str, title: &str) -> Item {
+        Item {
+            code: code.into(),
+            title: title.into(),
+            scale: Scale::PassFail,
+            max_points: None,
+            guidance: String::new(),
+            required: false,
+        }
+    }
+
+    fn small_set(code: &str, items: usize) -> CriteriaSet {
+        CriteriaSet {
+            code: code.into(),
+            name: format!("Bộ {code}"),
+            version: 0,
+            topics: vec![Topic {
+                code: "1".into(),
+                title: "Tổ chức".into(),
+                items: (1..=items)
+                    .map(|i| pass_fail(&format!("1.{i}"), &format!("Tiêu chí {i}")))
+                    .collect(),
+            }],
+        }
+    }
+
+    #[test]
+    fn criteria_rows_list_each_version_by_code_newest_first_with_its_use() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = Store::open(&dir.path().join("t.db")).unwrap();
+        assert_eq!(s.criteria_rows().unwrap(), Vec::new());
+        let campaign = s.load_demo().unwrap();
+        let demo = crate::demo::default_criteria();
+        let visits = s.visit_rows(Some(&campaign)).unwrap().len();
+        assert!(visits > 0);
+
+        let rows = s.criteria_rows().unwrap();
+        assert_eq!(rows.len(), 1);
+        let v1 = rows[0].clone();
+        assert_eq!(
+            (&v1.code[..], &v1.name[..], v1.version),
+            (&demo.code[..], &demo.name[..], 1)
+        );
+        assert_eq!(v1.items, demo.item_count());
+        assert!(v1.items > 10, "the demo's checklist: {}", v1.items);
+        assert_eq!(v1.in_use, visits, "every demo visit uses the demo's set");
+
+        // Edited while in use: version 2, used by nobody yet, listed before version 1.
+        let mut edited = s.require::<CriteriaSet>(&v1.id).unwrap().body;
+        edited.topics[0]
+            .items
+            .push(pass_fail("1.99", "Tiêu chí mới"));
+        let saved = s.criteria_set_save(&v1.id, edited).unwrap();
+        assert!(saved.new_version);
+        // Another code sorts by its code: "A-…" before "BTC-…".
+        let other = s.criteria_set_create(small_set("A-2024", 3)).unwrap();
+
+        let rows = s.criteria_rows().unwrap();
+        let seen: Vec<(&str, u32, usize, usize)> = rows
+            .iter()
+            .map(|r| (r.code.as_str(), r.version, r.items, r.in_use))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("A-2024", 1, 3, 0),
+                (demo.code.as_str(), 2, demo.item_count() + 1, 0),
+                (demo.code.as_str(), 1, demo.item_count(), visits),
+            ]
+        );
+        assert_eq!(rows[0].id, other.id);
+        assert_eq!(rows[0].name, "Bộ A-2024");
+        assert_eq!(rows[1].id, saved.id);
+        assert_eq!(rows[2].id, v1.id);
     }
 }

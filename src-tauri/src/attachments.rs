@@ -5,13 +5,14 @@
 use std::path::PathBuf;
 
 use kiemtra_core::attachments::AttachmentView;
-use kiemtra_core::{Error, ErrorPayload, Lang};
+use kiemtra_core::{Error, ErrorPayload, Localize};
 use serde::Serialize;
 use tauri::http::{header, Request, Response, StatusCode};
 use tauri::{AppHandle, Runtime, State, UriSchemeContext};
 
 use crate::dialogs::{filter, FileDialog, Pick};
-use crate::AppState;
+use crate::messages::Message;
+use crate::state::AppState;
 
 /// The protocol the page loads images from: `kiemtra-file://localhost/thumb/<sha256>` and
 /// `kiemtra-file://localhost/file/<sha256>`. Only blobs of this database, named by hash.
@@ -143,21 +144,14 @@ pub fn attachment_pick<R: Runtime>(
     visit: String,
     item: Option<String>,
 ) -> Result<Option<Vec<AddOutcome>>, ErrorPayload> {
-    let lang = state.with(|s| s.lang()).unwrap_or_default();
-    let title = match lang {
-        Lang::Vi => "Chọn ảnh hoặc tài liệu scan để đính kèm",
-        Lang::En => "Choose photos or scanned documents to attach",
-    };
+    let lang = state.lang();
     let picked = state.file_dialog(
         &app,
         FileDialog {
             pick: Pick::Files,
-            title: title.into(),
+            title: Message::AttachFiles.message(lang),
             filter: filter(
-                match lang {
-                    Lang::Vi => "Ảnh và PDF",
-                    Lang::En => "Photos and PDF",
-                },
+                Message::PhotosAndPdf.message(lang),
                 &[
                     "jpg", "jpeg", "png", "webp", "gif", "pdf", "JPG", "JPEG", "PNG", "PDF",
                 ],
@@ -216,11 +210,7 @@ pub fn attachment_save_copy<R: Runtime>(
         &app,
         FileDialog {
             pick: Pick::SaveAs,
-            title: match lang {
-                Lang::Vi => "Lưu bản sao tệp đính kèm",
-                Lang::En => "Save a copy of the attachment",
-            }
-            .into(),
+            title: Message::SaveAttachmentCopy.message(lang),
             filter: None,
             file_name: Some(name),
         },

@@ -5,7 +5,7 @@ use kiemtra_core::search::{SearchHit, SearchOptions};
 use kiemtra_core::ErrorPayload;
 use tauri::State;
 
-use crate::AppState;
+use crate::state::AppState;
 
 #[tauri::command(async)]
 pub fn search(

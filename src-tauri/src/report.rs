@@ -4,60 +4,33 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use kiemtra_core::model::{Campaign, Entity, Visit};
-use kiemtra_core::report::{self, Warning};
-use kiemtra_core::{Error, ErrorPayload, Lang, Store};
+use kiemtra_core::report::{self, Report, ReportKind, Warning};
+use kiemtra_core::{Error, ErrorPayload, Localize, Store};
 use kiemtra_render::{Format, Render};
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Runtime, State};
 
 use crate::dialogs::{filter, FileDialog, Pick};
-use crate::AppState;
+use crate::messages::Message;
+use crate::state::AppState;
 
 static NEXT_PREVIEW: AtomicU64 = AtomicU64::new(1);
 
-/// A rendered document: its title (for file names), bytes and warnings.
+/// The document `target` names (`campaign` or `visit`) for `id`, rendered in `format`.
 fn render(
     s: &Store,
     target: &str,
     id: &str,
     format: Format,
     figures_done: &dyn Fn(),
-) -> Result<(String, Vec<u8>, Vec<Warning>), Error> {
-    match target {
-        "campaign" => {
-            let id = s.resolve_id(Campaign::KIND, id)?;
-            let r = s.campaign_report(&id)?;
-            figures_done();
-            let bytes = r.render(format)?;
-            Ok((
-                format!("Bao-cao-{}", slug(&r.campaign_name)),
-                bytes,
-                r.warnings,
-            ))
-        }
-        "visit" => {
-            let id = s.resolve_id(Visit::KIND, id)?;
-            let m = s.visit_minutes(&id)?;
-            figures_done();
-            let bytes = m.render(format)?;
-            Ok((
-                format!("Bien-ban-{}", slug(&m.unit_name)),
-                bytes,
-                m.warnings,
-            ))
-        }
-        other => Err(Error::invalid_field("target", other.to_string())),
-    }
-}
-
-/// A file name people can read and any system can store: "Bien-ban-Doan-xa-Cuc-Phuong".
-fn slug(s: &str) -> String {
-    kiemtra_core::text::fold(s)
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-")
+) -> Result<(Report, Vec<u8>), Error> {
+    let report = s.report(ReportKind::parse(target)?, id)?;
+    figures_done();
+    let bytes = match &report {
+        Report::Campaign(r) => r.render(format)?,
+        Report::Visit(m) => m.render(format)?,
+    };
+    Ok((report, bytes))
 }
 
 #[derive(Serialize)]
@@ -70,9 +43,9 @@ pub struct Preview {
 fn preview_url(token: u64) -> String {
     let path = format!("preview/{token}");
     if cfg!(windows) {
-        format!("http://{}.localhost/{path}", crate::attach::SCHEME)
+        format!("http://{}.localhost/{path}", crate::attachments::SCHEME)
     } else {
-        format!("{}://localhost/{path}", crate::attach::SCHEME)
+        format!("{}://localhost/{path}", crate::attachments::SCHEME)
     }
 }
 
@@ -82,12 +55,12 @@ pub fn report_preview(
     target: String,
     id: String,
 ) -> Result<Preview, ErrorPayload> {
-    let (_, html, warnings) = state.with(|s| render(s, &target, &id, Format::Html, &|| {}))?;
+    let (report, html) = state.with(|s| render(s, &target, &id, Format::Html, &|| {}))?;
     let token = NEXT_PREVIEW.fetch_add(1, Ordering::SeqCst);
     *state.preview.lock().unwrap_or_else(|p| p.into_inner()) = Some((token, html));
     Ok(Preview {
         url: preview_url(token),
-        warnings,
+        warnings: report.warnings().to_vec(),
     })
 }
 
@@ -100,7 +73,7 @@ pub fn report_export<R: Runtime>(
     id: String,
     format: String,
 ) -> Result<Option<String>, ErrorPayload> {
-    let lang = state.with(|s| s.lang()).unwrap_or_default();
+    let lang = state.lang();
     let fmt = Format::parse(&format)
         .ok_or_else(|| Error::invalid_field("format", format.clone()).payload(lang))?;
     // Progress in three steps the person can read: figures, document, file.
@@ -108,23 +81,19 @@ pub fn report_export<R: Runtime>(
         let _ = app.emit("report://progress", ReportProgress { done, total: 3 });
     };
     step(0);
-    let (title, bytes, _) = state.with(|s| render(s, &target, &id, fmt, &|| step(1)))?;
+    let (report, bytes) = state.with(|s| render(s, &target, &id, fmt, &|| step(1)))?;
     step(2);
     let ext = format.to_ascii_lowercase();
     let picked = state.file_dialog_one(
         &app,
         FileDialog {
             pick: Pick::SaveAs,
-            title: format!(
-                "{} ({})",
-                match lang {
-                    Lang::Vi => "Lưu văn bản",
-                    Lang::En => "Save the document",
-                },
-                ext.to_uppercase()
-            ),
+            title: Message::SaveDocument {
+                ext: ext.to_uppercase(),
+            }
+            .message(lang),
             filter: filter(ext.to_uppercase(), &[ext.as_str()]),
-            file_name: Some(format!("{title}.{ext}")),
+            file_name: Some(report.file_name(&ext)),
         },
     );
     let Some(path) = picked else {
@@ -158,7 +127,7 @@ pub async fn report_print<R: Runtime>(
 ) -> Result<(), ErrorPayload> {
     use tauri::webview::PageLoadEvent;
     use tauri::{Manager, WebviewUrl, WebviewWindowBuilder};
-    let lang = state.with(|s| s.lang()).unwrap_or_default();
+    let lang = state.lang();
     let token = state
         .preview
         .lock()
@@ -185,10 +154,7 @@ pub async fn report_print<R: Runtime>(
         return Ok(());
     }
     WebviewWindowBuilder::new(&app, PRINT_WINDOW, WebviewUrl::CustomProtocol(url))
-        .title(match lang {
-            Lang::Vi => "In văn bản",
-            Lang::En => "Print the document",
-        })
+        .title(Message::PrintWindow.message(lang))
         .inner_size(900.0, 900.0)
         .on_page_load(|w, payload| {
             if payload.event() == PageLoadEvent::Finished {

@@ -1,0 +1,272 @@
+//! The minutes of one visit (Biên bản kiểm tra) as data.
+
+use std::collections::HashMap;
+
+use super::*;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamLine {
+    pub full_name: String,
+    pub title: String,
+    pub role: Role,
+    /// "Trưởng đoàn", "Thành viên", "Thư ký".
+    pub role_label: String,
+}
+
+fn role_label(r: Role) -> &'static str {
+    match r {
+        Role::Head => "Trưởng đoàn",
+        Role::Member => "Thành viên",
+        Role::Secretary => "Thư ký",
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MinutesItem {
+    pub code: String,
+    pub title: String,
+    pub scale: Scale,
+    pub max_points: Option<u32>,
+    pub rating: Option<Rating>,
+    pub points: Option<f64>,
+    /// "Đạt", "Chưa đạt", "8/10 điểm" or "" when not rated.
+    pub result: String,
+    pub note: String,
+    pub explanation: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MinutesTopic {
+    pub code: String,
+    pub title: String,
+    pub items: Vec<MinutesItem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RecommendationLine {
+    pub text: String,
+    pub raised_by: RaisedBy,
+    pub authority: Authority,
+    pub authority_label: String,
+    pub status: RecStatus,
+    pub due_date: Option<NaiveDate>,
+}
+
+/// The minutes of one visit (Biên bản kiểm tra), as data.
+#[derive(Debug, Clone, Serialize)]
+pub struct VisitMinutes {
+    pub visit_id: String,
+    pub heading: Heading,
+    pub campaign_name: String,
+    pub decision_number: String,
+    pub issuing_body: String,
+    pub unit_name: String,
+    pub unit_level: String,
+    pub date: Option<NaiveDate>,
+    pub status: VisitStatus,
+    pub signed_at: Option<String>,
+    pub team_name: String,
+    pub team: Vec<TeamLine>,
+    /// The unit's people, then guests.
+    pub unit_attendees: Vec<Attendee>,
+    pub guests: Vec<Attendee>,
+    pub topics: Vec<MinutesTopic>,
+    pub rated: usize,
+    pub total_items: usize,
+    pub report_summary: String,
+    pub difficulties: String,
+    pub questions: Vec<Question>,
+    pub strengths: String,
+    pub shortcomings: String,
+    pub assessment: String,
+    pub overall_result: Option<OverallResult>,
+    pub overall_label: String,
+    pub recommendations: Vec<RecommendationLine>,
+    pub head_name: String,
+    pub secretary_name: String,
+    /// The first of the unit's attendees, who signs for the unit.
+    pub unit_representative: String,
+    pub unit_representative_position: String,
+    pub recipients: Vec<String>,
+    pub warnings: Vec<Warning>,
+}
+
+fn result_text(item: &Item, f: Option<&Finding>) -> String {
+    match f {
+        Some(f) if f.rating.is_some() => f
+            .rating
+            .map(|r| r.message(Lang::Vi))
+            .unwrap_or_default()
+            .to_string(),
+        Some(Finding {
+            points: Some(p), ..
+        }) => match item.max_points {
+            Some(m) => format!("{}/{m} điểm", fmt_num(*p)),
+            None => format!("{} điểm", fmt_num(*p)),
+        },
+        _ => String::new(),
+    }
+}
+
+impl Store {
+    /// The minutes of one visit.
+    pub fn visit_minutes(&self, visit_id: &str) -> Result<VisitMinutes> {
+        let id = self.resolve_id(Visit::KIND, visit_id)?;
+        let d = self.visit_detail(&id)?;
+        let campaign = self.require::<Campaign>(&d.campaign.id)?;
+        let settings = campaign.body.report_settings();
+        let v = &d.visit.body;
+        // The minutes' number is the visit's place in the campaign's list.
+        let n = self
+            .visit_rows(Some(&campaign.id))?
+            .iter()
+            .position(|r| r.id == id)
+            .map(|i| i + 1)
+            .unwrap_or(1);
+        let unit = d.unit.name.clone();
+        let mut warnings = Vec::new();
+        warnings.extend(status_warning(&unit, v.status));
+        let (conflicted, conflicted_visits) = self.conflict_index()?;
+        if conflicted_visits.contains(&id) {
+            warnings.push(Warning::Conflict { unit: unit.clone() });
+        }
+        let findings: HashMap<String, Finding> = self
+            .list_by::<Finding>("visit_id", &id)?
+            .into_iter()
+            .map(|f| (f.body.item_code.clone(), f.body))
+            .collect();
+        let topics: Vec<MinutesTopic> = d
+            .criteria
+            .set
+            .topics
+            .iter()
+            .map(|t| MinutesTopic {
+                code: t.code.clone(),
+                title: t.title.clone(),
+                items: t
+                    .items
+                    .iter()
+                    .map(|i| {
+                        let f = findings.get(&i.code);
+                        MinutesItem {
+                            code: i.code.clone(),
+                            title: i.title.clone(),
+                            scale: i.scale,
+                            max_points: i.max_points,
+                            rating: f.and_then(|f| f.rating),
+                            points: f.and_then(|f| f.points),
+                            result: result_text(i, f),
+                            note: f.map(|f| f.note.clone()).unwrap_or_default(),
+                            explanation: f.map(|f| f.explanation.clone()).unwrap_or_default(),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        let team: Vec<TeamLine> = d
+            .team
+            .as_ref()
+            .map(|t| {
+                t.members
+                    .iter()
+                    .map(|m| TeamLine {
+                        full_name: m.full_name.clone(),
+                        title: m.title.clone(),
+                        role: m.role,
+                        role_label: role_label(m.role).to_string(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if d.team.is_none() {
+            warnings.push(Warning::NoTeam { unit: unit.clone() });
+        }
+        let name_of = |r: Role| {
+            team.iter()
+                .find(|m| m.role == r)
+                .map(|m| m.full_name.clone())
+                .unwrap_or_default()
+        };
+        let (unit_attendees, guests): (Vec<Attendee>, Vec<Attendee>) = v
+            .attendees
+            .iter()
+            .cloned()
+            .partition(|a| a.side == Side::Unit);
+        let recommendations = d
+            .recommendations
+            .iter()
+            .map(|r| {
+                let flagged = warnings
+                    .iter()
+                    .any(|w| matches!(w, Warning::Conflict { .. }));
+                if conflicted.contains(&r.id) && !flagged {
+                    warnings.push(Warning::Conflict { unit: unit.clone() });
+                }
+                RecommendationLine {
+                    text: r.body.text.clone(),
+                    raised_by: r.body.raised_by,
+                    authority: r.body.authority,
+                    authority_label: r.body.authority.message(Lang::Vi).to_string(),
+                    status: r.body.status,
+                    due_date: r.body.due_date,
+                }
+            })
+            .collect();
+        Ok(VisitMinutes {
+            visit_id: id.clone(),
+            heading: Heading {
+                parent_body: settings.parent_body.clone(),
+                issuer: d
+                    .team
+                    .as_ref()
+                    .map(|t| t.name.to_uppercase())
+                    .unwrap_or_else(|| settings.issuer.clone()),
+                number: settings.minutes_number.replace("{n}", &n.to_string()),
+                place_date: place_date(&settings.place, v.date),
+            },
+            campaign_name: campaign.body.name.clone(),
+            decision_number: campaign.body.decision_number.clone(),
+            issuing_body: campaign.body.issuing_body.clone(),
+            unit_level: d.unit.level_label.clone(),
+            unit_name: unit,
+            date: v.date,
+            status: v.status,
+            signed_at: v.signed_at.clone(),
+            team_name: d.team.as_ref().map(|t| t.name.clone()).unwrap_or_default(),
+            head_name: name_of(Role::Head),
+            secretary_name: name_of(Role::Secretary),
+            team,
+            unit_representative: unit_attendees
+                .first()
+                .map(|a| a.name.clone())
+                .unwrap_or_default(),
+            unit_representative_position: unit_attendees
+                .first()
+                .map(|a| a.position.clone())
+                .unwrap_or_default(),
+            unit_attendees,
+            guests,
+            rated: d.done,
+            total_items: d.total,
+            topics,
+            report_summary: v.report_summary.clone(),
+            difficulties: v.difficulties.clone(),
+            questions: v.questions.clone(),
+            strengths: v.strengths.clone(),
+            shortcomings: v.shortcomings.clone(),
+            assessment: v.assessment.clone(),
+            overall_result: v.overall_result,
+            overall_label: v
+                .overall_result
+                .map(|r| r.message(Lang::Vi).to_string())
+                .unwrap_or_default(),
+            recommendations,
+            recipients: vec![
+                "Ban Thường vụ Tỉnh đoàn (b/c)".to_string(),
+                "Đơn vị được kiểm tra".to_string(),
+                "Lưu Đoàn kiểm tra.".to_string(),
+            ],
+            warnings,
+        })
+    }
+}
