@@ -14,6 +14,7 @@ use crate::model::{Attachment, Entity, Unit, Visit, VisitStatus};
 use crate::store::{Store, Stored};
 use crate::text;
 use crate::Rule;
+use kiemtra_store::files::AtomicFile;
 
 /// The largest file accepted (a scanned report of many pages, a phone photo).
 pub const MAX_ATTACHMENT: u64 = 50 << 20;
@@ -67,7 +68,7 @@ pub(crate) fn store_blob(
     expect: Option<&str>,
 ) -> Result<(String, u64)> {
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    let mut tmp = AtomicFile::in_dir(dir, ".blob-")?;
     let mut hash = Sha256::new();
     let mut size = 0u64;
     let mut buf = vec![0u8; 64 * 1024];
@@ -79,7 +80,7 @@ pub(crate) fn store_blob(
         }
         size += n as u64;
         hash.update(&buf[..n]);
-        tmp.write_all(&buf[..n])?;
+        tmp.file_mut().write_all(&buf[..n])?;
     }
     if size > limit {
         return Err(Error::rule(
@@ -99,8 +100,7 @@ pub(crate) fn store_blob(
     }
     let target = dir.join(&sha);
     if !target.exists() {
-        tmp.as_file().sync_all()?;
-        tmp.persist(&target).map_err(|e| Error::Io(e.error))?;
+        tmp.commit(&target)?;
     }
     Ok((sha, size))
 }

@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::attachments::MAX_ATTACHMENT;
+use kiemtra_store::files::AtomicFile;
+
 use crate::error::BundleProblem as P;
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
@@ -277,16 +279,10 @@ impl Store {
             Some(c) => Some(self.campaign_scope(c)?),
             None => None,
         };
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let tmp = tempfile_in(dir)?;
-        let result = self.write_bundle(tmp.as_file(), &scope, campaign_id);
-        let (revisions, records) = result?;
-        tmp.as_file().sync_all()?;
-        let bytes = tmp.as_file().metadata()?.len();
-        tmp.persist(path).map_err(|e| Error::Io(e.error))?;
+        let tmp = AtomicFile::beside(path, ".kiemtra-export-")?;
+        let (revisions, records) = self.write_bundle(tmp.file(), &scope, campaign_id)?;
+        let bytes = tmp.file().metadata()?.len();
+        tmp.commit(path)?;
         Ok(ExportReport {
             path: path.to_path_buf(),
             revisions,
@@ -847,13 +843,6 @@ fn zip_err(e: zip::result::ZipError) -> Error {
         zip::result::ZipError::Io(io) => Error::Io(io),
         other => Error::Io(std::io::Error::other(other.to_string())),
     }
-}
-
-fn tempfile_in(dir: &Path) -> Result<tempfile::NamedTempFile> {
-    Ok(tempfile::Builder::new()
-        .prefix(".kiemtra-export-")
-        .suffix(".part")
-        .tempfile_in(dir)?)
 }
 
 #[cfg(test)]
