@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use kiemtra_core::bundle::{ExportReport, ImportReport};
-use kiemtra_core::conflicts::{Conflict, Resolution};
+use kiemtra_core::sync::bundle::{ExportReport, ImportReport};
+use kiemtra_core::sync::conflicts::{Conflict, Resolution};
 use kiemtra_core::sync::{bundle_file_name, SyncOverview};
 use kiemtra_core::{model, model::Entity, Error, ErrorPayload, Lang, Localize};
 use serde::{Deserialize, Serialize};
@@ -159,7 +159,7 @@ pub fn bundle_import<R: Runtime>(
         let mut files = Vec::new();
         for (i, p) in paths.iter().enumerate() {
             let name = file_name(p);
-            let mut progress = |pr: kiemtra_core::bundle::Progress| {
+            let mut progress = |pr: kiemtra_core::sync::bundle::Progress| {
                 let _ = app.emit(
                     "sync://progress",
                     ProgressEvent {

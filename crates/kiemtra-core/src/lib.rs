@@ -2,9 +2,7 @@
 //! SQLite store. No UI here; the Tauri app and the `kiemtra` CLI both call into this crate.
 
 pub mod attachments;
-pub mod bundle;
 pub mod check;
-pub mod conflicts;
 pub mod demo;
 pub mod dump;
 pub mod error;

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use kiemtra_core::bundle::ImportReport;
-use kiemtra_core::conflicts::{Conflict, Resolution};
 use kiemtra_core::model::{self, Entity};
+use kiemtra_core::sync::bundle::ImportReport;
+use kiemtra_core::sync::conflicts::{Conflict, Resolution};
 use kiemtra_core::{Error, Lang, Localize, Store};
 
 use crate::messages::{Done, Empty, Label, Tally};

@@ -49,7 +49,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use kiemtra_core::bundle::IMPORT_CACHE_KIB;
 use kiemtra_core::canonical;
 use kiemtra_core::hlc::Hlc;
 use kiemtra_core::ids::finding_id;
@@ -58,6 +57,7 @@ use kiemtra_core::model::{
     RecStatus, Recommendation, Role, Scale, Team, TeamMember, Unit, Visit, VisitStatus,
 };
 use kiemtra_core::store::Revision;
+use kiemtra_core::sync::bundle::IMPORT_CACHE_KIB;
 use kiemtra_core::Store;
 use rusqlite::{params, Connection};
 use serde::Serialize;

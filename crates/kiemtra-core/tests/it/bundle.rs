@@ -6,9 +6,9 @@ use kiemtra_core::Localize;
 
 use std::path::{Path, PathBuf};
 
-use kiemtra_core::conflicts::Resolution;
 use kiemtra_core::model::VisitStatus;
 use kiemtra_core::store::Revision;
+use kiemtra_core::sync::conflicts::Resolution;
 use kiemtra_core::visit::FindingInput;
 use kiemtra_core::{Lang, Store};
 

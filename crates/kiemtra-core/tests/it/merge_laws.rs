@@ -41,7 +41,6 @@ use proptest::sample::Index;
 use proptest::test_runner::{RngSeed, TestCaseError, TestRunner};
 use serde_json::{json, Map, Value};
 
-use kiemtra_core::conflicts::{Conflict, Resolution};
 use kiemtra_core::model::{
     Attachment, Attendee, Authority, CriteriaSet, Item, OverallResult, Question, RaisedBy, Rating,
     RecStatus, Recommendation, Role, Scale, Side, Topic, VisitStatus,
@@ -50,6 +49,7 @@ use kiemtra_core::setup::{
     CampaignInput, CampaignPatch, MemberInput, TeamInput, TeamPatch, VisitPlanInput,
 };
 use kiemtra_core::store::Revision;
+use kiemtra_core::sync::conflicts::{Conflict, Resolution};
 use kiemtra_core::units::{UnitInput, UnitPatch};
 use kiemtra_core::visit::{FindingInput, RecommendationInput};
 use kiemtra_core::visit::{RecommendationPatch, VisitPatch};
@@ -2089,7 +2089,7 @@ fn pair(from: usize, to: usize, n: usize) -> (usize, usize) {
     (from, to)
 }
 
-fn note_import(s: &Store, r: &kiemtra_core::bundle::ImportReport, seen: &Seen) {
+fn note_import(s: &Store, r: &kiemtra_core::sync::bundle::ImportReport, seen: &Seen) {
     if r.new_conflicts > 0 {
         Seen::add(&seen.conflicts);
     }

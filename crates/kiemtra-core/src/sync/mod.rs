@@ -1,13 +1,16 @@
-//! The sync screen's views: who this database has heard from, what was imported, how many
-//! conflicts wait, which campaigns a bundle can hold; and the name a new bundle is offered
-//! under. The operations themselves (export, import, resolve) are in `bundle` and
-//! `conflicts`.
+//! Sync between laptops: signed bundles out and in (`bundle`), conflicts side by side and
+//! their resolution (`conflicts`), and here the sync screen's view — who this database has
+//! heard from, what was imported, how many conflicts wait, which campaigns a bundle can hold,
+//! and the name a new bundle is offered under.
+
+pub mod bundle;
+pub mod conflicts;
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use crate::bundle::ImportRow;
-use crate::conflicts::KnownDevice;
+use self::bundle::ImportRow;
+use self::conflicts::KnownDevice;
 use crate::error::Result;
 use crate::store::Store;
 
