@@ -1,24 +1,24 @@
 // Screenshots of every screen, for comparing how the UI looks before and after a change that
 // must not change it (CSS reorganised, modules moved). Not part of `make test`: a tool.
-//   node tests/ui-mock/screens.mjs OUT_DIR [NAME_FILTER]     take the screenshots into OUT_DIR
+//   node tests/ui-mock/screens.mjs OUT_DIR [NAME_FILTER] [--html]
+//                                                            take the screenshots into OUT_DIR
 //   node tests/ui-mock/screens.mjs --compare DIR_A DIR_B [CROPS_DIR]
 //                                                            compare two sets pixel by pixel
-// The first form serves ui/ with the mock API (server.mjs) and drives headless Chromium over
-// --remote-debugging-pipe, as browser-check.mjs does (CHROMIUM=/path/to/chrome for another
-// binary). Each screen is shot at 1366×768 ("NAME.png"); screens taller than that are shot a second
-// time with the viewport grown to the whole page ("NAME-full.png"). A few are also shot 1200 px
-// wide, below the 1240 px breakpoint. NAME_FILTER (a substring) takes only the matching shots.
+// The first form serves ui/ with the mock API (server.mjs) and drives headless Chromium
+// (chromium.mjs; CHROMIUM=/path/to/chrome for another binary), each shot in a fresh tab. Each
+// screen is shot at 1366×768 ("NAME.png"); screens taller than that are shot a second time with
+// the viewport grown to the whole page ("NAME-full.png"). A few are also shot 1200 px wide, below
+// the 1240 px breakpoint ("NAME-w1200.png"). NAME_FILTER (a substring) takes only the matching
+// shots; --html also saves each screen's document as NAME.html (for cascade.mjs).
 // To keep shots comparable: the Ho Chi Minh time zone, no caret (caret-color set through the
 // CSSOM), running animations finished (infinite ones paused at their start), every image loaded
-// (lazy ones too), no call to the mock in flight. The mock's fixed clock keeps shown times known; a date derived from
-// the real day (the new-campaign form's year) only differs across a new year.
+// (lazy ones too), no call to the mock in flight. The mock's fixed clock keeps shown times known;
+// a date taken from the real day (the new-campaign form's year) only differs across a new year.
 // The second form exits 1 when any pair differs (or a file is missing on one side) and prints,
 // per file, "same" or the number of differing pixels and their bounding box; with CROPS_DIR it
 // also writes both sides of each differing region there (NAME.a.png, NAME.b.png) to look at.
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
 import { deflateSync, inflateSync } from "node:zlib";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 // ---------- PNG comparison (8-bit, non-interlaced: what Chromium writes) ----------
@@ -163,8 +163,8 @@ if (process.argv[2] === "--compare") {
 
 // ---------- the screens ----------
 
-const OUT = process.argv[2];
-const FILTER = process.argv[3] || "";
+const HTML = process.argv.includes("--html");
+const [OUT, FILTER = ""] = process.argv.slice(2).filter((a) => a !== "--html");
 if (!OUT) {
   console.error("usage: node tests/ui-mock/screens.mjs OUT_DIR [NAME_FILTER] | --compare DIR_A DIR_B");
   process.exit(2);
@@ -172,88 +172,20 @@ if (!OUT) {
 mkdirSync(OUT, { recursive: true });
 
 const { startServer } = await import("./server.mjs");
-const CHROMIUM = process.env.CHROMIUM || "chromium";
+const { launch } = await import("./chromium.mjs");
 const { server, base: BASE } = await startServer(0);
-const profile = mkdtempSync(join(tmpdir(), "kiemtra-screens-"));
-const chrome = spawn(
-  CHROMIUM,
-  ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions", "--hide-scrollbars", "--mute-audio", "--font-render-hinting=none", "--disable-partial-raster", "--disable-lcd-text", `--user-data-dir=${profile}`, "--window-size=1366,768", "--remote-debugging-pipe", "about:blank"],
-  { stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"], detached: true },
-);
-let gone = null;
-chrome.on("error", (e) => (gone = String(e)));
-chrome.on("exit", (code) => (gone = gone || `chromium exited (${code})`));
-chrome.stderr.on("data", () => {});
-function cleanup() {
-  try {
-    process.kill(-chrome.pid, "SIGKILL");
-  } catch {}
-  try {
-    server.close();
-  } catch {}
-  rmSync(profile, { recursive: true, force: true });
-}
-process.on("exit", cleanup);
+const browser = await launch();
+process.on("exit", () => server.close());
 
-let seq = 0;
-const pending = new Map();
-let inbox = Buffer.alloc(0);
-chrome.stdio[4].on("data", (chunk) => {
-  inbox = Buffer.concat([inbox, chunk]);
-  for (let i = inbox.indexOf(0); i >= 0; i = inbox.indexOf(0)) {
-    const msg = JSON.parse(inbox.subarray(0, i).toString("utf8"));
-    inbox = inbox.subarray(i + 1);
-    if (msg.method === "Page.javascriptDialogOpening") sendRaw("Page.handleJavaScriptDialog", { accept: true }, msg.sessionId).catch(() => {});
-    const p = msg.id && pending.get(msg.id);
-    if (!p) continue;
-    pending.delete(msg.id);
-    if (msg.error) p.reject(new Error(`${p.method}: ${msg.error.message}`));
-    else p.resolve(msg.result);
-  }
-});
-chrome.stdio[3].on("error", () => {});
-function sendRaw(method, params = {}, session) {
-  if (gone) return Promise.reject(new Error(gone));
-  const id = ++seq;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject, method });
-    chrome.stdio[3].write(JSON.stringify({ id, method, params, ...(session ? { sessionId: session } : {}) }) + "\0");
-  });
-}
-let sessionId = null;
-const send = (method, params) => sendRaw(method, params, sessionId);
-
-// Poll until truthy, with a deadline (no sleeping as synchronisation).
-async function waitFor(fn, what, ms = 15000) {
-  const deadline = Date.now() + ms;
-  let last = null;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v) return v;
-    } catch (e) {
-      last = e.message;
-      if (gone) throw new Error(gone);
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? ` (${last})` : ""}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-async function evaluate(expression) {
-  const r = await send("Runtime.evaluate", { expression, awaitPromise: true, returnByValue: true });
-  if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description || r.exceptionDetails.text);
-  return r.result.value;
-}
-const until = (expr, what) => waitFor(() => evaluate(expr), what || expr);
+let page = null; // the tab of the shot being taken
+const send = (method, params) => page.send(method, params);
+const evaluate = (expression) => page.evaluate(expression);
+const until = (expr, what) => page.until(expr, what);
+const viewport = (width, height) => page.viewport(width, height);
 const click = async (sel) => {
   if (!(await evaluate(`(() => { const el = document.querySelector(${JSON.stringify(sel)}); if (!el) return false; el.click(); return true; })()`))) throw new Error(`nothing to click: ${sel}`);
 };
 const idle = "window.__mockPending === 0";
-
-async function viewport(width, height) {
-  await send("Emulation.setDeviceMetricsOverride", { width, height, deviceScaleFactor: 1, mobile: false });
-  await until(`window.innerWidth === ${width} && window.innerHeight === ${height}`, `a ${width}×${height} viewport`);
-}
 
 async function open(path, ready) {
   await send("Page.navigate", { url: "about:blank" });
@@ -367,36 +299,26 @@ const SCREENS = [
 ];
 
 let failures = 0;
-try {
-  await waitFor(() => sendRaw("Browser.getVersion"), "chromium to answer", 30000);
-  for (const s of SCREENS) {
-    for (const width of s.narrow ? [1366, 1200] : [1366]) {
-      const name = width === 1366 ? s.name : `${s.name}-w${width}`;
-      if (FILTER && !name.includes(FILTER)) continue;
-      // A tab of its own per shot: the mock keeps the language in sessionStorage.
-      const target = (await sendRaw("Target.createTarget", { url: "about:blank" })).targetId;
-      try {
-        sessionId = (await sendRaw("Target.attachToTarget", { targetId: target, flatten: true })).sessionId;
-        await send("Page.enable");
-        await send("Runtime.enable");
-        await send("Emulation.setTimezoneOverride", { timezoneId: "Asia/Ho_Chi_Minh" });
-        await viewport(width, 768);
-        await open(s.path, s.ready);
-        for (const step of s.steps || []) await step();
-        await shoot(name, width);
-        console.log(`shot ${name}`);
-      } catch (err) {
-        failures++;
-        console.log(`FAIL ${name}: ${err.message}`);
-      } finally {
-        await sendRaw("Target.closeTarget", { targetId: target }).catch(() => {});
-      }
+for (const s of SCREENS) {
+  for (const width of s.narrow ? [1366, 1200] : [1366]) {
+    const name = width === 1366 ? s.name : `${s.name}-w${width}`;
+    if (FILTER && !name.includes(FILTER)) continue;
+    // A tab of its own per shot: the mock keeps the language in sessionStorage.
+    page = await browser.page(width, 768);
+    try {
+      await open(s.path, s.ready);
+      for (const step of s.steps || []) await step();
+      await shoot(name, width);
+      if (HTML) writeFileSync(join(OUT, `${name}.html`), await evaluate("document.documentElement.outerHTML"));
+      console.log(`shot ${name}`);
+    } catch (err) {
+      failures++;
+      console.log(`FAIL ${name}: ${err.message}`);
+    } finally {
+      await page.close();
     }
   }
-} catch (err) {
-  failures++;
-  console.log(`FAIL ${err.message}`);
 }
 console.log(failures ? `${failures} screens failed` : `all screens shot into ${OUT}`);
-cleanup();
+browser.close();
 process.exit(failures ? 1 : 0);
