@@ -1,6 +1,9 @@
 // One working session (visit): the checklist and the minutes, everything autosaved; sign-off
 // locks the minutes until someone unlocks them with a reason.
-import { h, formatDate, statusBadge, metaItem, progressBar, updateProgressBar, toError, autosize, conflictBadge } from "../dom.js";
+import { h, autosize } from "../lib/dom.js";
+import { formatDate } from "../lib/format.js";
+import { toError } from "../lib/errors.js";
+import { statusBadge, metaItem, progressBar, updateProgressBar, conflictBadge } from "../lib/widgets.js";
 import { t, tEnum } from "../i18n.js";
 import { minutes } from "./minutes.js";
 import { showHistory } from "./history.js";
