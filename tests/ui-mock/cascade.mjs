@@ -3,7 +3,7 @@
 // duplicates merged); screens.mjs compares the pixels, this compares the cascade, hover and focus
 // states included.
 //   node tests/ui-mock/cascade.mjs OLD_ENTRY NEW_ENTRY [HTML_DIR]
-//   e.g. node tests/ui-mock/cascade.mjs main:ui/styles.css ui/styles/index.css /tmp/shots
+//   e.g. node tests/ui-mock/cascade.mjs main:ui/styles/index.css ui/styles/index.css /tmp/shots
 // An entry is a file, or REV:PATH for the file in a git revision (PATH from the repository's
 // root). It is read with its @import rules inlined (`@import url(x) layer(y)` becomes
 // `@layer y { … }`, url() values made relative to the repository) and parsed by Chromium
@@ -17,8 +17,10 @@
 //    by `screens.mjs OUT --html`), both selectors are tried on every element of every saved
 //    screen, with the states an element may be in (:hover, :focus, :checked, :disabled…) and
 //    pseudo-elements removed, so a pair counts whatever state the element is in.
-// Prints what differs and exits 1 when anything does (pairs that never meet on a saved screen
-// are listed apart, to read through, and do not fail the run).
+// 3. A changed pair that meets on no saved screen is listed, to read through, when an element
+//    ui/'s sources build (tag, classes and ids read from its h() calls, classList toggles and
+//    index.html) could match both subjects; the others are only counted. Neither fails the run.
+// Prints what differs and exits 1 when a slot differs or a changed pair meets on a saved screen.
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, posix, relative, resolve } from "node:path";

@@ -1,6 +1,6 @@
 // The minutes beyond the checklist: who attended, the unit's report, difficulties, questions
 // and answers, conclusions, recommendations, and sign-off / unlock. Everything autosaves
-// through the visit screen's savers (one for the visit's own fields, one per recommendation).
+// through the visit screen's autosave (one key for the visit's own fields, one per recommendation).
 import { h, autosize } from "../lib/dom.js";
 import { formatDateTime } from "../lib/format.js";
 import { toError } from "../lib/errors.js";
