@@ -2,7 +2,8 @@
 // Routes: #/welcome, #/campaigns, #/campaign/<id>, #/visit/<id>, #/sync, #/conflicts
 import * as api from "./api.js";
 import { t, setLang, getLang } from "./i18n.js";
-import { h, mount, toError } from "./dom.js";
+import { h, mount } from "./lib/dom.js";
+import { toError } from "./lib/errors.js";
 import * as welcome from "./screens/welcome.js";
 import * as campaigns from "./screens/campaigns.js";
 import * as campaign from "./screens/campaign.js";

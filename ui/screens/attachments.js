@@ -1,6 +1,8 @@
 // A visit's photos and scanned documents: thumbnails, captions, adding through the open
 // dialog or by dropping files on the window, a full view of photos, and saving a copy.
-import { h, toError, formatBytes } from "../dom.js";
+import { h } from "../lib/dom.js";
+import { formatBytes } from "../lib/format.js";
+import { toError } from "../lib/errors.js";
 import { t } from "../i18n.js";
 
 /** ctx: {app, visitId, locked, schedule(key, send)} → {section, dispose} */

@@ -1,5 +1,7 @@
 // One campaign: header, status summary, visits grouped by status, unit tree and teams.
-import { h, activatable, formatDate, formatDateRange, statusBadge, statusChip, metaItem, progressBar, fold, compareVi, conflictBadge, VISIT_STATUSES } from "../dom.js";
+import { h, activatable } from "../lib/dom.js";
+import { formatDate, formatDateRange, fold, compareVi } from "../lib/format.js";
+import { statusBadge, statusChip, metaItem, progressBar, conflictBadge, VISIT_STATUSES } from "../lib/widgets.js";
 import { t, tEnum } from "../i18n.js";
 import { teamsEditor, planner } from "./planning.js";
 import { showHistory } from "./history.js";

@@ -1,6 +1,8 @@
 // Create or edit a campaign: name, year, theme, dates, decision, issuing body, place, and
 // the criteria-set version new visits start with.
-import { h, toError, dateInput } from "../dom.js";
+import { h } from "../lib/dom.js";
+import { toError } from "../lib/errors.js";
+import { dateInput } from "../lib/widgets.js";
 import { t } from "../i18n.js";
 
 export function create(app, route) {

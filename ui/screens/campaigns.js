@@ -1,5 +1,8 @@
 // List of inspection campaigns.
-import { h, activatable, formatDateRange, statusChip, VISIT_STATUSES, toError, compareVi } from "../dom.js";
+import { h, activatable } from "../lib/dom.js";
+import { formatDateRange, compareVi } from "../lib/format.js";
+import { toError } from "../lib/errors.js";
+import { statusChip, VISIT_STATUSES } from "../lib/widgets.js";
 import { t } from "../i18n.js";
 
 export function create(app) {

@@ -1,6 +1,8 @@
 // Conflicts: records that two computers changed before syncing. Every version side by side;
 // keep one version, or pick the value of each differing field and merge.
-import { h, formatDate, formatDateTime, formatNumber, toError } from "../dom.js";
+import { h } from "../lib/dom.js";
+import { formatDate, formatDateTime, formatNumber } from "../lib/format.js";
+import { toError } from "../lib/errors.js";
 import { t, tEnum } from "../i18n.js";
 
 const ENUM_FIELDS = { rating: "rating", authority: "authority", raised_by: "raised_by", role: "role", overall_result: "result" };

@@ -1,7 +1,8 @@
 // The criteria-set editor: topics and items, pass/fail or points, guidance, required marks.
 // A set that visits already use is never changed underneath them: saving it makes a new
 // version (the screen says so before and after).
-import { h, toError, autosize } from "../dom.js";
+import { h, autosize } from "../lib/dom.js";
+import { toError } from "../lib/errors.js";
 import { t } from "../i18n.js";
 
 export function create(app, route) {

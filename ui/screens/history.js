@@ -1,6 +1,8 @@
 // A record's history in a modal dialog: every revision, who made it on which laptop and
 // when, and which fields it changed (old → new). Text only, never markup.
-import { h, formatDate, formatDateTime, toError } from "../dom.js";
+import { h } from "../lib/dom.js";
+import { formatDate, formatDateTime } from "../lib/format.js";
+import { toError } from "../lib/errors.js";
 import { t, tEnum } from "../i18n.js";
 
 /** "2023-11-07T08:00:00.000Z#0001" → the ISO time part. */

@@ -1,7 +1,10 @@
 // The minutes beyond the checklist: who attended, the unit's report, difficulties, questions
 // and answers, conclusions, recommendations, and sign-off / unlock. Everything autosaves
-// through the visit screen's savers (one for the visit's own fields, one per recommendation).
-import { h, autosize, toError, formatDateTime, conflictBadge, dateInput } from "../dom.js";
+// through the visit screen's autosave (one key for the visit's own fields, one per recommendation).
+import { h, autosize } from "../lib/dom.js";
+import { formatDateTime } from "../lib/format.js";
+import { toError } from "../lib/errors.js";
+import { conflictBadge, dateInput } from "../lib/widgets.js";
 import { t, tEnum } from "../i18n.js";
 import { attachmentsSection } from "./attachments.js";
 import { showHistory } from "./history.js";

@@ -1,6 +1,8 @@
 // The campaign's setup on its own screen: teams with their members and roles, and planning
 // visits (units without a visit yet, a team and a day for each).
-import { h, toError, dateInput } from "../dom.js";
+import { h } from "../lib/dom.js";
+import { toError } from "../lib/errors.js";
+import { dateInput } from "../lib/widgets.js";
 import { t, tEnum } from "../i18n.js";
 
 const ROLES = ["head", "member", "secretary"];

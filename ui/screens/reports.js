@@ -1,7 +1,10 @@
 // Reports: the campaign's results report or a visit's minutes, previewed as the printable
 // document, with what is not final yet (unsigned visits, conflicts) listed above it, and
 // exported as DOCX (editable), XLSX (scores) or HTML (to print or save as PDF).
-import { h, toError, progressBar, updateProgressBar, compareVi } from "../dom.js";
+import { h } from "../lib/dom.js";
+import { compareVi } from "../lib/format.js";
+import { toError } from "../lib/errors.js";
+import { progressBar, updateProgressBar } from "../lib/widgets.js";
 import { t, tEnum, getLang } from "../i18n.js";
 
 /** Route id: "campaign:<id>" or "visit:<id>". */

@@ -1,6 +1,7 @@
 // Search results: every word must match, diacritics ignored ("doan phi" finds "đoàn phí").
 // Each result opens its place: the visit (scrolled to the item), the unit list, the campaign.
-import { h, toError } from "../dom.js";
+import { h } from "../lib/dom.js";
+import { toError } from "../lib/errors.js";
 import { t, tEnum } from "../i18n.js";
 
 const KINDS = ["", "unit", "visit", "finding", "recommendation", "campaign"];

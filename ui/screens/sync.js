@@ -1,7 +1,10 @@
 // Sync: export a bundle, pick bundles (preview), import them with progress, import history,
 // known computers. Everything a bundle carries (file names, device and inspector names, error
 // messages) is shown as text.
-import { h, mount, formatDateTime, formatNumber, formatBytes, fingerprint, toError, updateProgressBar } from "../dom.js";
+import { h, mount } from "../lib/dom.js";
+import { formatDateTime, formatNumber, formatBytes, fingerprint } from "../lib/format.js";
+import { toError } from "../lib/errors.js";
+import { updateProgressBar } from "../lib/widgets.js";
 import { t } from "../i18n.js";
 
 // The pick and the import outlive the screen: Rust keeps the picked files until bundle_import, and

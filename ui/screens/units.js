@@ -1,6 +1,9 @@
 // The unit directory: the tree of units (any depth), and import from Excel or CSV with a
 // preview that names every bad row and column before anything is written.
-import { h, formatDate, toError, dateInput } from "../dom.js";
+import { h } from "../lib/dom.js";
+import { formatDate } from "../lib/format.js";
+import { toError } from "../lib/errors.js";
+import { dateInput } from "../lib/widgets.js";
 import { t, tEnum, getLang } from "../i18n.js";
 import { showHistory } from "./history.js";
 

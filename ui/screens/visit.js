@@ -1,6 +1,9 @@
 // One working session (visit): the checklist and the minutes, everything autosaved; sign-off
 // locks the minutes until someone unlocks them with a reason.
-import { h, formatDate, statusBadge, metaItem, progressBar, updateProgressBar, toError, autosize, conflictBadge } from "../dom.js";
+import { h, autosize } from "../lib/dom.js";
+import { formatDate } from "../lib/format.js";
+import { autosave } from "../lib/autosave.js";
+import { statusBadge, metaItem, progressBar, updateProgressBar, conflictBadge } from "../lib/widgets.js";
 import { t, tEnum } from "../i18n.js";
 import { minutes } from "./minutes.js";
 import { showHistory } from "./history.js";
@@ -21,14 +24,16 @@ export function create(app, route) {
   let locked = false;
   /** code → {item, topic, state:{rating,points,note,explanation}, id, rev, localError} */
   const entries = new Map();
-  /**
-   * key → {send, timer, dirty, busy, running, error, status: "idle"|"pending"|"saving"|"saved"|"error"}.
-   * Keys: an item code (its finding), "visit" (the minutes' own fields), "rec:<id>".
-   */
-  const savers = new Map();
+  /** Keys: an item code (its finding), "visit" (the minutes' own fields), "rec:<id>", "att:<id>". */
+  const saves = autosave({
+    delay: DEBOUNCE_MS,
+    onChange: (key) => {
+      updateItemState(key);
+      updateGlobalState();
+    },
+  });
   /** DOM references of the current render (rebuilt on every render). */
   let refs = null;
-  let lastError = null;
   let blockedRoute = null; // route we could not leave to because saves failed
   let minsDispose = null; // stops the minutes' listeners (files dropped on the window)
 
@@ -60,74 +65,13 @@ export function create(app, route) {
     }
   }
 
-  function saverFor(key, send) {
-    let s = savers.get(key);
-    if (!s) {
-      s = { send: send || (() => sendItem(key)), timer: null, dirty: false, busy: false, running: null, error: null, status: "idle" };
-      savers.set(key, s);
-    } else if (send) s.send = send;
-    return s;
-  }
+  // ---------- autosave ----------
 
-  // ---------- autosave (debounced, serialized per item) ----------
-
-  /** Save `code` (an item, or any saver key with its `send`) after a pause in typing.
+  /** Save `code` (an item, or any key with its `send`) after a pause in typing.
    * Signed minutes only take follow-up edits (a recommendation's status and due date). */
   function schedule(code, send, { followUp = false } = {}) {
     if (locked && !followUp) return;
-    const s = saverFor(code, send);
-    s.dirty = true;
-    if (s.status !== "saving") s.status = "pending";
-    if (s.timer) clearTimeout(s.timer);
-    s.timer = setTimeout(() => {
-      s.timer = null;
-      run(code);
-    }, DEBOUNCE_MS);
-    updateItemState(code);
-    updateGlobalState();
-  }
-
-  /** Save the item now (or join the save in flight). Never two concurrent saves for one item. */
-  function run(code) {
-    const s = saverFor(code);
-    if (s.timer) {
-      clearTimeout(s.timer);
-      s.timer = null;
-    }
-    if (s.busy) return s.running || Promise.resolve(); // the loop picks up the newest state when the current save ends
-    if (!s.dirty) return Promise.resolve();
-    s.busy = true;
-    const p = saveLoop(code, s);
-    if (s.busy) s.running = p;
-    return p;
-  }
-
-  async function saveLoop(code, s) {
-    try {
-      // Keep going while there are newer edits and the user is not still typing (no timer pending).
-      while (s.dirty && !s.timer) {
-        s.dirty = false;
-        s.status = "saving";
-        updateItemState(code);
-        updateGlobalState();
-        try {
-          await s.send();
-          s.error = null;
-          s.status = s.dirty ? "pending" : "saved";
-        } catch (err) {
-          s.error = toError(err);
-          s.dirty = true; // still unsaved: retried on the next edit or when leaving
-          s.status = "error";
-          lastError = s.error;
-          break;
-        }
-      }
-    } finally {
-      s.busy = false;
-      s.running = null;
-      updateItemState(code);
-      updateGlobalState();
-    }
+    saves.schedule(code, send || (() => sendItem(code)));
   }
 
   async function sendItem(code) {
@@ -145,30 +89,6 @@ export function create(app, route) {
       if (res.rev !== undefined) e.rev = res.rev;
       if (res.visit_status) setVisitStatus(res.visit_status);
     }
-  }
-
-  function hasPending() {
-    for (const s of savers.values()) if (s.dirty || s.busy || s.timer) return true;
-    return false;
-  }
-
-  /** Save everything now. Items that fail are tried once. Resolves true when nothing is left unsaved. */
-  async function flushAll() {
-    const attempted = new Set();
-    for (;;) {
-      const todo = [];
-      for (const [code, s] of savers) {
-        if (s.busy || s.timer || (s.dirty && !attempted.has(code))) todo.push(code);
-      }
-      if (!todo.length) break;
-      await Promise.all(
-        todo.map((code) => {
-          if (!savers.get(code).busy) attempted.add(code);
-          return run(code);
-        }),
-      );
-    }
-    return !hasPending();
   }
 
   // ---------- live UI updates ----------
@@ -191,7 +111,7 @@ export function create(app, route) {
     if (!refs) return;
     const r = refs.items.get(code);
     if (!r) return;
-    const s = savers.get(code) || { status: "idle" };
+    const s = saves.state(code);
     const e = entries.get(code);
     const st = s.status === "pending" ? "saving" : s.status;
     r.stateEl.dataset.state = st;
@@ -206,19 +126,18 @@ export function create(app, route) {
     if (!refs || !refs.saveState) return;
     let state = "saved";
     let text = t("save.saved");
-    const errors = [...savers.values()].filter((s) => s.status === "error" && s.error);
-    if (errors.length) {
+    const err = saves.shownError();
+    if (err) {
       state = "error";
-      const err = errors.some((s) => s.error === lastError) ? lastError : errors[errors.length - 1].error;
       text = err.message;
-    } else if (hasPending()) {
+    } else if (saves.pending()) {
       state = "saving";
       text = t("save.saving");
     }
     refs.saveState.dataset.state = state;
     refs.saveStateText.textContent = text;
     refs.saveState.title = text;
-    if (state !== "error" && blockedRoute && !hasPending()) {
+    if (state !== "error" && blockedRoute && !saves.pending()) {
       blockedRoute = null;
       renderLeaveWarning();
     }
@@ -266,9 +185,9 @@ export function create(app, route) {
   // ---------- leaving ----------
 
   async function beforeLeave(target) {
-    if (!hasPending()) return true;
+    if (!saves.pending()) return true;
     updateGlobalState();
-    const ok = await flushAll();
+    const ok = await saves.flush();
     if (ok) return true;
     blockedRoute = target;
     renderLeaveWarning();
@@ -296,7 +215,7 @@ export function create(app, route) {
             class: "btn btn-primary",
             id: "leave-retry",
             onClick: async () => {
-              if (await flushAll()) {
+              if (await saves.flush()) {
                 blockedRoute = null;
                 app.navigate(target, { force: true });
               }
@@ -455,7 +374,7 @@ export function create(app, route) {
                 title: t("history.item_title", { code: item.code }),
                 "aria-label": t("history.item_title", { code: item.code }),
                 onClick: async () => {
-                  await flushAll();
+                  await saves.flush();
                   showHistory(app, e.id, `${item.code}. ${item.title}`);
                 },
                 hidden: !e.id,
@@ -654,7 +573,7 @@ export function create(app, route) {
               class: "btn btn-small",
               id: "btn-minutes",
               onClick: async () => {
-                await flushAll();
+                await saves.flush();
                 app.navigate({ name: "reports", id: `visit:${v.id}` });
               },
             },
@@ -667,7 +586,7 @@ export function create(app, route) {
               class: "btn btn-small",
               id: "btn-visit-history",
               onClick: async () => {
-                await flushAll();
+                await saves.flush();
                 showHistory(app, v.id, `${t("history.visit")} — ${unit.name || ""}`);
               },
             },
@@ -694,7 +613,7 @@ export function create(app, route) {
       data,
       locked,
       schedule,
-      flushAll,
+      flushAll: saves.flush,
       setStatus: setVisitStatus,
       reload: () => app.navigate({ name: "visit", id: v.id }, { replace: true, force: true }),
     });
@@ -759,7 +678,7 @@ export function create(app, route) {
     render,
     afterRender,
     beforeLeave,
-    flush: () => (hasPending() ? flushAll() : Promise.resolve(true)),
+    flush: () => (saves.pending() ? saves.flush() : Promise.resolve(true)),
     dispose: () => {
       document.removeEventListener("keydown", onKey);
       if (minsDispose) minsDispose();

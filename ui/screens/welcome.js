@@ -1,5 +1,6 @@
 // First run: explain the app, offer demo data or an empty start.
-import { h, toError } from "../dom.js";
+import { h } from "../lib/dom.js";
+import { toError } from "../lib/errors.js";
 import { t } from "../i18n.js";
 
 export function create(app) {
