@@ -4,6 +4,10 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 
+/// How far past its own wall clock another laptop's clock may move this one: a day, for
+/// time zones and clocks set by hand.
+pub const MAX_AHEAD_MILLIS: i64 = 24 * 60 * 60 * 1000;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Hlc {
     pub millis: i64,
@@ -16,25 +20,43 @@ impl Hlc {
         counter: 0,
     };
 
-    /// The next timestamp after `last`, given the wall clock `now_millis`.
+    /// The next timestamp after `last`, given the wall clock `now_millis`. A full counter
+    /// carries into the milliseconds, so no timestamp, however it came, stops the clock.
     pub fn tick(last: Hlc, now_millis: i64) -> Hlc {
         if now_millis > last.millis {
-            Hlc {
+            return Hlc {
                 millis: now_millis,
                 counter: 0,
-            }
-        } else {
-            Hlc {
+            };
+        }
+        match last.counter.checked_add(1) {
+            Some(counter) => Hlc {
                 millis: last.millis,
-                counter: last.counter + 1,
-            }
+                counter,
+            },
+            None => Hlc {
+                millis: last.millis.saturating_add(1),
+                counter: 0,
+            },
         }
     }
 
-    /// Fold in a timestamp seen from elsewhere (an imported revision), so later local
-    /// edits sort after it even when this laptop's clock is behind.
-    pub fn observe(self, seen: Hlc) -> Hlc {
-        self.max(seen)
+    /// Fold in a timestamp seen from elsewhere (an imported revision), so later local edits
+    /// sort after it even when this laptop's clock is behind — but never more than
+    /// `MAX_AHEAD_MILLIS` past this laptop's wall clock: a laptop whose clock reads years
+    /// ahead must not stamp every later edit here with its year.
+    pub fn observe(self, seen: Hlc, now_millis: i64) -> Hlc {
+        let cap = Hlc {
+            millis: now_millis.saturating_add(MAX_AHEAD_MILLIS),
+            counter: 0,
+        };
+        self.max(seen.min(cap))
+    }
+
+    /// Whether this timestamp lies further ahead of the wall clock than another laptop's
+    /// clock may move this one (the import preview and history mark such revisions).
+    pub fn is_far_ahead(self, now_millis: i64) -> bool {
+        self.millis > now_millis.saturating_add(MAX_AHEAD_MILLIS)
     }
 
     pub fn now_millis() -> i64 {
@@ -116,8 +138,71 @@ mod tests {
             millis: 50,
             counter: 3,
         };
-        let merged = local.observe(seen);
+        let merged = local.observe(seen, 10);
         assert_eq!(merged, seen);
         assert!(Hlc::tick(merged, 20) > seen);
+    }
+
+    #[test]
+    fn a_clock_from_far_ahead_moves_this_one_a_day_at_most() {
+        let now = 1_699_345_800_123;
+        let local = Hlc::tick(Hlc::ZERO, now);
+        let year_9999 = Hlc::parse("9999-12-31T23:59:59.999Z#4294967295").unwrap();
+        assert!(year_9999.is_far_ahead(now));
+        let merged = local.observe(year_9999, now);
+        assert_eq!(merged.millis, now + MAX_AHEAD_MILLIS);
+        let next = Hlc::tick(merged, now + 1);
+        assert!(next > merged && next.millis - now <= MAX_AHEAD_MILLIS);
+        assert!(Hlc::parse(&next.to_text()).is_some());
+        // A clock a little ahead (another time zone typed as UTC) is taken as it is.
+        let hour_ahead = Hlc::tick(Hlc::ZERO, now + 3_600_000);
+        assert!(!hour_ahead.is_far_ahead(now));
+        assert_eq!(local.observe(hour_ahead, now), hour_ahead);
+    }
+
+    #[test]
+    fn a_full_counter_carries_into_the_milliseconds() {
+        let full = Hlc {
+            millis: 5,
+            counter: u32::MAX,
+        };
+        let next = Hlc::tick(full, 0);
+        assert_eq!(
+            next,
+            Hlc {
+                millis: 6,
+                counter: 0
+            }
+        );
+        assert!(next > full);
+        let end = Hlc {
+            millis: i64::MAX,
+            counter: u32::MAX,
+        };
+        assert_eq!(Hlc::tick(end, 0).millis, i64::MAX);
+    }
+
+    #[test]
+    fn no_text_makes_parse_or_print_panic() {
+        for t in [
+            "",
+            "#",
+            "#0000",
+            "9999-12-31T23:59:59.999Z#4294967296",
+            "9999-12-31T23:59:59.999Z#99999999999999999999",
+            "0000-01-01T00:00:00.000Z#0000",
+            "2023-11-07T08:30:00.123+14:00#0001",
+            "2023-11-07T08:30:00.123Z#０００１",
+            "2023-13-40T25:61:61.000Z#0001",
+        ] {
+            if let Some(h) = Hlc::parse(t) {
+                let _ = h.to_text();
+                let _ = Hlc::tick(h, Hlc::now_millis());
+            }
+        }
+        for millis in [i64::MIN, -1, 0, i64::MAX] {
+            let h = Hlc { millis, counter: 0 };
+            let _ = h.to_text();
+        }
     }
 }

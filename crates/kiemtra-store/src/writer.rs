@@ -261,8 +261,8 @@ impl Writer<'_> {
         if new {
             self.touch(&rev);
         }
-        // Later local edits must sort after everything seen.
-        self.hlc = self.hlc.observe(hlc);
+        // Later local edits sort after everything seen, up to a day past this wall clock.
+        self.hlc = self.hlc.observe(hlc, Hlc::now_millis());
         Ok(new)
     }
 

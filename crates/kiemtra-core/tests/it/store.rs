@@ -460,3 +460,49 @@ fn a_version_1_database_migrates_to_the_same_state() {
     }
     assert!(findings > 300);
 }
+
+/// A revision from a laptop whose clock reads the last millisecond of year 9999, its counter
+/// full: taken in, and this laptop's later edits are still stamped near its own clock.
+#[test]
+fn a_clock_from_year_9999_neither_panics_nor_moves_later_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = open(&dir, "a.db");
+    let id = new_id();
+    a.write(|w| Ok(w.put(&id, &unit("Tương lai", None))?))
+        .unwrap();
+    let mut rev = a.revisions().unwrap().remove(0);
+    rev.hlc = "9999-12-31T23:59:59.999Z#4294967295".into();
+    rev.rev = Revision::compute_rev(
+        &rev.id,
+        &rev.kind,
+        1,
+        &rev.parents,
+        &rev.device,
+        &rev.hlc,
+        rev.deleted,
+        &rev.body,
+    );
+    let mut b = open(&dir, "b.db");
+    assert!(b.write(|w| Ok(w.apply(&rev, "test")?)).unwrap());
+
+    let before = kiemtra_core::hlc::Hlc::now_millis();
+    let mine = new_id();
+    b.write(|w| Ok(w.put(&mine, &unit("Hôm nay", None))?))
+        .unwrap();
+    let stamped = b
+        .history(&mine)
+        .unwrap()
+        .into_iter()
+        .map(|h| kiemtra_core::hlc::Hlc::parse(&h.hlc).unwrap())
+        .next()
+        .unwrap();
+    let day = kiemtra_core::hlc::MAX_AHEAD_MILLIS;
+    assert!(
+        stamped.millis >= before && stamped.millis <= kiemtra_core::hlc::Hlc::now_millis() + day,
+        "stamped {stamped:?}"
+    );
+    // An edit of the far-future record itself still works and is ordered after it.
+    b.write(|w| Ok(w.put(&id, &unit("Tương lai đã sửa", None))?))
+        .unwrap();
+    assert!(b.check().unwrap().ok);
+}
