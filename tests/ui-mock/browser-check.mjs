@@ -683,6 +683,11 @@ try {
     preview,
   );
   check("unknown computer flagged (and only it)", preview[0].unknown && !preview[1].unknown && (await count(".badge-unknown")) === 1 && /Máy chưa biết/.test(preview[0].cells[1]), preview.map((p) => p.unknown));
+  check(
+    "a bundle made on a clock running ahead is marked (and only it)",
+    JSON.stringify(await evaluate("[...document.querySelectorAll('#import-preview .preview-row')].map(r => (r.querySelector('.badge-clock-ahead') || {}).textContent || null)")) ===
+      JSON.stringify(["12 phiên bản đồng hồ chạy trước", null, null]),
+  );
   check("refused file shows Rust's error", preview[2].ok === "false" && /SHA-256/.test(preview[2].error || "") && (await evaluate("getComputedStyle(document.querySelector('.preview-row.refused .preview-error')).color")) === "rgb(198, 40, 40)", preview[2]);
   check("import button counts the files that can be imported", (await text("#btn-import")) === "Nhập 2 gói" && (await evaluate("!document.querySelector('#btn-import').disabled")) && (await evaluate("document.activeElement && document.activeElement.id")) === "btn-import");
   await shot("16-sync-preview-vi");

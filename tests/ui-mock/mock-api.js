@@ -1896,12 +1896,12 @@ function pickedFiles() {
   const a = {
     file: "kiemtra-Laptop-Doan-kiem-tra-so-2-20231110-1712.kiemtra",
     ok: true,
-    report: { file: "E:\\kiemtra-Laptop-Doan-kiem-tra-so-2-20231110-1712.kiemtra", device: { id: TEAM2.id, name: TEAM2.name, public_key: TEAM2.public_key }, inspector: "Bùi Quang Huy", created_at: "2023-11-10T10:12:31.508Z#0000", campaign_id: "c1", new_device: true, revisions: 6204, new_revisions: 5987, known_revisions: 217, new_conflicts: 1, dry_run: true },
+    report: { file: "E:\\kiemtra-Laptop-Doan-kiem-tra-so-2-20231110-1712.kiemtra", device: { id: TEAM2.id, name: TEAM2.name, public_key: TEAM2.public_key }, inspector: "Bùi Quang Huy", created_at: "2023-11-10T10:12:31.508Z#0000", campaign_id: "c1", new_device: true, revisions: 6204, new_revisions: 5987, known_revisions: 217, new_conflicts: 1, clock_ahead: 12, dry_run: true },
   };
   const b = {
     file: "kiemtra-Laptop-Doan-kiem-tra-so-1-20231110-1730.kiemtra",
     ok: true,
-    report: { file: "E:\\kiemtra-Laptop-Doan-kiem-tra-so-1-20231110-1730.kiemtra", device: { id: TEAM1.id, name: TEAM1.name, public_key: TEAM1.public_key }, inspector: "Phạm Thị Lan Anh", created_at: "2023-11-10T10:30:02.177Z#0003", campaign_id: "c1", new_device: false, revisions: 4230, new_revisions: 218, known_revisions: 4012, new_conflicts: 0, dry_run: true },
+    report: { file: "E:\\kiemtra-Laptop-Doan-kiem-tra-so-1-20231110-1730.kiemtra", device: { id: TEAM1.id, name: TEAM1.name, public_key: TEAM1.public_key }, inspector: "Phạm Thị Lan Anh", created_at: "2023-11-10T10:30:02.177Z#0003", campaign_id: "c1", new_device: false, revisions: 4230, new_revisions: 218, known_revisions: 4012, new_conflicts: 0, clock_ahead: 0, dry_run: true },
   };
   if (mode === "evil") {
     a.file = '<b>goi</b><img src=x onerror="window.__xss=1">.kiemtra';

@@ -221,6 +221,10 @@ export function create(app) {
       ),
       rep.inspector ? h("div", { class: "pv-sub" }, t("import.inspector", { name: rep.inspector })) : null,
       rep.new_device && fp ? h("div", { class: "pv-sub mono", title: t("devices.fingerprint") }, t("import.fingerprint", { fp })) : null,
+      // Its maker's clock runs ahead: the revisions are taken, and marked.
+      rep.clock_ahead > 0
+        ? h("div", { class: "pv-sub" }, h("span", { class: "badge badge-clock-ahead", title: t("import.clock_ahead_title") }, t("import.clock_ahead", { n: formatNumber(rep.clock_ahead) })))
+        : null,
     );
   }
 

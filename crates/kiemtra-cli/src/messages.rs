@@ -68,6 +68,8 @@ pub enum Label {
     Action(RowAction),
     // The integrity check.
     Broken,
+    /// A revision stamped further ahead than this laptop's clock may be moved.
+    ClockAhead,
 }
 
 impl Localize for Label {
@@ -107,6 +109,10 @@ impl Localize for Label {
             Label::Time => ("Thời điểm", "Time"),
             Label::Parents => ("Phiên bản trước", "Parents"),
             Label::Deleted => ("Đã xoá", "Deleted"),
+            Label::ClockAhead => (
+                "đồng hồ máy tạo chạy trước",
+                "made on a clock running ahead",
+            ),
             Label::Preview => ("Xem trước", "Preview"),
             Label::Imported => ("Đã nhập", "Imported"),
             Label::SignedBy => ("Người ký", "Signed by"),
@@ -184,6 +190,8 @@ pub enum Tally {
     },
     CriteriaVersionUse(usize),
     History(usize),
+    /// New revisions of a bundle stamped far ahead of this laptop's clock.
+    ClockAhead(u64),
     Bundle {
         revisions: u64,
         new: u64,
@@ -236,6 +244,10 @@ impl Localize for Tally {
             Tally::CriteriaVersionUse(n) => lang.pick(
                 format!("{n} buổi kiểm tra dùng"),
                 format!("{n} visit(s) use it"),
+            ),
+            Tally::ClockAhead(n) => lang.pick(
+                format!("{n} phiên bản mang thời điểm vượt quá đồng hồ máy này hơn một ngày (đồng hồ máy tạo chạy trước); vẫn nhận, không làm lệch đồng hồ máy này"),
+                format!("{n} revision(s) stamped more than a day past this laptop's clock (their maker's clock runs ahead); taken in, this laptop's clock is not moved"),
             ),
             Tally::History(n) => lang.pick(
                 format!("{n} phiên bản (* hiện hành)"),

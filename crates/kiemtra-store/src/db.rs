@@ -285,10 +285,12 @@ impl Db {
             ))
         })?;
         let mut out = Vec::new();
+        let now = Hlc::now_millis();
         for row in rows {
             let (rev, generation, parents, device_id, device_name, hlc, deleted, body) = row?;
             out.push(HistoryEntry {
                 is_current: current.as_deref() == Some(rev.as_str()),
+                clock_ahead: Hlc::parse(&hlc).is_some_and(|h| h.is_far_ahead(now)),
                 rev,
                 generation: generation as u64,
                 parents: serde_json::from_str(&parents)?,

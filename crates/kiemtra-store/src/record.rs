@@ -156,6 +156,9 @@ pub struct HistoryEntry {
     pub device_id: String,
     pub device_name: String,
     pub hlc: String,
+    /// Stamped further past this laptop's clock than another clock may move it (a laptop
+    /// whose clock reads ahead): shown marked, never trusted for order.
+    pub clock_ahead: bool,
     pub deleted: bool,
     pub is_head: bool,
     pub is_current: bool,

@@ -76,8 +76,13 @@ fn print_history(h: &[HistoryEntry], lang: Lang) {
             ""
         };
         println!("{}{mark}", e.rev);
+        let ahead = if e.clock_ahead {
+            format!(" ({})", Label::ClockAhead.message(lang))
+        } else {
+            String::new()
+        };
         println!(
-            "    {}: {}   {}: {}",
+            "    {}: {}{ahead}   {}: {}",
             Label::Time.message(lang),
             e.hlc,
             Label::Device.message(lang),

@@ -207,6 +207,9 @@ fn print_import(r: &ImportReport, lang: Lang) {
         conflicts: r.new_conflicts,
     };
     println!("    {}", tally.message(lang));
+    if r.clock_ahead > 0 {
+        println!("    {}", Tally::ClockAhead(r.clock_ahead).message(lang));
+    }
 }
 
 fn print_conflicts(list: &[Conflict], lang: Lang) {

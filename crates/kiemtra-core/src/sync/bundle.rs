@@ -154,6 +154,9 @@ pub struct ImportReport {
     pub known_revisions: u64,
     /// Records this bundle put in conflict (not those in conflict before it came).
     pub new_conflicts: u64,
+    /// New revisions stamped further ahead of this laptop's clock than a clock may move it
+    /// (their maker's clock runs ahead); taken in, marked in the preview and in history.
+    pub clock_ahead: u64,
     /// Attachment files in the bundle (photos, scans), and how many this laptop lacked.
     pub files: u64,
     pub new_files: u64,
@@ -621,7 +624,8 @@ impl Store {
             };
             let mut lines = BufReader::new(&mut reader);
             let mut line = Vec::new();
-            let (mut total, mut new) = (0u64, 0u64);
+            let (mut total, mut new, mut clock_ahead) = (0u64, 0u64, 0u64);
+            let wall = Hlc::now_millis();
             // Every revision added from here on has a higher seq: that is how the records
             // this bundle touched are found again at the end (to count conflicts), however
             // many there are.
@@ -654,11 +658,13 @@ impl Store {
                     check_revision(&rev).map_err(|e| {
                         bad(P::RevisionRefused { rev: rev.rev.clone(), id: rev.id.clone(), reason: Box::new(e) })
                     })?;
+                    let ahead = Hlc::parse(&rev.hlc).is_some_and(|h| h.is_far_ahead(wall));
                     if w.apply_deferred(rev, &source).map_err(|e| match e {
                         kiemtra_store::Error::BadRevision(p) => bad(P::Revision(p)),
                         other => other.into(),
                     })? {
                         new += 1;
+                        clock_ahead += u64::from(ahead);
                         if w.touched_len() >= batch {
                             w.materialize_touched()?;
                         }
@@ -736,6 +742,7 @@ impl Store {
                 new_revisions: new,
                 known_revisions: total - new,
                 new_conflicts: conflicts,
+                clock_ahead,
                 files: blob_names.len() as u64,
                 new_files,
                 dry_run,

@@ -506,3 +506,37 @@ fn a_clock_from_year_9999_neither_panics_nor_moves_later_edits() {
         .unwrap();
     assert!(b.check().unwrap().ok);
 }
+
+/// A bundle holding a revision made on a clock years ahead: imported, counted in the report,
+/// and marked in history; a revision on a sane clock is not.
+#[test]
+fn revisions_from_a_clock_far_ahead_are_counted_and_marked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = open(&dir, "a.db");
+    let sane = new_id();
+    a.write(|w| Ok(w.put(&sane, &unit("Hôm nay", None))?))
+        .unwrap();
+    let mut rev = a.revisions().unwrap().remove(0);
+    let ahead = new_id();
+    rev.id = ahead.clone();
+    rev.hlc = "2999-01-01T00:00:00.000Z#0000".into();
+    rev.rev = Revision::compute_rev(
+        &rev.id,
+        &rev.kind,
+        1,
+        &rev.parents,
+        &rev.device,
+        &rev.hlc,
+        rev.deleted,
+        &rev.body,
+    );
+    a.write(|w| Ok(w.apply(&rev, "test")?)).unwrap();
+    let bundle = dir.path().join("a.kiemtra");
+    a.export_bundle(&bundle, None).unwrap();
+
+    let mut b = open(&dir, "b.db");
+    let rep = b.import_bundle(&bundle, false).unwrap();
+    assert_eq!((rep.new_revisions, rep.clock_ahead), (2, 1));
+    assert!(b.history(&ahead).unwrap()[0].clock_ahead);
+    assert!(!b.history(&sane).unwrap()[0].clock_ahead);
+}
