@@ -247,9 +247,9 @@ impl Store {
             .map_err(|e| Error::invalid_field("file", format!("{e}")))?;
         std::fs::create_dir_all(&dir)?;
         // A cache: failing to keep it only costs time next view.
-        let mut tmp = tempfile::NamedTempFile::new_in(&dir)?;
-        if tmp.write_all(&out).is_ok() {
-            let _ = tmp.persist(&cached);
+        let mut tmp = AtomicFile::in_dir(&dir, ".thumb-")?;
+        if tmp.file_mut().write_all(&out).is_ok() {
+            let _ = tmp.commit(&cached);
         }
         Ok(out)
     }

@@ -166,11 +166,8 @@ pub fn place_date(place: &str, day: Option<NaiveDate>) -> String {
     }
 }
 
-/// dd/mm/yyyy, as dates are written here.
-pub fn date_vi(d: Option<NaiveDate>) -> String {
-    d.map(|d| d.format("%d/%m/%Y").to_string())
-        .unwrap_or_default()
-}
+/// dd/mm/yyyy, as dates are written here (nothing for no date).
+pub use crate::dates::dmy_opt as date_vi;
 
 /// A number as written here: decimal comma, at most two decimals, no trailing zeros.
 pub fn fmt_num(x: f64) -> String {

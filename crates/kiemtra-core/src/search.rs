@@ -588,10 +588,7 @@ impl<'c> Context<'c> {
             return Ok(String::new());
         };
         let unit = self.unit_name(&unit_id)?;
-        let date = date
-            .map(|d| d.format("%d/%m/%Y").to_string())
-            .unwrap_or_default();
-        Ok(join_label(&unit, &date))
+        Ok(join_label(&unit, &crate::dates::dmy_opt(date)))
     }
 }
 

@@ -66,12 +66,6 @@ impl Bilingual {
     }
 }
 
-impl<T: Localize + ?Sized> Localize for &T {
-    fn message(&self, lang: Lang) -> String {
-        (**self).message(lang)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
