@@ -4,7 +4,6 @@
 //! longest list, are in `done`.
 
 use clap::error::ErrorKind;
-use kiemtra_core::model::Role;
 use kiemtra_core::search::Place;
 use kiemtra_core::units::import::RowAction;
 use kiemtra_core::{Lang, Localize};
@@ -28,7 +27,6 @@ pub enum Label {
     Until,
     NoTeamYet,
     NotPlanned,
-    Role(Role),
     // A criteria set.
     Version,
     PassFail,
@@ -86,9 +84,6 @@ impl Localize for Label {
             Label::Until => ("đến", "until"),
             Label::NoTeamYet => ("chưa giao đoàn", "no team yet"),
             Label::NotPlanned => ("chưa lên kế hoạch", "not planned"),
-            Label::Role(Role::Head) => ("Trưởng đoàn", "Head"),
-            Label::Role(Role::Member) => ("Thành viên", "Member"),
-            Label::Role(Role::Secretary) => ("Thư ký", "Secretary"),
             Label::Version => ("phiên bản", "version"),
             Label::PassFail => ("Đạt/Chưa đạt", "met/not met"),
             Label::Points => ("điểm", "points"),

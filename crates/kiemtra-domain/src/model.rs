@@ -300,6 +300,17 @@ pub enum Role {
     Secretary,
 }
 
+impl Localize for Role {
+    fn message(&self, lang: Lang) -> String {
+        let (vi, en) = match self {
+            Role::Head => ("Trưởng đoàn", "Head"),
+            Role::Member => ("Thành viên", "Member"),
+            Role::Secretary => ("Thư ký", "Secretary"),
+        };
+        lang.pick(vi, en).to_string()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TeamMember {
     pub inspector_id: String,

@@ -7,7 +7,7 @@ use kiemtra_core::model::{self, Entity, Inspector, Role, Team};
 use kiemtra_core::setup::{MemberInput, TeamInput};
 use kiemtra_core::{Error, Lang, Localize, Store, Stored};
 
-use crate::messages::{Done, Empty, Label};
+use crate::messages::{Done, Empty};
 use crate::output::print_json;
 
 #[derive(Subcommand)]
@@ -92,7 +92,7 @@ fn create(store: &mut Store, a: CreateArgs, json: bool, lang: Lang) -> Result<()
 fn print_members(store: &Store, t: &Stored<Team>, lang: Lang) -> Result<(), Error> {
     for m in &t.body.members {
         let name = store.require::<Inspector>(&m.inspector_id)?.body.full_name;
-        println!("  - {name}, {}", Label::Role(m.role).message(lang));
+        println!("  - {name}, {}", m.role.message(lang));
     }
     Ok(())
 }
@@ -110,7 +110,7 @@ fn list(store: &Store, campaign: &str, json: bool, lang: Lang) -> Result<(), Err
     for t in &teams {
         println!("{}  {}", t.id, t.name);
         for m in &t.members {
-            println!("  - {}, {}", m.full_name, Label::Role(m.role).message(lang));
+            println!("  - {}, {}", m.full_name, m.role.message(lang));
         }
     }
     Ok(())

@@ -197,7 +197,7 @@ fn print_visit(d: &VisitDetail, lang: Lang) {
     if let Some(t) = &d.team {
         println!("{}: {}", Label::Team.message(lang), t.name);
         for m in &t.members {
-            let role = Label::Role(m.role).message(lang);
+            let role = m.role.message(lang);
             println!("  - {} ({}), {role}", m.full_name, m.title);
         }
     }

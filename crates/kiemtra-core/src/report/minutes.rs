@@ -13,14 +13,6 @@ pub struct TeamLine {
     pub role_label: String,
 }
 
-fn role_label(r: Role) -> &'static str {
-    match r {
-        Role::Head => "Trưởng đoàn",
-        Role::Member => "Thành viên",
-        Role::Secretary => "Thư ký",
-    }
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct MinutesItem {
     pub code: String,
@@ -173,7 +165,7 @@ impl Store {
                         full_name: m.full_name.clone(),
                         title: m.title.clone(),
                         role: m.role,
-                        role_label: role_label(m.role).to_string(),
+                        role_label: m.role.message(Lang::Vi),
                     })
                     .collect()
             })
