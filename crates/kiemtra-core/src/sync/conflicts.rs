@@ -255,6 +255,17 @@ impl Store {
 }
 
 impl Store {
+    /// How many records are in conflict, read from the conflict index alone (the sync
+    /// screen shows the number, not the versions).
+    pub fn conflict_count(&self) -> Result<usize> {
+        let n: i64 = self.conn().query_row(
+            "SELECT COUNT(*) FROM record_state WHERE conflict = 1",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(n as usize)
+    }
+
     /// Ids of records in conflict, and the visits they concern.
     pub fn conflict_index(&self) -> Result<(HashSet<String>, HashSet<String>)> {
         let mut st = self.conn().prepare_cached(

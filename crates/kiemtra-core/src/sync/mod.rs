@@ -36,7 +36,7 @@ impl Store {
         Ok(SyncOverview {
             devices: self.devices()?,
             imports: self.import_history()?,
-            conflict_count: self.conflicts()?.len(),
+            conflict_count: self.conflict_count()?,
             campaigns: self
                 .campaign_summaries()?
                 .into_iter()
