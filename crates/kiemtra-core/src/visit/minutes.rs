@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::input::clean;
 use crate::model::some_value;
 use crate::model::*;
 use crate::store::{Store, Stored, Writer};
@@ -67,10 +68,6 @@ pub(super) fn visit_in(w: &Writer<'_>, id: &str) -> Result<Stored<Visit>> {
 }
 
 /// Trim the ends of what people typed (inner line breaks are theirs to keep).
-pub(super) fn clean(s: String) -> String {
-    s.trim().to_string()
-}
-
 impl Store {
     /// Change the minutes' texts, attendees, questions, date, result or status (not to
     /// "signed": that is `visit_sign`). Refused while the minutes are signed.
@@ -112,8 +109,8 @@ impl Store {
                 v.attendees = list
                     .into_iter()
                     .map(|a| Attendee {
-                        name: clean(a.name),
-                        position: clean(a.position),
+                        name: clean(&a.name),
+                        position: clean(&a.position),
                         side: a.side,
                     })
                     .filter(|a| !a.name.is_empty() || !a.position.is_empty())
@@ -124,8 +121,8 @@ impl Store {
                 v.questions = list
                     .into_iter()
                     .map(|q| Question {
-                        question: clean(q.question),
-                        answer: clean(q.answer),
+                        question: clean(&q.question),
+                        answer: clean(&q.answer),
                     })
                     .filter(|q| !q.question.is_empty() || !q.answer.is_empty())
                     .collect();
