@@ -56,6 +56,13 @@ const COMMANDS: &[&str] = &[
     "report_preview",
     "report_export",
     "report_print",
+    "trust_profile",
+    "trust_profile_save",
+    "trust_laptops",
+    "trust_enroll_maker",
+    "trust_owner",
+    "trust_set",
+    "trust_revoke",
 ];
 
 fn main() {

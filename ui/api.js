@@ -77,7 +77,9 @@ export async function bundleExport(campaign) {
 
 /**
  * Choose bundles in Rust's open dialog; each is checked (dry run).
- * → null when cancelled, else {files:[{file, ok:true, report} | {file, ok:false, error:{code,message}}]}
+ * → null when cancelled, else {files:[{file, ok:true, report} | {file, ok:false, error:{code,message}, stranger?}]}
+ * `stranger` (codes unknown_laptop, untrusted_owner): {device_id, name, public_key, people:[{name, position}],
+ * fingerprint, campaign_id, campaign_name} — the laptop to enrol (its maker) or trust (a campaign's owner).
  */
 export async function bundlePick() {
   return call("bundle_pick");
@@ -86,6 +88,43 @@ export async function bundlePick() {
 /** Import the files last picked (the ok ones), after a backup. → {backup, files:[{file, ok, report?, error?}]} */
 export async function bundleImport() {
   return call("bundle_import");
+}
+
+// ---------- trust: this laptop, the laptops it knows ----------
+
+/** → {id, name, people:[{name, position}], public_key, fingerprint, is_self, trusted, memberships:[{campaign_id, campaign_name, owner, role, team_id, team_name, revoked}], named, person} */
+export async function trustProfile() {
+  return call("trust_profile");
+}
+
+/** Name this laptop and its people; `person` is who uses it now. → the profile */
+export async function trustProfileSave(profile) {
+  return call("trust_profile_save", { profile });
+}
+
+/** → [laptop as in trustProfile, without named/person], this laptop first */
+export async function trustLaptops() {
+  return call("trust_laptops");
+}
+
+/** Enrol the maker of the previewed bundle number `file_index` (role "team" with a team, or "secretariat"), then preview it again. → one file outcome as in bundlePick */
+export async function trustEnrollMaker(input) {
+  return call("trust_enroll_maker", { input });
+}
+
+/** Trust `device` (the owner of a campaign previewed bundle `fileIndex` holds), then preview it again. → one file outcome */
+export async function trustOwner(fileIndex, device) {
+  return call("trust_owner", { fileIndex, device });
+}
+
+/** Trust or stop trusting a laptop. → the laptop */
+export async function trustSet(device, trusted) {
+  return call("trust_set", { device, trusted });
+}
+
+/** Revoke a laptop's enrolment in a campaign, with a reason. → the enrolment */
+export async function trustRevoke(device, campaign, reason) {
+  return call("trust_revoke", { device, campaign, reason });
 }
 
 /**

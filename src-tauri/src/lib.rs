@@ -32,6 +32,8 @@ pub struct AppInfo {
     device: Device,
     lang: Lang,
     onboarded: bool,
+    /// False until this laptop's people named it (the first run asks).
+    device_named: bool,
     campaign_count: usize,
     version: &'static str,
 }
@@ -44,6 +46,7 @@ fn app_state(state: State<'_, AppState>) -> Result<AppInfo, ErrorPayload> {
             device: s.device().clone(),
             lang: s.lang()?,
             onboarded: s.onboarded()?,
+            device_named: s.device_profile()?.named,
             campaign_count: s.list::<model::Campaign>()?.len(),
             version: env!("CARGO_PKG_VERSION"),
         })
@@ -192,7 +195,14 @@ pub fn builder<R: tauri::Runtime>(
             setup::unit_dissolve,
             report::report_preview,
             report::report_export,
-            report::report_print
+            report::report_print,
+            trust::trust_profile,
+            trust::trust_profile_save,
+            trust::trust_laptops,
+            trust::trust_enroll_maker,
+            trust::trust_owner,
+            trust::trust_set,
+            trust::trust_revoke
         ])
 }
 
@@ -213,6 +223,7 @@ mod search;
 mod setup;
 mod state;
 mod sync;
+mod trust;
 mod units;
 mod visit;
 

@@ -17,7 +17,9 @@ const CLOSE_GRACE: Duration = Duration::from_secs(3);
 pub struct AppState {
     store: Mutex<Result<Store, Error>>,
     /// Bundles chosen in the open dialog and previewed, waiting for "Nhập".
-    pub(crate) pending: Mutex<Vec<PathBuf>>,
+    /// The bundles last chosen in the open dialog, each with whether its preview passed
+    /// (only those are imported; the others wait for an enrolment or a trust decision).
+    pub(crate) pending: Mutex<Vec<(PathBuf, bool)>>,
     /// Set once the UI has flushed and asked to close, so the next close goes through.
     pub(crate) closing: AtomicBool,
     /// Files last dropped on the window, waiting for the page to say which visit they are for.

@@ -64,6 +64,10 @@ pub struct FileOutcome {
     report: Option<ImportReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<ErrorPayload>,
+    /// The laptop nobody here knows that the refusal is about (its maker, or the owner of a
+    /// campaign it holds), for the enrol-or-trust choice of the preview.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stranger: Option<kiemtra_core::error::Stranger>,
 }
 
 fn file_name(p: &std::path::Path) -> String {
@@ -72,18 +76,33 @@ fn file_name(p: &std::path::Path) -> String {
         .unwrap_or_else(|| p.display().to_string())
 }
 
-fn outcome(path: &std::path::Path, r: Result<ImportReport, Error>, lang: Lang) -> FileOutcome {
+impl FileOutcome {
+    pub(crate) fn ok_flag(&self) -> bool {
+        self.ok
+    }
+}
+
+pub(crate) fn outcome(
+    path: &std::path::Path,
+    r: Result<ImportReport, Error>,
+    lang: Lang,
+) -> FileOutcome {
     match r {
         Ok(report) => FileOutcome {
             file: file_name(path),
             ok: true,
             report: Some(report),
             error: None,
+            stranger: None,
         },
         Err(e) => FileOutcome {
             file: file_name(path),
             ok: false,
             report: None,
+            stranger: match &e {
+                Error::UnknownLaptop(s) | Error::UntrustedOwner(s) => Some((**s).clone()),
+                _ => None,
+            },
             error: Some(e.payload(lang)),
         },
     }
@@ -120,13 +139,12 @@ pub fn bundle_pick<R: Runtime>(
             .map(|p| outcome(p, s.import_bundle(p, true), lang))
             .collect::<Vec<_>>())
     })?;
-    let ok: Vec<PathBuf> = paths
+    let pending: Vec<(PathBuf, bool)> = paths
         .iter()
         .zip(&files)
-        .filter(|(_, f)| f.ok)
-        .map(|(p, _)| p.clone())
+        .map(|(p, f)| (p.clone(), f.ok))
         .collect();
-    *state.pending.lock().unwrap_or_else(|p| p.into_inner()) = ok;
+    *state.pending.lock().unwrap_or_else(|p| p.into_inner()) = pending;
     Ok(Some(Picked { files }))
 }
 
@@ -152,7 +170,16 @@ pub fn bundle_import<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<Imported, ErrorPayload> {
     let lang = state.lang();
-    let paths = std::mem::take(&mut *state.pending.lock().unwrap_or_else(|p| p.into_inner()));
+    // The files that passed their preview go in; the others stay for the preview's
+    // enrol-or-trust choice.
+    let paths: Vec<PathBuf> = {
+        let mut pending = state.pending.lock().unwrap_or_else(|p| p.into_inner());
+        let (ok, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut *pending)
+            .into_iter()
+            .partition(|(_, ok)| *ok);
+        *pending = waiting;
+        ok.into_iter().map(|(p, _)| p).collect()
+    };
     state.with(|s| {
         let backup = s.backup(5)?;
         let count = paths.len();

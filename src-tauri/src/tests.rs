@@ -281,8 +281,30 @@ fn conflicted_db() -> (tempfile::TempDir, String) {
         .find(|v| v.status == kiemtra_core::model::VisitStatus::Planned)
         .unwrap()
         .id;
-    for (name, note) in [("a", "Ý kiến máy A"), ("b", "Ý kiến máy B")] {
-        let mut l = Store::open(&dir.path().join(format!("{name}.db"))).unwrap();
+    let campaign = hq.list::<kiemtra_core::model::Campaign>().unwrap()[0]
+        .id
+        .clone();
+    let laptops: Vec<Store> = ["a", "b"]
+        .iter()
+        .map(|name| Store::open(&dir.path().join(format!("{name}.db"))).unwrap())
+        .collect();
+    // Both laptops are the secretariat's, enrolled from their introduction bundles.
+    for l in &laptops {
+        let intro = dir.path().join(format!("intro-{}.kiemtra", l.device().id));
+        l.export_bundle(&intro, None).unwrap();
+        hq.enroll_bundle_maker(
+            &intro,
+            &campaign,
+            kiemtra_core::trust::EnrolRole::Secretariat,
+            None,
+        )
+        .unwrap();
+    }
+    hq.export_bundle(&all, None).unwrap();
+    for ((name, note), mut l) in [("a", "Ý kiến máy A"), ("b", "Ý kiến máy B")]
+        .into_iter()
+        .zip(laptops)
+    {
         l.import_bundle(&all, false).unwrap();
         l.finding_set(FindingInput {
             visit_id: visit.clone(),

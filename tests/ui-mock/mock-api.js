@@ -2014,3 +2014,86 @@ export async function conflictResolve(input) {
     return { rev: rev(gen) };
   });
 }
+
+// ---------- trust: this laptop and the laptops it knows ----------
+
+const trust = {
+  named: params.get("unnamed") !== "1",
+  person: "Trần Thị Lan",
+  people: [{ name: "Trần Thị Lan", position: "Phó Trưởng Ban Xây dựng Đoàn" }],
+  trusted: new Set(),
+};
+
+function fingerprintOf(key) {
+  let out = [];
+  for (let i = 0; i < 6; i++) out.push(String((parseInt(key.slice(i * 8, i * 8 + 8), 16) % 100000)).padStart(5, "0"));
+  return out.join(" ");
+}
+
+function laptopOf(d) {
+  const self = d.id === DEVICES.self.id;
+  return {
+    id: d.id,
+    name: self ? store.device.name : d.name,
+    people: self ? trust.people : [],
+    public_key: d.public_key,
+    fingerprint: fingerprintOf(d.public_key),
+    is_self: self,
+    trusted: trust.trusted.has(d.id),
+    memberships: store.campaigns.map((c) => ({ campaign_id: c.id, campaign_name: c.name, owner: self, role: "secretariat", team_id: null, team_name: null, revoked: null })),
+  };
+}
+
+export async function trustProfile() {
+  return call("trust_profile", undefined, () => ({ ...laptopOf(DEVICES.self), named: trust.named, person: trust.person }));
+}
+
+export async function trustProfileSave(profile) {
+  return call("trust_profile_save", { profile }, () => {
+    const name = String(profile.name || "").trim();
+    if (!name) throw emptyText("device_name");
+    store.device.name = name;
+    trust.people = (profile.people || []).filter((p) => String(p.name || "").trim());
+    trust.person = profile.person || (trust.people[0] ? trust.people[0].name : "");
+    trust.named = true;
+    return { ...laptopOf(DEVICES.self), named: true, person: trust.person };
+  });
+}
+
+export async function trustLaptops() {
+  return call("trust_laptops", undefined, () => [DEVICES.self, DEVICES.team1, DEVICES.team3].map(laptopOf));
+}
+
+export async function trustEnrollMaker(input) {
+  return call("trust_enroll_maker", { input }, () => {
+    const f = pickedFiles()[input.file_index];
+    if (!f) throw fail("not_found");
+    return { ...f, ok: true };
+  });
+}
+
+export async function trustOwner(fileIndex, device) {
+  return call("trust_owner", { fileIndex, device }, () => {
+    trust.trusted.add(device);
+    const f = pickedFiles()[fileIndex];
+    if (!f) throw fail("not_found");
+    return { ...f, ok: true };
+  });
+}
+
+export async function trustSet(device, trusted) {
+  return call("trust_set", { device, trusted }, () => {
+    if (trusted) trust.trusted.add(device);
+    else trust.trusted.delete(device);
+    const d = Object.values(DEVICES).find((x) => x.id === device);
+    if (!d) throw fail("not_found");
+    return laptopOf(d);
+  });
+}
+
+export async function trustRevoke(device, campaign, reason) {
+  return call("trust_revoke", { device, campaign, reason }, () => {
+    if (!String(reason || "").trim()) throw emptyText("reason");
+    return { campaign_id: campaign, device_id: device, public_key: hexKey(11), role: "team", team_id: null, revoked: { hlc: "2023-11-10T10:41:09.512Z#0000", at: "2023-11-10T17:41:09+07:00", reason } };
+  });
+}

@@ -17,7 +17,7 @@ mod output;
 
 use cmd::{
     attach, campaign, criteria, database, finding, recommendation, report, revisions, search, sync,
-    team, unit, visit,
+    team, trust, unit, visit,
 };
 use messages::{Label, Usage};
 
@@ -74,6 +74,8 @@ enum Cmd {
     Attach(attach::Cmd),
     #[command(flatten)]
     Sync(sync::Cmd),
+    #[command(flatten)]
+    Trust(trust::Cmd),
     #[command(flatten)]
     Report(report::Cmd),
     #[command(flatten)]
@@ -163,6 +165,7 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
         Cmd::Revisions(c) => revisions::run(c, store, json, lang),
         Cmd::Attach(c) => attach::run(c, store, json, lang),
         Cmd::Sync(c) => sync::run(c, store, json, lang),
+        Cmd::Trust(c) => trust::run(c, store, json, lang),
         Cmd::Report(c) => report::run(c, store, json, lang),
         Cmd::Search(c) => search::run(c, store, json, lang),
     }

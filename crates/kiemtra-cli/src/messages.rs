@@ -68,6 +68,14 @@ pub enum Label {
     Broken,
     /// A revision stamped further ahead than this laptop's clock may be moved.
     ClockAhead,
+    // Laptops and people.
+    People,
+    Fingerprint,
+    Owner,
+    Trusted,
+    NotEnrolled,
+    RevokedBecause,
+    Unsigned,
 }
 
 impl Localize for Label {
@@ -78,6 +86,16 @@ impl Localize for Label {
             Label::Database => ("Cơ sở dữ liệu", "Database"),
             Label::Device => ("Máy", "Device"),
             Label::ThisLaptop => ("máy này", "this laptop"),
+            Label::People => ("Người dùng", "People"),
+            Label::Fingerprint => ("Dấu vân tay", "Fingerprint"),
+            Label::Owner => ("máy tạo đợt (toàn quyền)", "campaign owner (all)"),
+            Label::Trusted => ("được tin cậy", "trusted"),
+            Label::NotEnrolled => ("chưa ghi danh đợt nào", "not enrolled anywhere"),
+            Label::RevokedBecause => ("đã thu hồi, lý do", "revoked, reason"),
+            Label::Unsigned => (
+                "phiên bản của máy khác từ trước khi có chữ ký (không xác minh được)",
+                "other laptops' revisions from before signatures (not verifiable)",
+            ),
             Label::Theme => ("Chủ đề", "Theme"),
             Label::Dates => ("Thời gian", "Dates"),
             Label::Decision => ("Quyết định", "Decision"),
@@ -112,8 +130,8 @@ impl Localize for Label {
             Label::Imported => ("Đã nhập", "Imported"),
             Label::SignedBy => ("Người ký", "Signed by"),
             Label::UnknownDevice => (
-                "MÁY CHƯA BIẾT, đã ghi nhận khóa",
-                "UNKNOWN DEVICE, key recorded",
+                "lần đầu nhận gói từ máy này",
+                "first bundle from this laptop",
             ),
             Label::CreatedAt => ("Tạo lúc", "Created"),
             Label::Shown => ("đang hiển thị", "shown"),

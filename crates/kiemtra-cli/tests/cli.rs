@@ -393,6 +393,34 @@ fn bundles_carry_work_between_laptops_and_conflicts_are_resolved() {
         &["export", "--out", out_s, "--campaign", &campaign],
     );
     let (a, b) = (db(), db());
+    // Both are enrolled as secretariat laptops from their introduction bundles, and the
+    // campaign bundle then carries their enrolments.
+    for (l, name) in [(&a, "a"), (&b, "b")] {
+        let intro = dir.path().join(format!("intro-{name}.kiemtra"));
+        ok(&l.path, &["init", "--device-name", &format!("Máy {name}")]);
+        ok(&l.path, &["export", "--out", intro.to_str().unwrap()]);
+        let refused = kiemtra(&hq.path, &["import", intro.to_str().unwrap()]);
+        assert_eq!(refused.status.code(), Some(1));
+        let id = json(&l.path, &["device", "show"])["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        ok(
+            &hq.path,
+            &[
+                "enroll",
+                &id,
+                "--campaign",
+                &campaign,
+                "--role",
+                "secretariat",
+            ],
+        );
+    }
+    ok(
+        &hq.path,
+        &["export", "--out", out_s, "--campaign", &campaign],
+    );
     // A preview writes nothing.
     let preview = json(&a.path, &["import", out_s, "--dry-run"]);
     assert_eq!(preview[0]["report"]["dry_run"], true);
@@ -402,7 +430,7 @@ fn bundles_carry_work_between_laptops_and_conflicts_are_resolved() {
         .is_empty());
     for l in [&a, &b] {
         let text = ok(&l.path, &["import", out_s]);
-        assert!(text.contains("MÁY CHƯA BIẾT"), "{text}");
+        assert!(text.contains("lần đầu nhận gói từ máy này"), "{text}");
     }
     let visit = planned_visit(&a.path);
     ok(
@@ -1337,7 +1365,12 @@ fn help_lists_every_command_in_its_order() {
             "import",
             "conflicts",
             "resolve",
+            "device",
             "devices",
+            "enroll",
+            "revoke",
+            "trust",
+            "untrust",
             "report",
             "search",
             "help"
@@ -1373,4 +1406,226 @@ fn confirmations_and_labels_follow_the_language() {
     let o = kiemtra(&d.path, &["--lang", "en", "nope"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).starts_with("Error: No such command.\n"));
+}
+
+/// What `kiemtra` must refuse, and where it must say so.
+fn refused(db: &Path, args: &[&str], words: &str) -> String {
+    let o = kiemtra(db, args);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!(o.status.code(), Some(1), "kiemtra {args:?}: {err}");
+    assert!(
+        err.contains(words),
+        "kiemtra {args:?}: expected {words:?} in {err}"
+    );
+    err
+}
+
+fn dump(db: &Path) -> String {
+    ok(db, &["dump", "--canonical"])
+}
+
+/// TRUST.md end to end with the CLI only: a secretariat, two team laptops of different
+/// teams and a laptop never enrolled, exchanging bundles.
+#[test]
+fn only_enrolled_laptops_write_and_only_what_their_role_allows() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    let hq = demo();
+    ok(
+        &hq.path,
+        &[
+            "init",
+            "--device-name",
+            "Máy Văn phòng Tỉnh đoàn",
+            "--person",
+            "Trần Thị Lan",
+            "--position",
+            "Phó Ban Xây dựng Đoàn",
+        ],
+    );
+    let campaign = json(&hq.path, &["campaign", "list"])[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let visits = json(&hq.path, &["visit", "list"]);
+    let visits = visits.as_array().unwrap();
+    let team_of = |v: &Value| v["team_id"].as_str().unwrap().to_string();
+    let v1 = visits.iter().find(|v| v["status"] == "planned").unwrap();
+    let v2 = visits
+        .iter()
+        .find(|v| v["status"] == "planned" && team_of(v) != team_of(v1))
+        .unwrap();
+    let (v1, team1, v2, team2) = (
+        v1["id"].as_str().unwrap().to_string(),
+        team_of(v1),
+        v2["id"].as_str().unwrap().to_string(),
+        team_of(v2),
+    );
+    let (t1, t2, stranger) = (db(), db(), db());
+    for (l, name, person) in [
+        (&t1, "Máy Đoàn kiểm tra số 1", "Nguyễn Văn An"),
+        (&t2, "Máy Đoàn kiểm tra số 2", "Lê Thị Bình"),
+        (&stranger, "Máy lạ", "Người lạ"),
+    ] {
+        let shown = json(
+            &l.path,
+            &[
+                "init",
+                "--device-name",
+                name,
+                "--person",
+                person,
+                "--position",
+                "Ủy viên",
+            ],
+        );
+        assert_eq!(shown["device"]["name"], name);
+    }
+    let id = |l: &Db| {
+        json(&l.path, &["device", "show"])["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let shown = json(&t1.path, &["device", "show"]);
+    assert_eq!(shown["people"][0]["name"], "Nguyễn Văn An");
+    assert_eq!(shown["people"][0]["position"], "Ủy viên");
+    assert_eq!(shown["fingerprint"].as_str().unwrap().len(), 35);
+
+    // Unknown laptops' bundles import nothing and say how to enrol them.
+    let before = dump(&hq.path);
+    for (l, n) in [(&t1, "t1"), (&t2, "t2"), (&stranger, "x")] {
+        let f = file(&format!("intro-{n}.kiemtra"));
+        ok(&l.path, &["export", "--out", &f]);
+        let err = refused(&hq.path, &["import", &f], "kiemtra enroll");
+        assert!(err.contains(&id(l)), "{err}");
+    }
+    assert_eq!(dump(&hq.path), before);
+    ok(
+        &hq.path,
+        &[
+            "enroll",
+            &id(&t1),
+            "--campaign",
+            &campaign,
+            "--role",
+            "team",
+            "--team",
+            &team1,
+        ],
+    );
+    ok(
+        &hq.path,
+        &[
+            "enroll",
+            &id(&t2),
+            "--campaign",
+            &campaign,
+            "--role",
+            "team",
+            "--team",
+            &team2,
+        ],
+    );
+    let laptops = json(&hq.path, &["devices"]);
+    let t1_row = laptops
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == id(&t1).as_str())
+        .unwrap();
+    assert_eq!(t1_row["memberships"][0]["role"], "team");
+    // The same introduction imports once the laptop is enrolled.
+    ok(&hq.path, &["import", &file("intro-t1.kiemtra")]);
+
+    let out = file("campaign.kiemtra");
+    ok(
+        &hq.path,
+        &["export", "--out", &out, "--campaign", &campaign],
+    );
+    ok(&t1.path, &["import", &out]);
+    ok(&t2.path, &["import", &out]);
+    // Enrolled nowhere and trusting nobody: the stranger refuses the campaign.
+    refused(&stranger.path, &["import", &out], "kiemtra trust");
+
+    // A team laptop writes its own visits only.
+    let note = |l: &Db, visit: &str, words: &str| {
+        kiemtra(
+            &l.path,
+            &[
+                "finding", "set", "--visit", visit, "--item", "5.3", "--note", words,
+            ],
+        )
+    };
+    assert!(note(&t1, &v1, "Sổ đoàn viên đầy đủ").status.success());
+    let before_t1 = dump(&t1.path);
+    let o = note(&t1, &v2, "Sửa hộ đoàn khác");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("đoàn khác"));
+    refused(
+        &t1.path,
+        &["campaign", "edit", &campaign, "--name", "Đổi tên đợt"],
+        "Ban thư ký",
+    );
+    assert_eq!(dump(&t1.path), before_t1, "refusals change nothing");
+
+    // t1's work reaches the secretariat through t2, still t1's.
+    let f1 = file("t1.kiemtra");
+    ok(&t1.path, &["export", "--out", &f1]);
+    ok(&t2.path, &["import", &f1]);
+    let f2 = file("t2.kiemtra");
+    ok(&t2.path, &["export", "--out", &f2]);
+    ok(&hq.path, &["import", &f2]);
+    let finding = json(&hq.path, &["visit", "show", &v1])["findings"]["5.3"]["note"].clone();
+    assert_eq!(finding, "Sổ đoàn viên đầy đủ");
+    let history = ok(&hq.path, &["history", &kiemtra_core_finding_id(&v1, "5.3")]);
+    assert!(
+        history.contains("Nguyễn Văn An — Máy Đoàn kiểm tra số 1"),
+        "{history}"
+    );
+
+    // A laptop of nobody's: alone it may set up units, but its bundle changes nothing here.
+    ok(
+        &stranger.path,
+        &["unit", "add", "--name", "Đoàn xã Lạ", "--level", "Cơ sở"],
+    );
+    let fx = file("stranger.kiemtra");
+    ok(&stranger.path, &["export", "--out", &fx]);
+    let before = dump(&hq.path);
+    refused(&hq.path, &["import", &fx], "chưa được ghi danh");
+    assert_eq!(dump(&hq.path), before);
+
+    // Revoked: what t2 makes afterwards is refused, with the reason.
+    ok(
+        &hq.path,
+        &[
+            "revoke",
+            &id(&t2),
+            "--campaign",
+            &campaign,
+            "--reason",
+            "Máy bị mất",
+        ],
+    );
+    assert!(note(&t2, &v2, "Ghi sau khi bị thu hồi").status.success());
+    let late = file("t2-late.kiemtra");
+    ok(&t2.path, &["export", "--out", &late]);
+    let before = dump(&hq.path);
+    refused(&hq.path, &["import", &late], "Máy bị mất");
+    assert_eq!(dump(&hq.path), before);
+
+    // Everything signed, every rule kept, and the two that exchanged everything agree.
+    assert!(json(&hq.path, &["check"])["ok"].as_bool().unwrap());
+    let fh = file("hq.kiemtra");
+    ok(&hq.path, &["export", "--out", &fh]);
+    ok(&t1.path, &["import", &fh]);
+    ok(&t1.path, &["export", "--out", &f1]);
+    ok(&hq.path, &["import", &f1]);
+    assert_eq!(dump(&hq.path), dump(&t1.path));
+    assert!(json(&t1.path, &["check"])["ok"].as_bool().unwrap());
+}
+
+/// The id of a visit's finding for an item, as the core makes it.
+fn kiemtra_core_finding_id(visit: &str, item: &str) -> String {
+    kiemtra_core::ids::finding_id(visit, item)
 }

@@ -17,6 +17,11 @@ pub struct CheckReport {
     pub records: usize,
     pub conflicts: usize,
     pub problems: Vec<String>,
+    /// Stored revisions that break the table of who may write what or whose signature does
+    /// not check (TRUST.md).
+    pub violations: Vec<kiemtra_domain::trust::Violation>,
+    /// Other laptops' revisions from before revisions were signed: kept, not verifiable.
+    pub unsigned: usize,
 }
 
 impl Store {
@@ -45,7 +50,8 @@ impl Store {
 
         // Revisions: ids match content, generations follow parents, parents exist.
         let mut st = conn.prepare(
-            "SELECT rev, record_id, kind, generation, parents, device_id, hlc, deleted, body FROM revisions",
+            "SELECT rev, record_id, kind, generation, parents, device_id, hlc, deleted, body,
+                    person, sig FROM revisions",
         )?;
         let mut revs: HashMap<String, (String, i64, bool)> = HashMap::new();
         let mut all = Vec::new();
@@ -60,10 +66,35 @@ impl Store {
                 r.get::<_, String>(6)?,
                 r.get::<_, bool>(7)?,
                 r.get::<_, String>(8)?,
+                r.get::<_, String>(9)?,
+                r.get::<_, Option<String>>(10)?,
             ))
         })?;
+        let mut keys: HashMap<String, Option<crate::keys::VerifyingKey>> = conn
+            .prepare("SELECT id, public_key FROM devices")?
+            .query_map([], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?
+            .into_iter()
+            .map(|(id, k)| (id, k.as_deref().and_then(crate::keys::parse_key)))
+            .collect();
+        let me = self.device().id.clone();
+        let mut unsigned = 0;
+        let mut bad_sigs = Vec::new();
         for row in rows {
-            let (rev, id, kind, generation, parents, device, hlc, deleted, body) = row?;
+            let (rev, id, kind, generation, parents, device, hlc, deleted, body, person, sig) =
+                row?;
+            match (sig, keys.entry(device.clone()).or_insert(None)) {
+                (None, _) if device != me => unsigned += 1,
+                (None, _) => bad_sigs.push(rev.clone()),
+                (Some(sig), Some(key)) => {
+                    if !crate::keys::verify_rev(key, &rev, &sig) {
+                        bad_sigs.push(rev.clone());
+                    }
+                }
+                (Some(_), None) => bad_sigs.push(rev.clone()),
+            }
             let parents: Vec<String> = match serde_json::from_str(&parents) {
                 Ok(p) => p,
                 Err(_) => {
@@ -89,6 +120,7 @@ impl Store {
                 generation as u64,
                 &parents,
                 &device,
+                &person,
                 &hlc,
                 deleted,
                 &body,
@@ -198,12 +230,21 @@ impl Store {
         // Bodies decode as their kind.
         problems.extend(self.check_bodies()?);
 
+        let mut rules = crate::trust::rules::Rules::new(conn, &me);
+        let mut violations = Vec::new();
+        for rev in bad_sigs {
+            let rule = kiemtra_domain::trust::WriteRule::BadSignature;
+            violations.extend(rules.violation_of(&rev, rule)?);
+        }
+        violations.extend(rules.check_since(0, None, usize::MAX)?);
         Ok(CheckReport {
-            ok: problems.is_empty(),
+            ok: problems.is_empty() && violations.is_empty(),
             revisions: all.len(),
             records: records.len(),
             conflicts,
             problems,
+            violations,
+            unsigned,
         })
     }
 
@@ -242,6 +283,8 @@ impl Store {
         each::<model::Finding>(self, &mut out)?;
         each::<model::Recommendation>(self, &mut out)?;
         each::<model::Attachment>(self, &mut out)?;
+        each::<crate::trust::DeviceCard>(self, &mut out)?;
+        each::<crate::trust::Enrolment>(self, &mut out)?;
         Ok(out)
     }
 }

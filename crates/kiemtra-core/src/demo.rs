@@ -267,6 +267,7 @@ fn load_into(w: &mut Writer<'_>, demo: DemoFile, criteria: CriteriaSet) -> Resul
                     .and_then(|d| d.and_hms_opt(16, 30, 0))
                     .map(|t| format!("{}+07:00", t.format("%Y-%m-%dT%H:%M:%S"))),
                 unlocks: Vec::new(),
+                signed_by: None,
             },
         )?;
         for f in v.findings {

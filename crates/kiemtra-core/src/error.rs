@@ -33,6 +33,29 @@ pub enum Error {
     BadSignature,
     #[error("key_changed")]
     KeyChanged { device: String },
+    /// A local write the table of who may write what refuses (TRUST.md).
+    #[error("not_allowed")]
+    NotAllowed(Box<kiemtra_domain::trust::Violation>),
+    /// A bundle with revisions that break the table or their signatures: one line each
+    /// (the first ones), nothing imported.
+    #[error("bundle_refused")]
+    BundleRefused {
+        violations: Vec<kiemtra_domain::trust::Violation>,
+        more: usize,
+    },
+    /// A bundle made by a laptop this one does not know: nothing imported; it can be
+    /// enrolled (its key is now remembered for that).
+    #[error("unknown_laptop")]
+    UnknownLaptop(Box<Stranger>),
+    /// A bundle holding a campaign whose owner this laptop neither is enrolled by nor trusts.
+    #[error("untrusted_owner")]
+    UntrustedOwner(Box<Stranger>),
+    /// A bundle made after its laptop's enrolment was revoked.
+    #[error("revoked_laptop")]
+    RevokedLaptop { name: String, reason: String },
+    /// A bundle of the format before signed revisions.
+    #[error("bundle_too_old")]
+    BundleTooOld { format: u32 },
     #[error("corrupt")]
     Corrupt(String),
     /// A revision that is not a history the engine could have written, given to it directly.
@@ -57,6 +80,20 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("json")]
     Json(#[from] serde_json::Error),
+}
+
+/// A laptop a bundle came from (or whose campaign it holds) that this one does not know:
+/// what the refusal says of it, and what is remembered so it can be enrolled or trusted.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Stranger {
+    pub device_id: String,
+    pub name: String,
+    pub public_key: String,
+    pub people: Vec<kiemtra_domain::trust::Person>,
+    pub fingerprint: String,
+    /// The campaign the bundle is of (an unknown maker) or holds (an untrusted owner).
+    pub campaign_id: Option<String>,
+    pub campaign_name: Option<String>,
 }
 
 /// Why a bundle was refused as a whole (nothing of it is written).
@@ -235,6 +272,8 @@ fn noun(what: &str, lang: Lang) -> &str {
         "criteria_set" => ("bộ tiêu chí", "criteria set"),
         "team" => ("đoàn kiểm tra", "inspection team"),
         "inspector" => ("thành viên đoàn kiểm tra", "inspector"),
+        "device" => ("máy", "laptop"),
+        "enrolment" => ("ghi danh", "enrolment"),
         "revision" => ("phiên bản", "revision"),
         "file" => ("tệp", "file"),
         "record" => ("bản ghi", "record"),
@@ -294,6 +333,12 @@ impl Error {
             Error::BundleTooNew { .. } => "bundle_too_new",
             Error::BadSignature => "bad_signature",
             Error::KeyChanged { .. } => "key_changed",
+            Error::NotAllowed(_) => "not_allowed",
+            Error::BundleRefused { .. } => "bundle_refused",
+            Error::UnknownLaptop(_) => "unknown_laptop",
+            Error::UntrustedOwner(_) => "untrusted_owner",
+            Error::RevokedLaptop { .. } => "revoked_laptop",
+            Error::BundleTooOld { .. } => "bundle_too_old",
             Error::Corrupt(_) | Error::BadRevision(_) => "corrupt",
             Error::ImportFile(_) => "bad_import_file",
             Error::ImportRows(_) => "bad_import_rows",
@@ -419,6 +464,64 @@ format!(
                 "The signing key of device \"{device}\" differs from the known one: bundle refused, nothing changed."
             ),
 ),
+            Error::NotAllowed(v) => lang.pick(
+                format!("Không được phép: {}. Không có gì thay đổi.", v.message(lang)),
+                format!("Not allowed: {}. Nothing changed.", v.message(lang)),
+            ),
+            Error::BundleRefused { violations, more } => {
+                let mut out = lang.pick(
+                    "Gói dữ liệu bị từ chối cả gói, không có gì thay đổi. Các phiên bản vi phạm:",
+                    "The bundle was refused whole; nothing changed. Revisions at fault:",
+                ).to_string();
+                for v in violations {
+                    out.push_str("\n  ");
+                    out.push_str(&v.message(lang));
+                }
+                if *more > 0 {
+                    out.push_str(&lang.pick(
+                        format!("\n  … và {more} phiên bản khác"),
+                        format!("\n  … and {more} more"),
+                    ));
+                }
+                out
+            }
+            Error::UnknownLaptop(s) => {
+                let Stranger { device_id, name, people, fingerprint, campaign_id, .. } = &**s;
+                let people: Vec<String> = people
+                    .iter()
+                    .map(|p| if p.position.is_empty() { p.name.clone() } else { format!("{} ({})", p.name, p.position) })
+                    .collect();
+                let people = if people.is_empty() { "—".to_string() } else { people.join(", ") };
+                let campaign = campaign_id.as_deref().unwrap_or("<MÃ_ĐỢT>");
+                lang.pick(
+                    format!(
+                        "Máy \"{name}\" chưa được ghi danh vào đợt kiểm tra nào ở máy này nên chưa nhập gì.\n  Người dùng: {people}\n  Dấu vân tay: {fingerprint}\nHãy đọc so dấu vân tay với máy đó, rồi ghi danh:\n  kiemtra enroll {device_id} --campaign {campaign} --role team --team <MÃ_ĐOÀN>\n(hoặc --role secretariat), rồi nhập lại tệp này."
+                    ),
+                    format!(
+                        "Laptop \"{name}\" is not enrolled in any campaign here, so nothing was imported.\n  People: {people}\n  Fingerprint: {fingerprint}\nCompare the fingerprint with that laptop aloud, then enrol it:\n  kiemtra enroll {device_id} --campaign {campaign} --role team --team <TEAM_ID>\n(or --role secretariat), and import this file again."
+                    ),
+                )
+            }
+            Error::UntrustedOwner(s) => {
+                let Stranger { device_id, name, fingerprint, campaign_name, campaign_id, .. } = &**s;
+                let campaign = campaign_name.as_deref().or(campaign_id.as_deref()).unwrap_or("");
+                lang.pick(
+                format!(
+                    "Đợt kiểm tra \"{campaign}\" thuộc máy \"{name}\" (dấu vân tay {fingerprint}) mà máy này chưa tin cậy và không được máy đó ghi danh; chưa nhập gì. Nếu đúng là máy đó, hãy chạy: kiemtra trust {device_id}"
+                ),
+                format!(
+                    "Campaign \"{campaign}\" belongs to laptop \"{name}\" (fingerprint {fingerprint}), which this laptop does not trust and which has not enrolled it; nothing imported. If it is that laptop, run: kiemtra trust {device_id}"
+                ),
+            )
+            }
+            Error::RevokedLaptop { name, reason } => lang.pick(
+                format!("Máy \"{name}\" đã bị thu hồi quyền (lý do: {reason}); gói được tạo sau đó bị từ chối, không có gì thay đổi."),
+                format!("Laptop \"{name}\" was revoked (reason: {reason}); bundles it made since are refused. Nothing changed."),
+            ),
+            Error::BundleTooOld { format } => lang.pick(
+                format!("Gói dữ liệu theo định dạng cũ ({format}), chưa có chữ ký từng phiên bản. Hãy cập nhật Kiểm tra trên máy đã tạo gói rồi xuất lại; không có gì thay đổi."),
+                format!("This bundle is in an old format ({format}) without per-revision signatures. Update Kiểm tra on the laptop that made it and export again; nothing changed."),
+            ),
             Error::Corrupt(d) => lang.pick(
 format!("Dữ liệu bị hỏng: {d}"),
 format!("The data is damaged: {d}"),

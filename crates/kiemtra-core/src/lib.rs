@@ -14,6 +14,7 @@ pub mod settings;
 pub mod setup;
 pub mod store;
 pub mod sync;
+pub mod trust;
 pub mod units;
 pub mod visit;
 

@@ -158,12 +158,25 @@ pub const MIGRATIONS: &[&str] = &[
     );
     UPDATE meta SET value = '0' WHERE key = 'search_seq';
     "#,
+    // 5: trust (TRUST.md). Every revision carries its author's signature (`sig`, NULL only
+    // on revisions made before this migration: this laptop signs its own at the next open,
+    // others' stay unsigned and are never accepted again from a bundle) and the person who
+    // made it (hashed into new rev ids only when not empty, so old ids stay). Devices learn
+    // their people, whether this laptop's user trusts them as a campaign owner, and whether
+    // they are only candidates: seen in a refused bundle, waiting to be enrolled.
+    r#"
+    ALTER TABLE revisions ADD COLUMN person TEXT NOT NULL DEFAULT '';
+    ALTER TABLE revisions ADD COLUMN sig TEXT;
+    ALTER TABLE devices ADD COLUMN people TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE devices ADD COLUMN trusted INTEGER NOT NULL DEFAULT 0 CHECK (trusted IN (0, 1));
+    CREATE INDEX revisions_device ON revisions(device_id);
+    "#,
 ];
 
 /// The schema version bundles declare and accept: the last migration that changed what
 /// travels between laptops (the revisions). Local tables such as the search index change
 /// `latest()` only, so laptops on builds that differ in them still exchange bundles.
-pub const DATA_VERSION: i64 = 3;
+pub const DATA_VERSION: i64 = 5;
 
 /// What the engine is opened with: these migrations, and each kind's owner field.
 pub static SCHEMA: kiemtra_store::Schema = kiemtra_store::Schema {

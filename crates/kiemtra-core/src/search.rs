@@ -825,6 +825,7 @@ mod tests {
             questions: Vec::new(),
             signed_at: None,
             unlocks: Vec::new(),
+            signed_by: None,
         };
         let campaign = Campaign {
             name: String::new(),

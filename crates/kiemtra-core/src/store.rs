@@ -53,14 +53,44 @@ impl Store {
         })
     }
 
-    /// Run `f` in one IMMEDIATE transaction: every revision it writes lands, or none does.
+    /// Run `f` in one IMMEDIATE transaction: every revision it writes lands, or none does;
+    /// none does either when one breaks the table of who may write what (`trust`).
     pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
-        self.db.write(f)
+        self.transact(true, f)
     }
 
     /// Like `write`, but with `commit = false` everything is rolled back at the end (a dry
     /// run that checks and counts exactly what a real run would).
     pub fn transact<T>(
+        &mut self,
+        commit: bool,
+        f: impl FnOnce(&mut Writer<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let me = self.db.device().id.clone();
+        let card = self.own_card()?;
+        self.db.transact(commit, |w| {
+            let since = w.last_seq()?;
+            let out = f(w)?;
+            // The first thing this laptop writes comes with its card, so that every bundle
+            // holding its revisions can say whose key signed them.
+            let wrote: bool = w.conn().query_row(
+                "SELECT EXISTS (SELECT 1 FROM revisions WHERE seq > ?1 AND device_id = ?2)
+                    AND NOT EXISTS (SELECT 1 FROM record_state WHERE id = ?2)",
+                rusqlite::params![since, me],
+                |r| r.get(0),
+            )?;
+            if wrote {
+                w.put(&me, &card)?;
+            }
+            w.materialize_touched()?;
+            crate::trust::check_local(w, &me, since)?;
+            Ok(out)
+        })
+    }
+
+    /// `transact` without the local check: imports judge what they bring themselves (every
+    /// author, not only this laptop).
+    pub(crate) fn transact_imported<T>(
         &mut self,
         commit: bool,
         f: impl FnOnce(&mut Writer<'_>) -> Result<T>,
@@ -119,8 +149,16 @@ impl Store {
         Ok(self.db.meta_set(key, value)?)
     }
 
+    /// Rename this laptop; its card (what other laptops show) follows.
     pub fn set_device_name(&mut self, name: &str) -> Result<()> {
-        Ok(self.db.set_device_name(name)?)
+        let profile = self.device_profile()?;
+        let person = profile.person.clone();
+        self.set_device_profile(
+            name,
+            profile.laptop.people,
+            Some(person.as_str()).filter(|p| !p.is_empty()),
+        )?;
+        Ok(())
     }
 
     /// This laptop's public signing key (hex).

@@ -19,3 +19,10 @@ pub fn attachment_id(visit_id: &str, sha256: &str) -> String {
     let ns = uuid::Uuid::parse_str(visit_id).unwrap_or(uuid::Uuid::NAMESPACE_OID);
     uuid::Uuid::new_v5(&ns, format!("attachment:{sha256}").as_bytes()).to_string()
 }
+
+/// The enrolment of a laptop into a campaign: one id on every laptop, so two secretariat
+/// laptops enrolling the same laptop write one record.
+pub fn enrolment_id(campaign_id: &str, device_id: &str) -> String {
+    let ns = uuid::Uuid::parse_str(campaign_id).unwrap_or(uuid::Uuid::NAMESPACE_OID);
+    uuid::Uuid::new_v5(&ns, format!("enrolment:{device_id}").as_bytes()).to_string()
+}

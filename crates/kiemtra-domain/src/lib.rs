@@ -10,6 +10,7 @@ pub mod lang;
 pub mod model;
 pub mod refusal;
 pub mod text;
+pub mod trust;
 pub mod unit_sheet;
 
 pub use invalid::{Invalid, Rule};

@@ -27,6 +27,8 @@ pub const KINDS: &[&str] = &[
     Finding::KIND,
     Recommendation::KIND,
     Attachment::KIND,
+    crate::trust::DeviceCard::KIND,
+    crate::trust::Enrolment::KIND,
 ];
 
 /// The body field naming the record a kind is listed under (a finding under its visit, a
@@ -35,7 +37,7 @@ pub const KINDS: &[&str] = &[
 pub fn owner_field(kind: &str) -> Option<&'static str> {
     match kind {
         "finding" | "recommendation" | "attachment" => Some("visit_id"),
-        "visit" | "team" => Some("campaign_id"),
+        "visit" | "team" | "enrolment" => Some("campaign_id"),
         _ => None,
     }
 }
@@ -451,6 +453,17 @@ pub struct Visit {
     /// Every unlock of signed minutes, with its reason.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unlocks: Vec<Unlock>,
+    /// Who signed (the person using the laptop then, and the laptop).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<SignedBy>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignedBy {
+    pub name: String,
+    #[serde(default)]
+    pub position: String,
+    pub laptop: String,
 }
 
 impl Entity for Visit {
@@ -501,7 +514,7 @@ pub struct Question {
 pub struct Unlock {
     /// Local time, RFC 3339.
     pub at: String,
-    /// The laptop's name.
+    /// Who unlocked: "person — laptop" (the laptop's name alone before laptops had people).
     pub by: String,
     pub reason: String,
 }
@@ -736,6 +749,8 @@ pub fn validate_body(kind: &str, body: &serde_json::Value) -> Result<()> {
         Finding::KIND => as_kind::<Finding>(body),
         Recommendation::KIND => as_kind::<Recommendation>(body),
         Attachment::KIND => as_kind::<Attachment>(body),
+        crate::trust::DeviceCard::KIND => as_kind::<crate::trust::DeviceCard>(body),
+        crate::trust::Enrolment::KIND => as_kind::<crate::trust::Enrolment>(body),
         other => Err(Invalid::field("kind", format!("\"{other}\""))),
     }
 }

@@ -6,7 +6,6 @@ use std::io::Read;
 
 use calamine::{Data, Reader, Xlsx};
 use kiemtra_core::model::*;
-use kiemtra_core::store::Revision;
 use kiemtra_core::visit::FindingInput;
 use kiemtra_core::{Lang, Localize, Store};
 use kiemtra_render::{xlsx, Format, Render};
@@ -194,14 +193,13 @@ fn campaign_figures_equal_the_database() {
     assert_eq!(r.common_shortcomings[0].units.len(), max);
 }
 
-fn replay(to: &mut Store, revs: &[Revision]) {
-    to.write(|w| {
-        for r in revs {
-            w.apply(r, "test")?;
-        }
-        Ok(())
-    })
-    .unwrap();
+/// `from`'s bundle imported into `to`.
+fn carry(from: &Store, to: &mut Store, dir: &tempfile::TempDir) {
+    let f = dir
+        .path()
+        .join(format!("from-{}.kiemtra", from.device().id));
+    from.export_bundle(&f, None).unwrap();
+    to.import_bundle(&f, false).unwrap();
 }
 
 #[test]
@@ -209,7 +207,17 @@ fn an_open_conflict_is_a_warning_of_the_report_and_the_minutes() {
     let dir = tempfile::tempdir().unwrap();
     let (mut a, c) = demo(&dir, "a.db");
     let mut b = Store::open(&dir.path().join("b.db")).unwrap();
-    replay(&mut b, &a.revisions().unwrap());
+    // b is one of the secretariat's laptops, enrolled from its introduction bundle.
+    let intro = dir.path().join("b-intro.kiemtra");
+    b.export_bundle(&intro, None).unwrap();
+    a.enroll_bundle_maker(
+        &intro,
+        &c,
+        kiemtra_core::trust::EnrolRole::Secretariat,
+        None,
+    )
+    .unwrap();
+    carry(&a, &mut b, &dir);
     let v = a
         .visit_rows(Some(&c))
         .unwrap()
@@ -225,7 +233,7 @@ fn an_open_conflict_is_a_warning_of_the_report_and_the_minutes() {
         })
         .unwrap();
     }
-    replay(&mut a, &b.revisions().unwrap());
+    carry(&b, &mut a, &dir);
     assert_eq!(a.conflicts().unwrap().len(), 1);
     let r = a.campaign_report(&c).unwrap();
     let w: Vec<_> = r

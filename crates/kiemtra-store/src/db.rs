@@ -23,14 +23,12 @@ pub struct Db {
     pub(crate) import_batch: usize,
 }
 
+/// What a laptop is called until its people name it at first run (never the hostname:
+/// every laptop of an office is called the same).
+pub const UNNAMED_DEVICE: &str = "Máy chưa đặt tên";
+
 pub(crate) fn default_device_name() -> String {
-    let host = std::fs::read_to_string("/etc/hostname")
-        .ok()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .or_else(|| std::env::var("COMPUTERNAME").ok())
-        .or_else(|| std::env::var("HOSTNAME").ok());
-    host.unwrap_or_else(|| "Máy tính".to_string())
+    UNNAMED_DEVICE.to_string()
 }
 
 pub(crate) fn now_text() -> String {
@@ -63,15 +61,20 @@ impl Db {
         conn.pragma_update(None, "synchronous", "FULL")?;
         migrate(&mut conn, found, schema)?;
         let device = ensure_device(&mut conn, None)?;
-        let store = Db {
+        let mut store = Db {
             conn,
             path: path.to_path_buf(),
             device,
             owner_field: schema.owner_field,
             import_batch: IMPORT_BATCH,
         };
-        // The signing key is made with the identity, so every later bundle can be signed.
+        // The signing key is made with the identity, so every later bundle can be signed;
+        // a file from before revisions were signed gets its own revisions signed once.
         store.signing_key()?;
+        if store.meta_get("revisions_signed")?.is_none() {
+            store.sign_own_unsigned()?;
+            store.meta_set("revisions_signed", "1")?;
+        }
         Ok(store)
     }
 
@@ -119,6 +122,15 @@ impl Db {
 
     pub fn device(&self) -> &Device {
         &self.device
+    }
+
+    /// The person using this laptop now, signed into every revision it writes.
+    pub fn set_person(&mut self, name: &str) -> Result<()> {
+        self.meta_set("device.person", &nfc(name.trim()))
+    }
+
+    pub fn person(&self) -> Result<String> {
+        Ok(self.meta_get("device.person")?.unwrap_or_default())
     }
 
     pub fn set_device_name(&mut self, name: &str) -> Result<()> {
@@ -175,6 +187,8 @@ impl Db {
         commit: bool,
         f: impl FnOnce(&mut Writer<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
+        let key = self.signing_key()?;
+        let person = self.meta_get("device.person")?.unwrap_or_default();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -186,6 +200,8 @@ impl Db {
             tx,
             owner_field: self.owner_field,
             device_id: self.device.id.clone(),
+            person,
+            key,
             hlc,
             deferred: Vec::new(),
             orphaned: HashSet::new(),
@@ -267,7 +283,7 @@ impl Db {
             .optional()?;
         let mut st = self.conn.prepare(
             "SELECT r.rev, r.generation, r.parents, r.device_id, COALESCE(d.name, r.device_id),
-                    r.hlc, r.deleted, r.body
+                    r.hlc, r.deleted, r.body, r.person
              FROM revisions r LEFT JOIN devices d ON d.id = r.device_id
              WHERE r.record_id = ?1
              ORDER BY r.generation, r.hlc, r.rev",
@@ -282,12 +298,14 @@ impl Db {
                 r.get::<_, String>(5)?,
                 r.get::<_, bool>(6)?,
                 r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
             ))
         })?;
         let mut out = Vec::new();
         let now = Hlc::now_millis();
         for row in rows {
-            let (rev, generation, parents, device_id, device_name, hlc, deleted, body) = row?;
+            let (rev, generation, parents, device_id, device_name, hlc, deleted, body, person) =
+                row?;
             out.push(HistoryEntry {
                 is_current: current.as_deref() == Some(rev.as_str()),
                 clock_ahead: Hlc::parse(&hlc).is_some_and(|h| h.is_far_ahead(now)),
@@ -296,6 +314,7 @@ impl Db {
                 parents: serde_json::from_str(&parents)?,
                 device_id,
                 device_name,
+                person,
                 hlc,
                 deleted,
                 is_head: false,
@@ -313,7 +332,7 @@ impl Db {
     /// Every revision, in local arrival order.
     pub fn revisions(&self) -> Result<Vec<Revision>> {
         let mut st = self.conn.prepare(
-            "SELECT record_id, kind, rev, parents, device_id, hlc, deleted, body
+            "SELECT record_id, kind, rev, parents, device_id, hlc, deleted, body, person, sig
              FROM revisions ORDER BY seq",
         )?;
         let rows = st.query_map([], |r| {
@@ -326,20 +345,24 @@ impl Db {
                 r.get::<_, String>(5)?,
                 r.get::<_, bool>(6)?,
                 r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
+                r.get::<_, Option<String>>(9)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, kind, rev, parents, device, hlc, deleted, body) = row?;
+            let (id, kind, rev, parents, device, hlc, deleted, body, person, sig) = row?;
             out.push(Revision {
                 id,
                 kind,
                 rev,
                 parents: serde_json::from_str(&parents)?,
                 device,
+                person,
                 hlc,
                 deleted,
                 body: serde_json::from_str(&body)?,
+                sig,
             });
         }
         Ok(out)

@@ -19,7 +19,7 @@ mod record;
 mod rows;
 mod writer;
 
-pub use db::Db;
+pub use db::{Db, UNNAMED_DEVICE};
 pub use error::{Error, Result, RevisionProblem};
 pub use graph::{graph_of, heads_in, heads_of, materialize, Head, Node};
 pub use record::{

@@ -61,9 +61,17 @@ pub struct Revision {
     pub rev: String,
     pub parents: Vec<String>,
     pub device: String,
+    /// Who on that laptop made it (their full name), signed with the rest; empty for
+    /// revisions made before laptops had people.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub person: String,
     pub hlc: String,
     pub deleted: bool,
     pub body: Value,
+    /// The author laptop's Ed25519 signature over the rev id (`keys::rev_message`), hex.
+    /// Missing only on revisions made before revisions were signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sig: Option<String>,
 }
 
 impl Revision {
@@ -76,6 +84,7 @@ impl Revision {
         generation: u64,
         parents: &[String],
         device: &str,
+        person: &str,
         hlc: &str,
         deleted: bool,
         body: &Value,
@@ -86,6 +95,7 @@ impl Revision {
             generation,
             parents,
             device,
+            person,
             hlc,
             deleted,
             &canonical::to_string(body),
@@ -99,8 +109,9 @@ impl Revision {
 
 /// `Revision::compute_rev` from the body's canonical text (the form that is stored), so a
 /// revision's body is serialised once for both its hash and its row. The hashed content is
-/// the canonical JSON of `{id, kind, parents, device, hlc, deleted, body}`: written here
-/// directly, keys in sorted order, strings escaped by serde_json as `canonical` does.
+/// the canonical JSON of `{id, kind, parents, device, hlc, deleted, body}` (and `person`
+/// when there is one, so revisions made before people were named keep their ids): written
+/// here directly, keys in sorted order, strings escaped by serde_json as `canonical` does.
 #[allow(clippy::too_many_arguments)] // each part of the hashed content, named
 pub fn rev_for_text(
     id: &str,
@@ -108,6 +119,7 @@ pub fn rev_for_text(
     generation: u64,
     parents: &[String],
     device: &str,
+    person: &str,
     hlc: &str,
     deleted: bool,
     body: &str,
@@ -137,7 +149,12 @@ pub fn rev_for_text(
         }
         string(&mut c, p);
     }
-    c.extend_from_slice(b"]}");
+    c.push(b']');
+    if !person.is_empty() {
+        c.extend_from_slice(b",\"person\":");
+        string(&mut c, person);
+    }
+    c.push(b'}');
     let hash = canonical::sha256_hex(&c);
     // 128 bits of SHA-256, as long as CouchDB's MD5 revs: plenty to avoid collisions.
     format!("{generation}-{}", &hash[..32])
@@ -155,6 +172,8 @@ pub struct HistoryEntry {
     pub parents: Vec<String>,
     pub device_id: String,
     pub device_name: String,
+    /// Who on that laptop made it; empty for revisions older than people.
+    pub person: String,
     pub hlc: String,
     /// Stamped further past this laptop's clock than another clock may move it (a laptop
     /// whose clock reads ahead): shown marked, never trusted for order.
@@ -173,7 +192,7 @@ mod tests {
     /// What `compute_rev` hashed before it was written out by hand: the canonical JSON of
     /// the whole content object.
     fn by_value(r: &Revision, generation: u64) -> String {
-        let content = json!({
+        let mut content = json!({
             "id": r.id,
             "kind": r.kind,
             "parents": r.parents,
@@ -182,6 +201,9 @@ mod tests {
             "deleted": r.deleted,
             "body": r.body,
         });
+        if !r.person.is_empty() {
+            content["person"] = json!(r.person);
+        }
         let hash = canonical::sha256_hex(canonical::to_string(&content).as_bytes());
         format!("{generation}-{}", &hash[..32])
     }
@@ -202,19 +224,21 @@ mod tests {
             ),
             (vec!["3-c".to_string()], false, json!(tricky)),
         ];
-        for (parents, deleted, body) in cases {
+        for (i, (parents, deleted, body)) in cases.into_iter().enumerate() {
             let r = Revision {
                 id: tricky.to_string(),
                 kind: "finding\u{0}".into(),
                 rev: String::new(),
                 parents,
                 device: "máy \"A\"".into(),
+                person: if i == 1 { tricky.into() } else { String::new() },
                 hlc: "2023-11-07T08:30:00.123Z#0001".into(),
                 deleted,
                 body,
+                sig: None,
             };
             let got = Revision::compute_rev(
-                &r.id, &r.kind, 7, &r.parents, &r.device, &r.hlc, r.deleted, &r.body,
+                &r.id, &r.kind, 7, &r.parents, &r.device, &r.person, &r.hlc, r.deleted, &r.body,
             );
             assert_eq!(got, by_value(&r, 7));
         }

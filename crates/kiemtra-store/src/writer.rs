@@ -18,6 +18,9 @@ pub struct Writer<'a> {
     pub(crate) tx: Transaction<'a>,
     pub(crate) owner_field: fn(&str) -> Option<&'static str>,
     pub(crate) device_id: String,
+    /// Who is using this laptop (signed into every local revision), and its key.
+    pub(crate) person: String,
+    pub(crate) key: ed25519_dalek::SigningKey,
     pub(crate) hlc: Hlc,
     /// Applied revisions whose parents were not there yet: (record, kind, rev, generation,
     /// parents).
@@ -124,19 +127,23 @@ impl Writer<'_> {
             generation,
             &parents,
             &self.device_id,
+            &self.person,
             &hlc,
             deleted,
             &text,
         );
+        let sig = crate::keys::sign_rev(&self.key, &rev);
         let rev = Revision {
             id: id.to_string(),
             kind: kind.to_string(),
             rev,
             parents,
             device: self.device_id.clone(),
+            person: self.person.clone(),
             hlc,
             deleted,
             body,
+            sig: Some(sig),
         };
         if self.insert_revision(&rev, generation, &text, "local")? {
             self.touch(&rev);
@@ -206,6 +213,7 @@ impl Writer<'_> {
             generation,
             &rev.parents,
             &rev.device,
+            &rev.person,
             &rev.hlc,
             rev.deleted,
             &text,
@@ -423,8 +431,9 @@ impl Writer<'_> {
             .tx
             .prepare_cached(
                 "INSERT OR IGNORE INTO revisions
-                (rev, record_id, kind, generation, parents, device_id, hlc, deleted, body, seq, source)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                (rev, record_id, kind, generation, parents, device_id, hlc, deleted, body, seq,
+                 source, person, sig)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
             )?
             .execute(params![
                 rev.rev,
@@ -438,6 +447,8 @@ impl Writer<'_> {
                 body,
                 seq,
                 source,
+                rev.person,
+                rev.sig,
             ])?;
         if inserted == 0 {
             return Ok(false);

@@ -46,6 +46,7 @@ const COMMAND_SOURCES: &[&str] = &[
     include_str!("../search.rs"),
     include_str!("../setup.rs"),
     include_str!("../report.rs"),
+    include_str!("../trust.rs"),
 ];
 
 const E2E_SOURCES: &[(&str, &str)] = &[

@@ -78,9 +78,21 @@ fn a_bundle_goes_out_through_the_save_dialog_and_in_through_the_open_dialog() {
     let files = picked["files"].as_array().unwrap();
     assert_eq!(files.len(), 2);
     assert_eq!(files[0]["file"], "cho-may-B.kiemtra");
-    assert_eq!(files[0]["ok"], true);
-    assert_eq!(files[0]["report"]["dry_run"], true);
-    assert_eq!(files[0]["report"]["new_revisions"], exported["revisions"]);
+    // B knows nobody: the campaign's owner is shown, to be trusted after comparing its
+    // fingerprint; nothing is imported until then.
+    assert_eq!(files[0]["ok"], false);
+    assert_eq!(files[0]["error"]["code"], "untrusted_owner");
+    let owner = files[0]["stranger"].clone();
+    assert_eq!(owner["fingerprint"].as_str().unwrap().len(), 35);
+    let trusted = b
+        .call(
+            "trust_owner",
+            json!({ "fileIndex": 0, "device": owner["device_id"] }),
+        )
+        .unwrap();
+    assert_eq!(trusted["ok"], true, "{trusted}");
+    assert_eq!(trusted["report"]["dry_run"], true);
+    assert_eq!(trusted["report"]["new_revisions"], exported["revisions"]);
     assert_eq!(files[1]["ok"], false);
     assert_eq!(files[1]["error"]["code"], "bad_bundle");
     let why = files[1]["error"]["message"].as_str().unwrap();
@@ -123,6 +135,92 @@ fn a_bundle_goes_out_through_the_save_dialog_and_in_through_the_open_dialog() {
     // A cancelled pick is `null`.
     b.cancel_next();
     assert_eq!(b.call("bundle_pick", json!({})).unwrap(), Value::Null);
+}
+
+/// The secretariat meets a new team laptop through its bundle: the preview shows the laptop
+/// and offers to enrol it into a team; after that the same file imports, and the laptop is
+/// listed with its role.
+#[test]
+fn an_unknown_laptop_is_enrolled_into_a_team_from_the_import_preview() {
+    let hq = harness();
+    let campaign = demo(&hq);
+    let team = hq
+        .call("campaign_overview", json!({ "id": campaign }))
+        .unwrap()["teams"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let field = harness();
+    field
+        .call(
+            "trust_profile_save",
+            json!({ "profile": {
+                "name": "Máy Đoàn kiểm tra số 1",
+                "people": [{ "name": "Nguyễn Văn An", "position": "Trưởng đoàn" }],
+            }}),
+        )
+        .unwrap();
+    let intro = field.dir.path().join("gioi-thieu.kiemtra");
+    field.choose(&[&intro]);
+    field
+        .call("bundle_export", json!({ "campaign": null }))
+        .unwrap();
+
+    hq.choose(&[&intro]);
+    let before = hq.dump();
+    let picked = hq.call("bundle_pick", json!({})).unwrap();
+    let file = &picked["files"][0];
+    assert_eq!(file["error"]["code"], "unknown_laptop");
+    assert_eq!(file["stranger"]["name"], "Máy Đoàn kiểm tra số 1");
+    assert_eq!(file["stranger"]["people"][0]["name"], "Nguyễn Văn An");
+    // Nothing to import yet.
+    assert_eq!(
+        hq.call("bundle_import", json!({})).unwrap()["files"],
+        json!([])
+    );
+    let enrolled = hq
+        .call(
+            "trust_enroll_maker",
+            json!({ "input": { "file_index": 0, "campaign": campaign, "role": "team", "team": team } }),
+        )
+        .unwrap();
+    assert_eq!(enrolled["ok"], true, "{enrolled}");
+    assert_ne!(hq.dump(), before, "the enrolment is a record");
+    let imported = hq.call("bundle_import", json!({})).unwrap();
+    assert_eq!(imported["files"][0]["ok"], true);
+    let laptops = hq.call("trust_laptops", json!({})).unwrap();
+    let one = laptops
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["name"] == "Máy Đoàn kiểm tra số 1")
+        .unwrap();
+    assert_eq!(one["memberships"][0]["role"], "team");
+    assert_eq!(one["memberships"][0]["team_id"], team.as_str());
+    let device = one["id"].clone();
+
+    // The laptop itself: named, its people, its fingerprint as the secretariat read it.
+    let me = field.call("trust_profile", json!({})).unwrap();
+    assert_eq!(me["named"], true);
+    assert_eq!(me["person"], "Nguyễn Văn An");
+    assert_eq!(me["fingerprint"], file["stranger"]["fingerprint"]);
+    // Trusting is a local choice; revoking is an edit that travels, with its reason.
+    let t = hq
+        .call("trust_set", json!({ "device": device, "trusted": true }))
+        .unwrap();
+    assert_eq!(t["trusted"], true);
+    let empty = hq.call(
+        "trust_revoke",
+        json!({ "device": device, "campaign": campaign, "reason": "  " }),
+    );
+    assert_eq!(empty.unwrap_err()["code"], "invalid_input");
+    let revoked = hq
+        .call(
+            "trust_revoke",
+            json!({ "device": device, "campaign": campaign, "reason": "Máy bị mất" }),
+        )
+        .unwrap();
+    assert_eq!(revoked["revoked"]["reason"], "Máy bị mất");
 }
 
 #[test]

@@ -12,8 +12,15 @@ use crate::output::print_json;
 pub enum Cmd {
     /// Tạo cơ sở dữ liệu và danh tính máy (create the database and this laptop's identity)
     Init {
+        /// Tên máy, ví dụ "Máy Đoàn kiểm tra số 1" (this laptop's name)
         #[arg(long, value_name = "N")]
         device_name: Option<String>,
+        /// Họ tên người dùng máy; nhắc lại cho nhiều người (a person using it; repeatable)
+        #[arg(long, value_name = "HỌ TÊN")]
+        person: Vec<String>,
+        /// Chức vụ, theo thứ tự --person (their positions, in order)
+        #[arg(long, value_name = "CHỨC VỤ")]
+        position: Vec<String>,
     },
     /// Nạp đợt kiểm tra mẫu năm 2023 (load the 2023 demo campaign)
     Demo,
@@ -21,9 +28,33 @@ pub enum Cmd {
 
 pub fn run(cmd: Cmd, store: &mut Store, json: bool, lang: Lang) -> Result<ExitCode, Error> {
     match cmd {
-        Cmd::Init { device_name } => {
-            if let Some(n) = device_name {
-                store.set_device_name(&n)?;
+        Cmd::Init {
+            device_name,
+            person,
+            position,
+        } => {
+            if position.len() > person.len() {
+                return Err(Error::invalid_field(
+                    "position",
+                    "--position without --person",
+                ));
+            }
+            if device_name.is_some() || !person.is_empty() {
+                let profile = store.device_profile()?;
+                let name = device_name.unwrap_or(profile.laptop.name);
+                let people = if person.is_empty() {
+                    profile.laptop.people
+                } else {
+                    person
+                        .iter()
+                        .enumerate()
+                        .map(|(i, p)| kiemtra_core::trust::Person {
+                            name: p.clone(),
+                            position: position.get(i).cloned().unwrap_or_default(),
+                        })
+                        .collect()
+                };
+                store.set_device_profile(&name, people, None)?;
             }
             let d = store.device().clone();
             if json {

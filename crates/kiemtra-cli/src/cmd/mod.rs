@@ -12,6 +12,7 @@ pub mod revisions;
 pub mod search;
 pub mod sync;
 pub mod team;
+pub mod trust;
 pub mod unit;
 pub mod visit;
 

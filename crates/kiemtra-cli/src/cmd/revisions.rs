@@ -56,6 +56,12 @@ pub fn run(cmd: Cmd, store: &mut Store, json: bool, lang: Lang) -> Result<ExitCo
                 for p in &r.problems {
                     eprintln!("  - {p}");
                 }
+                for v in &r.violations {
+                    eprintln!("  - {}", v.message(lang));
+                }
+            }
+            if !json && r.unsigned > 0 {
+                println!("{}: {}", Label::Unsigned.message(lang), r.unsigned);
             }
             if !r.ok {
                 return Ok(ExitCode::from(1));
@@ -86,7 +92,10 @@ fn print_history(h: &[HistoryEntry], lang: Lang) {
             Label::Time.message(lang),
             e.hlc,
             Label::Device.message(lang),
-            e.device_name
+            match e.person.as_str() {
+                "" => e.device_name.clone(),
+                person => format!("{person} — {}", e.device_name),
+            }
         );
         if !e.parents.is_empty() {
             println!(

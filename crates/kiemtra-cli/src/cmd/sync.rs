@@ -1,5 +1,4 @@
-//! Work carried between laptops: bundles out and in, the conflicts they bring, and the
-//! devices whose signatures are known.
+//! Work carried between laptops: bundles out and in, and the conflicts they bring.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,8 +47,6 @@ pub enum Cmd {
         #[arg(long, value_name = "JSON")]
         fields: Option<String>,
     },
-    /// Các máy đã biết và khóa ký (known devices and their keys)
-    Devices,
 }
 
 pub fn run(cmd: Cmd, store: &mut Store, json: bool, lang: Lang) -> Result<ExitCode, Error> {
@@ -107,26 +104,6 @@ pub fn run(cmd: Cmd, store: &mut Store, json: bool, lang: Lang) -> Result<ExitCo
             } else {
                 let done = Done::ConflictResolved { id: &id, rev: &rev };
                 println!("{}", done.message(lang));
-            }
-        }
-        Cmd::Devices => {
-            let list = store.devices()?;
-            if json {
-                print_json(&list);
-            } else {
-                for d in &list {
-                    let me = if d.is_self {
-                        format!(" ({})", Label::ThisLaptop.message(lang))
-                    } else {
-                        String::new()
-                    };
-                    println!(
-                        "{}{me}  {}  {}",
-                        d.name,
-                        d.id,
-                        d.public_key.as_deref().unwrap_or("—")
-                    );
-                }
             }
         }
     }

@@ -13,6 +13,19 @@ pub enum Done<'a> {
     DemoLoaded {
         campaign: &'a str,
     },
+    Enrolled {
+        device: &'a str,
+        campaign: &'a str,
+        role: &'a str,
+    },
+    Revoked {
+        device: &'a str,
+        campaign: &'a str,
+    },
+    Trusted {
+        device: &'a str,
+        trusted: bool,
+    },
     CampaignCreated {
         name: &'a str,
         year: i32,
@@ -121,6 +134,22 @@ impl Localize for Done<'_> {
             Done::DemoLoaded { campaign } => lang.pick(
                 format!("Đã nạp dữ liệu mẫu: đợt kiểm tra {campaign}"),
                 format!("Demo data loaded: campaign {campaign}"),
+            ),
+            Done::Enrolled { device, campaign, role } => lang.pick(
+                format!("Đã ghi danh máy \"{device}\" vào đợt {campaign}: {role}. Gửi gói của đợt cho máy đó; gói của máy đó giờ nhập được."),
+                format!("Enrolled laptop \"{device}\" in campaign {campaign}: {role}. Send it the campaign's bundle; its bundles now import."),
+            ),
+            Done::Revoked { device, campaign } => lang.pick(
+                format!("Đã thu hồi quyền của máy \"{device}\" trong đợt {campaign}; gói nó tạo từ nay bị từ chối."),
+                format!("Revoked laptop \"{device}\" in campaign {campaign}; bundles it makes from now on are refused."),
+            ),
+            Done::Trusted { device, trusted: true } => lang.pick(
+                format!("Đã tin cậy máy \"{device}\": các đợt kiểm tra của máy này được nhận."),
+                format!("Laptop \"{device}\" is trusted: its campaigns are accepted."),
+            ),
+            Done::Trusted { device, trusted: false } => lang.pick(
+                format!("Đã thôi tin cậy máy \"{device}\"."),
+                format!("Laptop \"{device}\" is no longer trusted."),
             ),
             Done::CampaignCreated { name, year, id } => lang.pick(
                 format!("Đã tạo đợt kiểm tra {name} ({year}) — {id}"),

@@ -135,6 +135,7 @@ impl Maker {
                 generation,
                 &parents,
                 &self.device,
+                "",
                 &hlc,
                 deleted,
                 &body,
@@ -145,9 +146,11 @@ impl Maker {
                 rev: rev.clone(),
                 parents,
                 device: self.device.clone(),
+                person: String::new(),
                 hlc,
                 deleted,
                 body,
+                sig: None,
             });
             parents = vec![rev];
         }
@@ -372,6 +375,7 @@ pub(crate) fn laptop_revisions(
             questions: Vec::new(),
             signed_at: None,
             unlocks: Vec::new(),
+            signed_by: None,
         };
         let mut visit_bodies = vec![(false, body(&v))];
         v.status = VisitStatus::InProgress;
@@ -462,7 +466,7 @@ pub(crate) fn laptop_revisions(
                 .to_text();
                 let b = body(&v);
                 let rev = Revision::compute_rev(
-                    &visit, "visit", generation, &parents, device, &hlc, false, &b,
+                    &visit, "visit", generation, &parents, device, "", &hlc, false, &b,
                 );
                 m.out.push(Revision {
                     id: visit.clone(),
@@ -470,9 +474,11 @@ pub(crate) fn laptop_revisions(
                     rev,
                     parents,
                     device: device.to_string(),
+                    person: String::new(),
                     hlc,
                     deleted: false,
                     body: b,
+                    sig: None,
                 });
             }
         }

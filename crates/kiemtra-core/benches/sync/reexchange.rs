@@ -169,6 +169,7 @@ pub(crate) fn reexchange_plan(c: &Config) -> Plan {
             questions: Vec::new(),
             signed_at: None,
             unlocks: Vec::new(),
+            signed_by: None,
         };
         records.push(Planned {
             kind: "visit",

@@ -89,6 +89,7 @@ impl PlanTarget {
             questions: Vec::new(),
             signed_at: None,
             unlocks: Vec::new(),
+            signed_by: None,
         };
         let id = new_id();
         let rev = w.put(&id, &body)?;

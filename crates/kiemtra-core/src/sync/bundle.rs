@@ -24,9 +24,12 @@ use crate::error::{Error, Result};
 use crate::hlc::Hlc;
 use crate::model::{self, Entity};
 use crate::store::{Revision, Store};
+use kiemtra_domain::trust::Enrolment;
 
 pub const FORMAT: &str = "kiemtra-bundle";
-pub const FORMAT_VERSION: u32 = 1;
+/// 2: every revision signed by its author (`sig`), the person who made it, laptops' cards
+/// and enrolments; bundles of format 1 are refused with a message saying to re-export.
+pub const FORMAT_VERSION: u32 = 2;
 const MANIFEST: &str = "manifest.json";
 const REVISIONS: &str = "revisions.jsonl";
 const SIGNATURE: &str = "signature.json";
@@ -44,6 +47,9 @@ pub struct BundleDevice {
     pub id: String,
     pub name: String,
     pub public_key: String,
+    /// Who uses the laptop, so an unknown laptop's bundle can say whom to call.
+    #[serde(default)]
+    pub people: Vec<kiemtra_domain::trust::Person>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -205,7 +211,8 @@ impl<R: Read> Read for HashingReader<R> {
 impl Store {
     /// The ids of every record that belongs to a campaign: the campaign, its criteria sets,
     /// teams and their inspectors, visits, their units with ancestors, findings and
-    /// recommendations. Deleted records count too, so deletions travel.
+    /// recommendations, its enrolments and the laptops' cards. Deleted records count too, so
+    /// deletions travel.
     fn campaign_scope(&self, campaign_id: &str) -> Result<HashSet<String>> {
         let conn = self.conn();
         let body_of = |id: &str| -> Result<Option<serde_json::Value>> {
@@ -272,6 +279,16 @@ impl Store {
             }
             ids.insert(visit_id);
         }
+        // Who may write it and who the authors are: the campaign's enrolments and every
+        // laptop's card (a few records; they carry the keys the revisions are checked with).
+        for (id, _) in by_field(Enrolment::KIND, "campaign_id", campaign_id)? {
+            ids.insert(id);
+        }
+        let cards: Vec<String> = conn
+            .prepare("SELECT id FROM records WHERE kind = 'device'")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        ids.extend(cards);
         Ok(ids)
     }
 
@@ -339,7 +356,7 @@ impl Store {
             // One read snapshot for the rows and the count of their records.
             let tx = self.conn().unchecked_transaction()?;
             let mut st = tx.prepare(
-                "SELECT record_id, kind, rev, parents, device_id, hlc, deleted, body
+                "SELECT record_id, kind, rev, parents, device_id, hlc, deleted, body, person, sig
                  FROM revisions ORDER BY seq",
             )?;
             let mut rows = st.query([])?;
@@ -407,6 +424,10 @@ impl Store {
                 id: self.device().id.clone(),
                 name: self.device().name.clone(),
                 public_key: key.clone(),
+                people: self
+                    .get::<kiemtra_domain::trust::DeviceCard>(&self.device().id)?
+                    .map(|c| c.body.people)
+                    .unwrap_or_default(),
             },
             inspector: self.device().name.clone(),
             created_at: Hlc::tick(Hlc::ZERO, Hlc::now_millis()).to_text(),
@@ -431,6 +452,21 @@ impl Store {
         let mut w = zip.finish().map_err(zip_err)?;
         w.flush()?;
         Ok((revisions, records))
+    }
+
+    /// Who made a bundle (its signed manifest's laptop), without importing anything: what
+    /// the import preview shows of an unknown laptop, and what enrolling it from the file
+    /// reads its key from.
+    pub fn bundle_maker(&self, path: &Path) -> Result<BundleDevice> {
+        let file = File::open(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => Error::NotFound {
+                what: "file",
+                id: path.display().to_string(),
+            },
+            _ => Error::Io(e),
+        })?;
+        let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|_| bad(P::NotZip))?;
+        Ok(signed_manifest(&mut zip)?.device)
     }
 
     /// Import one bundle: verify it, then add the revisions this laptop lacks, in one
@@ -485,31 +521,7 @@ impl Store {
                 }));
             }
         }
-        let manifest_bytes = read_small(&mut zip, MANIFEST)?;
-        let sig_bytes = read_small(&mut zip, SIGNATURE)?;
-        let manifest: Manifest = serde_json::from_slice(&manifest_bytes).map_err(|e| {
-            bad(P::ManifestUnreadable {
-                detail: e.to_string(),
-            })
-        })?;
-        if manifest.format != FORMAT {
-            return Err(bad(P::NotKiemtra));
-        }
-        if manifest.format_version > FORMAT_VERSION
-            || manifest.schema_version > crate::schema::DATA_VERSION
-        {
-            return Err(Error::BundleTooNew {
-                format: manifest.format_version,
-                schema: manifest.schema_version,
-            });
-        }
-        let sig: Signature = serde_json::from_slice(&sig_bytes).map_err(|_| Error::BadSignature)?;
-        if sig.algorithm != "ed25519"
-            || sig.public_key != manifest.device.public_key
-            || !crate::keys::verify(&sig.public_key, &manifest_bytes, &sig.signature)
-        {
-            return Err(Error::BadSignature);
-        }
+        let manifest = signed_manifest(&mut zip)?;
         let known_key: Option<Option<String>> = self
             .conn()
             .query_row(
@@ -610,7 +622,9 @@ impl Store {
                 .pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
         }
         let batch = self.import_batch();
-        let report = self.transact(!dry_run, |w| {
+        let me = self.device().id.clone();
+        let mut verifier = Some(crate::trust::verify::Verifier::start());
+        let report = self.transact_imported(!dry_run, |w| {
             let f = zip
                 .by_name(REVISIONS)
                 .map_err(|_| bad(P::Missing { name: REVISIONS.to_string() }))?;
@@ -659,10 +673,14 @@ impl Store {
                         bad(P::RevisionRefused { rev: rev.rev.clone(), id: rev.id.clone(), reason: Box::new(e) })
                     })?;
                     let ahead = Hlc::parse(&rev.hlc).is_some_and(|h| h.is_far_ahead(wall));
+                    let signed = crate::trust::verify::Signed::of(&rev);
                     if w.apply_deferred(rev, &source).map_err(|e| match e {
                         kiemtra_store::Error::BadRevision(p) => bad(P::Revision(p)),
                         other => other.into(),
                     })? {
+                        if let Some(v) = verifier.as_mut() {
+                            v.add(w.conn(), signed)?;
+                        }
                         new += 1;
                         clock_ahead += u64::from(ahead);
                         if w.touched_len() >= batch {
@@ -695,6 +713,8 @@ impl Store {
             if total != manifest.counts.revisions {
                 return Err(bad(P::CountDiffers));
             }
+            let verifier = verifier.take().expect("one import, one verifier");
+            crate::trust::judge_import(w, &me, before, &manifest, verifier)?;
             // Records this bundle gave a revision that are now in conflict, and were not.
             let conflicts = w
                 .conn()
@@ -752,6 +772,19 @@ impl Store {
             // Back to what it was (SQLite frees the pages above it).
             self.conn().pragma_update(None, "cache_size", cache)?;
         }
+        // Remembered (locally, never synced) so that it can be enrolled or trusted by its id.
+        match &report {
+            Err(Error::UnknownLaptop(_)) => self.remember_candidate(&manifest.device)?,
+            Err(Error::UntrustedOwner(s)) if !s.public_key.is_empty() => {
+                self.remember_candidate(&BundleDevice {
+                    id: s.device_id.clone(),
+                    name: s.name.clone(),
+                    public_key: s.public_key.clone(),
+                    people: s.people.clone(),
+                })?
+            }
+            _ => {}
+        }
         report
     }
 }
@@ -763,7 +796,8 @@ fn column_text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> Result<&'r str> {
 }
 
 /// One line of revisions.jsonl from a `revisions` row: exactly the bytes serde writes for a
-/// `Revision` (fields id, kind, rev, parents, device, hlc, deleted, body), with parents and
+/// `Revision` (fields id, kind, rev, parents, device, person, hlc, deleted, body, sig; person
+/// and sig only when there is one), with parents and
 /// body copied as stored (they are stored as that same JSON) instead of parsed and written
 /// again. They are still checked to be JSON.
 fn revision_line(out: &mut Vec<u8>, r: &rusqlite::Row<'_>) -> Result<()> {
@@ -784,6 +818,11 @@ fn revision_line(out: &mut Vec<u8>, r: &rusqlite::Row<'_>) -> Result<()> {
     out.extend_from_slice(parents.as_bytes());
     out.extend_from_slice(b",\"device\":");
     serde_json::to_writer(&mut *out, column_text(r, 4)?)?;
+    let person = column_text(r, 8)?;
+    if !person.is_empty() {
+        out.extend_from_slice(b",\"person\":");
+        serde_json::to_writer(&mut *out, person)?;
+    }
     out.extend_from_slice(b",\"hlc\":");
     serde_json::to_writer(&mut *out, column_text(r, 5)?)?;
     out.extend_from_slice(if r.get::<_, bool>(6)? {
@@ -792,6 +831,14 @@ fn revision_line(out: &mut Vec<u8>, r: &rusqlite::Row<'_>) -> Result<()> {
         b",\"deleted\":false,\"body\":"
     });
     out.extend_from_slice(body.as_bytes());
+    if let Some(sig) = r
+        .get_ref(9)?
+        .as_str_or_null()
+        .map_err(|e| Error::Corrupt(format!("sig: {e}")))?
+    {
+        out.extend_from_slice(b",\"sig\":");
+        serde_json::to_writer(&mut *out, sig)?;
+    }
     out.extend_from_slice(b"}\n");
     Ok(())
 }
@@ -806,6 +853,42 @@ fn check_revision(rev: &Revision) -> Result<()> {
         return Err(Error::invalid_field("hlc", rev.hlc.clone()));
     }
     Ok(model::validate_body(&rev.kind, &rev.body)?)
+}
+
+/// The manifest of a bundle, once its signature checks with the key it names (the key of
+/// the laptop that made the file), and of a format this build reads.
+fn signed_manifest<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>) -> Result<Manifest> {
+    let manifest_bytes = read_small(zip, MANIFEST)?;
+    let sig_bytes = read_small(zip, SIGNATURE)?;
+    let manifest: Manifest = serde_json::from_slice(&manifest_bytes).map_err(|e| {
+        bad(P::ManifestUnreadable {
+            detail: e.to_string(),
+        })
+    })?;
+    if manifest.format != FORMAT {
+        return Err(bad(P::NotKiemtra));
+    }
+    if manifest.format_version > FORMAT_VERSION
+        || manifest.schema_version > crate::schema::DATA_VERSION
+    {
+        return Err(Error::BundleTooNew {
+            format: manifest.format_version,
+            schema: manifest.schema_version,
+        });
+    }
+    if manifest.format_version < FORMAT_VERSION {
+        return Err(Error::BundleTooOld {
+            format: manifest.format_version,
+        });
+    }
+    let sig: Signature = serde_json::from_slice(&sig_bytes).map_err(|_| Error::BadSignature)?;
+    if sig.algorithm != "ed25519"
+        || sig.public_key != manifest.device.public_key
+        || !crate::keys::verify(&sig.public_key, &manifest_bytes, &sig.signature)
+    {
+        return Err(Error::BadSignature);
+    }
+    Ok(manifest)
 }
 
 fn read_small<R: Read + std::io::Seek>(
@@ -905,10 +988,11 @@ mod tests {
     fn import_in_batches_gives_the_same_state() {
         let dir = tempfile::tempdir().unwrap();
         let mut a = Store::open(&dir.path().join("a.db")).unwrap();
-        a.load_demo().unwrap();
+        let campaign = a.load_demo().unwrap();
         a.set_import_batch(7);
         let mut b = Store::open(&dir.path().join("b.db")).unwrap();
         b.set_import_batch(7);
+        crate::trust::testing::enrol(&mut a, &b, &campaign, dir.path());
         let first = dir.path().join("a.kiemtra");
         a.export_bundle(&first, None).unwrap();
         b.import_bundle(&first, false).unwrap();
@@ -934,7 +1018,8 @@ mod tests {
         let second = dir.path().join("b.kiemtra");
         b.export_bundle(&second, None).unwrap();
         let rep = a.import_bundle(&second, false).unwrap();
-        assert_eq!(rep.new_revisions, 1);
+        // The finding, and the laptop's own card (its name and key, new to `a`).
+        assert_eq!(rep.new_revisions, 2);
         assert_eq!(rep.new_conflicts, 1);
         let rep = b
             .import_bundle(&dir.path().join("a.kiemtra"), false)
@@ -948,6 +1033,8 @@ mod tests {
         let fresh_path = dir.path().join("c.db");
         let mut c = Store::open(&fresh_path).unwrap();
         c.set_import_batch(7);
+        crate::trust::testing::enrol(&mut a, &c, &campaign, dir.path());
+        a.export_bundle(&first, None).unwrap();
         let rep = c.import_bundle(&first, false).unwrap();
         assert_eq!(rep.new_conflicts, 1);
         assert_eq!(a.dump_canonical().unwrap(), c.dump_canonical().unwrap());

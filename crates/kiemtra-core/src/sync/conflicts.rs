@@ -17,6 +17,8 @@ pub struct ConflictVersion {
     pub rev: String,
     pub device_id: String,
     pub device_name: String,
+    /// Who on that laptop wrote it (empty for revisions older than people).
+    pub person: String,
     pub hlc: String,
     pub is_winner: bool,
     pub body: Value,
@@ -125,17 +127,19 @@ impl Store {
             .into_iter()
             .filter(|h| !h.deleted)
         {
-            let (device_id, device_name, hlc): (String, String, String) = self.conn().query_row(
-                "SELECT r.device_id, COALESCE(d.name, r.device_id), r.hlc
-                 FROM revisions r LEFT JOIN devices d ON d.id = r.device_id WHERE r.rev = ?1",
-                [&h.rev],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )?;
+            let (device_id, device_name, hlc, person): (String, String, String, String) =
+                self.conn().query_row(
+                    "SELECT r.device_id, COALESCE(d.name, r.device_id), r.hlc, r.person
+                     FROM revisions r LEFT JOIN devices d ON d.id = r.device_id WHERE r.rev = ?1",
+                    [&h.rev],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )?;
             versions.push(ConflictVersion {
                 is_winner: h.rev == winner,
                 rev: h.rev,
                 device_id,
                 device_name,
+                person,
                 hlc,
                 body: serde_json::from_str(&h.body)?,
             });

@@ -118,9 +118,10 @@ mod tests {
             .find(|v| v.status == VisitStatus::Planned)
             .unwrap()
             .id;
-        hq.export_bundle(&file("hq.kiemtra"), None).unwrap();
         let mut laptop = Store::open(&file("laptop.db")).unwrap();
         laptop.set_device_name("Máy A").unwrap();
+        crate::trust::testing::enrol(&mut hq, &laptop, &campaign, dir.path());
+        hq.export_bundle(&file("hq.kiemtra"), None).unwrap();
         laptop.import_bundle(&file("hq.kiemtra"), false).unwrap();
         // The same note written on both sides: a conflict once the laptop's work
         // comes back.

@@ -145,6 +145,7 @@ impl Store {
     /// Signed minutes refuse every change until unlocked.
     pub fn visit_sign(&mut self, id: &str) -> Result<VisitSaved> {
         let id = self.resolve_id(Visit::KIND, id)?;
+        let signer = self.signer()?;
         self.write(|w| {
             let visit = visit_in(w, &id)?;
             let mut v = visit.body.clone();
@@ -177,6 +178,7 @@ impl Store {
             }
             v.status = VisitStatus::Signed;
             v.signed_at = Some(now_local());
+            v.signed_by = Some(signer);
             let rev = w.put(&id, &v)?;
             Ok(VisitSaved {
                 id: id.clone(),
@@ -195,7 +197,14 @@ impl Store {
         if reason.is_empty() {
             return Err(Error::Invalid(crate::Invalid::EmptyText("reason")));
         }
-        let by = self.device().name.clone();
+        let by = {
+            let s = self.signer()?;
+            if s.name.is_empty() {
+                s.laptop
+            } else {
+                format!("{} — {}", s.name, s.laptop)
+            }
+        };
         self.write(|w| {
             let visit = visit_in(w, &id)?;
             let mut v = visit.body.clone();
@@ -214,6 +223,24 @@ impl Store {
                 rev,
                 status: v.status,
             })
+        })
+    }
+
+    /// Who signs on this laptop now: the person using it (with their position) and the
+    /// laptop's name.
+    fn signer(&self) -> Result<crate::model::SignedBy> {
+        let profile = self.device_profile()?;
+        let position = profile
+            .laptop
+            .people
+            .iter()
+            .find(|p| p.name == profile.person)
+            .map(|p| p.position.clone())
+            .unwrap_or_default();
+        Ok(crate::model::SignedBy {
+            name: profile.person,
+            position,
+            laptop: profile.laptop.name,
         })
     }
 }

@@ -100,12 +100,13 @@ fn bundles_carry_the_files_and_refuse_a_changed_one() {
     let visit = planned(&a);
     let file = photo(tmp.path(), "hop.png", 300, 200);
     let att = a.attach(&visit, &file, "Buổi làm việc", None).unwrap();
+    let mut b = laptop(tmp.path(), "b");
+    crate::common::enrol(&mut a, &b, &campaign, tmp.path());
     let bundle = tmp.path().join("a.kiemtra");
     a.export_bundle(&bundle, Some(&campaign)).unwrap();
     let entry = format!("blobs/{}", att.body.sha256);
     assert!(read_zip(&bundle).iter().any(|(n, _)| *n == entry));
 
-    let mut b = laptop(tmp.path(), "b");
     let preview = b.import_bundle(&bundle, true).unwrap();
     assert_eq!((preview.files, preview.new_files), (1, 1));
     assert!(

@@ -54,10 +54,13 @@ fn gather(lab: &Lab, hq: &mut Store, a: &Store, b: &Store) {
 fn campaign_on_three(lab: &Lab) -> (Store, Store, Store, String) {
     let mut hq = lab.db("hq");
     let campaign = hq.load_demo().unwrap();
+    let (mut a, mut b) = (lab.db("a"), lab.db("b"));
+    for s in [&a, &b] {
+        crate::common::enrol(&mut hq, s, &campaign, lab.dir.path());
+    }
     let out = lab.file("campaign.kiemtra");
     let r = hq.export_bundle(&out, Some(&campaign)).unwrap();
     assert!(r.revisions > 400);
-    let (mut a, mut b) = (lab.db("a"), lab.db("b"));
     for s in [&mut a, &mut b] {
         let rep = s.import_bundle(&out, false).unwrap();
         assert!(rep.new_device);
@@ -282,6 +285,10 @@ fn an_import_counts_only_the_conflicts_it_makes() {
     let lab = Lab::new();
     let (mut hq, mut a, mut b, visit) = campaign_on_three(&lab);
     let mut c = lab.db("c");
+    let campaign = hq_campaign(&hq);
+    crate::common::enrol(&mut hq, &c, &campaign, lab.dir.path());
+    hq.export_bundle(&lab.file("campaign.kiemtra"), None)
+        .unwrap();
     c.import_bundle(&lab.file("campaign.kiemtra"), false)
         .unwrap();
     for (s, words) in [
@@ -310,14 +317,27 @@ fn a_dry_run_counts_but_writes_nothing() {
     let f = lab.file("all.kiemtra");
     hq.export_bundle(&f, None).unwrap();
     let mut x = lab.db("x");
+    crate::common::trust_maker(&mut x, &f);
     let before = x.dump_canonical().unwrap();
+    let devices = x.devices().unwrap().len();
     let r = x.import_bundle(&f, true).unwrap();
     assert!(r.dry_run && r.new_revisions > 400);
     assert_eq!(x.dump_canonical().unwrap(), before);
-    assert!(x.devices().unwrap().iter().all(|d| d.is_self));
+    assert_eq!(
+        x.devices().unwrap().len(),
+        devices,
+        "no laptop learnt from a dry run"
+    );
 }
 
 // ---------- bad bundles ----------
+
+fn hq_campaign(hq: &Store) -> String {
+    hq.list::<kiemtra_core::model::Campaign>()
+        .unwrap()
+        .remove(0)
+        .id
+}
 
 fn good_bundle(lab: &Lab) -> PathBuf {
     let f = lab.file("good.kiemtra");
@@ -407,10 +427,30 @@ fn a_newer_format_is_refused() {
         let m = e.iter_mut().find(|(n, _)| n == "manifest.json").unwrap();
         let text = String::from_utf8(m.1.clone())
             .unwrap()
-            .replace("\"format_version\": 1", "\"format_version\": 7");
+            .replace("\"format_version\": 2", "\"format_version\": 7");
         m.1 = text.into_bytes();
     });
     refused(&lab, &f, "bundle_too_new", "phiên bản Kiểm tra mới hơn");
+}
+
+/// A bundle of the format before signed revisions (today's laptops that were not updated)
+/// is refused with what to do, before anything else is looked at.
+#[test]
+fn a_bundle_from_before_signatures_says_to_update_the_laptop_that_made_it() {
+    let lab = Lab::new();
+    let f = edit(&lab, "older.kiemtra", |e| {
+        let m = e.iter_mut().find(|(n, _)| n == "manifest.json").unwrap();
+        let text = String::from_utf8(m.1.clone())
+            .unwrap()
+            .replace("\"format_version\": 2", "\"format_version\": 1");
+        m.1 = text.into_bytes();
+    });
+    refused(
+        &lab,
+        &f,
+        "bundle_too_old",
+        "cập nhật Kiểm tra trên máy đã tạo gói",
+    );
 }
 
 /// Bundles declare the data version, not the local schema: a build whose only newer
@@ -430,7 +470,7 @@ fn bundles_declare_the_data_version_and_refuse_a_newer_one() {
     )
     .unwrap();
     assert_eq!(manifest["schema_version"], DATA_VERSION);
-    assert!(DATA_VERSION < kiemtra_core::schema_version());
+    assert!(DATA_VERSION <= kiemtra_core::schema_version());
     let newer = format!("\"schema_version\": {}", DATA_VERSION + 1);
     let f = edit(&lab, "newer-data.kiemtra", |e| {
         let m = e.iter_mut().find(|(n, _)| n == "manifest.json").unwrap();
@@ -480,16 +520,18 @@ fn a_revision_that_fails_validation_is_refused() {
     let id = kiemtra_core::ids::new_id();
     let hlc = "2023-11-07T08:00:00.000Z#0000";
     let dev = src.device().id.clone();
-    let rev = Revision::compute_rev(&id, "finding", 1, &[], &dev, hlc, false, &body);
+    let rev = Revision::compute_rev(&id, "finding", 1, &[], &dev, "", hlc, false, &body);
     let bad = Revision {
         id,
         kind: "finding".into(),
         rev,
         parents: vec![],
         device: dev,
+        person: String::new(),
         hlc: hlc.into(),
         deleted: false,
         body,
+        sig: None,
     };
     // Bypass the writer's checks as a broken or hostile build might.
     src.conn()
@@ -524,7 +566,7 @@ fn a_revision_that_changes_a_records_kind_is_refused() {
         let hlc = "2023-11-07T08:00:00.000Z#0000";
         let dev = src.device().id.clone();
         let rev = Revision::compute_rev(
-            &visit, "unit", generation, &parents, &dev, hlc, false, &body,
+            &visit, "unit", generation, &parents, &dev, "", hlc, false, &body,
         );
         src.conn()
             .execute(

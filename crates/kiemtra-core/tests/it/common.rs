@@ -28,3 +28,43 @@ pub fn write_zip(path: &Path, entries: &[(String, Vec<u8>)]) {
     }
     z.finish().unwrap();
 }
+
+/// `joiner` becomes a secretariat laptop of `owner`'s campaign as people do it: it exports
+/// an introduction bundle, and the owner enrols its maker from the file.
+pub fn enrol(
+    owner: &mut kiemtra_core::Store,
+    joiner: &kiemtra_core::Store,
+    campaign: &str,
+    dir: &Path,
+) {
+    enrol_as(
+        owner,
+        joiner,
+        campaign,
+        kiemtra_core::trust::EnrolRole::Secretariat,
+        None,
+        dir,
+    );
+}
+
+pub fn enrol_as(
+    owner: &mut kiemtra_core::Store,
+    joiner: &kiemtra_core::Store,
+    campaign: &str,
+    role: kiemtra_core::trust::EnrolRole,
+    team: Option<&str>,
+    dir: &Path,
+) {
+    let intro = dir.join(format!("intro-{}.kiemtra", joiner.device().id));
+    joiner.export_bundle(&intro, None).unwrap();
+    owner
+        .enroll_bundle_maker(&intro, campaign, role, team)
+        .unwrap();
+}
+
+/// `reader` accepts what the maker of `bundle` (and the campaigns it owns) sends without
+/// being enrolled: it learns the maker from the file and trusts it (`kiemtra trust`).
+pub fn trust_maker(reader: &mut kiemtra_core::Store, bundle: &Path) {
+    let maker = reader.learn_bundle_maker(bundle).unwrap();
+    reader.set_trusted(&maker.id, true).unwrap();
+}

@@ -179,6 +179,11 @@ struct Start {
     /// Laptops and the courier as database files, each with its own device and key.
     laptops: Vec<Vec<u8>>,
     courier: Vec<u8>,
+    /// A bundle made by each of the secretariat, the laptops and the courier: a fresh store
+    /// learns their keys from them and trusts them, so bundles reach it in any order.
+    makers: Vec<Vec<u8>>,
+    /// The device ids of the secretariat, the laptops and the courier.
+    devices: Vec<String>,
 }
 
 fn day(d: u32) -> NaiveDate {
@@ -371,19 +376,37 @@ fn start() -> &'static Start {
         std::fs::write(&photo, b"\x89PNG\r\n\x1a\n anh tu dau").unwrap();
         hq.attach(&visits[2], &photo, "Buổi làm việc", Some("1.1"))
             .unwrap();
-        // Everything the secretariat has (the draft set is in no campaign yet).
-        let bundle = dir.path().join("campaign.kiemtra");
-        hq.export_bundle(&bundle, None).unwrap();
-        let laptops = (0..4)
+        // Every laptop enrolled as a secretariat laptop (the laws are about merging; who may
+        // write what has its own properties), the courier too, since it passes bundles on.
+        let mut laptops: Vec<Store> = (0..4)
             .map(|i| {
                 let mut s = Store::open(&dir.path().join(format!("laptop{i}.db"))).unwrap();
                 s.set_device_name(&format!("Máy Đoàn kiểm tra số {}", i + 1))
                     .unwrap();
-                s.import_bundle(&bundle, false).unwrap();
-                db_bytes(s)
+                s
             })
             .collect();
-        let courier = db_bytes(Store::open(&dir.path().join("courier.db")).unwrap());
+        let mut courier = Store::open(&dir.path().join("courier.db")).unwrap();
+        let mut makers = Vec::new();
+        for s in laptops.iter().chain(std::iter::once(&courier)) {
+            crate::common::enrol(&mut hq, s, &campaign, dir.path());
+            let intro = dir.path().join(format!("intro-{}.kiemtra", s.device().id));
+            makers.push(std::fs::read(intro).unwrap());
+        }
+        // Everything the secretariat has (the draft set is in no campaign yet).
+        let bundle = dir.path().join("campaign.kiemtra");
+        hq.export_bundle(&bundle, None).unwrap();
+        makers.push(std::fs::read(&bundle).unwrap());
+        for s in laptops.iter_mut().chain(std::iter::once(&mut courier)) {
+            s.import_bundle(&bundle, false).unwrap();
+        }
+        let devices = std::iter::once(&hq)
+            .chain(&laptops)
+            .chain(std::iter::once(&courier))
+            .map(|s| s.device().id.clone())
+            .collect();
+        let laptops = laptops.into_iter().map(db_bytes).collect();
+        let courier = db_bytes(courier);
         Start {
             campaign,
             visits,
@@ -392,6 +415,8 @@ fn start() -> &'static Start {
             draft,
             laptops,
             courier,
+            makers,
+            devices,
         }
     })
 }
@@ -793,8 +818,19 @@ fn refusal(e: &Error) -> bool {
     )
 }
 
+/// The canonical dump, less the cards of laptops made during a case (each fresh store has
+/// its own, which by design no other store has seen).
 fn dump(s: &Store) -> TestResult<String> {
-    ok(s.dump_canonical(), "dump")
+    let text = ok(s.dump_canonical(), "dump")?;
+    let mut doc: Value = serde_json::from_str(&text).unwrap();
+    let known = &start().devices;
+    doc["records"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|r| r["kind"] != "device" || known.iter().any(|d| r["id"] == d.as_str()));
+    let mut out = serde_json::to_string_pretty(&doc).unwrap();
+    out.push('\n');
+    Ok(out)
 }
 
 fn conflict_ids(s: &Store) -> TestResult<Vec<String>> {
@@ -946,21 +982,48 @@ fn random_topological(revs: &[Revision], mix: &mut Mix) -> Vec<usize> {
         .enumerate()
         .map(|(i, r)| (r.rev.as_str(), i))
         .collect();
-    let mut waiting: Vec<usize> = revs
+    // What a bundle must hold or follow for the table of who may write what: the first
+    // revision of every record a revision names, and its author's enrolment.
+    let roots: HashMap<&str, usize> = revs
         .iter()
-        .map(|r| {
-            r.parents
+        .enumerate()
+        .filter(|(_, r)| r.parents.is_empty())
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    let campaign = &start().campaign;
+    let deps: Vec<BTreeSet<usize>> = revs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut d: BTreeSet<usize> = r
+                .parents
                 .iter()
-                .filter(|p| index.contains_key(p.as_str()))
-                .count()
+                .filter_map(|p| index.get(p.as_str()).copied())
+                .collect();
+            for field in [
+                "campaign_id",
+                "visit_id",
+                "unit_id",
+                "team_id",
+                "criteria_set_id",
+            ] {
+                if let Some(j) = r.body[field].as_str().and_then(|id| roots.get(id)) {
+                    d.insert(*j);
+                }
+            }
+            let enrolment = kiemtra_core::ids::enrolment_id(campaign, &r.device);
+            if let Some(j) = roots.get(enrolment.as_str()) {
+                d.insert(*j);
+            }
+            d.remove(&i);
+            d
         })
         .collect();
+    let mut waiting: Vec<usize> = deps.iter().map(|d| d.len()).collect();
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); revs.len()];
-    for (i, r) in revs.iter().enumerate() {
-        for p in &r.parents {
-            if let Some(&j) = index.get(p.as_str()) {
-                children[j].push(i);
-            }
+    for (i, d) in deps.iter().enumerate() {
+        for &j in d {
+            children[j].push(i);
         }
     }
     let mut ready: Vec<usize> = (0..revs.len()).filter(|&i| waiting[i] == 0).collect();
@@ -1048,6 +1111,10 @@ impl Words {
     /// The starting campaign: every laptop has it all.
     fn start(&mut self, s: &Store) -> TestResult {
         for (id, kind, rev, body) in live_records(s)? {
+            // Cards and enrolments: who may write, not what the laws are about.
+            if matches!(kind.as_str(), "device" | "enrolment") {
+                continue;
+            }
             self.lives.entry(id.clone()).or_default().push(Life {
                 rev: rev.clone(),
                 followed: false,
@@ -1159,7 +1226,14 @@ impl Words {
     fn check(&self, s: &Store, seen: &Seen, what: &str) -> TestResult {
         let doc: Value = serde_json::from_str(&dump(s)?).unwrap();
         let mut records: HashMap<String, (bool, Value)> = HashMap::new();
+        let mut setup_only: HashSet<String> = HashSet::new();
         for r in doc["records"].as_array().unwrap() {
+            // Laptops' cards and enrolments are made by the setup, not by the edits the
+            // model follows.
+            if matches!(r["kind"].as_str(), Some("device" | "enrolment")) {
+                setup_only.insert(r["id"].as_str().unwrap().to_string());
+                continue;
+            }
             records.insert(
                 r["id"].as_str().unwrap().to_string(),
                 (r["deleted"] == true, r["body"].clone()),
@@ -1178,6 +1252,9 @@ impl Words {
             );
         }
         for (id, lives) in &self.lives {
+            if setup_only.contains(id) {
+                continue;
+            }
             let expect = lives.iter().any(|l| !l.followed);
             let alive = records.get(id).is_some_and(|(deleted, _)| !deleted);
             if expect != alive {
@@ -1386,6 +1463,12 @@ impl Lab {
             "open",
         )?;
         s.set_import_batch(batch);
+        for (i, bytes) in start().makers.iter().enumerate() {
+            let path = self.dir.path().join(format!("{name}-maker{i}.kiemtra"));
+            std::fs::write(&path, bytes).unwrap();
+            let maker = ok(s.learn_bundle_maker(&path), "learn a laptop")?;
+            ok(s.set_trusted(&maker.id, true), "trust a laptop")?;
+        }
         Ok(s)
     }
 
@@ -1904,8 +1987,8 @@ impl Lab {
         for (i, r) in revs.iter().enumerate() {
             sql(c.execute(
                 "INSERT INTO revisions(rev, record_id, kind, generation, parents, device_id, hlc,
-                                       deleted, body, seq)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                       deleted, body, seq, person, sig)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 rusqlite::params![
                     r.rev,
                     r.id,
@@ -1916,7 +1999,9 @@ impl Lab {
                     r.hlc,
                     r.deleted,
                     r.body.to_string(),
-                    i as i64 + 1
+                    i as i64 + 1,
+                    r.person,
+                    r.sig
                 ],
             ))?;
         }
@@ -2194,6 +2279,9 @@ fn import_order_grouping_and_pieces_do_not_matter() {
             let merged = lab.file("group-first");
             ok(p.export_bundle(&merged, None), "export")?;
             let mut q = lab.fresh("group-rest", batches[4])?;
+            // The store that merged first passes the set on: a laptop `q` trusts.
+            let relay = ok(q.learn_bundle_maker(&merged), "learn the relay")?;
+            ok(q.set_trusted(&relay.id, true), "trust the relay")?;
             for b in shuffled[k..].iter().chain([&merged]) {
                 ok(q.import_bundle(b, false), "import")?;
             }
@@ -2386,6 +2474,7 @@ fn forge(
             generation,
             &parents,
             &base.device,
+            &base.person,
             &hlc,
             false,
             &body,
@@ -2396,9 +2485,11 @@ fn forge(
             rev,
             parents,
             device: base.device.clone(),
+            person: base.person.clone(),
             hlc,
             deleted: false,
             body,
+            sig: base.sig.clone(),
         }
     };
     let generation = base.generation()?;

@@ -219,6 +219,16 @@ fn finding_set_validates_against_the_visits_criteria_set() {
 }
 
 /// Copy every revision of `from` into `to`, in the given order, as an import would.
+/// `to` learns `from`'s key and trusts it, as after a bundle of `from`'s passed the checks:
+/// what `check` needs to vouch for `from`'s revisions replayed into `to`.
+fn know(to: &mut Store, from: &Store, dir: &tempfile::TempDir) {
+    let intro = dir
+        .path()
+        .join(format!("intro-{}.kiemtra", from.device().id));
+    from.export_bundle(&intro, None).unwrap();
+    crate::common::trust_maker(to, &intro);
+}
+
 fn replay(to: &mut Store, revs: &[Revision]) {
     to.write(|w| {
         for r in revs {
@@ -267,6 +277,8 @@ fn canonical_dump_is_identical_whatever_the_insertion_order() {
     assert_ne!(a.device().id, b.device().id);
     assert_eq!(b.dump_canonical().unwrap(), dump_a);
     assert_eq!(c.dump_canonical().unwrap(), dump_a);
+    know(&mut b, &a, &dir);
+    know(&mut c, &a, &dir);
     assert!(b.check().unwrap().ok && c.check().unwrap().ok);
 }
 
@@ -290,7 +302,13 @@ fn a_parent_arriving_after_its_child_does_not_take_its_place() {
             a.write(|w| Ok(w.put(&id, &unit("Sửa lần 2", None))?))
                 .unwrap();
         }
-        let revs = a.revisions().unwrap();
+        // The unit's (the laptop's card came with the first one).
+        let revs: Vec<Revision> = a
+            .revisions()
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.kind == Unit::KIND)
+            .collect();
         // The newest first, then its parent: both new to b, which has the first revision.
         replay(&mut b, &[revs[2].clone(), revs[1].clone()]);
         assert_eq!(b.dump_canonical().unwrap(), a.dump_canonical().unwrap());
@@ -298,6 +316,7 @@ fn a_parent_arriving_after_its_child_does_not_take_its_place() {
             b.get::<Unit>(&id).unwrap().map(|u| u.body.name),
             a.get::<Unit>(&id).unwrap().map(|u| u.body.name)
         );
+        know(&mut b, &a, &dir);
         assert!(b.check().unwrap().ok);
     }
 }
@@ -328,6 +347,7 @@ fn concurrent_edits_pick_the_same_winner_everywhere_and_keep_the_loser() {
         2,
         "the loser is kept"
     );
+    know(&mut a, &b, &dir);
     assert!(a.check().unwrap().ok);
 }
 
@@ -436,7 +456,8 @@ fn a_version_1_database_migrates_to_the_same_state() {
         )
         .unwrap();
         c.execute_batch(
-            "INSERT INTO revisions SELECT * FROM a.revisions;
+            "INSERT INTO revisions SELECT rev, record_id, kind, generation, parents, device_id,
+                    hlc, deleted, body, seq, source FROM a.revisions;
              INSERT INTO rev_parents(rev, parent)
                  SELECT r.rev, p.value FROM a.revisions r, json_each(r.parents) p;
              INSERT INTO records(id, kind, rev, deleted, body, heads, conflict)
@@ -478,11 +499,17 @@ fn a_clock_from_year_9999_neither_panics_nor_moves_later_edits() {
         1,
         &rev.parents,
         &rev.device,
+        &rev.person,
         &rev.hlc,
         rev.deleted,
         &rev.body,
     );
+    // Signed by its laptop, as a laptop with that clock would have.
+    rev.sig = Some(a.sign_revision(&rev.rev).unwrap());
     let mut b = open(&dir, "b.db");
+    let intro = dir.path().join("a-intro.kiemtra");
+    a.export_bundle(&intro, None).unwrap();
+    crate::common::trust_maker(&mut b, &intro);
     assert!(b.write(|w| Ok(w.apply(&rev, "test")?)).unwrap());
 
     let before = kiemtra_core::hlc::Hlc::now_millis();
@@ -526,17 +553,21 @@ fn revisions_from_a_clock_far_ahead_are_counted_and_marked() {
         1,
         &rev.parents,
         &rev.device,
+        &rev.person,
         &rev.hlc,
         rev.deleted,
         &rev.body,
     );
+    rev.sig = Some(a.sign_revision(&rev.rev).unwrap());
     a.write(|w| Ok(w.apply(&rev, "test")?)).unwrap();
     let bundle = dir.path().join("a.kiemtra");
     a.export_bundle(&bundle, None).unwrap();
 
     let mut b = open(&dir, "b.db");
+    crate::common::trust_maker(&mut b, &bundle);
     let rep = b.import_bundle(&bundle, false).unwrap();
-    assert_eq!((rep.new_revisions, rep.clock_ahead), (2, 1));
+    // The two units and the laptop's card.
+    assert_eq!((rep.new_revisions, rep.clock_ahead), (3, 1));
     assert!(b.history(&ahead).unwrap()[0].clock_ahead);
     assert!(!b.history(&sane).unwrap()[0].clock_ahead);
 }

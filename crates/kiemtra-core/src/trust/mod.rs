@@ -1,0 +1,583 @@
+//! Trust (TRUST.md): this laptop's name and people, the laptops it knows, enrolment of
+//! laptops into campaigns, trusting another office's campaigns, and the table of who may
+//! write what (`rules`), checked before every local write and at every import.
+
+pub(crate) mod rules;
+pub(crate) mod verify;
+
+use rusqlite::OptionalExtension;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::ids::enrolment_id;
+use crate::keys;
+use crate::model::{self, Entity};
+use crate::store::{Store, Writer};
+pub use kiemtra_domain::trust::{
+    DeviceCard, EnrolRole, Enrolment, Person, Revoked, Violation, WriteRule,
+};
+
+/// Longest laptop or person name kept (a name, not a paragraph).
+const MAX_NAME: usize = 120;
+
+/// A required short text, cleaned as every input is, within `max` characters.
+fn text(field: &'static str, s: &str, max: usize) -> Result<String> {
+    let s = crate::input::clean(s);
+    if s.is_empty() {
+        return Err(Error::Invalid(crate::Invalid::EmptyText(field)));
+    }
+    if s.chars().count() > max {
+        return Err(Error::invalid_field(
+            field,
+            format!("{}…", s.chars().take(20).collect::<String>()),
+        ));
+    }
+    Ok(s)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Membership {
+    pub campaign_id: String,
+    pub campaign_name: String,
+    /// Owner: the laptop that created the campaign (secretariat without an enrolment).
+    pub owner: bool,
+    pub role: EnrolRole,
+    pub team_id: Option<String>,
+    pub team_name: Option<String>,
+    pub revoked: Option<Revoked>,
+}
+
+/// A laptop as this one knows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Laptop {
+    pub id: String,
+    pub name: String,
+    pub people: Vec<Person>,
+    pub public_key: Option<String>,
+    /// The key as people read it aloud (six groups of five digits).
+    pub fingerprint: Option<String>,
+    pub is_self: bool,
+    /// Its campaigns are accepted without an enrolment of this laptop (`kiemtra trust`).
+    pub trusted: bool,
+    pub memberships: Vec<Membership>,
+}
+
+/// This laptop, for the "Máy và người dùng" screen and `device show`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceProfile {
+    #[serde(flatten)]
+    pub laptop: Laptop,
+    /// False until its people named it (first run).
+    pub named: bool,
+    /// Who is using it now: signed into every revision it writes.
+    pub person: String,
+}
+
+impl Store {
+    /// This laptop's card as it stands (written with its first revision).
+    pub(crate) fn own_card(&self) -> Result<DeviceCard> {
+        let id = self.device().id.clone();
+        if let Some(c) = self.get::<DeviceCard>(&id)? {
+            return Ok(c.body);
+        }
+        Ok(DeviceCard {
+            name: self.device().name.clone(),
+            public_key: self.public_key()?,
+            people: Vec::new(),
+        })
+    }
+
+    pub fn device_profile(&self) -> Result<DeviceProfile> {
+        let id = self.device().id.clone();
+        let laptop = self
+            .laptops()?
+            .into_iter()
+            .find(|l| l.id == id)
+            .ok_or_else(|| Error::Corrupt("this laptop is not in devices".into()))?;
+        Ok(DeviceProfile {
+            laptop,
+            named: self.meta_get("device.named")?.is_some(),
+            person: self.person()?,
+        })
+    }
+
+    /// Name this laptop and its people (first run, or the settings screen). `person` is who
+    /// uses it now (one of `people`; the first when not given).
+    pub fn set_device_profile(
+        &mut self,
+        name: &str,
+        people: Vec<Person>,
+        person: Option<&str>,
+    ) -> Result<DeviceProfile> {
+        let name = text("device_name", name, MAX_NAME)?;
+        let mut kept = Vec::new();
+        for p in people {
+            if p.name.trim().is_empty() && p.position.trim().is_empty() {
+                continue;
+            }
+            let position = crate::input::clean(&p.position);
+            if position.chars().count() > MAX_NAME {
+                return Err(Error::invalid_field("position", position));
+            }
+            kept.push(Person {
+                name: text("name", &p.name, MAX_NAME)?,
+                position,
+            });
+        }
+        let current = match person.map(str::trim).filter(|p| !p.is_empty()) {
+            Some(p) => {
+                let p = kiemtra_domain::text::nfc(p);
+                if !kept.iter().any(|k| k.name == p) {
+                    return Err(Error::invalid_field("person", p));
+                }
+                p
+            }
+            None => kept.first().map(|p| p.name.clone()).unwrap_or_default(),
+        };
+        let card = DeviceCard {
+            name: name.clone(),
+            public_key: self.public_key()?,
+            people: kept.clone(),
+        };
+        let id = self.device().id.clone();
+        kiemtra_store::Db::set_device_name(self, &name)?;
+        self.set_person(&current)?;
+        self.write(|w| Ok(w.put(&id, &card).map(|_| ())?))?;
+        self.conn().execute(
+            "UPDATE devices SET people = ?1 WHERE id = ?2",
+            rusqlite::params![serde_json::to_string(&kept)?, id],
+        )?;
+        self.meta_set("device.named", "1")?;
+        self.device_profile()
+    }
+
+    /// Every laptop this one knows, this one first, with its campaigns and roles.
+    pub fn laptops(&self) -> Result<Vec<Laptop>> {
+        let mut st = self.conn().prepare(
+            "SELECT id, name, people, public_key, is_self, trusted FROM devices
+             ORDER BY is_self DESC, name, id",
+        )?;
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, bool>(4)?,
+                    r.get::<_, bool>(5)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let campaigns = self.list::<model::Campaign>()?;
+        let enrolments = self.list::<Enrolment>()?;
+        let team_name = |id: &str| -> Result<Option<String>> {
+            Ok(self.get::<model::Team>(id)?.map(|t| t.body.name))
+        };
+        let mut out = Vec::new();
+        for (id, name, people, public_key, is_self, trusted) in rows {
+            let mut memberships = Vec::new();
+            for c in &campaigns {
+                let owner = self.campaign_owner(&c.id)?.as_deref() == Some(id.as_str());
+                let e = enrolments
+                    .iter()
+                    .find(|e| e.body.campaign_id == c.id && e.body.device_id == id);
+                if !owner && e.is_none() {
+                    continue;
+                }
+                let (role, team_id, revoked) = match e {
+                    Some(e) if !owner => {
+                        (e.body.role, e.body.team_id.clone(), e.body.revoked.clone())
+                    }
+                    _ => (EnrolRole::Secretariat, None, None),
+                };
+                memberships.push(Membership {
+                    campaign_id: c.id.clone(),
+                    campaign_name: c.body.name.clone(),
+                    owner,
+                    role,
+                    team_name: match &team_id {
+                        Some(t) => team_name(t)?,
+                        None => None,
+                    },
+                    team_id,
+                    revoked,
+                });
+            }
+            out.push(Laptop {
+                fingerprint: public_key.as_deref().map(keys::fingerprint),
+                people: serde_json::from_str(&people).unwrap_or_default(),
+                id,
+                name,
+                public_key,
+                is_self,
+                trusted,
+                memberships,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The laptop that created a campaign (whose key is in its first revision).
+    pub fn campaign_owner(&self, campaign_id: &str) -> Result<Option<String>> {
+        rules::Rules::new(self.conn(), &self.device().id).owner(campaign_id)
+    }
+
+    /// A laptop's id from a full id or a unique prefix of at least 4 characters.
+    pub fn resolve_device(&self, input: &str) -> Result<String> {
+        let input = input.trim().to_ascii_lowercase();
+        let not_found = || Error::NotFound {
+            what: "device",
+            id: input.clone(),
+        };
+        if input.len() < 4 {
+            return Err(not_found());
+        }
+        let ids: Vec<String> = self
+            .conn()
+            .prepare("SELECT id FROM devices WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 2")?
+            .query_map(
+                rusqlite::params![input, format!("{input}\u{10FFFF}")],
+                |r| r.get(0),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        match ids.len() {
+            0 => Err(not_found()),
+            1 => Ok(ids.into_iter().next().expect("one")),
+            _ => Err(Error::AmbiguousId { id: input }),
+        }
+    }
+
+    /// Enrol a laptop this one has seen (in a bundle, even a refused one) into a campaign.
+    pub fn enroll(
+        &mut self,
+        device: &str,
+        campaign_id: &str,
+        role: EnrolRole,
+        team_id: Option<&str>,
+    ) -> Result<Enrolment> {
+        let device = self.resolve_device(device)?;
+        let campaign_id = self.resolve_id(model::Campaign::KIND, campaign_id)?;
+        let team_id = match (role, team_id) {
+            (EnrolRole::Team, Some(t)) => {
+                let t = self.resolve_id(model::Team::KIND, t)?;
+                let team = self.require::<model::Team>(&t)?;
+                if team.body.campaign_id != campaign_id {
+                    return Err(Error::invalid_field("team_id", t));
+                }
+                Some(t)
+            }
+            (EnrolRole::Team, None) => {
+                return Err(Error::Invalid(crate::Invalid::EmptyText("team_id")))
+            }
+            (EnrolRole::Secretariat, _) => None,
+        };
+        let public_key: Option<String> = self.conn().query_row(
+            "SELECT public_key FROM devices WHERE id = ?1",
+            [&device],
+            |r| r.get(0),
+        )?;
+        let public_key = public_key.ok_or_else(|| Error::NotFound {
+            what: "device",
+            id: device.clone(),
+        })?;
+        let e = Enrolment {
+            campaign_id: campaign_id.clone(),
+            device_id: device.clone(),
+            public_key,
+            role,
+            team_id,
+            revoked: None,
+        };
+        let id = enrolment_id(&campaign_id, &device);
+        let body = e.clone();
+        self.write(|w| Ok(w.put(&id, &body).map(|_| ())?))?;
+        Ok(e)
+    }
+
+    /// Remember the laptop that made a bundle (from its signed manifest), importing nothing:
+    /// after this it can be enrolled or trusted by its id.
+    pub fn learn_bundle_maker(
+        &mut self,
+        bundle: &std::path::Path,
+    ) -> Result<crate::sync::bundle::BundleDevice> {
+        let maker = self.bundle_maker(bundle)?;
+        self.remember_candidate(&maker)?;
+        Ok(maker)
+    }
+
+    /// Enrol the laptop that made a bundle (the import preview's choice): its key is read
+    /// from the bundle's signed manifest. Nothing of the bundle is imported.
+    pub fn enroll_bundle_maker(
+        &mut self,
+        bundle: &std::path::Path,
+        campaign_id: &str,
+        role: EnrolRole,
+        team_id: Option<&str>,
+    ) -> Result<Enrolment> {
+        let maker = self.learn_bundle_maker(bundle)?;
+        self.enroll(&maker.id, campaign_id, role, team_id)
+    }
+
+    /// Revoke a laptop's enrolment: what it stamps from now on is refused, with `reason`.
+    pub fn revoke(&mut self, device: &str, campaign_id: &str, reason: &str) -> Result<Enrolment> {
+        let device = self.resolve_device(device)?;
+        let campaign_id = self.resolve_id(model::Campaign::KIND, campaign_id)?;
+        let reason = text("reason", reason, 2_000)?;
+        let id = enrolment_id(&campaign_id, &device);
+        let mut e = self
+            .get::<Enrolment>(&id)?
+            .ok_or_else(|| Error::NotFound {
+                what: Enrolment::KIND,
+                id: device.clone(),
+            })?
+            .body;
+        let hlc = crate::hlc::Hlc::tick(self.clock()?, crate::hlc::Hlc::now_millis()).to_text();
+        e.revoked = Some(Revoked {
+            hlc,
+            at: chrono::Local::now().to_rfc3339(),
+            reason,
+        });
+        let body = e.clone();
+        self.write(|w| Ok(w.put(&id, &body).map(|_| ())?))?;
+        Ok(e)
+    }
+
+    /// Accept (or stop accepting) campaigns owned by `device` without being enrolled in them.
+    pub fn set_trusted(&mut self, device: &str, trusted: bool) -> Result<Laptop> {
+        let device = self.resolve_device(device)?;
+        self.conn().execute(
+            "UPDATE devices SET trusted = ?1 WHERE id = ?2",
+            rusqlite::params![trusted, device],
+        )?;
+        self.laptops()?
+            .into_iter()
+            .find(|l| l.id == device)
+            .ok_or_else(|| Error::NotFound {
+                what: "device",
+                id: device,
+            })
+    }
+
+    /// This laptop's clock as last written.
+    fn clock(&self) -> Result<crate::hlc::Hlc> {
+        Ok(self
+            .meta_get("hlc")?
+            .and_then(|s| crate::hlc::Hlc::parse(&s))
+            .unwrap_or(crate::hlc::Hlc::ZERO))
+    }
+}
+
+/// Refuse a local write that breaks the table of who may write what (run before commit on
+/// everything the transaction added since `since`).
+pub(crate) fn check_local(w: &Writer<'_>, self_id: &str, since: i64) -> Result<()> {
+    let found = rules::Rules::new(w.conn(), self_id).check_since(since, Some(self_id), 1)?;
+    match found.into_iter().next() {
+        Some(v) => Err(Error::NotAllowed(Box::new(v))),
+        None => Ok(()),
+    }
+}
+
+/// How many refused revisions a refusal lists (the rest are counted).
+const LISTED: usize = 50;
+
+/// Judge what an import brought, inside its transaction, once every revision is in: the
+/// signatures, who made the bundle, whose campaigns it holds, and the table of who may
+/// write what for every new revision. Any failure refuses the bundle whole.
+pub(crate) fn judge_import(
+    w: &Writer<'_>,
+    me: &str,
+    before: i64,
+    manifest: &crate::sync::bundle::Manifest,
+    verifier: verify::Verifier,
+) -> Result<()> {
+    let conn = w.conn();
+    let (bad_sigs, learnt) = verifier.finish(conn)?;
+    let now = crate::hlc::Hlc::tick(crate::hlc::Hlc::ZERO, crate::hlc::Hlc::now_millis()).to_text();
+    for (device, key) in &learnt {
+        conn.execute(
+            "INSERT INTO devices(id, name, public_key, first_seen, is_self) VALUES (?1, ?1, ?2, ?3, 0)
+             ON CONFLICT(id) DO UPDATE SET public_key = COALESCE(devices.public_key, excluded.public_key)",
+            rusqlite::params![device, key, now],
+        )?;
+    }
+    // Laptops' cards that came: their names and people, as history and conflicts show them.
+    let cards: Vec<(String, String)> = conn
+        .prepare(
+            "SELECT id, body FROM records WHERE kind = 'device' AND deleted = 0 AND id IN
+             (SELECT record_id FROM revisions WHERE seq > ?1 AND kind = 'device')",
+        )?
+        .query_map([before], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (id, body) in cards {
+        let Ok(card) = serde_json::from_str::<DeviceCard>(&body) else {
+            continue;
+        };
+        if id == me {
+            continue;
+        }
+        conn.execute(
+            "INSERT INTO devices(id, name, public_key, people, first_seen, is_self)
+             VALUES (?1, ?2, ?3, ?4, ?5, 0)
+             ON CONFLICT(id) DO UPDATE SET name = excluded.name, people = excluded.people,
+                public_key = COALESCE(devices.public_key, excluded.public_key)",
+            rusqlite::params![
+                id,
+                card.name,
+                card.public_key,
+                serde_json::to_string(&card.people)?,
+                now
+            ],
+        )?;
+    }
+
+    let mut rules = rules::Rules::new(conn, me);
+    let maker = &manifest.device;
+    if !rules.is_known(&maker.id)? {
+        return Err(Error::UnknownLaptop(Box::new(crate::error::Stranger {
+            device_id: maker.id.clone(),
+            name: maker.name.clone(),
+            public_key: maker.public_key.clone(),
+            people: maker.people.clone(),
+            fingerprint: keys::fingerprint(&maker.public_key),
+            campaign_id: manifest.campaign_id.clone(),
+            campaign_name: None,
+        })));
+    }
+    // Campaigns the bundle brought anything of.
+    let campaigns: Vec<String> = conn
+        .prepare(
+            "SELECT DISTINCT CASE kind WHEN 'campaign' THEN record_id
+                    ELSE json_extract(body, '$.campaign_id') END
+             FROM revisions WHERE seq > ?1 AND kind IN ('campaign', 'team', 'visit', 'enrolment')",
+        )?
+        .query_map([before], |r| r.get::<_, Option<String>>(0))?
+        .filter_map(|r| r.transpose())
+        .collect::<rusqlite::Result<_>>()?;
+    for c in &campaigns {
+        if let Some(e) = rules.enrolment(c, &maker.id)? {
+            if let Some(r) = e
+                .revoked
+                .filter(|r| manifest.created_at.as_str() > r.hlc.as_str())
+            {
+                return Err(Error::RevokedLaptop {
+                    name: maker.name.clone(),
+                    reason: r.reason,
+                });
+            }
+        }
+        let Some(owner) = rules.owner(c)? else {
+            continue;
+        };
+        if owner != me && !rules.is_trusted(&owner)? && rules.enrolment(c, me)?.is_none() {
+            let name = rules.device_name(&owner)?;
+            let (key, people): (Option<String>, String) = conn
+                .query_row(
+                    "SELECT public_key, people FROM devices WHERE id = ?1",
+                    [&owner],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?
+                .unwrap_or((None, "[]".into()));
+            let campaign: String = conn
+                .query_row(
+                    "SELECT json_extract(body, '$.name') FROM records WHERE id = ?1",
+                    [c],
+                    |r| r.get::<_, Option<String>>(0),
+                )
+                .optional()?
+                .flatten()
+                .unwrap_or_else(|| c.clone());
+            return Err(Error::UntrustedOwner(Box::new(crate::error::Stranger {
+                device_id: owner,
+                name,
+                fingerprint: key.as_deref().map(keys::fingerprint).unwrap_or_default(),
+                public_key: key.unwrap_or_default(),
+                people: serde_json::from_str(&people).unwrap_or_default(),
+                campaign_id: Some(c.clone()),
+                campaign_name: Some(campaign),
+            })));
+        }
+    }
+    let mut violations = Vec::new();
+    let mut more = 0;
+    for (rev, rule) in bad_sigs {
+        if violations.len() >= LISTED {
+            more += 1;
+            continue;
+        }
+        if let Some(v) = rules.violation_of(&rev, rule)? {
+            violations.push(v);
+        }
+    }
+    let room = LISTED.saturating_sub(violations.len()).max(1);
+    let mut broken = rules.check_since(before, None, room + 1)?;
+    if broken.len() > room {
+        broken.truncate(room);
+        more += 1;
+    }
+    violations.extend(broken);
+    if violations.is_empty() {
+        return Ok(());
+    }
+    Err(Error::BundleRefused { violations, more })
+}
+
+impl Store {
+    /// A laptop seen in a bundle that was refused because nobody here knew it: kept in the
+    /// local list of laptops (never synced) with its key, so it can be enrolled.
+    pub(crate) fn remember_candidate(
+        &mut self,
+        d: &crate::sync::bundle::BundleDevice,
+    ) -> Result<()> {
+        if uuid::Uuid::parse_str(&d.id).is_err() || keys::parse_key(&d.public_key).is_none() {
+            return Err(Error::BadSignature);
+        }
+        let known: Option<Option<String>> = self
+            .conn()
+            .query_row(
+                "SELECT public_key FROM devices WHERE id = ?1",
+                [&d.id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(Some(k)) = known {
+            if k != d.public_key {
+                return Err(Error::KeyChanged {
+                    device: d.name.clone(),
+                });
+            }
+        }
+        let now =
+            crate::hlc::Hlc::tick(crate::hlc::Hlc::ZERO, crate::hlc::Hlc::now_millis()).to_text();
+        self.conn().execute(
+            "INSERT INTO devices(id, name, public_key, people, first_seen, is_self)
+             VALUES (?1, ?2, ?3, ?4, ?5, 0)
+             ON CONFLICT(id) DO UPDATE SET name = excluded.name, people = excluded.people
+             WHERE devices.public_key IS NULL OR devices.public_key = excluded.public_key",
+            rusqlite::params![
+                d.id,
+                d.name,
+                d.public_key,
+                serde_json::to_string(&d.people)?,
+                now
+            ],
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// `joiner` becomes a secretariat laptop of `owner`'s campaign, as people do it: its
+    /// introduction bundle, enrolled on the owner's laptop from the file.
+    pub(crate) fn enrol(owner: &mut Store, joiner: &Store, campaign: &str, dir: &std::path::Path) {
+        let intro = dir.join(format!("intro-{}.kiemtra", joiner.device().id));
+        joiner.export_bundle(&intro, None).unwrap();
+        owner
+            .enroll_bundle_maker(&intro, campaign, EnrolRole::Secretariat, None)
+            .unwrap();
+    }
+}
