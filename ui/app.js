@@ -1,5 +1,5 @@
 // App shell: header, tiny hash router, language switch, notifications.
-// Routes: #/welcome, #/campaigns, #/campaign/<id>, #/visit/<id>, #/sync, #/conflicts
+// Routes: #/welcome, #/campaigns, #/campaign/<id>, #/visit/<id>, #/sync, #/conflicts, #/laptops
 import * as api from "./api.js";
 import { t, setLang, getLang } from "./i18n.js";
 import { h, mount } from "./lib/dom.js";
@@ -15,9 +15,10 @@ import * as search from "./screens/search.js";
 import * as campaignform from "./screens/campaignform.js";
 import * as criteria from "./screens/criteria.js";
 import * as reports from "./screens/reports.js";
+import * as laptops from "./screens/laptops.js";
 
-const SCREENS = { welcome, campaigns, campaign, visit, sync, conflicts, units, search, "campaign-new": campaignform, "campaign-edit": campaignform, criteria, reports };
-const TOP_LEVEL = new Set(["welcome", "campaigns", "sync", "conflicts", "units", "campaign-new"]);
+const SCREENS = { welcome, campaigns, campaign, visit, sync, conflicts, units, search, "campaign-new": campaignform, "campaign-edit": campaignform, criteria, reports, laptops };
+const TOP_LEVEL = new Set(["welcome", "campaigns", "sync", "conflicts", "units", "campaign-new", "laptops"]);
 const WITH_ID = new Set(["campaign", "visit", "search", "campaign-edit", "criteria", "reports"]);
 
 const els = {
@@ -180,6 +181,7 @@ function renderHeader() {
     device ? h("span", { class: "device-value" }, device) : null,
   );
   els.device.title = device ? t("header.device_title", { name: device }) : "";
+  els.device.setAttribute("aria-label", els.device.title);
   document.title = t("app.name");
   renderBreadcrumb();
   renderNavSync();
@@ -189,14 +191,16 @@ function renderHeader() {
 function renderNavSync() {
   const route = current && current.route;
   const units = els.navUnits;
-  units.hidden = !app.state || !route || route.name === "welcome";
+  // The first screens (naming the laptop, the welcome) come before any data.
+  const firstScreens = !!route && (route.name === "welcome" || (route.name === "laptops" && !app.state.device_named));
+  units.hidden = !app.state || !route || firstScreens;
   els.search.hidden = units.hidden;
   els.searchInput.placeholder = t("search.placeholder");
   els.searchInput.setAttribute("aria-label", t("search.placeholder"));
   units.textContent = t("nav.units");
   units.classList.toggle("active", !!route && route.name === "units");
   const btn = els.navSync;
-  btn.hidden = !app.state || !route || route.name === "welcome";
+  btn.hidden = !app.state || !route || firstScreens;
   const here = !!route && (route.name === "sync" || route.name === "conflicts");
   btn.classList.toggle("active", here);
   if (here) btn.setAttribute("aria-current", "page");
@@ -310,6 +314,9 @@ async function start() {
     const q = els.searchInput.value.trim();
     if (q && app.state) navigate({ name: "search", id: q });
   });
+  els.device.addEventListener("click", () => {
+    if (!current || current.route.name !== "laptops") navigate({ name: "laptops" });
+  });
   els.navUnits.addEventListener("click", () => {
     if (app.state && !(current && current.route.name === "units")) navigate({ name: "units" });
   });
@@ -357,7 +364,10 @@ async function start() {
   // The conflict badge in the header, whatever screen opens first (the sync screens refresh it too).
   if (app.state.onboarded || app.state.campaign_count > 0) refreshConflictCount();
   const fromHash = parseHash(location.hash);
-  const route = fromHash || (!app.state.onboarded && app.state.campaign_count === 0 ? { name: "welcome" } : { name: "campaigns" });
+  // A laptop is named by its people before anything else (never after its hostname).
+  const route = !app.state.device_named
+    ? { name: "laptops" }
+    : fromHash || (!app.state.onboarded && app.state.campaign_count === 0 ? { name: "welcome" } : { name: "campaigns" });
   navigate(route, { replace: true });
 }
 

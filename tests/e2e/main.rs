@@ -41,9 +41,22 @@ fn demo_campaign_record_a_finding_restart_and_see_it_kept() {
     let shots = screenshot_dir();
     let driver = Driver::start();
 
-    // First run: the welcome screen offers the demo data.
+    // First run: the laptop is named by its people, then the welcome screen offers the demo.
     let s = driver.launch(&db);
+    s.wait_text(".page-title", "Đặt tên cho máy này");
+    s.type_text(&s.wait("#lp-name"), "Máy Ban Xây dựng Đoàn");
+    s.type_text(&s.wait("#lp-person-0"), "Trần Thị Lan");
+    s.type_text(&s.wait("#lp-position-0"), "Phó Trưởng Ban Xây dựng Đoàn");
+    s.screenshot(&shots.join("00-first-run-name.png"));
+    s.click(&s.wait("#lp-save"));
     let demo = s.wait_text("#btn-demo", "Dùng dữ liệu mẫu");
+    {
+        let store = Store::open(&db).unwrap();
+        let me = store.device_profile().unwrap();
+        assert_eq!(me.laptop.name, "Máy Ban Xây dựng Đoàn");
+        assert_eq!(me.person, "Trần Thị Lan");
+        assert_eq!(me.laptop.people[0].position, "Phó Trưởng Ban Xây dựng Đoàn");
+    }
     s.screenshot(&shots.join("01-welcome.png"));
     s.click(&demo);
 
@@ -157,6 +170,7 @@ fn a_crash_mid_edit_keeps_everything_the_screen_called_saved() {
     {
         let mut st = Store::open(&db).unwrap();
         st.load_demo().unwrap();
+        st.set_device_name("Máy Đoàn kiểm tra số 1").unwrap();
         st.set_onboarded().unwrap();
     }
     let (visit, unit) = planned_visit(&db);

@@ -20,6 +20,7 @@ fn the_campaign_report_and_a_visits_minutes_from_the_app() {
     let signed = {
         let mut st = Store::open(&db).unwrap();
         st.load_demo().unwrap();
+        st.set_device_name("Máy Đoàn kiểm tra số 1").unwrap();
         st.set_onboarded().unwrap();
         st.visit_rows(None)
             .unwrap()

@@ -12,6 +12,7 @@ fn searching_doan_phi_finds_doan_phi_with_diacritics() {
     {
         let mut st = Store::open(&db).unwrap();
         st.load_demo().unwrap();
+        st.set_device_name("Máy Đoàn kiểm tra số 1").unwrap();
         st.set_onboarded().unwrap();
     }
     let driver = Driver::start();

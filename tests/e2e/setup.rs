@@ -37,7 +37,11 @@ fn year_ref(s: &kiemtra_tests::Session, css: &str) -> serde_json::Value {
 fn the_secretariat_imports_units_sets_up_a_campaign_and_plans_visits() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("kiemtra.db");
-    Store::open(&db).unwrap().set_onboarded().unwrap();
+    {
+        let mut st = Store::open(&db).unwrap();
+        st.set_device_name("Máy Văn phòng Tỉnh đoàn").unwrap();
+        st.set_onboarded().unwrap();
+    }
     let files = tmp.path().join("usb");
     std::fs::create_dir_all(&files).unwrap();
     let xlsx = files.join("don-vi.xlsx");

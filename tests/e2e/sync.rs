@@ -1,6 +1,6 @@
-//! Sync through the real app: export from one laptop's profile with the native save dialog,
-//! import into another's with the open dialog (preview, then import), and resolve a conflict
-//! side by side.
+//! Sync through the real app: enrol laptops from the import preview, export with the native
+//! save dialog, import with the open dialog (preview, then import), resolve a conflict side by
+//! side, and see a revoked laptop's later bundle refused.
 
 use std::path::Path;
 
@@ -25,8 +25,32 @@ fn import_through_ui(s: &Session, display: &str, file: &Path) {
     s.wait_text("#import-summary", name);
 }
 
+/// A laptop's bundle picked in the app: it waits in the preview because nobody here knows
+/// the laptop; the secretariat enrols it into `team` from the preview, then imports it.
+fn enrol_through_ui(s: &Session, display: &str, file: &Path, campaign: &str, team: &str) {
+    s.click(&s.wait("#btn-pick"));
+    answer_file_dialog(display, "kiemtra", Dialog::Open, file);
+    let name = file.file_name().unwrap().to_str().unwrap();
+    s.wait(&format!(
+        ".preview-row.stranger[data-file=\"{name}\"][data-code=\"unknown_laptop\"]"
+    ));
+    let choice = format!("team:{campaign}:{team}");
+    s.wait(&format!("#enrol-choice-0 option[value=\"{choice}\"]"));
+    s.script(
+        "const sel = document.querySelector('#enrol-choice-0'); sel.value = arguments[0]; \
+         sel.dispatchEvent(new Event('change')); return true;",
+        serde_json::json!([choice]),
+    );
+    s.click(&s.wait(".btn-enrol:not([disabled])"));
+    s.wait(&format!(
+        ".preview-row[data-file=\"{name}\"][data-ok=\"true\"]"
+    ));
+    s.click(&s.wait("#btn-import:not([disabled])"));
+    s.wait_text("#import-summary", name);
+}
+
 #[test]
-fn export_import_and_resolve_a_conflict_through_the_ui() {
+fn enrol_laptops_export_import_resolve_and_refuse_a_revoked_laptop_through_the_ui() {
     let tmp = tempfile::tempdir().unwrap();
     // Databases and bundles in separate folders, as on a real laptop (data dir vs USB stick):
     // a GTK file dialog showing a database's folder opens and closes its files to sniff them,
@@ -35,51 +59,63 @@ fn export_import_and_resolve_a_conflict_through_the_ui() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::create_dir_all(&usb).unwrap();
     let shots = screenshot_dir();
-    let (a_db, b_db) = (dir.join("a.db"), dir.join("b.db"));
-    {
+    let a_db = dir.join("a.db");
+    let (campaign, visit, team) = {
         let mut a = Store::open(&a_db).unwrap();
         a.set_device_name("Máy Ban Xây dựng Đoàn").unwrap();
-        a.load_demo().unwrap();
+        let campaign = a.load_demo().unwrap();
         a.set_onboarded().unwrap();
-        // The secretariat's laptop is new: it starts from the welcome screen.
-        drop(Store::open(&b_db).unwrap());
-    }
-    let driver = Driver::start();
-
-    // Laptop A exports everything it knows through the save dialog.
-    let bundle = usb.join("ban-xdd.kiemtra");
-    let s = driver.launch(&a_db);
-    s.wait(".campaign-row");
-    open_sync(&s);
-    s.click(&s.wait("#btn-export"));
-    answer_file_dialog(&driver.display, "kiemtra", Dialog::Save, &bundle);
-    s.wait_text("#export-result", "ban-xdd.kiemtra");
-    assert!(bundle.is_file(), "the bundle was written");
-    s.screenshot(&shots.join("10-sync-export.png"));
-    s.quit();
-
-    // Two inspectors' laptops take that bundle and record the same item differently.
-    let visit = {
-        let store = Store::open(&a_db).unwrap();
-        store
+        let v = a
             .visit_rows(None)
             .unwrap()
             .into_iter()
             .find(|v| v.status == VisitStatus::Planned)
-            .unwrap()
-            .id
+            .unwrap();
+        (campaign, v.id, v.team_id.unwrap())
     };
-    let mut returned = Vec::new();
-    for (name, note) in [
-        // Markup typed on another laptop must arrive as text, never as HTML.
-        (
-            "may-1",
-            "Sổ chi đoàn thiếu <b>2 tháng</b> <img src=x onerror=alert(1)>",
-        ),
-        ("may-2", "Sổ chi đoàn đầy đủ"),
-    ] {
+    // Two inspectors' laptops, named by their people, introduce themselves with a bundle.
+    let mut laptops = Vec::new();
+    for (name, person) in [("may-1", "Nguyễn Văn An"), ("may-2", "Lê Thị Bình")] {
         let mut l = Store::open(&dir.join(format!("{name}.db"))).unwrap();
-        l.set_device_name(name).unwrap();
+        l.set_device_profile(
+            name,
+            vec![kiemtra_core::trust::Person {
+                name: person.into(),
+                position: "Ủy viên".into(),
+            }],
+            None,
+        )
+        .unwrap();
+        let intro = usb.join(format!("gioi-thieu-{name}.kiemtra"));
+        l.export_bundle(&intro, None).unwrap();
+        laptops.push((name, l, intro));
+    }
+    let driver = Driver::start();
+
+    // The secretariat enrols both into the visit's team from the import preview, then exports
+    // the campaign through the save dialog.
+    let s = driver.launch(&a_db);
+    s.wait(".campaign-row");
+    open_sync(&s);
+    for (i, (_, _, intro)) in laptops.iter().enumerate() {
+        enrol_through_ui(&s, &driver.display, intro, &campaign, &team);
+        if i == 0 {
+            s.screenshot(&shots.join("10-sync-enrolled.png"));
+        }
+    }
+    let bundle = usb.join("ban-xdd.kiemtra");
+    s.click(&s.wait("#btn-export"));
+    answer_file_dialog(&driver.display, "kiemtra", Dialog::Save, &bundle);
+    s.wait_text("#export-result", "ban-xdd.kiemtra");
+    assert!(bundle.is_file(), "the bundle was written");
+
+    // The two laptops take that bundle and record the same item differently.
+    let mut returned = Vec::new();
+    for ((name, l, _), note) in laptops.iter_mut().zip([
+        // Markup typed on another laptop must arrive as text, never as HTML.
+        "Sổ chi đoàn thiếu <b>2 tháng</b> <img src=x onerror=alert(1)>",
+        "Sổ chi đoàn đầy đủ",
+    ]) {
         l.import_bundle(&bundle, false).unwrap();
         l.finding_set(FindingInput {
             visit_id: visit.clone(),
@@ -93,20 +129,13 @@ fn export_import_and_resolve_a_conflict_through_the_ui() {
         returned.push(f);
     }
 
-    // Laptop B (the secretariat) imports A's bundle and both returns through the UI.
-    let s = driver.launch(&b_db);
-    s.click(&s.wait("#btn-import"));
-    s.wait("#btn-pick");
-    import_through_ui(&s, &driver.display, &bundle);
-    // A bundle from an unknown laptop is marked as such.
-    s.wait(".badge-unknown");
+    // Back at the office, both returns go in through the UI.
     for f in &returned {
         import_through_ui(&s, &driver.display, f);
     }
     s.screenshot(&shots.join("11-sync-imported.png"));
     {
-        let store = Store::open(&b_db).unwrap();
-        assert_eq!(store.unit_tree().unwrap().len(), 24, "the campaign arrived");
+        let store = Store::open(&a_db).unwrap();
         assert_eq!(
             store.conflicts().unwrap().len(),
             1,
@@ -114,13 +143,14 @@ fn export_import_and_resolve_a_conflict_through_the_ui() {
         );
     }
 
-    // Resolve side by side: keep laptop 2's version.
+    // Resolve side by side: keep laptop 2's version, shown as person — laptop.
     s.click(&s.wait("#btn-conflicts"));
     s.wait_text(
         ".conflict",
         "Sổ chi đoàn thiếu <b>2 tháng</b> <img src=x onerror=alert(1)>",
     );
     s.wait_text(".conflict", "Sổ chi đoàn đầy đủ");
+    s.wait_text(".conflict .cv-device-name", "Lê Thị Bình — may-2");
     let markup = s.script(
         "return document.querySelectorAll('.conflict b, .conflict img').length",
         serde_json::json!([]),
@@ -128,7 +158,7 @@ fn export_import_and_resolve_a_conflict_through_the_ui() {
     assert_eq!(markup, serde_json::json!(0), "shown as text");
     s.screenshot(&shots.join("12-conflicts.png"));
     let keep = wait_for("the version of may-2", || {
-        let store = Store::open(&b_db).ok()?;
+        let store = Store::open(&a_db).ok()?;
         let c = store.conflicts().ok()?.into_iter().next()?;
         c.versions
             .into_iter()
@@ -137,10 +167,10 @@ fn export_import_and_resolve_a_conflict_through_the_ui() {
     });
     s.click(&s.wait(&format!("button.keep-version[data-rev=\"{keep}\"]")));
     s.wait_until("the conflict to be resolved", || {
-        let store = Store::open(&b_db).ok()?;
+        let store = Store::open(&a_db).ok()?;
         store.conflicts().ok()?.is_empty().then_some(())
     });
-    let store = Store::open(&b_db).unwrap();
+    let store = Store::open(&a_db).unwrap();
     let f = store
         .get::<Finding>(&finding_id(&visit, "5.2"))
         .unwrap()
@@ -148,6 +178,43 @@ fn export_import_and_resolve_a_conflict_through_the_ui() {
     assert_eq!(f.body.note, "Sổ chi đoàn đầy đủ");
     let last = store.history(&f.id).unwrap().pop().unwrap();
     assert_eq!(last.parents.len(), 2, "the resolution names both versions");
+    drop(store);
+
+    // may-2 is lost: revoked on "Máy và người dùng", with the reason.
+    let may2 = laptops[1].1.device().id.clone();
+    s.click(&s.wait("#device-name"));
+    s.click(&s.wait(&format!("#laptops-table tr[data-id=\"{may2}\"] .lp-revoke")));
+    s.type_text(&s.wait("#lp-revoke-reason"), "Máy bị mất");
+    s.click(&s.wait("#lp-revoke-confirm"));
+    s.wait_text(
+        &format!("#laptops-table tr[data-id=\"{may2}\"]"),
+        "Máy bị mất",
+    );
+    s.screenshot(&shots.join("13-laptops-revoked.png"));
+    // What it makes afterwards is refused, with the reason shown, and nothing changes.
+    let (_, l, _) = &mut laptops[1];
+    l.finding_set(FindingInput {
+        visit_id: visit.clone(),
+        item_code: "5.3".into(),
+        note: Some("Ghi sau khi bị thu hồi".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    let late = usb.join("may-2-sau.kiemtra");
+    l.export_bundle(&late, None).unwrap();
+    let before = Store::open(&a_db).unwrap().dump_canonical().unwrap();
+    open_sync(&s);
+    s.click(&s.wait("#btn-pick"));
+    answer_file_dialog(&driver.display, "kiemtra", Dialog::Open, &late);
+    s.wait_text(
+        ".preview-row[data-file=\"may-2-sau.kiemtra\"][data-ok=\"false\"]",
+        "Máy bị mất",
+    );
+    s.screenshot(&shots.join("14-sync-revoked-refused.png"));
+    assert_eq!(
+        Store::open(&a_db).unwrap().dump_canonical().unwrap(),
+        before
+    );
     s.quit();
 }
 
@@ -162,9 +229,21 @@ fn a_dialog_in_the_database_folder_loses_no_later_edit() {
     let bundle = tmp.path().join("ban-xdd.kiemtra");
     let (visit, unit) = {
         let mut src = Store::open(&tmp.path().join("src.db")).unwrap();
-        src.load_demo().unwrap();
+        let campaign = src.load_demo().unwrap();
+        let mut me = Store::open(&db).unwrap();
+        me.set_device_name("Máy Văn phòng").unwrap();
+        me.set_onboarded().unwrap();
+        // This laptop is one of the campaign's secretariat laptops (it edits after the import).
+        let intro = tmp.path().join("gioi-thieu.kiemtra");
+        me.export_bundle(&intro, None).unwrap();
+        src.enroll_bundle_maker(
+            &intro,
+            &campaign,
+            kiemtra_core::trust::EnrolRole::Secretariat,
+            None,
+        )
+        .unwrap();
         src.export_bundle(&bundle, None).unwrap();
-        Store::open(&db).unwrap().set_onboarded().unwrap();
         let v = src
             .visit_rows(None)
             .unwrap()

@@ -31,6 +31,7 @@ fn an_inspector_completes_signs_and_unlocks_a_visit() {
     let (visit, unit) = {
         let mut st = Store::open(&db).unwrap();
         st.load_demo().unwrap();
+        st.set_device_name("Máy Đoàn kiểm tra số 1").unwrap();
         st.set_onboarded().unwrap();
         let v = st
             .visit_rows(None)

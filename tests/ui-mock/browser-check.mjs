@@ -638,8 +638,8 @@ try {
   );
   const devices = await evaluate("[...document.querySelectorAll('#devices > li')].map(li => ({name: li.querySelector('.device-name').textContent, self: !!li.querySelector('.self-tag'), fp: li.querySelector('.fingerprint').textContent, seen: (li.querySelector('.device-seen') || {}).textContent}))");
   check(
-    "known computers: name, this computer, 16-hex fingerprint, first seen",
-    devices.length === 3 && devices.filter((d) => d.self).length === 1 && devices[0].self && devices.every((d) => /^[0-9A-F]{4}( [0-9A-F]{4}){3}$/.test(d.fp)) && devices[0].seen === "Từ 30/10/2023 08:12",
+    "known computers: name, this computer, fingerprint in six groups of five digits, first seen",
+    devices.length === 3 && devices.filter((d) => d.self).length === 1 && devices[0].self && devices.every((d) => /^\d{5}( \d{5}){5}$/.test(d.fp)) && devices[0].seen === "Từ 30/10/2023 08:12",
     devices,
   );
   check("conflict banner links to the conflicts", (await count("#conflict-banner.warn #btn-conflicts")) === 1 && /^2 bản ghi/.test(await text("#conflict-banner strong")));
@@ -682,7 +682,11 @@ try {
     preview.length === 3 && preview[0].file === UNKNOWN_FILE && /^Laptop Đoàn kiểm tra số 2/.test(preview[0].cells[1]) && preview[0].cells[2] === "10/11/2023 17:12" && preview[0].cells.slice(3).join("|") === "5.987|217|1",
     preview,
   );
-  check("unknown computer flagged (and only it)", preview[0].unknown && !preview[1].unknown && (await count(".badge-unknown")) === 1 && /Máy chưa biết/.test(preview[0].cells[1]), preview.map((p) => p.unknown));
+  check(
+    "a laptop's first bundle flagged (and only it), with its fingerprint to read aloud",
+    preview[0].unknown && !preview[1].unknown && (await count(".badge-unknown")) === 1 && /Lần đầu/.test(preview[0].cells[1]) && /\d{5}( \d{5}){5}/.test(preview[0].cells[1]),
+    preview.map((p) => p.unknown),
+  );
   check(
     "a bundle made on a clock running ahead is marked (and only it)",
     JSON.stringify(await evaluate("[...document.querySelectorAll('#import-preview .preview-row')].map(r => (r.querySelector('.badge-clock-ahead') || {}).textContent || null)")) ===
@@ -823,6 +827,80 @@ try {
   await until("!!document.querySelector('#pick-error')", "the pick error");
   check("a failed pick shows Rust's message", /Không ghi được/.test(await text("#pick-error")));
 
+  // 25b. a bundle from a laptop nobody here knows: enrol it into a team, or trust a campaign's owner
+  await open("#/sync");
+  await evaluate("window.__mockPickMode = 'stranger'");
+  await click("#btn-pick");
+  await until("document.querySelectorAll('#import-preview .preview-row.stranger').length === 2 && window.__mockPending === 0 && document.querySelectorAll('#enrol-choice-0 option').length > 2", "the preview of two unknown laptops");
+  const strangers = await evaluate("[...document.querySelectorAll('#import-preview .preview-row.stranger')].map(r => { const d = r.nextElementSibling; return {code: r.dataset.code, title: r.querySelector('.stranger-title').textContent, people: d.querySelector('.stranger-people').textContent, fp: d.querySelector('.stranger-fingerprint').textContent, enrol: !!d.querySelector('.btn-enrol'), trust: !!d.querySelector('.btn-trust-owner')}; })");
+  check(
+    "unknown laptops: who they are, their fingerprint, and the choice for each",
+    strangers.length === 2 &&
+      strangers[0].code === "unknown_laptop" && /Máy Đoàn kiểm tra số 4/.test(strangers[0].title) && strangers[0].people === "Hoàng Minh Tuấn — Ủy viên Ban Thường vụ Tỉnh đoàn" && /^\d{5}( \d{5}){5}$/.test(strangers[0].fp) && strangers[0].enrol && !strangers[0].trust &&
+      strangers[1].code === "untrusted_owner" && /Tỉnh đoàn Hà Nam/.test(strangers[1].title) && strangers[1].trust && !strangers[1].enrol,
+    strangers,
+  );
+  check("nothing to import before a choice", (await evaluate("document.querySelector('#btn-import').disabled")) === true && (await attr("#import-preview .btn-enrol", "disabled")) !== null);
+  const teamOption = await evaluate("[...document.querySelectorAll('#enrol-choice-0 option')].map(o => o.value).find(v => v.startsWith('team:'))");
+  await evaluate(`(() => { const s = document.querySelector('#enrol-choice-0'); s.value = ${JSON.stringify(teamOption)}; s.dispatchEvent(new Event('change')); })()`);
+  await until("!document.querySelector('#import-preview .btn-enrol').disabled", "the enrol button once a team is chosen");
+  await shot("24b-sync-stranger-vi");
+  await click("#import-preview .btn-enrol");
+  await until(`${settled("trust_enroll_maker")} && document.querySelectorAll('#import-preview .preview-row.stranger').length === 1 && window.__mockPending === 0`, "the laptop enrolled");
+  const enrolCall = (await calls("trust_enroll_maker"))[0];
+  check(
+    "enrolling sends the file's place, the campaign and the team chosen; the row then previews as importable",
+    enrolCall.args.input.file_index === 0 && enrolCall.args.input.role === "team" && teamOption === `team:${enrolCall.args.input.campaign}:${enrolCall.args.input.team}` &&
+      (await attr("#import-preview .preview-row:first-child", "data-ok")) === "true" && (await text("#btn-import")) === "Nhập 1 gói",
+    enrolCall,
+  );
+  await click("#import-preview .btn-trust-owner");
+  await until(`${settled("trust_owner")} && !document.querySelector('#import-preview .preview-row.stranger') && window.__mockPending === 0`, "the owner trusted");
+  check("trusting the owner makes the second file importable too", JSON.stringify((await calls("trust_owner"))[0].args) === JSON.stringify({ fileIndex: 1, device: "dev-0ff1" }) && (await text("#btn-import")) === "Nhập 2 gói");
+
+  // 25c. Máy và người dùng: name, people, fingerprint, campaigns, known laptops
+  await open("#/laptops");
+  await until("!!document.querySelector('#laptop-form') && !!document.querySelector('#laptops-table')", "the laptop & people screen");
+  const lp = await evaluate("({name: document.querySelector('#lp-name').value, person: document.querySelector('#lp-person-0').value, position: document.querySelector('#lp-position-0').value, fp: document.querySelector('#lp-fingerprint').textContent, rows: document.querySelectorAll('#laptops-table tbody tr').length, selfRow: !!document.querySelector('#laptops-table tr.self'), title: document.querySelector('.page-title').textContent})");
+  check(
+    "this laptop's name and people, its fingerprint in groups of digits, and the laptops it knows",
+    lp.title === "Máy và người dùng" && lp.name === "Laptop Ban XDĐ 03" && lp.person === "Trần Thị Lan" && lp.position === "Phó Trưởng Ban Xây dựng Đoàn" && /^\d{5}( \d{5}){5}$/.test(lp.fp) && lp.rows === 3 && lp.selfRow,
+    lp,
+  );
+  await shot("35-laptops-vi");
+  await typeInto("#lp-name", "   ");
+  await click("#lp-save");
+  await until("!!document.querySelector('#lp-error')", "the empty-name refusal");
+  check("an empty laptop name is refused with a message", /tên máy/.test(await text("#lp-error")));
+  await typeInto("#lp-name", "Máy Văn phòng Tỉnh đoàn");
+  await click("#lp-add-person");
+  await until("!!document.querySelector('#lp-person-1')", "a second person row");
+  await typeInto("#lp-person-1", "Nguyễn Văn Bình");
+  await typeInto("#lp-position-1", "Chuyên viên Ban Xây dựng Đoàn");
+  await click("#lp-current-1");
+  await click("#lp-save");
+  await until(`${settled("trust_profile_save")} && window.__mockPending === 0 && document.querySelector('#device-name .device-value').textContent === 'Máy Văn phòng Tỉnh đoàn'`, "the saved profile in the header");
+  const saved = (await calls("trust_profile_save")).pop().args.profile;
+  check(
+    "saving sends the name, both people and who uses the laptop now; the header follows",
+    saved.name === "Máy Văn phòng Tỉnh đoàn" && saved.people.length === 2 && saved.people[1].position === "Chuyên viên Ban Xây dựng Đoàn" && saved.person === "Nguyễn Văn Bình",
+    saved,
+  );
+  await click("#laptops-table tr:not(.self) .lp-trusted");
+  await until(`${settled("trust_set")} && window.__mockPending === 0`, "trusting a laptop");
+  check("the trust box trusts that laptop", (await calls("trust_set"))[0].args.trusted === true);
+
+  // 25d. first run: the laptop is named before anything else
+  await open("?unnamed=1&first=1");
+  await until("location.hash === '#/laptops' && !!document.querySelector('.laptops-screen.first-run')", "the first-run naming");
+  check("first run asks for the laptop's name and people first", (await text(".page-title")) === "Đặt tên cho máy này" && (await value("#lp-name")) === "" && (await count("#laptops-table")) === 0);
+  await shot("36-first-run-name-vi");
+  await typeInto("#lp-name", "Máy Đoàn kiểm tra số 1");
+  await typeInto("#lp-person-0", "Phạm Thị Lan Anh");
+  await click("#lp-save");
+  await until("location.hash === '#/welcome' && !!document.querySelector('#btn-demo')", "the welcome screen after naming");
+  check("after naming, the welcome screen follows", (await text("#device-name .device-value")) === "Máy Đoàn kiểm tra số 1");
+
   // 26. English: sync before and after an import, conflicts
   await open("#/sync");
   await click("#lang-en");
@@ -831,7 +909,7 @@ try {
   await shot("23-sync-en");
   await click("#btn-pick");
   await until("!!document.querySelector('#import-preview')", "the English preview");
-  check("English preview: numbers and labels", (await text("#btn-import")) === "Import 2 bundles" && /5,987/.test(await text(`.preview-row[data-file="${UNKNOWN_FILE}"]`)) && /Unknown computer/.test(await text(".badge-unknown")));
+  check("English preview: numbers and labels", (await text("#btn-import")) === "Import 2 bundles" && /5,987/.test(await text(`.preview-row[data-file="${UNKNOWN_FILE}"]`)) && /First bundle/.test(await text(".badge-unknown")));
   await shot("24-sync-preview-en");
   await click("#btn-import");
   await until(`!!document.querySelector('#import-summary') && ${settled("sync_overview", "c.at > 0")} && window.__mockPending === 0 && ${nCalls("sync_overview")} >= 2`, "the English import summary", 8000);
@@ -965,9 +1043,9 @@ try {
   await until(`${dialogOpen("history-dialog")} && document.querySelectorAll('#history-dialog .hist-entry').length > 0`, "the recommendation's history");
   const hist = await evaluate(`[...document.querySelectorAll('#history-dialog .hist-entry')].map(e => ({time: e.querySelector('.hist-time').textContent, device: e.querySelector('.hist-device').textContent, badges: [...e.querySelectorAll('.badge')].map(b => b.textContent), diff: [...e.querySelectorAll('.hist-diff dt')].map(dt => [dt.textContent, (dt.nextElementSibling.querySelector('.hist-from') || {}).textContent || null, dt.nextElementSibling.querySelector('.hist-to').textContent])}))`);
   check(
-    "history: newest first, who changed what (labels, not codes), the creation on the team's laptop",
+    "history: newest first, who changed what (person — laptop; labels, not codes), the creation on the team's laptop",
     hist.length === 3 &&
-      same(hist[0].badges, ["Hiện tại"]) && hist[0].device === "Laptop Ban XDĐ 03" && same(hist[0].diff, [["Trạng thái", "Đã chuyển cấp có thẩm quyền", "Đã trả lời"]]) &&
+      same(hist[0].badges, ["Hiện tại"]) && hist[0].device === "Trần Thị Lan — Laptop Ban XDĐ 03" && same(hist[0].diff, [["Trạng thái", "Đã chuyển cấp có thẩm quyền", "Đã trả lời"]]) &&
       hist[1].diff.some((d) => d[0] === "Hạn giải quyết" && d[1] === "—" && d[2] === "31/03/2024") && hist[1].time === "09/11/2023 15:31" &&
       same(hist[2].badges, ["Tạo mới"]) && hist[2].device === "Laptop Đoàn kiểm tra số 3" && hist[2].time === "09/11/2023 09:10",
     hist,

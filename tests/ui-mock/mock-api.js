@@ -1,12 +1,14 @@
 // In-memory stand-in for ui/api.js (every export, same names and parameters), for screenshots and
 // browser tests. Ids are strings, as the Rust side sends them.
 // URL switches (query string): ?first=1 first run (no data, not onboarded) · ?empty=1 onboarded, no data
+// ?unnamed=1 the laptop has not been named yet (the first run asks for its name and people)
 // ?latency=MS delay of every call (default 120) · ?fail=CODE make finding_set fail for that item code
 // ?failall=1 make every finding_set fail.
 // Switches a check can set on window before a call:
 //   __mockDialogCancel = true     the next native dialog (save/open) is cancelled
 //   __mockFailNext = "<command>"  the next call of that command fails with a disk error
-//   __mockPickMode = "bad" | "evil"  every picked bundle refused / bundle text full of markup
+//   __mockPickMode = "bad" | "evil" | "stranger"  every picked bundle refused / bundle text full
+//                                 of markup / an unknown laptop's bundle and an untrusted owner's
 //   __mockHoldImport = true       bundle_import stops half-way through the last file until
 //                                 window.__mockReleaseImport() is called
 //   __mockHoldExport = true       report_export stops after its first step until
@@ -148,7 +150,7 @@ const MESSAGES = {
     bad_import_file: "Could not read \"{file}\": it is not an Excel workbook (.xlsx) or a CSV file.",
   },
 };
-const FIELD_NAMES = { vi: { name: "tên", text: "nội dung", reason: "lý do" }, en: { name: "name", text: "text", reason: "reason" } };
+const FIELD_NAMES = { vi: { name: "tên", text: "nội dung", reason: "lý do", device_name: "tên máy" }, en: { name: "name", text: "text", reason: "reason", device_name: "device name" } };
 const STATUS_LABELS = {
   vi: { planned: "Đã lên kế hoạch", in_progress: "Đang kiểm tra", completed: "Đã hoàn thành", signed: "Đã ký biên bản" },
   en: { planned: "Planned", in_progress: "In progress", completed: "Completed", signed: "Signed" },
@@ -603,6 +605,8 @@ function teamView(tm) {
       const p = store.inspectors.find((x) => x.id === m.inspector_id) || { full_name: m.inspector_id, title: "" };
       return { inspector_id: m.inspector_id, full_name: p.full_name, title: p.title, role: m.role };
     }),
+    // The team laptops enrolled for it: the first team writes on "Laptop Đoàn kiểm tra số 1".
+    laptops: /1$/.test(tm.name) ? [{ device_id: DEVICES.team1.id, name: DEVICES.team1.name, revoked: null }] : [],
   };
 }
 
@@ -843,6 +847,7 @@ export async function appState() {
     device: store.device,
     lang: store.lang,
     onboarded: store.onboarded,
+    device_named: trust.named,
     campaign_count: store.campaigns.length,
     version: "0.1.0",
   }));
@@ -1067,7 +1072,7 @@ export async function recordHistory(id) {
       list = [{ rev: newRev(1), generation: 1, parents: [], device_id: DEVICES.self.id, device_name: DEVICES.self.name, hlc: "2023-10-30T01:20:00.000Z#0000", deleted: false, body }];
       histories.set(String(id), list);
     }
-    return list.map((e, i) => ({ ...e, is_head: i === list.length - 1, is_current: i === list.length - 1 }));
+    return list.map((e, i) => ({ ...e, person: e.person ?? (e.device_id === DEVICES.self.id ? trust.person : ""), is_head: i === list.length - 1, is_current: i === list.length - 1 }));
   });
 }
 
@@ -1888,20 +1893,54 @@ function applyBody(c, body) {
   }
 }
 
+/** A new team laptop's introduction, and another office's campaign: refused until enrolled or trusted. */
+function strangerFiles() {
+  const lang = store.lang;
+  const newcomer = { id: "dev-5a77", name: "Máy Đoàn kiểm tra số 4", public_key: hexKey(17), people: [{ name: "Hoàng Minh Tuấn", position: "Ủy viên Ban Thường vụ Tỉnh đoàn" }] };
+  const office = { id: "dev-0ff1", name: "Máy Tỉnh đoàn Hà Nam", public_key: hexKey(19), people: [] };
+  return [
+    {
+      file: "kiemtra-May-Doan-kiem-tra-so-4-20231106-0815.kiemtra",
+      ok: false,
+      error: { code: "unknown_laptop", message: lang === "en" ? "Laptop “Máy Đoàn kiểm tra số 4” is not enrolled in any campaign here, so nothing was imported." : "Máy “Máy Đoàn kiểm tra số 4” chưa được ghi danh vào đợt kiểm tra nào ở máy này nên chưa nhập gì." },
+      stranger: { device_id: newcomer.id, name: newcomer.name, public_key: newcomer.public_key, people: newcomer.people, fingerprint: fingerprintOf(newcomer.public_key), campaign_id: null, campaign_name: null },
+      introduces: newcomer,
+    },
+    {
+      file: "kiemtra-Tinh-doan-Ha-Nam-20231101-1400.kiemtra",
+      ok: false,
+      error: { code: "untrusted_owner", message: lang === "en" ? "Campaign belongs to a laptop this laptop does not trust; nothing imported." : "Đợt kiểm tra thuộc máy mà máy này chưa tin cậy; chưa nhập gì." },
+      stranger: { device_id: office.id, name: office.name, public_key: office.public_key, people: [], fingerprint: fingerprintOf(office.public_key), campaign_id: "c-hn", campaign_name: "Kiểm tra công tác Đoàn năm 2023 — Tỉnh đoàn Hà Nam" },
+      introduces: office,
+    },
+  ];
+}
+
+/** What a refused file previews as once its laptop is enrolled or trusted. */
+function accepted(f) {
+  const d = f.introduces;
+  return {
+    file: f.file,
+    ok: true,
+    report: { file: "E:\\" + f.file, device: { id: d.id, name: d.name, public_key: d.public_key, people: d.people }, fingerprint: fingerprintOf(d.public_key), inspector: "", created_at: "2023-11-06T01:15:09.120Z#0000", campaign_id: null, new_device: true, revisions: 1, new_revisions: 1, known_revisions: 0, new_conflicts: 0, clock_ahead: 0, files: 0, new_files: 0, dry_run: true },
+  };
+}
+
 function pickedFiles() {
   const lang = store.lang;
   const mode = window.__mockPickMode || "";
   const refused = (file) => ({ file, ok: false, error: { code: "bad_bundle", message: (MESSAGES[lang] || MESSAGES.vi).bad_bundle } });
   if (mode === "bad") return [refused("kiemtra-Huyen-doan-Kim-Son-20231110.kiemtra"), refused("ban-sao-cu.kiemtra")];
+  if (mode === "stranger") return strangerFiles();
   const a = {
     file: "kiemtra-Laptop-Doan-kiem-tra-so-2-20231110-1712.kiemtra",
     ok: true,
-    report: { file: "E:\\kiemtra-Laptop-Doan-kiem-tra-so-2-20231110-1712.kiemtra", device: { id: TEAM2.id, name: TEAM2.name, public_key: TEAM2.public_key }, inspector: "Bùi Quang Huy", created_at: "2023-11-10T10:12:31.508Z#0000", campaign_id: "c1", new_device: true, revisions: 6204, new_revisions: 5987, known_revisions: 217, new_conflicts: 1, clock_ahead: 12, dry_run: true },
+    report: { file: "E:\\kiemtra-Laptop-Doan-kiem-tra-so-2-20231110-1712.kiemtra", device: { id: TEAM2.id, name: TEAM2.name, public_key: TEAM2.public_key }, fingerprint: fingerprintOf(TEAM2.public_key), inspector: "Bùi Quang Huy", created_at: "2023-11-10T10:12:31.508Z#0000", campaign_id: "c1", new_device: true, revisions: 6204, new_revisions: 5987, known_revisions: 217, new_conflicts: 1, clock_ahead: 12, dry_run: true },
   };
   const b = {
     file: "kiemtra-Laptop-Doan-kiem-tra-so-1-20231110-1730.kiemtra",
     ok: true,
-    report: { file: "E:\\kiemtra-Laptop-Doan-kiem-tra-so-1-20231110-1730.kiemtra", device: { id: TEAM1.id, name: TEAM1.name, public_key: TEAM1.public_key }, inspector: "Phạm Thị Lan Anh", created_at: "2023-11-10T10:30:02.177Z#0003", campaign_id: "c1", new_device: false, revisions: 4230, new_revisions: 218, known_revisions: 4012, new_conflicts: 0, clock_ahead: 0, dry_run: true },
+    report: { file: "E:\\kiemtra-Laptop-Doan-kiem-tra-so-1-20231110-1730.kiemtra", device: { id: TEAM1.id, name: TEAM1.name, public_key: TEAM1.public_key }, fingerprint: fingerprintOf(TEAM1.public_key), inspector: "Phạm Thị Lan Anh", created_at: "2023-11-10T10:30:02.177Z#0003", campaign_id: "c1", new_device: false, revisions: 4230, new_revisions: 218, known_revisions: 4012, new_conflicts: 0, clock_ahead: 0, dry_run: true },
   };
   if (mode === "evil") {
     a.file = '<b>goi</b><img src=x onerror="window.__xss=1">.kiemtra';
@@ -1914,7 +1953,7 @@ function pickedFiles() {
 
 export async function syncOverview() {
   return call("sync_overview", undefined, () => ({
-    devices: sync.devices,
+    devices: sync.devices.map((d) => ({ ...d, fingerprint: d.public_key ? fingerprintOf(d.public_key) : null })),
     imports: sync.imports,
     conflict_count: sync.conflicts.length,
     campaigns: store.campaigns.map((c) => ({ id: String(c.id), name: c.name, year: c.year })),
@@ -1940,8 +1979,10 @@ export async function bundlePick() {
   return call("bundle_pick", undefined, () => {
     if (dialogCancelled()) return null;
     const files = pickedFiles();
+    sync.picked = files;
     sync.pickedOk = files.filter((f) => f.ok);
-    return { files };
+    // What Rust returns: the file outcomes, without the mock's own notes.
+    return { files: files.map(({ introduces, ...f }) => f) };
   });
 }
 
@@ -2019,8 +2060,8 @@ export async function conflictResolve(input) {
 
 const trust = {
   named: params.get("unnamed") !== "1",
-  person: "Trần Thị Lan",
-  people: [{ name: "Trần Thị Lan", position: "Phó Trưởng Ban Xây dựng Đoàn" }],
+  person: params.get("unnamed") === "1" ? "" : "Trần Thị Lan",
+  people: params.get("unnamed") === "1" ? [] : [{ name: "Trần Thị Lan", position: "Phó Trưởng Ban Xây dựng Đoàn" }],
   trusted: new Set(),
 };
 
@@ -2066,18 +2107,25 @@ export async function trustLaptops() {
 
 export async function trustEnrollMaker(input) {
   return call("trust_enroll_maker", { input }, () => {
-    const f = pickedFiles()[input.file_index];
-    if (!f) throw fail("not_found");
-    return { ...f, ok: true };
+    const f = (sync.picked || [])[input.file_index];
+    if (!f || !f.introduces) throw fail("not_found");
+    if (input.role === "team" && !input.team) throw emptyText("team_id");
+    const ok = accepted(f);
+    sync.picked[input.file_index] = { ...ok, introduces: f.introduces };
+    sync.pickedOk.push(ok);
+    return ok;
   });
 }
 
 export async function trustOwner(fileIndex, device) {
   return call("trust_owner", { fileIndex, device }, () => {
+    const f = (sync.picked || [])[fileIndex];
+    if (!f || !f.introduces || f.introduces.id !== device) throw fail("not_found");
     trust.trusted.add(device);
-    const f = pickedFiles()[fileIndex];
-    if (!f) throw fail("not_found");
-    return { ...f, ok: true };
+    const ok = accepted(f);
+    sync.picked[fileIndex] = { ...ok, introduces: f.introduces };
+    sync.pickedOk.push(ok);
+    return ok;
   });
 }
 

@@ -49,12 +49,6 @@ export function formatBytes(bytes) {
   return `${numberFormat({ maximumFractionDigits: i === 0 || v >= 100 ? 0 : 1 }).format(v)} ${units[i]}`;
 }
 
-/** First 16 hex digits of a public key, grouped: "3F9A 0C21 B7E4 5D08". "" when there is none. */
-export function fingerprint(publicKey) {
-  const hex = String(publicKey || "").replace(/[^0-9a-f]/gi, "").slice(0, 16).toUpperCase();
-  return hex.replace(/(.{4})(?=.)/g, "$1 ");
-}
-
 export function formatDateRange(start, end) {
   if (start && end && start !== end) return `${formatDate(start)} – ${formatDate(end)}`;
   return formatDate(start || end);

@@ -143,7 +143,7 @@ export function create(app) {
       h(
         "div",
         { class: "cv-device" },
-        h("span", { class: "cv-device-name" }, v.device_name || v.device_id || "—"),
+        h("span", { class: "cv-device-name" }, v.person ? `${v.person} — ${v.device_name || v.device_id}` : v.device_name || v.device_id || "—"),
         self ? h("span", { class: "cv-self" }, t("devices.self")) : null,
       ),
       h("div", { class: "cv-meta" }, h("span", { class: "cv-time" }, formatDateTime(v.hlc)), v.is_winner ? h("span", { class: "winner-tag", title: t("conflicts.shown_title") }, t("conflicts.shown")) : null),

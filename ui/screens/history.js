@@ -84,7 +84,7 @@ export async function showHistory(app, id, title) {
           "div",
           { class: "hist-head" },
           h("span", { class: "hist-time" }, formatDateTime(hlcTime(e.hlc))),
-          h("span", { class: "hist-device" }, e.device_name),
+          h("span", { class: "hist-device" }, e.person ? `${e.person} — ${e.device_name}` : e.device_name),
           e.clock_ahead ? h("span", { class: "badge badge-clock-ahead", title: t("history.clock_ahead_hint") }, t("history.clock_ahead")) : null,
           e.parents.length === 0 ? h("span", { class: "badge" }, t("history.created")) : null,
           e.parents.length > 1 ? h("span", { class: "badge" }, t("history.merged")) : null,

@@ -98,6 +98,21 @@ export function teamsEditor(ctx) {
         { class: "members" },
         members.map((m) => h("li", { class: ["member", `role-${m.role}`] }, h("span", { class: "member-name" }, m.full_name, m.title ? h("span", { class: "member-title" }, m.title) : null), h("span", { class: `role-tag role-${m.role}` }, tEnum("role", m.role)))),
       ),
+      // The laptops this team writes its visits on (enrolled by the secretariat).
+      (team.laptops || []).length
+        ? h(
+            "ul",
+            { class: "team-laptops", "aria-label": t("team.laptops") },
+            team.laptops.map((l) =>
+              h(
+                "li",
+                { class: ["team-laptop", l.revoked && "revoked"], title: l.revoked ? t("laptops.revoked_because", { reason: l.revoked }) : null },
+                l.name,
+                l.revoked ? h("span", { class: "badge badge-refused" }, t("team.laptop_revoked")) : null,
+              ),
+            ),
+          )
+        : h("p", { class: "muted small team-laptops-none" }, t("team.no_laptops")),
     );
   }
 

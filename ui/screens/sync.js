@@ -2,7 +2,7 @@
 // known computers. Everything a bundle carries (file names, device and inspector names, error
 // messages) is shown as text.
 import { h, mount } from "../lib/dom.js";
-import { formatDateTime, formatNumber, formatBytes, fingerprint } from "../lib/format.js";
+import { formatDateTime, formatNumber, formatBytes } from "../lib/format.js";
 import { toError } from "../lib/errors.js";
 import { updateProgressBar } from "../lib/widgets.js";
 import { t } from "../i18n.js";
@@ -18,6 +18,10 @@ const session = {
   progress: null, // last sync://progress payload
   summary: null, // bundle_import result
   importError: null,
+  teams: null, // campaign id → [{id, name}], for enrolling a laptop from the preview
+  choice: {}, // file index → the enrolment picked in its row ("team:<campaign>:<team>" | "secretariat:<campaign>")
+  deciding: null, // file index whose enrol or trust call is running
+  decideError: {}, // file index → message
   onChange: null, // the mounted screen's update function
 };
 
@@ -83,6 +87,9 @@ export function create(app) {
       if (res) {
         // A new choice replaces the previous one (Rust has replaced it too).
         session.picked = { files: res.files || [] };
+        session.choice = {};
+        session.decideError = {};
+        session.teams = null;
         session.summary = null;
         session.importError = null;
       }
@@ -92,6 +99,50 @@ export function create(app) {
       session.picking = false;
       changed("import-picked");
     }
+  }
+
+  // ---------- a laptop nobody here knows: enrol it, or trust a campaign's owner ----------
+
+  async function loadTeams() {
+    if (session.teams) return;
+    session.teams = {};
+    const campaigns = (session.overview && session.overview.campaigns) || [];
+    for (const c of campaigns) {
+      try {
+        const o = await app.api.campaignOverview(c.id);
+        session.teams[c.id] = (o.teams || []).map((tm) => ({ id: tm.id, name: tm.name }));
+      } catch {
+        session.teams[c.id] = [];
+      }
+    }
+    changed("import-picked");
+  }
+
+  async function decide(index, run) {
+    if (session.deciding !== null) return;
+    session.deciding = index;
+    delete session.decideError[index];
+    changed("import-picked");
+    try {
+      const outcome = await run();
+      session.picked.files[index] = outcome;
+    } catch (err) {
+      session.decideError[index] = toError(err).message;
+    } finally {
+      session.deciding = null;
+      changed("import-picked");
+    }
+  }
+
+  function enrol(index) {
+    const picked = session.choice[index] || "";
+    const [role, campaign, team] = picked.split(":");
+    if (!campaign) return;
+    decide(index, () => app.api.trustEnrollMaker({ file_index: index, campaign, role, team: team || null }));
+  }
+
+  function trustOwner(index, device) {
+    decide(index, () => app.api.trustOwner(index, device));
   }
 
   async function runImport() {
@@ -209,7 +260,7 @@ export function create(app) {
 
   function signerCell(rep) {
     const dev = rep.device || {};
-    const fp = fingerprint(dev.public_key);
+    const fp = rep.fingerprint || "";
     return h(
       "td",
       { class: "pv-signer" },
@@ -254,8 +305,9 @@ export function create(app) {
       h(
         "tbody",
         null,
-        files.map((f) => {
+        files.map((f, index) => {
           const fileCell = h("td", { class: "pv-file" }, h("span", { class: "file-name" }, String(f.file ?? "")));
+          if (!f.ok && f.stranger) return strangerRow(f, index);
           if (!f.ok) {
             const err = f.error || {};
             return h(
@@ -284,6 +336,84 @@ export function create(app) {
         }),
       ),
     );
+  }
+
+  /** A refused bundle whose laptop nobody here knows: who it is, and the choice to make. */
+  function strangerRow(f, index) {
+    const s = f.stranger;
+    const unknown = f.error && f.error.code === "unknown_laptop";
+    const people = (s.people || []).map((p) => (p.position ? `${p.name} — ${p.position}` : p.name)).join("; ");
+    const busy = session.deciding === index;
+    let action;
+    if (unknown) {
+      if (!session.teams) loadTeams();
+      const campaigns = (session.overview && session.overview.campaigns) || [];
+      const options = [h("option", { value: "" }, "—")];
+      for (const c of campaigns) {
+        const teams = (session.teams && session.teams[c.id]) || [];
+        options.push(
+          h(
+            "optgroup",
+            { label: c.name },
+            teams.map((tm) => h("option", { value: `team:${c.id}:${tm.id}` }, t("import.enrol_team", { campaign: c.name, team: tm.name }))),
+            h("option", { value: `secretariat:${c.id}` }, t("import.enrol_secretariat", { campaign: c.name })),
+          ),
+        );
+      }
+      const select = h("select", { id: `enrol-choice-${index}`, class: "text-input enrol-choice", disabled: busy }, options);
+      select.value = session.choice[index] || "";
+      select.addEventListener("change", () => {
+        session.choice[index] = select.value;
+        changed("import-picked");
+      });
+      action = campaigns.length
+        ? h(
+            "div",
+            { class: "stranger-action" },
+            h("label", { class: "field-label", for: `enrol-choice-${index}` }, t("import.enrol_into")),
+            select,
+            h("button", { type: "button", class: "btn btn-primary btn-enrol", disabled: busy || !session.choice[index], "aria-busy": busy ? "true" : null, onClick: () => enrol(index) }, t("import.enrol_button")),
+          )
+        : h("p", { class: "muted small" }, t("import.enrol_none"));
+    } else {
+      action = h(
+        "div",
+        { class: "stranger-action" },
+        h("button", { type: "button", class: "btn btn-primary btn-trust-owner", disabled: busy, "aria-busy": busy ? "true" : null, onClick: () => trustOwner(index, s.device_id) }, t("import.trust_button")),
+      );
+    }
+    // The file's row says why it waits; the row under it, across the table, whom to enrol or trust.
+    return [
+      h(
+        "tr",
+        { class: "preview-row refused stranger", dataset: { file: f.file, ok: "false", code: f.error.code } },
+        h("td", { class: "pv-file" }, h("span", { class: "file-name" }, String(f.file ?? ""))),
+        h(
+          "td",
+          { colspan: "5", class: "pv-error-cell" },
+          h("p", { class: "stranger-title" }, h("span", { class: "badge badge-refused" }, t("import.refused")), " ", unknown ? t("import.stranger_unknown", { name: s.name }) : t("import.stranger_owner", { name: s.name, campaign: s.campaign_name || "" })),
+        ),
+      ),
+      h(
+        "tr",
+        { class: "stranger-detail" },
+        h(
+          "td",
+          { colspan: "6", class: "stranger-cell" },
+          h(
+            "dl",
+            { class: "stranger-facts" },
+            h("dt", null, t("import.stranger_people")),
+            h("dd", { class: "stranger-people" }, people || "—"),
+            h("dt", null, t("laptops.fingerprint")),
+            h("dd", { class: "fingerprint-big mono stranger-fingerprint" }, s.fingerprint || "—"),
+          ),
+          h("p", { class: "muted small" }, t("import.stranger_compare")),
+          action,
+          session.decideError[index] ? h("p", { class: "form-error", role: "alert" }, session.decideError[index]) : null,
+        ),
+      ),
+    ];
   }
 
   function progressText(p) {
@@ -510,7 +640,7 @@ export function create(app) {
         "ul",
         { id: "devices", class: "device-list" },
         devices.map((d) => {
-          const fp = fingerprint(d.public_key);
+          const fp = d.fingerprint || "";
           return h(
             "li",
             { class: ["device-item", d.is_self && "is-self"], dataset: { id: d.id } },

@@ -182,6 +182,7 @@ pub const DATA_VERSION: i64 = 5;
 pub static SCHEMA: kiemtra_store::Schema = kiemtra_store::Schema {
     migrations: MIGRATIONS,
     owner_field: crate::model::owner_field,
+    sealed: crate::model::sealed,
 };
 
 pub fn latest() -> i64 {

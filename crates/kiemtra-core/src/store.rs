@@ -53,43 +53,9 @@ impl Store {
         })
     }
 
-    /// Run `f` in one IMMEDIATE transaction: every revision it writes lands, or none does;
-    /// none does either when one breaks the table of who may write what (`trust`).
-    pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
-        self.transact(true, f)
-    }
-
-    /// Like `write`, but with `commit = false` everything is rolled back at the end (a dry
-    /// run that checks and counts exactly what a real run would).
-    pub fn transact<T>(
-        &mut self,
-        commit: bool,
-        f: impl FnOnce(&mut Writer<'_>) -> Result<T>,
-    ) -> Result<T> {
-        let me = self.db.device().id.clone();
-        let card = self.own_card()?;
-        self.db.transact(commit, |w| {
-            let since = w.last_seq()?;
-            let out = f(w)?;
-            // The first thing this laptop writes comes with its card, so that every bundle
-            // holding its revisions can say whose key signed them.
-            let wrote: bool = w.conn().query_row(
-                "SELECT EXISTS (SELECT 1 FROM revisions WHERE seq > ?1 AND device_id = ?2)
-                    AND NOT EXISTS (SELECT 1 FROM record_state WHERE id = ?2)",
-                rusqlite::params![since, me],
-                |r| r.get(0),
-            )?;
-            if wrote {
-                w.put(&me, &card)?;
-            }
-            w.materialize_touched()?;
-            crate::trust::check_local(w, &me, since)?;
-            Ok(out)
-        })
-    }
-
-    /// `transact` without the local check: imports judge what they bring themselves (every
-    /// author, not only this laptop).
+    /// The engine's transaction, without the table of who may write what: for imports, which
+    /// judge every author themselves, and for `trust`'s `write` and `transact`, which every
+    /// local write goes through.
     pub(crate) fn transact_imported<T>(
         &mut self,
         commit: bool,

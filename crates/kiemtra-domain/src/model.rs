@@ -42,6 +42,12 @@ pub fn owner_field(kind: &str) -> Option<&'static str> {
     }
 }
 
+/// Signed minutes are sealed: an edit made concurrently with the signing is a conflict
+/// ("changed while being signed"), never merged into the signed text.
+pub fn sealed(kind: &str, body: &serde_json::Value) -> bool {
+    kind == "visit" && body.get("status").and_then(|s| s.as_str()) == Some("signed")
+}
+
 fn non_empty(field: &'static str, s: &str) -> Result<()> {
     if s.trim().is_empty() {
         Err(Invalid::EmptyText(field))

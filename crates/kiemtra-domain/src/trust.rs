@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::invalid::Invalid;
 use crate::lang::{Lang, Localize};
-use crate::model::Entity;
+use kiemtra_store::Record as Entity;
 
 type Result<T> = std::result::Result<T, Invalid>;
 
@@ -149,6 +149,8 @@ pub enum WriteRule {
     NotOwnCard,
     /// A second first revision of a campaign, by another laptop than its owner.
     SecondOwner,
+    /// A change to signed minutes that is not an unlock.
+    SignedVisit,
     /// A reference to a record that is not here (nor in the same bundle), or not of the kind.
     Reference { field: String, kind: String },
 }
@@ -202,6 +204,12 @@ impl Localize for WriteRule {
                 .pick(
                     "đợt kiểm tra đã có máy chủ quản khác",
                     "the campaign already has another owner",
+                )
+                .to_string(),
+            WriteRule::SignedVisit => lang
+                .pick(
+                    "biên bản đã ký: chỉ được sửa sau khi mở khóa, có ghi lý do",
+                    "the minutes are signed: they change only after an unlock, with a reason",
                 )
                 .to_string(),
             WriteRule::Reference { field, kind } => lang.pick(

@@ -18,6 +18,7 @@ pub struct Db {
     pub(crate) path: PathBuf,
     pub(crate) device: Device,
     pub(crate) owner_field: fn(&str) -> Option<&'static str>,
+    pub(crate) sealed: fn(&str, &serde_json::Value) -> bool,
     /// How many records an import collects before recomputing their state (`IMPORT_BATCH`
     /// unless a test or benchmark sets another).
     pub(crate) import_batch: usize,
@@ -66,6 +67,7 @@ impl Db {
             path: path.to_path_buf(),
             device,
             owner_field: schema.owner_field,
+            sealed: schema.sealed,
             import_batch: IMPORT_BATCH,
         };
         // The signing key is made with the identity, so every later bundle can be signed;
@@ -199,6 +201,7 @@ impl Db {
         let mut w = Writer {
             tx,
             owner_field: self.owner_field,
+            sealed: self.sealed,
             device_id: self.device.id.clone(),
             person,
             key,

@@ -52,6 +52,7 @@ pub(crate) fn current_of(conn: &Connection, id: &str) -> Result<Option<Current>>
 pub fn materialize(
     conn: &Connection,
     owner_field: fn(&str) -> Option<&'static str>,
+    sealed: fn(&str, &Value) -> bool,
     record_id: &str,
 ) -> Result<()> {
     let graph = graph_of(conn, record_id)?;
@@ -77,16 +78,24 @@ pub fn materialize(
             .map(|t| serde_json::from_str(t))
             .collect::<std::result::Result<_, _>>()?;
         let refs: Vec<&Value> = bodies.iter().collect();
-        match crate::merge::merge(ancestor.as_ref(), &refs) {
-            Ok(m) => {
-                let text = canonical::to_string(&m);
-                let same = live
-                    .iter()
-                    .zip(&texts)
-                    .any(|(h, t)| h.rev == winner.rev && *t == text);
-                (if same { None } else { Some(text) }, false)
+        // Sealed on one side while edited on another (neither saw the other): a person decides.
+        let kind = &winner.kind;
+        let sealed_now = refs.iter().filter(|b| sealed(kind, b)).count();
+        let sealed_before = ancestor.as_ref().is_some_and(|a| sealed(kind, a));
+        if sealed_now > 0 && sealed_now < refs.len() && !sealed_before {
+            (None, true)
+        } else {
+            match crate::merge::merge(ancestor.as_ref(), &refs) {
+                Ok(m) => {
+                    let text = canonical::to_string(&m);
+                    let same = live
+                        .iter()
+                        .zip(&texts)
+                        .any(|(h, t)| h.rev == winner.rev && *t == text);
+                    (if same { None } else { Some(text) }, false)
+                }
+                Err(_) => (None, true),
             }
-            Err(_) => (None, true),
         }
     } else {
         (None, false)

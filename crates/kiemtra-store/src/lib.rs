@@ -13,6 +13,7 @@ mod error;
 pub mod files;
 mod graph;
 pub mod hlc;
+mod identity;
 pub mod keys;
 pub mod merge;
 mod record;

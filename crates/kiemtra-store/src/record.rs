@@ -25,6 +25,10 @@ pub trait Record: Serialize + DeserializeOwned {
 pub struct Schema {
     pub migrations: &'static [&'static str],
     pub owner_field: fn(&str) -> Option<&'static str>,
+    /// Whether a body of a kind is sealed (signed minutes): a head sealed concurrently with
+    /// another head's edit is never merged with it automatically, but kept as a conflict for a
+    /// person, whatever fields each changed.
+    pub sealed: fn(&str, &serde_json::Value) -> bool,
 }
 
 impl Schema {

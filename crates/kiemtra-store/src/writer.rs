@@ -17,6 +17,7 @@ use crate::rows::*;
 pub struct Writer<'a> {
     pub(crate) tx: Transaction<'a>,
     pub(crate) owner_field: fn(&str) -> Option<&'static str>,
+    pub(crate) sealed: fn(&str, &Value) -> bool,
     pub(crate) device_id: String,
     /// Who is using this laptop (signed into every local revision), and its key.
     pub(crate) person: String,
@@ -359,7 +360,7 @@ impl Writer<'_> {
     pub fn materialize_touched(&mut self) -> Result<()> {
         for (id, t) in std::mem::take(&mut self.touched) {
             if !self.extend_state(&id, &t)? {
-                materialize(&self.tx, self.owner_field, &id)?;
+                materialize(&self.tx, self.owner_field, self.sealed, &id)?;
             }
         }
         Ok(())

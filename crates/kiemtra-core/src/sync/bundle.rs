@@ -42,15 +42,8 @@ const MAX_LINE: u64 = 16 << 20;
 /// A deflated entry more than this many times smaller than its content is a zip bomb.
 const MAX_RATIO: u64 = 200;
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct BundleDevice {
-    pub id: String,
-    pub name: String,
-    pub public_key: String,
-    /// Who uses the laptop, so an unknown laptop's bundle can say whom to call.
-    #[serde(default)]
-    pub people: Vec<kiemtra_domain::trust::Person>,
-}
+/// The laptop that made a bundle, as its manifest names it.
+pub use crate::trust::Maker as BundleDevice;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct EntryInfo {
@@ -150,6 +143,8 @@ pub struct ExportReport {
 pub struct ImportReport {
     pub file: PathBuf,
     pub device: BundleDevice,
+    /// The maker's key as people read it aloud.
+    pub fingerprint: String,
     pub inspector: String,
     pub created_at: String,
     pub campaign_id: Option<String>,
@@ -714,7 +709,12 @@ impl Store {
                 return Err(bad(P::CountDiffers));
             }
             let verifier = verifier.take().expect("one import, one verifier");
-            crate::trust::judge_import(w, &me, before, &manifest, verifier)?;
+            let made = crate::trust::Made {
+                maker: &manifest.device,
+                created_at: &manifest.created_at,
+                campaign_id: manifest.campaign_id.as_deref(),
+            };
+            crate::trust::judge_import(w, &me, before, &made, verifier)?;
             // Records this bundle gave a revision that are now in conflict, and were not.
             let conflicts = w
                 .conn()
@@ -753,6 +753,7 @@ impl Store {
             )?;
             Ok(ImportReport {
                 file: path.to_path_buf(),
+                fingerprint: crate::keys::fingerprint(&manifest.device.public_key),
                 device: manifest.device.clone(),
                 inspector: manifest.inspector.clone(),
                 created_at: manifest.created_at.clone(),
@@ -936,107 +937,5 @@ fn zip_err(e: zip::result::ZipError) -> Error {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn entry(bundle: &Path, name: &str) -> String {
-        let mut zip = zip::ZipArchive::new(File::open(bundle).unwrap()).unwrap();
-        let mut s = String::new();
-        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
-        s
-    }
-
-    /// The lines written from stored text are the bytes serialising each `Revision` gives,
-    /// and the counts are the same as counting ids one by one.
-    #[test]
-    fn export_writes_what_serde_writes() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut s = Store::open(&dir.path().join("a.db")).unwrap();
-        let campaign = s.load_demo().unwrap();
-        let unit = s.list::<model::Unit>().unwrap().remove(0);
-        s.write(|w| {
-            let mut u = unit.body.clone();
-            u.name = "Đoàn \"Thanh niên\" \\ xã\tmới".into();
-            w.put(&unit.id, &u)?;
-            Ok(w.delete(model::Unit::KIND, &unit.id)?)
-        })
-        .unwrap();
-        for scope in [None, Some(campaign.as_str())] {
-            let path = dir.path().join("out.kiemtra");
-            let rep = s.export_bundle(&path, scope).unwrap();
-            let jsonl = entry(&path, REVISIONS);
-            let mut ids = HashSet::new();
-            let mut n = 0;
-            for line in jsonl.lines() {
-                let rev: Revision = serde_json::from_str(line).unwrap();
-                assert_eq!(serde_json::to_string(&rev).unwrap(), line);
-                ids.insert(rev.id);
-                n += 1;
-            }
-            assert!(n > 400);
-            assert_eq!(rep.revisions, n);
-            assert_eq!(rep.records, ids.len() as u64);
-            let manifest: Manifest = serde_json::from_str(&entry(&path, MANIFEST)).unwrap();
-            assert_eq!(manifest.counts.records, ids.len() as u64);
-            assert!(jsonl.contains("\\\"Thanh niên\\\" \\\\ xã\\tmới"));
-        }
-    }
-
-    /// Recomputing records in batches (of 7 here) gives what the sending laptop has, and
-    /// counts the conflicts the bundle leaves once each.
-    #[test]
-    fn import_in_batches_gives_the_same_state() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut a = Store::open(&dir.path().join("a.db")).unwrap();
-        let campaign = a.load_demo().unwrap();
-        a.set_import_batch(7);
-        let mut b = Store::open(&dir.path().join("b.db")).unwrap();
-        b.set_import_batch(7);
-        crate::trust::testing::enrol(&mut a, &b, &campaign, dir.path());
-        let first = dir.path().join("a.kiemtra");
-        a.export_bundle(&first, None).unwrap();
-        b.import_bundle(&first, false).unwrap();
-        // The same record created on both sides, the same field differently: a conflict.
-        let visit = a.list::<model::Visit>().unwrap().remove(0).id;
-        let id = crate::ids::finding_id(&visit, "1.1");
-        for (s, note) in [(&mut a, "A"), (&mut b, "B")] {
-            s.write(|w| {
-                Ok(w.put(
-                    &id,
-                    &model::Finding {
-                        visit_id: visit.clone(),
-                        item_code: "1.1".into(),
-                        rating: None,
-                        points: None,
-                        note: note.into(),
-                        explanation: String::new(),
-                    },
-                )?)
-            })
-            .unwrap();
-        }
-        let second = dir.path().join("b.kiemtra");
-        b.export_bundle(&second, None).unwrap();
-        let rep = a.import_bundle(&second, false).unwrap();
-        // The finding, and the laptop's own card (its name and key, new to `a`).
-        assert_eq!(rep.new_revisions, 2);
-        assert_eq!(rep.new_conflicts, 1);
-        let rep = b
-            .import_bundle(&dir.path().join("a.kiemtra"), false)
-            .unwrap();
-        assert_eq!(rep.new_revisions, 0);
-        a.export_bundle(&first, None).unwrap();
-        let rep = b.import_bundle(&first, false).unwrap();
-        assert_eq!((rep.new_revisions, rep.new_conflicts), (1, 1));
-        assert!(rep.revisions > 400);
-        assert_eq!(a.dump_canonical().unwrap(), b.dump_canonical().unwrap());
-        let fresh_path = dir.path().join("c.db");
-        let mut c = Store::open(&fresh_path).unwrap();
-        c.set_import_batch(7);
-        crate::trust::testing::enrol(&mut a, &c, &campaign, dir.path());
-        a.export_bundle(&first, None).unwrap();
-        let rep = c.import_bundle(&first, false).unwrap();
-        assert_eq!(rep.new_conflicts, 1);
-        assert_eq!(a.dump_canonical().unwrap(), c.dump_canonical().unwrap());
-    }
-}
+#[path = "bundle_tests.rs"]
+mod tests;

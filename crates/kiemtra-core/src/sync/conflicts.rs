@@ -233,6 +233,8 @@ pub struct KnownDevice {
     pub id: String,
     pub name: String,
     pub public_key: Option<String>,
+    /// The key as people read it aloud (`keys::fingerprint`).
+    pub fingerprint: Option<String>,
     pub first_seen: String,
     pub is_self: bool,
 }
@@ -245,10 +247,12 @@ impl Store {
         )?;
         let rows = st
             .query_map([], |r| {
+                let public_key: Option<String> = r.get(2)?;
                 Ok(KnownDevice {
                     id: r.get(0)?,
                     name: r.get(1)?,
-                    public_key: r.get(2)?,
+                    fingerprint: public_key.as_deref().map(crate::keys::fingerprint),
+                    public_key,
                     first_seen: r.get(3)?,
                     is_self: r.get(4)?,
                 })

@@ -17,6 +17,18 @@ pub use kiemtra_domain::trust::{
     DeviceCard, EnrolRole, Enrolment, Person, Revoked, Violation, WriteRule,
 };
 
+/// The laptop that made a bundle, as its signed manifest names it (and so it is remembered
+/// when nobody here knows it yet).
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct Maker {
+    pub id: String,
+    pub name: String,
+    pub public_key: String,
+    /// Who uses the laptop, so an unknown laptop's bundle can say whom to call.
+    #[serde(default)]
+    pub people: Vec<Person>,
+}
+
 /// Longest laptop or person name kept (a name, not a paragraph).
 const MAX_NAME: usize = 120;
 
@@ -297,10 +309,7 @@ impl Store {
 
     /// Remember the laptop that made a bundle (from its signed manifest), importing nothing:
     /// after this it can be enrolled or trusted by its id.
-    pub fn learn_bundle_maker(
-        &mut self,
-        bundle: &std::path::Path,
-    ) -> Result<crate::sync::bundle::BundleDevice> {
+    pub fn learn_bundle_maker(&mut self, bundle: &std::path::Path) -> Result<Maker> {
         let maker = self.bundle_maker(bundle)?;
         self.remember_candidate(&maker)?;
         Ok(maker)
@@ -378,6 +387,13 @@ pub(crate) fn check_local(w: &Writer<'_>, self_id: &str, since: i64) -> Result<(
     }
 }
 
+/// What a bundle's signed manifest says of where it comes from.
+pub(crate) struct Made<'a> {
+    pub maker: &'a Maker,
+    pub created_at: &'a str,
+    pub campaign_id: Option<&'a str>,
+}
+
 /// How many refused revisions a refusal lists (the rest are counted).
 const LISTED: usize = 50;
 
@@ -388,7 +404,7 @@ pub(crate) fn judge_import(
     w: &Writer<'_>,
     me: &str,
     before: i64,
-    manifest: &crate::sync::bundle::Manifest,
+    made: &Made<'_>,
     verifier: verify::Verifier,
 ) -> Result<()> {
     let conn = w.conn();
@@ -432,7 +448,7 @@ pub(crate) fn judge_import(
     }
 
     let mut rules = rules::Rules::new(conn, me);
-    let maker = &manifest.device;
+    let maker = made.maker;
     if !rules.is_known(&maker.id)? {
         return Err(Error::UnknownLaptop(Box::new(crate::error::Stranger {
             device_id: maker.id.clone(),
@@ -440,7 +456,7 @@ pub(crate) fn judge_import(
             public_key: maker.public_key.clone(),
             people: maker.people.clone(),
             fingerprint: keys::fingerprint(&maker.public_key),
-            campaign_id: manifest.campaign_id.clone(),
+            campaign_id: made.campaign_id.map(str::to_string),
             campaign_name: None,
         })));
     }
@@ -454,18 +470,30 @@ pub(crate) fn judge_import(
         .query_map([before], |r| r.get::<_, Option<String>>(0))?
         .filter_map(|r| r.transpose())
         .collect::<rusqlite::Result<_>>()?;
+    // A laptop revoked everywhere it was enrolled, whose bundle was made after that: refused
+    // with the reason (where it still holds another enrolment, the table judges each revision).
+    let enrolled = rules.enrolments_of(&maker.id)?;
+    let revoked_after = |e: &Enrolment| {
+        e.revoked
+            .as_ref()
+            .filter(|r| made.created_at > r.hlc.as_str())
+            .cloned()
+    };
+    if !enrolled.is_empty()
+        && !rules.is_secretariat_somewhere(&maker.id)?
+        && enrolled.iter().all(|e| revoked_after(e).is_some())
+    {
+        let reason = enrolled
+            .iter()
+            .find_map(revoked_after)
+            .map(|r| r.reason)
+            .unwrap_or_default();
+        return Err(Error::RevokedLaptop {
+            name: maker.name.clone(),
+            reason,
+        });
+    }
     for c in &campaigns {
-        if let Some(e) = rules.enrolment(c, &maker.id)? {
-            if let Some(r) = e
-                .revoked
-                .filter(|r| manifest.created_at.as_str() > r.hlc.as_str())
-            {
-                return Err(Error::RevokedLaptop {
-                    name: maker.name.clone(),
-                    reason: r.reason,
-                });
-            }
-        }
         let Some(owner) = rules.owner(c)? else {
             continue;
         };
@@ -526,10 +554,7 @@ pub(crate) fn judge_import(
 impl Store {
     /// A laptop seen in a bundle that was refused because nobody here knew it: kept in the
     /// local list of laptops (never synced) with its key, so it can be enrolled.
-    pub(crate) fn remember_candidate(
-        &mut self,
-        d: &crate::sync::bundle::BundleDevice,
-    ) -> Result<()> {
+    pub(crate) fn remember_candidate(&mut self, d: &Maker) -> Result<()> {
         if uuid::Uuid::parse_str(&d.id).is_err() || keys::parse_key(&d.public_key).is_none() {
             return Err(Error::BadSignature);
         }
@@ -564,6 +589,45 @@ impl Store {
             ],
         )?;
         Ok(())
+    }
+}
+
+/// Every local write goes through the table of who may write what: these are the store's
+/// `write` and `transact` (imports judge what they bring themselves, `judge_import`).
+impl Store {
+    /// Run `f` in one IMMEDIATE transaction: every revision it writes lands, or none does;
+    /// none does either when one breaks the table of who may write what.
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut Writer<'_>) -> Result<T>) -> Result<T> {
+        self.transact(true, f)
+    }
+
+    /// Like `write`, but with `commit = false` everything is rolled back at the end (a dry
+    /// run that checks and counts exactly what a real run would).
+    pub fn transact<T>(
+        &mut self,
+        commit: bool,
+        f: impl FnOnce(&mut Writer<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let me = self.device().id.clone();
+        let card = self.own_card()?;
+        self.transact_imported(commit, |w| {
+            let since = w.last_seq()?;
+            let out = f(w)?;
+            // The first thing this laptop writes comes with its card, so that every bundle
+            // holding its revisions can say whose key signed them.
+            let wrote: bool = w.conn().query_row(
+                "SELECT EXISTS (SELECT 1 FROM revisions WHERE seq > ?1 AND device_id = ?2)
+                    AND NOT EXISTS (SELECT 1 FROM record_state WHERE id = ?2)",
+                rusqlite::params![since, me],
+                |r| r.get(0),
+            )?;
+            if wrote {
+                w.put(&me, &card)?;
+            }
+            w.materialize_touched()?;
+            check_local(w, &me, since)?;
+            Ok(out)
+        })
     }
 }
 

@@ -33,13 +33,16 @@ pub(crate) struct Row {
     pub team_id: Option<String>,
     pub criteria_set_id: Option<String>,
     pub signed: bool,
+    /// More than one parent: a merge or a person's resolution of a conflict.
+    pub merge: bool,
 }
 
 const ROW_SQL: &str = "SELECT rev, record_id, kind, device_id, person, hlc, generation = 1,
         json_extract(parents, '$[0]'), deleted,
         json_extract(body, '$.campaign_id'), json_extract(body, '$.visit_id'),
         json_extract(body, '$.unit_id'), json_extract(body, '$.team_id'),
-        json_extract(body, '$.criteria_set_id'), sig IS NOT NULL
+        json_extract(body, '$.criteria_set_id'), sig IS NOT NULL,
+        json_array_length(parents) > 1
     FROM revisions";
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
@@ -59,6 +62,7 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
         team_id: r.get(12)?,
         criteria_set_id: r.get(13)?,
         signed: r.get(14)?,
+        merge: r.get(15)?,
     })
 }
 
@@ -237,6 +241,29 @@ impl<'c> Rules<'c> {
                 }
             }
         }
+        // Signed minutes change only through an unlock (which keeps the signing and adds the
+        // reason), whoever writes: the secretariat too.
+        if let (Some(parent), false) = (&r.parent, r.merge) {
+            let minutes = |rev: &str| -> Result<Option<(Option<String>, i64)>> {
+                Ok(self
+                    .conn
+                    .prepare_cached(
+                        "SELECT json_extract(body, '$.status'),
+                                COALESCE(json_array_length(json_extract(body, '$.unlocks')), 0)
+                         FROM revisions WHERE rev = ?1",
+                    )?
+                    .query_row([rev], |x| Ok((x.get(0)?, x.get(1)?)))
+                    .optional()?)
+            };
+            if let (Some((Some(before), unlocks_before)), Some((now, unlocks))) =
+                (minutes(parent)?, minutes(&r.rev)?)
+            {
+                let unlock = now.as_deref() != Some("signed") && unlocks > unlocks_before;
+                if before == "signed" && !unlock && !r.deleted {
+                    return Ok(Some(WriteRule::SignedVisit));
+                }
+            }
+        }
         let d = r.device.as_str();
         if self.is_secretariat(&campaign, d, &r.hlc)? {
             return Ok(None);
@@ -360,7 +387,7 @@ impl<'c> Rules<'c> {
             .and_then(|e| e.team_id))
     }
 
-    fn enrolments_of(&self, d: &str) -> Result<Vec<Enrolment>> {
+    pub(crate) fn enrolments_of(&self, d: &str) -> Result<Vec<Enrolment>> {
         let mut st = self.conn.prepare_cached(
             "SELECT body FROM records WHERE kind = 'enrolment' AND deleted = 0
              AND json_extract(body, '$.device_id') = ?1",

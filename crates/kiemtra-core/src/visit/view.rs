@@ -44,6 +44,16 @@ pub struct TeamView {
     pub id: String,
     pub name: String,
     pub members: Vec<MemberView>,
+    /// The laptops enrolled as this team's (revoked ones too, marked).
+    pub laptops: Vec<TeamLaptop>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamLaptop {
+    pub device_id: String,
+    pub name: String,
+    /// Why it was revoked, if it was.
+    pub revoked: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -205,10 +215,32 @@ impl Store {
             Role::Member => 1,
             Role::Secretary => 2,
         });
+        let mut laptops = Vec::new();
+        for e in
+            self.list_by::<kiemtra_domain::trust::Enrolment>("campaign_id", &t.body.campaign_id)?
+        {
+            if e.body.team_id.as_deref() != Some(t.id.as_str()) {
+                continue;
+            }
+            let name: Option<String> = self
+                .conn()
+                .query_row(
+                    "SELECT name FROM devices WHERE id = ?1",
+                    [&e.body.device_id],
+                    |r| r.get(0),
+                )
+                .ok();
+            laptops.push(TeamLaptop {
+                name: name.unwrap_or_else(|| e.body.device_id.clone()),
+                device_id: e.body.device_id,
+                revoked: e.body.revoked.map(|r| r.reason),
+            });
+        }
         Ok(TeamView {
             id: t.id,
             name: t.body.name,
             members,
+            laptops,
         })
     }
 

@@ -9,5 +9,6 @@ mod merge_laws;
 mod search;
 mod setup;
 mod store;
+mod trust;
 mod unit_import;
 mod workspace;

@@ -1,0 +1,336 @@
+//! TRUST.md against forgeries: a secretariat, a team laptop and a stranger. Each forged
+//! revision is written straight through the engine on the laptop that sends it (as a hostile
+//! build would, past the checks every local write gets), carried in a well-signed bundle, and
+//! must be refused whole at the secretariat with the rule it breaks, changing nothing. Then an
+//! edit concurrent with a signing: a conflict, never merged into the signed minutes.
+
+use std::path::{Path, PathBuf};
+
+use kiemtra_core::ids::{finding_id, new_id};
+use kiemtra_core::model::{self, Entity, Finding, Visit, VisitStatus};
+use kiemtra_core::store::Revision;
+use kiemtra_core::trust::{EnrolRole, WriteRule};
+use kiemtra_core::visit::VisitPatch;
+use kiemtra_core::{Error, Lang, Localize, Store};
+
+struct Office {
+    dir: tempfile::TempDir,
+    hq: Store,
+    team: Store,
+    campaign: String,
+    /// A planned visit of the team laptop's team, and one of another team.
+    ours: String,
+    theirs: String,
+}
+
+fn office() -> Office {
+    let dir = tempfile::tempdir().unwrap();
+    let mut hq = Store::open(&dir.path().join("hq.db")).unwrap();
+    hq.set_device_name("Máy Văn phòng").unwrap();
+    let campaign = hq.load_demo().unwrap();
+    let visits = hq.visit_rows(None).unwrap();
+    let ours = visits
+        .iter()
+        .find(|v| v.status == VisitStatus::Planned)
+        .unwrap();
+    let theirs = visits
+        .iter()
+        .find(|v| v.status == VisitStatus::Planned && v.team_id != ours.team_id)
+        .unwrap();
+    let mut team = Store::open(&dir.path().join("team.db")).unwrap();
+    team.set_device_name("Máy Đoàn số 1").unwrap();
+    crate::common::enrol_as(
+        &mut hq,
+        &team,
+        &campaign,
+        EnrolRole::Team,
+        ours.team_id.as_deref(),
+        dir.path(),
+    );
+    let out = dir.path().join("campaign.kiemtra");
+    hq.export_bundle(&out, Some(&campaign)).unwrap();
+    team.import_bundle(&out, false).unwrap();
+    Office {
+        campaign,
+        ours: ours.id.clone(),
+        theirs: theirs.id.clone(),
+        dir,
+        hq,
+        team,
+    }
+}
+
+impl Office {
+    fn file(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+/// Write straight through the engine: signed by `s`'s key, no table of who may write what.
+fn raw<T>(
+    s: &mut Store,
+    f: impl FnOnce(&mut kiemtra_core::store::Writer<'_>) -> kiemtra_store::Result<T>,
+) -> T {
+    kiemtra_store::Db::write(s, f).unwrap()
+}
+
+/// `bundle` is refused at `to` with `rule` named, and nothing changed there.
+fn refused_with(to: &mut Store, bundle: &Path, rule: WriteRule) {
+    let before = to.dump_canonical().unwrap();
+    let err = to.import_bundle(bundle, false).unwrap_err();
+    match &err {
+        Error::BundleRefused { violations, .. } => assert!(
+            violations.iter().any(|v| v.rule == rule),
+            "{rule:?} not in {}",
+            err.message(Lang::En)
+        ),
+        other => panic!("expected a refusal naming {rule:?}, got {other:?}"),
+    }
+    assert!(err
+        .message(Lang::Vi)
+        .starts_with("Gói dữ liệu bị từ chối cả gói"));
+    assert_eq!(to.dump_canonical().unwrap(), before, "nothing changed");
+    assert!(to.check().unwrap().ok);
+}
+
+fn note(visit: &str, words: &str) -> Finding {
+    Finding {
+        visit_id: visit.into(),
+        item_code: "5.3".into(),
+        rating: None,
+        points: None,
+        note: words.into(),
+        explanation: String::new(),
+    }
+}
+
+#[test]
+fn a_team_laptop_cannot_forge_what_its_role_does_not_allow() {
+    let mut o = office();
+    // Its own visit: fine, and it reaches the secretariat.
+    let ok = o.file("ok.kiemtra");
+    raw(&mut o.team, |w| {
+        w.put(&finding_id(&o.ours, "5.3"), &note(&o.ours, "Đúng quyền"))
+    });
+    o.team.export_bundle(&ok, None).unwrap();
+    o.hq.import_bundle(&ok, false).unwrap();
+
+    let cases: Vec<(&str, WriteRule)> = vec![
+        ("other-team", WriteRule::OtherTeam),
+        ("unit", WriteRule::SecretariatOnly),
+        ("campaign", WriteRule::SecretariatOnly),
+        ("team-tombstone", WriteRule::SecretariatOnly),
+        ("plan", WriteRule::SecretariatOnly),
+        (
+            "no-visit",
+            WriteRule::Reference {
+                field: "visit_id".into(),
+                kind: "visit".into(),
+            },
+        ),
+        (
+            "visit-id-is-a-unit",
+            WriteRule::Reference {
+                field: "visit_id".into(),
+                kind: "visit".into(),
+            },
+        ),
+    ];
+    for (case, rule) in cases {
+        // Each forgery from a copy of the team laptop, so the cases do not mix.
+        let copy = o.file(&format!("team-{case}.db"));
+        o.team
+            .conn()
+            .execute("VACUUM INTO ?1", [copy.to_str().unwrap()])
+            .unwrap();
+        let mut t = Store::open(&copy).unwrap();
+        let unit = t.list::<model::Unit>().unwrap().remove(0);
+        let team_id = t.list::<model::Team>().unwrap().remove(0).id;
+        let (ours, theirs, campaign) = (o.ours.clone(), o.theirs.clone(), o.campaign.clone());
+        raw(&mut t, |w| match case {
+            "other-team" => w.put(&finding_id(&theirs, "5.3"), &note(&theirs, "Sửa hộ")),
+            "unit" => {
+                let mut u = unit.body.clone();
+                u.name = "Tên giả".into();
+                w.put(&unit.id, &u)
+            }
+            "campaign" => {
+                let mut c = w.get::<model::Campaign>(&campaign)?.unwrap().body;
+                c.name = "Đợt bị đổi tên".into();
+                w.put(&campaign, &c)
+            }
+            "team-tombstone" => w.delete(model::Team::KIND, &team_id),
+            "plan" => {
+                let mut v = w.get::<Visit>(&ours)?.unwrap().body;
+                v.date = chrono::NaiveDate::from_ymd_opt(2030, 1, 1);
+                w.put(&ours, &v)
+            }
+            "no-visit" => {
+                let ghost = new_id();
+                w.put(&finding_id(&ghost, "5.3"), &note(&ghost, "Không có buổi"))
+            }
+            _ => w.put(
+                &finding_id(&unit.id, "5.3"),
+                &note(&unit.id, "Trỏ vào đơn vị"),
+            ),
+        });
+        let f = o.file(&format!("{case}.kiemtra"));
+        t.export_bundle(&f, None).unwrap();
+        refused_with(&mut o.hq, &f, rule);
+    }
+}
+
+#[test]
+fn a_revision_naming_another_laptop_or_an_unenrolled_one_is_refused() {
+    let mut o = office();
+    let hq_id = o.hq.device().id.clone();
+    // Signed with the team laptop's key, claiming the secretariat as its author.
+    let id = finding_id(&o.ours, "5.4");
+    let body = serde_json::to_value(note(&o.ours, "Giả danh văn phòng")).unwrap();
+    let hlc = "2026-11-01T08:00:00.000Z#0000";
+    let rev = Revision::compute_rev(&id, Finding::KIND, 1, &[], &hq_id, "", hlc, false, &body);
+    let forged = Revision {
+        id,
+        kind: Finding::KIND.into(),
+        sig: Some(o.team.sign_revision(&rev).unwrap()),
+        rev,
+        parents: vec![],
+        device: hq_id,
+        person: String::new(),
+        hlc: hlc.into(),
+        deleted: false,
+        body,
+    };
+    raw(&mut o.team, |w| w.apply(&forged, "forged"));
+    let f = o.file("impersonation.kiemtra");
+    o.team.export_bundle(&f, None).unwrap();
+    refused_with(&mut o.hq, &f, WriteRule::BadSignature);
+
+    // A laptop nobody enrolled writes a finding; the team laptop (enrolled) passes it on.
+    let mut stranger = Store::open(&o.file("x.db")).unwrap();
+    stranger.set_device_name("Máy lạ").unwrap();
+    let intro = o.file("x.kiemtra");
+    stranger.export_bundle(&intro, None).unwrap();
+    crate::common::trust_maker(&mut o.team, &intro);
+    let relay_src = o.file("campaign-for-x.kiemtra");
+    o.hq.export_bundle(&relay_src, Some(&o.campaign)).unwrap();
+    crate::common::trust_maker(&mut stranger, &relay_src);
+    stranger.import_bundle(&relay_src, false).unwrap();
+    let ours = o.ours.clone();
+    raw(&mut stranger, |w| {
+        w.put(&finding_id(&ours, "5.5"), &note(&ours, "Người ngoài ghi"))
+    });
+    let from_x = o.file("from-x.kiemtra");
+    stranger.export_bundle(&from_x, None).unwrap();
+    o.team.import_bundle(&from_x, false).unwrap_err();
+    // The team laptop refuses it too (the stranger is trusted there, not enrolled): forced in
+    // raw, then relayed.
+    for r in kiemtra_core::Store::open(&o.file("x.db"))
+        .unwrap()
+        .revisions()
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.kind == Finding::KIND || r.kind == "device")
+    {
+        raw(&mut o.team, |w| w.apply(&r, "relayed"));
+    }
+    let relayed = o.file("relayed.kiemtra");
+    o.team.export_bundle(&relayed, None).unwrap();
+    refused_with(&mut o.hq, &relayed, WriteRule::NotEnrolled);
+}
+
+#[test]
+fn signed_minutes_change_only_through_an_unlock_and_a_concurrent_edit_is_a_conflict() {
+    let mut o = office();
+    // A completed visit of the demo, all required items rated: signed at the secretariat.
+    let visit =
+        o.hq.visit_rows(None)
+            .unwrap()
+            .into_iter()
+            .find(|v| v.status == VisitStatus::Completed)
+            .unwrap();
+    let mut other = Store::open(&o.file("s2.db")).unwrap();
+    other.set_device_name("Máy Văn phòng 2").unwrap();
+    crate::common::enrol(&mut o.hq, &other, &o.campaign, o.dir.path());
+    let all = o.file("all.kiemtra");
+    o.hq.export_bundle(&all, None).unwrap();
+    other.import_bundle(&all, false).unwrap();
+
+    // Concurrently: one signs, the other edits a field the signing does not touch.
+    o.hq.visit_sign(&visit.id).unwrap();
+    other
+        .visit_update(
+            &visit.id,
+            VisitPatch {
+                report_summary: Some("Sửa trong lúc đang ký".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let from_other = o.file("s2.kiemtra");
+    other.export_bundle(&from_other, None).unwrap();
+    let rep = o.hq.import_bundle(&from_other, false).unwrap();
+    assert_eq!(rep.new_conflicts, 1, "not merged into the signed minutes");
+    let c = o.hq.conflicts().unwrap();
+    assert!(c.iter().any(|c| c.id == visit.id));
+    let signed = c
+        .iter()
+        .find(|c| c.id == visit.id)
+        .unwrap()
+        .versions
+        .iter()
+        .any(|v| v.body["status"] == "signed");
+    assert!(signed, "the signed version is one side of the conflict");
+
+    // An edit on top of signed minutes without an unlock, forced past the local check:
+    // refused wherever it arrives.
+    let mut o2 = office();
+    let v2 = o2
+        .hq
+        .visit_rows(None)
+        .unwrap()
+        .into_iter()
+        .find(|v| v.status == VisitStatus::Completed)
+        .unwrap()
+        .id;
+    o2.hq.visit_sign(&v2).unwrap();
+    let mut editor = Store::open(&o2.file("s3.db")).unwrap();
+    editor.set_device_name("Máy Văn phòng 3").unwrap();
+    crate::common::enrol(&mut o2.hq, &editor, &o2.campaign, o2.dir.path());
+    let all = o2.file("all.kiemtra");
+    o2.hq.export_bundle(&all, None).unwrap();
+    editor.import_bundle(&all, false).unwrap();
+    let v2c = v2.clone();
+    raw(&mut editor, |w| {
+        let mut v = w.get::<Visit>(&v2c)?.unwrap().body;
+        v.assessment = "Sửa biên bản đã ký".into();
+        w.put(&v2c, &v)
+    });
+    let bad = o2.file("signed-edit.kiemtra");
+    editor.export_bundle(&bad, None).unwrap();
+    refused_with(&mut o2.hq, &bad, WriteRule::SignedVisit);
+
+    // Through an unlock, with its reason, the same edit is accepted.
+    let mut clean = Store::open(&o2.file("s4.db")).unwrap();
+    clean.set_device_name("Máy Văn phòng 4").unwrap();
+    crate::common::enrol(&mut o2.hq, &clean, &o2.campaign, o2.dir.path());
+    o2.hq.export_bundle(&all, None).unwrap();
+    clean.import_bundle(&all, false).unwrap();
+    clean.visit_unlock(&v2, "Bổ sung đánh giá").unwrap();
+    clean
+        .visit_update(
+            &v2,
+            VisitPatch {
+                assessment: Some("Sửa sau khi mở khóa".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let good = o2.file("unlocked-edit.kiemtra");
+    clean.export_bundle(&good, None).unwrap();
+    o2.hq.import_bundle(&good, false).unwrap();
+    let v = o2.hq.get::<Visit>(&v2).unwrap().unwrap().body;
+    assert_eq!(v.assessment, "Sửa sau khi mở khóa");
+    assert_eq!(v.unlocks.len(), 1);
+    assert!(v.unlocks[0].by.ends_with("Máy Văn phòng 4"));
+}
