@@ -71,6 +71,8 @@ struct Seen {
     small_batches: AtomicU64,
     signs: AtomicU64,
     unlocks: AtomicU64,
+    /// Forged edits of signed minutes offered to a laptop (law 6).
+    signed_forgeries: AtomicU64,
     /// Conflicts met at full exchanges, by kind (printed, so a reader sees what was covered).
     by_kind: std::sync::Mutex<BTreeMap<String, u64>>,
 }
@@ -92,6 +94,7 @@ impl Seen {
             ("imports crossing batch boundaries", &self.small_batches),
             ("signed minutes", &self.signs),
             ("unlocks", &self.unlocks),
+            ("forged edits of signed minutes", &self.signed_forgeries),
         ];
         let counts: Vec<String> = all
             .iter()
@@ -2328,7 +2331,7 @@ fn import_order_grouping_and_pieces_do_not_matter() {
 }
 
 /// How a well-signed bundle can still lie about history.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Forgery {
     /// A revision whose content does not match its id.
     BadId,
@@ -2340,6 +2343,28 @@ enum Forgery {
     ForeignParent,
     /// An edit that makes a record another kind.
     OtherKind,
+    /// An edit signed with another laptop's key than its author's.
+    WrongKey,
+    /// An edit without a signature.
+    Unsigned,
+    /// An edit by a laptop nobody knows (no card, no enrolment: no key).
+    StrangerAuthor,
+    /// An edit of signed minutes that is not an unlock, well signed by its author.
+    SignedVisitEdit,
+}
+
+impl Forgery {
+    /// Forgeries of who wrote it, refused by the table of who may write what (the others are
+    /// refused as broken histories).
+    fn of_authorship(self) -> bool {
+        matches!(
+            self,
+            Forgery::WrongKey
+                | Forgery::Unsigned
+                | Forgery::StrangerAuthor
+                | Forgery::SignedVisitEdit
+        )
+    }
 }
 
 /// Law 6 (and 7): a damaged or forged bundle is refused whole, nothing of it stays.
@@ -2388,25 +2413,52 @@ fn a_damaged_or_forged_bundle_changes_nothing() {
             write_zip(&flipped, &entries);
             let mut bad = vec![(flipped, None)];
 
-            // Well-signed bundles (the courier's) whose history is made up.
+            // Well-signed bundles (the courier's) whose history is made up, or whose revisions
+            // lie about who wrote them.
             let lines = lines_of(&good);
             let known = lab.known[target].clone();
             let mut mix = Mix(seed);
-            for forgery in [
-                Forgery::BadId,
-                Forgery::MissingParent,
-                Forgery::WrongGeneration,
-                Forgery::ForeignParent,
-                Forgery::OtherKind,
-            ] {
-                if let Some(revs) = forge(forgery, &lines, &known, &victim, &mut mix) {
-                    let refs: Vec<&Revision> = revs.iter().collect();
-                    let path = lab.relay(&refs, &format!("{forgery:?}"))?;
-                    bad.push((path, Some(forgery)));
+            let mut forged = Vec::new();
+            {
+                let courier = &lab.courier;
+                let laptops = &lab.laptops;
+                let sign = |device: Option<&str>, rev: &str| -> Option<String> {
+                    match device {
+                        // Its author's own key.
+                        Some(d) => laptops
+                            .iter()
+                            .find(|l| l.device().id == d)
+                            .map(|l| l.sign_revision(rev).unwrap()),
+                        // Another laptop's.
+                        None => Some(courier.sign_revision(rev).unwrap()),
+                    }
+                };
+                for forgery in [
+                    Forgery::BadId,
+                    Forgery::MissingParent,
+                    Forgery::WrongGeneration,
+                    Forgery::ForeignParent,
+                    Forgery::OtherKind,
+                    Forgery::WrongKey,
+                    Forgery::Unsigned,
+                    Forgery::StrangerAuthor,
+                    Forgery::SignedVisitEdit,
+                ] {
+                    if let Some(revs) = forge(forgery, &lines, &known, &victim, &mut mix, &sign) {
+                        forged.push((forgery, revs));
+                    }
+                }
+            }
+            for (forgery, revs) in forged {
+                let refs: Vec<&Revision> = revs.iter().collect();
+                let path = lab.relay(&refs, &format!("{forgery:?}"))?;
+                bad.push((path, Some(forgery)));
+                if forgery == Forgery::SignedVisitEdit {
+                    Seen::add(&seen.signed_forgeries);
                 }
             }
             prop_assert!(
-                bad.len() >= 4,
+                bad.len() >= 7,
                 "too few forgeries could be made: {}",
                 bad.len()
             );
@@ -2424,7 +2476,11 @@ fn a_damaged_or_forged_bundle_changes_nothing() {
                     }
                     Err(e) => {
                         let m = e.message(Lang::En);
-                        prop_assert_eq!(e.code(), "bad_bundle", "{:?}: {}", forgery, m);
+                        let code = match forgery {
+                            Some(f) if f.of_authorship() => "bundle_refused",
+                            _ => "bad_bundle",
+                        };
+                        prop_assert_eq!(e.code(), code, "{:?}: {}", forgery, m);
                         let why = match forgery {
                             None => "",
                             Some(Forgery::BadId) => "does not match its id",
@@ -2432,6 +2488,10 @@ fn a_damaged_or_forged_bundle_changes_nothing() {
                             Some(Forgery::WrongGeneration) => "wrong generation",
                             Some(Forgery::ForeignParent) => "lacks its parent",
                             Some(Forgery::OtherKind) => "but it is a",
+                            Some(Forgery::WrongKey) => "does not check with its author's key",
+                            Some(Forgery::Unsigned) => "made before signatures",
+                            Some(Forgery::StrangerAuthor) => "author's key is not known",
+                            Some(Forgery::SignedVisitEdit) => "the minutes are signed",
                         };
                         prop_assert!(
                             m.contains(why),
@@ -2453,6 +2513,11 @@ fn a_damaged_or_forged_bundle_changes_nothing() {
             Lab::all_checked(&lab.laptops.iter().collect::<Vec<_>>())
         },
     );
+    // Signed minutes come from the random edits: a run that never met one proves nothing of them.
+    seen.require(
+        "a_damaged_or_forged_bundle_changes_nothing",
+        &["forged edits of signed minutes"],
+    );
 }
 
 /// The revisions of a forged bundle: `lines` with one lie in it, or None when `lines` offer
@@ -2463,6 +2528,7 @@ fn forge(
     known: &HashSet<String>,
     victim: &Index,
     mix: &mut Mix,
+    sign: &dyn Fn(Option<&str>, &str) -> Option<String>,
 ) -> Option<Vec<Revision>> {
     let mut revs = lines.to_vec();
     let base = &lines[victim.index(lines.len())];
@@ -2542,8 +2608,64 @@ fn forge(
                 other.body.clone(),
             ))
         }
+        Forgery::WrongKey | Forgery::Unsigned | Forgery::StrangerAuthor => {
+            // A well-formed edit of the victim: only who signed it is a lie.
+            let mut body = base.body.clone();
+            body["forged"] = json!("lời giả mạo");
+            let device = match how {
+                Forgery::StrangerAuthor => kiemtra_core::ids::new_id(),
+                _ => base.device.clone(),
+            };
+            let mut r = authored(base, &device, vec![base.rev.clone()], generation + 1, body);
+            r.sig = match how {
+                Forgery::Unsigned => None,
+                _ => sign(None, &r.rev),
+            };
+            revs.push(r)
+        }
+        Forgery::SignedVisitEdit => {
+            // Signed minutes in the bundle that nothing follows there: edited, not unlocked.
+            let named: HashSet<&str> = lines
+                .iter()
+                .flat_map(|r| r.parents.iter().map(String::as_str))
+                .collect();
+            let signed = lines.iter().find(|r| {
+                r.kind == "visit" && r.body["status"] == "signed" && !named.contains(r.rev.as_str())
+            })?;
+            let mut body = signed.body.clone();
+            body["assessment"] = json!("Sửa biên bản đã ký mà không mở khóa");
+            let g = signed.generation()? + 1;
+            let mut r = authored(signed, &signed.device, vec![signed.rev.clone()], g, body);
+            r.sig = Some(sign(Some(&signed.device), &r.rev)?);
+            revs.push(r)
+        }
     }
     Some(revs)
+}
+
+/// A child of `base` by `device`, its id computed from its content (not signed yet).
+fn authored(
+    base: &Revision,
+    device: &str,
+    parents: Vec<String>,
+    generation: u64,
+    body: Value,
+) -> Revision {
+    let rev = Revision::compute_rev(
+        &base.id, &base.kind, generation, &parents, device, "", &base.hlc, false, &body,
+    );
+    Revision {
+        id: base.id.clone(),
+        kind: base.kind.clone(),
+        rev,
+        parents,
+        device: device.to_string(),
+        person: String::new(),
+        hlc: base.hlc.clone(),
+        deleted: false,
+        body,
+        sig: None,
+    }
 }
 
 // ---------- the rule for deletes, by example ----------

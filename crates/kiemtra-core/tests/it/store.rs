@@ -571,3 +571,119 @@ fn revisions_from_a_clock_far_ahead_are_counted_and_marked() {
     assert!(b.history(&ahead).unwrap()[0].clock_ahead);
     assert!(!b.history(&sane).unwrap()[0].clock_ahead);
 }
+
+/// A database as the version before signed revisions left it (schema 4: no `sig` or `person`
+/// columns, no laptop cards): it opens with its history intact, this laptop's own revisions
+/// signed (ids unchanged), other laptops' kept and counted as not verifiable, and its bundles
+/// import elsewhere.
+#[test]
+fn a_database_from_before_signatures_opens_with_its_history_intact_and_signed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = open(&dir, "a.db");
+    a.load_demo().unwrap();
+    // One revision another laptop made, imported back then (no signature).
+    let other = new_id();
+    let mut u = a
+        .revisions()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.kind == Unit::KIND)
+        .unwrap();
+    u.id = new_id();
+    u.device = other.clone();
+    u.rev = Revision::compute_rev(
+        &u.id,
+        &u.kind,
+        1,
+        &[],
+        &u.device,
+        "",
+        &u.hlc,
+        false,
+        &u.body,
+    );
+    u.sig = None;
+    a.write(|w| Ok(w.apply(&u, "import:old")?)).unwrap();
+    let expect = a.dump_canonical().unwrap();
+    let revs = a.revisions().unwrap().len();
+    let me = a.device().id.clone();
+    drop(a);
+
+    // The same file in the old shape: the new columns and the laptop's card gone, user_version 4.
+    let old = dir.path().join("v4.db");
+    {
+        let c = rusqlite_conn(&old);
+        for m in &kiemtra_core::schema::MIGRATIONS[..4] {
+            c.execute_batch(m).unwrap();
+        }
+        c.pragma_update(None, "user_version", 4).unwrap();
+        c.execute(
+            "ATTACH DATABASE ?1 AS a",
+            [dir.path().join("a.db").to_str().unwrap()],
+        )
+        .unwrap();
+        c.execute_batch(
+            "INSERT INTO revisions SELECT rev, record_id, kind, generation, parents, device_id,
+                    hlc, deleted, body, seq, source FROM a.revisions WHERE kind <> 'device';
+             INSERT INTO record_state SELECT * FROM a.record_state WHERE kind <> 'device';
+             INSERT INTO devices SELECT id, name, public_key, first_seen, is_self FROM a.devices;
+             DELETE FROM meta;
+             INSERT INTO meta SELECT * FROM a.meta WHERE key <> 'revisions_signed';",
+        )
+        .unwrap();
+    }
+    let mut s = Store::open(&old).unwrap();
+    assert_eq!(s.device().id, me, "the same laptop");
+    let unsigned: i64 = s
+        .conn()
+        .query_row(
+            "SELECT COUNT(*) FROM revisions WHERE sig IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        unsigned, 1,
+        "only the other laptop's revision stays unsigned"
+    );
+    let r = s.check().unwrap();
+    assert!(r.ok, "{:?} {:?}", r.problems, r.violations);
+    assert_eq!((r.revisions, r.unsigned), (revs - 1, 1));
+    // Its history as it was: every record and revision id, less the card it did not have.
+    let without_card = |d: &str| -> serde_json::Value {
+        let mut v: serde_json::Value = serde_json::from_str(d).unwrap();
+        v["records"]
+            .as_array_mut()
+            .unwrap()
+            .retain(|r| r["kind"] != "device");
+        v
+    };
+    assert_eq!(
+        without_card(&s.dump_canonical().unwrap()),
+        without_card(&expect)
+    );
+
+    // It works on: an edit comes with the laptop's card, and its bundle imports elsewhere
+    // (the other laptop's old revision is one the receiver has never seen: refused, as every
+    // unverifiable revision is; a campaign bundle does not carry it).
+    let campaign = s.list::<Campaign>().unwrap().remove(0).id;
+    s.write(|w| {
+        let mut c = w.get::<Campaign>(&campaign)?.unwrap().body;
+        c.theme = "Sau khi cập nhật".into();
+        Ok(w.put(&campaign, &c)?)
+    })
+    .unwrap();
+    let f = dir.path().join("v4.kiemtra");
+    s.export_bundle(&f, Some(&campaign)).unwrap();
+    let mut b = open(&dir, "b.db");
+    crate::common::trust_maker(&mut b, &f);
+    let rep = b.import_bundle(&f, false).unwrap();
+    assert!(rep.new_revisions > 400);
+    assert!(b.check().unwrap().ok);
+    let all = dir.path().join("v4-all.kiemtra");
+    s.export_bundle(&all, None).unwrap();
+    let err = b.import_bundle(&all, false).unwrap_err();
+    assert!(err
+        .message(kiemtra_core::Lang::En)
+        .contains("made before signatures"));
+}
