@@ -176,7 +176,28 @@ fn a_team_laptop_cannot_forge_what_its_role_does_not_allow() {
         });
         let f = o.file(&format!("{case}.kiemtra"));
         t.export_bundle(&f, None).unwrap();
-        refused_with(&mut o.hq, &f, rule);
+        refused_with(&mut o.hq, &f, rule.clone());
+        // Forced into the store past the import, it is what `check` reports.
+        if case == "other-team" {
+            let forged = t
+                .revisions()
+                .unwrap()
+                .into_iter()
+                .find(|r| r.id == finding_id(&o.theirs, "5.3"))
+                .unwrap();
+            let copy_path = o.file("hq-copy.db");
+            o.hq.conn()
+                .execute("VACUUM INTO ?1", [copy_path.to_str().unwrap()])
+                .unwrap();
+            let mut copy = Store::open(&copy_path).unwrap();
+            raw(&mut copy, |w| w.apply(&forged, "forced"));
+            let r = copy.check().unwrap();
+            assert!(
+                !r.ok && r.violations.iter().any(|v| v.rule == rule),
+                "{:?}",
+                r.violations
+            );
+        }
     }
 }
 
