@@ -596,4 +596,6 @@ export default {
   "team.laptops": "The team's laptops",
   "team.no_laptops": "No laptop enrolled for this team yet.",
   "team.laptop_revoked": "revoked",
+  "conflicts.while_signing": "Changed while being signed",
+  "conflicts.while_signing_text": "One laptop signed the minutes while another edited them without seeing the signing. The signed minutes stand until you decide.",
 };

@@ -579,4 +579,6 @@ export default {
   "team.laptops": "Máy của đoàn",
   "team.no_laptops": "Chưa có máy nào được ghi danh cho đoàn này.",
   "team.laptop_revoked": "đã thu hồi",
+  "conflicts.while_signing": "Sửa trong lúc đang ký",
+  "conflicts.while_signing_text": "Một máy đã ký biên bản trong khi máy khác sửa mà chưa thấy việc ký. Biên bản đã ký vẫn giữ nguyên cho tới khi bạn quyết định.",
 };

@@ -232,6 +232,7 @@ export function create(app) {
           { class: "conflict-titles" },
           h("span", { class: "kind-tag", dataset: { kind: c.kind } }, tEnum("kind", c.kind)),
           h("h2", { class: "conflict-label", id: `conflict-${c.id}-label` }, c.label || c.id),
+          c.while_signing ? h("p", { class: "conflict-signing", role: "note" }, h("span", { class: "badge badge-refused" }, t("conflicts.while_signing")), " ", t("conflicts.while_signing_text")) : null,
           h("p", { class: "conflict-meta" }, `${t("conflicts.meta_versions", { n: versions.length })} · ${t("conflicts.meta_fields", { n: fields.length })}`),
         ),
         visitId !== null

@@ -57,7 +57,7 @@ pub fn materialize(
 ) -> Result<()> {
     let graph = graph_of(conn, record_id)?;
     let heads = heads_in(&graph);
-    let Some(winner) = heads
+    let Some(mut winner) = heads
         .iter()
         .max_by(|a, b| winner_key(a).cmp(&winner_key(b)))
     else {
@@ -83,6 +83,16 @@ pub fn materialize(
         let sealed_now = refs.iter().filter(|b| sealed(kind, b)).count();
         let sealed_before = ancestor.as_ref().is_some_and(|a| sealed(kind, a));
         if sealed_now > 0 && sealed_now < refs.len() && !sealed_before {
+            // The sealed text stands (is the current body) until a person decides.
+            if let Some(w) = live
+                .iter()
+                .zip(&refs)
+                .filter(|(_, b)| sealed(kind, b))
+                .map(|(h, _)| h)
+                .max_by(|a, b| winner_key(a).cmp(&winner_key(b)))
+            {
+                winner = w;
+            }
             (None, true)
         } else {
             match crate::merge::merge(ancestor.as_ref(), &refs) {

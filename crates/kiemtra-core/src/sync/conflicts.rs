@@ -41,6 +41,9 @@ pub struct Conflict {
     pub versions: Vec<ConflictVersion>,
     /// Only the fields where the versions differ.
     pub fields: Vec<FieldVersions>,
+    /// Minutes changed while being signed: one version is the signed text, another an edit
+    /// made without seeing the signing.
+    pub while_signing: bool,
 }
 
 /// How a person settles a conflict.
@@ -170,7 +173,12 @@ impl Store {
             })
             .collect();
         let label = self.record_label(&kind, &versions[0].body);
+        let sealed = versions
+            .iter()
+            .filter(|v| crate::model::sealed(&kind, &v.body))
+            .count();
         Ok(Conflict {
+            while_signing: sealed > 0 && sealed < versions.len(),
             id: id.to_string(),
             label,
             kind,

@@ -293,7 +293,7 @@ fn signed_minutes_change_only_through_an_unlock_and_a_concurrent_edit_is_a_confl
     let rep = o.hq.import_bundle(&from_other, false).unwrap();
     assert_eq!(rep.new_conflicts, 1, "not merged into the signed minutes");
     let c = o.hq.conflicts().unwrap();
-    assert!(c.iter().any(|c| c.id == visit.id));
+    assert!(c.iter().any(|c| c.id == visit.id && c.while_signing));
     let signed = c
         .iter()
         .find(|c| c.id == visit.id)
@@ -302,6 +302,20 @@ fn signed_minutes_change_only_through_an_unlock_and_a_concurrent_edit_is_a_confl
         .iter()
         .any(|v| v.body["status"] == "signed");
     assert!(signed, "the signed version is one side of the conflict");
+    // The signed text stands meanwhile, on both laptops alike.
+    let now = o.hq.get::<Visit>(&visit.id).unwrap().unwrap().body;
+    assert_eq!(now.status, VisitStatus::Signed);
+    assert_ne!(now.report_summary, "Sửa trong lúc đang ký");
+    assert!(o.hq.check().unwrap().ok);
+    let back = o.file("hq-back.kiemtra");
+    o.hq.export_bundle(&back, None).unwrap();
+    other.import_bundle(&back, false).unwrap();
+    other.export_bundle(&from_other, None).unwrap();
+    o.hq.import_bundle(&from_other, false).unwrap();
+    assert_eq!(
+        o.hq.dump_canonical().unwrap(),
+        other.dump_canonical().unwrap()
+    );
 
     // An edit on top of signed minutes without an unlock, forced past the local check:
     // refused wherever it arrives.
