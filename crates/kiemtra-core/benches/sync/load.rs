@@ -101,68 +101,185 @@ pub(crate) fn body<T: Serialize>(v: &T) -> Value {
     canonical::to_value(v).expect("a model value serialises")
 }
 
-/// Makes revisions the way a laptop would, with valid ids, linear edit chains and a clock.
+/// A laptop as it names itself, with its signing key. A real laptop makes its key at random
+/// on first run; here the key comes from the seed, so that every run signs the same revisions.
+pub(crate) struct Identity {
+    pub(crate) device: String,
+    pub(crate) name: String,
+    /// Who uses it: named on its card and signed into every revision it makes.
+    pub(crate) person: Person,
+    pub(crate) key: SigningKey,
+}
+
+impl Identity {
+    pub(crate) fn new(seed: u64, name: String, person: Person) -> Identity {
+        let mut r = Rng::new(Rng::new(seed).next() ^ 0x6b69_656d_7472_61);
+        let mut secret = [0u8; 32];
+        for chunk in secret.chunks_mut(8) {
+            chunk.copy_from_slice(&r.next().to_le_bytes());
+        }
+        Identity {
+            device: uuid_for(seed, 0, T0),
+            name,
+            person,
+            key: SigningKey::from_bytes(&secret),
+        }
+    }
+
+    pub(crate) fn public_key(&self) -> String {
+        hex::encode(self.key.verifying_key().as_bytes())
+    }
+
+    pub(crate) fn card(&self) -> DeviceCard {
+        DeviceCard {
+            name: self.name.clone(),
+            public_key: self.public_key(),
+            people: vec![self.person.clone()],
+        }
+    }
+
+    /// A database that is this laptop. `Store::open` gives a new file a random device id and
+    /// key; they are replaced before anything is written, so that the bundles this store
+    /// exports are signed by the key its revisions are signed with.
+    pub(crate) fn open(&self, c: &Config, path: &Path) -> Store {
+        let s = c.open(path);
+        s.conn()
+            .execute(
+                "UPDATE devices SET id = ?1, name = ?2, public_key = ?3 WHERE is_self = 1",
+                params![self.device, self.name, self.public_key()],
+            )
+            .expect("device identity");
+        s.meta_set("device.secret_key", &hex::encode(self.key.to_bytes()))
+            .expect("device key");
+        drop(s);
+        let s = c.open(path);
+        assert_eq!(s.device().id, self.device, "the store took the identity");
+        s
+    }
+}
+
+/// Makes revisions the way a laptop would, with valid ids, linear edit chains, a clock, the
+/// person using it and its signature on each.
 pub(crate) struct Maker {
     pub(crate) device: String,
+    pub(crate) person: String,
+    pub(crate) key: SigningKey,
     pub(crate) millis: i64,
     pub(crate) target: usize,
+    /// Revisions counted against `target` that the secretariat made for this laptop (its
+    /// inspector, enrolment, units and planned visits).
+    pub(crate) charged: usize,
     pub(crate) out: Vec<Revision>,
 }
 
 impl Maker {
+    pub(crate) fn new(who: &Identity, millis: i64, target: usize) -> Maker {
+        Maker {
+            device: who.device.clone(),
+            person: who.person.name.clone(),
+            key: who.key.clone(),
+            millis,
+            target,
+            charged: 0,
+            out: Vec::new(),
+        }
+    }
+
     pub(crate) fn full(&self) -> bool {
-        self.out.len() >= self.target
+        self.out.len() + self.charged >= self.target
+    }
+
+    /// One signed revision, stamped with the clock as it stands.
+    pub(crate) fn push(
+        &mut self,
+        kind: &str,
+        id: &str,
+        parents: Vec<String>,
+        deleted: bool,
+        body: Value,
+    ) -> String {
+        let generation = parents
+            .iter()
+            .filter_map(|p| generation_of(p))
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let hlc = Hlc {
+            millis: self.millis,
+            counter: 0,
+        }
+        .to_text();
+        let rev = Revision::compute_rev(
+            id,
+            kind,
+            generation,
+            &parents,
+            &self.device,
+            &self.person,
+            &hlc,
+            deleted,
+            &body,
+        );
+        self.out.push(Revision {
+            id: id.to_string(),
+            kind: kind.to_string(),
+            sig: Some(sign_rev(&self.key, &rev)),
+            rev: rev.clone(),
+            parents,
+            device: self.device.clone(),
+            person: self.person.clone(),
+            hlc,
+            deleted,
+            body,
+        });
+        rev
     }
 
     /// One record's history: `bodies` in order, each the child of the one before. Stops
     /// when the laptop has made its share.
     pub(crate) fn chain(&mut self, r: &mut Rng, kind: &str, id: &str, bodies: Vec<(bool, Value)>) {
-        let mut parents: Vec<String> = Vec::new();
-        for (i, (deleted, body)) in bodies.into_iter().enumerate() {
+        self.chain_after(r, kind, id, None, bodies);
+    }
+
+    /// `chain` continuing from `after` (a revision another laptop made of the record).
+    pub(crate) fn chain_after(
+        &mut self,
+        r: &mut Rng,
+        kind: &str,
+        id: &str,
+        after: Option<String>,
+        bodies: Vec<(bool, Value)>,
+    ) {
+        let mut parents: Vec<String> = after.into_iter().collect();
+        for (deleted, body) in bodies {
             if self.full() {
                 return;
             }
             self.millis += 1_000 + r.below(90_000) as i64;
-            let hlc = Hlc {
-                millis: self.millis,
-                counter: 0,
-            }
-            .to_text();
-            let generation = i as u64 + 1;
-            let rev = Revision::compute_rev(
-                id,
-                kind,
-                generation,
-                &parents,
-                &self.device,
-                "",
-                &hlc,
-                deleted,
-                &body,
-            );
-            self.out.push(Revision {
-                id: id.to_string(),
-                kind: kind.to_string(),
-                rev: rev.clone(),
-                parents,
-                device: self.device.clone(),
-                person: String::new(),
-                hlc,
-                deleted,
-                body,
-                sig: None,
-            });
+            let rev = self.push(kind, id, parents, deleted, body);
             parents = vec![rev];
         }
+    }
+
+    /// The rev of the last revision this maker made of `id`.
+    pub(crate) fn last_of(&self, id: &str) -> Option<String> {
+        self.out
+            .iter()
+            .rev()
+            .find(|x| x.id == id)
+            .map(|x| x.rev.clone())
     }
 }
 
 /// 2025-10-01T00:00:00Z
 pub(crate) const T0: i64 = 1_759_276_800_000;
+const DAY: i64 = 86_400_000;
 
-/// What the secretariat sends every team: the campaign, its criteria set, the province and
-/// its districts. Every bundle carries it.
+/// What the secretariat sends every team: its own card, the campaign, its criteria set, the
+/// province and its districts. Every bundle carries it. The secretariat's laptop made the
+/// campaign, so it owns it.
 pub(crate) struct Base {
+    pub(crate) secretariat: Identity,
     pub(crate) revisions: Vec<Revision>,
     pub(crate) campaign_id: String,
     pub(crate) criteria_id: String,
@@ -172,13 +289,21 @@ pub(crate) struct Base {
 
 pub(crate) fn base() -> Base {
     let mut r = Rng::new(1);
-    let device = uuid_for(0, 0, T0);
-    let mut m = Maker {
-        device,
-        millis: T0,
-        target: usize::MAX,
-        out: Vec::new(),
-    };
+    let secretariat = Identity::new(
+        0,
+        "Máy Văn phòng Tỉnh đoàn".into(),
+        Person {
+            name: "Trần Thị Thu Hà".into(),
+            position: "Chánh Văn phòng Tỉnh đoàn".into(),
+        },
+    );
+    let mut m = Maker::new(&secretariat, T0 - 30 * DAY, usize::MAX);
+    m.chain(
+        &mut r,
+        "device",
+        &secretariat.device,
+        vec![(false, body(&secretariat.card()))],
+    );
     let criteria = kiemtra_core::demo::default_criteria();
     let criteria_id = uuid_for(0, 1, T0);
     let campaign_id = uuid_for(0, 2, T0);
@@ -233,6 +358,7 @@ pub(crate) fn base() -> Base {
         districts.push(id);
     }
     Base {
+        secretariat,
         revisions: m.out,
         campaign_id,
         criteria_id,
@@ -245,58 +371,139 @@ pub(crate) fn visit_id(laptop: usize, n: usize) -> String {
     uuid_for(1_000 + laptop as u64, 1_000_000 + n as u64, T0)
 }
 
+pub(crate) fn laptop_identity(laptop: usize) -> Identity {
+    let person = inspector_of(laptop);
+    Identity::new(
+        1_000 + laptop as u64,
+        format!("Máy đoàn kiểm tra {}", laptop + 1),
+        Person {
+            name: person.full_name,
+            position: person.title,
+        },
+    )
+}
+
+pub(crate) fn inspector_of(laptop: usize) -> Inspector {
+    Inspector {
+        full_name: format!("Nguyễn Thị Hồng Nhung {laptop}"),
+        title: "Phó Bí thư Tỉnh đoàn".into(),
+        organisation: "Tỉnh đoàn".into(),
+    }
+}
+
 /// How many items of a pair's shared visit both laptops rate (each on its own).
 pub(crate) const SHARED_ITEMS: usize = 8;
 
-/// One team laptop's own revisions: its inspector and team, then visit after visit, each with
-/// its unit, the visit's progress, a finding per checklist item (1–3 revisions: rating and
-/// note, a revised note, the unit's explanation) and a few recommendations. Laptops in a pair
-/// (2k, 2k+1) both rate some items of 2k's first visit, so the secretariat merges or flags
-/// them as conflicts.
-pub(crate) fn laptop_revisions(
-    base: &Base,
-    laptop: usize,
-    device: &str,
-    target: usize,
-) -> Vec<Revision> {
-    let mut r = Rng::new(10_000 + laptop as u64);
-    let mut m = Maker {
-        device: device.to_string(),
-        millis: T0 + laptop as i64 * 7_919,
-        target,
-        out: Vec::with_capacity(target),
-    };
-    let seed = 1_000 + laptop as u64;
-    let inspector = uuid_for(seed, 1, T0);
-    m.chain(
-        &mut r,
-        "inspector",
-        &inspector,
-        vec![(
-            false,
-            body(&Inspector {
-                full_name: format!("Nguyễn Thị Hồng Nhung {laptop}"),
-                title: "Phó Bí thư Tỉnh đoàn".into(),
-                organisation: "Tỉnh đoàn".into(),
-            }),
-        )],
+/// What the secretariat makes for team k (laptops 2k and 2k+1) before it goes out, counted against its laptops'
+/// shares: each laptop's inspector, the team, each laptop's enrolment (role team). The
+/// units and planned visits are made as the laptops need them (`laptop_revisions`).
+pub(crate) struct TeamPlan {
+    pub(crate) team_id: String,
+    pub(crate) laptops: Vec<usize>,
+    pub(crate) sec: Maker,
+    /// Revisions of `sec` charged to each laptop so far.
+    pub(crate) charged: Vec<usize>,
+}
+
+pub(crate) fn team_plan(base: &Base, team: usize, laptops: usize) -> TeamPlan {
+    let mut r = Rng::new(20_000 + team as u64);
+    let members: Vec<usize> = (2 * team..(2 * team + 2).min(laptops)).collect();
+    let mut sec = Maker::new(
+        &base.secretariat,
+        T0 - 20 * DAY + team as i64 * 3_600_000,
+        usize::MAX,
     );
-    let team = uuid_for(seed, 2, T0);
-    m.chain(
+    let mut charged = vec![0; members.len()];
+    let mut inspectors = Vec::new();
+    for (j, &i) in members.iter().enumerate() {
+        let id = uuid_for(1_000 + i as u64, 1, T0);
+        sec.chain(
+            &mut r,
+            "inspector",
+            &id,
+            vec![(false, body(&inspector_of(i)))],
+        );
+        charged[j] += 1;
+        inspectors.push(id);
+    }
+    let team_id = uuid_for(1_000 + 2 * team as u64, 2, T0);
+    sec.chain(
         &mut r,
         "team",
-        &team,
+        &team_id,
         vec![(
             false,
             body(&Team {
                 campaign_id: base.campaign_id.clone(),
-                name: format!("Đoàn kiểm tra số {}", laptop + 1),
-                members: vec![TeamMember {
-                    inspector_id: inspector.clone(),
-                    role: Role::Head,
-                }],
+                name: format!("Đoàn kiểm tra số {}", team + 1),
+                members: inspectors
+                    .iter()
+                    .enumerate()
+                    .map(|(j, id)| TeamMember {
+                        inspector_id: id.clone(),
+                        role: if j == 0 { Role::Head } else { Role::Member },
+                    })
+                    .collect(),
             }),
         )],
+    );
+    charged[0] += 1;
+    for (j, &i) in members.iter().enumerate() {
+        let who = laptop_identity(i);
+        let e = Enrolment {
+            campaign_id: base.campaign_id.clone(),
+            device_id: who.device.clone(),
+            public_key: who.public_key(),
+            role: EnrolRole::Team,
+            team_id: Some(team_id.clone()),
+            revoked: None,
+        };
+        sec.chain(
+            &mut r,
+            "enrolment",
+            &enrolment_id(&base.campaign_id, &who.device),
+            vec![(false, body(&e))],
+        );
+        charged[j] += 1;
+    }
+    TeamPlan {
+        team_id,
+        laptops: members,
+        sec,
+        charged,
+    }
+}
+
+/// One team laptop's own revisions: its card, then visit after visit of its team's, each
+/// planned by the secretariat as the laptop needs it (a unit, the visit's first revision:
+/// unit, team, date), then the visit's progress, a finding per checklist item (1–3
+/// revisions: rating and note, a revised note, the unit's explanation) and a few
+/// recommendations. Laptops 2k+1 also rates some items of its team mate 2k's first visit, on
+/// its own, so the secretariat merges or flags them as conflicts. Everything it writes is
+/// its team's visits': what the table of who may write what lets a team laptop write.
+pub(crate) fn laptop_revisions(
+    base: &Base,
+    plan: &mut TeamPlan,
+    laptop: usize,
+    who: &Identity,
+    target: usize,
+) -> Vec<Revision> {
+    let j = plan
+        .laptops
+        .iter()
+        .position(|&l| l == laptop)
+        .expect("a laptop of the team");
+    let mut r = Rng::new(10_000 + laptop as u64);
+    let mut m = Maker::new(who, T0 + laptop as i64 * 7_919, target);
+    m.out.reserve(target);
+    m.charged = plan.charged[j];
+    let seed = 1_000 + laptop as u64;
+    // Its card first, as every laptop's first write.
+    m.chain(
+        &mut r,
+        "device",
+        &who.device,
+        vec![(false, body(&who.card()))],
     );
     let items: Vec<_> = base
         .criteria
@@ -304,12 +511,11 @@ pub(crate) fn laptop_revisions(
         .iter()
         .flat_map(|t| t.items.iter())
         .collect();
-    if laptop % 2 == 1 {
-        // The partner's first visit: this laptop rates some items too, on its own.
-        let visit = visit_id(laptop - 1, 0);
+    let partner_visit = visit_id(laptop - laptop % 2, 0);
+    if laptop % 2 == 1 && plan.sec.last_of(&partner_visit).is_some() {
         for (j, item) in items.iter().take(SHARED_ITEMS).enumerate() {
             let f = Finding {
-                visit_id: visit.clone(),
+                visit_id: partner_visit.clone(),
                 item_code: item.code.clone(),
                 rating: None,
                 points: None,
@@ -329,16 +535,17 @@ pub(crate) fn laptop_revisions(
             m.chain(
                 &mut r,
                 "finding",
-                &finding_id(&visit, &item.code),
+                &finding_id(&partner_visit, &item.code),
                 vec![(false, body(&f))],
             );
         }
     }
     let mut n = 0;
     while !m.full() {
+        // The secretariat's plan of the visit: its unit, then the visit (unit, team, date).
         let unit = uuid_for(seed, 2_000_000 + n as u64, T0);
         let district = r.pick(&base.districts).clone();
-        m.chain(
+        plan.sec.chain(
             &mut r,
             "unit",
             &unit,
@@ -357,11 +564,15 @@ pub(crate) fn laptop_revisions(
                 }),
             )],
         );
+        m.charged += 1;
+        if m.full() {
+            break;
+        }
         let visit = visit_id(laptop, n);
         let mut v = Visit {
             campaign_id: base.campaign_id.clone(),
             unit_id: unit.clone(),
-            team_id: Some(team.clone()),
+            team_id: Some(plan.team_id.clone()),
             date: chrono::NaiveDate::from_ymd_opt(2023, 11, 1 + (n % 28) as u32),
             status: VisitStatus::Planned,
             criteria_set_id: base.criteria_id.clone(),
@@ -377,12 +588,16 @@ pub(crate) fn laptop_revisions(
             unlocks: Vec::new(),
             signed_by: None,
         };
-        let mut visit_bodies = vec![(false, body(&v))];
-        v.status = VisitStatus::InProgress;
-        visit_bodies.push((false, body(&v)));
+        plan.sec
+            .chain(&mut r, "visit", &visit, vec![(false, body(&v))]);
+        m.charged += 1;
+        let planned = plan.sec.last_of(&visit);
+        // The team's part: 1 planned only, 2 in progress, 3 completed after its findings.
         let steps = 1 + r.below(3);
-        visit_bodies.truncate(steps.min(2));
-        m.chain(&mut r, "visit", &visit, visit_bodies);
+        if steps >= 2 {
+            v.status = VisitStatus::InProgress;
+            m.chain_after(&mut r, "visit", &visit, planned, vec![(false, body(&v))]);
+        }
         for item in &items {
             let mut f = Finding {
                 visit_id: visit.clone(),
@@ -443,58 +658,37 @@ pub(crate) fn laptop_revisions(
             m.chain(&mut r, "recommendation", &id, bodies);
         }
         if steps == 3 {
-            v.status = VisitStatus::Completed;
-            v.report_summary = prose(&mut r);
-            v.strengths = prose(&mut r);
-            v.shortcomings = prose(&mut r);
-            v.assessment = prose(&mut r);
-            v.overall_result = Some(*r.pick(&[OverallResult::Tot, OverallResult::HoanThanh]));
-            // The visit's third revision, after its findings.
-            let mut parents = Vec::new();
-            if let Some(last) = m.out.iter().rev().find(|x| x.id == visit) {
-                parents.push(last.rev.clone());
-            }
-            if parents.len() == 1 && !m.full() {
-                let generation = m.out.iter().rev().find(|x| x.id == visit).map_or(1, |x| {
-                    x.rev.split_once('-').unwrap().0.parse::<u64>().unwrap() + 1
-                });
+            // The visit's third revision, after its findings, on the team's second.
+            if let Some(parent) = m.last_of(&visit).filter(|_| !m.full()) {
+                v.status = VisitStatus::Completed;
+                v.report_summary = prose(&mut r);
+                v.strengths = prose(&mut r);
+                v.shortcomings = prose(&mut r);
+                v.assessment = prose(&mut r);
+                v.overall_result = Some(*r.pick(&[OverallResult::Tot, OverallResult::HoanThanh]));
                 m.millis += 60_000;
-                let hlc = Hlc {
-                    millis: m.millis,
-                    counter: 0,
-                }
-                .to_text();
-                let b = body(&v);
-                let rev = Revision::compute_rev(
-                    &visit, "visit", generation, &parents, device, "", &hlc, false, &b,
-                );
-                m.out.push(Revision {
-                    id: visit.clone(),
-                    kind: "visit".into(),
-                    rev,
-                    parents,
-                    device: device.to_string(),
-                    person: String::new(),
-                    hlc,
-                    deleted: false,
-                    body: b,
-                    sig: None,
-                });
+                m.push("visit", &visit, vec![parent], false, body(&v));
             }
         }
         n += 1;
     }
+    plan.charged[j] = m.charged;
     m.out
 }
 
 pub(crate) struct Generated {
     pub(crate) dir: tempfile::TempDir,
     pub(crate) bundles: Vec<PathBuf>,
-    /// Lines in all bundles (the base is in each).
+    /// Lines in all bundles (the base is in each, a team's plan in each of its laptops').
     pub(crate) lines: u64,
     pub(crate) bundle_bytes: u64,
     pub(crate) time: Duration,
     pub(crate) expected: Expected,
+    /// The secretariat's database: what it sent out (the base and every team's plan), and
+    /// the laptops it enrolled, known by their keys.
+    pub(crate) secretariat: PathBuf,
+    /// Revisions the secretariat holds before any bundle comes.
+    pub(crate) held: u64,
 }
 
 /// What one laptop made, for the outcome the secretariat must reach.
@@ -562,9 +756,13 @@ pub(crate) fn merge_unseen(a: &Value, b: &Value) -> Option<Value> {
     Some(Value::Object(out))
 }
 
-pub(crate) fn expected_outcome(base: &Base, made: &[Made]) -> Expected {
-    let mut ids: std::collections::HashSet<&str> =
-        base.revisions.iter().map(|r| r.id.as_str()).collect();
+pub(crate) fn expected_outcome(base: &Base, plans: &[Revision], made: &[Made]) -> Expected {
+    let mut ids: std::collections::HashSet<&str> = base
+        .revisions
+        .iter()
+        .chain(plans)
+        .map(|r| r.id.as_str())
+        .collect();
     let mut shared: std::collections::BTreeMap<&str, Vec<&Value>> = Default::default();
     for m in made {
         ids.extend(m.ids.iter().map(String::as_str));
@@ -596,61 +794,72 @@ pub(crate) fn generate(c: &Config) -> Generated {
         .tempdir()
         .expect("temp dir");
     let base = base();
-    assert!(
-        c.revisions > base.revisions.len() + c.laptops,
-        "too few revisions"
-    );
-    let own = c.revisions - base.revisions.len();
+    let own = c.revisions.saturating_sub(base.revisions.len());
+    // Enough for a laptop's inspector, team, enrolment, card, a unit and a planned visit.
+    assert!(own / c.laptops >= 10, "too few revisions");
     let share = |i: usize| own / c.laptops + usize::from(i < own % c.laptops);
+    let teams = c.laptops.div_ceil(2);
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     // (laptop, bundle, revisions, bytes, what it made)
     type Done = (usize, PathBuf, u64, u64, Made);
     let results: Mutex<Vec<Done>> = Mutex::new(Vec::new());
+    // What the secretariat made for each team: (team, revisions).
+    let plans: Mutex<Vec<(usize, Vec<Revision>)>> = Mutex::new(Vec::new());
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2)
-        .min(c.laptops);
+        .min(teams);
     std::thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= c.laptops {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                if k >= teams {
                     return;
                 }
-                let db = dir.path().join(format!("laptop-{i:03}.db"));
-                let mut store = Store::open(&db).expect("open laptop db");
-                store
-                    .set_device_name(&format!("Máy đoàn kiểm tra {}", i + 1))
-                    .expect("name");
-                let device = store.device().id.clone();
-                let revs = laptop_revisions(&base, i, &device, share(i));
-                store
-                    .write(|w| {
-                        for rev in base.revisions.iter().chain(&revs) {
-                            w.apply(rev, "local")?;
-                        }
-                        Ok(())
+                // The team's laptops in order: the second rates items of the first's visit.
+                let mut plan = team_plan(&base, k, c.laptops);
+                let laptops: Vec<(usize, Identity, Vec<Revision>)> = plan
+                    .laptops
+                    .clone()
+                    .into_iter()
+                    .map(|i| {
+                        let who = laptop_identity(i);
+                        let revs = laptop_revisions(&base, &mut plan, i, &who, share(i));
+                        (i, who, revs)
                     })
-                    .expect("apply generated revisions");
-                let made = Made::of(&base, i, &revs);
-                drop(revs);
-                let path = dir.path().join(format!("laptop-{i:03}.kiemtra"));
-                let rep = store
-                    .export_bundle(&path, None)
-                    .expect("export laptop bundle");
-                drop(store);
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+                    .collect();
+                // Each laptop holds what the secretariat sent it (the base and its team's
+                // plan) and what it made; its bundle carries all of it.
+                for (i, who, revs) in laptops {
+                    let db = dir.path().join(format!("laptop-{i:03}.db"));
+                    let mut store = who.open(c, &db);
+                    store
+                        .write(|w| {
+                            for rev in base.revisions.iter().chain(&plan.sec.out).chain(&revs) {
+                                w.apply(rev, "local")?;
+                            }
+                            Ok(())
+                        })
+                        .expect("apply generated revisions");
+                    let made = Made::of(&base, i, &revs);
+                    drop(revs);
+                    let path = dir.path().join(format!("laptop-{i:03}.kiemtra"));
+                    let rep = store
+                        .export_bundle(&path, None)
+                        .expect("export laptop bundle");
+                    drop(store);
+                    remove_db(&db);
+                    results
+                        .lock()
+                        .unwrap()
+                        .push((i, path, rep.revisions, rep.bytes, made));
+                    let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    if d.is_multiple_of(20) || d == c.laptops {
+                        eprint!("\r  generated {d}/{} bundles", c.laptops);
+                    }
                 }
-                results
-                    .lock()
-                    .unwrap()
-                    .push((i, path, rep.revisions, rep.bytes, made));
-                let d = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if d.is_multiple_of(20) || d == c.laptops {
-                    eprint!("\r  generated {d}/{} bundles", c.laptops);
-                }
+                plans.lock().unwrap().push((k, plan.sec.out));
             });
         }
     });
@@ -664,12 +873,35 @@ pub(crate) fn generate(c: &Config) -> Generated {
         lines += revisions;
         bundle_bytes += bytes;
     }
+    let mut plans = plans.into_inner().unwrap();
+    plans.sort_by_key(|p| p.0);
+    let plans: Vec<Revision> = plans.into_iter().flat_map(|p| p.1).collect();
+    // The secretariat as the bundles find it: everything it sent out, and every laptop it
+    // enrolled known by the key its bundle is signed with (as enrolling from the laptop's
+    // first bundle leaves it).
+    let secretariat = dir.path().join("secretariat").join("kiemtra.db");
+    let mut hq = base.secretariat.open(c, &secretariat);
+    hq.write(|w| {
+        for rev in base.revisions.iter().chain(&plans) {
+            w.apply(rev, "local")?;
+        }
+        Ok(())
+    })
+    .expect("the secretariat's campaign");
+    for b in &bundles {
+        hq.learn_bundle_maker(b)
+            .expect("a laptop the secretariat enrolled");
+    }
+    let held = counts(&hq).revisions;
+    drop(hq);
     Generated {
         dir,
         bundles,
         lines,
         bundle_bytes,
         time: t.elapsed(),
-        expected: expected_outcome(&base, &made),
+        expected: expected_outcome(&base, &plans, &made),
+        secretariat,
+        held,
     }
 }

@@ -258,6 +258,8 @@ pub(crate) struct Reexchange {
     /// The secretariat's revisions before the exchange, and the laptops' edits.
     pub(crate) base_revisions: u64,
     pub(crate) edit_revisions: u64,
+    /// The laptops' cards, written with each one's first edit.
+    pub(crate) cards: u64,
     pub(crate) secretariat: PathBuf,
     /// Laptop 1's database, kept for the merged bundle's way back.
     pub(crate) laptop: PathBuf,
@@ -324,6 +326,21 @@ pub(crate) fn reexchange_generate(c: &Config, dir: &Path) -> Reexchange {
         })
         .expect("visits and findings");
     }
+    // Each laptop's first bundle (no data, its key) is enrolled by the secretariat before
+    // the campaign goes out, so that the campaign bundle carries the enrolments. As
+    // secretariat: the visits are no team's, and every laptop edits most of them.
+    let laptop_db = |k: usize| dir.join(format!("laptop-{}", k + 1)).join("kiemtra.db");
+    for k in 0..c.re_laptops {
+        let mut l = c.open(&laptop_db(k));
+        l.set_device_name(&format!("Máy kiểm tra chéo {}", k + 1))
+            .expect("name");
+        let intro = dir.join(format!("intro-{}.kiemtra", k + 1));
+        l.export_bundle(&intro, None)
+            .expect("a laptop's first bundle");
+        s.enroll_bundle_maker(&intro, &plan.campaign_id, EnrolRole::Secretariat, None)
+            .expect("enrol a laptop");
+        let _ = std::fs::remove_file(&intro);
+    }
     // The secretariat has searched before: its index is up to date when the bundles come.
     s.search_catch_up().expect("catch-up");
     let base_revisions = counts(&s).revisions;
@@ -334,7 +351,6 @@ pub(crate) fn reexchange_generate(c: &Config, dir: &Path) -> Reexchange {
 
     let next = AtomicUsize::new(0);
     let bundles: Mutex<Vec<(usize, PathBuf)>> = Mutex::new(Vec::new());
-    let laptop_db = |k: usize| dir.join(format!("laptop-{}", k + 1)).join("kiemtra.db");
     let threads = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .min(c.re_laptops);
@@ -346,8 +362,6 @@ pub(crate) fn reexchange_generate(c: &Config, dir: &Path) -> Reexchange {
                     return;
                 }
                 let mut l = c.open(&laptop_db(k));
-                l.set_device_name(&format!("Máy kiểm tra chéo {}", k + 1))
-                    .expect("name");
                 l.import_bundle(&base_bundle, false)
                     .expect("campaign onto a laptop");
                 l.write(|w| {
@@ -387,6 +401,7 @@ pub(crate) fn reexchange_generate(c: &Config, dir: &Path) -> Reexchange {
     Reexchange {
         base_revisions,
         edit_revisions,
+        cards: c.re_laptops as u64,
         secretariat,
         laptop: laptop_db(0),
         bundles: bundles.into_iter().map(|b| b.1).collect(),
