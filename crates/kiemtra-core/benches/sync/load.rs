@@ -113,7 +113,7 @@ pub(crate) struct Identity {
 
 impl Identity {
     pub(crate) fn new(seed: u64, name: String, person: Person) -> Identity {
-        let mut r = Rng::new(Rng::new(seed).next() ^ 0x6b69_656d_7472_61);
+        let mut r = Rng::new(Rng::new(seed).next() ^ 0x006b_6965_6d74_7261);
         let mut secret = [0u8; 32];
         for chunk in secret.chunks_mut(8) {
             chunk.copy_from_slice(&r.next().to_le_bytes());
