@@ -59,7 +59,7 @@ pub fn bundle_export<R: Runtime>(
 #[derive(Serialize)]
 pub struct FileOutcome {
     file: String,
-    ok: bool,
+    pub(crate) ok: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     report: Option<ImportReport>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -74,12 +74,6 @@ fn file_name(p: &std::path::Path) -> String {
     p.file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| p.display().to_string())
-}
-
-impl FileOutcome {
-    pub(crate) fn ok_flag(&self) -> bool {
-        self.ok
-    }
 }
 
 pub(crate) fn outcome(

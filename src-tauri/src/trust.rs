@@ -68,7 +68,7 @@ fn repreview(state: &AppState, index: usize) -> Result<FileOutcome, ErrorPayload
         .unwrap_or_else(|p| p.into_inner())
         .get_mut(index)
     {
-        entry.1 = out.ok_flag();
+        entry.1 = out.ok;
     }
     Ok(out)
 }

@@ -89,3 +89,8 @@ export function fromViDate(text) {
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
   return `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
 }
+
+/** A laptop's people as one line: "Họ tên — Chức vụ; …" ("" when it has none). */
+export function peopleText(people) {
+  return (people || []).map((p) => (p.position ? `${p.name} — ${p.position}` : p.name)).join("; ");
+}

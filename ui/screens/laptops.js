@@ -4,11 +4,8 @@
 // screen: a laptop is named by its people, never after its hostname.
 import { h } from "../lib/dom.js";
 import { toError } from "../lib/errors.js";
+import { peopleText } from "../lib/format.js";
 import { t } from "../i18n.js";
-
-function peopleText(people) {
-  return (people || []).map((p) => (p.position ? `${p.name} — ${p.position}` : p.name)).join("; ");
-}
 
 function roleText(m) {
   if (m.owner) return t("laptops.role_owner");

@@ -2,7 +2,7 @@
 // known computers. Everything a bundle carries (file names, device and inspector names, error
 // messages) is shown as text.
 import { h, mount } from "../lib/dom.js";
-import { formatDateTime, formatNumber, formatBytes } from "../lib/format.js";
+import { formatDateTime, formatNumber, formatBytes, peopleText } from "../lib/format.js";
 import { toError } from "../lib/errors.js";
 import { updateProgressBar } from "../lib/widgets.js";
 import { t } from "../i18n.js";
@@ -342,7 +342,7 @@ export function create(app) {
   function strangerRow(f, index) {
     const s = f.stranger;
     const unknown = f.error && f.error.code === "unknown_laptop";
-    const people = (s.people || []).map((p) => (p.position ? `${p.name} — ${p.position}` : p.name)).join("; ");
+    const people = peopleText(s.people);
     const busy = session.deciding === index;
     let action;
     if (unknown) {

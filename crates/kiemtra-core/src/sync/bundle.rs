@@ -453,15 +453,7 @@ impl Store {
     /// the import preview shows of an unknown laptop, and what enrolling it from the file
     /// reads its key from.
     pub fn bundle_maker(&self, path: &Path) -> Result<BundleDevice> {
-        let file = File::open(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::NotFound {
-                what: "file",
-                id: path.display().to_string(),
-            },
-            _ => Error::Io(e),
-        })?;
-        let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|_| bad(P::NotZip))?;
-        Ok(signed_manifest(&mut zip)?.device)
+        Ok(signed_manifest(&mut open_zip(path)?)?.device)
     }
 
     /// Import one bundle: verify it, then add the revisions this laptop lacks, in one
@@ -477,15 +469,8 @@ impl Store {
         dry_run: bool,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<ImportReport> {
-        let file = File::open(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Error::NotFound {
-                what: "file",
-                id: path.display().to_string(),
-            },
-            _ => Error::Io(e),
-        })?;
+        let mut zip = open_zip(path)?;
         let file_sha = sha256_file(path)?;
-        let mut zip = zip::ZipArchive::new(BufReader::new(file)).map_err(|_| bad(P::NotZip))?;
 
         // Only the names we write, each once; nothing that could point elsewhere.
         let mut names = HashSet::new();
@@ -854,6 +839,19 @@ fn check_revision(rev: &Revision) -> Result<()> {
         return Err(Error::invalid_field("hlc", rev.hlc.clone()));
     }
     Ok(model::validate_body(&rev.kind, &rev.body)?)
+}
+
+/// A bundle file as a ZIP: a missing file is "not found", anything that is not a ZIP a bad
+/// bundle.
+fn open_zip(path: &Path) -> Result<zip::ZipArchive<BufReader<File>>> {
+    let file = File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::NotFound {
+            what: "file",
+            id: path.display().to_string(),
+        },
+        _ => Error::Io(e),
+    })?;
+    zip::ZipArchive::new(BufReader::new(file)).map_err(|_| bad(P::NotZip))
 }
 
 /// The manifest of a bundle, once its signature checks with the key it names (the key of
