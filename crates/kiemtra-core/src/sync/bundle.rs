@@ -684,6 +684,10 @@ impl Store {
                 return Err(bad(P::RevisionsChanged));
             }
             outcome?;
+            // The workers check the last signatures while the graph is checked and built.
+            if let Some(v) = verifier.as_mut() {
+                v.close(w.conn())?;
+            }
             w.verify_deferred().map_err(|e| match e {
                 kiemtra_store::Error::BadRevision(p) => bad(P::Revision(p)),
                 other => Error::from(other),

@@ -405,12 +405,13 @@ pub(crate) fn judge_import(
     me: &str,
     before: i64,
     made: &Made<'_>,
-    verifier: verify::Verifier,
+    mut verifier: verify::Verifier,
 ) -> Result<()> {
     let conn = w.conn();
-    let (bad_sigs, learnt) = verifier.finish(conn)?;
+    // Signatures are still being checked while the table is: the verdicts meet at the end.
+    verifier.close(conn)?;
     let now = crate::hlc::Hlc::tick(crate::hlc::Hlc::ZERO, crate::hlc::Hlc::now_millis()).to_text();
-    for (device, key) in &learnt {
+    for (device, key) in &verifier.learnt {
         conn.execute(
             "INSERT INTO devices(id, name, public_key, first_seen, is_self) VALUES (?1, ?1, ?2, ?3, 0)
              ON CONFLICT(id) DO UPDATE SET public_key = COALESCE(devices.public_key, excluded.public_key)",
@@ -450,13 +451,31 @@ pub(crate) fn judge_import(
     let mut rules = rules::Rules::new(conn, me);
     let maker = made.maker;
     if !rules.is_known(&maker.id)? {
+        // A bundle of the whole database names no campaign: the one this laptop runs, if
+        // it runs one, is where the enrol command points.
+        let campaign_id = match made.campaign_id {
+            Some(c) => Some(c.to_string()),
+            None => {
+                let ids: Vec<String> = conn
+                    .prepare("SELECT id FROM records WHERE kind = 'campaign' AND deleted = 0")?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let mut mine = Vec::new();
+                for c in ids {
+                    if rules.is_secretariat(&c, me, &now)? {
+                        mine.push(c);
+                    }
+                }
+                (mine.len() == 1).then(|| mine.remove(0))
+            }
+        };
         return Err(Error::UnknownLaptop(Box::new(crate::error::Stranger {
             device_id: maker.id.clone(),
             name: maker.name.clone(),
             public_key: maker.public_key.clone(),
             people: maker.people.clone(),
             fingerprint: keys::fingerprint(&maker.public_key),
-            campaign_id: made.campaign_id.map(str::to_string),
+            campaign_id,
             campaign_name: None,
         })));
     }
@@ -527,6 +546,9 @@ pub(crate) fn judge_import(
             })));
         }
     }
+    let room = LISTED + 1;
+    let mut broken = rules.check_since(before, None, room)?;
+    let (bad_sigs, _) = verifier.finish(conn)?;
     let mut violations = Vec::new();
     let mut more = 0;
     for (rev, rule) in bad_sigs {
@@ -539,7 +561,6 @@ pub(crate) fn judge_import(
         }
     }
     let room = LISTED.saturating_sub(violations.len()).max(1);
-    let mut broken = rules.check_since(before, None, room + 1)?;
     if broken.len() > room {
         broken.truncate(room);
         more += 1;

@@ -106,12 +106,14 @@ impl<'c> Rules<'c> {
     ) -> Result<Vec<Violation>> {
         let sql =
             format!("{ROW_SQL} WHERE seq > ?1 AND (?2 IS NULL OR device_id = ?2) ORDER BY seq");
-        let mut st = self.conn.prepare(&sql)?;
-        let rows: Vec<Row> = st
-            .query_map(rusqlite::params![since, device], row)?
-            .collect::<rusqlite::Result<_>>()?;
+        // Streamed, one row at a time: a national bundle adds a million revisions, and the
+        // lookups the table makes are other statements on the same connection.
+        let conn = self.conn;
+        let mut st = conn.prepare(&sql)?;
+        let rows = st.query_map(rusqlite::params![since, device], row)?;
         let mut out = Vec::new();
         for r in rows {
+            let r = r?;
             if !r.signed {
                 continue;
             }

@@ -1,11 +1,13 @@
-//! Checking the signature of every revision an import adds, on a second thread while the
-//! first one writes (verification costs about as much as the insert it guards). Keys come
+//! Checking the signature of every revision an import adds, on worker threads while the
+//! importing one writes (verification costs about as much as the insert it guards). Keys come
 //! from the devices this laptop knows and from what the bundle itself carries: a laptop's
 //! own card (signed by the key it names) and enrolments (which pin a laptop's key). A
 //! revision whose author's key only appears later in the same bundle waits until the end.
 
 use std::collections::HashMap;
-use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use crate::keys::VerifyingKey;
@@ -66,34 +68,66 @@ pub(crate) struct Verifier {
     /// Keys first learnt from this bundle (written to `devices` when the import commits).
     pub(crate) learnt: HashMap<String, String>,
     batch: Vec<Job>,
-    to_worker: Option<SyncSender<Vec<Job>>>,
-    worker: Option<JoinHandle<Vec<String>>>,
+    to_workers: Option<SyncSender<Vec<Job>>>,
+    queue: Queue,
+    workers: Vec<JoinHandle<Vec<String>>>,
+    /// Set when the import gives up: workers stop checking what is left.
+    cancel: Arc<AtomicBool>,
     /// Revisions whose author's key is not known yet: (device, rev, sig).
     waiting: Vec<(String, String, String)>,
-    /// Problems found without the worker: (rev, rule).
+    /// Problems found without the workers: (rev, rule).
     pub(crate) problems: Vec<(String, WriteRule)>,
 }
 
-impl Verifier {
-    pub(crate) fn start() -> Verifier {
-        let (tx, rx) = sync_channel::<Vec<Job>>(8);
-        let worker = std::thread::spawn(move || {
-            let mut bad = Vec::new();
-            for jobs in rx {
-                for (key, rev, sig) in jobs {
-                    if !keys::verify_rev(&key, &rev, &sig) {
-                        bad.push(rev);
-                    }
-                }
+type Queue = Arc<Mutex<Receiver<Vec<Job>>>>;
+
+/// Take batches until the queue is closed and empty; the failed revisions.
+fn drain(queue: &Queue, cancel: &AtomicBool) -> Vec<String> {
+    let mut bad = Vec::new();
+    loop {
+        // The lock is held only to take one batch, never while checking it.
+        let jobs = match queue.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return bad,
+        };
+        let Ok(jobs) = jobs else { return bad };
+        if cancel.load(Ordering::Relaxed) {
+            continue;
+        }
+        for (key, rev, sig) in jobs {
+            if !keys::verify_rev(&key, &rev, &sig) {
+                bad.push(rev);
             }
-            bad
-        });
+        }
+    }
+}
+
+impl Verifier {
+    /// Workers: all cores but the one the import writes with, at most three; the importing
+    /// thread joins them once it has written everything.
+    pub(crate) fn start() -> Verifier {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Verifier::with_workers(cores.saturating_sub(1).clamp(1, 3))
+    }
+
+    pub(crate) fn with_workers(n: usize) -> Verifier {
+        let (tx, rx) = sync_channel::<Vec<Job>>(8 * n);
+        let queue: Queue = Arc::new(Mutex::new(rx));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let workers = (0..n.max(1))
+            .map(|_| {
+                let (queue, cancel) = (queue.clone(), cancel.clone());
+                std::thread::spawn(move || drain(&queue, &cancel))
+            })
+            .collect();
         Verifier {
             keys: HashMap::new(),
             learnt: HashMap::new(),
             batch: Vec::with_capacity(BATCH),
-            to_worker: Some(tx),
-            worker: Some(worker),
+            to_workers: Some(tx),
+            queue,
+            workers,
+            cancel,
             waiting: Vec::new(),
             problems: Vec::new(),
         }
@@ -155,8 +189,8 @@ impl Verifier {
 
     fn flush(&mut self) {
         let jobs = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
-        if let Some(tx) = &self.to_worker {
-            // A worker that died leaves its revisions unchecked: counted as bad below.
+        if let Some(tx) = &self.to_workers {
+            // Workers that died leave their revisions unchecked: counted as bad below.
             if let Err(e) = tx.send(jobs) {
                 self.problems.extend(
                     e.0.into_iter()
@@ -166,9 +200,10 @@ impl Verifier {
         }
     }
 
-    /// Every problem: revisions whose signature failed, whose author's key never came,
-    /// whose card or enrolment named another key, or that were not signed.
-    pub(crate) fn finish(mut self, conn: &Connection) -> Result<Verdict> {
+    /// Every revision is in: those whose author's key came later in the bundle are sent,
+    /// and the queue is closed. The workers go on while the import does its other checks;
+    /// `learnt` is complete from here on.
+    pub(crate) fn close(&mut self, conn: &Connection) -> Result<()> {
         for (device, rev, sig) in std::mem::take(&mut self.waiting) {
             match self.known_key(conn, &device)? {
                 Some(key) => self.send(key, rev, sig),
@@ -176,14 +211,23 @@ impl Verifier {
             }
         }
         self.flush();
-        drop(self.to_worker.take());
+        drop(self.to_workers.take());
+        Ok(())
+    }
+
+    /// Every problem: revisions whose signature failed, whose author's key never came,
+    /// whose card or enrolment named another key, or that were not signed. The calling
+    /// thread checks alongside the workers until the queue is empty.
+    pub(crate) fn finish(mut self, conn: &Connection) -> Result<Verdict> {
+        self.close(conn)?;
+        let mut bad = drain(&self.queue, &self.cancel);
         // A worker that stopped short checked nothing for sure: the import fails.
-        let bad = match self.worker.take() {
-            Some(w) => w
-                .join()
-                .map_err(|_| crate::Error::Corrupt("signature check stopped".into()))?,
-            None => Vec::new(),
-        };
+        for w in std::mem::take(&mut self.workers) {
+            bad.extend(
+                w.join()
+                    .map_err(|_| crate::Error::Corrupt("signature check stopped".into()))?,
+            );
+        }
         let mut problems = std::mem::take(&mut self.problems);
         problems.extend(bad.into_iter().map(|rev| (rev, WriteRule::BadSignature)));
         Ok((problems, std::mem::take(&mut self.learnt)))
@@ -192,9 +236,97 @@ impl Verifier {
 
 impl Drop for Verifier {
     fn drop(&mut self) {
-        drop(self.to_worker.take());
-        if let Some(w) = self.worker.take() {
+        // An import that failed: nothing left is worth checking.
+        self.cancel.store(true, Ordering::Relaxed);
+        drop(self.to_workers.take());
+        for w in std::mem::take(&mut self.workers) {
             let _ = w.join();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ed25519_dalek::SigningKey;
+
+    fn signed(key: &SigningKey, device: &str, n: usize) -> Signed {
+        let rev = format!("1-{n:064x}");
+        Signed {
+            sig: Some(keys::sign_rev(key, &rev)),
+            rev,
+            device: device.to_string(),
+            pins: None,
+        }
+    }
+
+    fn devices(key: &SigningKey) -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE devices(id TEXT PRIMARY KEY, public_key TEXT)")
+            .unwrap();
+        conn.execute(
+            "INSERT INTO devices VALUES ('a', ?1)",
+            [hex::encode(key.verifying_key().to_bytes())],
+        )
+        .unwrap();
+        conn
+    }
+
+    /// However many workers share the queue, the verdict names exactly the revisions at
+    /// fault: a forged signature, an unsigned one, one whose author's key never came; and
+    /// a key that a later card in the bundle brings counts for revisions before it.
+    #[test]
+    fn every_worker_count_finds_the_same_faults() {
+        let a = SigningKey::from_bytes(&[7; 32]);
+        let b = SigningKey::from_bytes(&[9; 32]);
+        let conn = devices(&a);
+        for workers in [1, 2, 3] {
+            let mut v = Verifier::with_workers(workers);
+            for n in 0..3 * BATCH + 17 {
+                let mut s = signed(&a, "a", n);
+                if n == BATCH + 5 {
+                    s.sig = Some(keys::sign_rev(&b, &s.rev));
+                }
+                v.add(&conn, s).unwrap();
+            }
+            let mut unsigned = signed(&a, "a", 90_000);
+            unsigned.sig = None;
+            v.add(&conn, unsigned).unwrap();
+            v.add(&conn, signed(&b, "b", 90_001)).unwrap();
+            v.add(
+                &conn,
+                signed(&SigningKey::from_bytes(&[3; 32]), "c", 90_002),
+            )
+            .unwrap();
+            let mut card = signed(&b, "b", 90_003);
+            card.pins = Some(("b".into(), hex::encode(b.verifying_key().to_bytes())));
+            v.add(&conn, card).unwrap();
+            let (mut faults, learnt) = v.finish(&conn).unwrap();
+            faults.sort_by(|x, y| x.0.cmp(&y.0));
+            let rev = |n: usize| format!("1-{n:064x}");
+            assert_eq!(
+                faults,
+                vec![
+                    (rev(BATCH + 5), WriteRule::BadSignature),
+                    (rev(90_000), WriteRule::Unsigned),
+                    (rev(90_002), WriteRule::UnknownKey),
+                ],
+                "with {workers} workers"
+            );
+            assert_eq!(learnt.keys().collect::<Vec<_>>(), vec!["b"]);
+        }
+    }
+
+    /// An import that fails part-way drops its verifier with work still queued: the
+    /// workers stop without checking the rest, and dropping returns.
+    #[test]
+    fn a_dropped_verifier_stops_its_workers() {
+        let a = SigningKey::from_bytes(&[7; 32]);
+        let conn = devices(&a);
+        let mut v = Verifier::with_workers(2);
+        for n in 0..4 * BATCH {
+            v.add(&conn, signed(&a, "a", n)).unwrap();
+        }
+        drop(v);
     }
 }
