@@ -21,6 +21,7 @@ const COMMANDS: &[&str] = &[
     "visit_update",
     "visit_sign",
     "visit_unlock",
+    "visit_keep_signed",
     "recommendation_add",
     "recommendation_update",
     "recommendation_delete",

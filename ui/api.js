@@ -177,6 +177,11 @@ export async function visitUnlock(id, reason) {
   return call("visit_unlock", { id, reason });
 }
 
+/** Keep the signed text of minutes whose records changed after signing. → how many */
+export async function visitKeepSigned(id) {
+  return call("visit_keep_signed", { id });
+}
+
 /** input: {visit_id, text, raised_by, authority, due_date} → {id, rev, body} */
 export async function recommendationAdd(input) {
   return call("recommendation_add", { input });

@@ -161,6 +161,7 @@ pub fn builder<R: tauri::Runtime>(
             visit::visit_update,
             visit::visit_sign,
             visit::visit_unlock,
+            visit::visit_keep_signed,
             visit::recommendation_add,
             visit::recommendation_update,
             visit::recommendation_delete,

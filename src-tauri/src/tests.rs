@@ -487,6 +487,22 @@ fn signed_minutes_are_unlocked_with_a_reason_edited_and_signed_again() {
     assert_eq!(detail["locked"], true);
     assert_eq!(detail["visit"]["assessment"], "Đã sửa sau khi mở khóa");
     assert!(detail["visit"]["signed_at"].is_string());
+    // Signing sealed what it signed; nothing changed after it, so nothing to keep.
+    assert!(detail["visit"]["sealed"]
+        .as_object()
+        .is_some_and(|s| !s.is_empty()));
+    assert_eq!(detail["after_signing"], json!([]));
+    assert_eq!(
+        h.call("visit_keep_signed", json!({ "id": signed }))
+            .unwrap(),
+        0
+    );
+    h.call("visit_unlock", json!({ "id": signed, "reason": reason }))
+        .unwrap();
+    let err = h
+        .call("visit_keep_signed", json!({ "id": signed }))
+        .unwrap_err();
+    assert_eq!(err["code"], "not_signed");
 }
 
 #[test]

@@ -50,6 +50,12 @@ pub fn visit_unlock(
     state.with(|s| s.visit_unlock(&id, &reason))
 }
 
+/// Keep the signed text of minutes whose records changed after signing.
+#[tauri::command(async)]
+pub fn visit_keep_signed(state: State<'_, AppState>, id: String) -> Result<usize, ErrorPayload> {
+    state.with(|s| s.visit_keep_signed(&id))
+}
+
 #[tauri::command(async)]
 pub fn recommendation_add(
     state: State<'_, AppState>,

@@ -715,6 +715,12 @@ try {
   check("summary marks the computer seen for the first time", JSON.stringify(await evaluate("[...document.querySelectorAll('#import-summary .summary-row')].map(r => !!r.querySelector('.badge-unknown'))")) === "[true,false]" && (await text("#import-summary .badge-unknown")) === "Máy mới");
   check("summary names the backup", /backups\\kiemtra-20231110-104108\.512\.db$/.test(await text("#import-backup")), await text("#import-backup"));
   check("summary links to the new conflicts", (await text("#btn-summary-conflicts")) === "Giải quyết 1 xung đột mới→");
+  check(
+    "summary names the signed minutes the bundle changed after signing, linking to the visit",
+    (await text("#summary-after-signing .after-signing-link")) === "Đoàn xã Yên Sơn" && (await attr("#summary-after-signing .after-signing-link", "data-visit")) === "4" && /1 nội dung bị sửa/.test(await text("#summary-after-signing")),
+    await text("#summary-after-signing"),
+  );
+  await shot("12b-import-after-signing-vi");
   check("listener removed after the import", (await evaluate("window.__mockListeners()")) === 0);
   check("preview gone, history, computers and header count refreshed", (await count("#import-preview")) === 0 && (await count("#import-history tbody tr")) === 6 - 1 && (await count("#devices > li")) === 4 && (await badgeText()) === "3" && /^3 bản ghi/.test(await text("#conflict-banner strong")));
   await evaluate("window.scrollTo(0, 0)");
@@ -1081,6 +1087,25 @@ try {
     same((await lastCall("visit_sign")).args, { id: "7" }) && (await text("#visit-sign .section-title")) === "Biên bản đã ký lúc 10/11/2023 16:46" && (await attr("#visit-status .badge", "data-status")) === "signed" && (await count("#btn-sign")) === 0 && /Đã ký biên bản\./.test(await toastsText()),
     await text("#visit-sign .section-title"),
   );
+
+  // 28b2. signed minutes whose finding changed on another laptop sealNotice signing: shown, as text,
+  // and kept as signed on request
+  await open("?latency=40#/visit/4");
+  await until("!!document.querySelector('#after-signing') && window.__mockPending === 0", "the changed-after-signing notice");
+  await shot("28b2-after-signing-vi");
+  const sealNotice = await evaluate(`({title: document.querySelector('.after-signing-title').textContent,
+    items: document.querySelectorAll('.after-signing-item').length,
+    who: document.querySelector('.after-signing-item .muted').textContent,
+    now: [...document.querySelectorAll('.seal-now')].map((e) => e.textContent),
+    bold: document.querySelectorAll('#after-signing b').length})`);
+  check(
+    "signed minutes show the record changed after signing, who changed it and how, as text",
+    sealNotice.title === "Sửa sau khi ký 1 nội dung của biên bản đã ký bị sửa sau khi ký" && sealNotice.items === 1 && sealNotice.who === "Trần Thị Bình — Laptop Đoàn kiểm tra số 2" && sealNotice.now.includes("Sổ sách chưa cập nhật <b>đủ</b> tháng 10.") && sealNotice.bold === 0,
+    sealNotice,
+  );
+  await click("#keep-signed");
+  await until("!document.querySelector('#after-signing') && window.__mockPending === 0", "the notice gone after keeping the signed text");
+  check("keeping the signed text asks Rust once and the notice goes", same((await lastCall("visit_keep_signed")).args, { id: "4" }) && (await count("#locked-notice")) === 1);
 
   // 28c. a signed visit: follow-up stays editable, attachments are read-only, unlock needs a reason
   await open("?latency=40#/visit/1");

@@ -208,6 +208,7 @@ const DEVICES = {
 };
 
 const store = {
+  afterSigning: {}, // visit id → records of the signed minutes changed after signing
   lang: savedLang === "en" ? "en" : "vi",
   onboarded: params.get("first") !== "1",
   device: { id: DEVICES.self.id, name: DEVICES.self.name, public_key: DEVICES.self.public_key },
@@ -721,6 +722,27 @@ function buildCampaign2023() {
   // visit 1 was unlocked once (a finding was corrected) and signed again
   const v1 = store.visits.find((v) => v.id === "1");
   v1.unlocks = [{ at: "2023-11-08T08:15:00+07:00", by: DEVICES.team1.name, reason: "Bổ sung giải trình của đơn vị về mục 5.3" }];
+  // visit 4 (signed): a finding edited on another laptop that had not seen the signing
+  const v4 = store.visits.find((v) => v.id === "4");
+  if (v4 && v4.status === "signed") {
+    const code = Object.keys(store.findings["4"] || {})[0];
+    const f = code && store.findings["4"][code];
+    if (f) {
+      store.afterSigning["4"] = [
+        {
+          id: f.id,
+          kind: "finding",
+          label: `Tiêu chí ${code} · ${unitById(v4.unit_id).name}`,
+          change: "changed",
+          person: "Trần Thị Bình",
+          device_name: DEVICES.team2.name,
+          hlc: "2023-11-10T09:12:00.000Z#0000",
+          signed: { visit_id: "4", item_code: code, rating: f.rating, points: f.points, note: f.note, explanation: f.explanation },
+          now: { visit_id: "4", item_code: code, rating: f.rating === "dat" ? "chua_dat" : "dat", points: f.points, note: "Sổ sách chưa cập nhật <b>đủ</b> tháng 10.", explanation: f.explanation },
+        },
+      ];
+    }
+  }
 }
 
 function buildSimpleCampaign(c, unitIds, status, teamId) {
@@ -916,6 +938,7 @@ export async function visitGet(id) {
       findings,
       recommendations: store.recs.filter((r) => r.visit_id === v.id).map(recView),
       locked: v.status === "signed",
+      after_signing: v.status === "signed" ? clone(store.afterSigning[v.id] || []) : [],
       done: doneCount(v),
       total: itemsOf(v.criteria_set_id).length,
     };
@@ -1015,6 +1038,17 @@ export async function visitUnlock(id, reason) {
     });
     v.rev = rev;
     return { id: v.id, rev, status: v.status };
+  });
+}
+
+export async function visitKeepSigned(id) {
+  return call("visit_keep_signed", { id }, () => {
+    const v = visitById(id);
+    if (!v) throw fail("not_found");
+    if (v.status !== "signed") throw fail("not_signed");
+    const n = (store.afterSigning[v.id] || []).length;
+    delete store.afterSigning[v.id];
+    return n;
   });
 }
 
@@ -1935,7 +1969,7 @@ function pickedFiles() {
   const a = {
     file: "kiemtra-Laptop-Doan-kiem-tra-so-2-20231110-1712.kiemtra",
     ok: true,
-    report: { file: "E:\\kiemtra-Laptop-Doan-kiem-tra-so-2-20231110-1712.kiemtra", device: { id: TEAM2.id, name: TEAM2.name, public_key: TEAM2.public_key }, fingerprint: fingerprintOf(TEAM2.public_key), inspector: "Bùi Quang Huy", created_at: "2023-11-10T10:12:31.508Z#0000", campaign_id: "c1", new_device: true, revisions: 6204, new_revisions: 5987, known_revisions: 217, new_conflicts: 1, clock_ahead: 12, dry_run: true },
+    report: { file: "E:\\kiemtra-Laptop-Doan-kiem-tra-so-2-20231110-1712.kiemtra", device: { id: TEAM2.id, name: TEAM2.name, public_key: TEAM2.public_key }, fingerprint: fingerprintOf(TEAM2.public_key), inspector: "Bùi Quang Huy", created_at: "2023-11-10T10:12:31.508Z#0000", campaign_id: "c1", new_device: true, revisions: 6204, new_revisions: 5987, known_revisions: 217, new_conflicts: 1, clock_ahead: 12, changed_after_signing: [{ visit_id: "4", unit: "Đoàn xã Yên Sơn", count: 1 }], dry_run: true },
   };
   const b = {
     file: "kiemtra-Laptop-Doan-kiem-tra-so-1-20231110-1730.kiemtra",

@@ -276,6 +276,10 @@ export function create(app) {
       rep.clock_ahead > 0
         ? h("div", { class: "pv-sub" }, h("span", { class: "badge badge-clock-ahead", title: t("import.clock_ahead_title") }, t("import.clock_ahead", { n: formatNumber(rep.clock_ahead) })))
         : null,
+      // Records of signed minutes it changes: kept, shown on the visit, never in the signed text.
+      (rep.changed_after_signing || []).length
+        ? h("div", { class: "pv-sub" }, h("span", { class: "badge badge-refused", title: t("import.after_signing_title") }, t("import.after_signing", { n: rep.changed_after_signing.length })))
+        : null,
     );
   }
 
@@ -445,6 +449,7 @@ export function create(app) {
     const files = sum.files || [];
     const ok = files.filter((f) => f.ok);
     const newConflicts = ok.reduce((acc, f) => acc + (Number(f.report && f.report.new_conflicts) || 0), 0);
+    const afterSigning = ok.flatMap((f) => (f.report && f.report.changed_after_signing) || []);
     const allOk = ok.length === files.length;
     return h(
       "div",
@@ -486,6 +491,38 @@ export function create(app) {
         }),
       ),
       sum.backup ? h("p", { class: "summary-backup" }, h("span", { class: "muted" }, t("import.backup") + ": "), h("span", { class: "path", id: "import-backup" }, String(sum.backup))) : null,
+      afterSigning.length
+        ? h(
+            "div",
+            { class: "summary-after-signing", id: "summary-after-signing", role: "note" },
+            h("p", null, h("span", { class: "badge badge-refused" }, t("seal.badge")), " ", t("import.after_signing_text")),
+            h(
+              "ul",
+              null,
+              afterSigning.map((c) =>
+                h(
+                  "li",
+                  null,
+                  h(
+                    "a",
+                    {
+                      href: `#/visit/${encodeURIComponent(String(c.visit_id))}`,
+                      class: "after-signing-link",
+                      dataset: { visit: c.visit_id },
+                      onClick: (ev) => {
+                        ev.preventDefault();
+                        app.navigate({ name: "visit", id: String(c.visit_id) });
+                      },
+                    },
+                    c.unit || c.visit_id,
+                  ),
+                  " · ",
+                  t("import.after_signing_count", { n: c.count }),
+                ),
+              ),
+            ),
+          )
+        : null,
       newConflicts > 0
         ? h(
             "div",

@@ -7,6 +7,8 @@ import { statusBadge, metaItem, progressBar, updateProgressBar, conflictBadge } 
 import { t, tEnum } from "../i18n.js";
 import { minutes } from "./minutes.js";
 import { showHistory } from "./history.js";
+import { fieldLabel, formatValue } from "./conflicts.js";
+import { toError } from "../lib/errors.js";
 
 const DEBOUNCE_MS = 400;
 
@@ -17,6 +19,77 @@ function isDone(state) {
 function fmtPoints(n) {
   if (n === null || n === undefined) return "";
   return String(n);
+}
+
+/** What changed in one record since signing, field by field, as plain text. */
+function sealDiff(c) {
+  const signed = c.signed || {};
+  const now = c.now || {};
+  if (c.change !== "changed") return [];
+  return Object.keys({ ...signed, ...now })
+    .filter((k) => k !== "visit_id" && JSON.stringify(signed[k] ?? null) !== JSON.stringify(now[k] ?? null))
+    .map((k) =>
+      h(
+        "li",
+        { class: "seal-diff" },
+        h("span", { class: "seal-field" }, fieldLabel(c.kind, k)),
+        ": ",
+        h("span", { class: "seal-signed" }, formatValue(c.kind, k, signed[k] ?? null) || "—"),
+        " → ",
+        h("span", { class: "seal-now" }, formatValue(c.kind, k, now[k] ?? null) || "—"),
+      ),
+    );
+}
+
+/** Signed minutes whose records changed after signing: the documents keep the signed text;
+ * the person keeps it for good, or unlocks the minutes to take the changes. */
+function afterSigningNotice(app, changes, visitId, reload) {
+  if (!changes.length) return null;
+  const error = h("p", { class: "form-error", role: "alert", hidden: true });
+  const keep = h(
+    "button",
+    {
+      type: "button",
+      class: "btn btn-primary btn-small",
+      id: "keep-signed",
+      onClick: async () => {
+        keep.disabled = true;
+        try {
+          await app.api.visitKeepSigned(visitId);
+          reload();
+        } catch (e) {
+          error.textContent = toError(e).message;
+          error.hidden = false;
+          keep.disabled = false;
+        }
+      },
+    },
+    t("seal.keep"),
+  );
+  return h(
+    "section",
+    { class: "after-signing card", id: "after-signing", role: "note" },
+    h("h2", { class: "after-signing-title" }, h("span", { class: "badge badge-refused" }, t("seal.badge")), " ", t("seal.title", { n: changes.length })),
+    h("p", { class: "small" }, t("seal.text")),
+    h(
+      "ul",
+      { class: "after-signing-list" },
+      changes.map((c) =>
+        h(
+          "li",
+          { class: "after-signing-item", dataset: { id: c.id, change: c.change } },
+          h("strong", null, c.label || c.id),
+          " · ",
+          t(`seal.change.${c.change}`),
+          " · ",
+          h("span", { class: "muted" }, c.person ? `${c.person} — ${c.device_name}` : c.device_name),
+          c.change === "changed" ? h("ul", { class: "seal-diffs small" }, sealDiff(c)) : null,
+        ),
+      ),
+    ),
+    h("div", { class: "after-signing-actions" }, keep, h("span", { class: "small muted" }, t("seal.or_unlock"))),
+    error,
+  );
 }
 
 export function create(app, route) {
@@ -607,6 +680,10 @@ export function create(app, route) {
         )
       : null;
 
+    const afterNotice = afterSigningNotice(app, data.after_signing || [], v.id, () =>
+      app.navigate({ name: "visit", id: v.id }, { replace: true, force: true }),
+    );
+
     if (minsDispose) minsDispose();
     const mins = minutes({
       app,
@@ -654,6 +731,7 @@ export function create(app, route) {
           header,
           leaveHost,
           lockedNotice,
+          afterNotice,
           mins.opening,
           topics.length ? topicEls : h("div", { class: "state-panel empty-state compact" }, h("p", { class: "state-text" }, t("visit.no_criteria"))),
           mins.closing,

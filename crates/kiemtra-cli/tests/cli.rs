@@ -1629,3 +1629,110 @@ fn only_enrolled_laptops_write_and_only_what_their_role_allows() {
 fn kiemtra_core_finding_id(visit: &str, item: &str) -> String {
     kiemtra_core::ids::finding_id(visit, item)
 }
+
+/// A finding of signed minutes changed on a team laptop that had not seen the signing: the
+/// import says so, `visit show` keeps the signed text and lists the change with its author,
+/// and `visit keep-signed` puts it back.
+#[test]
+fn a_change_after_signing_is_reported_and_the_signed_text_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    let hq = demo();
+    let campaign = json(&hq.path, &["campaign", "list"])[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let visits = json(&hq.path, &["visit", "list"]);
+    let v = visits
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["status"] == "completed")
+        .unwrap();
+    let (visit, team) = (
+        v["id"].as_str().unwrap().to_string(),
+        v["team_id"].as_str().unwrap().to_string(),
+    );
+    let t1 = db();
+    ok(
+        &t1.path,
+        &[
+            "init",
+            "--device-name",
+            "Máy Đoàn 1",
+            "--person",
+            "Nguyễn Văn An",
+        ],
+    );
+    let t1_id = json(&t1.path, &["device", "show"])["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let intro = file("intro.kiemtra");
+    ok(&t1.path, &["export", "--out", &intro]);
+    // The bundle names no campaign: the enrol command names the one this office runs.
+    refused(
+        &hq.path,
+        &["import", &intro],
+        &format!("kiemtra enroll {t1_id} --campaign {campaign} --role team"),
+    );
+    ok(
+        &hq.path,
+        &[
+            "enroll",
+            &t1_id,
+            "--campaign",
+            &campaign,
+            "--role",
+            "team",
+            "--team",
+            &team,
+        ],
+    );
+    let out = file("campaign.kiemtra");
+    ok(
+        &hq.path,
+        &["export", "--out", &out, "--campaign", &campaign],
+    );
+    ok(&t1.path, &["import", &out]);
+    let signed = json(&hq.path, &["visit", "show", &visit])["findings"]["5.3"]["note"].clone();
+    ok(&hq.path, &["visit", "sign", &visit]);
+    ok(
+        &t1.path,
+        &[
+            "finding",
+            "set",
+            "--visit",
+            &visit,
+            "--item",
+            "5.3",
+            "--note",
+            "Sửa khi chưa biết đã ký",
+        ],
+    );
+    let late = file("t1.kiemtra");
+    ok(&t1.path, &["export", "--out", &late]);
+    let said = ok(&hq.path, &["import", &late]);
+    assert!(said.contains("bị sửa sau khi ký"), "{said}");
+
+    let shown = json(&hq.path, &["visit", "show", &visit]);
+    assert_eq!(
+        shown["findings"]["5.3"]["note"], signed,
+        "the signed text stands"
+    );
+    assert_eq!(shown["after_signing"][0]["person"], "Nguyễn Văn An");
+    let text = ok(&hq.path, &["visit", "show", &visit]);
+    assert!(text.contains("Nguyễn Văn An — Máy Đoàn 1"), "{text}");
+
+    let kept = ok(&hq.path, &["visit", "keep-signed", &visit]);
+    assert!(kept.contains("Đã giữ nội dung đã ký: 1"), "{kept}");
+    let shown = json(&hq.path, &["visit", "show", &visit]);
+    assert_eq!(shown["after_signing"].as_array().unwrap().len(), 0);
+    let finding = kiemtra_core_finding_id(&visit, "5.3");
+    let history = ok(&hq.path, &["history", &finding]);
+    assert!(
+        history.contains("Sửa khi chưa biết đã ký"),
+        "the change stays in history: {history}"
+    );
+    assert!(json(&hq.path, &["check"])["ok"].as_bool().unwrap());
+}

@@ -381,6 +381,7 @@ fn generate(store: &mut Store, c: &Config) -> Data {
                         signed_at: None,
                         unlocks: Vec::new(),
                         signed_by: None,
+                        sealed: None,
                     };
                     if n == plant_at[1] {
                         v.strengths = format!("{} Mô hình hay ở {PLANT_VISIT}.", v.strengths);

@@ -171,8 +171,9 @@ impl Store {
 
     /// A visit's attachments, oldest first.
     pub fn attachments_of(&self, visit_id: &str) -> Result<Vec<AttachmentView>> {
+        let visit = self.require::<Visit>(visit_id)?;
         let mut out: Vec<AttachmentView> = self
-            .list_by::<Attachment>("visit_id", visit_id)?
+            .visit_records::<Attachment>(&visit)?
             .into_iter()
             .map(|a| AttachmentView {
                 present: self.blob_path(&a.body.sha256).is_some(),

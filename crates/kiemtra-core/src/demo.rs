@@ -268,6 +268,7 @@ fn load_into(w: &mut Writer<'_>, demo: DemoFile, criteria: CriteriaSet) -> Resul
                     .map(|t| format!("{}+07:00", t.format("%Y-%m-%dT%H:%M:%S"))),
                 unlocks: Vec::new(),
                 signed_by: None,
+                sealed: None,
             },
         )?;
         for f in v.findings {

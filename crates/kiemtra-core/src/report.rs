@@ -23,16 +23,33 @@ pub use minutes::*;
 /// `{code, vi, en}`, so the preview can show it in either language.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Warning {
-    NotSigned { unit: String },
-    NotCompleted { unit: String, status: VisitStatus },
-    Conflict { unit: String },
-    NoTeam { unit: String },
-    OtherCriteria { unit: String },
+    NotSigned {
+        unit: String,
+    },
+    NotCompleted {
+        unit: String,
+        status: VisitStatus,
+    },
+    Conflict {
+        unit: String,
+    },
+    NoTeam {
+        unit: String,
+    },
+    OtherCriteria {
+        unit: String,
+    },
+    /// Records of the signed minutes changed after signing: the document shows them as
+    /// signed.
+    ChangedAfterSigning {
+        unit: String,
+        count: usize,
+    },
 }
 
 impl Warning {
     /// Stable, for the UI and scripts: `not_signed`, `not_completed`, `conflict`, `no_team`,
-    /// `other_criteria`.
+    /// `other_criteria`, `changed_after_signing`.
     pub fn code(&self) -> &'static str {
         match self {
             Warning::NotSigned { .. } => "not_signed",
@@ -40,6 +57,7 @@ impl Warning {
             Warning::Conflict { .. } => "conflict",
             Warning::NoTeam { .. } => "no_team",
             Warning::OtherCriteria { .. } => "other_criteria",
+            Warning::ChangedAfterSigning { .. } => "changed_after_signing",
         }
     }
 }
@@ -66,6 +84,10 @@ impl Localize for Warning {
             Warning::OtherCriteria { unit } => lang.pick(
                 format!("{unit}: kiểm tra theo phiên bản bộ tiêu chí khác; tiêu chí được ghép theo mã."),
                 format!("{unit}: checked against another criteria version; items matched by code."),
+            ),
+            Warning::ChangedAfterSigning { unit, count } => lang.pick(
+                format!("{unit}: {count} nội dung của biên bản đã ký bị sửa sau khi ký; văn bản giữ nội dung đã ký cho đến khi có người quyết định."),
+                format!("{unit}: {count} record(s) of the signed minutes changed after signing; the document keeps the signed text until someone decides."),
             ),
         }
     }

@@ -826,6 +826,7 @@ mod tests {
             signed_at: None,
             unlocks: Vec::new(),
             signed_by: None,
+            sealed: None,
         };
         let campaign = Campaign {
             name: String::new(),

@@ -1,6 +1,8 @@
 //! The records people edit. Each is stored as the JSON body of its revisions; the record id
 //! lives beside the body, never inside it.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -462,6 +464,11 @@ pub struct Visit {
     /// Who signed (the person using the laptop then, and the laptop).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed_by: Option<SignedBy>,
+    /// What the signing signed: the revision of each finding, recommendation and
+    /// attachment of the visit then (record id → rev). The documents of signed minutes are
+    /// built from these, whatever arrives later; cleared by an unlock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed: Option<BTreeMap<String, String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -187,6 +187,13 @@ fn print_import(r: &ImportReport, lang: Lang) {
     if r.clock_ahead > 0 {
         println!("    {}", Tally::ClockAhead(r.clock_ahead).message(lang));
     }
+    for c in &r.changed_after_signing {
+        let w = kiemtra_core::report::Warning::ChangedAfterSigning {
+            unit: c.unit.clone(),
+            count: c.count,
+        };
+        println!("    {} ({})", w.message(lang), c.visit_id);
+    }
 }
 
 fn print_conflicts(list: &[Conflict], lang: Lang) {

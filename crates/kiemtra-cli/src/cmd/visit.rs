@@ -52,6 +52,9 @@ pub enum Cmd {
         #[arg(long, value_name = "LÝ DO")]
         reason: String,
     },
+    /// Giữ nội dung đã ký: đưa các nội dung bị sửa sau khi ký về như lúc ký (keep the signed
+    /// text of minutes whose records changed after signing)
+    KeepSigned { id: String },
 }
 
 pub fn run(cmd: Cmd, store: &mut Store, json: bool, lang: Lang) -> Result<ExitCode, Error> {
@@ -145,6 +148,14 @@ pub fn run(cmd: Cmd, store: &mut Store, json: bool, lang: Lang) -> Result<ExitCo
                 println!("{}", Done::MinutesSigned { id: &saved.id }.message(lang));
             }
         }
+        Cmd::KeepSigned { id } => {
+            let n = store.visit_keep_signed(&id)?;
+            if json {
+                print_json(&serde_json::json!({ "restored": n }));
+            } else {
+                println!("{}", Done::SignedTextKept { restored: n }.message(lang));
+            }
+        }
         Cmd::Unlock { id, reason } => {
             let saved = store.visit_unlock(&id, &reason)?;
             if json {
@@ -194,6 +205,21 @@ fn print_visit(d: &VisitDetail, lang: Lang) {
         d.total,
         Label::Items.message(lang)
     );
+    if !d.after_signing.is_empty() {
+        let w = kiemtra_core::report::Warning::ChangedAfterSigning {
+            unit: d.unit.name.clone(),
+            count: d.after_signing.len(),
+        };
+        println!("{}", w.message(lang));
+        for a in &d.after_signing {
+            let who = if a.person.is_empty() {
+                a.device_name.clone()
+            } else {
+                format!("{} — {}", a.person, a.device_name)
+            };
+            println!("  - {} ({})", a.label, who);
+        }
+    }
     if let Some(t) = &d.team {
         println!("{}: {}", Label::Team.message(lang), t.name);
         for m in &t.members {

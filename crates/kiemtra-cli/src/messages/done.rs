@@ -83,6 +83,9 @@ pub enum Done<'a> {
         id: &'a str,
         reason: &'a str,
     },
+    SignedTextKept {
+        restored: usize,
+    },
     CriteriaCreated {
         code: &'a str,
         id: &'a str,
@@ -229,6 +232,10 @@ impl Localize for Done<'_> {
             Done::MinutesSigned { id } => lang.pick(
                 format!("Đã ký biên bản {id}"),
                 format!("Minutes signed {id}"),
+            ),
+            Done::SignedTextKept { restored } => lang.pick(
+                format!("Đã giữ nội dung đã ký: {restored} nội dung được đưa về như lúc ký"),
+                format!("Signed text kept: {restored} record(s) back as signed"),
             ),
             Done::MinutesUnlocked { id, reason } => lang.pick(
                 format!("Đã mở khóa biên bản {id} (lý do: {reason})"),

@@ -587,6 +587,7 @@ pub(crate) fn laptop_revisions(
             signed_at: None,
             unlocks: Vec::new(),
             signed_by: None,
+            sealed: None,
         };
         plan.sec
             .chain(&mut r, "visit", &visit, vec![(false, body(&v))]);

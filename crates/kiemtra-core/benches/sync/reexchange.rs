@@ -170,6 +170,7 @@ pub(crate) fn reexchange_plan(c: &Config) -> Plan {
             signed_at: None,
             unlocks: Vec::new(),
             signed_by: None,
+            sealed: None,
         };
         records.push(Planned {
             kind: "visit",

@@ -316,12 +316,20 @@ impl Store {
         let mut team_visits: HashMap<String, usize> = HashMap::new();
 
         for (i, r) in rows.iter().enumerate() {
-            let v = self.require::<Visit>(&r.id)?.body;
+            let stored = self.require::<Visit>(&r.id)?;
+            let v = stored.body.clone();
             let li = level_index(r);
             let unit = r.unit_name.clone();
             warnings.extend(status_warning(&unit, r.status));
             if r.conflict {
                 warnings.push(Warning::Conflict { unit: unit.clone() });
+            }
+            let changed = self.after_signing(&stored)?.len();
+            if changed > 0 {
+                warnings.push(Warning::ChangedAfterSigning {
+                    unit: unit.clone(),
+                    count: changed,
+                });
             }
             match r.status {
                 VisitStatus::Planned => status_counts.planned += 1,
@@ -347,8 +355,9 @@ impl Store {
             if vset.is_some_and(|s| s.code != base.code || s.version != base.version) {
                 warnings.push(Warning::OtherCriteria { unit: unit.clone() });
             }
+            // Signed minutes count as signed, whatever reached their records later.
             let findings: HashMap<String, Finding> = self
-                .list_by::<Finding>("visit_id", &r.id)?
+                .visit_records::<Finding>(&stored)?
                 .into_iter()
                 .map(|f| (f.body.item_code.clone(), f.body))
                 .collect();
@@ -406,7 +415,7 @@ impl Store {
                     text: v.strengths.clone(),
                 });
             }
-            for rec in self.list_by::<Recommendation>("visit_id", &r.id)? {
+            for rec in self.visit_records::<Recommendation>(&stored)? {
                 let key = match rec.body.authority {
                     Authority::Unit => 0,
                     Authority::Team => 1,

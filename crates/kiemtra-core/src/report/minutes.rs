@@ -122,8 +122,19 @@ impl Store {
         if conflicted_visits.contains(&id) {
             warnings.push(Warning::Conflict { unit: unit.clone() });
         }
+        if !d.after_signing.is_empty() {
+            warnings.push(Warning::ChangedAfterSigning {
+                unit: unit.clone(),
+                count: d.after_signing.len(),
+            });
+        }
+        let visit = crate::store::Stored {
+            id: d.visit.id.clone(),
+            rev: d.visit.rev.clone(),
+            body: d.visit.body.clone(),
+        };
         let findings: HashMap<String, Finding> = self
-            .list_by::<Finding>("visit_id", &id)?
+            .visit_records::<Finding>(&visit)?
             .into_iter()
             .map(|f| (f.body.item_code.clone(), f.body))
             .collect();

@@ -90,6 +90,7 @@ impl PlanTarget {
             signed_at: None,
             unlocks: Vec::new(),
             signed_by: None,
+            sealed: None,
         };
         let id = new_id();
         let rev = w.put(&id, &body)?;

@@ -158,6 +158,9 @@ pub struct ImportReport {
     /// New revisions stamped further ahead of this laptop's clock than a clock may move it
     /// (their maker's clock runs ahead); taken in, marked in the preview and in history.
     pub clock_ahead: u64,
+    /// Signed minutes whose records this bundle changed after the signing: the minutes keep
+    /// the signed text, the visit shows the changes (`visit::seal`).
+    pub changed_after_signing: Vec<crate::visit::ChangedAfterSigning>,
     /// Attachment files in the bundle (photos, scans), and how many this laptop lacked.
     pub files: u64,
     pub new_files: u64,
@@ -716,6 +719,7 @@ impl Store {
                 .into_iter()
                 .filter(|id| !already.contains(id))
                 .count() as u64;
+            let changed_after_signing = crate::visit::changed_since(w, before)?;
             let now = Hlc::tick(Hlc::ZERO, Hlc::now_millis()).to_text();
             w.conn().execute(
                 "INSERT INTO devices(id, name, public_key, first_seen, is_self) VALUES (?1, ?2, ?3, ?4, 0)
@@ -752,6 +756,7 @@ impl Store {
                 new_revisions: new,
                 known_revisions: total - new,
                 new_conflicts: conflicts,
+                changed_after_signing,
                 clock_ahead,
                 files: blob_names.len() as u64,
                 new_files,

@@ -179,6 +179,7 @@ impl Store {
             v.status = VisitStatus::Signed;
             v.signed_at = Some(now_local());
             v.signed_by = Some(signer);
+            v.sealed = Some(super::seal::seal_of(w, &id)?);
             let rev = w.put(&id, &v)?;
             Ok(VisitSaved {
                 id: id.clone(),
@@ -212,6 +213,8 @@ impl Store {
                 return Err(Error::NotSigned);
             }
             v.status = VisitStatus::Completed;
+            // The records go back to being edited as they are; signing again seals anew.
+            v.sealed = None;
             v.unlocks.push(Unlock {
                 at: now_local(),
                 by,

@@ -3,8 +3,10 @@
 
 mod findings;
 mod minutes;
+mod seal;
 mod view;
 
 pub use findings::*;
 pub use minutes::*;
+pub use seal::*;
 pub use view::*;

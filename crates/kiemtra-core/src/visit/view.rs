@@ -108,6 +108,8 @@ pub struct VisitDetail {
     pub findings: BTreeMap<String, FindingView>,
     pub recommendations: Vec<RecommendationView>,
     pub locked: bool,
+    /// Records of the signed minutes that changed after signing (`seal`).
+    pub after_signing: Vec<super::AfterSigning>,
     pub done: usize,
     pub total: usize,
 }
@@ -258,7 +260,7 @@ impl Store {
         let set = self.require::<CriteriaSet>(&v.body.criteria_set_id)?;
         let (conflicted, _) = self.conflict_index()?;
         let findings: BTreeMap<String, FindingView> = self
-            .list_by::<Finding>("visit_id", &v.id)?
+            .visit_records::<Finding>(&v)?
             .into_iter()
             .map(|f| {
                 (
@@ -282,7 +284,7 @@ impl Store {
             })
             .count();
         let recommendations = self
-            .list_by::<Recommendation>("visit_id", &v.id)?
+            .visit_records::<Recommendation>(&v)?
             .into_iter()
             .map(|r| RecommendationView {
                 conflict: conflicted.contains(&r.id),
@@ -298,6 +300,7 @@ impl Store {
         let mut unit = unit_row(&unit, 0);
         unit.name = crate::units::names::NameBook::new(self).name_at(&unit.id, &unit.name, day)?;
         Ok(VisitDetail {
+            after_signing: self.after_signing(&v)?,
             locked: v.body.status == VisitStatus::Signed,
             total: set.body.item_count(),
             done,

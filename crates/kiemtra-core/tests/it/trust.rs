@@ -369,3 +369,190 @@ fn signed_minutes_change_only_through_an_unlock_and_a_concurrent_edit_is_a_confl
     assert_eq!(v.unlocks.len(), 1);
     assert!(v.unlocks[0].by.ends_with("Máy Văn phòng 4"));
 }
+
+/// A finding of signed minutes changed on a laptop that had not seen the signing: kept,
+/// never in what the secretariat signs, shown with who changed it, until a person keeps the
+/// signed text (or unlocks to take the change). A follow-up edit of a recommendation is not
+/// a change of the minutes.
+#[test]
+fn a_finding_changed_after_signing_never_reaches_the_signed_documents() {
+    let mut o = office();
+    let visit =
+        o.hq.visit_rows(None)
+            .unwrap()
+            .into_iter()
+            .find(|v| v.status == VisitStatus::Completed)
+            .unwrap()
+            .id;
+    let mut other = Store::open(&o.file("s2.db")).unwrap();
+    other.set_device_name("Máy Văn phòng 2").unwrap();
+    other.set_person("Trần Thị Bình").unwrap();
+    crate::common::enrol(&mut o.hq, &other, &o.campaign, o.dir.path());
+    let all = o.file("all.kiemtra");
+    o.hq.export_bundle(&all, None).unwrap();
+    other.import_bundle(&all, false).unwrap();
+
+    let code =
+        o.hq.visit_detail(&visit)
+            .unwrap()
+            .findings
+            .keys()
+            .next()
+            .unwrap()
+            .clone();
+    let signed_note = o.hq.visit_detail(&visit).unwrap().findings[&code]
+        .note
+        .clone();
+    let signed_minutes = o.hq.visit_minutes(&visit).unwrap();
+    let rec = o.hq.visit_detail(&visit).unwrap().recommendations[0]
+        .id
+        .clone();
+    o.hq.visit_sign(&visit).unwrap();
+    // The other laptop, not having seen the signing: a finding's note and a recommendation's
+    // follow-up.
+    other
+        .finding_set(kiemtra_core::visit::FindingInput {
+            visit_id: visit.clone(),
+            item_code: code.clone(),
+            note: Some("Ghi nhận sửa sau khi ký".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    other
+        .recommendation_update(
+            &rec,
+            kiemtra_core::visit::RecommendationPatch {
+                status: Some(model::RecStatus::Done),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let late = o.file("late.kiemtra");
+    other.export_bundle(&late, None).unwrap();
+    let preview = o.hq.import_bundle(&late, true).unwrap();
+    assert_eq!(
+        preview.changed_after_signing.len(),
+        1,
+        "seen in the preview"
+    );
+    let rep = o.hq.import_bundle(&late, false).unwrap();
+    assert_eq!(rep.changed_after_signing.len(), 1);
+    assert_eq!(rep.changed_after_signing[0].visit_id, visit);
+    assert_eq!(
+        rep.changed_after_signing[0].count, 1,
+        "the follow-up is not a change"
+    );
+
+    // Kept, and shown with its author; the documents keep the signed text.
+    assert_eq!(
+        o.hq.get::<Finding>(&finding_id(&visit, &code))
+            .unwrap()
+            .unwrap()
+            .body
+            .note,
+        "Ghi nhận sửa sau khi ký"
+    );
+    let d = o.hq.visit_detail(&visit).unwrap();
+    assert_eq!(d.findings[&code].note, signed_note);
+    assert_eq!(d.after_signing.len(), 1);
+    let a = &d.after_signing[0];
+    assert_eq!(
+        (a.change, a.person.as_str(), a.device_name.as_str()),
+        (
+            kiemtra_core::visit::SealChange::Changed,
+            "Trần Thị Bình",
+            "Máy Văn phòng 2"
+        )
+    );
+    assert_eq!(a.now.as_ref().unwrap()["note"], "Ghi nhận sửa sau khi ký");
+    // The follow-up is today's.
+    let r = d.recommendations.iter().find(|r| r.id == rec).unwrap();
+    assert_eq!(r.body.status, model::RecStatus::Done);
+    let minutes = o.hq.visit_minutes(&visit).unwrap();
+    assert_eq!(
+        serde_json::to_value(&minutes.topics).unwrap(),
+        serde_json::to_value(&signed_minutes.topics).unwrap(),
+        "the minutes' checklist is as signed"
+    );
+    assert!(minutes
+        .warnings
+        .iter()
+        .any(|w| w.code() == "changed_after_signing"));
+    let report = o.hq.campaign_report(&o.campaign).unwrap();
+    assert!(report
+        .warnings
+        .iter()
+        .any(|w| w.code() == "changed_after_signing"));
+    assert!(o.hq.check().unwrap().ok);
+
+    // Keeping the signed text: the finding is as signed again, on every laptop it reaches.
+    assert_eq!(o.hq.visit_keep_signed(&visit).unwrap(), 1);
+    assert!(o.hq.visit_detail(&visit).unwrap().after_signing.is_empty());
+    assert_eq!(
+        o.hq.get::<Finding>(&finding_id(&visit, &code))
+            .unwrap()
+            .unwrap()
+            .body
+            .note,
+        signed_note
+    );
+    let back = o.file("back.kiemtra");
+    o.hq.export_bundle(&back, None).unwrap();
+    other.import_bundle(&back, false).unwrap();
+    assert!(other.visit_detail(&visit).unwrap().after_signing.is_empty());
+    assert_eq!(
+        other
+            .get::<Finding>(&finding_id(&visit, &code))
+            .unwrap()
+            .unwrap()
+            .body
+            .note,
+        signed_note
+    );
+    assert_eq!(
+        other
+            .get::<model::Recommendation>(&rec)
+            .unwrap()
+            .unwrap()
+            .body
+            .status,
+        model::RecStatus::Done,
+        "keeping the signed text keeps the follow-up"
+    );
+
+    // Unlocking instead takes the change: the checklist shows it, signing again seals it.
+    other
+        .finding_set(kiemtra_core::visit::FindingInput {
+            visit_id: visit.clone(),
+            item_code: code.clone(),
+            note: Some("Không thấy việc ký".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
+    let late = o.file("late2.kiemtra");
+    raw(&mut other, |w| {
+        let mut f = w.get::<Finding>(&finding_id(&visit, &code))?.unwrap().body;
+        f.note = "Sửa lần hai".into();
+        w.put(&finding_id(&visit, &code), &f)
+    });
+    other.export_bundle(&late, None).unwrap();
+    o.hq.import_bundle(&late, false).unwrap();
+    assert_eq!(
+        o.hq.visit_detail(&visit).unwrap().findings[&code].note,
+        signed_note
+    );
+    o.hq.visit_unlock(&visit, "Nhận ghi nhận bổ sung").unwrap();
+    let d = o.hq.visit_detail(&visit).unwrap();
+    assert_eq!(d.findings[&code].note, "Sửa lần hai");
+    assert!(d.after_signing.is_empty());
+    o.hq.visit_sign(&visit).unwrap();
+    assert_eq!(
+        o.hq.visit_minutes(&visit)
+            .unwrap()
+            .warnings
+            .iter()
+            .filter(|w| w.code() == "changed_after_signing")
+            .count(),
+        0
+    );
+}
