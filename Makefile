@@ -14,7 +14,7 @@ APP := $(TARGET_DIR)/debug/kiemtra-app
 # Tauri's WebKitGTK build and run-time needs, plus what the end-to-end tests drive it with.
 APT_PACKAGES := build-essential pkg-config curl libwebkit2gtk-4.1-dev libgtk-3-dev \
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev \
-  xvfb webkit2gtk-driver xauth xdotool chromium nodejs
+  xvfb webkit2gtk-driver xauth xdotool chromium nodejs age
 
 .PHONY: run test test-ui deps rust build lint demo-db clean
 

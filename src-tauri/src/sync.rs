@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use kiemtra_core::sync::bundle::{ExportReport, ImportReport};
+use kiemtra_core::sync::bundle::{ExportReport, ImportReport, Sealing};
 use kiemtra_core::sync::conflicts::{Conflict, Resolution};
 use kiemtra_core::sync::{bundle_file_name, SyncOverview};
 use kiemtra_core::{model, model::Entity, Error, ErrorPayload, Lang, Localize};
@@ -24,6 +24,7 @@ pub fn bundle_export<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     campaign: Option<String>,
+    plain: Option<bool>,
 ) -> Result<Option<ExportReport>, ErrorPayload> {
     let lang = state.lang();
     let device = state.with(|s| Ok(s.device().name.clone()))?;
@@ -52,7 +53,13 @@ pub fn bundle_export<R: Runtime>(
             Some(c) => Some(s.resolve_id(model::Campaign::KIND, c)?),
             None => None,
         };
-        s.export_bundle(&path, campaign.as_deref()).map(Some)
+        let sealing = if plain.unwrap_or(false) {
+            Sealing::Plain
+        } else {
+            Sealing::Encrypted
+        };
+        s.export_bundle_as(&path, campaign.as_deref(), sealing)
+            .map(Some)
     })
 }
 

@@ -273,7 +273,7 @@ fn conflicted_db() -> (tempfile::TempDir, String) {
     hq.load_demo().unwrap();
     hq.set_onboarded().unwrap();
     let all = dir.path().join("all.kiemtra");
-    hq.export_bundle(&all, None).unwrap();
+    hq.export_plain(&all, None).unwrap();
     let visit = hq
         .visit_rows(None)
         .unwrap()
@@ -291,7 +291,7 @@ fn conflicted_db() -> (tempfile::TempDir, String) {
     // Both laptops are the secretariat's, enrolled from their introduction bundles.
     for l in &laptops {
         let intro = dir.path().join(format!("intro-{}.kiemtra", l.device().id));
-        l.export_bundle(&intro, None).unwrap();
+        l.export_plain(&intro, None).unwrap();
         hq.enroll_bundle_maker(
             &intro,
             &campaign,
@@ -300,7 +300,7 @@ fn conflicted_db() -> (tempfile::TempDir, String) {
         )
         .unwrap();
     }
-    hq.export_bundle(&all, None).unwrap();
+    hq.export_plain(&all, None).unwrap();
     for ((name, note), mut l) in [("a", "Ý kiến máy A"), ("b", "Ý kiến máy B")]
         .into_iter()
         .zip(laptops)
@@ -314,7 +314,7 @@ fn conflicted_db() -> (tempfile::TempDir, String) {
         })
         .unwrap();
         let f = dir.path().join(format!("{name}.kiemtra"));
-        l.export_bundle(&f, None).unwrap();
+        l.export_plain(&f, None).unwrap();
         hq.import_bundle(&f, false).unwrap();
     }
     (dir, visit)

@@ -87,7 +87,7 @@ fn enrol_laptops_export_import_resolve_and_refuse_a_revoked_laptop_through_the_u
         )
         .unwrap();
         let intro = usb.join(format!("gioi-thieu-{name}.kiemtra"));
-        l.export_bundle(&intro, None).unwrap();
+        l.export_plain(&intro, None).unwrap();
         laptops.push((name, l, intro));
     }
     let driver = Driver::start();
@@ -125,7 +125,7 @@ fn enrol_laptops_export_import_resolve_and_refuse_a_revoked_laptop_through_the_u
         })
         .unwrap();
         let f = usb.join(format!("{name}.kiemtra"));
-        l.export_bundle(&f, None).unwrap();
+        l.export_plain(&f, None).unwrap();
         returned.push(f);
     }
 
@@ -201,7 +201,7 @@ fn enrol_laptops_export_import_resolve_and_refuse_a_revoked_laptop_through_the_u
     })
     .unwrap();
     let late = usb.join("may-2-sau.kiemtra");
-    l.export_bundle(&late, None).unwrap();
+    l.export_plain(&late, None).unwrap();
     let before = Store::open(&a_db).unwrap().dump_canonical().unwrap();
     open_sync(&s);
     s.click(&s.wait("#btn-pick"));
@@ -235,7 +235,7 @@ fn a_dialog_in_the_database_folder_loses_no_later_edit() {
         me.set_onboarded().unwrap();
         // This laptop is one of the campaign's secretariat laptops (it edits after the import).
         let intro = tmp.path().join("gioi-thieu.kiemtra");
-        me.export_bundle(&intro, None).unwrap();
+        me.export_plain(&intro, None).unwrap();
         src.enroll_bundle_maker(
             &intro,
             &campaign,
@@ -243,7 +243,7 @@ fn a_dialog_in_the_database_folder_loses_no_later_edit() {
             None,
         )
         .unwrap();
-        src.export_bundle(&bundle, None).unwrap();
+        src.export_plain(&bundle, None).unwrap();
         let v = src
             .visit_rows(None)
             .unwrap()

@@ -1107,6 +1107,19 @@ try {
   await until("!document.querySelector('#after-signing') && window.__mockPending === 0", "the notice gone after keeping the signed text");
   check("keeping the signed text asks Rust once and the notice goes", same((await lastCall("visit_keep_signed")).args, { id: "4" }) && (await count("#locked-notice")) === 1);
 
+  // 28b3. minutes edited on a laptop that had not seen the signing: the conflict says so,
+  // with who wrote each side
+  await open("?signing=1#/conflicts");
+  await until("!!document.querySelector('.conflict-signing') && window.__mockPending === 0", "the changed-while-signing conflict");
+  await shot("28b3-while-signing-vi");
+  const signingNote = await evaluate(`({note: document.querySelector('.conflict-signing').textContent,
+    card: document.querySelector('.conflict-signing').closest('section, article, .card, .conflict').textContent})`);
+  check(
+    "a conflict with the signing is marked as such, the signed text standing",
+    /^Sửa trong lúc đang ký Một máy đã ký biên bản trong khi máy khác sửa/.test(signingNote.note) && /Biên bản đã ký vẫn giữ nguyên/.test(signingNote.note) && /Bùi Quang Huy/.test(signingNote.card) && /Trần Thị Lan/.test(signingNote.card),
+    signingNote,
+  );
+
   // 28c. a signed visit: follow-up stays editable, attachments are read-only, unlock needs a reason
   await open("?latency=40#/visit/1");
   check(

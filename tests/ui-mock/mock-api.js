@@ -1841,6 +1841,11 @@ function rev(gen) {
   return `${gen}-${hexKey(100000 + n).slice(0, 32)}`;
 }
 
+function visitBodyOf(v) {
+  const { id, rev, ...body } = clone(v);
+  return body;
+}
+
 function findingBody(visitId, code, f) {
   return { visit_id: String(visitId), item_code: code, rating: f.rating ?? null, points: f.points ?? null, note: f.note ?? "", explanation: f.explanation ?? "" };
 }
@@ -1891,6 +1896,20 @@ function buildSync() {
     ]);
     c.meta = { visit_id: "8", rec_id: rec.id };
     sync.conflicts.push(c);
+  }
+  // ?signing=1: visit 5's minutes signed on this laptop while team 2's laptop, not having
+  // seen the signing, edited the assessment: a conflict "changed while being signed".
+  const v5 = store.visits.find((v) => v.id === "5");
+  if (params.get("signing") === "1" && v5) {
+    const signed = { ...visitBodyOf(v5), status: "signed" };
+    const edited = { ...visitBodyOf(v5), status: "completed", assessment: "Nhìn chung đơn vị thực hiện tốt; cần bổ sung sổ sách tháng 10." };
+    const c = makeConflict(String(v5.id), "visit", `Biên bản · ${unitOfVisit("5").name}`, [
+      { rev: rev(6), device_id: SELF.id, device_name: SELF.name, person: "Trần Thị Lan", hlc: "2023-11-10T09:30:00.000Z#0000", body: signed },
+      { rev: rev(6), device_id: TEAM2.id, device_name: TEAM2.name, person: "Bùi Quang Huy", hlc: "2023-11-10T09:41:12.000Z#0000", body: edited },
+    ]);
+    c.while_signing = true;
+    c.meta = { visit_id: "5" };
+    sync.conflicts.unshift(c);
   }
 }
 

@@ -418,3 +418,71 @@ impl Localize for Search<'_> {
         }
     }
 }
+
+/// Who can read a bundle: the line under an export and in an import's report.
+pub enum Reading<'a> {
+    Encrypted(&'a [String]),
+    Plain,
+    Introduction,
+    /// Laptops of the campaign that cannot open it yet.
+    WithoutKey(&'a [String]),
+}
+
+impl Localize for Reading<'_> {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            Reading::Encrypted(names) => {
+                let names = names.join(", ");
+                lang.pick(
+                    format!("Đã mã hóa; chỉ những máy sau mở được: {names}"),
+                    format!("Encrypted; only these can open it: {names}"),
+                )
+            }
+            Reading::Plain => lang
+                .pick(
+                    "Không mã hóa: ai có tệp cũng đọc được",
+                    "Not encrypted: anyone with the file can read it",
+                )
+                .to_string(),
+            Reading::Introduction => lang
+                .pick(
+                    "Gói giới thiệu máy (chỉ tên máy, người dùng và khóa công khai, không có dữ liệu kiểm tra), không mã hóa: gửi Ban thư ký để ghi danh máy này",
+                    "An introduction of this laptop (its name, people and public keys, no inspection data), not encrypted: give it to the secretariat to enrol this laptop",
+                )
+                .to_string(),
+            Reading::WithoutKey(names) => {
+                let names = names.join(", ");
+                lang.pick(
+                    format!("Chưa mở được vì máy này chưa biết khóa mã hóa của chúng: {names} (cần cập nhật ứng dụng ở máy đó rồi gửi lại một gói)"),
+                    format!("Cannot open it yet, their encryption key is not known here: {names} (update the app there and have it send a bundle)"),
+                )
+            }
+        }
+    }
+}
+
+/// Whether the office has a recovery key, and what it reads.
+pub struct RecoveryState<'a>(pub Option<&'a kiemtra_core::trust::RecoveryKey>);
+
+impl Localize for RecoveryState<'_> {
+    fn message(&self, lang: Lang) -> String {
+        match self.0 {
+            Some(k) => lang.pick(
+                format!(
+                    "Khóa khôi phục tạo lúc {}, đọc được gói của {} đợt kiểm tra. Khóa công khai: {}",
+                    k.created_at, k.campaigns, k.recipient
+                ),
+                format!(
+                    "Recovery key made {}, reads the bundles of {} campaign(s). Public key: {}",
+                    k.created_at, k.campaigns, k.recipient
+                ),
+            ),
+            None => lang
+                .pick(
+                    "Văn phòng chưa có khóa khôi phục (kiemtra recovery-key create --out TỆP).",
+                    "The office has no recovery key yet (kiemtra recovery-key create --out FILE).",
+                )
+                .to_string(),
+        }
+    }
+}

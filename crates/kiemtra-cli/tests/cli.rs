@@ -388,10 +388,13 @@ fn bundles_carry_work_between_laptops_and_conflicts_are_resolved() {
         .to_string();
     let out = dir.path().join("dot-kiem-tra.kiemtra");
     let out_s = out.to_str().unwrap();
-    ok(
+    // Nobody enrolled yet: nobody else could open an encrypted bundle, so none is written.
+    refused(
         &hq.path,
         &["export", "--out", out_s, "--campaign", &campaign],
+        "Chưa có máy nào khác được ghi danh",
     );
+    assert!(!out.exists());
     let (a, b) = (db(), db());
     // Both are enrolled as secretariat laptops from their introduction bundles, and the
     // campaign bundle then carries their enrolments.
@@ -1371,6 +1374,7 @@ fn help_lists_every_command_in_its_order() {
             "revoke",
             "trust",
             "untrust",
+            "recovery-key",
             "report",
             "search",
             "help"
@@ -1545,8 +1549,9 @@ fn only_enrolled_laptops_write_and_only_what_their_role_allows() {
     );
     ok(&t1.path, &["import", &out]);
     ok(&t2.path, &["import", &out]);
-    // Enrolled nowhere and trusting nobody: the stranger refuses the campaign.
-    refused(&stranger.path, &["import", &out], "kiemtra trust");
+    // Enrolled nowhere: the stranger cannot even read the campaign, and is told who can.
+    let err = refused(&stranger.path, &["import", &out], "mã hóa cho máy khác");
+    assert!(err.contains(&id(&t1)) && err.contains(&id(&t2)), "{err}");
 
     // A team laptop writes its own visits only.
     let note = |l: &Db, visit: &str, words: &str| {

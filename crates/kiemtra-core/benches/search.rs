@@ -315,6 +315,7 @@ fn generate(store: &mut Store, c: &Config) -> Data {
                         place: "Ninh Bình".into(),
                         criteria_set_id: Some(set_id.clone()),
                         report: None,
+                        recovery_recipient: String::new(),
                     },
                 )?;
             }

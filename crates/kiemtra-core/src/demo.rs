@@ -175,6 +175,7 @@ fn load_into(w: &mut Writer<'_>, demo: DemoFile, criteria: CriteriaSet) -> Resul
             place: c.place,
             criteria_set_id: Some(set_id.clone()),
             report: None,
+            recovery_recipient: String::new(),
         },
     )?;
 

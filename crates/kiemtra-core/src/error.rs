@@ -56,6 +56,23 @@ pub enum Error {
     /// A bundle of the format before signed revisions.
     #[error("bundle_too_old")]
     BundleTooOld { format: u32 },
+    /// An encrypted bundle this laptop is not one of the readers of: who can open it.
+    #[error("not_for_this_laptop")]
+    NotForThisLaptop {
+        readers: Vec<kiemtra_domain::trust::ReaderName>,
+    },
+    /// An age file encrypted with a passphrase: bundles are encrypted to laptops' keys.
+    #[error("passphrase_bundle")]
+    PassphraseBundle,
+    /// An export that no laptop but this one could open, asked for without `plain`.
+    #[error("no_readers")]
+    NoReaders,
+    /// The office has a recovery key already (made once).
+    #[error("recovery_key_exists")]
+    RecoveryKeyExists { created_at: String },
+    /// A key file is written only where no file is.
+    #[error("file_exists")]
+    FileExists { path: String },
     #[error("corrupt")]
     Corrupt(String),
     /// A revision that is not a history the engine could have written, given to it directly.
@@ -101,6 +118,10 @@ pub struct Stranger {
 pub enum BundleProblem {
     /// Not a ZIP, or a damaged or truncated one.
     NotZip,
+    /// Not a regular file (a directory, a FIFO, a device).
+    NotAFile,
+    /// Encrypted, but damaged, truncated or changed since: it does not decrypt whole.
+    Undecryptable,
     DamagedZipEntry,
     UnexpectedEntry {
         name: String,
@@ -167,6 +188,15 @@ impl Localize for BundleProblem {
             P::NotZip => lang.pick(
                 "không phải tệp gói dữ liệu Kiểm tra (ZIP hỏng hoặc bị cắt cụt)".to_string(),
                 "not a Kiểm tra bundle (damaged or truncated ZIP)".to_string(),
+            ),
+            P::NotAFile => lang.pick(
+                "không phải một tệp (thư mục, thiết bị hoặc đường ống)".to_string(),
+                "not a file (a directory, a device or a pipe)".to_string(),
+            ),
+            P::Undecryptable => lang.pick(
+                "gói đã mã hóa bị hỏng, bị cắt cụt hoặc bị sửa nên không giải mã được".to_string(),
+                "the encrypted bundle is damaged, truncated or altered and does not decrypt"
+                    .to_string(),
             ),
             P::DamagedZipEntry => lang.pick("mục ZIP hỏng", "damaged ZIP entry").to_string(),
             P::UnexpectedEntry { name } => lang.pick(
@@ -339,6 +369,11 @@ impl Error {
             Error::UntrustedOwner(_) => "untrusted_owner",
             Error::RevokedLaptop { .. } => "revoked_laptop",
             Error::BundleTooOld { .. } => "bundle_too_old",
+            Error::NotForThisLaptop { .. } => "not_for_this_laptop",
+            Error::PassphraseBundle => "passphrase_bundle",
+            Error::NoReaders => "no_readers",
+            Error::RecoveryKeyExists { .. } => "recovery_key_exists",
+            Error::FileExists { .. } => "file_exists",
             Error::Corrupt(_) | Error::BadRevision(_) => "corrupt",
             Error::ImportFile(_) => "bad_import_file",
             Error::ImportRows(_) => "bad_import_rows",
@@ -514,6 +549,30 @@ format!(
                 ),
             )
             }
+            Error::NotForThisLaptop { readers } => {
+                let who: Vec<String> = readers.iter().map(|r| r.message(lang)).collect();
+                let who = if who.is_empty() { "—".to_string() } else { who.join(", ") };
+                lang.pick(
+                    format!("Gói dữ liệu này được mã hóa cho máy khác, máy này không mở được; chưa nhập gì. Những máy mở được: {who}. Nếu máy này cần nhận gói, hãy nhờ Ban thư ký ghi danh máy này vào đợt kiểm tra rồi xuất lại gói."),
+                    format!("This bundle is encrypted to other laptops; this one cannot open it, nothing was imported. Laptops that can open it: {who}. If this laptop should receive it, have the secretariat enrol it in the campaign and export the bundle again."),
+                )
+            }
+            Error::PassphraseBundle => lang.pick(
+                "Tệp được mã hóa bằng mật khẩu chứ không phải bằng khóa của các máy nên không phải gói dữ liệu Kiểm tra; chưa nhập gì.".to_string(),
+                "This file is encrypted with a passphrase, not to laptops' keys, so it is not a Kiểm tra bundle; nothing was imported.".to_string(),
+            ),
+            Error::NoReaders => lang.pick(
+                "Chưa có máy nào khác được ghi danh vào đợt kiểm tra này nên ngoài máy này không ai mở được gói. Hãy ghi danh máy nhận trước, hoặc chọn xuất không mã hóa (ai nhặt được USB cũng đọc được).".to_string(),
+                "No other laptop is enrolled in this campaign, so nobody but this laptop could open the bundle. Enrol the receiving laptop first, or choose a plain export (anyone who finds the stick can read it).".to_string(),
+            ),
+            Error::RecoveryKeyExists { created_at } => lang.pick(
+                format!("Văn phòng đã có khóa khôi phục (tạo lúc {created_at}); khóa chỉ được tạo một lần. Hãy dùng tệp khóa đã cất giữ."),
+                format!("The office already has a recovery key (made {created_at}); it is made once. Use the key file you kept."),
+            ),
+            Error::FileExists { path } => lang.pick(
+                format!("Đã có tệp \"{path}\"; tệp khóa không ghi đè lên tệp khác. Hãy chọn tên tệp mới."),
+                format!("\"{path}\" already exists; a key file never overwrites another file. Choose a new file name."),
+            ),
             Error::RevokedLaptop { name, reason } => lang.pick(
                 format!("Máy \"{name}\" đã bị thu hồi quyền (lý do: {reason}); gói được tạo sau đó bị từ chối, không có gì thay đổi."),
                 format!("Laptop \"{name}\" was revoked (reason: {reason}); bundles it made since are refused. Nothing changed."),

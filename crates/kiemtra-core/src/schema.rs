@@ -171,6 +171,11 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE devices ADD COLUMN trusted INTEGER NOT NULL DEFAULT 0 CHECK (trusted IN (0, 1));
     CREATE INDEX revisions_device ON revisions(device_id);
     "#,
+    // 6: who may read a bundle (TRUST.md). Each laptop's age recipient, learnt from its card
+    // or its enrolment; this laptop's own identity is made at the next open.
+    r#"
+    ALTER TABLE devices ADD COLUMN age_recipient TEXT;
+    "#,
 ];
 
 /// The schema version bundles declare and accept: the last migration that changed what

@@ -839,6 +839,7 @@ mod tests {
             place: String::new(),
             criteria_set_id: None,
             report: None,
+            recovery_recipient: String::new(),
         };
         let unit = Unit {
             name: String::new(),

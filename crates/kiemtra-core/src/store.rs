@@ -48,9 +48,15 @@ pub fn default_db_path() -> PathBuf {
 impl Store {
     /// Open (creating if needed) the database at `path`: pragmas, migrations, device identity.
     pub fn open(path: &Path) -> Result<Store> {
-        Ok(Store {
-            db: Db::open(path, &crate::schema::SCHEMA)?,
-        })
+        let db = Db::open(path, &crate::schema::SCHEMA)?;
+        // The age identity is made at the first open (or the one after the migration that
+        // brought it), so its recipient can go into this laptop's card and bundles.
+        let recipient = db.age_recipient()?;
+        db.conn().execute(
+            "UPDATE devices SET age_recipient = ?1 WHERE id = ?2 AND age_recipient IS NOT ?1",
+            rusqlite::params![recipient, db.device().id],
+        )?;
+        Ok(Store { db })
     }
 
     /// The engine's transaction, without the table of who may write what: for imports, which

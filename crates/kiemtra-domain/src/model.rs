@@ -78,6 +78,10 @@ pub struct Campaign {
     /// unset, so campaigns written before it existed keep the same body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report: Option<ReportSettings>,
+    /// The office's recovery key (an age recipient): every bundle of the campaign is also
+    /// encrypted to it, so losing the secretariat's laptop loses no returned bundle.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub recovery_recipient: String,
 }
 
 /// What the printed minutes and report say about who issues and signs them. Every field may

@@ -27,6 +27,10 @@ pub struct DeviceCard {
     pub public_key: String,
     #[serde(default)]
     pub people: Vec<Person>,
+    /// The age recipient (X25519, "age1…") bundles are encrypted to for this laptop; empty
+    /// on cards written before bundles were encrypted.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub age_recipient: String,
 }
 
 impl Entity for DeviceCard {
@@ -49,7 +53,22 @@ impl Entity for DeviceCard {
                 return Err(Invalid::EmptyText("name"));
             }
         }
+        check_recipient(&self.age_recipient)
+    }
+}
+
+/// An age X25519 recipient as its text reads ("age1" and 58 bech32 characters), or none.
+/// Whether it is a point on the curve is age's to say when a bundle is encrypted to it.
+pub fn check_recipient(r: &str) -> Result<()> {
+    const BECH32: &[u8] = b"qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+    let ok = r.is_empty()
+        || (r.len() == 62
+            && r.starts_with("age1")
+            && r.bytes().skip(4).all(|b| BECH32.contains(&b)));
+    if ok {
         Ok(())
+    } else {
+        Err(Invalid::field("age_recipient", r.to_string()))
     }
 }
 
@@ -100,6 +119,10 @@ pub struct Enrolment {
     pub device_id: String,
     /// The key the laptop signs with, pinned here: another key under its id is refused.
     pub public_key: String,
+    /// The age recipient bundles of the campaign are encrypted to for this laptop (its
+    /// card's), so every laptop of the campaign can write to it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub age_recipient: String,
     pub role: EnrolRole,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_id: Option<String>,
@@ -122,7 +145,7 @@ impl Entity for Enrolment {
                 return Err(Invalid::EmptyText("reason"));
             }
         }
-        Ok(())
+        check_recipient(&self.age_recipient)
     }
 }
 
@@ -259,5 +282,24 @@ impl Localize for Violation {
             noun(&self.kind, lang),
             self.rule.message(lang)
         )
+    }
+}
+
+/// What people call a reader named in a header.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum ReaderName {
+    Laptop(String),
+    Recovery,
+}
+
+impl Localize for ReaderName {
+    fn message(&self, lang: Lang) -> String {
+        match self {
+            ReaderName::Laptop(n) => n.clone(),
+            ReaderName::Recovery => lang
+                .pick("khóa khôi phục của văn phòng", "the office's recovery key")
+                .to_string(),
+        }
     }
 }

@@ -198,7 +198,7 @@ fn carry(from: &Store, to: &mut Store, dir: &tempfile::TempDir) {
     let f = dir
         .path()
         .join(format!("from-{}.kiemtra", from.device().id));
-    from.export_bundle(&f, None).unwrap();
+    from.export_plain(&f, None).unwrap();
     to.import_bundle(&f, false).unwrap();
 }
 
@@ -209,7 +209,7 @@ fn an_open_conflict_is_a_warning_of_the_report_and_the_minutes() {
     let mut b = Store::open(&dir.path().join("b.db")).unwrap();
     // b is one of the secretariat's laptops, enrolled from its introduction bundle.
     let intro = dir.path().join("b-intro.kiemtra");
-    b.export_bundle(&intro, None).unwrap();
+    b.export_plain(&intro, None).unwrap();
     a.enroll_bundle_maker(
         &intro,
         &c,

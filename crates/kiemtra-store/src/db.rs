@@ -43,6 +43,7 @@ impl Db {
             std::fs::create_dir_all(dir)?;
         }
         let mut conn = Connection::open(path)?;
+        restrict_to_owner(path);
         // Another process (the CLI next to the app) may hold the write lock briefly.
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -445,4 +446,24 @@ pub(crate) fn ensure_device(conn: &mut Connection, name: Option<&str>) -> Result
     };
     tx.commit()?;
     Ok(device)
+}
+
+/// The database holds this laptop's private keys: nobody but its owner reads it. Only bits
+/// are taken away (a file its owner made read-only stays read-only); SQLite gives the WAL
+/// and shared-memory files the same mode. Where the mode cannot be changed (a file of
+/// another user's, a file system without modes) the file is used as it is.
+fn restrict_to_owner(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path) {
+            let mode = meta.permissions().mode();
+            if mode & 0o077 != 0 {
+                let _ =
+                    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & !0o077));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }

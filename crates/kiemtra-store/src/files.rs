@@ -60,6 +60,13 @@ impl AtomicFile {
         self.tmp.persist(path).map_err(|e| e.error)?;
         Ok(path.to_path_buf())
     }
+
+    /// `commit`, but never over an existing file (a key written once): `AlreadyExists`.
+    pub fn commit_new(self, path: &Path) -> Result<PathBuf> {
+        self.tmp.as_file().sync_all()?;
+        self.tmp.persist_noclobber(path).map_err(|e| e.error)?;
+        Ok(path.to_path_buf())
+    }
 }
 
 /// Write `bytes` to `path` whole or not at all, readable by others.

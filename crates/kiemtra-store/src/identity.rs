@@ -66,3 +66,25 @@ impl Db {
         Ok(revs.len())
     }
 }
+
+/// This laptop's age identity (X25519): bundles of its campaigns are encrypted to its
+/// recipient. Made at first open; kept beside the signing key, in the database file this
+/// laptop alone may read (`Db::open` makes it 0600), and so in its backups.
+impl Db {
+    pub fn age_identity(&self) -> Result<age::x25519::Identity> {
+        use age::secrecy::ExposeSecret;
+        if let Some(text) = self.meta_get("device.age_identity")? {
+            return text
+                .parse()
+                .map_err(|_| Error::Corrupt("device.age_identity".into()));
+        }
+        let id = age::x25519::Identity::generate();
+        self.meta_set("device.age_identity", id.to_string().expose_secret())?;
+        Ok(id)
+    }
+
+    /// This laptop's age recipient ("age1…"), made at first open.
+    pub fn age_recipient(&self) -> Result<String> {
+        Ok(self.age_identity()?.to_public().to_string())
+    }
+}

@@ -24,12 +24,20 @@ fn a_bundle_goes_out_through_the_save_dialog_and_in_through_the_open_dialog() {
     let a = harness();
     let campaign = demo(&a);
     let out = a.dir.path().join("cho-may-B");
+    let file = a.dir.path().join("cho-may-B.kiemtra");
+    // Encrypted by default, and nobody but this laptop is enrolled: nobody could open it.
+    a.choose(&[&out]);
+    let err = a
+        .call("bundle_export", json!({ "campaign": null }))
+        .unwrap_err();
+    assert_eq!(err["code"], "no_readers");
+    assert!(!file.exists());
+    // Plain by choice (laptop B is nobody's yet).
     a.choose(&[&out]);
     let exported = a
-        .call("bundle_export", json!({ "campaign": null }))
+        .call("bundle_export", json!({ "campaign": null, "plain": true }))
         .unwrap();
     // No extension typed: the bundle's is added.
-    let file = a.dir.path().join("cho-may-B.kiemtra");
     assert_eq!(exported["path"], json!(file.display().to_string()));
     assert_eq!(
         exported["bytes"],
@@ -37,7 +45,7 @@ fn a_bundle_goes_out_through_the_save_dialog_and_in_through_the_open_dialog() {
     );
     assert!(exported["revisions"].as_u64().unwrap() > 100, "{exported}");
     let asked = a.asked();
-    assert_eq!(asked.len(), 1);
+    assert_eq!(asked.len(), 2);
     assert_eq!(asked[0].pick, Pick::SaveAs);
     assert_eq!(asked[0].title, "Xuất gói dữ liệu kiemtra");
     assert_eq!(

@@ -5,11 +5,12 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 use kiemtra_core::model::{self, Entity};
-use kiemtra_core::sync::bundle::ImportReport;
+use kiemtra_core::sync::bundle::{ImportReport, Sealing};
 use kiemtra_core::sync::conflicts::{Conflict, Resolution};
+use kiemtra_core::sync::encryption::{ReaderName, RECOVERY_READER};
 use kiemtra_core::{Error, Lang, Localize, Store};
 
-use crate::messages::{Done, Empty, Label, Tally};
+use crate::messages::{Done, Empty, Label, Reading, Tally};
 use crate::output::print_json;
 
 #[derive(Subcommand)]
@@ -21,6 +22,10 @@ pub enum Cmd {
         /// Chỉ một đợt kiểm tra (one campaign only)
         #[arg(long, value_name = "ID")]
         campaign: Option<String>,
+        /// Không mã hóa: ai nhặt được tệp cũng đọc được (plain: anyone who finds the file can
+        /// read it)
+        #[arg(long)]
+        plain: bool,
     },
     /// Nhập một hay nhiều gói dữ liệu (import bundles; each all or nothing)
     Import {
@@ -51,12 +56,21 @@ pub enum Cmd {
 
 pub fn run(cmd: Cmd, store: &mut Store, json: bool, lang: Lang) -> Result<ExitCode, Error> {
     match cmd {
-        Cmd::Export { out, campaign } => {
+        Cmd::Export {
+            out,
+            campaign,
+            plain,
+        } => {
             let campaign = match campaign {
                 Some(c) => Some(store.resolve_id(model::Campaign::KIND, &c)?),
                 None => None,
             };
-            let r = store.export_bundle(&out, campaign.as_deref())?;
+            let sealing = if plain {
+                Sealing::Plain
+            } else {
+                Sealing::Encrypted
+            };
+            let r = store.export_bundle_as(&out, campaign.as_deref(), sealing)?;
             if json {
                 print_json(&r);
             } else {
@@ -67,6 +81,23 @@ pub fn run(cmd: Cmd, store: &mut Store, json: bool, lang: Lang) -> Result<ExitCo
                     kb: r.bytes.div_ceil(1024),
                 };
                 println!("{}", done.message(lang));
+                let readers: Option<Vec<String>> = r.readers.as_ref().map(|rs| {
+                    rs.iter()
+                        .map(|x| match x.id.as_str() {
+                            RECOVERY_READER => ReaderName::Recovery.message(lang),
+                            _ => x.name.clone(),
+                        })
+                        .collect()
+                });
+                let reading = match (&readers, r.introduction) {
+                    (_, true) => Reading::Introduction,
+                    (Some(names), _) => Reading::Encrypted(names),
+                    (None, _) => Reading::Plain,
+                };
+                println!("  {}", reading.message(lang));
+                if !r.without_key.is_empty() {
+                    println!("  {}", Reading::WithoutKey(&r.without_key).message(lang));
+                }
             }
         }
         Cmd::Import { files, dry_run } => return import(store, &files, dry_run, json, lang),
@@ -187,6 +218,15 @@ fn print_import(r: &ImportReport, lang: Lang) {
     if r.clock_ahead > 0 {
         println!("    {}", Tally::ClockAhead(r.clock_ahead).message(lang));
     }
+    let readers: Option<Vec<String>> = r
+        .encrypted_to
+        .as_ref()
+        .map(|rs| rs.iter().map(|x| x.message(lang)).collect());
+    let reading = match &readers {
+        Some(names) => Reading::Encrypted(names),
+        None => Reading::Plain,
+    };
+    println!("    {}", reading.message(lang));
     for c in &r.changed_after_signing {
         let w = kiemtra_core::report::Warning::ChangedAfterSigning {
             unit: c.unit.clone(),

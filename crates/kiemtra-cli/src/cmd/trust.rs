@@ -42,11 +42,32 @@ pub enum Cmd {
     Trust { device: String },
     /// Thôi tin cậy một máy (stop trusting a laptop)
     Untrust { device: String },
+    /// Khóa khôi phục của văn phòng: đọc được mọi gói của các đợt (the office's recovery key)
+    #[command(subcommand, name = "recovery-key")]
+    RecoveryKey(RecoveryCmd),
 }
 
 #[derive(Subcommand)]
 pub enum DeviceCmd {
     /// Xem thông tin máy này (show this laptop)
+    Show,
+    /// Ghi khóa giải mã của máy này ra tệp, để mở gói bằng công cụ age (write this laptop's
+    /// age identity to a file, to open bundles with the standard age tool)
+    ExportIdentity {
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum RecoveryCmd {
+    /// Tạo khóa khôi phục, ghi một lần ra tệp để in hoặc cất vào USB riêng (make the recovery
+    /// key; its identity is written once, to print or keep on a second stick)
+    Create {
+        #[arg(long, value_name = "FILE")]
+        out: std::path::PathBuf,
+    },
+    /// Xem khóa khôi phục đã tạo chưa (whether the office has one)
     Show,
 }
 
@@ -58,6 +79,39 @@ pub fn run(cmd: Cmd, store: &mut Store, json: bool, lang: Lang) -> Result<ExitCo
                 print_json(&p);
             } else {
                 print_laptop(&p.laptop, lang);
+            }
+        }
+        Cmd::Device(DeviceCmd::ExportIdentity { out }) => {
+            let recipient = store.export_identity(&out)?;
+            if json {
+                print_json(&serde_json::json!({ "path": out, "recipient": recipient }));
+            } else {
+                let done = Done::IdentityWritten {
+                    path: &out,
+                    recipient: &recipient,
+                };
+                println!("{}", done.message(lang));
+            }
+        }
+        Cmd::RecoveryKey(RecoveryCmd::Create { out }) => {
+            let k = store.recovery_key_create(&out)?;
+            if json {
+                print_json(&k);
+            } else {
+                let done = Done::RecoveryKeyWritten {
+                    path: &out,
+                    campaigns: k.campaigns,
+                };
+                println!("{}", done.message(lang));
+            }
+        }
+        Cmd::RecoveryKey(RecoveryCmd::Show) => {
+            let k = store.recovery_key()?;
+            if json {
+                print_json(&k);
+            } else {
+                let line = crate::messages::RecoveryState(k.as_ref()).message(lang);
+                println!("{line}");
             }
         }
         Cmd::Devices => {

@@ -121,6 +121,14 @@ pub enum Done<'a> {
     BackedUp {
         path: &'a Path,
     },
+    IdentityWritten {
+        path: &'a Path,
+        recipient: &'a str,
+    },
+    RecoveryKeyWritten {
+        path: &'a Path,
+        campaigns: usize,
+    },
     ConflictResolved {
         id: &'a str,
         rev: &'a str,
@@ -274,6 +282,20 @@ impl Localize for Done<'_> {
                 format!("Đã đính kèm {file} ({mime}, {kb} KB) → {id}"),
                 format!("Attached {file} ({mime}, {kb} KB) → {id}"),
             ),
+            Done::IdentityWritten { path, recipient } => {
+                let path = path.display();
+                lang.pick(
+                    format!("Đã ghi khóa giải mã của máy này vào {path} (chỉ người dùng máy đọc được tệp). Mở gói không cần ứng dụng: age -d -i {path} goi.kiemtra > goi.zip, rồi giải nén. Khóa công khai: {recipient}"),
+                    format!("This laptop's decryption key written to {path} (readable by its owner only). Open a bundle without the app: age -d -i {path} bundle.kiemtra > bundle.zip, then unzip. Public key: {recipient}"),
+                )
+            }
+            Done::RecoveryKeyWritten { path, campaigns } => {
+                let path = path.display();
+                lang.pick(
+                    format!("Đã tạo khóa khôi phục và ghi vào {path}. Hãy in tệp này hoặc chép sang một USB riêng, cất nơi an toàn rồi xóa khỏi máy: ai có tệp này đọc được mọi gói của văn phòng. Khóa được thêm vào {campaigns} đợt kiểm tra; từ nay mọi gói của các đợt này đều mở được bằng nó."),
+                    format!("Recovery key made and written to {path}. Print it or copy it to a separate USB stick, keep it somewhere safe, then delete it from this laptop: whoever holds it reads every bundle of the office. Added to {campaigns} campaign(s); from now on every bundle of them opens with it."),
+                )
+            }
             Done::BundleWritten {
                 path,
                 revisions,

@@ -135,6 +135,8 @@ impl Identity {
             name: self.name.clone(),
             public_key: self.public_key(),
             people: vec![self.person.clone()],
+            // The generated laptops exchange plain bundles: no age identity.
+            age_recipient: String::new(),
         }
     }
 
@@ -324,6 +326,7 @@ pub(crate) fn base() -> Base {
         place: "Tỉnh Đồng Tháp".into(),
         criteria_set_id: Some(criteria_id.clone()),
         report: None,
+        recovery_recipient: String::new(),
     };
     m.chain(
         &mut r,
@@ -454,6 +457,7 @@ pub(crate) fn team_plan(base: &Base, team: usize, laptops: usize) -> TeamPlan {
             campaign_id: base.campaign_id.clone(),
             device_id: who.device.clone(),
             public_key: who.public_key(),
+            age_recipient: String::new(),
             role: EnrolRole::Team,
             team_id: Some(team_id.clone()),
             revoked: None,
@@ -847,7 +851,7 @@ pub(crate) fn generate(c: &Config) -> Generated {
                     drop(revs);
                     let path = dir.path().join(format!("laptop-{i:03}.kiemtra"));
                     let rep = store
-                        .export_bundle(&path, None)
+                        .export_plain(&path, None)
                         .expect("export laptop bundle");
                     drop(store);
                     remove_db(&db);

@@ -202,7 +202,7 @@ fn main() {
     eprintln!("4. exporting the merged database...");
     let merged = work.join("merged.kiemtra");
     trim_heap();
-    let (rep, exp) = measure(|| hq.export_bundle(&merged, None).expect("export"));
+    let (rep, exp) = measure(|| hq.export_plain(&merged, None).expect("export"));
     let jsonl = entry_size(&merged);
     let export_rate = rep.revisions as f64 / exp.time.as_secs_f64();
     checks.eq("4 revisions exported", hq_counts.revisions, rep.revisions);
@@ -340,7 +340,7 @@ fn main() {
     eprintln!("7. exporting the re-exchanged database...");
     let re_merged = re_dir.join("merged.kiemtra");
     trim_heap();
-    let (re_rep, re_exp) = measure(|| core_hq.export_bundle(&re_merged, None).expect("export"));
+    let (re_rep, re_exp) = measure(|| core_hq.export_plain(&re_merged, None).expect("export"));
     checks.eq("7 revisions exported", rc.revisions, re_rep.revisions);
     drop(core_hq);
 

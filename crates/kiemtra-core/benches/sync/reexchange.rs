@@ -309,6 +309,7 @@ pub(crate) fn reexchange_generate(c: &Config, dir: &Path) -> Reexchange {
                 place: "Tỉnh Đồng Tháp".into(),
                 criteria_set_id: Some(plan.criteria_id.clone()),
                 report: None,
+                recovery_recipient: String::new(),
             },
         )?;
         w.put(&plan.province, &unit("Tỉnh đoàn Đồng Tháp".into(), None))?;
@@ -336,7 +337,7 @@ pub(crate) fn reexchange_generate(c: &Config, dir: &Path) -> Reexchange {
         l.set_device_name(&format!("Máy kiểm tra chéo {}", k + 1))
             .expect("name");
         let intro = dir.join(format!("intro-{}.kiemtra", k + 1));
-        l.export_bundle(&intro, None)
+        l.export_plain(&intro, None)
             .expect("a laptop's first bundle");
         s.enroll_bundle_maker(&intro, &plan.campaign_id, EnrolRole::Secretariat, None)
             .expect("enrol a laptop");
@@ -346,7 +347,7 @@ pub(crate) fn reexchange_generate(c: &Config, dir: &Path) -> Reexchange {
     s.search_catch_up().expect("catch-up");
     let base_revisions = counts(&s).revisions;
     let base_bundle = dir.join("campaign.kiemtra");
-    s.export_bundle(&base_bundle, Some(&plan.campaign_id))
+    s.export_plain(&base_bundle, Some(&plan.campaign_id))
         .expect("export campaign");
     drop(s);
 
@@ -381,7 +382,7 @@ pub(crate) fn reexchange_generate(c: &Config, dir: &Path) -> Reexchange {
                 // Field work searches now and then: the laptop's index is up to date too.
                 l.search_catch_up().expect("catch-up");
                 let path = dir.join(format!("laptop-{}.kiemtra", k + 1));
-                l.export_bundle(&path, None).expect("laptop bundle");
+                l.export_plain(&path, None).expect("laptop bundle");
                 drop(l);
                 if k > 0 {
                     let _ = std::fs::remove_dir_all(laptop_db(k).parent().expect("dir"));

@@ -100,6 +100,10 @@ impl Store {
             place: clean(&input.place),
             criteria_set_id: given,
             report: None,
+            // The office's recovery key, if it made one, reads this campaign's bundles too.
+            recovery_recipient: self
+                .meta_get(crate::trust::RECOVERY_META)?
+                .unwrap_or_default(),
         };
         check_campaign(&body)?;
         self.write(|w| {

@@ -136,6 +136,23 @@ pub struct ExportReport {
     pub revisions: u64,
     pub records: u64,
     pub bytes: u64,
+    /// Who can open it (`None`: a plain file, anyone can).
+    pub readers: Option<Vec<super::encryption::Reader>>,
+    /// Laptops of its campaigns that cannot open it: their key is not known here yet.
+    pub without_key: Vec<String>,
+    /// Only this laptop's introduction (its keys, no campaign data): it is enrolled in
+    /// none of the campaigns it holds.
+    pub introduction: bool,
+}
+
+/// How a bundle leaves this laptop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sealing {
+    /// Encrypted to the laptops of its campaigns (TRUST.md): the default.
+    #[default]
+    Encrypted,
+    /// Readable by anyone who finds the file: only by an explicit choice.
+    Plain,
 }
 
 /// What an import did (or, for a dry run, would do).
@@ -161,6 +178,8 @@ pub struct ImportReport {
     /// Signed minutes whose records this bundle changed after the signing: the minutes keep
     /// the signed text, the visit shows the changes (`visit::seal`).
     pub changed_after_signing: Vec<crate::visit::ChangedAfterSigning>,
+    /// Who the file was encrypted to (`None`: a plain bundle).
+    pub encrypted_to: Option<Vec<super::encryption::ReaderName>>,
     /// Attachment files in the bundle (photos, scans), and how many this laptop lacked.
     pub files: u64,
     pub new_files: u64,
@@ -292,13 +311,49 @@ impl Store {
 
     /// Write a bundle of everything this laptop knows (or one campaign) to `path`. The file
     /// appears whole or not at all: it is written beside `path` and renamed at the end.
-    pub fn export_bundle(&self, path: &Path, campaign_id: Option<&str>) -> Result<ExportReport> {
-        let scope = match campaign_id {
-            Some(c) => Some(self.campaign_scope(c)?),
-            None => None,
+    /// A plain bundle, readable by anyone who has the file: for tests and tools that move
+    /// data between their own databases. What people export goes through `export_bundle_as`.
+    pub fn export_plain(&self, path: &Path, campaign_id: Option<&str>) -> Result<ExportReport> {
+        self.export_bundle_as(path, campaign_id, Sealing::Plain)
+    }
+
+    /// `export_bundle`, encrypted (to the laptops of the campaigns it holds, their owners
+    /// and the office's recovery key) or, by choice, plain. A laptop enrolled in none of
+    /// the campaigns it holds sends its introduction only, plain: its keys, nothing else.
+    pub fn export_bundle_as(
+        &self,
+        path: &Path,
+        campaign_id: Option<&str>,
+        sealing: Sealing,
+    ) -> Result<ExportReport> {
+        let plan = self.export_readers(campaign_id)?;
+        // Plain by choice sends what was asked for; encrypted, a laptop that belongs to no
+        // campaign has nobody to encrypt to and sends its introduction.
+        let introduction = sealing == Sealing::Encrypted && plan.introduction;
+        let scope = if introduction {
+            Some([self.device().id.clone()].into())
+        } else {
+            match campaign_id {
+                Some(c) => Some(self.campaign_scope(c)?),
+                None => None,
+            }
         };
+        let encrypted = sealing == Sealing::Encrypted && !introduction;
+        let campaign_id = campaign_id.filter(|_| !introduction);
+        if encrypted && plan.readers.len() < 2 {
+            return Err(Error::NoReaders);
+        }
         let tmp = AtomicFile::beside(path, ".kiemtra-export-")?;
-        let (revisions, records) = self.write_bundle(tmp.file(), &scope, campaign_id)?;
+        let (revisions, records) = if encrypted {
+            // The plaintext ZIP stays in this laptop's data folder, nameless.
+            let dir = self.path().parent().unwrap_or(Path::new("."));
+            let mut plain = tempfile::tempfile_in(dir)?;
+            let counts = self.write_bundle(&plain, &scope, campaign_id)?;
+            super::encryption::encrypt(&mut plain, tmp.file(), &plan.readers)?;
+            counts
+        } else {
+            self.write_bundle(tmp.file(), &scope, campaign_id)?
+        };
         let bytes = tmp.file().metadata()?.len();
         tmp.commit(path)?;
         Ok(ExportReport {
@@ -306,6 +361,13 @@ impl Store {
             revisions,
             records,
             bytes,
+            readers: encrypted.then_some(plan.readers),
+            without_key: if encrypted {
+                plan.without_key
+            } else {
+                Vec::new()
+            },
+            introduction,
         })
     }
 
@@ -426,6 +488,7 @@ impl Store {
                     .get::<kiemtra_domain::trust::DeviceCard>(&self.device().id)?
                     .map(|c| c.body.people)
                     .unwrap_or_default(),
+                age_recipient: self.age_recipient()?,
             },
             inspector: self.device().name.clone(),
             created_at: Hlc::tick(Hlc::ZERO, Hlc::now_millis()).to_text(),
@@ -456,7 +519,7 @@ impl Store {
     /// the import preview shows of an unknown laptop, and what enrolling it from the file
     /// reads its key from.
     pub fn bundle_maker(&self, path: &Path) -> Result<BundleDevice> {
-        Ok(signed_manifest(&mut open_zip(path)?)?.device)
+        Ok(signed_manifest(&mut self.open_bundle(path)?.zip)?.device)
     }
 
     /// Import one bundle: verify it, then add the revisions this laptop lacks, in one
@@ -472,8 +535,8 @@ impl Store {
         dry_run: bool,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<ImportReport> {
-        let mut zip = open_zip(path)?;
-        let file_sha = sha256_file(path)?;
+        let opened = self.open_bundle(path)?;
+        let (mut zip, file_sha, encrypted_to) = (opened.zip, opened.sha256, opened.encrypted_to);
 
         // Only the names we write, each once; nothing that could point elsewhere.
         let mut names = HashSet::new();
@@ -757,6 +820,7 @@ impl Store {
                 known_revisions: total - new,
                 new_conflicts: conflicts,
                 changed_after_signing,
+                encrypted_to,
                 clock_ahead,
                 files: blob_names.len() as u64,
                 new_files,
@@ -776,6 +840,7 @@ impl Store {
                     name: s.name.clone(),
                     public_key: s.public_key.clone(),
                     people: s.people.clone(),
+                    age_recipient: String::new(),
                 })?
             }
             _ => {}
@@ -852,17 +917,6 @@ fn check_revision(rev: &Revision) -> Result<()> {
 
 /// A bundle file as a ZIP: a missing file is "not found", anything that is not a ZIP a bad
 /// bundle.
-fn open_zip(path: &Path) -> Result<zip::ZipArchive<BufReader<File>>> {
-    let file = File::open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => Error::NotFound {
-            what: "file",
-            id: path.display().to_string(),
-        },
-        _ => Error::Io(e),
-    })?;
-    zip::ZipArchive::new(BufReader::new(file)).map_err(|_| bad(P::NotZip))
-}
-
 /// The manifest of a bundle, once its signature checks with the key it names (the key of
 /// the laptop that made the file), and of a format this build reads.
 fn signed_manifest<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>) -> Result<Manifest> {
@@ -927,13 +981,6 @@ fn read_small<R: Read + std::io::Seek>(
         }));
     }
     Ok(buf)
-}
-
-fn sha256_file(path: &Path) -> Result<String> {
-    let mut f = File::open(path)?;
-    let mut h = Sha256::new();
-    std::io::copy(&mut f, &mut h)?;
-    Ok(hex::encode(h.finalize()))
 }
 
 fn zip_err(e: zip::result::ZipError) -> Error {

@@ -26,7 +26,7 @@ fn export_writes_what_serde_writes() {
     .unwrap();
     for scope in [None, Some(campaign.as_str())] {
         let path = dir.path().join("out.kiemtra");
-        let rep = s.export_bundle(&path, scope).unwrap();
+        let rep = s.export_plain(&path, scope).unwrap();
         let jsonl = entry(&path, REVISIONS);
         let mut ids = HashSet::new();
         let mut n = 0;
@@ -57,7 +57,7 @@ fn import_in_batches_gives_the_same_state() {
     b.set_import_batch(7);
     crate::trust::testing::enrol(&mut a, &b, &campaign, dir.path());
     let first = dir.path().join("a.kiemtra");
-    a.export_bundle(&first, None).unwrap();
+    a.export_plain(&first, None).unwrap();
     b.import_bundle(&first, false).unwrap();
     // The same record created on both sides, the same field differently: a conflict.
     let visit = a.list::<model::Visit>().unwrap().remove(0).id;
@@ -79,7 +79,7 @@ fn import_in_batches_gives_the_same_state() {
         .unwrap();
     }
     let second = dir.path().join("b.kiemtra");
-    b.export_bundle(&second, None).unwrap();
+    b.export_plain(&second, None).unwrap();
     let rep = a.import_bundle(&second, false).unwrap();
     // The finding, and the laptop's own card (its name and key, new to `a`).
     assert_eq!(rep.new_revisions, 2);
@@ -88,7 +88,7 @@ fn import_in_batches_gives_the_same_state() {
         .import_bundle(&dir.path().join("a.kiemtra"), false)
         .unwrap();
     assert_eq!(rep.new_revisions, 0);
-    a.export_bundle(&first, None).unwrap();
+    a.export_plain(&first, None).unwrap();
     let rep = b.import_bundle(&first, false).unwrap();
     assert_eq!((rep.new_revisions, rep.new_conflicts), (1, 1));
     assert!(rep.revisions > 400);
@@ -97,7 +97,7 @@ fn import_in_batches_gives_the_same_state() {
     let mut c = Store::open(&fresh_path).unwrap();
     c.set_import_batch(7);
     crate::trust::testing::enrol(&mut a, &c, &campaign, dir.path());
-    a.export_bundle(&first, None).unwrap();
+    a.export_plain(&first, None).unwrap();
     let rep = c.import_bundle(&first, false).unwrap();
     assert_eq!(rep.new_conflicts, 1);
     assert_eq!(a.dump_canonical().unwrap(), c.dump_canonical().unwrap());

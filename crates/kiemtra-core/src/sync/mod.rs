@@ -5,6 +5,7 @@
 
 pub mod bundle;
 pub mod conflicts;
+pub mod encryption;
 
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
@@ -121,13 +122,13 @@ mod tests {
         let mut laptop = Store::open(&file("laptop.db")).unwrap();
         laptop.set_device_name("Máy A").unwrap();
         crate::trust::testing::enrol(&mut hq, &laptop, &campaign, dir.path());
-        hq.export_bundle(&file("hq.kiemtra"), None).unwrap();
+        hq.export_plain(&file("hq.kiemtra"), None).unwrap();
         laptop.import_bundle(&file("hq.kiemtra"), false).unwrap();
         // The same note written on both sides: a conflict once the laptop's work
         // comes back.
         note(&mut hq, &visit, "Ý kiến văn phòng");
         note(&mut laptop, &visit, "Ý kiến máy A");
-        laptop.export_bundle(&file("a.kiemtra"), None).unwrap();
+        laptop.export_plain(&file("a.kiemtra"), None).unwrap();
         hq.import_bundle(&file("a.kiemtra"), false).unwrap();
 
         let o = hq.sync_overview().unwrap();

@@ -27,6 +27,10 @@ pub struct Maker {
     /// Who uses the laptop, so an unknown laptop's bundle can say whom to call.
     #[serde(default)]
     pub people: Vec<Person>,
+    /// Its age recipient, so the laptop can be enrolled from its introduction bundle and
+    /// then read what is sent to it. Empty from builds before bundles were encrypted.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub age_recipient: String,
 }
 
 /// Longest laptop or person name kept (a name, not a paragraph).
@@ -96,6 +100,7 @@ impl Store {
             name: self.device().name.clone(),
             public_key: self.public_key()?,
             people: Vec::new(),
+            age_recipient: self.age_recipient()?,
         })
     }
 
@@ -150,6 +155,7 @@ impl Store {
             name: name.clone(),
             public_key: self.public_key()?,
             people: kept.clone(),
+            age_recipient: self.age_recipient()?,
         };
         let id = self.device().id.clone();
         kiemtra_store::Db::set_device_name(self, &name)?;
@@ -284,10 +290,10 @@ impl Store {
             }
             (EnrolRole::Secretariat, _) => None,
         };
-        let public_key: Option<String> = self.conn().query_row(
-            "SELECT public_key FROM devices WHERE id = ?1",
+        let (public_key, age_recipient): (Option<String>, Option<String>) = self.conn().query_row(
+            "SELECT public_key, age_recipient FROM devices WHERE id = ?1",
             [&device],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
         let public_key = public_key.ok_or_else(|| Error::NotFound {
             what: "device",
@@ -297,6 +303,7 @@ impl Store {
             campaign_id: campaign_id.clone(),
             device_id: device.clone(),
             public_key,
+            age_recipient: age_recipient.unwrap_or_default(),
             role,
             team_id,
             revoked: None,
@@ -434,16 +441,18 @@ pub(crate) fn judge_import(
             continue;
         }
         conn.execute(
-            "INSERT INTO devices(id, name, public_key, people, first_seen, is_self)
-             VALUES (?1, ?2, ?3, ?4, ?5, 0)
+            "INSERT INTO devices(id, name, public_key, people, first_seen, is_self, age_recipient)
+             VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)
              ON CONFLICT(id) DO UPDATE SET name = excluded.name, people = excluded.people,
-                public_key = COALESCE(devices.public_key, excluded.public_key)",
+                public_key = COALESCE(devices.public_key, excluded.public_key),
+                age_recipient = COALESCE(excluded.age_recipient, devices.age_recipient)",
             rusqlite::params![
                 id,
                 card.name,
                 card.public_key,
                 serde_json::to_string(&card.people)?,
-                now
+                now,
+                Some(card.age_recipient.as_str()).filter(|r| !r.is_empty())
             ],
         )?;
     }
@@ -596,17 +605,21 @@ impl Store {
         }
         let now =
             crate::hlc::Hlc::tick(crate::hlc::Hlc::ZERO, crate::hlc::Hlc::now_millis()).to_text();
+        let recipient = Some(d.age_recipient.as_str())
+            .filter(|r| !r.is_empty() && kiemtra_domain::trust::check_recipient(r).is_ok());
         self.conn().execute(
-            "INSERT INTO devices(id, name, public_key, people, first_seen, is_self)
-             VALUES (?1, ?2, ?3, ?4, ?5, 0)
-             ON CONFLICT(id) DO UPDATE SET name = excluded.name, people = excluded.people
+            "INSERT INTO devices(id, name, public_key, people, first_seen, is_self, age_recipient)
+             VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)
+             ON CONFLICT(id) DO UPDATE SET name = excluded.name, people = excluded.people,
+                age_recipient = COALESCE(excluded.age_recipient, devices.age_recipient)
              WHERE devices.public_key IS NULL OR devices.public_key = excluded.public_key",
             rusqlite::params![
                 d.id,
                 d.name,
                 d.public_key,
                 serde_json::to_string(&d.people)?,
-                now
+                now,
+                recipient
             ],
         )?;
         Ok(())
@@ -630,7 +643,13 @@ impl Store {
         f: impl FnOnce(&mut Writer<'_>) -> Result<T>,
     ) -> Result<T> {
         let me = self.device().id.clone();
-        let card = self.own_card()?;
+        let mut card = self.own_card()?;
+        // A card written before bundles were encrypted gains this laptop's recipient with
+        // the next write.
+        let refresh = card.age_recipient.is_empty();
+        if refresh {
+            card.age_recipient = self.age_recipient()?;
+        }
         self.transact_imported(commit, |w| {
             let since = w.last_seq()?;
             let out = f(w)?;
@@ -642,7 +661,7 @@ impl Store {
                 rusqlite::params![since, me],
                 |r| r.get(0),
             )?;
-            if wrote {
+            if wrote || refresh {
                 w.put(&me, &card)?;
             }
             w.materialize_touched()?;
@@ -660,9 +679,246 @@ pub(crate) mod testing {
     /// introduction bundle, enrolled on the owner's laptop from the file.
     pub(crate) fn enrol(owner: &mut Store, joiner: &Store, campaign: &str, dir: &std::path::Path) {
         let intro = dir.join(format!("intro-{}.kiemtra", joiner.device().id));
-        joiner.export_bundle(&intro, None).unwrap();
+        joiner.export_plain(&intro, None).unwrap();
         owner
             .enroll_bundle_maker(&intro, campaign, EnrolRole::Secretariat, None)
             .unwrap();
     }
+}
+
+/// The id the recovery key reads under.
+pub const RECOVERY_READER: &str = "recovery";
+/// One identity a bundle is encrypted to: a laptop, or the office's recovery key.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Reader {
+    /// A laptop's id, or `recovery`.
+    pub id: String,
+    pub name: String,
+    #[serde(skip)]
+    pub recipient: String,
+}
+
+/// Who a bundle of some campaigns is encrypted to, and what stands in the way.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ReaderPlan {
+    /// This laptop first, then the campaigns' owners and enrolled laptops, then the
+    /// recovery keys; each recipient once.
+    pub readers: Vec<Reader>,
+    /// Laptops of the campaigns whose recipient this laptop does not know (a build from
+    /// before bundles were encrypted): they cannot open the file.
+    pub without_key: Vec<String>,
+    /// Whether this laptop owns or is enrolled in one of them: a laptop that is neither
+    /// sends only its introduction.
+    pub member: bool,
+}
+
+impl Store {
+    pub(crate) fn readers_of(&self, campaigns: &[String]) -> Result<ReaderPlan> {
+        let me = self.device().id.clone();
+        let conn = self.conn();
+        let now =
+            crate::hlc::Hlc::tick(crate::hlc::Hlc::ZERO, crate::hlc::Hlc::now_millis()).to_text();
+        let mut rules = rules::Rules::new(conn, &me);
+        let mut plan = ReaderPlan {
+            readers: vec![Reader {
+                id: me.clone(),
+                name: self.device().name.clone(),
+                recipient: self.age_recipient()?,
+            }],
+            ..Default::default()
+        };
+        let device = |id: &str| -> Result<(String, Option<String>)> {
+            Ok(conn
+                .query_row(
+                    "SELECT name, age_recipient FROM devices WHERE id = ?1",
+                    [id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?
+                .unwrap_or_else(|| (id.to_string(), None)))
+        };
+        let add = |plan: &mut ReaderPlan, id: &str, name: String, recipient: Option<String>| {
+            match recipient.filter(|r| !r.is_empty()) {
+                Some(r) if !plan.readers.iter().any(|x| x.recipient == r) => {
+                    plan.readers.push(Reader {
+                        id: id.to_string(),
+                        name,
+                        recipient: r,
+                    })
+                }
+                Some(_) => {}
+                None if !plan.without_key.contains(&name) => plan.without_key.push(name),
+                None => {}
+            }
+        };
+        let mut recovery = Vec::new();
+        for c in campaigns {
+            if let Some(owner) = rules.owner(c)? {
+                plan.member |= owner == me;
+                if owner != me {
+                    let (name, r) = device(&owner)?;
+                    add(&mut plan, &owner, name, r);
+                }
+            }
+            let bodies: Vec<String> = conn
+                .prepare_cached(
+                    "SELECT body FROM records WHERE kind = 'enrolment' AND deleted = 0 AND owner = ?1",
+                )?
+                .query_map([c], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for b in bodies {
+                let Ok(e) = serde_json::from_str::<Enrolment>(&b) else {
+                    continue;
+                };
+                if e.revoked.is_some() {
+                    continue;
+                }
+                if e.device_id == me {
+                    plan.member = true;
+                    continue;
+                }
+                let (name, known) = device(&e.device_id)?;
+                let r = Some(e.age_recipient).filter(|r| !r.is_empty()).or(known);
+                add(&mut plan, &e.device_id, name, r);
+            }
+            plan.member |= rules.is_secretariat(c, &me, &now)?;
+            let r: Option<String> = conn
+                .query_row(
+                    "SELECT json_extract(body, '$.recovery_recipient') FROM records
+                     WHERE id = ?1 AND kind = 'campaign'",
+                    [c],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .flatten();
+            if let Some(r) =
+                r.filter(|r| kiemtra_domain::trust::check_recipient(r).is_ok() && !r.is_empty())
+            {
+                if !recovery.contains(&r) {
+                    recovery.push(r);
+                }
+            }
+        }
+        for r in recovery {
+            add(&mut plan, RECOVERY_READER, String::new(), Some(r));
+        }
+        Ok(plan)
+    }
+}
+
+/// Where this laptop keeps the recovery key's recipient (local; the campaigns carry it).
+pub const RECOVERY_META: &str = "recovery.recipient";
+const RECOVERY_MADE_META: &str = "recovery.created_at";
+
+/// The office's recovery key as this laptop knows it (never its secret part).
+#[derive(Debug, Clone, Serialize)]
+pub struct RecoveryKey {
+    pub recipient: String,
+    pub created_at: String,
+    /// Campaigns whose bundles it reads.
+    pub campaigns: usize,
+}
+
+impl Store {
+    pub fn recovery_key(&self) -> Result<Option<RecoveryKey>> {
+        let Some(recipient) = self.meta_get(RECOVERY_META)? else {
+            return Ok(None);
+        };
+        let campaigns: i64 = self.conn().query_row(
+            "SELECT COUNT(*) FROM records WHERE kind = 'campaign' AND deleted = 0
+             AND json_extract(body, '$.recovery_recipient') = ?1",
+            [&recipient],
+            |r| r.get(0),
+        )?;
+        Ok(Some(RecoveryKey {
+            recipient,
+            created_at: self.meta_get(RECOVERY_MADE_META)?.unwrap_or_default(),
+            campaigns: campaigns as usize,
+        }))
+    }
+
+    /// Make the office's recovery key and write its identity, once, to `out` (never over
+    /// a file; readable by its owner only). Nothing secret stays on this laptop: its
+    /// recipient is added to every campaign this laptop runs, and to those it makes later.
+    pub fn recovery_key_create(&mut self, out: &std::path::Path) -> Result<RecoveryKey> {
+        use age::secrecy::ExposeSecret;
+        if let Some(k) = self.recovery_key()? {
+            return Err(Error::RecoveryKeyExists {
+                created_at: k.created_at,
+            });
+        }
+        let identity = age::x25519::Identity::generate();
+        let recipient = identity.to_public().to_string();
+        let at = chrono::Local::now().format("%d/%m/%Y %H:%M").to_string();
+        let text = format!(
+            "# Khóa khôi phục của Kiểm tra — văn phòng \"{office}\", tạo lúc {at}.\n\
+             # Kiểm tra recovery key — office \"{office}\", made {at}.\n\
+             # Ai có tệp này đọc được mọi gói dữ liệu của các đợt kiểm tra của văn phòng:\n\
+             # in ra giấy hoặc chép vào một USB riêng, cất nơi an toàn, không gửi qua mạng.\n\
+             # Whoever holds this file reads every bundle of the office's campaigns: print it\n\
+             # or keep it on a separate USB stick, somewhere safe; never send it over a network.\n\
+             # Khóa công khai / public key: {recipient}\n{}\n",
+            identity.to_string().expose_secret(),
+            office = self.device().name,
+        );
+        write_new(out, text.as_bytes())?;
+        self.meta_set(RECOVERY_META, &recipient)?;
+        self.meta_set(RECOVERY_MADE_META, &at)?;
+        let me = self.device().id.clone();
+        let campaigns: Vec<crate::store::Stored<model::Campaign>> = self.list()?;
+        let mine: Vec<_> = {
+            let mut rules = rules::Rules::new(self.conn(), &me);
+            let now = crate::hlc::Hlc::tick(crate::hlc::Hlc::ZERO, crate::hlc::Hlc::now_millis())
+                .to_text();
+            let mut out = Vec::new();
+            for c in campaigns {
+                if rules.is_secretariat(&c.id, &me, &now)? {
+                    out.push(c);
+                }
+            }
+            out
+        };
+        let r = recipient.clone();
+        self.write(|w| {
+            for mut c in mine {
+                c.body.recovery_recipient = r.clone();
+                w.put(&c.id, &c.body)?;
+            }
+            Ok(())
+        })?;
+        Ok(self.recovery_key()?.expect("just made"))
+    }
+
+    /// Write this laptop's age identity to `out` (never over a file; its owner's only):
+    /// with it, the standard `age` tool opens every bundle encrypted to this laptop.
+    pub fn export_identity(&self, out: &std::path::Path) -> Result<String> {
+        use age::secrecy::ExposeSecret;
+        let identity = self.age_identity()?;
+        let recipient = identity.to_public().to_string();
+        let text = format!(
+            "# Khóa giải mã của máy \"{name}\" (Kiểm tra) / decryption key of laptop \"{name}\".\n\
+             # Mở gói / open a bundle: age -d -i <tệp này> goi.kiemtra > goi.zip\n\
+             # Khóa công khai / public key: {recipient}\n{}\n",
+            identity.to_string().expose_secret(),
+            name = self.device().name,
+        );
+        write_new(out, text.as_bytes())?;
+        Ok(recipient)
+    }
+}
+
+/// A new file with `bytes`, readable by its owner only; refused where a file is.
+fn write_new(out: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut tmp = kiemtra_store::files::AtomicFile::beside(out, ".kiemtra-key-")?;
+    tmp.file_mut().write_all(bytes)?;
+    tmp.commit_new(out).map_err(|e| match e {
+        kiemtra_store::Error::Io(io) if io.kind() == std::io::ErrorKind::AlreadyExists => {
+            Error::FileExists {
+                path: out.display().to_string(),
+            }
+        }
+        other => other.into(),
+    })?;
+    Ok(())
 }

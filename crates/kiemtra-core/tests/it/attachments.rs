@@ -103,7 +103,7 @@ fn bundles_carry_the_files_and_refuse_a_changed_one() {
     let mut b = laptop(tmp.path(), "b");
     crate::common::enrol(&mut a, &b, &campaign, tmp.path());
     let bundle = tmp.path().join("a.kiemtra");
-    a.export_bundle(&bundle, Some(&campaign)).unwrap();
+    a.export_plain(&bundle, Some(&campaign)).unwrap();
     let entry = format!("blobs/{}", att.body.sha256);
     assert!(read_zip(&bundle).iter().any(|(n, _)| *n == entry));
 

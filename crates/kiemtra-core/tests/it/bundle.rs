@@ -45,7 +45,7 @@ fn note(s: &mut Store, visit: &str, item: &str, note: Option<&str>, explanation:
 fn gather(lab: &Lab, hq: &mut Store, a: &Store, b: &Store) {
     for (s, name) in [(a, "a.kiemtra"), (b, "b.kiemtra")] {
         let f = lab.file(name);
-        s.export_bundle(&f, None).unwrap();
+        s.export_plain(&f, None).unwrap();
         hq.import_bundle(&f, false).unwrap();
     }
 }
@@ -59,7 +59,7 @@ fn campaign_on_three(lab: &Lab) -> (Store, Store, Store, String) {
         crate::common::enrol(&mut hq, s, &campaign, lab.dir.path());
     }
     let out = lab.file("campaign.kiemtra");
-    let r = hq.export_bundle(&out, Some(&campaign)).unwrap();
+    let r = hq.export_plain(&out, Some(&campaign)).unwrap();
     assert!(r.revisions > 400);
     for s in [&mut a, &mut b] {
         let rep = s.import_bundle(&out, false).unwrap();
@@ -86,8 +86,8 @@ fn three_laptops_converge_whatever_the_order_and_conflicts_match() {
     note(&mut a, &visit, "5.3", Some("Ý kiến A"), None);
     note(&mut b, &visit, "5.3", Some("Ý kiến B"), None);
     let (fa, fb) = (lab.file("a.kiemtra"), lab.file("b.kiemtra"));
-    a.export_bundle(&fa, None).unwrap();
-    b.export_bundle(&fb, None).unwrap();
+    a.export_plain(&fa, None).unwrap();
+    b.export_plain(&fb, None).unwrap();
 
     a.import_bundle(&fb, false).unwrap();
     b.import_bundle(&fa, false).unwrap();
@@ -150,7 +150,7 @@ fn a_resolution_spreads_like_any_edit() {
     assert_eq!(hq.history(&c.id).unwrap().last().unwrap().parents.len(), 2);
 
     let fh = lab.file("hq.kiemtra");
-    hq.export_bundle(&fh, None).unwrap();
+    hq.export_plain(&fh, None).unwrap();
     for s in [&mut a, &mut b] {
         s.import_bundle(&fh, false).unwrap();
         assert!(s.conflicts().unwrap().is_empty());
@@ -287,7 +287,7 @@ fn an_import_counts_only_the_conflicts_it_makes() {
     let mut c = lab.db("c");
     let campaign = hq_campaign(&hq);
     crate::common::enrol(&mut hq, &c, &campaign, lab.dir.path());
-    hq.export_bundle(&lab.file("campaign.kiemtra"), None)
+    hq.export_plain(&lab.file("campaign.kiemtra"), None)
         .unwrap();
     c.import_bundle(&lab.file("campaign.kiemtra"), false)
         .unwrap();
@@ -301,7 +301,7 @@ fn an_import_counts_only_the_conflicts_it_makes() {
     let mut counts = Vec::new();
     for (s, name) in [(&a, "a"), (&b, "b"), (&c, "c")] {
         let f = lab.file(&format!("{name}.kiemtra"));
-        s.export_bundle(&f, None).unwrap();
+        s.export_plain(&f, None).unwrap();
         counts.push(hq.import_bundle(&f, false).unwrap().new_conflicts);
     }
     assert_eq!(counts, [0, 1, 0]);
@@ -315,7 +315,7 @@ fn a_dry_run_counts_but_writes_nothing() {
     let mut hq = lab.db("hq");
     hq.load_demo().unwrap();
     let f = lab.file("all.kiemtra");
-    hq.export_bundle(&f, None).unwrap();
+    hq.export_plain(&f, None).unwrap();
     let mut x = lab.db("x");
     crate::common::trust_maker(&mut x, &f);
     let before = x.dump_canonical().unwrap();
@@ -346,7 +346,7 @@ fn good_bundle(lab: &Lab) -> PathBuf {
     }
     let mut hq = lab.db("source");
     hq.load_demo().unwrap();
-    hq.export_bundle(&f, None).unwrap();
+    hq.export_plain(&f, None).unwrap();
     f
 }
 
@@ -542,7 +542,7 @@ fn a_revision_that_fails_validation_is_refused() {
         )
         .unwrap();
     let f = lab.file("invalid.kiemtra");
-    src.export_bundle(&f, None).unwrap();
+    src.export_plain(&f, None).unwrap();
     refused(&lab, &f, "bad_bundle", "không hợp lệ");
 }
 
@@ -584,7 +584,7 @@ fn a_revision_that_changes_a_records_kind_is_refused() {
             )
             .unwrap();
         let f = lab.file(name);
-        src.export_bundle(&f, None).unwrap();
+        src.export_plain(&f, None).unwrap();
         refused(&lab, &f, "bad_bundle", "nhưng bản ghi này là \"visit\"");
     }
 }

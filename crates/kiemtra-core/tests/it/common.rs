@@ -56,7 +56,9 @@ pub fn enrol_as(
     dir: &Path,
 ) {
     let intro = dir.join(format!("intro-{}.kiemtra", joiner.device().id));
-    joiner.export_bundle(&intro, None).unwrap();
+    joiner
+        .export_bundle_as(&intro, None, kiemtra_core::sync::bundle::Sealing::Encrypted)
+        .unwrap();
     owner
         .enroll_bundle_maker(&intro, campaign, role, team)
         .unwrap();

@@ -5,6 +5,7 @@ mod common;
 
 mod attachments;
 mod bundle;
+mod encryption;
 mod merge_laws;
 mod search;
 mod setup;

@@ -398,7 +398,7 @@ fn start() -> &'static Start {
         }
         // Everything the secretariat has (the draft set is in no campaign yet).
         let bundle = dir.path().join("campaign.kiemtra");
-        hq.export_bundle(&bundle, None).unwrap();
+        hq.export_plain(&bundle, None).unwrap();
         makers.push(std::fs::read(&bundle).unwrap());
         for s in laptops.iter_mut().chain(std::iter::once(&mut courier)) {
             s.import_bundle(&bundle, false).unwrap();
@@ -1485,7 +1485,7 @@ impl Lab {
     fn export(&mut self, laptop: usize, campaign_only: bool) -> TestResult<PathBuf> {
         let path = self.file(&format!("laptop{laptop}"));
         let scope = campaign_only.then_some(start().campaign.as_str());
-        ok(self.laptops[laptop].export_bundle(&path, scope), "export")?;
+        ok(self.laptops[laptop].export_plain(&path, scope), "export")?;
         self.bundles.push(path.clone());
         Ok(path)
     }
@@ -2009,7 +2009,7 @@ impl Lab {
             ))?;
         }
         let path = self.file(what);
-        ok(self.courier.export_bundle(&path, None), "courier export")?;
+        ok(self.courier.export_plain(&path, None), "courier export")?;
         Ok(path)
     }
 
@@ -2280,7 +2280,7 @@ fn import_order_grouping_and_pieces_do_not_matter() {
                 ok(p.import_bundle(b, false), "import")?;
             }
             let merged = lab.file("group-first");
-            ok(p.export_bundle(&merged, None), "export")?;
+            ok(p.export_plain(&merged, None), "export")?;
             let mut q = lab.fresh("group-rest", batches[4])?;
             // The store that merged first passes the set on: a laptop `q` trusts.
             let relay = ok(q.learn_bundle_maker(&merged), "learn the relay")?;

@@ -225,7 +225,7 @@ fn know(to: &mut Store, from: &Store, dir: &tempfile::TempDir) {
     let intro = dir
         .path()
         .join(format!("intro-{}.kiemtra", from.device().id));
-    from.export_bundle(&intro, None).unwrap();
+    from.export_plain(&intro, None).unwrap();
     crate::common::trust_maker(to, &intro);
 }
 
@@ -508,7 +508,7 @@ fn a_clock_from_year_9999_neither_panics_nor_moves_later_edits() {
     rev.sig = Some(a.sign_revision(&rev.rev).unwrap());
     let mut b = open(&dir, "b.db");
     let intro = dir.path().join("a-intro.kiemtra");
-    a.export_bundle(&intro, None).unwrap();
+    a.export_plain(&intro, None).unwrap();
     crate::common::trust_maker(&mut b, &intro);
     assert!(b.write(|w| Ok(w.apply(&rev, "test")?)).unwrap());
 
@@ -561,7 +561,7 @@ fn revisions_from_a_clock_far_ahead_are_counted_and_marked() {
     rev.sig = Some(a.sign_revision(&rev.rev).unwrap());
     a.write(|w| Ok(w.apply(&rev, "test")?)).unwrap();
     let bundle = dir.path().join("a.kiemtra");
-    a.export_bundle(&bundle, None).unwrap();
+    a.export_plain(&bundle, None).unwrap();
 
     let mut b = open(&dir, "b.db");
     crate::common::trust_maker(&mut b, &bundle);
@@ -674,14 +674,14 @@ fn a_database_from_before_signatures_opens_with_its_history_intact_and_signed() 
     })
     .unwrap();
     let f = dir.path().join("v4.kiemtra");
-    s.export_bundle(&f, Some(&campaign)).unwrap();
+    s.export_plain(&f, Some(&campaign)).unwrap();
     let mut b = open(&dir, "b.db");
     crate::common::trust_maker(&mut b, &f);
     let rep = b.import_bundle(&f, false).unwrap();
     assert!(rep.new_revisions > 400);
     assert!(b.check().unwrap().ok);
     let all = dir.path().join("v4-all.kiemtra");
-    s.export_bundle(&all, None).unwrap();
+    s.export_plain(&all, None).unwrap();
     let err = b.import_bundle(&all, false).unwrap_err();
     assert!(err
         .message(kiemtra_core::Lang::En)

@@ -13,17 +13,19 @@ use kiemtra_core::trust::{EnrolRole, WriteRule};
 use kiemtra_core::visit::VisitPatch;
 use kiemtra_core::{Error, Lang, Localize, Store};
 
-struct Office {
-    dir: tempfile::TempDir,
-    hq: Store,
-    team: Store,
-    campaign: String,
+/// A secretariat with the demo campaign and a team laptop enrolled in one of its teams,
+/// which has the campaign.
+pub(crate) struct Office {
+    pub dir: tempfile::TempDir,
+    pub hq: Store,
+    pub team: Store,
+    pub campaign: String,
     /// A planned visit of the team laptop's team, and one of another team.
-    ours: String,
-    theirs: String,
+    pub ours: String,
+    pub theirs: String,
 }
 
-fn office() -> Office {
+pub(crate) fn office() -> Office {
     let dir = tempfile::tempdir().unwrap();
     let mut hq = Store::open(&dir.path().join("hq.db")).unwrap();
     hq.set_device_name("Máy Văn phòng").unwrap();
@@ -48,7 +50,7 @@ fn office() -> Office {
         dir.path(),
     );
     let out = dir.path().join("campaign.kiemtra");
-    hq.export_bundle(&out, Some(&campaign)).unwrap();
+    hq.export_plain(&out, Some(&campaign)).unwrap();
     team.import_bundle(&out, false).unwrap();
     Office {
         campaign,
@@ -61,7 +63,7 @@ fn office() -> Office {
 }
 
 impl Office {
-    fn file(&self, name: &str) -> PathBuf {
+    pub fn file(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 }
@@ -112,7 +114,7 @@ fn a_team_laptop_cannot_forge_what_its_role_does_not_allow() {
     raw(&mut o.team, |w| {
         w.put(&finding_id(&o.ours, "5.3"), &note(&o.ours, "Đúng quyền"))
     });
-    o.team.export_bundle(&ok, None).unwrap();
+    o.team.export_plain(&ok, None).unwrap();
     o.hq.import_bundle(&ok, false).unwrap();
 
     let cases: Vec<(&str, WriteRule)> = vec![
@@ -175,7 +177,7 @@ fn a_team_laptop_cannot_forge_what_its_role_does_not_allow() {
             ),
         });
         let f = o.file(&format!("{case}.kiemtra"));
-        t.export_bundle(&f, None).unwrap();
+        t.export_plain(&f, None).unwrap();
         refused_with(&mut o.hq, &f, rule.clone());
         // Forced into the store past the import, it is what `check` reports.
         if case == "other-team" {
@@ -224,17 +226,17 @@ fn a_revision_naming_another_laptop_or_an_unenrolled_one_is_refused() {
     };
     raw(&mut o.team, |w| w.apply(&forged, "forged"));
     let f = o.file("impersonation.kiemtra");
-    o.team.export_bundle(&f, None).unwrap();
+    o.team.export_plain(&f, None).unwrap();
     refused_with(&mut o.hq, &f, WriteRule::BadSignature);
 
     // A laptop nobody enrolled writes a finding; the team laptop (enrolled) passes it on.
     let mut stranger = Store::open(&o.file("x.db")).unwrap();
     stranger.set_device_name("Máy lạ").unwrap();
     let intro = o.file("x.kiemtra");
-    stranger.export_bundle(&intro, None).unwrap();
+    stranger.export_plain(&intro, None).unwrap();
     crate::common::trust_maker(&mut o.team, &intro);
     let relay_src = o.file("campaign-for-x.kiemtra");
-    o.hq.export_bundle(&relay_src, Some(&o.campaign)).unwrap();
+    o.hq.export_plain(&relay_src, Some(&o.campaign)).unwrap();
     crate::common::trust_maker(&mut stranger, &relay_src);
     stranger.import_bundle(&relay_src, false).unwrap();
     let ours = o.ours.clone();
@@ -242,7 +244,7 @@ fn a_revision_naming_another_laptop_or_an_unenrolled_one_is_refused() {
         w.put(&finding_id(&ours, "5.5"), &note(&ours, "Người ngoài ghi"))
     });
     let from_x = o.file("from-x.kiemtra");
-    stranger.export_bundle(&from_x, None).unwrap();
+    stranger.export_plain(&from_x, None).unwrap();
     o.team.import_bundle(&from_x, false).unwrap_err();
     // The team laptop refuses it too (the stranger is trusted there, not enrolled): forced in
     // raw, then relayed.
@@ -256,7 +258,7 @@ fn a_revision_naming_another_laptop_or_an_unenrolled_one_is_refused() {
         raw(&mut o.team, |w| w.apply(&r, "relayed"));
     }
     let relayed = o.file("relayed.kiemtra");
-    o.team.export_bundle(&relayed, None).unwrap();
+    o.team.export_plain(&relayed, None).unwrap();
     refused_with(&mut o.hq, &relayed, WriteRule::NotEnrolled);
 }
 
@@ -274,7 +276,7 @@ fn signed_minutes_change_only_through_an_unlock_and_a_concurrent_edit_is_a_confl
     other.set_device_name("Máy Văn phòng 2").unwrap();
     crate::common::enrol(&mut o.hq, &other, &o.campaign, o.dir.path());
     let all = o.file("all.kiemtra");
-    o.hq.export_bundle(&all, None).unwrap();
+    o.hq.export_plain(&all, None).unwrap();
     other.import_bundle(&all, false).unwrap();
 
     // Concurrently: one signs, the other edits a field the signing does not touch.
@@ -289,7 +291,7 @@ fn signed_minutes_change_only_through_an_unlock_and_a_concurrent_edit_is_a_confl
         )
         .unwrap();
     let from_other = o.file("s2.kiemtra");
-    other.export_bundle(&from_other, None).unwrap();
+    other.export_plain(&from_other, None).unwrap();
     let rep = o.hq.import_bundle(&from_other, false).unwrap();
     assert_eq!(rep.new_conflicts, 1, "not merged into the signed minutes");
     let c = o.hq.conflicts().unwrap();
@@ -308,9 +310,9 @@ fn signed_minutes_change_only_through_an_unlock_and_a_concurrent_edit_is_a_confl
     assert_ne!(now.report_summary, "Sửa trong lúc đang ký");
     assert!(o.hq.check().unwrap().ok);
     let back = o.file("hq-back.kiemtra");
-    o.hq.export_bundle(&back, None).unwrap();
+    o.hq.export_plain(&back, None).unwrap();
     other.import_bundle(&back, false).unwrap();
-    other.export_bundle(&from_other, None).unwrap();
+    other.export_plain(&from_other, None).unwrap();
     o.hq.import_bundle(&from_other, false).unwrap();
     assert_eq!(
         o.hq.dump_canonical().unwrap(),
@@ -333,7 +335,7 @@ fn signed_minutes_change_only_through_an_unlock_and_a_concurrent_edit_is_a_confl
     editor.set_device_name("Máy Văn phòng 3").unwrap();
     crate::common::enrol(&mut o2.hq, &editor, &o2.campaign, o2.dir.path());
     let all = o2.file("all.kiemtra");
-    o2.hq.export_bundle(&all, None).unwrap();
+    o2.hq.export_plain(&all, None).unwrap();
     editor.import_bundle(&all, false).unwrap();
     let v2c = v2.clone();
     raw(&mut editor, |w| {
@@ -342,14 +344,14 @@ fn signed_minutes_change_only_through_an_unlock_and_a_concurrent_edit_is_a_confl
         w.put(&v2c, &v)
     });
     let bad = o2.file("signed-edit.kiemtra");
-    editor.export_bundle(&bad, None).unwrap();
+    editor.export_plain(&bad, None).unwrap();
     refused_with(&mut o2.hq, &bad, WriteRule::SignedVisit);
 
     // Through an unlock, with its reason, the same edit is accepted.
     let mut clean = Store::open(&o2.file("s4.db")).unwrap();
     clean.set_device_name("Máy Văn phòng 4").unwrap();
     crate::common::enrol(&mut o2.hq, &clean, &o2.campaign, o2.dir.path());
-    o2.hq.export_bundle(&all, None).unwrap();
+    o2.hq.export_plain(&all, None).unwrap();
     clean.import_bundle(&all, false).unwrap();
     clean.visit_unlock(&v2, "Bổ sung đánh giá").unwrap();
     clean
@@ -362,7 +364,7 @@ fn signed_minutes_change_only_through_an_unlock_and_a_concurrent_edit_is_a_confl
         )
         .unwrap();
     let good = o2.file("unlocked-edit.kiemtra");
-    clean.export_bundle(&good, None).unwrap();
+    clean.export_plain(&good, None).unwrap();
     o2.hq.import_bundle(&good, false).unwrap();
     let v = o2.hq.get::<Visit>(&v2).unwrap().unwrap().body;
     assert_eq!(v.assessment, "Sửa sau khi mở khóa");
@@ -389,7 +391,7 @@ fn a_finding_changed_after_signing_never_reaches_the_signed_documents() {
     other.set_person("Trần Thị Bình").unwrap();
     crate::common::enrol(&mut o.hq, &other, &o.campaign, o.dir.path());
     let all = o.file("all.kiemtra");
-    o.hq.export_bundle(&all, None).unwrap();
+    o.hq.export_plain(&all, None).unwrap();
     other.import_bundle(&all, false).unwrap();
 
     let code =
@@ -428,7 +430,7 @@ fn a_finding_changed_after_signing_never_reaches_the_signed_documents() {
         )
         .unwrap();
     let late = o.file("late.kiemtra");
-    other.export_bundle(&late, None).unwrap();
+    other.export_plain(&late, None).unwrap();
     let preview = o.hq.import_bundle(&late, true).unwrap();
     assert_eq!(
         preview.changed_after_signing.len(),
@@ -497,7 +499,7 @@ fn a_finding_changed_after_signing_never_reaches_the_signed_documents() {
         signed_note
     );
     let back = o.file("back.kiemtra");
-    o.hq.export_bundle(&back, None).unwrap();
+    o.hq.export_plain(&back, None).unwrap();
     other.import_bundle(&back, false).unwrap();
     assert!(other.visit_detail(&visit).unwrap().after_signing.is_empty());
     assert_eq!(
@@ -535,7 +537,7 @@ fn a_finding_changed_after_signing_never_reaches_the_signed_documents() {
         f.note = "Sửa lần hai".into();
         w.put(&finding_id(&visit, &code), &f)
     });
-    other.export_bundle(&late, None).unwrap();
+    other.export_plain(&late, None).unwrap();
     o.hq.import_bundle(&late, false).unwrap();
     assert_eq!(
         o.hq.visit_detail(&visit).unwrap().findings[&code].note,
