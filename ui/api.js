@@ -71,8 +71,8 @@ export async function syncOverview() {
  * Export a bundle (campaign id, or null for everything). Rust opens the save dialog.
  * → null when the person cancelled, else {path, revisions, records, bytes}
  */
-export async function bundleExport(campaign) {
-  return call("bundle_export", { campaign: campaign ?? null });
+export async function bundleExport(campaign, plain = false) {
+  return call("bundle_export", { campaign: campaign ?? null, plain: !!plain });
 }
 
 /**

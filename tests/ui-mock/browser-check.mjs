@@ -654,14 +654,31 @@ try {
   check("export everything sends campaign null", exp.length === 1 && exp[0].args.campaign === null, exp.map((c) => c.args));
   const expText = await text("#export-result");
   check("export result: path, counts and size", /Đã xuất gói dữ liệu/.test(expText) && /kiemtra-Laptop-Ban-XDD-03-20231110-1642\.kiemtra/.test(expText) && /12\.480 phiên bản · 2\.873 bản ghi · 2,3 MB/.test(expText), expText);
+  check(
+    "export result says who can open the file, and who cannot yet",
+    exp[0].args.plain === false && (await text("#export-readers")) === "Đã mã hóa; chỉ những máy sau mở được: Laptop Ban XDĐ 03, Laptop Đoàn kiểm tra số 1, Laptop Đoàn kiểm tra số 3, khóa khôi phục của văn phòng" && /Laptop Đoàn kiểm tra số 2/.test(await text("#export-without-key")),
+    await text("#export-result"),
+  );
+  await shot("17-export-encrypted-vi");
   await evaluate("const s = document.querySelector('#export-campaign'); s.value = 'c1'; s.dispatchEvent(new Event('change')); true");
   await click("#btn-export");
   await until(`${nCalls("bundle_export", "c.end !== undefined")} === 2 && !!document.querySelector('#export-result')`, "the campaign export");
   exp = await calls("bundle_export");
   check("export one campaign sends its id", exp[1].args.campaign === "c1" && /9\.816 phiên bản/.test(await text("#export-result")), exp.map((c) => c.args));
+  // Plain only by choice, with a warning first.
+  await click("#export-plain");
+  await until("!!document.querySelector('#export-plain-warning')", "the plain-export warning");
+  check("choosing a plain export warns in plain words", /ai nhặt được USB cũng đọc được/.test(await text("#export-plain-warning")));
+  await click("#btn-export");
+  await until(`${nCalls("bundle_export", "c.end !== undefined")} === 3 && !!document.querySelector('#export-readers')`, "the plain export");
+  exp = await calls("bundle_export");
+  check("a plain export says anyone can read it", exp[2].args.plain === true && (await text("#export-readers")) === "Không mã hóa: ai có tệp cũng đọc được.");
+  await shot("17b-export-plain-vi");
+  await click("#export-plain");
+  await until("!document.querySelector('#export-plain-warning')", "the plain choice undone");
   await evaluate("window.__mockDialogCancel = true");
   await click("#btn-export");
-  await until(`${nCalls("bundle_export", "c.end !== undefined")} === 3 && !document.querySelector('#btn-export').disabled`, "the cancelled export");
+  await until(`${nCalls("bundle_export", "c.end !== undefined")} === 4 && !document.querySelector('#btn-export').disabled`, "the cancelled export");
   check("a cancelled export shows nothing", (await count("#export-result")) === 0 && (await count("#export-error")) === 0);
   await evaluate("window.__mockFailNext = 'bundle_export'");
   await click("#btn-export");
@@ -677,6 +694,12 @@ try {
   await click("#btn-pick");
   await until("!!document.querySelector('#import-preview') && !document.querySelector('#btn-pick').disabled", "the import preview");
   const preview = await evaluate("[...document.querySelectorAll('#import-preview .preview-row')].map(r => ({file: r.dataset.file, ok: r.dataset.ok, cells: [...r.cells].map(c => c.textContent.trim()), unknown: !!r.querySelector('.badge-unknown'), error: (r.querySelector('.preview-error') || {}).textContent || null}))");
+  const readersShown = await evaluate("[...document.querySelectorAll('#import-preview .pv-readers')].map((e) => e.textContent)");
+  check(
+    "the preview says to whom each bundle was encrypted, or that it was not",
+    readersShown.includes("Mã hóa cho: Laptop Đoàn kiểm tra số 2, Laptop Ban XDĐ 03, khóa khôi phục của văn phòng") && readersShown.includes("Không mã hóa"),
+    readersShown,
+  );
   check(
     "preview: one row per file with signer, created at and counts",
     preview.length === 3 && preview[0].file === UNKNOWN_FILE && /^Laptop Đoàn kiểm tra số 2/.test(preview[0].cells[1]) && preview[0].cells[2] === "10/11/2023 17:12" && preview[0].cells.slice(3).join("|") === "5.987|217|1",
@@ -822,7 +845,7 @@ try {
   await evaluate("window.__mockPickMode = 'evil'");
   await click("#btn-pick");
   await until("document.querySelectorAll('#import-preview .preview-row').length === 2", "the preview of bundles with markup");
-  const evil = await evaluate("({elements: document.querySelectorAll('#import-preview img, #import-preview b, #import-preview i, #import-preview script').length, xss: window.__xss === undefined, text: document.querySelector('#import-preview').textContent})");
+  const evil = await evaluate("({elements: document.querySelectorAll('#import-preview img:not(.lock-small), #import-preview b, #import-preview i, #import-preview script').length, xss: window.__xss === undefined, text: document.querySelector('#import-preview').textContent})");
   check("file, device, inspector and error text from bundles are shown literally", evil.elements === 0 && evil.xss && evil.text.includes('<img src=x onerror="window.__xss=2">Máy lạ') && evil.text.includes("<i>hong</i>.kiemtra"), evil);
   await evaluate("window.__mockPickMode = 'bad'");
   await click("#btn-pick");

@@ -1988,7 +1988,7 @@ function pickedFiles() {
   const a = {
     file: "kiemtra-Laptop-Doan-kiem-tra-so-2-20231110-1712.kiemtra",
     ok: true,
-    report: { file: "E:\\kiemtra-Laptop-Doan-kiem-tra-so-2-20231110-1712.kiemtra", device: { id: TEAM2.id, name: TEAM2.name, public_key: TEAM2.public_key }, fingerprint: fingerprintOf(TEAM2.public_key), inspector: "Bùi Quang Huy", created_at: "2023-11-10T10:12:31.508Z#0000", campaign_id: "c1", new_device: true, revisions: 6204, new_revisions: 5987, known_revisions: 217, new_conflicts: 1, clock_ahead: 12, changed_after_signing: [{ visit_id: "4", unit: "Đoàn xã Yên Sơn", count: 1 }], dry_run: true },
+    report: { file: "E:\\kiemtra-Laptop-Doan-kiem-tra-so-2-20231110-1712.kiemtra", device: { id: TEAM2.id, name: TEAM2.name, public_key: TEAM2.public_key }, fingerprint: fingerprintOf(TEAM2.public_key), inspector: "Bùi Quang Huy", created_at: "2023-11-10T10:12:31.508Z#0000", campaign_id: "c1", new_device: true, revisions: 6204, new_revisions: 5987, known_revisions: 217, new_conflicts: 1, clock_ahead: 12, changed_after_signing: [{ visit_id: "4", unit: "Đoàn xã Yên Sơn", count: 1 }], encrypted_to: [{ kind: "laptop", name: TEAM2.name }, { kind: "laptop", name: SELF.name }, { kind: "recovery" }], dry_run: true },
   };
   const b = {
     file: "kiemtra-Laptop-Doan-kiem-tra-so-1-20231110-1730.kiemtra",
@@ -2014,8 +2014,8 @@ export async function syncOverview() {
 }
 
 
-export async function bundleExport(campaign) {
-  return call("bundle_export", { campaign }, () => {
+export async function bundleExport(campaign, plain = false) {
+  return call("bundle_export", { campaign, plain }, () => {
     if (dialogCancelled()) return null;
     const one = campaign !== null && campaign !== undefined;
     if (one && !store.campaigns.some((c) => String(c.id) === String(campaign))) throw fail("not_found");
@@ -2024,6 +2024,14 @@ export async function bundleExport(campaign) {
       revisions: one ? 9816 : 12480,
       records: one ? 2204 : 2873,
       bytes: one ? 1893376 : 2411724,
+      readers: plain ? null : [
+        { id: SELF.id, name: SELF.name },
+        { id: TEAM1.id, name: TEAM1.name },
+        { id: TEAM3.id, name: TEAM3.name },
+        { id: "recovery", name: "" },
+      ],
+      without_key: plain ? [] : [TEAM2.name],
+      introduction: false,
     };
   });
 }

@@ -35,6 +35,7 @@ function okFiles(picked) {
 
 export function create(app) {
   let exportCampaign = "";
+  let exportPlain = false; // a plain bundle only by an explicit choice
   let exporting = false;
   let exportResult = null;
   let exportError = null;
@@ -65,7 +66,7 @@ export function create(app) {
     exportError = null;
     replaceExportCard();
     try {
-      const res = await app.api.bundleExport(exportCampaign === "" ? null : exportCampaign);
+      const res = await app.api.bundleExport(exportCampaign === "" ? null : exportCampaign, exportPlain);
       exportResult = res || null; // null: the person cancelled the dialog
     } catch (err) {
       exportError = toError(err).message;
@@ -204,6 +205,17 @@ export function create(app) {
     select.addEventListener("change", () => {
       exportCampaign = select.value;
     });
+    const plainBox = h("input", { type: "checkbox", id: "export-plain", disabled: exporting || session.importing, checked: exportPlain });
+    plainBox.addEventListener("change", () => {
+      exportPlain = plainBox.checked;
+      replaceExportCard();
+    });
+    const plainField = h(
+      "div",
+      { class: "field sync-field export-plain" },
+      h("label", { class: "check", for: "export-plain" }, plainBox, t("export.plain")),
+      exportPlain ? h("p", { class: "form-warning", id: "export-plain-warning", role: "note" }, t("export.plain_warning")) : null,
+    );
     let outcome = null;
     if (exportResult) {
       outcome = h(
@@ -220,6 +232,10 @@ export function create(app) {
             size: formatBytes(exportResult.bytes),
           }),
         ),
+        readersLine(exportResult),
+        (exportResult.without_key || []).length
+          ? h("p", { class: "form-warning", id: "export-without-key" }, t("export.without_key", { names: exportResult.without_key.join(", ") }))
+          : null,
       );
     } else if (exportError) {
       outcome = h("p", { id: "export-error", class: "form-error", role: "alert" }, exportError);
@@ -230,6 +246,7 @@ export function create(app) {
       cardHead("↑", t("export.title"), "export-title"),
       h("p", { class: "sync-card-text" }, t("export.text")),
       h("div", { class: "field sync-field" }, h("label", { class: "field-label", for: "export-campaign" }, t("export.scope")), select),
+      plainField,
       h(
         "div",
         { class: "sync-actions" },
@@ -244,6 +261,18 @@ export function create(app) {
     );
     refs.exportCard = card;
     return card;
+  }
+
+  function lockIcon() {
+    return h("img", { class: "lock-small", src: "assets/lock.svg", alt: "", width: "14", height: "14" });
+  }
+
+  /** Who can open the file just written: the readers' names, or that anyone can. */
+  function readersLine(res) {
+    if (res.introduction) return h("p", { class: "export-readers", id: "export-readers" }, t("export.introduction"));
+    if (!res.readers) return h("p", { class: "export-readers form-warning", id: "export-readers" }, t("export.readers_plain"));
+    const names = res.readers.map((r) => (r.id === "recovery" ? t("export.recovery_key") : r.name));
+    return h("p", { class: "export-readers", id: "export-readers" }, lockIcon(), t("export.readers", { names: names.join(", ") }));
   }
 
   function replaceExportCard(focusOutcome) {
@@ -276,6 +305,10 @@ export function create(app) {
       rep.clock_ahead > 0
         ? h("div", { class: "pv-sub" }, h("span", { class: "badge badge-clock-ahead", title: t("import.clock_ahead_title") }, t("import.clock_ahead", { n: formatNumber(rep.clock_ahead) })))
         : null,
+      // Who it was encrypted to (a finder of the stick reads nothing), or that it was not.
+      rep.encrypted_to
+        ? h("div", { class: "pv-sub pv-readers" }, lockIcon(), t("import.encrypted_to", { names: rep.encrypted_to.map((r) => (r.kind === "recovery" ? t("export.recovery_key") : r.name)).join(", ") }))
+        : h("div", { class: "pv-sub pv-readers" }, t("import.plain")),
       // Records of signed minutes it changes: kept, shown on the visit, never in the signed text.
       (rep.changed_after_signing || []).length
         ? h("div", { class: "pv-sub" }, h("span", { class: "badge badge-refused", title: t("import.after_signing_title") }, t("import.after_signing", { n: rep.changed_after_signing.length })))
