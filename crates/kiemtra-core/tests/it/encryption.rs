@@ -170,6 +170,37 @@ fn bundles_are_readable_by_the_campaigns_laptops_only() {
 }
 
 #[test]
+fn a_revoked_laptop_is_no_longer_a_reader() {
+    let mut o = office();
+    let team_id = o.team.device().id.clone();
+    let readers = |o: &Office| -> Vec<String> {
+        o.hq.export_readers(Some(&o.campaign))
+            .unwrap()
+            .readers
+            .into_iter()
+            .map(|r| r.id)
+            .collect()
+    };
+    assert!(readers(&o).contains(&team_id));
+    o.hq.revoke(&team_id, &o.campaign, "Máy bị mất").unwrap();
+    assert!(!readers(&o).contains(&team_id));
+    let encrypted = o.file("after-revoke-enc.kiemtra");
+    // Only the secretariat itself is left: nobody else could open it.
+    assert!(matches!(
+        o.hq.export_bundle_as(&encrypted, Some(&o.campaign), Sealing::Encrypted),
+        Err(Error::NoReaders)
+    ));
+    let mut second = Store::open(&o.file("s2/kiemtra.db")).unwrap();
+    second.set_device_name("Máy Văn phòng 2").unwrap();
+    crate::common::enrol(&mut o.hq, &second, &o.campaign, o.dir.path());
+    o.hq.export_bundle_as(&encrypted, Some(&o.campaign), Sealing::Encrypted)
+        .unwrap();
+    let err = o.team.import_bundle(&encrypted, false).unwrap_err();
+    assert!(matches!(err, Error::NotForThisLaptop { .. }), "{err:?}");
+    second.import_bundle(&encrypted, false).unwrap();
+}
+
+#[test]
 fn the_recovery_key_alone_opens_a_team_laptops_bundle() {
     let mut o = office();
     let key = o.file("recovery.txt");
