@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "finding_set",
     "sync_overview",
     "bundle_export",
+    "bundle_readers",
     "bundle_pick",
     "bundle_import",
     "conflicts_list",

@@ -71,6 +71,11 @@ export async function syncOverview() {
  * Export a bundle (campaign id, or null for everything). Rust opens the save dialog.
  * → null when the person cancelled, else {path, revisions, records, bytes}
  */
+/** Who an export of one campaign (or everything) would be readable by. → {readers:[{id,name}], without_key:[name], introduction} */
+export async function bundleReaders(campaign) {
+  return call("bundle_readers", { campaign: campaign ?? null });
+}
+
 export async function bundleExport(campaign, plain = false) {
   return call("bundle_export", { campaign: campaign ?? null, plain: !!plain });
 }

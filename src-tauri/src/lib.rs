@@ -154,6 +154,7 @@ pub fn builder<R: tauri::Runtime>(
             visit::finding_set,
             sync::sync_overview,
             sync::bundle_export,
+            sync::bundle_readers,
             sync::bundle_pick,
             sync::bundle_import,
             sync::conflicts_list,

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use kiemtra_core::sync::bundle::{ExportReport, ImportReport, Sealing};
 use kiemtra_core::sync::conflicts::{Conflict, Resolution};
+use kiemtra_core::sync::encryption::ExportReaders;
 use kiemtra_core::sync::{bundle_file_name, SyncOverview};
 use kiemtra_core::{model, model::Entity, Error, ErrorPayload, Lang, Localize};
 use serde::{Deserialize, Serialize};
@@ -61,6 +62,16 @@ pub fn bundle_export<R: Runtime>(
         s.export_bundle_as(&path, campaign.as_deref(), sealing)
             .map(Some)
     })
+}
+
+/// Who an export of `campaign` (or of everything) would be readable by: the export card
+/// says so before the file is written.
+#[tauri::command(async)]
+pub fn bundle_readers(
+    state: State<'_, AppState>,
+    campaign: Option<String>,
+) -> Result<ExportReaders, ErrorPayload> {
+    state.with(|s| s.export_readers(campaign.as_deref()))
 }
 
 #[derive(Serialize)]

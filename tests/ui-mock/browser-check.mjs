@@ -647,6 +647,12 @@ try {
   await shot("15-sync-vi");
 
   // 17. export: everything, one campaign, cancelled, failed
+  await until("!!document.querySelector('#export-readers-before')", "who will open the export");
+  check(
+    "before exporting, the card says who will be able to open the file",
+    (await text("#export-readers-before")) === "Gói sẽ được mã hóa; chỉ những máy sau mở được: Laptop Ban XDĐ 03, Laptop Đoàn kiểm tra số 1, Laptop Đoàn kiểm tra số 3, khóa khôi phục của văn phòng",
+    await text("#export-readers-before"),
+  );
   await evaluate("window.__mockCalls.length = 0");
   await click("#btn-export");
   await until(`!!document.querySelector('#export-result') && ${settled("bundle_export")}`, "the export result");

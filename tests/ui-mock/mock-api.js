@@ -2014,6 +2014,19 @@ export async function syncOverview() {
 }
 
 
+function mockReaders() {
+  return [
+    { id: SELF.id, name: SELF.name },
+    { id: TEAM1.id, name: TEAM1.name },
+    { id: TEAM3.id, name: TEAM3.name },
+    { id: "recovery", name: "" },
+  ];
+}
+
+export async function bundleReaders(campaign) {
+  return call("bundle_readers", { campaign }, () => ({ readers: mockReaders(), without_key: [TEAM2.name], introduction: false }));
+}
+
 export async function bundleExport(campaign, plain = false) {
   return call("bundle_export", { campaign, plain }, () => {
     if (dialogCancelled()) return null;
@@ -2024,12 +2037,7 @@ export async function bundleExport(campaign, plain = false) {
       revisions: one ? 9816 : 12480,
       records: one ? 2204 : 2873,
       bytes: one ? 1893376 : 2411724,
-      readers: plain ? null : [
-        { id: SELF.id, name: SELF.name },
-        { id: TEAM1.id, name: TEAM1.name },
-        { id: TEAM3.id, name: TEAM3.name },
-        { id: "recovery", name: "" },
-      ],
+      readers: plain ? null : mockReaders(),
       without_key: plain ? [] : [TEAM2.name],
       introduction: false,
     };

@@ -206,6 +206,8 @@ export default {
   "export.recovery_key": "the office's recovery key",
   "import.encrypted_to": "Encrypted to: {names}",
   "import.plain": "Not encrypted",
+  "export.readers_before": "The bundle will be encrypted; only these can open it: {names}",
+  "export.nobody_else": "No other laptop is enrolled in this campaign, so nobody but this laptop could open the bundle. Enrol the receiving laptop first.",
   "import.clock_ahead": "{n} revision(s) with a clock ahead",
   "import.clock_ahead_title": "These revisions are stamped more than a day past this laptop's clock: the sending laptop's clock runs ahead. They are taken in and do not move this laptop's clock.",
   "import.new_device": "New computer",

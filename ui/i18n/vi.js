@@ -199,6 +199,8 @@ export default {
   "export.recovery_key": "khóa khôi phục của văn phòng",
   "import.encrypted_to": "Mã hóa cho: {names}",
   "import.plain": "Không mã hóa",
+  "export.readers_before": "Gói sẽ được mã hóa; chỉ những máy sau mở được: {names}",
+  "export.nobody_else": "Chưa có máy nào khác được ghi danh vào đợt này nên ngoài máy này không ai mở được gói. Hãy ghi danh máy nhận trước.",
   "import.clock_ahead": "{n} phiên bản đồng hồ chạy trước",
   "import.clock_ahead_title": "Thời điểm ghi trên các phiên bản này vượt quá đồng hồ máy này hơn một ngày: đồng hồ của máy gửi chạy trước. Chúng vẫn được nhận và không làm lệch đồng hồ máy này.",
   "import.new_device": "Máy mới",

@@ -36,6 +36,8 @@ function okFiles(picked) {
 export function create(app) {
   let exportCampaign = "";
   let exportPlain = false; // a plain bundle only by an explicit choice
+  let exportReaders = null; // who an export of the current choice would be readable by
+  let readersFor = undefined; // the choice exportReaders was asked for
   let exporting = false;
   let exportResult = null;
   let exportError = null;
@@ -204,7 +206,9 @@ export function create(app) {
     select.value = exportCampaign;
     select.addEventListener("change", () => {
       exportCampaign = select.value;
+      loadReaders();
     });
+    if (readersFor !== exportCampaign) loadReaders();
     const plainBox = h("input", { type: "checkbox", id: "export-plain", disabled: exporting || session.importing, checked: exportPlain });
     plainBox.addEventListener("change", () => {
       exportPlain = plainBox.checked;
@@ -246,6 +250,7 @@ export function create(app) {
       cardHead("↑", t("export.title"), "export-title"),
       h("p", { class: "sync-card-text" }, t("export.text")),
       h("div", { class: "field sync-field" }, h("label", { class: "field-label", for: "export-campaign" }, t("export.scope")), select),
+      exportPlain || !exportReaders || exportResult ? null : readersLine({ ...exportReaders, before: true }),
       plainField,
       h(
         "div",
@@ -267,12 +272,28 @@ export function create(app) {
     return h("img", { class: "lock-small", src: "assets/lock.svg", alt: "", width: "14", height: "14" });
   }
 
-  /** Who can open the file just written: the readers' names, or that anyone can. */
+  /** Who can open the file (about to be) written: the readers' names, or that anyone can. */
   function readersLine(res) {
-    if (res.introduction) return h("p", { class: "export-readers", id: "export-readers" }, t("export.introduction"));
-    if (!res.readers) return h("p", { class: "export-readers form-warning", id: "export-readers" }, t("export.readers_plain"));
+    const id = res.before ? "export-readers-before" : "export-readers";
+    if (res.introduction) return h("p", { class: "export-readers", id }, t("export.introduction"));
+    if (!res.readers) return h("p", { class: "export-readers form-warning", id }, t("export.readers_plain"));
     const names = res.readers.map((r) => (r.id === "recovery" ? t("export.recovery_key") : r.name));
-    return h("p", { class: "export-readers", id: "export-readers" }, lockIcon(), t("export.readers", { names: names.join(", ") }));
+    if (res.before && res.readers.length < 2) return h("p", { class: "export-readers form-warning", id }, t("export.nobody_else"));
+    return h("p", { class: "export-readers", id }, lockIcon(), t(res.before ? "export.readers_before" : "export.readers", { names: names.join(", ") }));
+  }
+
+  /** Ask Rust who an export of the current choice would be readable by (the card shows it). */
+  async function loadReaders() {
+    const asked = exportCampaign;
+    readersFor = asked;
+    try {
+      const r = await app.api.bundleReaders(asked === "" ? null : asked);
+      if (readersFor !== asked) return; // a newer choice was made meanwhile
+      exportReaders = r;
+    } catch {
+      exportReaders = null;
+    }
+    replaceExportCard();
   }
 
   function replaceExportCard(focusOutcome) {

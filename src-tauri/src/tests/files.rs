@@ -25,7 +25,13 @@ fn a_bundle_goes_out_through_the_save_dialog_and_in_through_the_open_dialog() {
     let campaign = demo(&a);
     let out = a.dir.path().join("cho-may-B");
     let file = a.dir.path().join("cho-may-B.kiemtra");
-    // Encrypted by default, and nobody but this laptop is enrolled: nobody could open it.
+    // Encrypted by default, and nobody but this laptop is enrolled: the export card is told
+    // so before, and the export refuses.
+    let readers = a
+        .call("bundle_readers", json!({ "campaign": null }))
+        .unwrap();
+    assert_eq!(readers["readers"].as_array().unwrap().len(), 1, "{readers}");
+    assert_eq!(readers["introduction"], false);
     a.choose(&[&out]);
     let err = a
         .call("bundle_export", json!({ "campaign": null }))
