@@ -48,6 +48,14 @@ fn demo() -> Db {
     d
 }
 
+/// The id of the first campaign `campaign list` shows (the demo's, in a demo database).
+fn first_campaign(db: &Path) -> String {
+    json(db, &["campaign", "list"])[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 fn planned_visit(db: &Path) -> String {
     json(db, &["visit", "list"])
         .as_array()
@@ -382,10 +390,7 @@ fn files_beside(db: &Path) -> Vec<(String, Vec<u8>)> {
 fn bundles_carry_work_between_laptops_and_conflicts_are_resolved() {
     let hq = demo();
     let dir = tempfile::tempdir().unwrap();
-    let campaign = json(&hq.path, &["campaign", "list"])[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let campaign = first_campaign(&hq.path);
     let out = dir.path().join("dot-kiem-tra.kiemtra");
     let out_s = out.to_str().unwrap();
     // Nobody enrolled yet: nobody else could open an encrypted bundle, so none is written.
@@ -1118,10 +1123,7 @@ fn contains(hay: &[u8], needle: &str) -> bool {
 fn report_writes_each_format_and_lists_the_warnings() {
     let d = demo();
     let dir = tempfile::tempdir().unwrap();
-    let campaign = json(&d.path, &["campaign", "list"])[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let campaign = first_campaign(&d.path);
     let visits = json(&d.path, &["visit", "list"]);
     let unsigned = visits
         .as_array()
@@ -1240,10 +1242,7 @@ fn report_of_a_visit_is_minutes_in_docx_or_html_only() {
     // Neither or both of --campaign and --visit is a usage error, and writes nothing.
     let out = dir.path().join("x.html");
     let out_s = out.to_str().unwrap();
-    let campaign = json(&d.path, &["campaign", "list"])[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let campaign = first_campaign(&d.path);
     for (args, expect) in [
         (
             vec!["report", "--format", "html", "--out", out_s],
@@ -1276,10 +1275,7 @@ fn report_of_a_visit_is_minutes_in_docx_or_html_only() {
 fn the_report_heading_and_signer_are_set_per_campaign() {
     let d = demo();
     let dir = tempfile::tempdir().unwrap();
-    let campaign = json(&d.path, &["campaign", "list"])[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let campaign = first_campaign(&d.path);
     let settings = r#"{"issuer": "BAN XÂY DỰNG ĐOÀN", "report_number": "127-BC/TĐTN-XDĐ",
         "signer_position": "PHÓ BÍ THƯ", "signer_name": "Nguyễn Văn Bình <b>"}"#;
     let c = json(
@@ -1447,10 +1443,7 @@ fn only_enrolled_laptops_write_and_only_what_their_role_allows() {
             "Phó Ban Xây dựng Đoàn",
         ],
     );
-    let campaign = json(&hq.path, &["campaign", "list"])[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let campaign = first_campaign(&hq.path);
     let visits = json(&hq.path, &["visit", "list"]);
     let visits = visits.as_array().unwrap();
     let team_of = |v: &Value| v["team_id"].as_str().unwrap().to_string();
@@ -1643,10 +1636,7 @@ fn a_change_after_signing_is_reported_and_the_signed_text_kept() {
     let dir = tempfile::tempdir().unwrap();
     let file = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
     let hq = demo();
-    let campaign = json(&hq.path, &["campaign", "list"])[0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let campaign = first_campaign(&hq.path);
     let visits = json(&hq.path, &["visit", "list"]);
     let v = visits
         .as_array()

@@ -465,16 +465,7 @@ pub(crate) fn judge_import(
         let campaign_id = match made.campaign_id {
             Some(c) => Some(c.to_string()),
             None => {
-                let ids: Vec<String> = conn
-                    .prepare("SELECT id FROM records WHERE kind = 'campaign' AND deleted = 0")?
-                    .query_map([], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?;
-                let mut mine = Vec::new();
-                for c in ids {
-                    if rules.is_secretariat(&c, me, &now)? {
-                        mine.push(c);
-                    }
-                }
+                let mut mine = campaigns_run_by(conn, &mut rules, me)?;
                 (mine.len() == 1).then(|| mine.remove(0))
             }
         };
@@ -754,7 +745,6 @@ impl Store {
         let mut recovery = Vec::new();
         for c in campaigns {
             if let Some(owner) = rules.owner(c)? {
-                plan.member |= owner == me;
                 if owner != me {
                     let (name, r) = device(&owner)?;
                     add(&mut plan, &owner, name, r);
@@ -865,24 +855,16 @@ impl Store {
         self.meta_set(RECOVERY_META, &recipient)?;
         self.meta_set(RECOVERY_MADE_META, &at)?;
         let me = self.device().id.clone();
-        let campaigns: Vec<crate::store::Stored<model::Campaign>> = self.list()?;
-        let mine: Vec<_> = {
-            let mut rules = rules::Rules::new(self.conn(), &me);
-            let now = crate::hlc::Hlc::tick(crate::hlc::Hlc::ZERO, crate::hlc::Hlc::now_millis())
-                .to_text();
-            let mut out = Vec::new();
-            for c in campaigns {
-                if rules.is_secretariat(&c.id, &me, &now)? {
-                    out.push(c);
-                }
-            }
-            out
-        };
+        let mine = campaigns_run_by(self.conn(), &mut rules::Rules::new(self.conn(), &me), &me)?;
         let r = recipient.clone();
         self.write(|w| {
-            for mut c in mine {
-                c.body.recovery_recipient = r.clone();
-                w.put(&c.id, &c.body)?;
+            for id in mine {
+                // Deleted meanwhile by another window: nothing to carry the key.
+                let Some(mut c) = w.get::<model::Campaign>(&id)?.map(|c| c.body) else {
+                    continue;
+                };
+                c.recovery_recipient = r.clone();
+                w.put(&id, &c)?;
             }
             Ok(())
         })?;
@@ -921,4 +903,24 @@ fn write_new(out: &std::path::Path, bytes: &[u8]) -> Result<()> {
         other => other.into(),
     })?;
     Ok(())
+}
+
+/// The live campaigns `me` is a secretariat laptop of (it owns them, or is enrolled so now).
+fn campaigns_run_by(
+    conn: &rusqlite::Connection,
+    rules: &mut rules::Rules<'_>,
+    me: &str,
+) -> Result<Vec<String>> {
+    let now = crate::hlc::Hlc::tick(crate::hlc::Hlc::ZERO, crate::hlc::Hlc::now_millis()).to_text();
+    let ids: Vec<String> = conn
+        .prepare("SELECT id FROM records WHERE kind = 'campaign' AND deleted = 0")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut mine = Vec::new();
+    for c in ids {
+        if rules.is_secretariat(&c, me, &now)? {
+            mine.push(c);
+        }
+    }
+    Ok(mine)
 }

@@ -66,6 +66,29 @@ impl Office {
     pub fn file(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
+
+    /// A completed visit of the demo: every required item rated, ready to sign.
+    fn completed_visit(&self) -> String {
+        self.hq
+            .visit_rows(None)
+            .unwrap()
+            .into_iter()
+            .find(|v| v.status == VisitStatus::Completed)
+            .unwrap()
+            .id
+    }
+
+    /// A second secretariat laptop named `name` (database `db`), enrolled, holding everything
+    /// the secretariat has.
+    fn secretariat_laptop(&mut self, db: &str, name: &str) -> Store {
+        let mut s = Store::open(&self.file(db)).unwrap();
+        s.set_device_name(name).unwrap();
+        crate::common::enrol(&mut self.hq, &s, &self.campaign, self.dir.path());
+        let all = self.file("all.kiemtra");
+        self.hq.export_plain(&all, None).unwrap();
+        s.import_bundle(&all, false).unwrap();
+        s
+    }
 }
 
 /// Write straight through the engine: signed by `s`'s key, no table of who may write what.
@@ -266,24 +289,14 @@ fn a_revision_naming_another_laptop_or_an_unenrolled_one_is_refused() {
 fn signed_minutes_change_only_through_an_unlock_and_a_concurrent_edit_is_a_conflict() {
     let mut o = office();
     // A completed visit of the demo, all required items rated: signed at the secretariat.
-    let visit =
-        o.hq.visit_rows(None)
-            .unwrap()
-            .into_iter()
-            .find(|v| v.status == VisitStatus::Completed)
-            .unwrap();
-    let mut other = Store::open(&o.file("s2.db")).unwrap();
-    other.set_device_name("Máy Văn phòng 2").unwrap();
-    crate::common::enrol(&mut o.hq, &other, &o.campaign, o.dir.path());
-    let all = o.file("all.kiemtra");
-    o.hq.export_plain(&all, None).unwrap();
-    other.import_bundle(&all, false).unwrap();
+    let visit = o.completed_visit();
+    let mut other = o.secretariat_laptop("s2.db", "Máy Văn phòng 2");
 
     // Concurrently: one signs, the other edits a field the signing does not touch.
-    o.hq.visit_sign(&visit.id).unwrap();
+    o.hq.visit_sign(&visit).unwrap();
     other
         .visit_update(
-            &visit.id,
+            &visit,
             VisitPatch {
                 report_summary: Some("Sửa trong lúc đang ký".into()),
                 ..Default::default()
@@ -295,17 +308,17 @@ fn signed_minutes_change_only_through_an_unlock_and_a_concurrent_edit_is_a_confl
     let rep = o.hq.import_bundle(&from_other, false).unwrap();
     assert_eq!(rep.new_conflicts, 1, "not merged into the signed minutes");
     let c = o.hq.conflicts().unwrap();
-    assert!(c.iter().any(|c| c.id == visit.id && c.while_signing));
+    assert!(c.iter().any(|c| c.id == visit && c.while_signing));
     let signed = c
         .iter()
-        .find(|c| c.id == visit.id)
+        .find(|c| c.id == visit)
         .unwrap()
         .versions
         .iter()
         .any(|v| v.body["status"] == "signed");
     assert!(signed, "the signed version is one side of the conflict");
     // The signed text stands meanwhile, on both laptops alike.
-    let now = o.hq.get::<Visit>(&visit.id).unwrap().unwrap().body;
+    let now = o.hq.get::<Visit>(&visit).unwrap().unwrap().body;
     assert_eq!(now.status, VisitStatus::Signed);
     assert_ne!(now.report_summary, "Sửa trong lúc đang ký");
     assert!(o.hq.check().unwrap().ok);
@@ -322,21 +335,9 @@ fn signed_minutes_change_only_through_an_unlock_and_a_concurrent_edit_is_a_confl
     // An edit on top of signed minutes without an unlock, forced past the local check:
     // refused wherever it arrives.
     let mut o2 = office();
-    let v2 = o2
-        .hq
-        .visit_rows(None)
-        .unwrap()
-        .into_iter()
-        .find(|v| v.status == VisitStatus::Completed)
-        .unwrap()
-        .id;
+    let v2 = o2.completed_visit();
     o2.hq.visit_sign(&v2).unwrap();
-    let mut editor = Store::open(&o2.file("s3.db")).unwrap();
-    editor.set_device_name("Máy Văn phòng 3").unwrap();
-    crate::common::enrol(&mut o2.hq, &editor, &o2.campaign, o2.dir.path());
-    let all = o2.file("all.kiemtra");
-    o2.hq.export_plain(&all, None).unwrap();
-    editor.import_bundle(&all, false).unwrap();
+    let mut editor = o2.secretariat_laptop("s3.db", "Máy Văn phòng 3");
     let v2c = v2.clone();
     raw(&mut editor, |w| {
         let mut v = w.get::<Visit>(&v2c)?.unwrap().body;
@@ -348,11 +349,7 @@ fn signed_minutes_change_only_through_an_unlock_and_a_concurrent_edit_is_a_confl
     refused_with(&mut o2.hq, &bad, WriteRule::SignedVisit);
 
     // Through an unlock, with its reason, the same edit is accepted.
-    let mut clean = Store::open(&o2.file("s4.db")).unwrap();
-    clean.set_device_name("Máy Văn phòng 4").unwrap();
-    crate::common::enrol(&mut o2.hq, &clean, &o2.campaign, o2.dir.path());
-    o2.hq.export_plain(&all, None).unwrap();
-    clean.import_bundle(&all, false).unwrap();
+    let mut clean = o2.secretariat_laptop("s4.db", "Máy Văn phòng 4");
     clean.visit_unlock(&v2, "Bổ sung đánh giá").unwrap();
     clean
         .visit_update(
@@ -379,20 +376,9 @@ fn signed_minutes_change_only_through_an_unlock_and_a_concurrent_edit_is_a_confl
 #[test]
 fn a_finding_changed_after_signing_never_reaches_the_signed_documents() {
     let mut o = office();
-    let visit =
-        o.hq.visit_rows(None)
-            .unwrap()
-            .into_iter()
-            .find(|v| v.status == VisitStatus::Completed)
-            .unwrap()
-            .id;
-    let mut other = Store::open(&o.file("s2.db")).unwrap();
-    other.set_device_name("Máy Văn phòng 2").unwrap();
+    let visit = o.completed_visit();
+    let mut other = o.secretariat_laptop("s2.db", "Máy Văn phòng 2");
     other.set_person("Trần Thị Bình").unwrap();
-    crate::common::enrol(&mut o.hq, &other, &o.campaign, o.dir.path());
-    let all = o.file("all.kiemtra");
-    o.hq.export_plain(&all, None).unwrap();
-    other.import_bundle(&all, false).unwrap();
 
     let code =
         o.hq.visit_detail(&visit)
