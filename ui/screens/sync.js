@@ -38,6 +38,7 @@ export function create(app) {
   let exportPlain = false; // a plain bundle only by an explicit choice
   let exportReaders = null; // who an export of the current choice would be readable by
   let readersFor = undefined; // the choice exportReaders was asked for
+  let readersOverview = undefined; // and the overview then (an import or enrolment since may add readers)
   let exporting = false;
   let exportResult = null;
   let exportError = null;
@@ -129,6 +130,7 @@ export function create(app) {
     try {
       const outcome = await run();
       session.picked.files[index] = outcome;
+      loadReaders(); // an enrolled laptop reads what is exported from now on
     } catch (err) {
       session.decideError[index] = toError(err).message;
     } finally {
@@ -208,7 +210,7 @@ export function create(app) {
       exportCampaign = select.value;
       loadReaders();
     });
-    if (readersFor !== exportCampaign) loadReaders();
+    if (readersFor !== exportCampaign || readersOverview !== session.overview) loadReaders();
     const plainBox = h("input", { type: "checkbox", id: "export-plain", disabled: exporting || session.importing, checked: exportPlain });
     plainBox.addEventListener("change", () => {
       exportPlain = plainBox.checked;
@@ -286,6 +288,7 @@ export function create(app) {
   async function loadReaders() {
     const asked = exportCampaign;
     readersFor = asked;
+    readersOverview = session.overview;
     try {
       const r = await app.api.bundleReaders(asked === "" ? null : asked);
       if (readersFor !== asked) return; // a newer choice was made meanwhile
