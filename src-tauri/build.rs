@@ -65,6 +65,8 @@ const COMMANDS: &[&str] = &[
     "trust_owner",
     "trust_set",
     "trust_revoke",
+    "trust_recovery_key",
+    "trust_recovery_key_create",
 ];
 
 fn main() {

@@ -132,6 +132,16 @@ export async function trustRevoke(device, campaign, reason) {
   return call("trust_revoke", { device, campaign, reason });
 }
 
+/** The office's recovery key (public part only). → {recipient, created_at, campaigns} | null */
+export async function trustRecoveryKey() {
+  return call("trust_recovery_key");
+}
+
+/** Make the recovery key; its identity is written once to the file chosen in a save dialog. → as trustRecoveryKey | null (cancelled) */
+export async function trustRecoveryKeyCreate() {
+  return call("trust_recovery_key_create");
+}
+
 /**
  * Progress of bundleImport: `handler(payload)` with {file_index (1-based), file_count, file, done, total}.
  * Resolves to the function that stops listening (a no-op outside the desktop app).

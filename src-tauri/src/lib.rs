@@ -204,7 +204,9 @@ pub fn builder<R: tauri::Runtime>(
             trust::trust_enroll_maker,
             trust::trust_owner,
             trust::trust_set,
-            trust::trust_revoke
+            trust::trust_revoke,
+            trust::trust_recovery_key,
+            trust::trust_recovery_key_create
         ])
 }
 

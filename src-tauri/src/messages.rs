@@ -17,6 +17,9 @@ pub(crate) enum Message {
         ext: String,
     },
     PrintWindow,
+    SaveRecoveryKey,
+    /// The filter of `SaveRecoveryKey`.
+    KeyFile,
 }
 
 impl Localize for Message {
@@ -45,6 +48,11 @@ impl Localize for Message {
                 return format!("{} ({ext})", lang.pick("Lưu văn bản", "Save the document"))
             }
             Message::PrintWindow => lang.pick("In văn bản", "Print the document"),
+            Message::SaveRecoveryKey => lang.pick(
+                "Lưu khóa khôi phục kiemtra (vào USB riêng)",
+                "Save the kiemtra recovery key (to a separate USB stick)",
+            ),
+            Message::KeyFile => lang.pick("Tệp khóa", "Key file"),
         };
         text.to_string()
     }

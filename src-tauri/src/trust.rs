@@ -1,13 +1,15 @@
 //! Trust commands: this laptop's name and people, the laptops it knows, and the import
 //! preview's choices for a bundle from a laptop nobody here knows (enrol its maker, or trust
-//! the owner of the campaign it holds). The bundle stays in Rust: the page names it by its
-//! place in the last preview.
+//! the owner of the campaign it holds), and the office's recovery key. The bundle stays in
+//! Rust: the page names it by its place in the last preview.
 
-use kiemtra_core::trust::{DeviceProfile, EnrolRole, Enrolment, Laptop, Person};
-use kiemtra_core::{Error, ErrorPayload};
+use kiemtra_core::trust::{DeviceProfile, EnrolRole, Enrolment, Laptop, Person, RecoveryKey};
+use kiemtra_core::{Error, ErrorPayload, Localize};
 use serde::Deserialize;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
+use crate::dialogs::{filter, FileDialog, Pick};
+use crate::messages::Message;
 use crate::state::AppState;
 use crate::sync::FileOutcome;
 
@@ -128,4 +130,40 @@ pub fn trust_revoke(
     reason: String,
 ) -> Result<Enrolment, ErrorPayload> {
     state.with(|s| s.revoke(&device, &campaign, &reason))
+}
+
+/// The office's recovery key as this laptop knows it (its public part), or `None`.
+#[tauri::command(async)]
+pub fn trust_recovery_key(state: State<'_, AppState>) -> Result<Option<RecoveryKey>, ErrorPayload> {
+    state.with(|s| s.recovery_key())
+}
+
+/// Make the office's recovery key, its identity written once to the file chosen in the save
+/// dialog (`None` when the person cancelled; nothing is made then).
+#[tauri::command(async)]
+pub fn trust_recovery_key_create<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<Option<RecoveryKey>, ErrorPayload> {
+    let lang = state.lang();
+    // Refused before the dialog: nobody should pick a place for a key that is not made.
+    if let Some(k) = state.with(|s| s.recovery_key())? {
+        return Err(Error::RecoveryKeyExists {
+            created_at: k.created_at,
+        }
+        .payload(lang));
+    }
+    let picked = state.file_dialog_one(
+        &app,
+        FileDialog {
+            pick: Pick::SaveAs,
+            title: Message::SaveRecoveryKey.message(lang),
+            filter: filter(Message::KeyFile.message(lang), &["txt"]),
+            file_name: Some("khoa-khoi-phuc-kiemtra.txt".into()),
+        },
+    );
+    let Some(path) = picked else {
+        return Ok(None);
+    };
+    state.with(|s| s.recovery_key_create(&path).map(Some))
 }

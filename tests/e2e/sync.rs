@@ -1,6 +1,6 @@
 //! Sync through the real app: enrol laptops from the import preview, export with the native
 //! save dialog, import with the open dialog (preview, then import), resolve a conflict side by
-//! side, and see a revoked laptop's later bundle refused.
+//! side, see a revoked laptop's later bundle refused, and make the office's recovery key.
 
 use std::path::Path;
 
@@ -191,6 +191,32 @@ fn enrol_laptops_export_import_resolve_and_refuse_a_revoked_laptop_through_the_u
         "Máy bị mất",
     );
     s.screenshot(&shots.join("13-laptops-revoked.png"));
+    // The office's recovery key, made once from the same screen after a plain warning, saved
+    // through the save dialog to a second stick.
+    s.click(&s.wait("#lp-recovery-create"));
+    s.wait_text("#lp-recovery-warning", "USB riêng");
+    s.click(&s.wait("#lp-recovery-save"));
+    let spare = tmp.path().join("usb-2");
+    std::fs::create_dir_all(&spare).unwrap();
+    let key = spare.join("khoa-khoi-phuc.txt");
+    answer_file_dialog(&driver.display, "kiemtra", Dialog::Save, &key);
+    s.wait_text("#lp-recovery-state", "1 đợt kiểm tra");
+    s.screenshot(&shots.join("13-laptops-recovery-key.png"));
+    assert!(std::fs::read_to_string(&key)
+        .unwrap()
+        .contains("AGE-SECRET-KEY-1"));
+    {
+        let store = Store::open(&a_db).unwrap();
+        let made = store.recovery_key().unwrap().expect("made");
+        let c = store
+            .get::<kiemtra_core::model::Campaign>(&campaign)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            c.body.recovery_recipient, made.recipient,
+            "the campaign carries it"
+        );
+    }
     // What it makes afterwards is refused, with the reason shown, and nothing changes.
     let (_, l, _) = &mut laptops[1];
     l.finding_set(FindingInput {

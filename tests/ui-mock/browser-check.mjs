@@ -925,6 +925,22 @@ try {
   await until(`${settled("trust_set")} && window.__mockPending === 0`, "trusting a laptop");
   check("the trust box trusts that laptop", (await calls("trust_set"))[0].args.trusted === true);
 
+  // 25c'. The office's recovery key: none yet; a plain warning before the save dialog; a
+  // cancelled dialog makes nothing; then made, its state and public key shown.
+  check("without a recovery key the card says so and offers to make one", /Chưa có/.test(await text("#lp-recovery-state")) && (await count("#lp-recovery-create")) === 1);
+  await click("#lp-recovery-create");
+  await until("!!document.querySelector('#lp-recovery-warning')", "the recovery key warning");
+  check("the warning says in plain words who can read with it and where to keep it", /đọc được mọi gói dữ liệu/.test(await text("#lp-recovery-warning")) && /USB riêng/.test(await text("#lp-recovery-warning")) && (await calls("trust_recovery_key_create")).length === 0);
+  await shot("35b-laptops-recovery-warning-vi");
+  await evaluate("window.__mockDialogCancel = true");
+  await click("#lp-recovery-save");
+  await until(`${settled("trust_recovery_key_create")} && window.__mockPending === 0 && !document.querySelector('#lp-recovery-save[disabled]')`, "the cancelled key dialog");
+  check("a cancelled save dialog makes no key and keeps the warning open", (await count("#lp-recovery-warning")) === 1 && (await count("#lp-recovery-recipient")) === 0);
+  await click("#lp-recovery-save");
+  await until("!!document.querySelector('#lp-recovery-recipient')", "the recovery key made");
+  check("once made, the card shows when, how many campaigns it reads, and its public key", /Đã tạo lúc 02\/12\/2026 10:30/.test(await text("#lp-recovery-state")) && /^age1/.test(await text("#lp-recovery-recipient")) && (await count("#lp-recovery-create")) === 0);
+  await shot("35c-laptops-recovery-made-vi");
+
   // 25d. first run: the laptop is named before anything else
   await open("?unnamed=1&first=1");
   await until("location.hash === '#/laptops' && !!document.querySelector('.laptops-screen.first-run')", "the first-run naming");

@@ -66,6 +66,7 @@ const MESSAGES = {
     bad_bundle: "Gói dữ liệu bị từ chối: nội dung revisions.jsonl đã bị thay đổi (sai SHA-256).",
     export_io: "Không ghi được tệp vào ổ USB (ổ đầy hoặc chỉ cho phép đọc).",
     not_in_conflict: "Bản ghi này không còn xung đột.",
+    recovery_key_exists: "Văn phòng đã có khóa khôi phục (tạo lúc {created_at}); khóa chỉ được tạo một lần. Hãy dùng tệp khóa đã cất giữ.",
     invalid_points: "Điểm của mục {code} phải từ 0 đến {max}.",
     not_found: "Không tìm thấy dữ liệu yêu cầu.",
     io: "Không ghi được vào cơ sở dữ liệu trên máy (đĩa đầy hoặc bị khóa).",
@@ -110,6 +111,7 @@ const MESSAGES = {
     bad_bundle: "Bundle refused: revisions.jsonl was changed (SHA-256 mismatch).",
     export_io: "Could not write the file to the USB stick (full or read-only).",
     not_in_conflict: "This record is no longer in conflict.",
+    recovery_key_exists: "The office already has a recovery key (made {created_at}); it is made once. Use the key file you kept.",
     invalid_points: "Points for item {code} must be between 0 and {max}.",
     not_found: "The requested data was not found.",
     io: "Could not write to the local database (disk full or locked).",
@@ -2132,6 +2134,8 @@ const trust = {
   person: params.get("unnamed") === "1" ? "" : "Trần Thị Lan",
   people: params.get("unnamed") === "1" ? [] : [{ name: "Trần Thị Lan", position: "Phó Trưởng Ban Xây dựng Đoàn" }],
   trusted: new Set(),
+  // ?recovery=1: the office made its recovery key already.
+  recovery: params.get("recovery") === "1" ? { recipient: "age1" + hexKey(31).slice(0, 58), created_at: "12/10/2023 09:15", campaigns: 1 } : null,
 };
 
 function fingerprintOf(key) {
@@ -2205,6 +2209,19 @@ export async function trustSet(device, trusted) {
     const d = Object.values(DEVICES).find((x) => x.id === device);
     if (!d) throw fail("not_found");
     return laptopOf(d);
+  });
+}
+
+export async function trustRecoveryKey() {
+  return call("trust_recovery_key", undefined, () => trust.recovery);
+}
+
+export async function trustRecoveryKeyCreate() {
+  return call("trust_recovery_key_create", undefined, () => {
+    if (trust.recovery) throw fail("recovery_key_exists", { created_at: trust.recovery.created_at });
+    if (dialogCancelled()) return null;
+    trust.recovery = { recipient: "age1" + hexKey(37).slice(0, 58), created_at: "02/12/2026 10:30", campaigns: store.campaigns.length };
+    return trust.recovery;
   });
 }
 

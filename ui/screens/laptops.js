@@ -1,6 +1,6 @@
 // Máy và người dùng (laptop & people): this laptop's name and the people who use it (signed
 // into every revision it writes), its fingerprint to read aloud, the campaigns it is enrolled
-// in, and every laptop it knows, with trust and revocation. At first run it is the first
+// in, the office's recovery key, and every laptop it knows, with trust and revocation. At first run it is the first
 // screen: a laptop is named by its people, never after its hostname.
 import { h } from "../lib/dom.js";
 import { toError } from "../lib/errors.js";
@@ -21,10 +21,12 @@ export function create(app, route) {
   let error = null;
   let busy = false;
   let revoking = null; // {device, campaign, reason, error}
+  let recovery = null; // the office's recovery key (public part) or null
+  let recoveryAsk = null; // {busy, error} while the person reads the warning before making it
   let root = null;
 
   async function load() {
-    [profile, laptops] = await Promise.all([app.api.trustProfile(), app.api.trustLaptops()]);
+    [profile, laptops, recovery] = await Promise.all([app.api.trustProfile(), app.api.trustLaptops(), firstRun ? null : app.api.trustRecoveryKey()]);
     draft = {
       name: profile.named ? profile.name : "",
       people: profile.people.length ? profile.people.map((p) => ({ ...p })) : [{ name: "", position: "" }],
@@ -88,6 +90,60 @@ export function create(app, route) {
       revoking.error = toError(err).message;
     }
     rerender();
+  }
+
+  async function createRecovery() {
+    if (!recoveryAsk || recoveryAsk.busy) return;
+    recoveryAsk.busy = true;
+    recoveryAsk.error = null;
+    rerender();
+    try {
+      const made = await app.api.trustRecoveryKeyCreate();
+      if (made) {
+        recovery = made;
+        recoveryAsk = null;
+        app.notify(t("laptops.recovery_made", { n: made.campaigns }), "ok");
+      } else recoveryAsk.busy = false; // the save dialog was cancelled: nothing made
+    } catch (err) {
+      recoveryAsk.busy = false;
+      recoveryAsk.error = toError(err).message;
+    }
+    rerender();
+  }
+
+  // The key is made on a laptop that runs campaigns (it is added to those); a team laptop
+  // only reads what its secretariat sends.
+  function recoverySection() {
+    const runs = profile.memberships.some((m) => !m.revoked && (m.owner || m.role === "secretariat"));
+    const teamOnly = !runs && profile.memberships.length > 0;
+    let body;
+    if (recovery) {
+      body = [
+        h("p", { id: "lp-recovery-state" }, t("laptops.recovery_state", { at: recovery.created_at, n: recovery.campaigns })),
+        h("p", { class: "muted small" }, t("laptops.recovery_public")),
+        h("p", { class: "mono small recovery-recipient", id: "lp-recovery-recipient" }, recovery.recipient),
+        h("p", { class: "muted small" }, t("laptops.recovery_no_secret")),
+      ];
+    } else if (teamOnly) {
+      body = [h("p", { class: "muted", id: "lp-recovery-state" }, t("laptops.recovery_team"))];
+    } else if (!recoveryAsk) {
+      body = [
+        h("p", { id: "lp-recovery-state" }, t("laptops.recovery_none")),
+        h("button", { type: "button", class: "btn btn-small", id: "lp-recovery-create", onClick: () => ((recoveryAsk = { busy: false, error: null }), rerender()) }, t("laptops.recovery_create")),
+      ];
+    } else {
+      body = [
+        h("p", { class: "form-warning", id: "lp-recovery-warning", role: "note" }, t("laptops.recovery_warning")),
+        recoveryAsk.error ? h("p", { class: "form-error", role: "alert", id: "lp-recovery-error" }, recoveryAsk.error) : null,
+        h(
+          "div",
+          { class: "state-actions" },
+          h("button", { type: "button", class: "btn btn-small btn-primary", id: "lp-recovery-save", disabled: recoveryAsk.busy, onClick: createRecovery }, t("laptops.recovery_save")),
+          h("button", { type: "button", class: "btn btn-small", disabled: recoveryAsk.busy, onClick: () => ((recoveryAsk = null), rerender()) }, t("action.cancel")),
+        ),
+      ];
+    }
+    return [h("h2", { class: "sub-title" }, t("laptops.recovery")), h("div", { class: "recovery", id: "lp-recovery" }, body)];
   }
 
   function personRow(p, i) {
@@ -186,6 +242,7 @@ export function create(app, route) {
             ),
           )
         : h("p", { class: "muted", id: "lp-memberships" }, t("laptops.no_memberships")),
+      firstRun ? null : recoverySection(),
     );
   }
 

@@ -484,6 +484,14 @@ fn e2e_dialogs() -> Vec<(
             "Message::UnitList.message(lang)",
             Message::UnitList,
         ),
+        (
+            "trust_recovery_key_create",
+            "sync.rs",
+            "kiemtra",
+            "Save",
+            "Message::SaveRecoveryKey.message(lang)",
+            Message::SaveRecoveryKey,
+        ),
         // The title ends with the format in capitals: "Lưu văn bản (DOCX)".
         (
             "report_export",

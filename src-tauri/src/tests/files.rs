@@ -520,3 +520,63 @@ fn reports_are_previewed_through_the_protocol_and_exported_where_chosen() {
     );
     assert!(!h.dir.path().join("bao-cao.xlsx").exists());
 }
+
+#[test]
+fn the_recovery_key_is_made_once_through_the_save_dialog() {
+    let a = harness();
+    demo(&a);
+    assert_eq!(
+        a.call("trust_recovery_key", json!({})).unwrap(),
+        Value::Null
+    );
+    let key = a.dir.path().join("usb-rieng").join("khoa.txt");
+    std::fs::create_dir_all(key.parent().unwrap()).unwrap();
+
+    // Cancelled: nothing made, nothing written.
+    a.cancel_next();
+    assert_eq!(
+        a.call("trust_recovery_key_create", json!({})).unwrap(),
+        Value::Null
+    );
+    assert_eq!(
+        a.call("trust_recovery_key", json!({})).unwrap(),
+        Value::Null
+    );
+    assert!(!key.exists());
+
+    a.choose(&[&key]);
+    let made = a.call("trust_recovery_key_create", json!({})).unwrap();
+    assert_eq!(made["campaigns"], 1, "the demo campaign carries it: {made}");
+    let recipient = made["recipient"].as_str().unwrap();
+    assert!(recipient.starts_with("age1"), "{made}");
+    let text = std::fs::read_to_string(&key).unwrap();
+    assert!(
+        text.contains("AGE-SECRET-KEY-1"),
+        "the identity is in the file"
+    );
+    assert!(text.contains(recipient));
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "readable by its owner only: {mode:o}");
+    }
+    assert_eq!(a.call("trust_recovery_key", json!({})).unwrap(), made);
+    let asked = a.asked();
+    assert_eq!(asked.len(), 2);
+    assert_eq!(asked[1].pick, Pick::SaveAs);
+    assert_eq!(asked[1].title, "Lưu khóa khôi phục kiemtra (vào USB riêng)");
+    assert_eq!(
+        asked[1].file_name.as_deref(),
+        Some("khoa-khoi-phuc-kiemtra.txt")
+    );
+
+    // Made once: refused before any dialog opens, the file left as it was.
+    let err = a.call("trust_recovery_key_create", json!({})).unwrap_err();
+    assert_eq!(err["code"], "recovery_key_exists");
+    assert!(
+        err["message"].as_str().unwrap().contains("khóa khôi phục"),
+        "{err}"
+    );
+    assert!(a.asked().is_empty(), "no dialog for a key not to be made");
+    assert_eq!(std::fs::read_to_string(&key).unwrap(), text);
+}
