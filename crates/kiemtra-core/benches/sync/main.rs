@@ -7,7 +7,8 @@
 //! 1,000,000 distinct revisions, then the merged database exported and imported again as ONE
 //! bundle; then the re-exchange: a campaign of 1,000 visits (34,003 records) sent to 4
 //! laptops that each edit most of the same visits and findings, all 4 bundles imported by the
-//! secretariat, and the merged bundle imported back by a laptop.
+//! secretariat, and the merged bundle imported back by a laptop. The one big bundle is
+//! exported and imported both plain and encrypted (age) to compare the two.
 //! `-- --quick` (a smoke run of every phase, a few seconds): 20 laptops and 20,000
 //! revisions, a re-exchange of 100 visits over 4 laptops, and imports in batches of 1,000
 //! records so that big bundles cross batch boundaries. `--laptops N --revisions M
@@ -59,7 +60,7 @@ use kiemtra_core::model::{
     RecStatus, Recommendation, Role, Scale, Team, TeamMember, Unit, Visit, VisitStatus,
 };
 use kiemtra_core::store::{generation_of, Revision};
-use kiemtra_core::sync::bundle::IMPORT_CACHE_KIB;
+use kiemtra_core::sync::bundle::{Sealing, IMPORT_CACHE_KIB};
 use kiemtra_core::trust::{DeviceCard, EnrolRole, Enrolment, Person};
 use kiemtra_core::Store;
 use rusqlite::{params, Connection};
@@ -71,6 +72,8 @@ use sha2::{Digest, Sha256};
 // who may write it), which the plain INSERT loop does not.
 const GOAL_RATIO: f64 = 0.4;
 const GOAL_PEAK_MB: f64 = 200.0;
+// Encryption is one more streaming pass over the same bytes (ChaCha20-Poly1305).
+const GOAL_SEALED_RATIO: f64 = 1.2;
 
 fn remove_db(path: &Path) {
     for suffix in ["", "-wal", "-shm"] {
@@ -193,32 +196,70 @@ fn main() {
         e.merged.len() as u64,
         kept as u64,
     );
-    let hq_digest = digest(&hq);
-
     // 3. ratio
     let ratio = import_rate / base_rate;
 
-    // 4. export the merged database as one bundle
-    eprintln!("4. exporting the merged database...");
+    // 4. export the merged database as one bundle, plain and then encrypted (age) to the
+    // laptops of its campaign. The receiving laptop introduces itself and the secretariat
+    // enrols it first (not timed), as it would from the import preview.
+    let fresh_path = work.join("fresh").join("kiemtra.db");
+    let mut fresh = c.open(&fresh_path);
+    let intro = work.join("fresh-intro.kiemtra");
+    fresh
+        .export_bundle_as(&intro, None, Sealing::Encrypted)
+        .expect("the fresh laptop's introduction");
+    let campaign: String = hq
+        .conn()
+        .query_row(
+            "SELECT id FROM records WHERE kind = 'campaign' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the campaign");
+    hq.enroll_bundle_maker(&intro, &campaign, EnrolRole::Secretariat, None)
+        .expect("enrol the receiving laptop");
+    let _ = std::fs::remove_file(&intro);
+    let hq_counts = counts(&hq);
+    let hq_digest = digest(&hq);
+    eprintln!("4. exporting the merged database, plain then encrypted...");
     let merged = work.join("merged.kiemtra");
+    let sealed = work.join("merged-encrypted.kiemtra");
     trim_heap();
     let (rep, exp) = measure(|| hq.export_plain(&merged, None).expect("export"));
+    trim_heap();
+    let (erep, eexp) = measure(|| {
+        hq.export_bundle_as(&sealed, None, Sealing::Encrypted)
+            .expect("encrypted export")
+    });
     let jsonl = entry_size(&merged);
     let export_rate = rep.revisions as f64 / exp.time.as_secs_f64();
+    let export_ratio = eexp.time.as_secs_f64() / exp.time.as_secs_f64();
     checks.eq("4 revisions exported", hq_counts.revisions, rep.revisions);
+    checks.eq(
+        "4 revisions exported encrypted",
+        hq_counts.revisions,
+        erep.revisions,
+    );
+    let readers = erep.readers.as_ref().map_or(0, Vec::len);
+    let sealed_ok = is_age_file(&sealed) && readers >= 2;
+    checks.that(
+        "4 encrypted: an age file, readable by the receiving laptop",
+        sealed_ok,
+        "age, 2+ readers",
+        format!("{readers} readers"),
+    );
     drop(hq);
     remove_db(&hq_path);
     for b in &g.bundles {
         let _ = std::fs::remove_file(b);
     }
 
-    // 5. one bundle holding everything, into a fresh laptop
+    // 5. one bundle holding everything, into the fresh laptop: the plain file, and the
+    // encrypted one into a copy of that laptop (its keys included).
     eprintln!(
-        "5. importing one bundle of {} revisions...",
+        "5. importing one bundle of {} revisions, plain then encrypted...",
         thousands(rep.revisions)
     );
-    let fresh_path = work.join("fresh").join("kiemtra.db");
-    let mut fresh = c.open(&fresh_path);
     // A copy for another office: it trusts the secretariat that made it, having seen its
     // name and fingerprint (not timed).
     let maker = fresh
@@ -227,6 +268,8 @@ fn main() {
     fresh
         .set_trusted(&maker.id, true)
         .expect("trust the secretariat");
+    let fresh_enc_path = work.join("fresh-encrypted").join("kiemtra.db");
+    copy_store(&fresh, &fresh_enc_path);
     trim_heap();
     let (big, one) = measure(|| fresh.import_bundle(&merged, false).expect("import big"));
     let one_rate = big.revisions as f64 / one.time.as_secs_f64();
@@ -241,6 +284,24 @@ fn main() {
     drop(fresh);
     remove_db(&fresh_path);
     let _ = std::fs::remove_file(&merged);
+    let mut fresh_enc = c.open(&fresh_enc_path);
+    trim_heap();
+    let (ebig, eone) = measure(|| {
+        fresh_enc
+            .import_bundle(&sealed, false)
+            .expect("import encrypted")
+    });
+    let import_ratio = eone.time.as_secs_f64() / one.time.as_secs_f64();
+    let e_same = digest(&fresh_enc) == hq_digest && ebig.revisions == big.revisions;
+    checks.that(
+        "5 the encrypted bundle gives the same state",
+        e_same,
+        "same",
+        same(e_same),
+    );
+    drop(fresh_enc);
+    remove_db(&fresh_enc_path);
+    let _ = std::fs::remove_file(&sealed);
 
     // 6. The re-exchange, into two copies of the secretariat: the core's import, and the
     // app's (backup, import, index catch-up), bundle by bundle one after the other.
@@ -444,6 +505,20 @@ fn main() {
         one.peak,
     );
     row(
+        "4e the same export, encrypted (age)",
+        erep.revisions,
+        eexp.time,
+        rate(erep.revisions, eexp.time),
+        eexp.peak,
+    );
+    row(
+        "5e import of the encrypted bundle",
+        ebig.revisions,
+        eone.time,
+        rate(ebig.revisions, eone.time),
+        eone.peak,
+    );
+    row(
         &format!("6 re-exchange: {} bundles, core import", re.bundles.len()),
         re_lines,
         re_core.time,
@@ -530,13 +605,23 @@ fn main() {
         format!("{ratio:.2}"),
         verdict(Some(ratio >= GOAL_RATIO))
     );
+    for (what, r) in [("export", export_ratio), ("import", import_ratio)] {
+        println!(
+            "{:<69} {:>10} {:>7}",
+            format!("4e/5e {what} encrypted/plain <= {GOAL_SEALED_RATIO}"),
+            format!("{r:.2}"),
+            verdict(Some(r <= GOAL_SEALED_RATIO))
+        );
+    }
     for (label, peak) in [
         (format!("import of {} bundles", g.bundles.len()), imp.peak),
         ("export of the merged db".to_string(), exp.peak),
+        ("the same export, encrypted".to_string(), eexp.peak),
         (
             format!("import of one {}-revision bundle", thousands(big.revisions)),
             one.peak,
         ),
+        ("import of that bundle encrypted".to_string(), eone.peak),
         ("re-exchange, the app's import".to_string(), re_app.peak()),
         (
             "back to laptop 1, the app's import".to_string(),

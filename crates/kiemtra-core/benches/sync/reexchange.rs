@@ -457,3 +457,13 @@ pub(crate) fn entry_size(bundle: &Path) -> u64 {
     let size = zip.by_name("revisions.jsonl").unwrap().size();
     size
 }
+
+/// Whether `bundle` is an age file (its header's first line), not a ZIP anyone can read.
+pub(crate) fn is_age_file(bundle: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 21];
+    std::fs::File::open(bundle)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok()
+        && &head == b"age-encryption.org/v1"
+}
