@@ -317,7 +317,7 @@ fn main() {
             && counts(&laptop) == hq_counts
             && r.revisions == rep.revisions;
         checks.that(
-            &format!(
+            format!(
                 "5 one {} bundle gives a fresh laptop the same state",
                 kind(sealing)
             ),
