@@ -43,6 +43,7 @@ const COMMANDS: &[&str] = &[
     "criteria_list",
     "criteria_get",
     "criteria_save",
+    "criteria_copy",
     "team_create",
     "team_update",
     "team_delete",

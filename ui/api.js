@@ -307,9 +307,16 @@ export async function criteriaList() {
 export async function criteriaGet(id) {
   return call("criteria_get", { id });
 }
-/** Save in place, or as a new version when visits use it. → {id, rev, version, new_version, campaigns_moved} */
-export async function criteriaSave(id, set) {
-  return call("criteria_save", { id, set });
+/**
+ * Save in place, or as a new version when visits use it; `campaign` (opened from it, or null) is
+ * the only campaign that follows the new version. → {id, rev, version, new_version, campaigns_moved, visits_moved}
+ */
+export async function criteriaSave(id, set, campaign = null) {
+  return call("criteria_save", { id, set, campaign });
+}
+/** A new set with its own code and name, copied from `id`; `campaign` (or null) moves to it. → as criteriaSave */
+export async function criteriaCopy(id, code, name, campaign = null) {
+  return call("criteria_copy", { id, code, name, campaign });
 }
 /** input: {campaign_id, name, members:[{full_name, role}]} → {id, rev, body} */
 export async function teamCreate(input) {

@@ -66,12 +66,16 @@ export function parseHash(hash) {
   if (parts.length === 0) return null;
   const [name, id] = parts;
   if (TOP_LEVEL.has(name) && parts.length === 1) return { name };
-  if (WITH_ID.has(name) && id !== undefined) return { name, id: parseId(id) };
+  // The criteria editor opened from a campaign names it too: only that campaign follows a new version.
+  if (name === "criteria" && id !== undefined && parts.length === 3) return { name, id: parseId(id), campaign: parseId(parts[2]) };
+  if (WITH_ID.has(name) && id !== undefined && parts.length === 2) return { name, id: parseId(id) };
   return null;
 }
 
 export function routeHash(route) {
-  return route.id === undefined ? `#/${route.name}` : `#/${route.name}/${encodeURIComponent(String(route.id))}`;
+  if (route.id === undefined) return `#/${route.name}`;
+  const base = `#/${route.name}/${encodeURIComponent(String(route.id))}`;
+  return route.campaign === undefined ? base : `${base}/${encodeURIComponent(String(route.campaign))}`;
 }
 
 function sameRoute(a, b) {

@@ -183,6 +183,7 @@ pub fn builder<R: tauri::Runtime>(
             setup::criteria_list,
             setup::criteria_get,
             setup::criteria_save,
+            setup::criteria_copy,
             setup::team_create,
             setup::team_update,
             setup::team_delete,

@@ -73,14 +73,28 @@ pub fn criteria_get(
     state.with(|s| s.require::<CriteriaSet>(&id))
 }
 
-/// Save an edited set: in place when no visit uses it, else as a new version.
+/// Save an edited set: in place when no visit uses it, else as a new version that only
+/// `campaign` (the one it was opened from) follows.
 #[tauri::command(async)]
 pub fn criteria_save(
     state: State<'_, AppState>,
     id: String,
     set: CriteriaSet,
+    campaign: Option<String>,
 ) -> Result<CriteriaSaved, ErrorPayload> {
-    state.with(|s| s.criteria_set_save(&id, set))
+    state.with(|s| s.criteria_set_save(&id, set, campaign.as_deref()))
+}
+
+/// A new set with its own code and name, copied from `id`; `campaign` moves to it.
+#[tauri::command(async)]
+pub fn criteria_copy(
+    state: State<'_, AppState>,
+    id: String,
+    code: String,
+    name: String,
+    campaign: Option<String>,
+) -> Result<CriteriaSaved, ErrorPayload> {
+    state.with(|s| s.criteria_set_copy(&id, &code, &name, campaign.as_deref()))
 }
 
 #[tauri::command(async)]

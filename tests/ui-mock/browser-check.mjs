@@ -1647,10 +1647,10 @@ try {
   // 35. criteria editor: a set in use saves as a new version; an unused one in place
   await open("?latency=40#/campaign/c1");
   await click("#btn-criteria");
-  await until("location.hash === '#/criteria/crit-2023' && !!document.querySelector('.criteria-editor') && window.__mockPending === 0", "the criteria editor");
+  await until("location.hash === '#/criteria/crit-2023/c1' && !!document.querySelector('.criteria-editor') && window.__mockPending === 0", "the criteria editor");
   check(
     "the editor: every topic and item, and the warning that saving makes a new version",
-    (await count(".ce-topic")) === 7 && (await count(".ce-item")) === 31 && (await text("#ce-in-use")) === "29 buổi kiểm tra đang dùng phiên bản này. Khi lưu, thay đổi thành phiên bản 3; các buổi đó vẫn giữ phiên bản cũ." && (await value('.ce-item[data-code="1.3"] .ce-max')) === "10",
+    (await count(".ce-topic")) === 7 && (await count(".ce-item")) === 31 && (await text("#ce-in-use")) === "29 buổi kiểm tra đang dùng phiên bản này. Khi lưu, thay đổi thành phiên bản 3; các buổi đã đánh giá vẫn giữ phiên bản cũ, nên biên bản và báo cáo đã lập không đổi. Chỉ đợt kiểm tra đang mở chuyển sang phiên bản mới, cùng các buổi chưa đánh giá của đợt; các đợt khác giữ bộ đang dùng." && (await value('.ce-item[data-code="1.3"] .ce-max')) === "10",
   );
   await typeInto('.ce-item[data-code="1.1"] .ce-title', "Ban hành chỉ tiêu công tác năm 2024 bám sát Bộ tiêu chí của Tỉnh đoàn");
   await click('.ce-topic[data-topic="7"] .ce-add-item');
@@ -1664,7 +1664,7 @@ try {
   await evaluate("window.__mockCalls.length = 0");
   await click("#ce-save");
   await until(`${settled("criteria_save")} && !!document.querySelector('#ce-error')`, "the refused duplicate code");
-  check("a duplicate code is refused with Rust's message, nothing else changes", (await text("#ce-error")) === "Mã 7.5 bị trùng trong bộ tiêu chí; mỗi mục cần một mã riêng." && (await evaluate("location.hash")) === "#/criteria/crit-2023");
+  check("a duplicate code is refused with Rust's message, nothing else changes", (await text("#ce-error")) === "Mã 7.5 bị trùng trong bộ tiêu chí; mỗi mục cần một mã riêng." && (await evaluate("location.hash")) === "#/criteria/crit-2023/c1");
   // the failed save re-rendered the form: the new item is the last of topic 7, now coded 7.5
   await typeInto('.ce-topic[data-topic="7"] .ce-item:last-child .ce-code', "7.6");
   await click("#ce-save");
@@ -1673,22 +1673,41 @@ try {
   const sentItems = cs.args.set.topics.flatMap((tp) => tp.items);
   check(
     "criteria_save(id, set): the edited title and the new item as set up",
-    cs.args.id === "crit-2023" && sentItems.length === 32 && sentItems[0].title === "Ban hành chỉ tiêu công tác năm 2024 bám sát Bộ tiêu chí của Tỉnh đoàn" && same(cs.args.set.topics[6].items[5], { code: "7.6", title: "Số ý tưởng được Tỉnh đoàn khen thưởng", scale: "points", max_points: 10, guidance: "", required: true }),
+    cs.args.id === "crit-2023" && cs.args.campaign === "c1" && sentItems.length === 32 && sentItems[0].title === "Ban hành chỉ tiêu công tác năm 2024 bám sát Bộ tiêu chí của Tỉnh đoàn" && same(cs.args.set.topics[6].items[5], { code: "7.6", title: "Số ý tưởng được Tỉnh đoàn khen thưởng", scale: "points", max_points: 10, guidance: "", required: true }),
     cs.args.set.topics[6].items[5],
   );
   check(
-    "saved as version 3 under a new id; the old visits keep version 2",
-    (await text("#ce-info")) === "Đã lưu thành phiên bản 3; 29 buổi kiểm tra đã có vẫn dùng phiên bản cũ." && /^#\/criteria\/crit-\d+$/.test(await evaluate("location.hash")) && (await count("#ce-in-use")) === 0 && /— phiên bản 3$/.test(await text(".criteria-editor .page-head .muted")),
+    "saved as version 3 under a new id, for this campaign only; its rated visits keep version 2",
+    /^Đã lưu thành phiên bản 3: 1 đợt kiểm tra và \d+ buổi chưa đánh giá chuyển sang phiên bản mới; các buổi đã đánh giá giữ phiên bản cũ\.$/.test(await text("#ce-info")) && /^#\/criteria\/crit-\d+\/c1$/.test(await evaluate("location.hash")) && (await count("#ce-in-use")) === 1 && /— phiên bản 3$/.test(await text(".criteria-editor .page-head .muted")),
+    { info: await text("#ce-info"), hash: await evaluate("location.hash"), head: await text(".criteria-editor .page-head .muted"), inUse: await count("#ce-in-use") }
   );
-  const newSet = (await evaluate("location.hash")).split("/").pop();
+  const newSet = (await evaluate("location.hash")).split("/")[2];
   await evaluate("location.hash = '#/visit/17'");
   await until("location.hash === '#/visit/17' && document.querySelectorAll('.item[data-code]').length > 0 && window.__mockPending === 0", "visit 17 after the new version");
   check("a visit that was using version 2 keeps its 31 items", (await count(".item[data-code]")) === 31 && (await count('.item[data-code="7.6"]')) === 0);
   await evaluate("location.hash = '#/campaign/c1'");
   await until("location.hash === '#/campaign/c1' && !!document.querySelector('#btn-criteria') && window.__mockPending === 0", "the campaign after the new version");
   await click("#btn-criteria");
-  await until(`location.hash === '#/criteria/${newSet}' && !!document.querySelector('.criteria-editor') && window.__mockPending === 0`, "the campaign's criteria set");
+  await until(`location.hash === '#/criteria/${newSet}/c1' && !!document.querySelector('.criteria-editor') && window.__mockPending === 0`, "the campaign's criteria set");
   check("the campaign moved to the new version", (await count(".ce-item")) === 32);
+  // A new set from a copy, with its own code and name; this campaign moves to it.
+  await click("#ce-copy");
+  await until("!!document.querySelector('#ce-copy-form')", "the copy form");
+  await typeInto("#ce-copy-code", "BTC-2023");
+  await typeInto("#ce-copy-name", "Bộ tiêu chí kiểm tra năm 2026");
+  await click("#ce-copy-save");
+  await until(`${settled("criteria_copy")} && !!document.querySelector('#ce-copy-error')`, "the refused copy code");
+  check("a copy under a code in use is refused, the form kept", /Đã có bộ tiêu chí mã BTC-2023/.test(await text("#ce-copy-error")) && (await value("#ce-copy-name")) === "Bộ tiêu chí kiểm tra năm 2026");
+  await typeInto("#ce-copy-code", "BTC-2026");
+  await shot("33b-criteria-copy-vi");
+  await click("#ce-copy-save");
+  await until("!document.querySelector('#ce-copy-form') && !!document.querySelector('#ce-info') && window.__mockPending === 0", "the copied set");
+  const cp = await lastCall("criteria_copy");
+  check(
+    "the copy: its own code and name, version 1, for this campaign; the editor shows it",
+    same(cp.args, { id: newSet, code: "BTC-2026", name: "Bộ tiêu chí kiểm tra năm 2026", campaign: "c1" }) && /^Đã tạo bộ tiêu chí BTC-2026 từ bản sao: 1 đợt kiểm tra/.test(await text("#ce-info")) && (await value("#ce-set-code")) === "BTC-2026" && /— phiên bản 1$/.test(await text(".criteria-editor .page-head .muted")) && !(await evaluate("location.hash")).includes(newSet),
+    cp.args,
+  );
   await open("?latency=40#/criteria/crit-2025");
   check("a set no visit uses has no new-version warning", (await count("#ce-in-use")) === 0 && (await count(".ce-item")) === 4);
   await click('.ce-item[data-code="2.1"] .ce-item-main .btn-ghost');

@@ -81,6 +81,7 @@ const MESSAGES = {
     criteria_empty: "Bộ tiêu chí phải có ít nhất một nội dung.",
     topic_empty: "Nội dung \"{topic}\" chưa có tiêu chí nào.",
     missing_code: "\"{title}\" chưa có mã.",
+    criteria_code_exists: "Đã có bộ tiêu chí mã {code}; hãy sửa bộ đó (nếu bộ đang được dùng, sẽ tạo phiên bản mới).",
     missing_title: "Mục {code} chưa có tên.",
     duplicate_code: "Mã {code} bị trùng trong bộ tiêu chí; mỗi mục cần một mã riêng.",
     max_points: "Tiêu chí {code} chấm bằng điểm nhưng chưa có điểm tối đa (lớn hơn 0).",
@@ -126,6 +127,7 @@ const MESSAGES = {
     criteria_empty: "A criteria set needs at least one topic.",
     topic_empty: "Topic \"{topic}\" has no items yet.",
     missing_code: "\"{title}\" has no code.",
+    criteria_code_exists: "A criteria set with code {code} exists; edit it instead (a new version is made if it is in use).",
     missing_title: "Item {code} has no title.",
     duplicate_code: "Code {code} is used twice in the criteria set; each entry needs its own code.",
     max_points: "Item {code} is scored in points but has no maximum (greater than 0).",
@@ -1474,8 +1476,27 @@ function checkCriteria(set) {
   }
 }
 
-export async function criteriaSave(id, set) {
-  return call("criteria_save", { id, set }, () => {
+/** As Rust's `follow`: `campaign`, or else campaigns defaulting to `from` with nothing rated against it, move to `to`. */
+function followSet(campaign, from, to) {
+  const rated = (v) => Object.keys(store.findings[v.id] || {}).length > 0;
+  const candidates = campaign ? store.campaigns.filter((x) => x.id === campaign) : store.campaigns.filter((x) => x.criteria_set_id === from);
+  const moved = [];
+  let visits = 0;
+  for (const x of candidates) {
+    const own = store.visits.filter((v) => v.campaign_id === x.id && v.criteria_set_id === from);
+    if (!campaign && own.some(rated)) continue;
+    if (x.criteria_set_id === from) x.rev = write(x.id, () => (x.criteria_set_id = to));
+    for (const v of own.filter((v) => !rated(v))) {
+      v.criteria_set_id = to;
+      visits++;
+    }
+    moved.push(x.id);
+  }
+  return { campaigns_moved: moved, visits_moved: visits };
+}
+
+export async function criteriaSave(id, set, campaign = null) {
+  return call("criteria_save", { id, set, campaign }, () => {
     const c = criteriaOf(id);
     if (!c) throw fail("not_found");
     const body = clone(set);
@@ -1484,16 +1505,30 @@ export async function criteriaSave(id, set) {
     if (!inUse(c.id)) {
       body.version = c.body.version;
       c.rev = write(c.id, () => (c.body = body));
-      return { id: c.id, rev: c.rev, version: body.version, new_version: false, campaigns_moved: [] };
+      return { id: c.id, rev: c.rev, version: body.version, new_version: false, campaigns_moved: [], visits_moved: 0 };
     }
     // Visits that use this version keep it; the change becomes the next version.
     body.version = Math.max(...store.criteria.filter((x) => x.body.code === c.body.code).map((x) => x.body.version)) + 1;
     const next = { id: newId("crit-"), rev: null, body };
     store.criteria.push(next);
     next.rev = logWrite(next.id);
-    const moved = store.campaigns.filter((x) => x.criteria_set_id === c.id);
-    for (const x of moved) x.rev = write(x.id, () => (x.criteria_set_id = next.id));
-    return { id: next.id, rev: next.rev, version: body.version, new_version: true, campaigns_moved: moved.map((x) => x.id) };
+    return { id: next.id, rev: next.rev, version: body.version, new_version: true, ...followSet(campaign, c.id, next.id) };
+  });
+}
+
+export async function criteriaCopy(id, code, name, campaign = null) {
+  return call("criteria_copy", { id, code, name, campaign }, () => {
+    const c = criteriaOf(id);
+    if (!c) throw fail("not_found");
+    const body = { ...clone(c.body), code: String(code || "").trim(), name: String(name || "").trim(), version: 1 };
+    if (!body.name) throw emptyText("name");
+    if (!body.code) throw fail("missing_code", { title: body.name });
+    if (store.criteria.some((x) => x.body.code.toLowerCase() === body.code.toLowerCase())) throw fail("criteria_code_exists", { code: body.code });
+    const next = { id: newId("crit-"), rev: null, body };
+    store.criteria.push(next);
+    next.rev = logWrite(next.id);
+    const followed = campaign ? followSet(campaign, c.id, next.id) : { campaigns_moved: [], visits_moved: 0 };
+    return { id: next.id, rev: next.rev, version: 1, new_version: true, ...followed };
   });
 }
 

@@ -169,7 +169,7 @@ export function create(app, route) {
           "div",
           { class: "ch-tools" },
           h("button", { type: "button", class: "btn btn-small", id: "btn-edit-campaign", onClick: () => app.navigate({ name: "campaign-edit", id: c.id }) }, t("campaign.edit")),
-          c.criteria_set_id ? h("button", { type: "button", class: "btn btn-small", id: "btn-criteria", onClick: () => app.navigate({ name: "criteria", id: c.criteria_set_id }) }, t("campaign.criteria_edit")) : null,
+          c.criteria_set_id ? h("button", { type: "button", class: "btn btn-small", id: "btn-criteria", onClick: () => app.navigate({ name: "criteria", id: c.criteria_set_id, campaign: c.id }) }, t("campaign.criteria_edit")) : null,
           h("button", { type: "button", class: "btn btn-small btn-primary", id: "btn-report", onClick: () => app.navigate({ name: "reports", id: `campaign:${c.id}` }) }, t("reports.open_report")),
           h("button", { type: "button", class: "btn btn-small", id: "btn-campaign-history", onClick: () => showHistory(app, c.id, c.name) }, "⟲ ", t("history.short")),
         ),

@@ -1,13 +1,17 @@
 // The criteria-set editor: topics and items, pass/fail or points, guidance, required marks.
 // A set that visits already use is never changed underneath them: saving it makes a new
-// version (the screen says so before and after).
+// version (the screen says so before and after). Opened from a campaign, only that campaign
+// and its visits not rated yet follow the new version; other campaigns keep theirs. "New set
+// from a copy" starts a set with its own code and name.
 import { h, autosize } from "../lib/dom.js";
 import { toError } from "../lib/errors.js";
 import { t } from "../i18n.js";
 
 export function create(app, route) {
   let id = route.id;
+  const campaign = route.campaign ?? null;
   let set = null;
+  let copying = null; // {code, name, error} while the copy form is open
   let inUse = 0;
   let error = null;
   let info = null;
@@ -97,17 +101,60 @@ export function create(app, route) {
     error = null;
     info = null;
     try {
-      const res = await app.api.criteriaSave(id, set);
-      info = res.new_version ? t("ce.saved_new", { v: res.version, n: inUse }) : t("ce.saved");
-      if (res.id !== id) {
-        id = res.id;
-        history.replaceState(null, "", `#/criteria/${encodeURIComponent(id)}`);
-      }
+      const res = await app.api.criteriaSave(id, set, campaign);
+      info = res.new_version ? t("ce.saved_new", { v: res.version, m: res.visits_moved, c: res.campaigns_moved.length }) : t("ce.saved");
+      if (res.id !== id) show(res.id);
       await load();
     } catch (err) {
       error = toError(err).message;
     }
     rerender();
+  }
+
+  function show(newId) {
+    id = newId;
+    // The same hash app.js's routeHash makes for this route.
+    const tail = campaign ? `/${encodeURIComponent(campaign)}` : "";
+    history.replaceState(null, "", `#/criteria/${encodeURIComponent(id)}${tail}`);
+  }
+
+  async function copy(ev) {
+    ev.preventDefault();
+    if (!copying) return;
+    copying.error = null;
+    try {
+      const res = await app.api.criteriaCopy(id, copying.code, copying.name, campaign);
+      info = t("ce.copied", { code: copying.code.trim(), m: res.visits_moved, c: res.campaigns_moved.length });
+      error = null;
+      copying = null;
+      show(res.id);
+      await load();
+    } catch (err) {
+      copying.error = toError(err).message;
+    }
+    rerender();
+  }
+
+  function copyForm() {
+    const code = h("input", { type: "text", class: "text-input short", id: "ce-copy-code", value: copying.code, required: true, maxlength: "40", placeholder: t("ce.copy_code_ph") });
+    code.setAttribute("aria-label", t("ce.code"));
+    code.addEventListener("input", () => (copying.code = code.value));
+    const name = h("input", { type: "text", class: "text-input", id: "ce-copy-name", value: copying.name, required: true, maxlength: "300", placeholder: t("ce.copy_name_ph") });
+    name.setAttribute("aria-label", t("ce.name"));
+    name.addEventListener("input", () => (copying.name = name.value));
+    return h(
+      "form",
+      { class: "card form-card ce-copy-form", id: "ce-copy-form", onSubmit: copy },
+      h("p", { class: "muted small" }, campaign ? t("ce.copy_hint_campaign") : t("ce.copy_hint")),
+      h("div", { class: "form-row" }, code, name),
+      copying.error ? h("p", { class: "form-error", role: "alert", id: "ce-copy-error" }, copying.error) : null,
+      h(
+        "div",
+        { class: "state-actions" },
+        h("button", { type: "submit", class: "btn btn-primary btn-small", id: "ce-copy-save" }, t("ce.copy_save")),
+        h("button", { type: "button", class: "btn btn-small", onClick: () => ((copying = null), rerender()) }, t("action.cancel")),
+      ),
+    );
   }
 
   function render() {
@@ -118,9 +165,15 @@ export function create(app, route) {
         "header",
         { class: "page-head" },
         h("div", null, h("h1", { class: "page-title" }, t("ce.title")), h("p", { class: "muted" }, `${set.name} — ${t("criteria.version", { v: set.version })}`)),
-        h("button", { type: "button", class: "btn btn-primary", id: "ce-save", onClick: save }, t("ce.save")),
+        h(
+          "div",
+          { class: "ce-actions" },
+          h("button", { type: "button", class: "btn", id: "ce-copy", disabled: !!copying, onClick: () => ((copying = { code: "", name: "", error: null }), rerender()) }, t("ce.copy")),
+          h("button", { type: "button", class: "btn btn-primary", id: "ce-save", onClick: save }, t("ce.save")),
+        ),
       ),
-      inUse ? h("p", { class: "note-warn", id: "ce-in-use" }, t("ce.in_use", { n: inUse, v: set.version + 1 })) : null,
+      copying ? copyForm() : null,
+      inUse ? h("p", { class: "note-warn", id: "ce-in-use" }, t("ce.in_use", { n: inUse, v: set.version + 1 }), " ", campaign ? t("ce.in_use_campaign") : t("ce.in_use_nowhere")) : null,
       info ? h("p", { class: "import-done", role: "status", id: "ce-info" }, info) : null,
       error ? h("p", { class: "form-error", role: "alert", id: "ce-error" }, error) : null,
       h("div", { class: "card form-card" }, h("div", { class: "form-row" }, h("div", { class: "form-field" }, h("label", { class: "field-label" }, t("ce.name")), input(set, "name", { id: "ce-name" })), h("div", { class: "form-field" }, h("label", { class: "field-label" }, t("ce.code")), input(set, "code", { id: "ce-set-code", class: "text-input short" })))),
@@ -147,7 +200,7 @@ export function create(app, route) {
     load,
     render,
     afterRender: () => document.querySelectorAll(".ce-guidance").forEach(autosize),
-    backRoute: () => ({ name: "campaigns" }),
+    backRoute: () => (campaign ? { name: "campaign", id: campaign } : { name: "campaigns" }),
     breadcrumb: () => [{ label: t("nav.campaigns"), route: { name: "campaigns" } }, { label: t("ce.title") }],
   };
 }

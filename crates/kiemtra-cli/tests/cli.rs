@@ -1104,6 +1104,35 @@ fn criteria_edit_makes_a_new_version_when_visits_use_the_set() {
         "Ban hành chỉ tiêu công tác Đoàn và phong trào thanh thiếu nhi năm 2023 theo Bộ tiêu chí của Tỉnh đoàn"
     );
 
+    // A new set from a copy, for the demo campaign: its visit not rated yet moves to it.
+    let campaign = json(&d.path, &["campaign", "list"])[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = ok(
+        &d.path,
+        &[
+            "criteria",
+            "copy",
+            "--code",
+            "BTC-2026",
+            "--name",
+            "Bộ tiêu chí năm 2026",
+            "--campaign",
+            &campaign,
+        ],
+    );
+    assert!(
+        out.contains("Đã tạo bộ tiêu chí mới BTC-2026") && out.contains("1 đợt kiểm tra"),
+        "{out}"
+    );
+    let shown = json(&d.path, &["visit", "show", &visit]);
+    assert_eq!(
+        shown["criteria"]["code"], "BTC-2026",
+        "{}",
+        shown["criteria"]
+    );
+
     // A broken set is refused with the item named.
     set["topics"][1]["items"][0]["code"] = "1.1".into();
     std::fs::write(&file, serde_json::to_string(&set).unwrap()).unwrap();

@@ -657,3 +657,91 @@ fn a_campaign_without_visits_still_makes_every_format() {
         assert!(r.render(f).unwrap().len() > 1000, "{f:?}");
     }
 }
+
+/// A past campaign's documents never change under work done for a later one: a new campaign
+/// edits the criteria set they share (item 2.5 dropped, 7.4 added), plans and rates a visit
+/// against the new version, and makes a set of its own from a copy; the 2023 report's HTML
+/// and DOCX body stay byte for byte as they were.
+#[test]
+fn a_past_campaigns_report_never_changes_under_a_later_campaigns_edits() {
+    use kiemtra_core::setup::{CampaignInput, VisitPlanInput};
+    use kiemtra_core::units::UnitInput;
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, c2023) = demo(&dir, "a.db");
+    let render = |s: &Store| {
+        let r = s.campaign_report(&c2023).unwrap();
+        (
+            r.render(Format::Html).unwrap(),
+            docx_xml(&r.render(Format::Docx).unwrap()),
+        )
+    };
+    let before = render(&s);
+    let shared = s
+        .require::<Campaign>(&c2023)
+        .unwrap()
+        .body
+        .criteria_set_id
+        .unwrap();
+    let day = |d| chrono::NaiveDate::from_ymd_opt(2026, 10, d).unwrap();
+    let c2026 = s
+        .campaign_create(CampaignInput {
+            name: "Kiểm tra công tác Đoàn năm 2026".into(),
+            year: 2026,
+            start_date: Some(day(20)),
+            end_date: Some(day(25)),
+            criteria_set_id: Some(shared.clone()),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+
+    let mut edited = s.require::<CriteriaSet>(&shared).unwrap().body;
+    edited.topics[1].items.retain(|i| i.code != "2.5");
+    let mut new_item = edited.topics[6].items[0].clone();
+    new_item.code = "7.4".into();
+    new_item.title = "Ứng dụng Thanh niên Việt Nam trong sinh hoạt chi đoàn".into();
+    edited.topics[6].items.push(new_item);
+    let saved = s.criteria_set_save(&shared, edited, Some(&c2026)).unwrap();
+    assert!(saved.new_version);
+    assert_eq!(saved.campaigns_moved, vec![c2026.clone()], "2023 stays");
+    assert_eq!(
+        s.require::<Campaign>(&c2023).unwrap().body.criteria_set_id,
+        Some(shared.clone())
+    );
+
+    let unit = s
+        .unit_create(UnitInput {
+            name: "Đoàn phường Nam Thành".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let visit = s
+        .visit_plan(VisitPlanInput {
+            campaign_id: c2026.clone(),
+            unit_id: unit,
+            team_id: None,
+            date: Some(day(21)),
+        })
+        .unwrap()
+        .id;
+    assert_eq!(s.visit_detail(&visit).unwrap().criteria.id, saved.id);
+    s.finding_set(FindingInput {
+        visit_id: visit.clone(),
+        item_code: "7.4".into(),
+        // 7.4 was copied from a points item: scored, not rated.
+        points: Some(Some(0.0)),
+        note: Some("Chi đoàn dùng ứng dụng hằng tháng".into()),
+        ..Default::default()
+    })
+    .unwrap();
+    let copy = s
+        .criteria_set_copy(&saved.id, "BTC-2026", "Bộ tiêu chí năm 2026", Some(&c2026))
+        .unwrap();
+    assert_eq!(copy.visits_moved, 0, "the rated visit keeps its version");
+
+    assert!(
+        before == render(&s),
+        "the 2023 report's HTML and DOCX body are unchanged"
+    );
+}

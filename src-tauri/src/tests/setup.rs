@@ -32,24 +32,51 @@ fn campaigns_and_criteria_versions_through_the_commands() {
     let in_use = old["in_use"].as_u64().unwrap();
     assert!(in_use > 0 && old["items"].as_u64().unwrap() > 0, "{old}");
 
-    // Edited while visits use it: saved as version 2, the campaign moves to it.
+    // Edited from the campaign while visits use it: saved as version 2; the campaign and
+    // its 8 visits with nothing recorded move to it.
     let mut set = ok(&h, "criteria_get", json!({ "id": old["id"] }))["body"].clone();
     let first_title = set["topics"][0]["items"][0]["title"].clone();
     set["topics"][0]["items"][0]["title"] = json!("Đoàn viên được sinh hoạt đúng định kỳ");
-    let saved = ok(&h, "criteria_save", json!({ "id": old["id"], "set": set }));
+    let saved = ok(
+        &h,
+        "criteria_save",
+        json!({ "id": old["id"], "set": set, "campaign": demo }),
+    );
     assert_eq!(saved["new_version"], true);
     assert_eq!(saved["version"], 2);
     assert_eq!(saved["campaigns_moved"], json!([demo]));
+    assert_eq!(saved["visits_moved"], 8);
     let sets = ok(&h, "criteria_list", json!({}));
     assert_eq!(sets.as_array().unwrap().len(), 2);
     assert_eq!(
         (sets[0]["version"].clone(), sets[0]["in_use"].clone()),
-        (json!(2), json!(0))
+        (json!(2), json!(8))
     );
     assert_eq!(
         sets[1]["in_use"],
-        json!(in_use),
-        "the visits keep version 1"
+        json!(in_use - 8),
+        "the rated visits keep version 1"
+    );
+    // A new set from a copy, with its own code and name.
+    let copy = ok(
+        &h,
+        "criteria_copy",
+        json!({ "id": saved["id"], "code": "BTC-2026", "name": "Bộ tiêu chí năm 2026", "campaign": null }),
+    );
+    assert_eq!(
+        (copy["version"].clone(), copy["visits_moved"].clone()),
+        (json!(1), json!(0))
+    );
+    let copied = ok(&h, "criteria_get", json!({ "id": copy["id"] }))["body"].clone();
+    assert_eq!(
+        (
+            copied["code"].clone(),
+            copied["topics"][0]["items"][0]["title"].clone()
+        ),
+        (
+            json!("BTC-2026"),
+            json!("Đoàn viên được sinh hoạt đúng định kỳ")
+        )
     );
     let v2 = ok(&h, "criteria_get", json!({ "id": saved["id"] }));
     assert_eq!(

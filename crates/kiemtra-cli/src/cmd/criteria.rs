@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Subcommand;
-use kiemtra_core::model::{CriteriaSet, Entity, Scale};
+use kiemtra_core::model::{Campaign, CriteriaSet, Entity, Scale};
 use kiemtra_core::{Error, Lang, Localize, Store, Stored};
 
 use crate::messages::{Done, Empty, Label, Tally};
@@ -25,6 +25,24 @@ pub enum Cmd {
         /// Bộ cần sửa; mặc định theo "id" hoặc "code" trong tệp (the set to edit)
         #[arg(long, value_name = "ID")]
         id: Option<String>,
+        /// Sửa cho đợt kiểm tra này: chỉ đợt này dùng phiên bản mới (edit for this campaign:
+        /// only it moves to the new version)
+        #[arg(long, value_name = "ID")]
+        campaign: Option<String>,
+    },
+    /// Tạo bộ tiêu chí mới với mã và tên riêng từ bản sao của một bộ (a new set, with its own
+    /// code and name, copied from a set)
+    Copy {
+        /// Bộ được sao, mặc định bộ mới nhất (the set copied; default the newest)
+        #[arg(long, value_name = "ID")]
+        id: Option<String>,
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// Đợt kiểm tra chuyển sang bộ mới (a campaign that moves to the new set)
+        #[arg(long, value_name = "ID")]
+        campaign: Option<String>,
     },
     /// Các phiên bản của một bộ tiêu chí và số buổi kiểm tra dùng (versions and their use)
     Versions {
@@ -53,7 +71,38 @@ pub fn run(cmd: Cmd, store: &mut Store, json: bool, lang: Lang) -> Result<ExitCo
                 print_set(&set, lang);
             }
         }
-        Cmd::Edit { file, id } => edit(store, &file, id, json, lang)?,
+        Cmd::Edit { file, id, campaign } => edit(store, &file, id, campaign, json, lang)?,
+        Cmd::Copy {
+            id,
+            code,
+            name,
+            campaign,
+        } => {
+            // Copied for a campaign, the set it uses now is the natural source.
+            let from = match (id, &campaign) {
+                (Some(id), _) => id,
+                (None, Some(c)) => {
+                    let c = store.resolve_id(Campaign::KIND, c)?;
+                    match store.require::<Campaign>(&c)?.body.criteria_set_id {
+                        Some(set) => set,
+                        None => store.criteria_current()?.id,
+                    }
+                }
+                (None, None) => store.criteria_current()?.id,
+            };
+            let made = store.criteria_set_copy(&from, &code, &name, campaign.as_deref())?;
+            if json {
+                print_json(&made);
+            } else {
+                let done = Done::CriteriaCopied {
+                    code: &code,
+                    id: &made.id,
+                    campaigns: made.campaigns_moved.len(),
+                    visits: made.visits_moved,
+                };
+                println!("{}", done.message(lang));
+            }
+        }
         Cmd::Versions { code } => {
             let code = match code {
                 Some(c) => c,
@@ -71,6 +120,7 @@ fn edit(
     store: &mut Store,
     file: &Path,
     id: Option<String>,
+    campaign: Option<String>,
     json: bool,
     lang: Lang,
 ) -> Result<(), Error> {
@@ -101,13 +151,15 @@ fn edit(
         }
         return Ok(());
     };
-    let saved = store.criteria_set_save(&id, set)?;
+    let saved = store.criteria_set_save(&id, set, campaign.as_deref())?;
     if json {
         print_json(&saved);
     } else if saved.new_version {
         let done = Done::CriteriaNewVersion {
             version: saved.version,
             id: &saved.id,
+            campaigns: saved.campaigns_moved.len(),
+            visits: saved.visits_moved,
         };
         println!("{}", done.message(lang));
     } else {

@@ -93,6 +93,14 @@ pub enum Done<'a> {
     CriteriaNewVersion {
         version: u32,
         id: &'a str,
+        campaigns: usize,
+        visits: usize,
+    },
+    CriteriaCopied {
+        code: &'a str,
+        id: &'a str,
+        campaigns: usize,
+        visits: usize,
     },
     CriteriaSavedInPlace {
         version: u32,
@@ -253,15 +261,36 @@ impl Localize for Done<'_> {
                 format!("Đã tạo bộ tiêu chí mới {code} ({id})"),
                 format!("New criteria set created: {code} ({id})"),
             ),
-            Done::CriteriaNewVersion { version, id } => lang.pick(
+            Done::CriteriaNewVersion {
+                version,
+                id,
+                campaigns,
+                visits,
+            } => lang.pick(
                 format!(
                     "Bộ tiêu chí đang được dùng nên đã tạo phiên bản mới {version} ({id}). \
-                     Các buổi kiểm tra đã có giữ phiên bản cũ; các buổi lên kế hoạch từ nay \
-                     dùng phiên bản mới."
+                     Các buổi kiểm tra đã đánh giá giữ phiên bản cũ; {campaigns} đợt kiểm tra \
+                     chuyển sang phiên bản mới, cùng {visits} buổi chưa đánh giá của các đợt đó."
                 ),
                 format!(
-                    "The set is in use, so a new version was made: {version} ({id}). \
-                     Existing visits keep their version; visits planned from now use the new one."
+                    "The set is in use, so a new version was made: {version} ({id}). Visits \
+                     already rated keep their version; {campaigns} campaign(s) moved to the new \
+                     one, with {visits} of their visits not rated yet."
+                ),
+            ),
+            Done::CriteriaCopied {
+                code,
+                id,
+                campaigns,
+                visits,
+            } => lang.pick(
+                format!(
+                    "Đã tạo bộ tiêu chí mới {code} ({id}) từ bản sao; {campaigns} đợt kiểm tra \
+                     dùng bộ mới, cùng {visits} buổi chưa đánh giá."
+                ),
+                format!(
+                    "New criteria set {code} ({id}) made from a copy; {campaigns} campaign(s) \
+                     use it, with {visits} visit(s) not rated yet."
                 ),
             ),
             Done::CriteriaSavedInPlace { version, id } => lang.pick(

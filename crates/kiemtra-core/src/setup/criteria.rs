@@ -10,8 +10,11 @@ pub struct CriteriaSaved {
     pub rev: String,
     pub version: u32,
     pub new_version: bool,
-    /// Campaigns whose default set moved to the new version.
+    /// Campaigns that follow the new version.
     pub campaigns_moved: Vec<String>,
+    /// Their visits with nothing recorded yet, now checked against the new version.
+    #[serde(default)]
+    pub visits_moved: usize,
 }
 
 /// One version of a criteria set and how many visits use it.
@@ -125,6 +128,62 @@ pub(super) fn clean_criteria(set: CriteriaSet) -> Result<CriteriaSet> {
     Ok(set)
 }
 
+/// Move to set `to` what follows it instead of `from`: `campaign` if given, else every
+/// campaign defaulting to `from` that has rated nothing against it. A campaign that follows
+/// takes `to` as its default and so do its visits on `from` not begun (planned, no
+/// finding). Returns the campaigns that followed and the visits moved.
+fn follow(
+    w: &mut Writer<'_>,
+    campaign: Option<&str>,
+    from: &str,
+    to: &str,
+) -> Result<(Vec<String>, usize)> {
+    let candidates = match campaign {
+        Some(c) => vec![need::<Campaign>(w, c)?],
+        None => w
+            .list::<Campaign>()?
+            .into_iter()
+            .filter(|c| c.body.criteria_set_id.as_deref() == Some(from))
+            .collect(),
+    };
+    let (mut campaigns, mut moved) = (Vec::new(), 0);
+    for c in candidates {
+        let mut fresh = Vec::new();
+        let mut rated = false;
+        for v in w.list_by::<Visit>("campaign_id", &c.id)? {
+            if v.body.criteria_set_id != from {
+                continue;
+            }
+            // Only a visit not begun moves: one in progress or signed was, or is being,
+            // recorded against `from`.
+            if v.body.status == VisitStatus::Planned
+                && w.list_by::<Finding>("visit_id", &v.id)?.is_empty()
+            {
+                fresh.push(v);
+            } else {
+                rated = true;
+            }
+        }
+        if campaign.is_none() && rated {
+            continue;
+        }
+        // Named, the campaign takes `to` whatever it defaulted to: it asked for it.
+        if campaign.is_some() || c.body.criteria_set_id.as_deref() == Some(from) {
+            let mut b = c.body;
+            b.criteria_set_id = Some(to.to_string());
+            w.put(&c.id, &b)?;
+        }
+        for v in fresh {
+            let mut b = v.body;
+            b.criteria_set_id = to.to_string();
+            w.put(&v.id, &b)?;
+            moved += 1;
+        }
+        campaigns.push(c.id);
+    }
+    Ok((campaigns, moved))
+}
+
 impl Store {
     /// How many visits are checked against this criteria-set version.
     pub fn criteria_set_in_use(&self, id: &str) -> Result<usize> {
@@ -174,11 +233,23 @@ impl Store {
     }
 
     /// Save an edited criteria set. Unused by visits: changed in place. Used: a new version
-    /// (same code, highest version + 1) is made, the old one stays as its visits know it,
-    /// and campaigns defaulting to the old one move to the new one. Code and version are
-    /// kept by the store (a blank code means "the same").
-    pub fn criteria_set_save(&mut self, id: &str, set: CriteriaSet) -> Result<CriteriaSaved> {
+    /// (same code, highest version + 1) is made and the old one stays as its visits know it.
+    /// Saved from `campaign`, only that campaign follows the new version; from nowhere, only
+    /// campaigns that have rated nothing against the old one follow. A campaign that follows
+    /// takes the new version as its default, and so do its visits with nothing recorded yet;
+    /// a visit with any finding keeps the version it was rated against, so a past campaign's
+    /// documents never change. Code and version are kept by the store (a blank code means
+    /// "the same").
+    pub fn criteria_set_save(
+        &mut self,
+        id: &str,
+        set: CriteriaSet,
+        campaign: Option<&str>,
+    ) -> Result<CriteriaSaved> {
         let id = self.resolve_id(CriteriaSet::KIND, id)?;
+        let campaign = campaign
+            .map(|c| self.resolve_id(Campaign::KIND, c))
+            .transpose()?;
         let mut body = clean_criteria(set)?;
         self.write(|w| {
             let old = need::<CriteriaSet>(w, &id)?;
@@ -199,6 +270,7 @@ impl Store {
                     version: body.version,
                     new_version: false,
                     campaigns_moved: Vec::new(),
+                    visits_moved: 0,
                 });
             }
             body.version = w
@@ -211,22 +283,48 @@ impl Store {
                 + 1;
             let new = new_id();
             let rev = w.put(&new, &body)?;
-            let mut moved = Vec::new();
-            for c in w.list::<Campaign>()? {
-                if c.body.criteria_set_id.as_deref() == Some(id.as_str()) {
-                    let mut b = c.body;
-                    b.criteria_set_id = Some(new.clone());
-                    w.put(&c.id, &b)?;
-                    moved.push(c.id);
-                }
-            }
+            let (campaigns_moved, visits_moved) = follow(w, campaign.as_deref(), &id, &new)?;
             Ok(CriteriaSaved {
                 id: new,
                 rev,
                 version: body.version,
                 new_version: true,
-                campaigns_moved: moved,
+                campaigns_moved,
+                visits_moved,
             })
+        })
+    }
+
+    /// A new criteria set (version 1) with its own code and name, copied from `id`. Made
+    /// from `campaign`, that campaign follows it as it would a new version.
+    pub fn criteria_set_copy(
+        &mut self,
+        id: &str,
+        code: &str,
+        name: &str,
+        campaign: Option<&str>,
+    ) -> Result<CriteriaSaved> {
+        let id = self.resolve_id(CriteriaSet::KIND, id)?;
+        let campaign = campaign
+            .map(|c| self.resolve_id(Campaign::KIND, c))
+            .transpose()?;
+        let from = self.require::<CriteriaSet>(&id)?.body;
+        let made = self.criteria_set_create(CriteriaSet {
+            code: code.to_string(),
+            name: name.to_string(),
+            ..from
+        })?;
+        let (campaigns_moved, visits_moved) = match campaign {
+            Some(c) => self.write(|w| follow(w, Some(&c), &id, &made.id))?,
+            None => (Vec::new(), 0),
+        };
+        Ok(CriteriaSaved {
+            id: made.id,
+            rev: made.rev,
+            version: made.body.version,
+            new_version: true,
+            campaigns_moved,
+            visits_moved,
         })
     }
 
@@ -306,7 +404,7 @@ mod tests {
         edited.topics[0]
             .items
             .push(pass_fail("1.99", "Tiêu chí mới"));
-        let saved = s.criteria_set_save(&v1.id, edited).unwrap();
+        let saved = s.criteria_set_save(&v1.id, edited, None).unwrap();
         assert!(saved.new_version);
         // Another code sorts by its code: "A-…" before "BTC-…".
         let other = s.criteria_set_create(small_set("A-2024", 3)).unwrap();

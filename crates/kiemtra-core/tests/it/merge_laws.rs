@@ -1859,7 +1859,7 @@ impl Lab {
                         i.title = title;
                     }
                     self.local(l, "criteria_set_save", |s| {
-                        s.criteria_set_save(&set_id, set)
+                        s.criteria_set_save(&set_id, set, None)
                     })?;
                 }
                 Op::Plan {

@@ -249,7 +249,7 @@ fn editing_an_unused_criteria_set_changes_it_in_place() {
     assert_eq!(s.criteria_set_in_use(&created.id).unwrap(), 0);
 
     let saved = s
-        .criteria_set_save(&created.id, edited(&created.body))
+        .criteria_set_save(&created.id, edited(&created.body), None)
         .unwrap();
     assert!(!saved.new_version);
     assert_eq!((saved.id.as_str(), saved.version), (created.id.as_str(), 1));
@@ -270,18 +270,37 @@ fn editing_a_used_criteria_set_makes_version_2_and_visits_keep_version_1() {
     let v1 = s.criteria_current().unwrap();
     let used = s.criteria_set_in_use(&v1.id).unwrap();
     assert_eq!(used, 24);
-    let old_visit = s.visit_rows(Some(&campaign)).unwrap()[0].id.clone();
+    let rows = s.visit_rows(Some(&campaign)).unwrap();
+    let old_visit = rows
+        .iter()
+        .find(|v| v.status == VisitStatus::Signed)
+        .unwrap()
+        .id
+        .clone();
+    let planned_before: Vec<String> = rows
+        .iter()
+        .filter(|v| v.status == VisitStatus::Planned)
+        .map(|v| v.id.clone())
+        .collect();
+    assert_eq!(planned_before.len(), 8);
 
     // Saving it unchanged makes nothing new.
-    let same = s.criteria_set_save(&v1.id, v1.body.clone()).unwrap();
+    let same = s.criteria_set_save(&v1.id, v1.body.clone(), None).unwrap();
     assert!(!same.new_version);
     assert_eq!(same.rev, v1.rev);
 
-    let saved = s.criteria_set_save(&v1.id, edited(&v1.body)).unwrap();
+    // Edited from the campaign: it follows, and so do its 8 visits nothing was recorded for.
+    let saved = s
+        .criteria_set_save(&v1.id, edited(&v1.body), Some(&campaign))
+        .unwrap();
     assert!(saved.new_version);
     assert_eq!(saved.version, 2);
     assert_ne!(saved.id, v1.id);
     assert_eq!(saved.campaigns_moved, vec![campaign.clone()]);
+    assert_eq!(saved.visits_moved, 8);
+    for v in &planned_before {
+        assert_eq!(s.visit_detail(v).unwrap().criteria.set.version, 2);
+    }
     // Version 1 is untouched, and its visits still show its items.
     assert_eq!(s.require::<CriteriaSet>(&v1.id).unwrap(), v1);
     let d = s.visit_detail(&old_visit).unwrap();
@@ -321,12 +340,15 @@ fn editing_a_used_criteria_set_makes_version_2_and_visits_keep_version_1() {
 
     let versions = s.criteria_versions(&v1.body.code).unwrap();
     let summary: Vec<(u32, usize)> = versions.iter().map(|v| (v.version, v.in_use)).collect();
-    assert_eq!(summary, vec![(1, 24), (2, 1)]);
+    assert_eq!(summary, vec![(1, 16), (2, 9)]);
 
-    // Editing version 2 now that a visit uses it makes version 3; version 1 stays put.
+    // Editing version 2 now that visits use it makes version 3; version 1 stays put. Saved
+    // from no campaign, the campaign that has not rated against version 2 follows.
     let mut again = edited(&v1.body);
     again.name = "Bộ tiêu chí 2023 (sửa lần 2)".into();
-    let third = s.criteria_set_save(&saved.id, again).unwrap();
+    let third = s.criteria_set_save(&saved.id, again, None).unwrap();
+    assert_eq!(third.campaigns_moved, vec![campaign.clone()]);
+    assert_eq!(third.visits_moved, 9);
     assert_eq!((third.new_version, third.version), (true, 3));
     assert_eq!(s.require::<CriteriaSet>(&v1.id).unwrap(), v1);
 }
@@ -381,7 +403,7 @@ fn bad_criteria_sets_are_refused_with_the_item_named() {
     for (change, code, message) in cases {
         let mut bad = set.body.clone();
         change(&mut bad);
-        let e = refused(&mut s, |s| s.criteria_set_save(&set.id, bad));
+        let e = refused(&mut s, |s| s.criteria_set_save(&set.id, bad, None));
         assert_eq!(e.code(), code);
         assert!(
             e.message(Lang::Vi).contains(message),
