@@ -147,7 +147,8 @@ fn the_secretariat_imports_units_sets_up_a_campaign_and_plans_visits() {
         assert_eq!(visits[0].total, 32);
     }
 
-    // The criteria set, now used by the planned visits: editing it makes version 2.
+    // The criteria set, now used by the planned visits: editing it from the campaign makes
+    // version 2, which the campaign and its visits not begun move to.
     s.script("window.scrollTo(0, 0)", serde_json::json!([]));
     s.click(&s.wait("#btn-criteria"));
     s.wait_text("#ce-in-use", "2 buổi kiểm tra");
@@ -155,7 +156,10 @@ fn the_secretariat_imports_units_sets_up_a_campaign_and_plans_visits() {
     s.type_text(&title, " (bổ sung năm 2024)");
     s.screenshot(&shots.join("35-criteria-editor.png"));
     s.click(&s.wait("#ce-save"));
-    s.wait_text("#ce-info", "phiên bản 2");
+    s.wait_text(
+        "#ce-info",
+        "phiên bản 2: 1 đợt kiểm tra và 2 buổi chưa đánh giá",
+    );
     {
         let st = Store::open(&db).unwrap();
         let sets = st.list::<kiemtra_core::model::CriteriaSet>().unwrap();
@@ -169,8 +173,8 @@ fn the_secretariat_imports_units_sets_up_a_campaign_and_plans_visits() {
         for v in st.visit_rows(Some(&c.id)).unwrap() {
             let d = st.visit_detail(&v.id).unwrap();
             assert_eq!(
-                d.criteria.set.version, 1,
-                "planned visits keep their version"
+                d.criteria.set.version, 2,
+                "visits not begun follow the campaign"
             );
         }
     }

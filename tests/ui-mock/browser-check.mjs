@@ -1533,13 +1533,24 @@ try {
   check("the edit form starts from campaign_get", same((await lastCall("campaign_get")).args, { id: "c1" }) && (await value("#cf-name")) === "Kiểm tra công tác Đoàn và phong trào thanh thiếu nhi năm 2023" && (await value("#rs-signer_name")) === "Nguyễn Thị Thu Hương" && (await value("#rs-recipients")) === "Ban Thường vụ Trung ương Đoàn (b/c)\nThường trực Tỉnh ủy (b/c)\nLưu VP, XDĐ");
   await typeInto("#cf-theme", "Năm chuyển đổi số và thanh niên tình nguyện");
   await typeInto("#rs-recipients", "Ban Thường vụ Trung ương Đoàn (b/c)\n  Thường trực Tỉnh ủy (b/c)\n\nLưu VP, XDĐ, KT");
+  check(
+    "the report counts signed minutes unless chosen otherwise; its date defaults to the campaign's end",
+    (await value("#rs-basis")) === "signed" && (await value("#rs-report-date")) === "" && (await text("#report-settings")).includes("Để trống: ngày kết thúc đợt kiểm tra."),
+  );
+  await choose("#rs-basis", "completed");
+  await fillIn("#rs-report-date", "05/12/2023");
+  await click("#rs-blank-date");
+  check("a blank date on the document disables the date", (await evaluate("document.querySelector('#rs-report-date').disabled")) === true);
+  await click("#rs-blank-date");
+  await evaluate("document.querySelector('#report-settings').scrollIntoView({block: 'end'})");
+  await shot("32b-report-settings-vi");
   await evaluate("window.__mockCalls.length = 0");
   await click("#cf-save");
   await until("location.hash === '#/campaign/c1' && !!document.querySelector('#campaign-name') && window.__mockPending === 0", "the edited campaign");
   const upd = (await calls("campaign_update")).pop();
   check(
     "campaign_update(id, all fields): the theme and one recipient per line",
-    upd.args.id === "c1" && upd.args.patch.theme === "Năm chuyển đổi số và thanh niên tình nguyện" && upd.args.patch.year === 2023 && same(upd.args.patch.report.recipients, ["Ban Thường vụ Trung ương Đoàn (b/c)", "Thường trực Tỉnh ủy (b/c)", "Lưu VP, XDĐ, KT"]) && upd.args.patch.report.signer_name === "Nguyễn Thị Thu Hương",
+    upd.args.id === "c1" && upd.args.patch.theme === "Năm chuyển đổi số và thanh niên tình nguyện" && upd.args.patch.year === 2023 && same(upd.args.patch.report.recipients, ["Ban Thường vụ Trung ương Đoàn (b/c)", "Thường trực Tỉnh ủy (b/c)", "Lưu VP, XDĐ, KT"]) && upd.args.patch.report.signer_name === "Nguyễn Thị Thu Hương" && upd.args.patch.report.basis === "completed" && upd.args.patch.report.report_date === "2023-12-05" && !("blank_date" in upd.args.patch.report),
     upd.args,
   );
   check("the campaign screen shows the new theme", (await text(".campaign-header .campaign-theme")) === "Chủ đề: Năm chuyển đổi số và thanh niên tình nguyện" && /Đã lưu thông tin đợt kiểm tra\./.test(await toastsText()));

@@ -47,6 +47,22 @@ export function create(app, route) {
       body.report = { ...(body.report || {}), recipients: rec.value.split("\n").map((x) => x.trim()).filter(Boolean) };
     });
     const [parent, issuer, place, reportNo, minutesNo, title, position, name] = inputs;
+    // What the report counts and the date it carries (defaults left out of the body).
+    const patch = (k, v) => {
+      const next = { ...(body.report || {}), [k]: v };
+      if (v === null || v === false || v === "signed") delete next[k];
+      body.report = next;
+    };
+    const basis = h("select", { id: "rs-basis", class: "text-input" }, ["signed", "completed"].map((b) => h("option", { value: b }, t(`rs.basis_${b}`))));
+    basis.value = r.basis || "signed";
+    basis.addEventListener("change", () => patch("basis", basis.value));
+    const date = dateInput(r.report_date || null, { id: "rs-report-date", class: "text-input short" }, (d) => patch("report_date", d));
+    const blank = h("input", { type: "checkbox", id: "rs-blank-date", checked: !!r.blank_date });
+    blank.addEventListener("change", () => {
+      patch("blank_date", blank.checked);
+      date.disabled = blank.checked;
+    });
+    date.disabled = blank.checked;
     return h(
       "fieldset",
       { class: "form-fieldset", id: "report-settings" },
@@ -56,6 +72,13 @@ export function create(app, route) {
       h("div", { class: "form-row" }, reportNo, minutesNo),
       h("div", { class: "form-row" }, title, position, name),
       field("rs-recipients", t("rs.recipients"), rec),
+      h(
+        "div",
+        { class: "form-row" },
+        field("rs-basis", t("rs.basis"), basis, t("rs.basis_hint")),
+        field("rs-report-date", t("rs.report_date"), date, t("rs.report_date_hint")),
+      ),
+      h("label", { class: "check-line" }, blank, t("rs.blank_date")),
     );
   }
 

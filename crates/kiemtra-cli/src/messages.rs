@@ -312,8 +312,8 @@ impl Localize for Tally {
                 ),
             ),
             Tally::NotFinal(n) => lang.pick(
-                format!("Cảnh báo: số liệu chưa hoàn chỉnh ({n}):"),
-                format!("Warning: data not final ({n}):"),
+                format!("Cảnh báo: số liệu chưa hoàn chỉnh, văn bản mang dấu DỰ THẢO ({n}):"),
+                format!("Warning: data not final, the document is marked DỰ THẢO (draft) ({n}):"),
             ),
         }
     }

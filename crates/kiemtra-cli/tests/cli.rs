@@ -1188,6 +1188,7 @@ fn report_writes_each_format_and_lists_the_warnings() {
             .filter(|w| w["code"] == "not_signed" || w["code"] == "not_completed")
             .count();
         assert_eq!(status, unsigned, "{format}");
+        assert_eq!(r["draft"], true, "unsigned visits make a draft");
     }
     // Human output: the file, then the warnings on stderr, exit 0.
     let out = dir.path().join("again.html");
@@ -1207,7 +1208,7 @@ fn report_writes_each_format_and_lists_the_warnings() {
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("Đã ghi "));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("Cảnh báo") && err.contains("biên bản chưa ký"),
+        err.contains("Cảnh báo") && err.contains("DỰ THẢO") && err.contains("biên bản chưa ký"),
         "{err}"
     );
     // No temp file left beside the outputs.
@@ -1246,6 +1247,7 @@ fn report_of_a_visit_is_minutes_in_docx_or_html_only() {
             ],
         );
         assert_eq!(r["warnings"].as_array().unwrap().len(), 0, "a signed visit");
+        assert_eq!(r["draft"], false);
         assert!(std::fs::metadata(&out).unwrap().len() > 1000);
     }
     let html = std::fs::read_to_string(dir.path().join("bien-ban.html")).unwrap();

@@ -115,6 +115,42 @@ pub struct ReportSettings {
     /// "Nơi nhận", one line each: "Ban Thường vụ Trung ương Đoàn (b/c)".
     #[serde(default)]
     pub recipients: Vec<String>,
+    /// Which visits the report's figures count. Left out while the default, as are the
+    /// two below, so bodies written before they existed stay the same.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub basis: ReportBasis,
+    /// The report's date; none: the campaign's end date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_date: Option<NaiveDate>,
+    /// Print "ngày … tháng … năm" to be written in by hand instead of any date.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub blank_date: bool,
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
+/// The visits a campaign report counts: only those whose minutes are signed (the record the
+/// secretariat vouches for), or also those completed and waiting for signatures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportBasis {
+    #[default]
+    Signed,
+    Completed,
+}
+
+impl ReportBasis {
+    /// Does a visit in `status` count?
+    pub fn counts(self, status: VisitStatus) -> bool {
+        match self {
+            ReportBasis::Signed => status == VisitStatus::Signed,
+            ReportBasis::Completed => {
+                matches!(status, VisitStatus::Completed | VisitStatus::Signed)
+            }
+        }
+    }
 }
 
 impl Campaign {

@@ -1,7 +1,7 @@
 //! Printable HTML: one standalone document (A4 print CSS inside, no script, nothing
 //! fetched), charts as `data:` PNG. Every piece of text goes through `escape`.
 
-use crate::layout::{Align, Block, Doc, Para};
+use crate::layout::{Align, Block, Doc, Para, DRAFT};
 
 /// Text made safe for HTML element content and quoted attribute values.
 pub fn escape(s: &str) -> String {
@@ -97,7 +97,15 @@ pub fn render(doc: &Doc) -> String {
     s.push_str(&format!("<title>{}</title>\n", escape(&doc.title)));
     // No remote content and no script even if a field held markup: the CSP says so too.
     s.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n");
-    s.push_str(&format!("<style>\n{CSS}</style>\n</head>\n<body>\n"));
+    s.push_str(&format!("<style>\n{CSS}"));
+    if doc.draft {
+        // Every printed page's header (a page margin box; the mark under the heading is
+        // there for the screen and for browsers without them).
+        s.push_str(&format!(
+            "@page{{@top-right{{content:\"{DRAFT}\";font-family:'Times New Roman',Times,serif;font-size:12pt;font-weight:bold}}}}\n"
+        ));
+    }
+    s.push_str("</style>\n</head>\n<body>\n");
     if !doc.warnings.is_empty() {
         s.push_str("<div class=\"warn\"><b>Số liệu chưa hoàn chỉnh (không in ra):</b>\n<ul>\n");
         for w in &doc.warnings {

@@ -1,6 +1,7 @@
 //! A document as blocks (paragraphs, tables, images, borderless columns) that both the
 //! HTML and the DOCX renderer draw, so the two formats say the same thing in the same order.
 
+use kiemtra_core::model::ReportBasis;
 use kiemtra_core::report::*;
 use kiemtra_core::{Lang, Localize};
 
@@ -123,6 +124,18 @@ pub struct Doc {
     pub blocks: Vec<Block>,
     /// Shown on screen above the document, never printed (HTML only).
     pub warnings: Vec<String>,
+    /// Not final: "DỰ THẢO" under the heading and in every page's header.
+    pub draft: bool,
+}
+
+/// The mark of a document that is not final, as Vietnamese offices write it.
+pub const DRAFT: &str = "DỰ THẢO";
+
+fn draft_block() -> Block {
+    Block::Para(Para {
+        size: Some(14),
+        ..centred(vec![bold(format!("[{DRAFT}]"))])
+    })
 }
 
 fn heading_block(h: &Heading) -> Block {
@@ -219,6 +232,9 @@ fn counts_cells(c: &RatingCounts) -> Vec<String> {
 /// The minutes of a visit, laid out.
 pub fn minutes_doc(m: &VisitMinutes) -> Doc {
     let mut b = vec![heading_block(&m.heading)];
+    if m.draft {
+        b.push(draft_block());
+    }
     b.extend(title_block(
         "BIÊN BẢN",
         &format!("{} tại {}", inspection_of(&m.campaign_name), m.unit_name),
@@ -376,6 +392,7 @@ pub fn minutes_doc(m: &VisitMinutes) -> Doc {
         title: format!("Biên bản kiểm tra — {}", m.unit_name),
         blocks: b,
         warnings: m.warnings.iter().map(|w| w.message(Lang::Vi)).collect(),
+        draft: m.draft,
     }
 }
 
@@ -400,9 +417,27 @@ fn lower_first(s: &str) -> String {
 pub const BARS_CAPTION: &str = "Biểu đồ 1. Kết quả đánh giá theo nội dung (xanh lá: Đạt; đỏ: Chưa đạt; xanh dương: chấm điểm; xám: chưa đánh giá). Mỗi thanh là một nội dung theo thứ tự của bảng kết quả; số liệu ở các bảng trên.";
 pub const RESULTS_CAPTION: &str = "Biểu đồ 2. Số đơn vị theo kết quả xếp loại, từ trái sang: xuất sắc, tốt, hoàn thành, không hoàn thành, chưa đánh giá; số liệu ở bảng trên.";
 
+/// What the figures count, said once in section I so nobody reads a draft as final.
+fn basis_sentence(s: &Scope) -> String {
+    let unsigned = s.counted.saturating_sub(s.status_counts.signed);
+    match (s.basis, s.counted) {
+        (ReportBasis::Signed, 0) => "Chưa có buổi kiểm tra nào ký biên bản; số liệu các bảng dưới đây sẽ có khi biên bản được ký.".to_string(),
+        (ReportBasis::Completed, 0) => "Chưa có buổi kiểm tra nào hoàn thành; số liệu các bảng dưới đây sẽ có khi buổi kiểm tra hoàn thành.".to_string(),
+        (ReportBasis::Signed, n) => format!(
+            "Số liệu trong báo cáo tính trên {n} buổi kiểm tra đã ký biên bản; buổi chưa ký chỉ có trong danh sách ở phụ lục."
+        ),
+        (ReportBasis::Completed, n) => format!(
+            "Số liệu trong báo cáo tính trên {n} buổi kiểm tra đã hoàn thành, trong đó {unsigned} buổi chưa ký biên bản."
+        ),
+    }
+}
+
 /// The campaign's results report, laid out.
 pub fn report_doc(r: &CampaignReport) -> Doc {
     let mut b = vec![heading_block(&r.heading)];
+    if r.draft {
+        b.push(draft_block());
+    }
     b.extend(title_block(
         "BÁO CÁO",
         &format!("Kết quả {}", lower_first(&r.campaign_name)),
@@ -435,24 +470,38 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
     let levels: Vec<String> = s
         .by_level
         .iter()
-        .map(|l| format!("{} đơn vị {}", l.units, l.level.to_lowercase()))
+        .map(|l| {
+            format!(
+                "{}/{} đơn vị {}",
+                l.inspected,
+                l.units,
+                l.level.to_lowercase()
+            )
+        })
         .collect();
     b.push(body(format!(
-        "Thời gian kiểm tra {dates}. {} đoàn kiểm tra đã làm việc tại {} đơn vị ({}); {} buổi kiểm tra, trong đó {} buổi đã ký biên bản.",
+        "Thời gian kiểm tra {dates}. {} đoàn kiểm tra đã kiểm tra {}/{} đơn vị theo kế hoạch ({}); {} biên bản đã ký.",
         s.teams.len(),
+        s.units_inspected,
         s.units,
         levels.join(", "),
-        s.visits,
         s.status_counts.signed
     )));
+    b.push(body(basis_sentence(s)));
     if !r.theme.is_empty() {
         b.push(body(format!("Chủ đề năm: \"{}\".", r.theme)));
     }
     b.push(Block::Table(Table {
-        widths: vec![40, 30, 15, 15],
-        header: ["Đoàn kiểm tra", "Trưởng đoàn", "Thành viên", "Số buổi"]
-            .map(String::from)
-            .to_vec(),
+        widths: vec![34, 28, 12, 13, 13],
+        header: [
+            "Đoàn kiểm tra",
+            "Trưởng đoàn",
+            "Thành viên",
+            "Số buổi theo kế hoạch",
+            "Đã kiểm tra",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: s
             .teams
             .iter()
@@ -462,10 +511,11 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
                     t.head.clone(),
                     t.members.to_string(),
                     t.visits.to_string(),
+                    t.inspected.to_string(),
                 ]
             })
             .collect(),
-        numeric: vec![false, false, true, true],
+        numeric: vec![false, false, true, true, true],
     }));
     b.push(section("II. KẾT QUẢ KIỂM TRA THEO NỘI DUNG"));
     let header: Vec<String> = [
@@ -653,5 +703,6 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
         title: format!("Báo cáo kết quả — {}", r.campaign_name),
         blocks: b,
         warnings: r.warnings.iter().map(|w| w.message(Lang::Vi)).collect(),
+        draft: r.draft,
     }
 }

@@ -12,16 +12,30 @@ fn err(e: XlsxError) -> Error {
     Error::Io(std::io::Error::other(e))
 }
 
+/// The header row, and a sheet that prints as a clerk expects: A4 landscape, as wide as the
+/// page, the header row on every page, page numbers, and "DỰ THẢO" on every page of a draft.
 fn header(
     ws: &mut Worksheet,
     cols: &[(&str, f64)],
     bold: &Format,
+    draft: bool,
 ) -> std::result::Result<(), XlsxError> {
     for (i, (h, w)) in cols.iter().enumerate() {
         ws.write_string_with_format(0, i as u16, *h, bold)?;
         ws.set_column_width(i as u16, *w)?;
     }
     ws.set_freeze_panes(1, 0)?;
+    ws.set_paper_size(9)
+        .set_landscape()
+        .set_print_fit_to_pages(1, 0)
+        .set_repeat_rows(0, 0)?;
+    if draft {
+        ws.set_header(format!(
+            "&R&\"Times New Roman,Bold\"&12{}",
+            crate::layout::DRAFT
+        ));
+    }
+    ws.set_footer("&CTrang &P/&N");
     Ok(())
 }
 
@@ -65,7 +79,7 @@ fn build(r: &CampaignReport) -> std::result::Result<Vec<u8>, XlsxError> {
             34.0, 11.0, 20.0, 12.0, 15.0, 40.0, 9.0, 50.0, 12.0, 11.0, 8.0, 40.0, 40.0,
         ];
         let cols: Vec<(&str, f64)> = DATA_COLUMNS.iter().copied().zip(widths).collect();
-        header(ws, &cols, &bold)?;
+        header(ws, &cols, &bold, r.draft)?;
         for (i, f) in r.findings.iter().enumerate() {
             let row = i as u32 + 1;
             ws.write_string(row, 0, &f.unit)?;
@@ -102,7 +116,7 @@ fn build(r: &CampaignReport) -> std::result::Result<Vec<u8>, XlsxError> {
         ws.set_name("Tổng hợp")?;
         let widths = [11.0, 60.0, 8.0, 10.0, 11.0, 14.0, 15.0, 12.0];
         let cols: Vec<(&str, f64)> = SUMMARY_COLUMNS.iter().copied().zip(widths).collect();
-        header(ws, &cols, &bold)?;
+        header(ws, &cols, &bold, r.draft)?;
         let mut row = 1u32;
         for t in &r.topics {
             for i in &t.items {

@@ -16,11 +16,17 @@ fn demo(dir: &tempfile::TempDir, name: &str) -> (Store, String) {
     (s, c)
 }
 
-/// (item code, rating or "points" or "none") → count, for the campaign's live findings.
-fn sql_ratings(s: &Store, campaign: &str) -> HashMap<(String, String), usize> {
+/// The visit statuses a report counts by default: signed minutes only.
+const SIGNED: &str = "'signed'";
+/// With the basis "completed".
+const HELD: &str = "'completed', 'signed'";
+
+/// (item code, rating or "points" or "none") → count, for the live findings of the
+/// campaign's visits in `statuses` (an SQL list).
+fn sql_ratings(s: &Store, campaign: &str, statuses: &str) -> HashMap<(String, String), usize> {
     let mut st = s
         .conn()
-        .prepare(
+        .prepare(&format!(
             "SELECT json_extract(f.body, '$.item_code'),
                     COALESCE(json_extract(f.body, '$.rating'),
                              CASE WHEN json_extract(f.body, '$.points') IS NOT NULL THEN 'points' ELSE 'none' END),
@@ -28,8 +34,9 @@ fn sql_ratings(s: &Store, campaign: &str) -> HashMap<(String, String), usize> {
                FROM records f JOIN records v ON v.id = json_extract(f.body, '$.visit_id')
               WHERE f.kind = 'finding' AND f.deleted = 0 AND v.deleted = 0
                 AND json_extract(v.body, '$.campaign_id') = ?1
-              GROUP BY 1, 2",
-        )
+                AND json_extract(v.body, '$.status') IN ({statuses})
+              GROUP BY 1, 2"
+        ))
         .unwrap();
     st.query_map([campaign], |r| {
         Ok(((r.get(0)?, r.get(1)?), r.get::<_, i64>(2)? as usize))
@@ -45,8 +52,8 @@ fn sql_count(s: &Store, sql: &str, campaign: &str) -> usize {
         .unwrap() as usize
 }
 
-fn visits_with_result(s: &Store, campaign: &str, result: Option<&str>) -> usize {
-    let base = "SELECT count(*) FROM records WHERE kind = 'visit' AND deleted = 0 AND json_extract(body, '$.campaign_id') = ?1";
+fn visits_with_result(s: &Store, campaign: &str, result: Option<&str>, statuses: &str) -> usize {
+    let base = format!("SELECT count(*) FROM records WHERE kind = 'visit' AND deleted = 0 AND json_extract(body, '$.campaign_id') = ?1 AND json_extract(body, '$.status') IN ({statuses})");
     match result {
         Some(r) => sql_count(
             s,
@@ -64,17 +71,62 @@ fn visits_with_result(s: &Store, campaign: &str, result: Option<&str>) -> usize 
 #[test]
 fn campaign_figures_equal_the_database() {
     let dir = tempfile::tempdir().unwrap();
-    let (s, c) = demo(&dir, "a.db");
+    let (mut s, c) = demo(&dir, "a.db");
     let r = s.campaign_report(&c).unwrap();
-    let sql = sql_ratings(&s, &c);
-    let visits = sql_count(
-        &s,
-        "SELECT count(*) FROM records WHERE kind = 'visit' AND deleted = 0 AND json_extract(body, '$.campaign_id') = ?1",
-        &c,
+    assert_eq!(
+        r.scope.basis,
+        ReportBasis::Signed,
+        "signed minutes by default"
     );
-    assert_eq!(visits, 24);
-    assert_eq!(r.scope.visits, visits);
-    assert_eq!(r.annex.len(), visits);
+    figures_equal_the_database(&s, &c, &r, SIGNED);
+    // The basis the secretariat may choose: completed visits too.
+    s.campaign_update(
+        &c,
+        kiemtra_core::setup::CampaignPatch {
+            report: Some(Some(ReportSettings {
+                basis: ReportBasis::Completed,
+                ..Default::default()
+            })),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let wider = s.campaign_report(&c).unwrap();
+    assert_eq!(wider.scope.basis, ReportBasis::Completed);
+    figures_equal_the_database(&s, &c, &wider, HELD);
+    assert!(
+        wider.scope.counted > r.scope.counted,
+        "the demo has completed visits not signed"
+    );
+}
+
+/// Every figure of `r` recomputed in SQL over the visits in `statuses`.
+fn figures_equal_the_database(
+    s: &Store,
+    c: &str,
+    r: &kiemtra_core::report::CampaignReport,
+    statuses: &str,
+) {
+    let (s, c) = (s, &c.to_string());
+    let sql = sql_ratings(s, c, statuses);
+    let all_visits = "SELECT count(*) FROM records WHERE kind = 'visit' AND deleted = 0 AND json_extract(body, '$.campaign_id') = ?1";
+    assert_eq!(sql_count(s, all_visits, c), 24);
+    assert_eq!(r.scope.visits, 24);
+    assert_eq!(r.annex.len(), 24, "the annex lists every visit of the plan");
+    let visits = sql_count(
+        s,
+        &format!("{all_visits} AND json_extract(body, '$.status') IN ({statuses})"),
+        c,
+    );
+    assert_eq!(r.scope.counted, visits);
+    // Units inspected: those whose visit is completed or signed, whatever the basis.
+    let inspected = sql_count(
+        s,
+        &format!("SELECT count(DISTINCT json_extract(body, '$.unit_id')) FROM records WHERE kind = 'visit' AND deleted = 0 AND json_extract(body, '$.campaign_id') = ?1 AND json_extract(body, '$.status') IN ({HELD})"),
+        c,
+    );
+    assert_eq!((r.scope.units_inspected, r.scope.units), (inspected, 24));
+    assert!(r.draft, "the demo has visits not signed");
     let mut some_fail = false;
     for i in r.topics.iter().flat_map(|t| &t.items) {
         let get = |k: &str| {
@@ -106,10 +158,11 @@ fn campaign_figures_equal_the_database() {
         let avg: f64 = s
             .conn()
             .query_row(
-                "SELECT avg(json_extract(f.body, '$.points')) FROM records f JOIN records v ON v.id = json_extract(f.body, '$.visit_id')
+                &format!("SELECT avg(json_extract(f.body, '$.points')) FROM records f JOIN records v ON v.id = json_extract(f.body, '$.visit_id')
                   WHERE f.kind = 'finding' AND f.deleted = 0 AND json_extract(f.body, '$.item_code') = ?2
-                    AND json_extract(v.body, '$.campaign_id') = ?1 AND json_extract(f.body, '$.points') IS NOT NULL",
-                [&c, &i.code],
+                    AND json_extract(v.body, '$.campaign_id') = ?1 AND json_extract(f.body, '$.points') IS NOT NULL
+                    AND json_extract(v.body, '$.status') IN ({statuses})"),
+                [c, &i.code],
                 |r| r.get(0),
             )
             .unwrap();
@@ -125,7 +178,7 @@ fn campaign_figures_equal_the_database() {
         });
         assert_eq!(
             o.count,
-            visits_with_result(&s, &c, key.as_deref()),
+            visits_with_result(s, c, key.as_deref(), statuses),
             "{}",
             o.label
         );
@@ -138,7 +191,7 @@ fn campaign_figures_equal_the_database() {
                 "SELECT count(DISTINCT u.id) FROM records v JOIN records u ON u.id = json_extract(v.body, '$.unit_id')
                   WHERE v.kind = 'visit' AND v.deleted = 0 AND json_extract(v.body, '$.campaign_id') = ?1
                     AND json_extract(u.body, '$.level_label') = ?2",
-                [&c, &l.level],
+                [c, &l.level],
                 |r| r.get::<_, i64>(0),
             )
             .unwrap() as usize;
@@ -151,9 +204,9 @@ fn campaign_figures_equal_the_database() {
     );
     // Every visit not signed is a warning; signed ones are not.
     let unsigned = sql_count(
-        &s,
+        s,
         "SELECT count(*) FROM records WHERE kind = 'visit' AND deleted = 0 AND json_extract(body, '$.campaign_id') = ?1 AND json_extract(body, '$.status') <> 'signed'",
-        &c,
+        c,
     );
     let w = r
         .warnings
@@ -164,9 +217,9 @@ fn campaign_figures_equal_the_database() {
     assert!(unsigned > 0);
     // Recommendations: every live one is in exactly one authority group.
     let recs = sql_count(
-        &s,
-        "SELECT count(*) FROM records r JOIN records v ON v.id = json_extract(r.body, '$.visit_id') WHERE r.kind = 'recommendation' AND r.deleted = 0 AND json_extract(v.body, '$.campaign_id') = ?1",
-        &c,
+        s,
+        &format!("SELECT count(*) FROM records r JOIN records v ON v.id = json_extract(r.body, '$.visit_id') WHERE r.kind = 'recommendation' AND r.deleted = 0 AND json_extract(v.body, '$.campaign_id') = ?1 AND json_extract(v.body, '$.status') IN ({statuses})"),
+        c,
     );
     assert_eq!(
         r.recommendations
@@ -276,10 +329,23 @@ fn the_spreadsheet_holds_the_database_figures() {
         .collect();
     assert_eq!(rows[0], xlsx::DATA_COLUMNS.map(String::from).to_vec());
     let items: usize = r.topics.iter().map(|t| t.items.len()).sum();
-    assert_eq!(rows.len() - 1, 24 * items, "one row per unit × item");
-    assert!(rows.iter().any(|r| r[0] == "Đoàn xã Cúc Phương"));
+    assert_eq!(
+        rows.len() - 1,
+        r.scope.counted * items,
+        "one row per counted visit × item"
+    );
+    assert!(
+        rows[1..].iter().all(|r| r[4] == "Đã ký biên bản"),
+        "signed only"
+    );
+    let signed = r
+        .annex
+        .iter()
+        .find(|a| a.status == VisitStatus::Signed)
+        .unwrap();
+    assert!(rows.iter().any(|r| r[0] == signed.unit));
     // Counted from the sheet's rows, compared with SQL.
-    let sql = sql_ratings(&s, &c);
+    let sql = sql_ratings(&s, &c, SIGNED);
     let mut from_sheet: HashMap<(String, String), usize> = HashMap::new();
     for row in &rows[1..] {
         let k = if row[9] == xlsx::rating_label(Rating::Dat) {
@@ -313,7 +379,7 @@ fn the_spreadsheet_holds_the_database_figures() {
         };
         assert_eq!(row[2], n("dat").to_string(), "{}", row[0]);
         assert_eq!(row[3], n("chua_dat").to_string(), "{}", row[0]);
-        assert_eq!(row[7], "24");
+        assert_eq!(row[7], r.scope.counted.to_string());
     }
     let xs = srows
         .iter()
@@ -321,7 +387,7 @@ fn the_spreadsheet_holds_the_database_figures() {
         .unwrap();
     assert_eq!(
         xs[2],
-        visits_with_result(&s, &c, Some("xuat_sac")).to_string()
+        visits_with_result(&s, &c, Some("xuat_sac"), SIGNED).to_string()
     );
 }
 
@@ -380,12 +446,12 @@ fn the_docx_report_holds_the_database_figures_and_the_vietnamese_names() {
         let row = rows.iter().find(|r| r.len() == 2 && r[0] == label).unwrap();
         assert_eq!(
             row[1],
-            visits_with_result(&s, &c, key).to_string(),
+            visits_with_result(&s, &c, key, SIGNED).to_string(),
             "{label}"
         );
     }
     // Each item's "Cộng" row: Đạt and Chưa đạt as in SQL. Rows come in criteria order.
-    let sql = sql_ratings(&s, &c);
+    let sql = sql_ratings(&s, &c, SIGNED);
     let totals: Vec<&Vec<String>> = rows
         .iter()
         .filter(|r| r.len() == 8 && r[2] == "Cộng")
@@ -744,4 +810,171 @@ fn a_past_campaigns_report_never_changes_under_a_later_campaigns_edits() {
         before == render(&s),
         "the 2023 report's HTML and DOCX body are unchanged"
     );
+}
+
+/// Every visit of the campaign signed: planned ones taken off the plan, the others given
+/// what signing needs.
+fn sign_everything(s: &mut Store, c: &str) {
+    for v in s.visit_rows(Some(c)).unwrap() {
+        match v.status {
+            VisitStatus::Signed => continue,
+            VisitStatus::Planned => {
+                s.visit_cancel(&v.id).unwrap();
+                continue;
+            }
+            _ => {}
+        }
+        let visit = s.require::<Visit>(&v.id).unwrap();
+        let set = s
+            .require::<CriteriaSet>(&visit.body.criteria_set_id)
+            .unwrap();
+        for item in set.body.topics.iter().flat_map(|t| &t.items) {
+            let (rating, points) = match item.scale {
+                Scale::PassFail => (Some(Some(Rating::Dat)), None),
+                Scale::Points => (None, Some(item.max_points.map(f64::from))),
+            };
+            s.finding_set(FindingInput {
+                visit_id: v.id.clone(),
+                item_code: item.code.clone(),
+                rating,
+                points,
+                ..Default::default()
+            })
+            .unwrap();
+        }
+        s.visit_update(
+            &v.id,
+            kiemtra_core::visit::VisitPatch {
+                overall_result: Some(Some(OverallResult::Tot)),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        s.visit_sign(&v.id).unwrap();
+    }
+}
+
+fn zip_part(bytes: &[u8], name: &str) -> Option<String> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut f = z.by_name(name).ok()?;
+    let mut s = String::new();
+    f.read_to_string(&mut s).unwrap();
+    Some(s)
+}
+
+#[test]
+fn the_report_states_its_basis_and_is_a_draft_until_every_visit_is_signed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, c) = demo(&dir, "a.db");
+    let r = s.campaign_report(&c).unwrap();
+    let counts = &r.scope.status_counts;
+    assert_eq!(
+        (
+            counts.signed,
+            counts.completed,
+            counts.in_progress,
+            counts.planned
+        ),
+        (6, 6, 4, 8)
+    );
+    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    for text in [
+        "đã kiểm tra 12/24 đơn vị theo kế hoạch",
+        "6 biên bản đã ký",
+        "tính trên 6 buổi kiểm tra đã ký biên bản",
+        "[DỰ THẢO]",
+        "@top-right{content:\"DỰ THẢO\"",
+    ] {
+        assert!(html.contains(text), "{text}");
+    }
+    let docx = r.render(Format::Docx).unwrap();
+    assert!(zip_part(&docx, "word/document.xml")
+        .unwrap()
+        .contains("[DỰ THẢO]"));
+    assert!(zip_part(&docx, "word/header1.xml")
+        .unwrap()
+        .contains("DỰ THẢO"));
+    assert!(zip_part(&docx, "word/footer1.xml")
+        .unwrap()
+        .contains("<w:instrText xml:space=\"preserve\"> PAGE </w:instrText>"));
+    let xlsx = r.render(Format::Xlsx).unwrap();
+    let sheet = zip_part(&xlsx, "xl/worksheets/sheet1.xml").unwrap();
+    assert!(sheet.contains("<oddHeader>") && sheet.contains("DỰ THẢO"));
+    assert!(sheet.contains("orientation=\"landscape\"") && sheet.contains("fitToHeight=\"0\""));
+    assert!(zip_part(&xlsx, "xl/workbook.xml")
+        .unwrap()
+        .contains("_xlnm.Print_Titles"));
+
+    // The date: the campaign's last day by default, the one set, or blanks.
+    let end = s.require::<Campaign>(&c).unwrap().body.end_date.unwrap();
+    assert_eq!(
+        r.heading.place_date,
+        kiemtra_core::report::place_date("Ninh Bình", Some(end))
+    );
+    let set = |s: &mut Store, settings: ReportSettings| {
+        s.campaign_update(
+            &c,
+            kiemtra_core::setup::CampaignPatch {
+                report: Some(Some(settings)),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        s.campaign_report(&c).unwrap()
+    };
+    let day = chrono::NaiveDate::from_ymd_opt(2023, 12, 5).unwrap();
+    let dated = set(
+        &mut s,
+        ReportSettings {
+            report_date: Some(day),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        dated.heading.place_date,
+        "Ninh Bình, ngày 05 tháng 12 năm 2023"
+    );
+    let blank = set(
+        &mut s,
+        ReportSettings {
+            report_date: Some(day),
+            blank_date: true,
+            ..Default::default()
+        },
+    );
+    assert!(blank
+        .heading
+        .place_date
+        .starts_with("Ninh Bình, ngày     tháng"));
+
+    // A signed visit's minutes are final; the others are drafts.
+    let rows = s.visit_rows(Some(&c)).unwrap();
+    let unsigned = rows
+        .iter()
+        .find(|v| v.status == VisitStatus::Completed)
+        .unwrap();
+    let m = s.visit_minutes(&unsigned.id).unwrap();
+    assert!(m.draft);
+    assert!(zip_part(&m.render(Format::Docx).unwrap(), "word/header1.xml").is_some());
+
+    sign_everything(&mut s, &c);
+    let r = s.campaign_report(&c).unwrap();
+    assert!(!r.draft, "{:?}", r.warnings);
+    assert_eq!((r.scope.counted, r.scope.visits), (16, 16));
+    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    assert!(!html.contains("DỰ THẢO"));
+    assert!(html.contains("đã kiểm tra 16/16 đơn vị theo kế hoạch"));
+    let docx = r.render(Format::Docx).unwrap();
+    assert!(zip_part(&docx, "word/header1.xml").is_none());
+    assert!(!zip_part(&docx, "word/document.xml")
+        .unwrap()
+        .contains("DỰ THẢO"));
+    let xlsx = r.render(Format::Xlsx).unwrap();
+    assert!(!zip_part(&xlsx, "xl/worksheets/sheet1.xml")
+        .unwrap()
+        .contains("DỰ THẢO"));
+    let m = s.visit_minutes(&unsigned.id).unwrap();
+    assert!(!m.draft);
+    let html = String::from_utf8(m.render(Format::Html).unwrap()).unwrap();
+    assert!(!html.contains("DỰ THẢO"));
 }

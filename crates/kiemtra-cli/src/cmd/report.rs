@@ -45,14 +45,14 @@ pub fn run(cmd: Cmd, store: &mut Store, json: bool, lang: Lang) -> Result<ExitCo
         out,
     } = cmd;
     let format = Format::parse(&format).expect("clap allows known formats only");
-    let (bytes, warnings) = match (campaign, visit) {
+    let (bytes, warnings, draft) = match (campaign, visit) {
         (_, Some(v)) => {
             let m = store.visit_minutes(&v)?;
-            (m.render(format)?, m.warnings)
+            (m.render(format)?, m.warnings, m.draft)
         }
         (Some(c), None) => {
             let r = store.campaign_report(&c)?;
-            (r.render(format)?, r.warnings)
+            (r.render(format)?, r.warnings, r.draft)
         }
         (None, None) => unreachable!("clap requires --campaign or --visit"),
     };
@@ -61,6 +61,7 @@ pub fn run(cmd: Cmd, store: &mut Store, json: bool, lang: Lang) -> Result<ExitCo
         print_json(&serde_json::json!({
             "out": out,
             "bytes": bytes.len(),
+            "draft": draft,
             "warnings": warnings,
         }));
     } else {

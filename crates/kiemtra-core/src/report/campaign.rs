@@ -69,7 +69,10 @@ pub struct TopicResult {
 #[derive(Debug, Clone, Serialize)]
 pub struct LevelScope {
     pub level: String,
+    /// Units with a visit in the plan.
     pub units: usize,
+    /// Units whose visit was held and completed (signed or not).
+    pub inspected: usize,
     pub visits: usize,
     pub signed: usize,
 }
@@ -79,16 +82,24 @@ pub struct TeamScope {
     pub name: String,
     pub head: String,
     pub members: usize,
+    /// Visits in its plan.
     pub visits: usize,
+    /// Of those, held and completed (signed or not).
+    pub inspected: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Scope {
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
-    /// Distinct units visited (planned included).
+    /// Distinct units in the plan (visits not held yet included).
     pub units: usize,
+    /// Distinct units whose visit is completed or signed: "đã kiểm tra 12/24 đơn vị".
+    pub units_inspected: usize,
     pub visits: usize,
+    /// Which visits the figures count, and how many they are.
+    pub basis: ReportBasis,
+    pub counted: usize,
     pub by_level: Vec<LevelScope>,
     pub teams: Vec<TeamScope>,
     pub status_counts: crate::setup::StatusCounts,
@@ -194,6 +205,9 @@ pub struct CampaignReport {
     pub annex: Vec<AnnexRow>,
     pub findings: Vec<FindingRow>,
     pub warnings: Vec<Warning>,
+    /// Not final: a visit is not signed, a record is in conflict or changed after signing.
+    /// Every format then says "DỰ THẢO" in its heading and on every page.
+    pub draft: bool,
 }
 
 /// How many items the "common shortcomings" section lists.
@@ -307,13 +321,17 @@ impl Store {
             .map(|l| LevelScope {
                 level: l.clone(),
                 units: 0,
+                inspected: 0,
                 visits: 0,
                 signed: 0,
             })
             .collect();
         let mut level_units: Vec<std::collections::HashSet<String>> =
             vec![Default::default(); levels.len()];
-        let mut team_visits: HashMap<String, usize> = HashMap::new();
+        let mut level_inspected = level_units.clone();
+        let mut team_visits: HashMap<String, (usize, usize)> = HashMap::new();
+        let basis = settings.basis;
+        let (mut counted, mut draft) = (0, false);
 
         for (i, r) in rows.iter().enumerate() {
             let stored = self.require::<Visit>(&r.id)?;
@@ -331,6 +349,8 @@ impl Store {
                     count: changed,
                 });
             }
+            draft |= r.status != VisitStatus::Signed || r.conflict || changed > 0;
+            let held = matches!(r.status, VisitStatus::Completed | VisitStatus::Signed);
             match r.status {
                 VisitStatus::Planned => status_counts.planned += 1,
                 VisitStatus::InProgress => status_counts.in_progress += 1,
@@ -342,9 +362,39 @@ impl Store {
                 by_level[li].signed += 1;
             }
             level_units[li].insert(r.unit_id.clone());
-            if let Some(t) = &r.team_id {
-                *team_visits.entry(t.clone()).or_default() += 1;
+            if held {
+                level_inspected[li].insert(r.unit_id.clone());
             }
+            if let Some(t) = &r.team_id {
+                let e = team_visits.entry(t.clone()).or_default();
+                e.0 += 1;
+                e.1 += held as usize;
+            }
+            annex.push(AnnexRow {
+                no: i + 1,
+                visit_id: r.id.clone(),
+                unit: unit.clone(),
+                level: level_of(r),
+                team: r.team_name.clone(),
+                date: r.date,
+                status: r.status,
+                status_label: r.status.message(Lang::Vi).to_string(),
+                overall_result: r.overall_result,
+                overall_label: r
+                    .overall_result
+                    .map(|o| o.message(Lang::Vi).to_string())
+                    .unwrap_or_default(),
+                rated: r.done,
+                total_items: r.total,
+                conflict: r.conflict,
+            });
+            // The figures speak only of the visits the basis counts: a visit planned or
+            // under way, or not signed when only signed minutes count, is listed in the
+            // annex and nowhere else.
+            if !basis.counts(r.status) {
+                continue;
+            }
+            counted += 1;
             let slot = overall
                 .iter_mut()
                 .find(|o| o.result == r.overall_result)
@@ -429,27 +479,10 @@ impl Store {
                     status: rec.body.status,
                 });
             }
-            annex.push(AnnexRow {
-                no: i + 1,
-                visit_id: r.id.clone(),
-                unit,
-                level: level_of(r),
-                team: r.team_name.clone(),
-                date: r.date,
-                status: r.status,
-                status_label: r.status.message(Lang::Vi).to_string(),
-                overall_result: r.overall_result,
-                overall_label: r
-                    .overall_result
-                    .map(|o| o.message(Lang::Vi).to_string())
-                    .unwrap_or_default(),
-                rated: r.done,
-                total_items: r.total,
-                conflict: r.conflict,
-            });
         }
-        for (l, s) in by_level.iter_mut().zip(&level_units) {
+        for ((l, s), done) in by_level.iter_mut().zip(&level_units).zip(&level_inspected) {
             l.units = s.len();
+            l.inspected = done.len();
         }
         let topics: Vec<TopicResult> = base
             .topics
@@ -533,18 +566,25 @@ impl Store {
                     .map(|m| m.full_name.clone())
                     .unwrap_or_default(),
                 members: t.members.len(),
-                visits: team_visits.get(&t.id).copied().unwrap_or(0),
+                visits: team_visits.get(&t.id).map_or(0, |v| v.0),
+                inspected: team_visits.get(&t.id).map_or(0, |v| v.1),
                 name: t.name,
             });
         }
         let units = level_units.iter().map(|s| s.len()).sum();
+        let units_inspected = level_inspected.iter().map(|s| s.len()).sum();
+        // The date the secretariat set, else the campaign's last day, else blanks.
+        let date = match settings.blank_date {
+            true => None,
+            false => settings.report_date.or(campaign.body.end_date),
+        };
         Ok(CampaignReport {
             campaign_id: cid,
             heading: Heading {
                 parent_body: settings.parent_body.clone(),
                 issuer: settings.issuer.clone(),
                 number: settings.report_number.clone(),
-                place_date: place_date(&settings.place, Some(crate::dates::today())),
+                place_date: place_date(&settings.place, date),
             },
             campaign_name: campaign.body.name.clone(),
             year: campaign.body.year,
@@ -556,7 +596,10 @@ impl Store {
                 start_date: campaign.body.start_date,
                 end_date: campaign.body.end_date,
                 units,
+                units_inspected,
                 visits: rows.len(),
+                basis,
+                counted,
                 by_level,
                 teams,
                 status_counts,
@@ -571,6 +614,7 @@ impl Store {
             annex,
             findings: findings_rows,
             warnings,
+            draft,
         })
     }
 }

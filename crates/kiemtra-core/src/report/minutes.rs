@@ -81,6 +81,9 @@ pub struct VisitMinutes {
     pub unit_representative_position: String,
     pub recipients: Vec<String>,
     pub warnings: Vec<Warning>,
+    /// Not the signed record (not signed, in conflict, or changed after signing): printed
+    /// with "DỰ THẢO" in the heading and on every page.
+    pub draft: bool,
 }
 
 fn result_text(item: &Item, f: Option<&Finding>) -> String {
@@ -269,6 +272,9 @@ impl Store {
                 "Đơn vị được kiểm tra".to_string(),
                 "Lưu Đoàn kiểm tra.".to_string(),
             ],
+            draft: v.status != VisitStatus::Signed
+                || conflicted_visits.contains(&id)
+                || !d.after_signing.is_empty(),
             warnings,
         })
     }
