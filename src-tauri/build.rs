@@ -57,6 +57,7 @@ const COMMANDS: &[&str] = &[
     "unit_merge",
     "unit_dissolve",
     "report_preview",
+    "report_texts_suggest",
     "report_export",
     "report_print",
     "trust_profile",

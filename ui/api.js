@@ -363,9 +363,14 @@ export async function unitDissolve(id, date) {
 
 // ---------- reports ----------
 
-/** target: "campaign" | "visit". → {url (printable HTML for a frame), warnings:[{code, vi, en}]} */
+/** target: "campaign" | "visit". → {url (printable HTML for a frame), warnings:[{code, vi, en}], draft} */
 export async function reportPreview(target, id) {
   return call("report_preview", { target, id });
+}
+
+/** A starting point for the secretariat's words in the campaign report, from its visits (nothing saved). → {assessment, strengths, shortcomings, causes_objective, causes_subjective, proposals} */
+export async function reportTextsSuggest(campaign) {
+  return call("report_texts_suggest", { campaign });
 }
 
 /** format: "docx" | "xlsx" | "html"; Rust opens the save dialog. → null when cancelled, else the path written */

@@ -197,6 +197,7 @@ pub fn builder<R: tauri::Runtime>(
             setup::unit_merge,
             setup::unit_dissolve,
             report::report_preview,
+            report::report_texts_suggest,
             report::report_export,
             report::report_print,
             trust::trust_profile,

@@ -38,6 +38,8 @@ pub struct Preview {
     /// Where the frame loads the printable HTML from.
     url: String,
     warnings: Vec<Warning>,
+    /// Marked "DỰ THẢO": not every visit signed, or a conflict open.
+    draft: bool,
 }
 
 fn preview_url(token: u64) -> String {
@@ -61,7 +63,21 @@ pub fn report_preview(
     Ok(Preview {
         url: preview_url(token),
         warnings: report.warnings().to_vec(),
+        draft: match &report {
+            Report::Campaign(r) => r.draft,
+            Report::Visit(m) => m.draft,
+        },
     })
+}
+
+/// A starting point for the secretariat's words in the campaign's report, from what its
+/// counted visits recorded; nothing is saved.
+#[tauri::command(async)]
+pub fn report_texts_suggest(
+    state: State<'_, AppState>,
+    campaign: String,
+) -> Result<kiemtra_core::model::ReportTexts, ErrorPayload> {
+    state.with(|s| Ok(s.campaign_report(&campaign)?.suggested_texts()))
 }
 
 /// Write the document where the person chooses. None: cancelled.

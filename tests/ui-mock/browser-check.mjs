@@ -1288,7 +1288,7 @@ try {
     warn.summary === "20 điều cần lưu ý trước khi ký:" && same(Object.entries(byCode(warn.codes)).sort(), [["conflict", 2], ["not_completed", 12], ["not_signed", 6]]) && warn.texts.includes("Đoàn Khối các cơ quan tỉnh Ninh Bình: còn xung đột chưa giải quyết; số liệu lấy theo phiên bản đang hiển thị.") && warn.texts.includes("Huyện đoàn Yên Khánh: biên bản chưa ký."),
     warn,
   );
-  check("the campaign report exports DOCX, XLSX and HTML and prints", same(await evaluate("[...document.querySelectorAll('.page-tools button')].map(b => b.id)"), ["report-print", "report-docx", "report-xlsx", "report-html"]));
+  check("the campaign report exports DOCX, XLSX and HTML and prints", same(await evaluate("[...document.querySelectorAll('.page-tools button')].map(b => b.id)"), ["report-print", "report-texts-toggle", "report-docx", "report-xlsx", "report-html"]));
   await evaluate("window.__mockCalls.length = 0; window.__mockEvents.length = 0; window.__mockHoldExport = true");
   await click("#report-docx");
   await until("(document.querySelector('#report-progress-label') || {}).textContent === 'Đang dựng văn bản…'", "the export's second step");
@@ -1316,6 +1316,34 @@ try {
   await until("/Không ghi được/.test(document.querySelector('#toasts').textContent)", "the failed print");
   check("a failed print says why", /Không ghi được/.test(await toastsText()));
   await shot("29-report-campaign-vi");
+
+  // The secretariat's words: blank at first, suggested from the signed minutes into blank boxes only, saved whole.
+  await click("#report-texts-toggle");
+  await until("!!document.querySelector('#report-texts')", "the report's words");
+  check("the words start blank, one box per part of sections III and IV", same(await evaluate("[...document.querySelectorAll('#report-texts textarea')].map(a => [a.id, a.value])"), [["rt-assessment", ""], ["rt-strengths", ""], ["rt-shortcomings", ""], ["rt-causes_objective", ""], ["rt-causes_subjective", ""], ["rt-proposals", ""]]));
+  await typeInto("#rt-causes_subjective", "Một số cán bộ Đoàn cơ sở mới, chưa nắm vững nghiệp vụ.");
+  await typeInto("#rt-shortcomings", "Việc kết nạp đoàn viên ở một số cơ sở chưa đạt chỉ tiêu.");
+  await click("#rt-suggest");
+  await until(`${settled("report_texts_suggest")} && /Đã điền gợi ý/.test(document.querySelector('#rt-note').textContent)`, "the suggestion");
+  check(
+    "a suggestion fills the blank boxes from the signed minutes and keeps what was typed",
+    same((await lastCall("report_texts_suggest")).args, { campaign: "c1" }) && (await text("#rt-note")) === "Đã điền gợi ý vào 2 ô còn trống; hãy đọc lại và sửa trước khi lưu." && (await value("#rt-shortcomings")) === "Việc kết nạp đoàn viên ở một số cơ sở chưa đạt chỉ tiêu." && (await value("#rt-strengths")).startsWith("- ") && (await value("#rt-causes_objective")).includes("Một bộ phận đoàn viên đi làm ăn xa") && (await value("#rt-assessment")) === "",
+    await value("#rt-strengths"),
+  );
+  await shot("29b-report-texts-vi");
+  await evaluate("window.__mockCalls.length = 0");
+  await click("#rt-save");
+  await until(`${settled("campaign_update")} && !document.querySelector('#report-texts') && !!document.querySelector('#report-frame') && window.__mockPending === 0`, "the saved words");
+  const savedTexts = (await lastCall("campaign_update")).args;
+  check(
+    "saving sends the six words in campaign_update, closes the panel and reloads the preview",
+    savedTexts.id === "c1" && same(Object.keys(savedTexts.patch), ["texts"]) && savedTexts.patch.texts.causes_subjective === "Một số cán bộ Đoàn cơ sở mới, chưa nắm vững nghiệp vụ." && (await calls("report_preview")).length === 1 && /Đã lưu nhận định/.test(await toastsText()),
+    savedTexts,
+  );
+  await click("#report-texts-toggle");
+  await until("!!document.querySelector('#report-texts')", "the words again");
+  check("the words reopen as saved", (await value("#rt-causes_subjective")) === "Một số cán bộ Đoàn cơ sở mới, chưa nắm vững nghiệp vụ.");
+  await click("#report-texts-toggle");
   check("the minutes picker lists every visit of the campaign", (await count("#report-visit option")) === 25 && (await evaluate("[...document.querySelectorAll('#report-visit option')].some(o => o.value === '17' && o.textContent === 'Đoàn Khối các cơ quan tỉnh Ninh Bình — Đang kiểm tra')")));
   await choose("#report-visit", "17");
   await until("decodeURIComponent(location.hash) === '#/reports/visit:17' && document.querySelector('.page-title').textContent === 'Biên bản kiểm tra' && window.__mockPending === 0", "the minutes of visit 17");

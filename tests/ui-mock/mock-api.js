@@ -1384,7 +1384,7 @@ export async function search(query, kind) {
 
 // ---------- setup (secretariat) ----------
 
-const CAMPAIGN_FIELDS = ["name", "year", "theme", "start_date", "end_date", "decision_number", "issuing_body", "place", "criteria_set_id", "report"];
+const CAMPAIGN_FIELDS = ["name", "year", "theme", "start_date", "end_date", "decision_number", "issuing_body", "place", "criteria_set_id", "report", "texts"];
 
 function stored(rec) {
   return { id: rec.id, rev: rec.rev, body: bodyOf(rec.id) };
@@ -1812,7 +1812,18 @@ export async function reportPreview(target, id) {
   return call("report_preview", { target, id }, () => {
     const { visits } = reportTarget(target, id);
     previews++;
-    return { url: `__mock/preview/${previews}.html?target=${encodeURIComponent(target)}&id=${encodeURIComponent(id)}`, warnings: visits.flatMap(visitWarnings) };
+    const warnings = visits.flatMap(visitWarnings);
+    return { url: `__mock/preview/${previews}.html?target=${encodeURIComponent(target)}&id=${encodeURIComponent(id)}`, warnings, draft: visits.some((v) => v.status !== "signed") };
+  });
+}
+
+// As Rust suggests them: the signed visits' strengths, shortcomings and difficulties, one line per unit.
+export async function reportTextsSuggest(campaign) {
+  return call("report_texts_suggest", { campaign }, () => {
+    const { visits } = reportTarget("campaign", campaign);
+    const signed = visits.filter((v) => v.status === "signed");
+    const lines = (k) => signed.filter((v) => v[k].trim()).map((v) => `- ${visitUnitName(v.id)}: ${v[k].split("\n").map((l) => l.trim()).filter(Boolean).join(" ")}`).join("\n");
+    return { assessment: "", strengths: lines("strengths"), shortcomings: lines("shortcomings"), causes_objective: lines("difficulties"), causes_subjective: "", proposals: "" };
   });
 }
 

@@ -6,6 +6,7 @@ import { compareVi } from "../lib/format.js";
 import { toError } from "../lib/errors.js";
 import { progressBar, updateProgressBar } from "../lib/widgets.js";
 import { t, tEnum, getLang } from "../i18n.js";
+import { reportTextsPanel } from "./reporttexts.js";
 
 /** Route id: "campaign:<id>" or "visit:<id>". */
 function parse(routeId) {
@@ -22,10 +23,21 @@ export function create(app, route) {
   let root = null;
 
   let visits = []; // for the campaign report: its visits, to open one's minutes
+  let texts = null; // the campaign's own words in its report
+  let editing = false; // the words' panel is open
 
   async function load() {
     preview = await app.api.reportPreview(target, id);
-    if (target === "campaign") visits = (await app.api.campaignOverview(id)).visits || [];
+    if (target === "campaign") {
+      visits = (await app.api.campaignOverview(id)).visits || [];
+      texts = (await app.api.campaignGet(id)).body.texts || null;
+    }
+  }
+
+  async function textsSaved() {
+    editing = false;
+    await load();
+    rerender();
   }
 
   function minutesPicker() {
@@ -105,6 +117,22 @@ export function create(app, route) {
             },
             t("reports.print"),
           ),
+          target === "campaign"
+            ? h(
+                "button",
+                {
+                  type: "button",
+                  class: "btn",
+                  id: "report-texts-toggle",
+                  "aria-expanded": String(editing),
+                  onClick: () => {
+                    editing = !editing;
+                    rerender();
+                  },
+                },
+                t("rt.open"),
+              )
+            : null,
           formats.map((f) =>
             h(
               "button",
@@ -115,6 +143,7 @@ export function create(app, route) {
         ),
       ),
       minutesPicker(),
+      editing ? reportTextsPanel(app, id, texts, textsSaved) : null,
       warnings.length
         ? h(
             // Folded: the list can be long (every unsigned visit), the preview matters more.

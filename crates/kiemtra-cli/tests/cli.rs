@@ -1302,6 +1302,23 @@ fn report_of_a_visit_is_minutes_in_docx_or_html_only() {
     }
 }
 
+/// The campaign's report as HTML, written to `out` and read back.
+fn campaign_html(db: &std::path::Path, campaign: &str, out: &std::path::Path) -> String {
+    ok(
+        db,
+        &[
+            "report",
+            "--campaign",
+            campaign,
+            "--format",
+            "html",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    std::fs::read_to_string(out).unwrap()
+}
+
 #[test]
 fn the_report_heading_and_signer_are_set_per_campaign() {
     let d = demo();
@@ -1315,19 +1332,7 @@ fn the_report_heading_and_signer_are_set_per_campaign() {
     );
     assert_eq!(c["body"]["report"]["issuer"], "BAN XÂY DỰNG ĐOÀN");
     let out = dir.path().join("bc.html");
-    ok(
-        &d.path,
-        &[
-            "report",
-            "--campaign",
-            &campaign,
-            "--format",
-            "html",
-            "--out",
-            out.to_str().unwrap(),
-        ],
-    );
-    let html = std::fs::read_to_string(&out).unwrap();
+    let html = campaign_html(&d.path, &campaign, &out);
     assert!(html.contains("Số: 127-BC/TĐTN-XDĐ"));
     assert!(html.contains("PHÓ BÍ THƯ") && html.contains("Nguyễn Văn Bình &lt;b&gt;"));
     // Back to the defaults: the body loses the field again.
@@ -1361,6 +1366,34 @@ fn the_report_heading_and_signer_are_set_per_campaign() {
     assert_eq!(ok(&d.path, &["dump", "--canonical"]), before);
     let history = json(&d.path, &["history", &campaign]);
     assert_eq!(history.as_array().unwrap().len(), revisions);
+
+    // The secretariat's words, and the basis and date, go into the report.
+    let c = json(
+        &d.path,
+        &[
+            "campaign",
+            "edit",
+            &campaign,
+            "--report-texts",
+            r#"{"causes_subjective": "Cán bộ cơ sở mới <i>"}"#,
+            "--report-settings",
+            r#"{"basis": "completed", "report_date": "2023-12-05"}"#,
+        ],
+    );
+    assert_eq!(
+        c["body"]["texts"]["causes_subjective"],
+        "Cán bộ cơ sở mới <i>"
+    );
+    let html = campaign_html(&d.path, &campaign, &out);
+    assert!(html.contains("Cán bộ cơ sở mới &lt;i&gt;"));
+    assert!(html.contains("ngày 05 tháng 12 năm 2023"));
+    assert!(html.contains("đã hoàn thành, trong đó 6 buổi chưa ký biên bản"));
+    let o = kiemtra(
+        &d.path,
+        &["campaign", "edit", &campaign, "--report-texts", "[1]"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("\"report_texts\""));
 }
 
 #[test]

@@ -316,6 +316,7 @@ fn generate(store: &mut Store, c: &Config) -> Data {
                         criteria_set_id: Some(set_id.clone()),
                         report: None,
                         recovery_recipient: String::new(),
+                        texts: Default::default(),
                     },
                 )?;
             }

@@ -176,6 +176,7 @@ fn load_into(w: &mut Writer<'_>, demo: DemoFile, criteria: CriteriaSet) -> Resul
             criteria_set_id: Some(set_id.clone()),
             report: None,
             recovery_recipient: String::new(),
+            texts: Default::default(),
         },
     )?;
 

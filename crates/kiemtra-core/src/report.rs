@@ -131,8 +131,9 @@ impl ReportKind {
 /// A document's data, whichever kind was asked for.
 #[derive(Debug, Clone)]
 pub enum Report {
-    Campaign(CampaignReport),
-    Visit(VisitMinutes),
+    // Boxed: both are large and a `Report` is moved around whole.
+    Campaign(Box<CampaignReport>),
+    Visit(Box<VisitMinutes>),
 }
 
 impl Report {
@@ -211,8 +212,8 @@ impl Store {
     /// The document of `kind` for the campaign or visit `id`.
     pub fn report(&self, kind: ReportKind, id: &str) -> Result<Report> {
         Ok(match kind {
-            ReportKind::Campaign => Report::Campaign(self.campaign_report(id)?),
-            ReportKind::Visit => Report::Visit(self.visit_minutes(id)?),
+            ReportKind::Campaign => Report::Campaign(Box::new(self.campaign_report(id)?)),
+            ReportKind::Visit => Report::Visit(Box::new(self.visit_minutes(id)?)),
         })
     }
 }
@@ -330,10 +331,10 @@ mod tests {
         );
         assert_eq!(m.file_name("html"), expected);
         assert_eq!(
-            Report::Visit(VisitMinutes {
+            Report::Visit(Box::new(VisitMinutes {
                 unit_name: "Đoàn TNCS Hồ Chí Minh thành phố Ninh Bình (khối) ".into(),
-                ..minutes.clone()
-            })
+                ..(**minutes).clone()
+            }))
             .file_name("html"),
             "Bien-ban-doan-tncs-ho-chi-minh-thanh-pho-ninh-binh-khoi.html"
         );

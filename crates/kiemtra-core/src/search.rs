@@ -840,6 +840,7 @@ mod tests {
             criteria_set_id: None,
             report: None,
             recovery_recipient: String::new(),
+            texts: Default::default(),
         };
         let unit = Unit {
             name: String::new(),

@@ -82,6 +82,30 @@ pub struct Campaign {
     /// encrypted to it, so losing the secretariat's laptop loses no returned bundle.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub recovery_recipient: String,
+    /// The secretariat's own words in the results report. Left out while empty.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub texts: ReportTexts,
+}
+
+/// What the secretariat writes in the results report beside the figures and the visits'
+/// words: its overall assessment, strengths and shortcomings, their causes, its proposals.
+/// Blank ones leave the report to what the visits recorded.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ReportTexts {
+    #[serde(default)]
+    pub assessment: String,
+    #[serde(default)]
+    pub strengths: String,
+    #[serde(default)]
+    pub shortcomings: String,
+    /// Nguyên nhân khách quan.
+    #[serde(default)]
+    pub causes_objective: String,
+    /// Nguyên nhân chủ quan.
+    #[serde(default)]
+    pub causes_subjective: String,
+    #[serde(default)]
+    pub proposals: String,
 }
 
 /// What the printed minutes and report say about who issues and signs them. Every field may

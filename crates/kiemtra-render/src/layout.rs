@@ -417,6 +417,68 @@ fn lower_first(s: &str) -> String {
 pub const BARS_CAPTION: &str = "Biểu đồ 1. Kết quả đánh giá theo nội dung (xanh lá: Đạt; đỏ: Chưa đạt; xanh dương: chấm điểm; xám: chưa đánh giá). Mỗi thanh là một nội dung theo thứ tự của bảng kết quả; số liệu ở các bảng trên.";
 pub const RESULTS_CAPTION: &str = "Biểu đồ 2. Số đơn vị theo kết quả xếp loại, từ trái sang: xuất sắc, tốt, hoàn thành, không hoàn thành, chưa đánh giá; số liệu ở bảng trên.";
 
+/// A text the secretariat wrote: one body paragraph per line, blank lines dropped.
+fn prose(text: &str) -> Vec<Block> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(body)
+        .collect()
+}
+
+/// One sentence of figures above a topic's table: per level, the counted units that met
+/// every pass/fail item, then the items some unit did not meet.
+fn topic_summary(r: &CampaignReport, t: &TopicResult) -> Option<String> {
+    let levels: Vec<String> = t
+        .units_by_level
+        .iter()
+        .zip(&r.levels)
+        .filter(|(u, _)| u.units > 0)
+        .map(|(u, l)| format!("{}/{} đơn vị {}", u.all_met, u.units, l.to_lowercase()))
+        .collect();
+    let failed: Vec<String> = t
+        .items
+        .iter()
+        .filter(|i| i.all.chua_dat > 0)
+        .map(|i| format!("{} ({} đơn vị)", i.code, i.all.chua_dat))
+        .collect();
+    let scored: Vec<String> = t
+        .items
+        .iter()
+        .filter_map(|i| {
+            let avg = i.all.points_avg?;
+            Some(match i.max_points {
+                Some(m) => format!("{} bình quân {}/{m} điểm", i.code, fmt_num(avg)),
+                None => format!("{} bình quân {} điểm", i.code, fmt_num(avg)),
+            })
+        })
+        .collect();
+    let mut out = Vec::new();
+    if !levels.is_empty() {
+        out.push(format!(
+            "{} đạt tất cả tiêu chí đánh giá Đạt/Chưa đạt của nội dung này",
+            levels.join(", ")
+        ));
+    }
+    if !failed.is_empty() {
+        out.push(format!(
+            "tiêu chí có đơn vị chưa đạt: {}",
+            failed.join(", ")
+        ));
+    }
+    if !scored.is_empty() {
+        out.push(format!("tiêu chí chấm điểm: {}", scored.join(", ")));
+    }
+    if out.is_empty() {
+        return None;
+    }
+    let mut text = out.join("; ");
+    if let Some(first) = text.get(..1) {
+        text = first.to_uppercase() + &text[1..];
+    }
+    Some(format!("{text}."))
+}
+
 /// What the figures count, said once in section I so nobody reads a draft as final.
 fn basis_sentence(s: &Scope) -> String {
     let unsigned = s.counted.saturating_sub(s.status_counts.signed);
@@ -532,6 +594,9 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
     .to_vec();
     for t in &r.topics {
         b.push(section(format!("{}. {}", t.code, t.title)));
+        if let Some(p) = topic_summary(r, t) {
+            b.push(body(p));
+        }
         let mut rows = Vec::new();
         for i in &t.items {
             for (li, c) in i.by_level.iter().enumerate() {
@@ -594,14 +659,22 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
         caption: RESULTS_CAPTION.to_string(),
     });
     b.push(section("III. ĐÁNH GIÁ CHUNG"));
+    let x = &r.texts;
+    b.extend(prose(&x.assessment));
     b.push(section("1. Ưu điểm, cách làm hay"));
-    if r.good_practices.is_empty() {
+    if !x.strengths.trim().is_empty() {
+        b.extend(prose(&x.strengths));
+    } else if r.good_practices.is_empty() {
         b.push(body("Chưa có nội dung."));
     }
-    for g in &r.good_practices {
-        b.push(labelled(&format!("- {}", g.unit), &g.text));
+    // The units' own words stand only where the secretariat wrote nothing.
+    if x.strengths.trim().is_empty() {
+        for g in &r.good_practices {
+            b.push(labelled(&format!("- {}", g.unit), &g.text));
+        }
     }
     b.push(section("2. Hạn chế, bất cập"));
+    b.extend(prose(&x.shortcomings));
     if r.common_shortcomings.is_empty() {
         b.push(body("Không có tiêu chí nào bị đánh giá \"Chưa đạt\"."));
     } else {
@@ -625,20 +698,34 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
                 .collect(),
             numeric: vec![false, false, true, false],
         }));
-        for c in &r.common_shortcomings {
-            for n in &c.notes {
-                b.push(labelled(
-                    &format!("- Tiêu chí {} ({})", c.code, n.unit),
-                    &n.text,
-                ));
+        if x.shortcomings.trim().is_empty() {
+            for c in &r.common_shortcomings {
+                for n in &c.notes {
+                    b.push(labelled(
+                        &format!("- Tiêu chí {} ({})", c.code, n.unit),
+                        &n.text,
+                    ));
+                }
             }
         }
     }
-    for s in &r.shortcomings {
-        b.push(labelled(&format!("- {}", s.unit), &s.text));
+    if x.shortcomings.trim().is_empty() {
+        for s in &r.shortcomings {
+            b.push(labelled(&format!("- {}", s.unit), &s.text));
+        }
     }
+    b.push(section("3. Nguyên nhân"));
+    b.push(labelled(
+        "a) Nguyên nhân khách quan",
+        &or_dots(&x.causes_objective),
+    ));
+    b.push(labelled(
+        "b) Nguyên nhân chủ quan",
+        &or_dots(&x.causes_subjective),
+    ));
     b.push(section("IV. ĐỀ XUẤT, KIẾN NGHỊ"));
-    if r.recommendations.is_empty() {
+    b.extend(prose(&x.proposals));
+    if r.recommendations.is_empty() && x.proposals.trim().is_empty() {
         b.push(body("Không có."));
     }
     for (i, g) in r.recommendations.iter().enumerate() {

@@ -978,3 +978,132 @@ fn the_report_states_its_basis_and_is_a_draft_until_every_visit_is_signed() {
     let html = String::from_utf8(m.render(Format::Html).unwrap()).unwrap();
     assert!(!html.contains("DỰ THẢO"));
 }
+
+#[test]
+fn the_secretariats_words_stand_in_sections_iii_and_iv_and_start_from_the_minutes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, c) = demo(&dir, "a.db");
+    let r = s.campaign_report(&c).unwrap();
+    assert_eq!(r.texts, ReportTexts::default(), "nothing written yet");
+    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    assert!(html.contains("3. Nguyên nhân"));
+    assert!(html.contains("a) Nguyên nhân khách quan: </b>…………"));
+    // Blank words: the units' strengths stand in III.1.
+    let unit_strength = &r.good_practices[0];
+    assert!(html.contains(&kiemtra_render::html::escape(&unit_strength.text)));
+
+    // The suggestion: one line per counted visit's words, forwarded recommendations only.
+    let sug = r.suggested_texts();
+    assert_eq!(sug.strengths.lines().count(), r.good_practices.len());
+    assert_eq!(sug.causes_objective.lines().count(), r.difficulties.len());
+    assert!(sug.strengths.lines().all(|l| l.starts_with("- ")));
+    let forwarded: usize = r
+        .recommendations
+        .iter()
+        .filter(|g| g.forward)
+        .map(|g| g.items.len())
+        .sum();
+    assert_eq!(sug.proposals.lines().count(), forwarded);
+    assert!(
+        sug.assessment.contains("12/24 đơn vị"),
+        "{}",
+        sug.assessment
+    );
+    assert_eq!(sug.causes_subjective, "");
+
+    // Saved, the words replace the units' list and the causes are printed.
+    let texts = ReportTexts {
+        assessment: "Các đơn vị đã chuẩn bị chu đáo.".into(),
+        strengths: "Cấp ủy quan tâm lãnh đạo.\n\nCán bộ Đoàn nhiệt tình.".into(),
+        causes_objective: "Địa bàn rộng.".into(),
+        causes_subjective: "Cán bộ cơ sở mới.".into(),
+        proposals: "Đề nghị Trung ương Đoàn hỗ trợ tập huấn.".into(),
+        ..Default::default()
+    };
+    s.campaign_update(
+        &c,
+        kiemtra_core::setup::CampaignPatch {
+            texts: Some(texts.clone()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let r = s.campaign_report(&c).unwrap();
+    assert_eq!(r.texts, texts);
+    let xml = docx_xml(&r.render(Format::Docx).unwrap());
+    for t in [
+        "Các đơn vị đã chuẩn bị chu đáo.",
+        "Cấp ủy quan tâm lãnh đạo.",
+        "Cán bộ Đoàn nhiệt tình.",
+        "Địa bàn rộng.",
+        "Cán bộ cơ sở mới.",
+        "Đề nghị Trung ương Đoàn hỗ trợ tập huấn.",
+    ] {
+        assert!(xml.contains(t), "{t}");
+    }
+    assert!(
+        !xml.contains(&kiemtra_render::html::escape(&unit_strength.text)),
+        "the secretariat's strengths replace the units' list"
+    );
+}
+
+#[test]
+fn each_topic_says_how_many_units_met_all_its_items() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, c) = demo(&dir, "a.db");
+    let r = s.campaign_report(&c).unwrap();
+    let set = s
+        .require::<CriteriaSet>(
+            &s.require::<Campaign>(&c)
+                .unwrap()
+                .body
+                .criteria_set_id
+                .unwrap(),
+        )
+        .unwrap()
+        .body;
+    // Recomputed from each signed visit's findings.
+    for (ti, topic) in set.topics.iter().enumerate() {
+        let mut want = vec![TopicUnitsCount::default(); r.levels.len()];
+        for a in r.annex.iter().filter(|a| a.status == VisitStatus::Signed) {
+            let d = s.visit_detail(&a.visit_id).unwrap();
+            let pf: Vec<_> = topic
+                .items
+                .iter()
+                .filter(|i| i.scale == Scale::PassFail)
+                .collect();
+            if pf.is_empty() {
+                continue;
+            }
+            let li = r.levels.iter().position(|l| *l == a.level).unwrap();
+            want[li].units += 1;
+            let met = pf.iter().all(|i| {
+                d.findings
+                    .get(&i.code)
+                    .is_some_and(|f| f.rating == Some(Rating::Dat))
+            });
+            want[li].all_met += met as usize;
+        }
+        let got: Vec<(usize, usize)> = r.topics[ti]
+            .units_by_level
+            .iter()
+            .map(|u| (u.units, u.all_met))
+            .collect();
+        let want: Vec<(usize, usize)> = want.iter().map(|u| (u.units, u.all_met)).collect();
+        assert_eq!(got, want, "topic {}", topic.code);
+    }
+    // The sentence above topic 1's table says it.
+    let u = &r.topics[0].units_by_level;
+    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    let sentence = format!(
+        "{}/{} đơn vị cấp huyện, {}/{} đơn vị cơ sở đạt tất cả tiêu chí",
+        u[0].all_met, u[0].units, u[1].all_met, u[1].units
+    );
+    assert!(html.contains(&sentence), "{sentence}");
+}
+
+#[derive(Clone, Default)]
+struct TopicUnitsCount {
+    units: usize,
+    all_met: usize,
+}

@@ -432,6 +432,17 @@ fn reports_are_previewed_through_the_protocol_and_exported_where_chosen() {
         .map(|w| w["code"].as_str().unwrap())
         .collect();
     assert!(!codes.is_empty(), "the demo has visits not yet signed");
+    assert_eq!(preview["draft"], true);
+    // The secretariat's words start from the minutes; nothing is saved by asking.
+    let texts = h
+        .call("report_texts_suggest", json!({ "campaign": campaign }))
+        .unwrap();
+    assert!(
+        texts["strengths"].as_str().unwrap().starts_with("- "),
+        "{texts}"
+    );
+    let body = h.call("campaign_get", json!({ "id": campaign })).unwrap()["body"].clone();
+    assert!(body.get("texts").is_none(), "{body}");
     let served = crate::attachments::answer(h.app.handle(), &format!("/preview/{token}"));
     assert_eq!(served.status(), 200);
     assert!(served.headers()["content-security-policy"]
@@ -446,6 +457,7 @@ fn reports_are_previewed_through_the_protocol_and_exported_where_chosen() {
     let minutes = h
         .call("report_preview", json!({ "target": "visit", "id": signed }))
         .unwrap();
+    assert_eq!(minutes["draft"], false, "signed minutes are final");
     let token2 = minutes["url"].as_str().unwrap().rsplit('/').next().unwrap();
     assert_ne!(token, token2);
     let old = crate::attachments::answer(h.app.handle(), &format!("/preview/{token}"));

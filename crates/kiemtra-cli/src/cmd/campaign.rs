@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use kiemtra_core::model::ReportSettings;
+use kiemtra_core::model::{ReportSettings, ReportTexts};
 use kiemtra_core::setup::{CampaignInput, CampaignPatch};
 use kiemtra_core::setup::{CampaignSummary, UnitState};
 use kiemtra_core::{Error, Lang, Localize, Store};
@@ -51,9 +51,15 @@ pub struct EditArgs {
     /// Tiêu đề, số, người ký, nơi nhận của biên bản và báo cáo, JSON; "null" trở về mặc định
     /// (headers, numbers, signer, recipients of the documents as JSON: {"parent_body",
     /// "issuer", "place", "minutes_number" with {n}, "report_number", "signer_title",
-    /// "signer_position", "signer_name", "recipients": [..]}; "null" for the defaults)
+    /// "signer_position", "signer_name", "recipients": [..], "basis": "signed" | "completed",
+    /// "report_date": "2023-11-30", "blank_date": true}; "null" for the defaults)
     #[arg(long, value_name = "JSON")]
     report_settings: Option<String>,
+    /// Nhận định của Ban Thường vụ trong báo cáo, JSON (the secretariat's words in the report:
+    /// {"assessment", "strengths", "shortcomings", "causes_objective", "causes_subjective",
+    /// "proposals"}; fields left out are blank)
+    #[arg(long, value_name = "JSON")]
+    report_texts: Option<String>,
     #[command(flatten)]
     more: Fields,
 }
@@ -146,7 +152,17 @@ fn edit(store: &mut Store, id: &str, a: EditArgs, json: bool, lang: Lang) -> Res
         place: f.place,
         criteria_set_id: f.criteria,
         report: None,
+        texts: None,
     };
+    if let Some(j) = a.report_texts {
+        let texts: ReportTexts = serde_json::from_str(&j).map_err(|e| {
+            Error::invalid_field(
+                "report_texts",
+                format!("{{...}} (JSON {}:{})", e.line(), e.column()),
+            )
+        })?;
+        patch.texts = Some(texts);
+    }
     if let Some(j) = a.report_settings {
         let settings: Option<ReportSettings> = serde_json::from_str(&j)
             // The parser's own text is English; say where, in figures any reader follows.

@@ -327,6 +327,7 @@ pub(crate) fn base() -> Base {
         criteria_set_id: Some(criteria_id.clone()),
         report: None,
         recovery_recipient: String::new(),
+        texts: Default::default(),
     };
     m.chain(
         &mut r,

@@ -310,6 +310,7 @@ pub(crate) fn reexchange_generate(c: &Config, dir: &Path) -> Reexchange {
                 criteria_set_id: Some(plan.criteria_id.clone()),
                 report: None,
                 recovery_recipient: String::new(),
+                texts: Default::default(),
             },
         )?;
         w.put(&plan.province, &unit("Tỉnh đoàn Đồng Tháp".into(), None))?;

@@ -64,6 +64,15 @@ pub struct TopicResult {
     pub items: Vec<ItemResult>,
     /// The items' counts added up.
     pub all: RatingCounts,
+    /// One per `CampaignReport::levels`: the counted units asked its pass/fail items, and
+    /// those that met every one ("4/6 đơn vị cấp huyện đạt tất cả tiêu chí").
+    pub units_by_level: Vec<TopicUnits>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct TopicUnits {
+    pub units: usize,
+    pub all_met: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -201,6 +210,10 @@ pub struct CampaignReport {
     pub common_shortcomings: Vec<CommonShortcoming>,
     pub shortcomings: Vec<UnitText>,
     pub good_practices: Vec<UnitText>,
+    /// The difficulties the units raised.
+    pub difficulties: Vec<UnitText>,
+    /// The secretariat's own words (blank ones: the visits' words stand instead).
+    pub texts: ReportTexts,
     pub recommendations: Vec<AuthorityGroup>,
     pub annex: Vec<AnnexRow>,
     pub findings: Vec<FindingRow>,
@@ -296,6 +309,9 @@ impl Store {
         let mut findings_rows = Vec::new();
         let mut shortcomings = Vec::new();
         let mut good = Vec::new();
+        let mut difficulties = Vec::new();
+        let mut topic_units: Vec<Vec<TopicUnits>> =
+            vec![vec![TopicUnits::default(); levels.len()]; base.topics.len()];
         let mut recs: BTreeMap<u8, Vec<RecommendationItem>> = BTreeMap::new();
         let mut overall: Vec<OverallCount> = [
             OverallResult::XuatSac,
@@ -411,13 +427,18 @@ impl Store {
                 .into_iter()
                 .map(|f| (f.body.item_code.clone(), f.body))
                 .collect();
-            for t in &base.topics {
+            for (ti, t) in base.topics.iter().enumerate() {
+                let (mut asked, mut met) = (false, true);
                 for item in &t.items {
                     // An item missing from the visit's own version was not asked there.
                     if vset.is_some_and(|s| s.item(&item.code).is_none()) {
                         continue;
                     }
                     let f = findings.get(&item.code);
+                    if item.scale == Scale::PassFail {
+                        asked = true;
+                        met &= f.is_some_and(|f| f.rating == Some(Rating::Dat));
+                    }
                     let e = counts.entry(item.code.clone()).or_insert_with(|| {
                         (
                             RatingCounts::default(),
@@ -452,6 +473,16 @@ impl Store {
                         explanation: f.map(|f| f.explanation.clone()).unwrap_or_default(),
                     });
                 }
+                if asked {
+                    topic_units[ti][li].units += 1;
+                    topic_units[ti][li].all_met += met as usize;
+                }
+            }
+            if !v.difficulties.trim().is_empty() {
+                difficulties.push(UnitText {
+                    unit: unit.clone(),
+                    text: v.difficulties.clone(),
+                });
             }
             if !v.shortcomings.trim().is_empty() {
                 shortcomings.push(UnitText {
@@ -487,7 +518,8 @@ impl Store {
         let topics: Vec<TopicResult> = base
             .topics
             .iter()
-            .map(|t| {
+            .zip(topic_units)
+            .map(|(t, units_by_level)| {
                 let items: Vec<ItemResult> = t
                     .items
                     .iter()
@@ -517,6 +549,7 @@ impl Store {
                     title: t.title.clone(),
                     items,
                     all,
+                    units_by_level,
                 }
             })
             .collect();
@@ -610,11 +643,89 @@ impl Store {
             common_shortcomings: common,
             shortcomings,
             good_practices: good,
+            difficulties,
+            texts: campaign.body.texts.clone(),
             recommendations,
             annex,
             findings: findings_rows,
             warnings,
             draft,
         })
+    }
+}
+
+impl CampaignReport {
+    /// A starting point for the secretariat's words, from what the counted visits recorded:
+    /// their strengths, shortcomings and difficulties (as objective causes), the
+    /// recommendations that go beyond the teams, and an assessment from the results. Only a
+    /// draft to edit: nothing here is saved until the secretariat saves it.
+    pub fn suggested_texts(&self) -> ReportTexts {
+        let lines = |v: &[UnitText]| {
+            v.iter()
+                // One line per unit: the report prints a paragraph per line.
+                .map(|u| format!("- {}: {}", u.unit, one_line(&u.text)))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let proposals = self
+            .recommendations
+            .iter()
+            .filter(|g| g.forward)
+            .flat_map(|g| {
+                g.items.iter().map(move |i| {
+                    // The unit's words, then who raised it and where it goes.
+                    format!(
+                        "- {} ({}; chuyển {}).",
+                        one_line(&i.text).trim_end_matches('.'),
+                        i.unit,
+                        lower(&g.label)
+                    )
+                })
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let s = &self.scope;
+        let results: Vec<String> = self
+            .overall
+            .iter()
+            .filter(|o| o.result.is_some() && o.count > 0)
+            .map(|o| format!("{} đơn vị {}", o.count, lower(&o.label)))
+            .collect();
+        let assessment = if s.counted == 0 {
+            String::new()
+        } else {
+            let mut a = format!(
+                "Qua kiểm tra {}/{} đơn vị theo kế hoạch, các đơn vị đã chuẩn bị báo cáo, hồ sơ và làm việc nghiêm túc với Đoàn kiểm tra.",
+                s.units_inspected, s.units
+            );
+            if !results.is_empty() {
+                a.push_str(&format!(" Kết quả xếp loại: {}.", results.join(", ")));
+            }
+            a
+        };
+        ReportTexts {
+            assessment,
+            strengths: lines(&self.good_practices),
+            shortcomings: lines(&self.shortcomings),
+            causes_objective: lines(&self.difficulties),
+            causes_subjective: String::new(),
+            proposals,
+        }
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn lower(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
     }
 }

@@ -60,6 +60,9 @@ pub struct CampaignPatch {
         skip_serializing_if = "Option::is_none"
     )]
     pub report: Option<Option<ReportSettings>>,
+    /// The secretariat's words in the results report, replaced whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub texts: Option<ReportTexts>,
 }
 
 pub(super) fn check_campaign(c: &Campaign) -> Result<()> {
@@ -104,6 +107,7 @@ impl Store {
             recovery_recipient: self
                 .meta_get(crate::trust::RECOVERY_META)?
                 .unwrap_or_default(),
+            texts: ReportTexts::default(),
         };
         check_campaign(&body)?;
         self.write(|w| {
@@ -160,6 +164,19 @@ impl Store {
             }
             if let Some(x) = patch.report {
                 c.report = x;
+            }
+            if let Some(mut x) = patch.texts {
+                for t in [
+                    &mut x.assessment,
+                    &mut x.strengths,
+                    &mut x.shortcomings,
+                    &mut x.causes_objective,
+                    &mut x.causes_subjective,
+                    &mut x.proposals,
+                ] {
+                    *t = clean(t);
+                }
+                c.texts = x;
             }
             check_campaign(&c)?;
             let rev = w.put(&id, &c)?;
