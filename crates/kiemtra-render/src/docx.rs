@@ -9,7 +9,7 @@ use zip::write::SimpleFileOptions;
 use kiemtra_core::Result;
 
 use crate::html::escape;
-use crate::layout::{Align, Block, Doc, Para};
+use crate::layout::{Align, Block, Doc, Para, Span, Style};
 
 /// A4 in twentieths of a point, and the margins of the rule: top 20, bottom 20, left 30,
 /// right 20 mm.
@@ -30,8 +30,15 @@ fn para_xml(p: &Para, cell: bool) -> String {
         Align::Center => "center",
         Align::Justify => "both",
     };
+    let style = match p.style {
+        Style::Body => "",
+        Style::Title => "<w:pStyle w:val=\"Title\"/>",
+        Style::Subtitle => "<w:pStyle w:val=\"Subtitle\"/>",
+        Style::Heading1 => "<w:pStyle w:val=\"Heading1\"/>",
+        Style::Heading2 => "<w:pStyle w:val=\"Heading2\"/>",
+    };
     let mut s = format!(
-        "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"{}\" w:line=\"276\" w:lineRule=\"auto\"/>",
+        "<w:p><w:pPr>{style}<w:spacing w:before=\"0\" w:after=\"{}\" w:line=\"276\" w:lineRule=\"auto\"/>",
         if cell { 0 } else { 80 }
     );
     if p.keep_next {
@@ -74,8 +81,17 @@ fn para_xml(p: &Para, cell: bool) -> String {
 }
 
 fn cell_xml(width: u32, content: &str, shade: bool) -> String {
+    merged_cell_xml(width, content, shade, Span::Single)
+}
+
+fn merged_cell_xml(width: u32, content: &str, shade: bool, span: Span) -> String {
     format!(
-        "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>{}</w:tcPr>{content}</w:tc>",
+        "<w:tc><w:tcPr><w:tcW w:w=\"{width}\" w:type=\"dxa\"/>{}{}</w:tcPr>{content}</w:tc>",
+        match span {
+            Span::Single => "",
+            Span::Start(_) => "<w:vMerge w:val=\"restart\"/>",
+            Span::Covered => "<w:vMerge/>",
+        },
         if shade {
             "<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"E7E6E6\"/>"
         } else {
@@ -86,8 +102,9 @@ fn cell_xml(width: u32, content: &str, shade: bool) -> String {
 
 fn table_open(widths: &[u32], borders: bool) -> String {
     let b = if borders { "single" } else { "nil" };
+    let style = if borders { "TableGrid" } else { "TableNormal" };
     let mut s = format!(
-        "<w:tbl><w:tblPr><w:tblW w:w=\"{TEXT_W}\" w:type=\"dxa\"/><w:tblLayout w:type=\"fixed\"/><w:tblBorders>"
+        "<w:tbl><w:tblPr><w:tblStyle w:val=\"{style}\"/><w:tblW w:w=\"{TEXT_W}\" w:type=\"dxa\"/><w:tblLayout w:type=\"fixed\"/><w:tblBorders>"
     );
     for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
         s.push_str(&format!(
@@ -113,6 +130,7 @@ fn small(text: &str, align: Align, bold: bool) -> Para {
         indent: false,
         size: Some(11),
         keep_next: false,
+        style: crate::layout::Style::Body,
     }
 }
 
@@ -147,18 +165,24 @@ pub fn document_xml(doc: &Doc) -> (String, Vec<Vec<u8>>) {
                     ));
                 }
                 s.push_str("</w:tr>");
-                for r in &t.rows {
+                for (ri, r) in t.rows.iter().enumerate() {
                     s.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+                    // Rows of one merged cell stay on one page: each keeps with the next.
+                    let held = ri + 1 < t.rows.len()
+                        && (0..r.len()).any(|c| t.span(ri + 1, c) == Span::Covered);
                     for (i, (c, w)) in r.iter().zip(&widths).enumerate() {
                         let align = if t.numeric.get(i).copied().unwrap_or(false) {
                             Align::Center
                         } else {
                             Align::Left
                         };
-                        s.push_str(&cell_xml(
+                        let mut p = small(c, align, false);
+                        p.keep_next = held;
+                        s.push_str(&merged_cell_xml(
                             *w,
-                            &para_xml(&small(c, align, false), true),
+                            &para_xml(&p, true),
                             false,
+                            t.span(ri, i),
                         ));
                     }
                     s.push_str("</w:tr>");
@@ -225,11 +249,68 @@ fn footer_xml() -> String {
     )
 }
 
-fn styles_xml() -> String {
+/// One paragraph style based on Normal: bold, kept with what follows, at `size` half-points.
+fn para_style(id: &str, name: &str, outline: Option<u8>, size: u32, centred: bool) -> String {
+    let outline = outline
+        .map(|l| format!("<w:outlineLvl w:val=\"{l}\"/>"))
+        .unwrap_or_default();
+    let jc = if centred {
+        "<w:jc w:val=\"center\"/>"
+    } else {
+        ""
+    };
     format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:styles xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\" w:eastAsia=\"Times New Roman\" w:cs=\"Times New Roman\"/><w:sz w:val=\"{BODY_HALF_PT}\"/><w:szCs w:val=\"{BODY_HALF_PT}\"/><w:lang w:val=\"vi-VN\"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/></w:style><w:style w:type=\"table\" w:default=\"1\" w:styleId=\"TableNormal\"><w:name w:val=\"Normal Table\"/><w:tblPr><w:tblCellMar><w:left w:w=\"108\" w:type=\"dxa\"/><w:right w:w=\"108\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr></w:style></w:styles>"
+        "<w:style w:type=\"paragraph\" w:styleId=\"{id}\"><w:name w:val=\"{name}\"/><w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:qFormat/><w:pPr><w:keepNext/><w:spacing w:before=\"120\" w:after=\"80\"/>{jc}{outline}</w:pPr><w:rPr><w:b/><w:bCs/><w:sz w:val=\"{size}\"/><w:szCs w:val=\"{size}\"/></w:rPr></w:style>"
     )
 }
+
+/// Word's own style names (Title, heading 1, heading 2, Table Grid), so its navigation pane,
+/// table of contents and style gallery work on the document as on one typed in Word.
+fn styles_xml() -> String {
+    let mut s = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:styles xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii=\"Times New Roman\" w:hAnsi=\"Times New Roman\" w:eastAsia=\"Times New Roman\" w:cs=\"Times New Roman\"/><w:sz w:val=\"{BODY_HALF_PT}\"/><w:szCs w:val=\"{BODY_HALF_PT}\"/><w:lang w:val=\"vi-VN\"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/></w:style>"
+    );
+    s.push_str(&para_style("Title", "Title", None, 30, true));
+    s.push_str(&para_style(
+        "Subtitle",
+        "Subtitle",
+        None,
+        BODY_HALF_PT,
+        true,
+    ));
+    s.push_str(&para_style(
+        "Heading1",
+        "heading 1",
+        Some(0),
+        BODY_HALF_PT,
+        false,
+    ));
+    s.push_str(&para_style(
+        "Heading2",
+        "heading 2",
+        Some(1),
+        BODY_HALF_PT,
+        false,
+    ));
+    s.push_str("<w:style w:type=\"table\" w:default=\"1\" w:styleId=\"TableNormal\"><w:name w:val=\"Normal Table\"/><w:tblPr><w:tblCellMar><w:left w:w=\"108\" w:type=\"dxa\"/><w:right w:w=\"108\" w:type=\"dxa\"/></w:tblCellMar></w:tblPr></w:style>");
+    s.push_str("<w:style w:type=\"table\" w:styleId=\"TableGrid\"><w:name w:val=\"Table Grid\"/><w:basedOn w:val=\"TableNormal\"/><w:tblPr><w:tblBorders><w:top w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/><w:left w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/><w:bottom w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/><w:right w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/><w:insideH w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/><w:insideV w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"/></w:tblBorders></w:tblPr></w:style>");
+    s.push_str("</w:styles>");
+    s
+}
+
+/// The document's properties (File › Properties): its title, subject and who made it. No
+/// dates, so the same data always gives the same bytes.
+fn core_xml(doc: &Doc) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title>{}</dc:title><dc:subject>{}</dc:subject><dc:creator>{}</dc:creator><cp:keywords>{}</cp:keywords><dc:language>vi-VN</dc:language></cp:coreProperties>",
+        escape(&doc.title),
+        escape(&doc.subject),
+        escape(&doc.author),
+        if doc.draft { crate::layout::DRAFT } else { "" }
+    )
+}
+
+const APP_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\"><Application>Kiểm tra</Application></Properties>";
 
 /// The DOCX file's bytes.
 pub fn render(doc: &Doc) -> Result<Vec<u8>> {
@@ -251,12 +332,12 @@ pub fn render(doc: &Doc) -> Result<Vec<u8>> {
     };
     put(
         "[Content_Types].xml",
-        format!("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Default Extension=\"png\" ContentType=\"image/png\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/><Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>{header}<Override PartName=\"/word/footer1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/></Types>").as_bytes(),
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Default Extension=\"png\" ContentType=\"image/png\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/><Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>{header}<Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/><Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/><Override PartName=\"/word/footer1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/></Types>").as_bytes(),
         opts,
     )?;
     put(
         "_rels/.rels",
-        b"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>",
+        b"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/><Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/><Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties\" Target=\"docProps/app.xml\"/></Relationships>",
         opts,
     )?;
     let mut rels = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rIdStyles\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>");
@@ -272,6 +353,8 @@ pub fn render(doc: &Doc) -> Result<Vec<u8>> {
     put("word/document.xml", document.as_bytes(), opts)?;
     put("word/styles.xml", styles_xml().as_bytes(), opts)?;
     put("word/footer1.xml", footer_xml().as_bytes(), opts)?;
+    put("docProps/core.xml", core_xml(doc).as_bytes(), opts)?;
+    put("docProps/app.xml", APP_XML.as_bytes(), opts)?;
     if doc.draft {
         put("word/header1.xml", header_xml().as_bytes(), opts)?;
     }

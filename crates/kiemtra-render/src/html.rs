@@ -1,7 +1,7 @@
 //! Printable HTML: one standalone document (A4 print CSS inside, no script, nothing
 //! fetched), charts as `data:` PNG. Every piece of text goes through `escape`.
 
-use crate::layout::{Align, Block, Doc, Para, DRAFT};
+use crate::layout::{Align, Block, Doc, Para, Span, Style, DRAFT};
 
 /// Text made safe for HTML element content and quoted attribute values.
 pub fn escape(s: &str) -> String {
@@ -40,7 +40,7 @@ pub fn base64(bytes: &[u8]) -> String {
 
 const CSS: &str = "@page{size:A4;margin:20mm 20mm 20mm 30mm}
 body{font-family:'Times New Roman',Times,serif;font-size:13pt;line-height:1.3;color:#000;max-width:160mm;margin:10mm auto}
-p{margin:0 0 4pt}
+p,h1,h2,h3{margin:0 0 4pt;font-size:inherit;font-weight:normal}
 .j{text-align:justify}.c{text-align:center}.l{text-align:left}.i{text-indent:1cm}
 table{border-collapse:collapse;width:100%;margin:4pt 0 8pt;page-break-inside:auto}
 tr{page-break-inside:avoid}
@@ -62,8 +62,15 @@ fn para(p: &Para) -> String {
         Align::Center => "c",
         Align::Justify => "j",
     };
+    // Headings are headings for screen readers and outlines; they look as the rule asks.
+    let tag = match p.style {
+        Style::Title => "h1",
+        Style::Heading1 => "h2",
+        Style::Heading2 => "h3",
+        Style::Body | Style::Subtitle => "p",
+    };
     let mut s = format!(
-        "<p class=\"{class}{}{}\"{}>",
+        "<{tag} class=\"{class}{}{}\"{}>",
         if p.indent { " i" } else { "" },
         if p.keep_next { " k" } else { "" },
         p.size
@@ -86,7 +93,7 @@ fn para(p: &Para) -> String {
         }
         s.push_str(&t);
     }
-    s.push_str("</p>\n");
+    s.push_str(&format!("</{tag}>\n"));
     s
 }
 
@@ -126,12 +133,17 @@ pub fn render(doc: &Doc) -> String {
                     s.push_str(&format!("<th>{}</th>", escape(h)));
                 }
                 s.push_str("</tr></thead>\n<tbody>\n");
-                for r in &t.rows {
+                for (ri, r) in t.rows.iter().enumerate() {
                     s.push_str("<tr>");
                     for (i, c) in r.iter().enumerate() {
                         let n = t.numeric.get(i).copied().unwrap_or(false);
+                        let span = match t.span(ri, i) {
+                            Span::Covered => continue,
+                            Span::Start(k) => format!(" rowspan=\"{k}\""),
+                            Span::Single => String::new(),
+                        };
                         s.push_str(&format!(
-                            "<td{}>{}</td>",
+                            "<td{}{span}>{}</td>",
                             if n { " class=\"n\"" } else { "" },
                             escape(c).replace('\n', "<br>")
                         ));

@@ -32,6 +32,21 @@ pub struct Para {
     pub size: Option<u32>,
     /// Kept on the page of what follows (a section title above its table).
     pub keep_next: bool,
+    /// A named style (Word's navigation pane and the HTML's headings follow them).
+    pub style: Style,
+}
+
+/// The paragraph styles a document uses, named as Word names its built-in ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Style {
+    #[default]
+    Body,
+    Title,
+    Subtitle,
+    /// "I. CÔNG TÁC TỔ CHỨC KIỂM TRA".
+    Heading1,
+    /// "1. Ưu điểm", a topic of the criteria set.
+    Heading2,
 }
 
 impl Para {
@@ -42,6 +57,7 @@ impl Para {
             indent: false,
             size: None,
             keep_next: false,
+            style: Style::Body,
         }
     }
     pub fn text(&self) -> String {
@@ -85,6 +101,15 @@ fn labelled(label: &str, t: &str) -> Block {
 fn section(t: impl Into<String>) -> Block {
     Block::Para(Para {
         keep_next: true,
+        style: Style::Heading2,
+        ..Para::new(Align::Left, vec![bold(t)])
+    })
+}
+/// A part of the document: "I. …", "II. …".
+fn part(t: impl Into<String>) -> Block {
+    Block::Para(Para {
+        keep_next: true,
+        style: Style::Heading1,
         ..Para::new(Align::Left, vec![bold(t)])
     })
 }
@@ -100,6 +125,43 @@ pub struct Table {
     pub rows: Vec<Vec<String>>,
     /// Columns holding numbers (right-aligned).
     pub numeric: Vec<bool>,
+    /// Columns where a blank cell continues the one above it (one merged cell: the code and
+    /// title of an item over its rows per level).
+    pub merged: Vec<bool>,
+}
+
+/// How one body cell of a table is drawn, given `Table::merged`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    Single,
+    /// The first of `n` rows merged into one cell.
+    Start(usize),
+    /// Covered by the cell above.
+    Covered,
+}
+
+impl Table {
+    pub fn span(&self, row: usize, col: usize) -> Span {
+        if !self.merged.get(col).copied().unwrap_or(false) {
+            return Span::Single;
+        }
+        let blank = |r: usize| self.rows[r].get(col).is_none_or(|c| c.is_empty());
+        if blank(row) {
+            // Covered when a non-blank cell above starts the run.
+            let above = (0..row).rev().find(|&r| !blank(r));
+            return if above.is_some() {
+                Span::Covered
+            } else {
+                Span::Single
+            };
+        }
+        let n = 1 + (row + 1..self.rows.len()).take_while(|&r| blank(r)).count();
+        if n > 1 {
+            Span::Start(n)
+        } else {
+            Span::Single
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -121,6 +183,9 @@ pub enum Block {
 #[derive(Debug, Clone)]
 pub struct Doc {
     pub title: String,
+    /// Document properties: what it is about and who issues it.
+    pub subject: String,
+    pub author: String,
     pub blocks: Vec<Block>,
     /// Shown on screen above the document, never printed (HTML only).
     pub warnings: Vec<String>,
@@ -166,9 +231,13 @@ fn title_block(kind: &str, summary: &str) -> Vec<Block> {
     vec![
         Block::Para(Para {
             size: Some(15),
+            style: Style::Title,
             ..centred(vec![bold(kind)])
         }),
-        Block::Para(centred(vec![bold(summary)])),
+        Block::Para(Para {
+            style: Style::Subtitle,
+            ..centred(vec![bold(summary)])
+        }),
     ]
 }
 
@@ -219,13 +288,19 @@ fn or_dots(s: &str) -> String {
     }
 }
 
-fn counts_cells(c: &RatingCounts) -> Vec<String> {
+/// A row's counts; the mean of the points beside the item's maximum ("17,75/20").
+fn counts_cells(c: &RatingCounts, max: Option<u32>) -> Vec<String> {
+    let avg = match (c.points_avg, max) {
+        (Some(a), Some(m)) => format!("{}/{m}", fmt_num(a)),
+        (Some(a), None) => fmt_num(a),
+        (None, _) => String::new(),
+    };
     vec![
         c.dat.to_string(),
         c.chua_dat.to_string(),
         c.scored.to_string(),
         c.not_rated.to_string(),
-        c.points_avg.map(fmt_num).unwrap_or_default(),
+        avg,
     ]
 }
 
@@ -259,7 +334,7 @@ pub fn minutes_doc(m: &VisitMinutes) -> Doc {
         or_dots(&m.team_name),
         m.unit_name
     )));
-    b.push(section("I. THÀNH PHẦN"));
+    b.push(part("I. THÀNH PHẦN"));
     b.push(section("1. Đoàn kiểm tra"));
     for t in &m.team {
         let title = if t.title.is_empty() {
@@ -290,7 +365,7 @@ pub fn minutes_doc(m: &VisitMinutes) -> Doc {
             )));
         }
     }
-    b.push(section("II. NỘI DUNG VÀ KẾT QUẢ KIỂM TRA"));
+    b.push(part("II. NỘI DUNG VÀ KẾT QUẢ KIỂM TRA"));
     if !m.report_summary.trim().is_empty() {
         b.push(labelled("Báo cáo của đơn vị", &m.report_summary));
     }
@@ -325,6 +400,7 @@ pub fn minutes_doc(m: &VisitMinutes) -> Doc {
                 })
                 .collect(),
             numeric: vec![false; 5],
+            merged: Vec::new(),
         }));
     }
     b.push(body(format!(
@@ -341,12 +417,12 @@ pub fn minutes_doc(m: &VisitMinutes) -> Doc {
             b.push(labelled("Trả lời", &or_dots(&q.answer)));
         }
     }
-    b.push(section("III. ĐÁNH GIÁ"));
+    b.push(part("III. ĐÁNH GIÁ"));
     b.push(labelled("1. Ưu điểm", &or_dots(&m.strengths)));
     b.push(labelled("2. Hạn chế, bất cập", &or_dots(&m.shortcomings)));
     b.push(labelled("3. Đánh giá chung", &or_dots(&m.assessment)));
     b.push(labelled("Xếp loại", &or_dots(&m.overall_label)));
-    b.push(section("IV. ĐỀ XUẤT, KIẾN NGHỊ"));
+    b.push(part("IV. ĐỀ XUẤT, KIẾN NGHỊ"));
     if m.recommendations.is_empty() {
         b.push(body("Không có."));
     } else {
@@ -369,6 +445,7 @@ pub fn minutes_doc(m: &VisitMinutes) -> Doc {
                 })
                 .collect(),
             numeric: vec![true, false, false, false],
+            merged: Vec::new(),
         }));
     }
     b.push(body(
@@ -390,6 +467,8 @@ pub fn minutes_doc(m: &VisitMinutes) -> Doc {
     ]));
     Doc {
         title: format!("Biên bản kiểm tra — {}", m.unit_name),
+        subject: m.campaign_name.clone(),
+        author: or_dots(&m.team_name),
         blocks: b,
         warnings: m.warnings.iter().map(|w| w.message(Lang::Vi)).collect(),
         draft: m.draft,
@@ -522,7 +601,7 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
     b.push(body(format!(
         "{grounds} {subject} báo cáo kết quả kiểm tra như sau:"
     )));
-    b.push(section("I. CÔNG TÁC TỔ CHỨC KIỂM TRA"));
+    b.push(part("I. CÔNG TÁC TỔ CHỨC KIỂM TRA"));
     let s = &r.scope;
     let dates = match (s.start_date, s.end_date) {
         (Some(a), Some(e)) => format!("từ ngày {} đến ngày {}", date_vi(Some(a)), date_vi(Some(e))),
@@ -578,8 +657,9 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
             })
             .collect(),
         numeric: vec![false, false, true, true, true],
+        merged: Vec::new(),
     }));
-    b.push(section("II. KẾT QUẢ KIỂM TRA THEO NỘI DUNG"));
+    b.push(part("II. KẾT QUẢ KIỂM TRA THEO NỘI DUNG"));
     let header: Vec<String> = [
         "Mã",
         "Tiêu chí",
@@ -613,11 +693,11 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
                     },
                     r.levels[li].clone(),
                 ];
-                row.extend(counts_cells(c));
+                row.extend(counts_cells(c, i.max_points));
                 rows.push(row);
             }
             let mut row = vec![String::new(), String::new(), "Cộng".to_string()];
-            row.extend(counts_cells(&i.all));
+            row.extend(counts_cells(&i.all, i.max_points));
             rows.push(row);
         }
         b.push(Block::Table(Table {
@@ -625,6 +705,7 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
             header: header.clone(),
             rows,
             numeric: vec![false, false, false, true, true, true, true, true],
+            merged: vec![true, true, false, false, false, false, false, false],
         }));
     }
     b.push(Block::Image {
@@ -648,6 +729,7 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
             .map(|o| vec![o.label.clone(), o.count.to_string()])
             .collect(),
         numeric: vec![false, true],
+        merged: Vec::new(),
     }));
     b.push(Block::Image {
         png: chart::columns(
@@ -658,7 +740,7 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
         height_mm: 56,
         caption: RESULTS_CAPTION.to_string(),
     });
-    b.push(section("III. ĐÁNH GIÁ CHUNG"));
+    b.push(part("III. ĐÁNH GIÁ CHUNG"));
     let x = &r.texts;
     b.extend(prose(&x.assessment));
     b.push(section("1. Ưu điểm, cách làm hay"));
@@ -697,6 +779,7 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
                 })
                 .collect(),
             numeric: vec![false, false, true, false],
+            merged: Vec::new(),
         }));
         if x.shortcomings.trim().is_empty() {
             for c in &r.common_shortcomings {
@@ -723,7 +806,7 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
         "b) Nguyên nhân chủ quan",
         &or_dots(&x.causes_subjective),
     ));
-    b.push(section("IV. ĐỀ XUẤT, KIẾN NGHỊ"));
+    b.push(part("IV. ĐỀ XUẤT, KIẾN NGHỊ"));
     b.extend(prose(&x.proposals));
     if r.recommendations.is_empty() && x.proposals.trim().is_empty() {
         b.push(body("Không có."));
@@ -785,9 +868,12 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
             })
             .collect(),
         numeric: vec![true, false, false, false, false, false, false],
+        merged: Vec::new(),
     }));
     Doc {
         title: format!("Báo cáo kết quả — {}", r.campaign_name),
+        subject: r.campaign_name.clone(),
+        author: r.heading.issuer.clone(),
         blocks: b,
         warnings: r.warnings.iter().map(|w| w.message(Lang::Vi)).collect(),
         draft: r.draft,

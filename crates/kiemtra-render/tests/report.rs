@@ -1107,3 +1107,69 @@ struct TopicUnitsCount {
     units: usize,
     all_met: usize,
 }
+
+#[test]
+fn the_docx_has_words_styles_properties_and_merged_cells() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, c) = demo(&dir, "a.db");
+    let r = s.campaign_report(&c).unwrap();
+    let docx = r.render(Format::Docx).unwrap();
+    let styles = zip_part(&docx, "word/styles.xml").unwrap();
+    for name in ["Title", "heading 1", "heading 2", "Table Grid"] {
+        assert!(
+            styles.contains(&format!("<w:name w:val=\"{name}\"/>")),
+            "{name}"
+        );
+    }
+    let xml = zip_part(&docx, "word/document.xml").unwrap();
+    // Each part's title is a Heading 1, each topic a Heading 2, the kind of document a Title.
+    let styled = |style: &str, text: &str| {
+        xml.split("<w:p>")
+            .any(|p| p.contains(&format!("<w:pStyle w:val=\"{style}\"/>")) && p.contains(text))
+    };
+    assert!(styled("Heading1", "I. CÔNG TÁC TỔ CHỨC KIỂM TRA"));
+    assert!(styled("Heading1", "III. ĐÁNH GIÁ CHUNG"));
+    assert!(styled("Heading2", &format!("1. {}", r.topics[0].title)));
+    assert!(styled("Title", "BÁO CÁO"));
+    assert!(xml.contains("<w:tblStyle w:val=\"TableGrid\"/>"));
+    // An item's code and title are one cell over its rows per level and its total.
+    let rows_per_item = r.levels.len() + 1;
+    let items: usize = r.topics.iter().map(|t| t.items.len()).sum();
+    assert_eq!(
+        xml.matches("<w:vMerge w:val=\"restart\"/>").count(),
+        2 * items
+    );
+    assert_eq!(
+        xml.matches("<w:vMerge/>").count(),
+        2 * items * (rows_per_item - 1)
+    );
+    // A scored item's mean beside its maximum.
+    let scored = r
+        .topics
+        .iter()
+        .flat_map(|t| &t.items)
+        .find(|i| i.all.points_avg.is_some())
+        .unwrap();
+    let mean = format!(
+        "{}/{}",
+        kiemtra_core::report::fmt_num(scored.all.points_avg.unwrap()),
+        scored.max_points.unwrap()
+    );
+    assert!(xml.contains(&format!(">{mean}<")), "{mean}");
+    let core = zip_part(&docx, "docProps/core.xml").unwrap();
+    assert!(core.contains(&format!(
+        "<dc:title>Báo cáo kết quả — {}</dc:title>",
+        r.campaign_name
+    )));
+    assert!(zip_part(&docx, "[Content_Types].xml")
+        .unwrap()
+        .contains("/docProps/core.xml"));
+    // The HTML says the same with rowspan and heading elements.
+    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    assert_eq!(
+        html.matches(&format!("rowspan=\"{rows_per_item}\""))
+            .count(),
+        2 * items
+    );
+    assert!(html.contains("<h2 class=\"l k\"><b>I. CÔNG TÁC TỔ CHỨC KIỂM TRA</b></h2>"));
+}
