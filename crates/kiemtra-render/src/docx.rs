@@ -205,10 +205,20 @@ pub fn document_xml(doc: &Doc) -> (String, Vec<Vec<u8>>) {
             Block::Columns(rows) => {
                 let widths = [TEXT_W * 45 / 100, TEXT_W - TEXT_W * 45 / 100];
                 s.push_str(&table_open(&widths, false));
-                for [l, r] in rows {
-                    s.push_str("<w:tr>");
+                for (ri, [l, r]) in rows.iter().enumerate() {
+                    // A signature block stays whole on one page: rows do not split and
+                    // every row but the last keeps with the next.
+                    s.push_str("<w:tr><w:trPr><w:cantSplit/></w:trPr>");
+                    let held = ri + 1 < rows.len();
                     for (cell, w) in [l, r].into_iter().zip(widths) {
-                        let mut inner: String = cell.iter().map(|p| para_xml(p, true)).collect();
+                        let mut inner: String = cell
+                            .iter()
+                            .map(|p| {
+                                let mut p = p.clone();
+                                p.keep_next |= held;
+                                para_xml(&p, true)
+                            })
+                            .collect();
                         if inner.is_empty() {
                             inner.push_str("<w:p/>");
                         }

@@ -685,7 +685,8 @@ fn the_minutes_carry_attendees_questions_and_the_units_signer() {
         "Đồng chí Đinh Văn Lực, Phó Bí thư Đảng ủy xã.",
         "Vì sao tỷ lệ thu đoàn phí chưa đạt?",
         "Nhiều đoàn viên đi làm ăn xa.",
-        "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA",
+        "ĐƠN VỊ ĐƯỢC KIỂM TRA",
+        "TM. ĐOÀN KIỂM TRA",
         "THƯ KÝ",
         "Ninh Bình, ngày 09 tháng 11 năm 2023",
     ] {
@@ -1172,4 +1173,81 @@ fn the_docx_has_words_styles_properties_and_merged_cells() {
         2 * items
     );
     assert!(html.contains("<h2 class=\"l k\"><b>I. CÔNG TÁC TỔ CHỨC KIỂM TRA</b></h2>"));
+}
+
+#[test]
+fn the_minutes_are_complete_signed_or_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, c) = demo(&dir, "a.db");
+    let rows = s.visit_rows(Some(&c)).unwrap();
+    // Signed: the end time is the signing time, copies match the places they go to.
+    let signed = rows
+        .iter()
+        .find(|v| v.status == VisitStatus::Signed)
+        .unwrap();
+    let m = s.visit_minutes(&signed.id).unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339(m.signed_at.as_deref().unwrap()).unwrap();
+    use chrono::Timelike;
+    let time = format!("{} giờ {:02}", at.hour(), at.minute());
+    assert!(m.ended.starts_with(&time), "{} / {time}", m.ended);
+    let html = String::from_utf8(m.render(Format::Html).unwrap()).unwrap();
+    assert!(
+        html.contains(&format!("Biên bản kết thúc lúc {time}")),
+        "{time}"
+    );
+    assert!(html.contains(&format!(
+        "lập thành {:02} bản có giá trị như nhau",
+        m.recipients.len()
+    )));
+    assert!(html.contains("V. KẾT LUẬN") && html.contains("2. Xếp loại"));
+    // The unit's own tasks go to V with their deadlines, the rest stay in IV.
+    let tasks: Vec<_> = m
+        .recommendations
+        .iter()
+        .filter(|r| r.authority == Authority::Unit)
+        .collect();
+    let v = html.split("V. KẾT LUẬN").nth(1).unwrap();
+    let iv = html
+        .split("IV. ĐỀ XUẤT, KIẾN NGHỊ")
+        .nth(1)
+        .unwrap()
+        .split("V. KẾT LUẬN")
+        .next()
+        .unwrap();
+    for r in &m.recommendations {
+        let text = kiemtra_render::html::escape(&r.text);
+        let in_v = tasks.iter().any(|t| t.text == r.text);
+        assert_eq!(v.contains(&text), in_v, "{}", r.text);
+        assert_eq!(iv.contains(&text), !in_v, "{}", r.text);
+    }
+    // Nơi nhận is below the signatures, not in their table.
+    let xml = docx_xml(&m.render(Format::Docx).unwrap());
+    let last_table = xml.rfind("</w:tbl>").unwrap();
+    assert!(xml.rfind("Nơi nhận:").unwrap() > last_table);
+
+    // Not signed: a blank end time, dotted lines for nobody named, the attachments listed.
+    let open = rows
+        .iter()
+        .find(|v| v.status == VisitStatus::Completed)
+        .unwrap();
+    s.visit_update(
+        &open.id,
+        kiemtra_core::visit::VisitPatch {
+            attendees: Some(Vec::new()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let photo = dir.path().join("anh.png");
+    std::fs::write(&photo, b"\x89PNG\r\n\x1a\n0000IHDR").unwrap();
+    s.attach(&open.id, &photo, "Sổ chi đoàn", None).unwrap();
+    let m = s.visit_minutes(&open.id).unwrap();
+    assert_eq!(m.ended, "");
+    assert_eq!(m.attachments, vec!["Sổ chi đoàn (anh.png)".to_string()]);
+    let html = String::from_utf8(m.render(Format::Html).unwrap()).unwrap();
+    assert!(html.contains("Biên bản kết thúc lúc …… giờ …… cùng ngày"));
+    assert!(html.contains("- Sổ chi đoàn (anh.png)."));
+    let blanks = "- Đồng chí ……………………………, chức vụ ……………………………";
+    assert_eq!(html.matches(blanks).count(), 3 + 2, "unit 3, guests 2");
+    assert!(html.contains("[DỰ THẢO]"));
 }

@@ -80,10 +80,30 @@ pub struct VisitMinutes {
     pub unit_representative: String,
     pub unit_representative_position: String,
     pub recipients: Vec<String>,
+    /// When the meeting ended, as the minutes write it: "16 giờ 30" on the visit's day, or
+    /// "16 giờ 30 ngày 10/11/2023" on another; blank until signed (written by hand).
+    pub ended: String,
+    /// The files attached to the visit: "caption (file name)".
+    pub attachments: Vec<String>,
     pub warnings: Vec<Warning>,
     /// Not the signed record (not signed, in conflict, or changed after signing): printed
     /// with "DỰ THẢO" in the heading and on every page.
     pub draft: bool,
+}
+
+/// The end of the meeting from the signing time ("2023-11-09T16:30:00+07:00"), in the time
+/// zone it was signed in.
+fn ended_at(signed_at: Option<&str>, day: Option<NaiveDate>) -> String {
+    let Some(t) = signed_at.and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok()) else {
+        return String::new();
+    };
+    use chrono::Timelike;
+    let time = format!("{} giờ {:02}", t.hour(), t.minute());
+    if Some(t.date_naive()) == day {
+        time
+    } else {
+        format!("{time} ngày {}", date_vi(Some(t.date_naive())))
+    }
 }
 
 fn result_text(item: &Item, f: Option<&Finding>) -> String {
@@ -267,6 +287,20 @@ impl Store {
                 .map(|r| r.message(Lang::Vi).to_string())
                 .unwrap_or_default(),
             recommendations,
+            ended: ended_at(
+                v.signed_at
+                    .as_deref()
+                    .filter(|_| v.status == VisitStatus::Signed),
+                v.date,
+            ),
+            attachments: self
+                .visit_records::<Attachment>(&visit)?
+                .into_iter()
+                .map(|a| match a.body.caption.trim() {
+                    "" => a.body.file_name,
+                    c => format!("{c} ({})", a.body.file_name),
+                })
+                .collect(),
             recipients: vec![
                 "Ban Thường vụ Tỉnh đoàn (b/c)".to_string(),
                 "Đơn vị được kiểm tra".to_string(),
