@@ -280,6 +280,51 @@ fn recipients_cell(list: &[String]) -> Vec<Para> {
     v
 }
 
+/// The annex's columns, which the XLSX ranking sheet shares.
+pub const ANNEX_COLUMNS: [&str; 9] = [
+    "TT",
+    "Đơn vị",
+    "Cấp",
+    "Ngày",
+    "Tình trạng",
+    "Đạt",
+    "Chưa đạt",
+    "Điểm",
+    "Xếp loại",
+];
+
+/// One unit's row of the annex. A visit the figures do not count shows its status only.
+pub fn annex_cells(a: &AnnexRow) -> Vec<String> {
+    let (met, not_met, points) = if a.counted {
+        (
+            a.met.to_string(),
+            a.not_met.to_string(),
+            if a.max_points > 0 {
+                format!("{}/{}", fmt_num(a.points), a.max_points)
+            } else {
+                String::new()
+            },
+        )
+    } else {
+        Default::default()
+    };
+    vec![
+        a.no.to_string(),
+        a.unit.clone(),
+        a.level.clone(),
+        date_vi(a.date),
+        a.status_label.clone(),
+        met,
+        not_met,
+        points,
+        if a.counted {
+            a.overall_label.clone()
+        } else {
+            String::new()
+        },
+    ]
+}
+
 /// A table whose first column numbers its rows ("TT").
 fn numbered(widths: Vec<u32>, header: &[&str], rows: Vec<Vec<String>>) -> Block {
     let cols = header.len() + 1;
@@ -903,39 +948,18 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
         ),
     ]]));
     b.push(Block::PageBreak);
-    b.push(Block::Para(centred(vec![bold("PHỤ LỤC")])));
+    b.push(Block::Para(Para {
+        style: Style::Heading1,
+        ..centred(vec![bold("PHỤ LỤC")])
+    }));
     b.push(Block::Para(centred(vec![italic(
-        "Danh sách đơn vị được kiểm tra và kết quả",
+        "Kết quả kiểm tra từng đơn vị, xếp theo cấp và kết quả xếp loại",
     )])));
     b.push(Block::Table(Table {
-        widths: vec![5, 28, 10, 13, 13, 14, 17],
-        header: [
-            "TT",
-            "Đơn vị",
-            "Cấp",
-            "Đoàn kiểm tra",
-            "Ngày",
-            "Tình trạng",
-            "Xếp loại",
-        ]
-        .map(String::from)
-        .to_vec(),
-        rows: r
-            .annex
-            .iter()
-            .map(|a| {
-                vec![
-                    a.no.to_string(),
-                    a.unit.clone(),
-                    a.level.clone(),
-                    a.team.clone(),
-                    date_vi(a.date),
-                    a.status_label.clone(),
-                    a.overall_label.clone(),
-                ]
-            })
-            .collect(),
-        numeric: vec![true, false, false, false, false, false, false],
+        widths: vec![5, 27, 9, 11, 13, 7, 8, 8, 12],
+        header: ANNEX_COLUMNS.map(String::from).to_vec(),
+        rows: r.annex.iter().map(annex_cells).collect(),
+        numeric: vec![true, false, false, false, false, true, true, true, false],
         merged: Vec::new(),
     }));
     Doc {

@@ -2,10 +2,10 @@
 //! item and per overall result ("Tổng hợp"), for the secretariat to sort and filter.
 
 use kiemtra_core::Localize;
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 use kiemtra_core::model::{Rating, Scale};
-use kiemtra_core::report::{date_vi, CampaignReport};
+use kiemtra_core::report::CampaignReport;
 use kiemtra_core::{Error, Lang, Result};
 
 fn err(e: XlsxError) -> Error {
@@ -39,6 +39,20 @@ fn header(
     Ok(())
 }
 
+/// The ranking sheet's columns.
+pub const RANKING_COLUMNS: [&str; 10] = [
+    "TT",
+    "Đơn vị",
+    "Cấp",
+    "Ngày kiểm tra",
+    "Tình trạng",
+    "Đạt",
+    "Chưa đạt",
+    "Điểm",
+    "Điểm tối đa",
+    "Xếp loại",
+];
+
 /// The column headers of the data sheet, in order.
 pub const DATA_COLUMNS: [&str; 13] = [
     "Đơn vị",
@@ -56,8 +70,8 @@ pub const DATA_COLUMNS: [&str; 13] = [
     "Giải trình",
 ];
 
-/// The summary sheet's item table columns.
-pub const SUMMARY_COLUMNS: [&str; 8] = [
+/// The summary sheet's item table columns; then Đạt and Chưa đạt per level.
+pub const SUMMARY_COLUMNS: [&str; 9] = [
     "Mã tiêu chí",
     "Tiêu chí",
     "Đạt",
@@ -65,13 +79,57 @@ pub const SUMMARY_COLUMNS: [&str; 8] = [
     "Chấm điểm",
     "Chưa đánh giá",
     "Điểm trung bình",
+    "Điểm tối đa",
     "Tổng số lượt",
 ];
+
+/// A row tall enough for its wrapped cells (`(text, column width)`): spreadsheets do not
+/// all grow a row for wrapped text by themselves, and a note cut to one line is lost on paper.
+fn fit_row(
+    ws: &mut Worksheet,
+    row: u32,
+    cells: &[(&str, f64)],
+) -> std::result::Result<(), XlsxError> {
+    let lines = cells
+        .iter()
+        .map(|(t, w)| {
+            let per_line = (w * 1.1).max(1.0) as usize;
+            t.lines()
+                .map(|l| l.chars().count().div_ceil(per_line).max(1))
+                .sum::<usize>()
+        })
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    if lines > 1 {
+        ws.set_row_height(row, 15.0 * lines as f64)?;
+    }
+    Ok(())
+}
+
+/// A date as a real date cell (sorts and filters as a date), shown dd/mm/yyyy.
+fn write_date(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    d: Option<chrono::NaiveDate>,
+    f: &Format,
+) -> std::result::Result<(), XlsxError> {
+    use chrono::Datelike;
+    if let Some(d) = d {
+        let x = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
+        ws.write_date_with_format(row, col, x, f)?;
+    }
+    Ok(())
+}
 
 fn build(r: &CampaignReport) -> std::result::Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold().set_text_wrap();
-    let wrap = Format::new().set_text_wrap();
+    let wrap = Format::new()
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
+    let day = Format::new().set_num_format("dd/mm/yyyy");
     {
         let ws = wb.add_worksheet();
         ws.set_name("Dữ liệu")?;
@@ -85,11 +143,11 @@ fn build(r: &CampaignReport) -> std::result::Result<Vec<u8>, XlsxError> {
             ws.write_string(row, 0, &f.unit)?;
             ws.write_string(row, 1, &f.level)?;
             ws.write_string(row, 2, &f.team)?;
-            ws.write_string(row, 3, date_vi(f.date))?;
+            write_date(ws, row, 3, f.date, &day)?;
             ws.write_string(row, 4, &f.status_label)?;
             ws.write_string(row, 5, &f.topic)?;
             ws.write_string(row, 6, &f.item_code)?;
-            ws.write_string(row, 7, &f.item_title)?;
+            ws.write_string_with_format(row, 7, &f.item_title, &wrap)?;
             ws.write_string(
                 row,
                 8,
@@ -106,6 +164,15 @@ fn build(r: &CampaignReport) -> std::result::Result<Vec<u8>, XlsxError> {
             }
             ws.write_string_with_format(row, 11, &f.note, &wrap)?;
             ws.write_string_with_format(row, 12, &f.explanation, &wrap)?;
+            fit_row(
+                ws,
+                row,
+                &[
+                    (&f.item_title, widths[7]),
+                    (&f.note, widths[11]),
+                    (&f.explanation, widths[12]),
+                ],
+            )?;
         }
         if !r.findings.is_empty() {
             ws.autofilter(0, 0, r.findings.len() as u32, DATA_COLUMNS.len() as u16 - 1)?;
@@ -114,14 +181,24 @@ fn build(r: &CampaignReport) -> std::result::Result<Vec<u8>, XlsxError> {
     {
         let ws = wb.add_worksheet();
         ws.set_name("Tổng hợp")?;
-        let widths = [11.0, 60.0, 8.0, 10.0, 11.0, 14.0, 15.0, 12.0];
-        let cols: Vec<(&str, f64)> = SUMMARY_COLUMNS.iter().copied().zip(widths).collect();
-        header(ws, &cols, &bold, r.draft)?;
+        let widths = [11.0, 60.0, 8.0, 10.0, 11.0, 14.0, 15.0, 11.0, 12.0];
+        let mut cols: Vec<(String, f64)> = SUMMARY_COLUMNS
+            .iter()
+            .map(|c| c.to_string())
+            .zip(widths)
+            .collect();
+        for l in &r.levels {
+            cols.push((format!("Đạt ({})", l.to_lowercase()), 12.0));
+            cols.push((format!("Chưa đạt ({})", l.to_lowercase()), 12.0));
+        }
+        let named: Vec<(&str, f64)> = cols.iter().map(|(c, w)| (c.as_str(), *w)).collect();
+        header(ws, &named, &bold, r.draft)?;
         let mut row = 1u32;
         for t in &r.topics {
             for i in &t.items {
                 ws.write_string(row, 0, &i.code)?;
                 ws.write_string_with_format(row, 1, &i.title, &wrap)?;
+                fit_row(ws, row, &[(&i.title, 60.0)])?;
                 ws.write_number(row, 2, i.all.dat as f64)?;
                 ws.write_number(row, 3, i.all.chua_dat as f64)?;
                 ws.write_number(row, 4, i.all.scored as f64)?;
@@ -129,9 +206,20 @@ fn build(r: &CampaignReport) -> std::result::Result<Vec<u8>, XlsxError> {
                 if let Some(a) = i.all.points_avg {
                     ws.write_number(row, 6, (a * 100.0).round() / 100.0)?;
                 }
-                ws.write_number(row, 7, i.all.total() as f64)?;
+                if let Some(m) = i.max_points {
+                    ws.write_number(row, 7, m as f64)?;
+                }
+                ws.write_number(row, 8, i.all.total() as f64)?;
+                for (li, c) in i.by_level.iter().enumerate() {
+                    let col = (SUMMARY_COLUMNS.len() + 2 * li) as u16;
+                    ws.write_number(row, col, c.dat as f64)?;
+                    ws.write_number(row, col + 1, c.chua_dat as f64)?;
+                }
                 row += 1;
             }
+        }
+        if row > 1 {
+            ws.autofilter(0, 0, row - 1, cols.len() as u16 - 1)?;
         }
         row += 1;
         ws.write_string_with_format(row, 0, "Xếp loại", &bold)?;
@@ -141,6 +229,83 @@ fn build(r: &CampaignReport) -> std::result::Result<Vec<u8>, XlsxError> {
             ws.write_string(row, 0, &o.label)?;
             ws.write_number(row, 2, o.count as f64)?;
             row += 1;
+        }
+    }
+    {
+        // The emulation ranking: the annex, numbers as numbers.
+        let ws = wb.add_worksheet();
+        ws.set_name("Xếp hạng")?;
+        let widths = [5.0, 40.0, 11.0, 12.0, 16.0, 8.0, 10.0, 9.0, 10.0, 26.0];
+        let cols: Vec<(&str, f64)> = RANKING_COLUMNS.iter().copied().zip(widths).collect();
+        header(ws, &cols, &bold, r.draft)?;
+        for (i, a) in r.annex.iter().enumerate() {
+            let row = i as u32 + 1;
+            ws.write_number(row, 0, a.no as f64)?;
+            ws.write_string_with_format(row, 1, &a.unit, &wrap)?;
+            fit_row(ws, row, &[(&a.unit, widths[1])])?;
+            ws.write_string(row, 2, &a.level)?;
+            write_date(ws, row, 3, a.date, &day)?;
+            ws.write_string(row, 4, &a.status_label)?;
+            if a.counted {
+                ws.write_number(row, 5, a.met as f64)?;
+                ws.write_number(row, 6, a.not_met as f64)?;
+                if a.max_points > 0 {
+                    ws.write_number(row, 7, (a.points * 100.0).round() / 100.0)?;
+                    ws.write_number(row, 8, a.max_points as f64)?;
+                }
+                ws.write_string(row, 9, &a.overall_label)?;
+            }
+        }
+        if !r.annex.is_empty() {
+            ws.autofilter(0, 0, r.annex.len() as u32, RANKING_COLUMNS.len() as u16 - 1)?;
+        }
+    }
+    {
+        // Per unit and topic: how many of its items the unit met, and did not.
+        let ws = wb.add_worksheet();
+        ws.set_name("Theo đơn vị")?;
+        let mut cols: Vec<(String, f64)> = vec![("Đơn vị".into(), 40.0), ("Cấp".into(), 11.0)];
+        for t in &r.topics {
+            cols.push((format!("{}. Đạt", t.code), 8.0));
+            cols.push((format!("{}. Chưa đạt", t.code), 10.0));
+            cols.push((format!("{}. Điểm", t.code), 8.0));
+        }
+        let named: Vec<(&str, f64)> = cols.iter().map(|(c, w)| (c.as_str(), *w)).collect();
+        header(ws, &named, &bold, r.draft)?;
+        let mut units: Vec<(&str, &str)> = Vec::new();
+        // (unit, topic) → (met, not met, points)
+        let mut sums: std::collections::HashMap<(&str, &str), (f64, f64, f64)> = Default::default();
+        for f in &r.findings {
+            if !units.contains(&(f.unit.as_str(), f.level.as_str())) {
+                units.push((f.unit.as_str(), f.level.as_str()));
+            }
+            let code = f.topic.split('.').next().unwrap_or("");
+            let e = sums.entry((f.unit.as_str(), code)).or_default();
+            match f.rating {
+                Some(Rating::Dat) => e.0 += 1.0,
+                Some(Rating::ChuaDat) => e.1 += 1.0,
+                None => {}
+            }
+            e.2 += f.points.unwrap_or(0.0);
+        }
+        for (i, (unit, level)) in units.iter().enumerate() {
+            let row = i as u32 + 1;
+            ws.write_string_with_format(row, 0, *unit, &wrap)?;
+            fit_row(ws, row, &[(unit, 40.0)])?;
+            ws.write_string(row, 1, *level)?;
+            for (ti, t) in r.topics.iter().enumerate() {
+                let (met, not_met, points) = sums
+                    .get(&(*unit, t.code.as_str()))
+                    .copied()
+                    .unwrap_or_default();
+                let col = 2 + 3 * ti as u16;
+                ws.write_number(row, col, met)?;
+                ws.write_number(row, col + 1, not_met)?;
+                ws.write_number(row, col + 2, (points * 100.0).round() / 100.0)?;
+            }
+        }
+        if !units.is_empty() {
+            ws.autofilter(0, 0, units.len() as u32, cols.len() as u16 - 1)?;
         }
     }
     wb.save_to_buffer()

@@ -369,7 +369,11 @@ fn the_spreadsheet_holds_the_database_figures() {
         .rows()
         .map(|r| r.iter().map(cell_text).collect())
         .collect();
-    assert_eq!(srows[0], xlsx::SUMMARY_COLUMNS.map(String::from).to_vec());
+    assert_eq!(
+        srows[0][..xlsx::SUMMARY_COLUMNS.len()],
+        xlsx::SUMMARY_COLUMNS.map(String::from)
+    );
+    assert_eq!(srows[0][xlsx::SUMMARY_COLUMNS.len()], "Đạt (cấp huyện)");
     for row in srows.iter().skip(1).take(items) {
         let n = |k: &str| {
             sql_rated
@@ -379,7 +383,16 @@ fn the_spreadsheet_holds_the_database_figures() {
         };
         assert_eq!(row[2], n("dat").to_string(), "{}", row[0]);
         assert_eq!(row[3], n("chua_dat").to_string(), "{}", row[0]);
-        assert_eq!(row[7], r.scope.counted.to_string());
+        assert_eq!(row[8], r.scope.counted.to_string());
+        // Per level, adding up to the total.
+        let by: usize = (0..r.levels.len())
+            .map(|l| {
+                row[xlsx::SUMMARY_COLUMNS.len() + 2 * l]
+                    .parse::<usize>()
+                    .unwrap()
+            })
+            .sum();
+        assert_eq!(by.to_string(), row[2], "{}", row[0]);
     }
     let xs = srows
         .iter()
@@ -470,11 +483,56 @@ fn the_docx_report_holds_the_database_figures_and_the_vietnamese_names() {
     // The annex lists every unit with its status.
     let annex: Vec<&Vec<String>> = rows
         .iter()
-        .filter(|r| r.len() == 7 && r[0] != "TT")
+        .filter(|r| r.len() == 9 && r[0] != "TT")
         .collect();
     assert_eq!(annex.len(), 24);
-    let signed = annex.iter().filter(|r| r[5] == "Đã ký biên bản").count();
-    assert_eq!(signed, 6);
+    let signed: Vec<_> = annex.iter().filter(|r| r[4] == "Đã ký biên bản").collect();
+    assert_eq!(signed.len(), 6);
+    // Counted rows carry met / not met / points; the others only their status.
+    assert!(signed
+        .iter()
+        .all(|r| !r[5].is_empty() && r[7].contains('/')));
+    assert!(annex
+        .iter()
+        .filter(|r| r[4] != "Đã ký biên bản")
+        .all(|r| r[5].is_empty() && r[8].is_empty()));
+    // The ranking: levels in tree order, best result first within each.
+    let rank = |label: &str| {
+        [
+            "Hoàn thành xuất sắc nhiệm vụ",
+            "Hoàn thành tốt nhiệm vụ",
+            "Hoàn thành nhiệm vụ",
+            "Không hoàn thành nhiệm vụ",
+        ]
+        .iter()
+        .position(|l| *l == label)
+        .unwrap_or(9)
+    };
+    for w in r.annex.windows(2) {
+        let level =
+            |a: &kiemtra_core::report::AnnexRow| r.levels.iter().position(|l| *l == a.level);
+        assert!(level(&w[0]) <= level(&w[1]));
+        if level(&w[0]) == level(&w[1]) && w[0].counted && w[1].counted {
+            assert!(rank(&w[0].overall_label) <= rank(&w[1].overall_label));
+        }
+    }
+    // Each counted row's figures, recomputed from its findings.
+    for a in r.annex.iter().filter(|a| a.counted) {
+        let d = s.visit_detail(&a.visit_id).unwrap();
+        let met = d
+            .findings
+            .values()
+            .filter(|f| f.rating == Some(Rating::Dat))
+            .count();
+        let not_met = d
+            .findings
+            .values()
+            .filter(|f| f.rating == Some(Rating::ChuaDat))
+            .count();
+        let points: f64 = d.findings.values().filter_map(|f| f.points).sum();
+        assert_eq!((a.met, a.not_met), (met, not_met), "{}", a.unit);
+        assert!((a.points - points).abs() < 1e-9, "{}", a.unit);
+    }
     // Two charts are embedded as PNG.
     let z = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
     let pngs = z.file_names().filter(|n| n.ends_with(".png")).count();
@@ -1250,4 +1308,68 @@ fn the_minutes_are_complete_signed_or_not() {
     let blanks = "- Đồng chí ……………………………, chức vụ ……………………………";
     assert_eq!(html.matches(blanks).count(), 3 + 2, "unit 3, guests 2");
     assert!(html.contains("[DỰ THẢO]"));
+}
+
+#[test]
+fn the_spreadsheet_ranks_units_with_real_dates_and_prints_on_landscape_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let (s, c) = demo(&dir, "a.db");
+    let r = s.campaign_report(&c).unwrap();
+    let bytes = r.render(Format::Xlsx).unwrap();
+    let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        ["Dữ liệu", "Tổng hợp", "Xếp hạng", "Theo đơn vị"]
+    );
+    // Dates are date cells, equal to the visits' days.
+    let data = wb.worksheet_range("Dữ liệu").unwrap();
+    let first = &r.findings[0];
+    let cell = data.get((1, 3)).unwrap();
+    let Data::DateTime(d) = cell else {
+        panic!("{cell:?}")
+    };
+    assert_eq!(d.as_datetime().unwrap().date(), first.date.unwrap());
+    // The ranking sheet is the annex, in its order, numbers as numbers.
+    let rank = wb.worksheet_range("Xếp hạng").unwrap();
+    let rows: Vec<Vec<String>> = rank
+        .rows()
+        .map(|r| r.iter().map(cell_text).collect())
+        .collect();
+    assert_eq!(rows[0], xlsx::RANKING_COLUMNS.map(String::from).to_vec());
+    assert_eq!(rows.len() - 1, r.annex.len());
+    for (row, a) in rows[1..].iter().zip(&r.annex) {
+        assert_eq!(row[1], a.unit);
+        if a.counted {
+            assert_eq!(row[5], a.met.to_string(), "{}", a.unit);
+            assert_eq!(row[9], a.overall_label);
+        } else {
+            assert_eq!(row[5], "");
+        }
+    }
+    // Per unit and topic: the met items add up to the unit's total in the ranking.
+    let per = wb.worksheet_range("Theo đơn vị").unwrap();
+    let rows: Vec<Vec<String>> = per
+        .rows()
+        .map(|r| r.iter().map(cell_text).collect())
+        .collect();
+    let counted: Vec<_> = r.annex.iter().filter(|a| a.counted).collect();
+    assert_eq!(rows.len() - 1, counted.len());
+    for row in &rows[1..] {
+        let a = counted.iter().find(|a| a.unit == row[0]).unwrap();
+        let met: f64 = (0..r.topics.len())
+            .map(|t| row[2 + 3 * t].parse::<f64>().unwrap())
+            .sum();
+        assert_eq!(met as usize, a.met, "{}", a.unit);
+    }
+    // Every sheet prints A4 landscape, one page wide, its header row on every page.
+    for n in 1..=4 {
+        let sheet = zip_part(&bytes, &format!("xl/worksheets/sheet{n}.xml")).unwrap();
+        assert!(
+            sheet.contains("paperSize=\"9\"") && sheet.contains("orientation=\"landscape\""),
+            "sheet {n}"
+        );
+        assert!(sheet.contains("<autoFilter "), "sheet {n} has filters");
+    }
+    let workbook = zip_part(&bytes, "xl/workbook.xml").unwrap();
+    assert_eq!(workbook.matches("_xlnm.Print_Titles").count(), 4);
 }

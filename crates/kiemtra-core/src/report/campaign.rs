@@ -171,6 +171,14 @@ pub struct AnnexRow {
     pub rated: usize,
     pub total_items: usize,
     pub conflict: bool,
+    /// The report's figures count this visit (its basis); the four below are zero if not.
+    pub counted: bool,
+    /// Pass/fail items met and not met, for the emulation ranking.
+    pub met: usize,
+    pub not_met: usize,
+    /// Points given over the points items asked, and their maximum: "17/20".
+    pub points: f64,
+    pub max_points: u32,
 }
 
 /// One visit × one item of its checklist: the XLSX data sheet.
@@ -403,6 +411,11 @@ impl Store {
                 rated: r.done,
                 total_items: r.total,
                 conflict: r.conflict,
+                counted: basis.counts(r.status),
+                met: 0,
+                not_met: 0,
+                points: 0.0,
+                max_points: 0,
             });
             // The figures speak only of the visits the basis counts: a visit planned or
             // under way, or not signed when only signed minutes count, is listed in the
@@ -427,6 +440,27 @@ impl Store {
                 .into_iter()
                 .map(|f| (f.body.item_code.clone(), f.body))
                 .collect();
+            let row = annex.last_mut().expect("pushed above");
+            for item in sets
+                .get(&v.criteria_set_id)
+                .unwrap_or(&base)
+                .topics
+                .iter()
+                .flat_map(|t| &t.items)
+            {
+                let f = findings.get(&item.code);
+                match item.scale {
+                    Scale::PassFail => match f.and_then(|f| f.rating) {
+                        Some(Rating::Dat) => row.met += 1,
+                        Some(Rating::ChuaDat) => row.not_met += 1,
+                        None => {}
+                    },
+                    Scale::Points => {
+                        row.max_points += item.max_points.unwrap_or(0);
+                        row.points += f.and_then(|f| f.points).unwrap_or(0.0);
+                    }
+                }
+            }
             for (ti, t) in base.topics.iter().enumerate() {
                 let (mut asked, mut met) = (false, true);
                 for item in &t.items {
@@ -510,6 +544,28 @@ impl Store {
                     status: rec.body.status,
                 });
             }
+        }
+        // The ranking: within each level, by result (best first), then points, then the
+        // unit tree's order (a stable sort keeps it); not counted last.
+        let rank = |a: &AnnexRow| {
+            let result = match (a.counted, a.overall_result) {
+                (true, Some(OverallResult::XuatSac)) => 0,
+                (true, Some(OverallResult::Tot)) => 1,
+                (true, Some(OverallResult::HoanThanh)) => 2,
+                (true, Some(OverallResult::KhongHoanThanh)) => 3,
+                (true, None) => 4,
+                (false, _) => 5,
+            };
+            let level = levels.iter().position(|l| *l == a.level).unwrap_or(0);
+            (
+                level,
+                result,
+                std::cmp::Reverse((a.points * 100.0).round() as i64),
+            )
+        };
+        annex.sort_by_key(rank);
+        for (i, a) in annex.iter_mut().enumerate() {
+            a.no = i + 1;
         }
         for ((l, s), done) in by_level.iter_mut().zip(&level_units).zip(&level_inspected) {
             l.units = s.len();
