@@ -134,17 +134,19 @@ fn small(text: &str, align: Align, bold: bool) -> Para {
     }
 }
 
-fn image_xml(rel: &str, n: usize, w_mm: u32, h_mm: u32) -> String {
+/// A chart drawn inline, `n`-th of the document, from its part `word/charts/chart{n}.xml`.
+fn chart_xml(n: usize, w_mm: u32, h_mm: u32, title: &str) -> String {
     let cx = w_mm as u64 * EMU_PER_MM;
     let cy = h_mm as u64 * EMU_PER_MM;
     format!(
-        "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:docPr id=\"{n}\" name=\"Biểu đồ {n}\"/><wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect=\"1\"/></wp:cNvGraphicFramePr><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><pic:pic><pic:nvPicPr><pic:cNvPr id=\"{n}\" name=\"chart{n}.png\"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed=\"{rel}\"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x=\"0\" y=\"0\"/><a:ext cx=\"{cx}\" cy=\"{cy}\"/></a:xfrm><a:prstGeom prst=\"rect\"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>"
+        "<w:p><w:pPr><w:keepNext/><w:jc w:val=\"center\"/></w:pPr><w:r><w:drawing><wp:inline distT=\"0\" distB=\"0\" distL=\"0\" distR=\"0\"><wp:extent cx=\"{cx}\" cy=\"{cy}\"/><wp:docPr id=\"{n}\" name=\"Biểu đồ {n}\" descr=\"{}\"/><wp:cNvGraphicFramePr/><a:graphic><a:graphicData uri=\"http://schemas.openxmlformats.org/drawingml/2006/chart\"><c:chart xmlns:c=\"http://schemas.openxmlformats.org/drawingml/2006/chart\" r:id=\"rIdChart{n}\"/></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>",
+        escape(title)
     )
 }
 
-/// The document body (`word/document.xml`) and the images it embeds, in order.
-pub fn document_xml(doc: &Doc) -> (String, Vec<Vec<u8>>) {
-    let mut images = Vec::new();
+/// The document body (`word/document.xml`) and its charts' parts, in order.
+pub fn document_xml(doc: &Doc) -> (String, Vec<String>) {
+    let mut charts = Vec::new();
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:document xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\" xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" xmlns:pic=\"http://schemas.openxmlformats.org/drawingml/2006/picture\"><w:body>",
     );
@@ -189,15 +191,10 @@ pub fn document_xml(doc: &Doc) -> (String, Vec<Vec<u8>>) {
                 }
                 s.push_str("</w:tbl><w:p><w:pPr><w:spacing w:after=\"60\"/></w:pPr></w:p>");
             }
-            Block::Image {
-                png,
-                width_mm,
-                height_mm,
-                caption,
-            } => {
-                images.push(png.clone());
-                let n = images.len();
-                s.push_str(&image_xml(&format!("rIdImg{n}"), n, *width_mm, *height_mm));
+            Block::Chart { chart, caption } => {
+                charts.push(chart.drawingml());
+                let n = charts.len();
+                s.push_str(&chart_xml(n, 160, chart.height_mm(), &chart.title));
                 let mut p = small(caption, Align::Center, false);
                 p.runs[0].italic = true;
                 s.push_str(&para_xml(&p, false));
@@ -240,7 +237,7 @@ pub fn document_xml(doc: &Doc) -> (String, Vec<Vec<u8>>) {
     s.push_str(&format!(
         "<w:sectPr>{header}<w:footerReference w:type=\"default\" r:id=\"rIdFooter\"/><w:pgSz w:w=\"{PAGE_W}\" w:h=\"{PAGE_H}\"/><w:pgMar w:top=\"{MARGIN_TOP}\" w:right=\"{MARGIN_RIGHT}\" w:bottom=\"{MARGIN_BOTTOM}\" w:left=\"{MARGIN_LEFT}\" w:header=\"709\" w:footer=\"709\" w:gutter=\"0\"/></w:sectPr></w:body></w:document>"
     ));
-    (s, images)
+    (s, charts)
 }
 
 const HDR_NS: &str = "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"";
@@ -324,16 +321,18 @@ const APP_XML: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes
 
 /// The DOCX file's bytes.
 pub fn render(doc: &Doc) -> Result<Vec<u8>> {
-    let (document, images) = document_xml(doc);
+    let (document, charts) = document_xml(doc);
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     let mut put = |name: &str, bytes: &[u8], o: SimpleFileOptions| -> Result<()> {
         zip.start_file(name, o)
             .map_err(|e| kiemtra_core::Error::Io(std::io::Error::other(e)))?;
         zip.write_all(bytes)?;
         Ok(())
     };
+    let chart_types: String = (1..=charts.len())
+        .map(|i| format!("<Override PartName=\"/word/charts/chart{i}.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.drawingml.chart+xml\"/>"))
+        .collect();
     // A part named here must exist: the header override only for a draft.
     let header = if doc.draft {
         "<Override PartName=\"/word/header1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml\"/>"
@@ -342,7 +341,7 @@ pub fn render(doc: &Doc) -> Result<Vec<u8>> {
     };
     put(
         "[Content_Types].xml",
-        format!("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Default Extension=\"png\" ContentType=\"image/png\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/><Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>{header}<Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/><Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/><Override PartName=\"/word/footer1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/></Types>").as_bytes(),
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"><Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/><Default Extension=\"xml\" ContentType=\"application/xml\"/><Override PartName=\"/word/document.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/><Override PartName=\"/word/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml\"/>{header}<Override PartName=\"/docProps/core.xml\" ContentType=\"application/vnd.openxmlformats-package.core-properties+xml\"/><Override PartName=\"/docProps/app.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.extended-properties+xml\"/><Override PartName=\"/word/footer1.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml\"/>{chart_types}</Types>").as_bytes(),
         opts,
     )?;
     put(
@@ -351,8 +350,8 @@ pub fn render(doc: &Doc) -> Result<Vec<u8>> {
         opts,
     )?;
     let mut rels = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rIdStyles\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>");
-    for i in 1..=images.len() {
-        rels.push_str(&format!("<Relationship Id=\"rIdImg{i}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/image\" Target=\"media/chart{i}.png\"/>"));
+    for i in 1..=charts.len() {
+        rels.push_str(&format!("<Relationship Id=\"rIdChart{i}\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart\" Target=\"charts/chart{i}.xml\"/>"));
     }
     rels.push_str("<Relationship Id=\"rIdFooter\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer\" Target=\"footer1.xml\"/>");
     if doc.draft {
@@ -368,9 +367,12 @@ pub fn render(doc: &Doc) -> Result<Vec<u8>> {
     if doc.draft {
         put("word/header1.xml", header_xml().as_bytes(), opts)?;
     }
-    for (i, png) in images.iter().enumerate() {
-        // PNG is compressed already.
-        put(&format!("word/media/chart{}.png", i + 1), png, stored)?;
+    for (i, chart) in charts.iter().enumerate() {
+        put(
+            &format!("word/charts/chart{}.xml", i + 1),
+            chart.as_bytes(),
+            opts,
+        )?;
     }
     let out = zip
         .finish()

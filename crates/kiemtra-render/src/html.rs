@@ -1,5 +1,5 @@
 //! Printable HTML: one standalone document (A4 print CSS inside, no script, nothing
-//! fetched), charts as `data:` PNG. Every piece of text goes through `escape`.
+//! fetched), charts as inline SVG. Every piece of text goes through `escape`.
 
 use crate::layout::{Align, Block, Doc, Para, Span, Style, DRAFT};
 
@@ -19,25 +19,6 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-/// Standard base64 (RFC 4648, padded), for `data:` images.
-pub fn base64(bytes: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for ch in bytes.chunks(3) {
-        let n = (ch[0] as u32) << 16
-            | (*ch.get(1).unwrap_or(&0) as u32) << 8
-            | *ch.get(2).unwrap_or(&0) as u32;
-        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
-            if i <= ch.len() {
-                out.push(A[(n >> shift & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
 const CSS: &str = "@page{size:A4;margin:20mm 20mm 20mm 30mm}
 body{font-family:'Times New Roman',Times,serif;font-size:13pt;line-height:1.3;color:#000;max-width:160mm;margin:10mm auto}
 p,h1,h2,h3{margin:0 0 4pt;font-size:inherit;font-weight:normal}
@@ -48,7 +29,7 @@ table.grid th,table.grid td{border:1px solid #000;padding:2pt 4pt;font-size:11pt
 table.grid th{font-weight:bold;text-align:center}
 table.grid td.n{text-align:right}
 table.cols td{border:none;vertical-align:top;padding:0}
-figure{margin:6pt 0;text-align:center}figure img{max-width:100%}
+figure{margin:6pt 0;text-align:center;page-break-inside:avoid}figure svg{width:160mm;max-width:100%;height:auto}
 figcaption{font-style:italic;font-size:11pt}
 .pb{page-break-after:always}.k{page-break-after:avoid}
 .warn{border:1px solid #b26a00;background:#fff4e0;padding:4pt 8pt;margin-bottom:10pt;font-size:11pt}
@@ -152,16 +133,10 @@ pub fn render(doc: &Doc) -> String {
                 }
                 s.push_str("</tbody></table>\n");
             }
-            Block::Image {
-                png,
-                width_mm,
-                caption,
-                ..
-            } => {
+            Block::Chart { chart, caption } => {
                 s.push_str(&format!(
-                    "<figure><img style=\"width:{width_mm}mm\" alt=\"{}\" src=\"data:image/png;base64,{}\"><figcaption>{}</figcaption></figure>\n",
-                    escape(caption),
-                    base64(png),
+                    "<figure>{}<figcaption>{}</figcaption></figure>\n",
+                    chart.svg(),
                     escape(caption)
                 ));
             }
@@ -199,20 +174,5 @@ mod tests {
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;Đoàn xã Cúc Phương&quot;"
         );
         assert!(!e.contains('<') && !e.contains('>'));
-    }
-
-    #[test]
-    fn base64_matches_the_rfc_vectors() {
-        for (i, o) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-        ] {
-            assert_eq!(base64(i.as_bytes()), o);
-        }
     }
 }

@@ -168,11 +168,9 @@ impl Table {
 pub enum Block {
     Para(Para),
     Table(Table),
-    Image {
-        png: Vec<u8>,
-        /// Size on the page, in millimetres.
-        width_mm: u32,
-        height_mm: u32,
+    /// A chart 160 mm wide, its caption below it.
+    Chart {
+        chart: chart::Chart,
         caption: String,
     },
     /// A borderless table of two columns (heading, signatures): each row a pair of cells.
@@ -605,9 +603,67 @@ fn lower_first(s: &str) -> String {
     }
 }
 
-/// The caption of the charts, which carry no text of their own.
-pub const BARS_CAPTION: &str = "Biểu đồ 1. Kết quả đánh giá theo nội dung (xanh lá: Đạt; đỏ: Chưa đạt; xanh dương: chấm điểm; xám: chưa đánh giá). Mỗi thanh là một nội dung theo thứ tự của bảng kết quả; số liệu ở các bảng trên.";
-pub const RESULTS_CAPTION: &str = "Biểu đồ 2. Số đơn vị theo kết quả xếp loại, từ trái sang: xuất sắc, tốt, hoàn thành, không hoàn thành, chưa đánh giá; số liệu ở bảng trên.";
+/// A topic's label in a chart: its code and the start of its title.
+fn short_topic(t: &TopicResult) -> String {
+    let title: String = t.title.chars().take(38).collect();
+    let more = if t.title.chars().count() > 38 {
+        "…"
+    } else {
+        ""
+    };
+    format!("{}. {}{more}", t.code, title.trim_end())
+}
+
+/// Per topic, the share of its Đạt / Chưa đạt ratings in the counted visits: a topic with
+/// more items gets no longer bar, and nothing not rated takes room.
+fn topics_chart(r: &CampaignReport) -> chart::Chart {
+    let pct = |part: usize, t: &TopicResult| {
+        let rated = t.all.dat + t.all.chua_dat;
+        if rated == 0 {
+            0.0
+        } else {
+            100.0 * part as f64 / rated as f64
+        }
+    };
+    chart::Chart {
+        title: "Tỷ lệ tiêu chí đạt theo nội dung".into(),
+        categories: r.topics.iter().map(short_topic).collect(),
+        series: vec![
+            chart::Series {
+                name: "Đạt".into(),
+                colour: chart::GREEN,
+                values: r.topics.iter().map(|t| pct(t.all.dat, t)).collect(),
+            },
+            chart::Series {
+                name: "Chưa đạt".into(),
+                colour: chart::RED,
+                values: r.topics.iter().map(|t| pct(t.all.chua_dat, t)).collect(),
+            },
+        ],
+        percent_bars: true,
+    }
+}
+
+fn results_chart(r: &CampaignReport) -> chart::Chart {
+    let shown: Vec<&OverallCount> = r
+        .overall
+        .iter()
+        .filter(|o| o.result.is_some() || o.count > 0)
+        .collect();
+    chart::Chart {
+        title: "Số đơn vị theo kết quả xếp loại".into(),
+        categories: shown
+            .iter()
+            .map(|o| o.label.replace(" nhiệm vụ", ""))
+            .collect(),
+        series: vec![chart::Series {
+            name: "Số đơn vị".into(),
+            colour: chart::BLUE,
+            values: shown.iter().map(|o| o.count as f64).collect(),
+        }],
+        percent_bars: false,
+    }
+}
 
 /// A text the secretariat wrote: one body paragraph per line, blank lines dropped.
 fn prose(text: &str) -> Vec<Block> {
@@ -821,16 +877,12 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
             merged: vec![true, true, false, false, false, false, false, false],
         }));
     }
-    b.push(Block::Image {
-        png: chart::stacked_bars(
-            &r.topics
-                .iter()
-                .map(|t| vec![t.all.dat, t.all.chua_dat, t.all.scored, t.all.not_rated])
-                .collect::<Vec<_>>(),
+    b.push(Block::Chart {
+        chart: topics_chart(r),
+        caption: format!(
+            "Biểu đồ 1. Tỷ lệ đánh giá Đạt / Chưa đạt theo nội dung, trên các tiêu chí đã đánh giá của {} buổi kiểm tra được tính; tiêu chí chấm điểm ở các bảng trên.",
+            r.scope.counted
         ),
-        width_mm: 160,
-        height_mm: (160 * (14 + r.topics.len().max(1) as u32 * 48 + 10) / 900).max(20),
-        caption: BARS_CAPTION.to_string(),
     });
     b.push(section("Kết quả xếp loại chung"));
     b.push(Block::Table(Table {
@@ -844,14 +896,9 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
         numeric: vec![false, true],
         merged: Vec::new(),
     }));
-    b.push(Block::Image {
-        png: chart::columns(
-            &r.overall.iter().map(|o| o.count).collect::<Vec<_>>(),
-            &chart::RESULT_COLOURS,
-        ),
-        width_mm: 140,
-        height_mm: 56,
-        caption: RESULTS_CAPTION.to_string(),
+    b.push(Block::Chart {
+        chart: results_chart(r),
+        caption: "Biểu đồ 2. Số đơn vị theo kết quả xếp loại.".into(),
     });
     b.push(part("III. ĐÁNH GIÁ CHUNG"));
     let x = &r.texts;
