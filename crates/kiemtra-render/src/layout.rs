@@ -1003,7 +1003,7 @@ pub fn report_doc(r: &CampaignReport) -> Doc {
         "Kết quả kiểm tra từng đơn vị, xếp theo cấp và kết quả xếp loại",
     )])));
     b.push(Block::Table(Table {
-        widths: vec![5, 27, 9, 11, 13, 7, 8, 8, 12],
+        widths: vec![5, 24, 10, 13, 13, 6, 8, 9, 12],
         header: ANNEX_COLUMNS.map(String::from).to_vec(),
         rows: r.annex.iter().map(annex_cells).collect(),
         numeric: vec![true, false, false, false, false, true, true, true, false],
