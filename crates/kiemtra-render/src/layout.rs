@@ -616,7 +616,7 @@ fn short_topic(t: &TopicResult) -> String {
 
 /// Per topic, the share of its Đạt / Chưa đạt ratings in the counted visits: a topic with
 /// more items gets no longer bar, and nothing not rated takes room.
-fn topics_chart(r: &CampaignReport) -> chart::Chart {
+pub(crate) fn topics_chart(r: &CampaignReport) -> chart::Chart {
     let pct = |part: usize, t: &TopicResult| {
         let rated = t.all.dat + t.all.chua_dat;
         if rated == 0 {

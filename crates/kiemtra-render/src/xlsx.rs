@@ -2,7 +2,10 @@
 //! item and per overall result ("Tổng hợp"), for the secretariat to sort and filter.
 
 use kiemtra_core::Localize;
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Chart, ChartAxisCrossing, ChartDataLabel, ChartFormat, ChartSolidFill, ChartType,
+    ExcelDateTime, Format, Workbook, Worksheet, XlsxError,
+};
 
 use kiemtra_core::model::{Rating, Scale};
 use kiemtra_core::report::CampaignReport;
@@ -307,6 +310,54 @@ fn build(r: &CampaignReport) -> std::result::Result<Vec<u8>, XlsxError> {
         if !units.is_empty() {
             ws.autofilter(0, 0, units.len() as u32, cols.len() as u16 - 1)?;
         }
+    }
+    {
+        // The topics chart as an Excel chart over its own small table, so a clerk can
+        // restyle it or copy it into a slide.
+        let c = crate::layout::topics_chart(r);
+        let ws = wb.add_worksheet();
+        ws.set_name("Biểu đồ")?;
+        let names: Vec<String> = c.series.iter().map(|s| format!("{} (%)", s.name)).collect();
+        let mut cols = vec![("Nội dung", 50.0)];
+        for n in &names {
+            cols.push((n.as_str(), 12.0));
+        }
+        header(ws, &cols, &bold, r.draft)?;
+        for (i, cat) in c.categories.iter().enumerate() {
+            ws.write_string(i as u32 + 1, 0, cat)?;
+            for (j, s) in c.series.iter().enumerate() {
+                let v = s.values.get(i).copied().unwrap_or(0.0);
+                ws.write_number(i as u32 + 1, j as u16 + 1, (v * 10.0).round() / 10.0)?;
+            }
+        }
+        let n = c.categories.len().max(1) as u32;
+        let mut chart = Chart::new(ChartType::BarStacked);
+        chart.title().set_name(&c.title);
+        for (j, s) in c.series.iter().enumerate() {
+            let col = j as u16 + 1;
+            chart
+                .add_series()
+                .set_name(("Biểu đồ", 0, col))
+                .set_categories(("Biểu đồ", 1, 0, n, 0))
+                .set_values(("Biểu đồ", 1, col, n, col))
+                .set_format(ChartFormat::new().set_solid_fill(
+                    ChartSolidFill::new().set_color(u32::from_str_radix(s.colour, 16).unwrap_or(0)),
+                ))
+                // A zero share gets no label.
+                .set_data_label(ChartDataLabel::new().show_value().set_num_format("0.#;;"));
+        }
+        chart
+            .x_axis()
+            .set_min(0.0)
+            .set_max(100.0)
+            .set_num_format("0\"%\"");
+        // Topics top to bottom in the tables' order, the value axis below them.
+        chart
+            .y_axis()
+            .set_reverse()
+            .set_crossing(ChartAxisCrossing::Max);
+        chart.set_width(900).set_height(60 + 40 * n);
+        ws.insert_chart(n + 2, 0, &chart)?;
     }
     wb.save_to_buffer()
 }

@@ -1339,8 +1339,18 @@ fn the_spreadsheet_ranks_units_with_real_dates_and_prints_on_landscape_pages() {
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
     assert_eq!(
         wb.sheet_names(),
-        ["Dữ liệu", "Tổng hợp", "Xếp hạng", "Theo đơn vị"]
+        ["Dữ liệu", "Tổng hợp", "Xếp hạng", "Theo đơn vị", "Biểu đồ"]
     );
+    // The chart sheet: the topics' shares as numbers, and an Excel chart over them.
+    let sheet = wb.worksheet_range("Biểu đồ").unwrap();
+    for (i, t) in r.topics.iter().enumerate() {
+        let rated = t.all.dat + t.all.chua_dat;
+        if rated > 0 {
+            let pct = (1000.0 * t.all.dat as f64 / rated as f64).round() / 10.0;
+            assert_eq!(sheet.get((i + 1, 1)), Some(&Data::Float(pct)), "{}", t.code);
+        }
+    }
+    assert!(zip_part(&bytes, "xl/charts/chart1.xml").is_some());
     // Dates are date cells, equal to the visits' days.
     let data = wb.worksheet_range("Dữ liệu").unwrap();
     let first = &r.findings[0];
@@ -1382,14 +1392,15 @@ fn the_spreadsheet_ranks_units_with_real_dates_and_prints_on_landscape_pages() {
         assert_eq!(met as usize, a.met, "{}", a.unit);
     }
     // Every sheet prints A4 landscape, one page wide, its header row on every page.
-    for n in 1..=4 {
+    for n in 1..=5 {
         let sheet = zip_part(&bytes, &format!("xl/worksheets/sheet{n}.xml")).unwrap();
         assert!(
             sheet.contains("paperSize=\"9\"") && sheet.contains("orientation=\"landscape\""),
             "sheet {n}"
         );
-        assert!(sheet.contains("<autoFilter "), "sheet {n} has filters");
+        // Filters on the lists; the chart's small table needs none.
+        assert_eq!(sheet.contains("<autoFilter "), n < 5, "sheet {n}");
     }
     let workbook = zip_part(&bytes, "xl/workbook.xml").unwrap();
-    assert_eq!(workbook.matches("_xlnm.Print_Titles").count(), 4);
+    assert_eq!(workbook.matches("_xlnm.Print_Titles").count(), 5);
 }
