@@ -1016,7 +1016,7 @@ try {
   let vu = await lastCall("visit_update");
   check(
     "a new attendee is saved with the visit's other minutes fields",
-    vu.args.id === "17" && same(vu.args.patch.attendees[3], { name: `Phạm Đức ${MARKUP}`, position: "Ủy viên Ban Chấp hành Đoàn xã", side: "guest" }) && same(vu.args.patch.attendees.slice(0, 3).map((a) => a.name), ["Nguyễn Văn Tùng", "Lê Thị Mai", "Trần Quốc Bảo"]) && same(Object.keys(vu.args.patch).sort(), ["assessment", "attendees", "difficulties", "overall_result", "questions", "report_summary", "shortcomings", "strengths"]),
+    vu.args.id === "17" && same(vu.args.patch.attendees[3], { name: `Phạm Đức ${MARKUP}`, position: "Ủy viên Ban Chấp hành Đoàn xã", side: "guest" }) && same(vu.args.patch.attendees.slice(0, 3).map((a) => a.name), ["Nguyễn Văn Tùng", "Lê Thị Mai", "Trần Quốc Bảo"]) && same(Object.keys(vu.args.patch).sort(), ["assessment", "attendees", "difficulties", "overall_result", "place", "questions", "report_summary", "shortcomings", "start_time", "strengths"]),
     vu.args,
   );
   check("the typed name stays text (no element made of it)", (await value("#attendees .attendee:nth-child(4) .att-name")) === `Phạm Đức ${MARKUP}` && (await noMarkup("#visit-opening")));
@@ -1029,6 +1029,10 @@ try {
   await evaluate("window.__mockCalls.length = 0; window.__inputLog.length = 0");
   const SUMMARY = "Đơn vị báo cáo: kết nạp 38 đoàn viên mới, vượt 26,7% chỉ tiêu; tổ chức 4 lớp cảm tình Đoàn.";
   await typeInto("#minutes-report_summary", SUMMARY);
+  await typeInto("#minutes-place", "Hội trường Đoàn Khối");
+  await evaluate("(() => { const el = document.querySelector('#minutes-start_time'); el.value = '08:30'; el.dispatchEvent(new Event('input', {bubbles: true})); return true; })()");
+  await evaluate("document.querySelector('#visit-opening').scrollIntoView({block: 'start'})");
+  await shot("27a-minutes-opening-vi");
   await click("#qa-add");
   await until("document.querySelectorAll('#questions .qa').length === 2 && document.activeElement === document.querySelectorAll('#questions .qa-question')[1]", "a second question, focused");
   await send("Input.insertText", { text: "Đơn vị có bao nhiêu đoàn viên đi làm ăn xa?" });
@@ -1040,7 +1044,7 @@ try {
   const lastVu = vu[vu.length - 1].args.patch;
   check(
     "report summary, question and answer, strengths and the result are saved as typed",
-    lastVu.report_summary === SUMMARY && same(lastVu.questions[1], { question: "Đơn vị có bao nhiêu đoàn viên đi làm ăn xa?", answer: "Khoảng 120 đoàn viên, chủ yếu làm việc tại các khu công nghiệp phía Nam." }) && lastVu.questions.length === 2,
+    lastVu.report_summary === SUMMARY && lastVu.place === "Hội trường Đoàn Khối" && lastVu.start_time === "08:30" && same(lastVu.questions[1], { question: "Đơn vị có bao nhiêu đoàn viên đi làm ăn xa?", answer: "Khoảng 120 đoàn viên, chủ yếu làm việc tại các khu công nghiệp phía Nam." }) && lastVu.questions.length === 2,
     lastVu,
   );
   const visitSaveProblems = saveTimingProblems(vu, await inputs());
@@ -1050,8 +1054,8 @@ try {
   await until("location.hash === '#/campaign/c1' && document.querySelectorAll('.visit-row').length === 24", "the campaign after leaving the minutes");
   await evaluate("location.hash = '#/visit/17'");
   await until("location.hash === '#/visit/17' && !!document.querySelector('#minutes-overall_result') && window.__mockPending === 0", "visit 17 again");
-  const back = await evaluate("({names: [...document.querySelectorAll('#attendees .att-name')].map(i => i.value), sides: [...document.querySelectorAll('#attendees .att-side')].map(s => s.value), summary: document.querySelector('#minutes-report_summary').value, questions: document.querySelectorAll('#questions .qa').length, result: document.querySelector('#minutes-overall_result').value})");
-  check("the minutes read back as saved", same(back.names, ["Nguyễn Văn Tùng", "Trần Quốc Bảo", `Phạm Đức ${MARKUP}`]) && same(back.sides, ["unit", "guest", "guest"]) && back.summary === SUMMARY && back.questions === 2 && back.result === "tot", back);
+  const back = await evaluate("({names: [...document.querySelectorAll('#attendees .att-name')].map(i => i.value), sides: [...document.querySelectorAll('#attendees .att-side')].map(s => s.value), summary: document.querySelector('#minutes-report_summary').value, questions: document.querySelectorAll('#questions .qa').length, result: document.querySelector('#minutes-overall_result').value, place: document.querySelector('#minutes-place').value, start: document.querySelector('#minutes-start_time').value})");
+  check("the minutes read back as saved", same(back.names, ["Nguyễn Văn Tùng", "Trần Quốc Bảo", `Phạm Đức ${MARKUP}`]) && same(back.sides, ["unit", "guest", "guest"]) && back.summary === SUMMARY && back.questions === 2 && back.result === "tot" && back.place === "Hội trường Đoàn Khối" && back.start === "08:30", back);
 
   // recommendations: refused empty, added, edited, follow-up, deleted (after a cancelled confirm)
   const rec171 = await evaluate(`(() => { const r = document.querySelector('.rec[data-id="r171"]'); return r && {text: r.querySelector('.rec-text-input').value, status: r.querySelector('.rec-status-select').value, due: r.querySelector('.rec-due').value, authority: r.querySelector('.rec-authority').value}; })()`);

@@ -991,7 +991,7 @@ export async function closeApp() {
 
 // ---------- visit workspace ----------
 
-const VISIT_FIELDS = ["date", "status", "report_summary", "difficulties", "strengths", "shortcomings", "assessment", "overall_result", "attendees", "questions"];
+const VISIT_FIELDS = ["date", "status", "report_summary", "difficulties", "strengths", "shortcomings", "assessment", "overall_result", "attendees", "questions", "start_time", "place"];
 
 export async function visitUpdate(id, patch) {
   return serialised(`visit:${id}`, () =>

@@ -38,6 +38,8 @@ export function minutes(ctx) {
     overall_result: v.overall_result ?? null,
     attendees: (v.attendees || []).map((a) => ({ ...a })),
     questions: (v.questions || []).map((q) => ({ ...q })),
+    start_time: v.start_time || "",
+    place: v.place || "",
   };
 
   const saveVisit = async () => {
@@ -50,6 +52,8 @@ export function minutes(ctx) {
       overall_result: m.overall_result,
       attendees: m.attendees,
       questions: m.questions,
+      start_time: m.start_time,
+      place: m.place,
     });
     if (res && res.status) ctx.setStatus(res.status);
   };
@@ -104,10 +108,23 @@ export function minutes(ctx) {
       )
     : null;
 
+  // When and where the meeting began, printed at the head of the minutes.
+  const startTime = h("input", { type: "time", id: "minutes-start_time", class: "text-input short", value: m.start_time, disabled: locked });
+  startTime.addEventListener("input", () => ((m.start_time = startTime.value), changed()));
+  const place = h("input", { type: "text", id: "minutes-place", class: "text-input", value: m.place, disabled: locked, placeholder: locked ? "" : t("minutes.place_ph") });
+  place.addEventListener("input", () => ((m.place = place.value), changed()));
+  const whenWhere = h(
+    "div",
+    { class: "form-row minutes-when" },
+    h("div", { class: "field" }, h("label", { class: "field-label", for: "minutes-start_time" }, t("minutes.start_time")), startTime),
+    h("div", { class: "field grow" }, h("label", { class: "field-label", for: "minutes-place" }, t("minutes.place")), place),
+  );
+
   const opening = h(
     "section",
     { class: "minutes card", id: "visit-opening" },
     h("header", { class: "report-head" }, h("h2", { class: "section-title" }, t("minutes.opening"))),
+    whenWhere,
     h(
       "div",
       { class: "minutes-block" },

@@ -384,6 +384,8 @@ fn generate(store: &mut Store, c: &Config) -> Data {
                         unlocks: Vec::new(),
                         signed_by: None,
                         sealed: None,
+                        start_time: String::new(),
+                        place: String::new(),
                     };
                     if n == plant_at[1] {
                         v.strengths = format!("{} Mô hình hay ở {PLANT_VISIT}.", v.strengths);

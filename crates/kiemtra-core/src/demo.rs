@@ -271,6 +271,8 @@ fn load_into(w: &mut Writer<'_>, demo: DemoFile, criteria: CriteriaSet) -> Resul
                 unlocks: Vec::new(),
                 signed_by: None,
                 sealed: None,
+                start_time: String::new(),
+                place: String::new(),
             },
         )?;
         for f in v.findings {

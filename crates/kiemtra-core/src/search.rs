@@ -827,6 +827,8 @@ mod tests {
             unlocks: Vec::new(),
             signed_by: None,
             sealed: None,
+            start_time: String::new(),
+            place: String::new(),
         };
         let campaign = Campaign {
             name: String::new(),

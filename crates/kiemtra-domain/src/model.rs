@@ -533,6 +533,12 @@ pub struct Visit {
     /// built from these, whatever arrives later; cleared by an unlock.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sealed: Option<BTreeMap<String, String>>,
+    /// When the meeting began, "08:00" (blank: written by hand on the minutes).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub start_time: String,
+    /// Where it was held: "Hội trường Huyện đoàn Hoa Lư".
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub place: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

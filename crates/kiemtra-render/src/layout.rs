@@ -409,12 +409,22 @@ pub fn minutes_doc(m: &VisitMinutes) -> Doc {
         )
     };
     b.push(body(grounds));
-    // The hour and the place are written in by hand: the app does not record them.
+    // What the team did not record is left to be written in by hand.
     b.push(body(format!(
-        "Hôm nay, vào lúc …… giờ …… {}, tại ……………………, {} làm việc với {}.",
+        "Hôm nay, vào lúc {} {}, tại {}, {} làm việc với {}.",
+        if m.started.is_empty() {
+            "…… giờ ……"
+        } else {
+            &m.started
+        },
         match m.date {
             Some(d) => format!("ngày {}", date_vi(Some(d))),
             None => "ngày …/…/……".to_string(),
+        },
+        if m.place.is_empty() {
+            "……………………"
+        } else {
+            &m.place
         },
         or_dots(&m.team_name),
         m.unit_name

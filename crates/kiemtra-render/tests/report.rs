@@ -1404,3 +1404,57 @@ fn the_spreadsheet_ranks_units_with_real_dates_and_prints_on_landscape_pages() {
     let workbook = zip_part(&bytes, "xl/workbook.xml").unwrap();
     assert_eq!(workbook.matches("_xlnm.Print_Titles").count(), 5);
 }
+
+#[test]
+fn the_minutes_say_when_and_where_the_meeting_began() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, c) = demo(&dir, "a.db");
+    let open = s
+        .visit_rows(Some(&c))
+        .unwrap()
+        .into_iter()
+        .find(|v| v.status == VisitStatus::Completed)
+        .unwrap();
+    let patch = |t: &str, p: &str| kiemtra_core::visit::VisitPatch {
+        start_time: Some(t.into()),
+        place: Some(p.into()),
+        ..Default::default()
+    };
+    s.visit_update(&open.id, patch("8:05", "  Hội trường Huyện đoàn  "))
+        .unwrap();
+    let v = s.require::<Visit>(&open.id).unwrap().body;
+    assert_eq!(
+        (v.start_time.as_str(), v.place.as_str()),
+        ("08:05", "Hội trường Huyện đoàn")
+    );
+    let html = String::from_utf8(
+        s.visit_minutes(&open.id)
+            .unwrap()
+            .render(Format::Html)
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(html.contains("vào lúc 8 giờ 05 ngày"), "the hour");
+    assert!(html.contains(", tại Hội trường Huyện đoàn, "), "the place");
+    // Not a time: refused, nothing changed.
+    for bad in ["25:00", "8h", "08:60", "abc"] {
+        let e = s.visit_update(&open.id, patch(bad, "X")).unwrap_err();
+        assert_eq!(e.code(), "invalid_input", "{bad}");
+        assert_eq!(
+            s.require::<Visit>(&open.id).unwrap().body.place,
+            "Hội trường Huyện đoàn"
+        );
+    }
+    // Cleared: blanks to write in again.
+    s.visit_update(&open.id, patch("", "")).unwrap();
+    let v = s.require::<Visit>(&open.id).unwrap().body;
+    assert!(!serde_json::to_string(&v).unwrap().contains("start_time"));
+    let html = String::from_utf8(
+        s.visit_minutes(&open.id)
+            .unwrap()
+            .render(Format::Html)
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(html.contains("vào lúc …… giờ …… ngày"));
+}

@@ -593,6 +593,8 @@ pub(crate) fn laptop_revisions(
             unlocks: Vec::new(),
             signed_by: None,
             sealed: None,
+            start_time: String::new(),
+            place: String::new(),
         };
         plan.sec
             .chain(&mut r, "visit", &visit, vec![(false, body(&v))]);

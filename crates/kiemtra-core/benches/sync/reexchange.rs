@@ -171,6 +171,8 @@ pub(crate) fn reexchange_plan(c: &Config) -> Plan {
             unlocks: Vec::new(),
             signed_by: None,
             sealed: None,
+            start_time: String::new(),
+            place: String::new(),
         };
         records.push(Planned {
             kind: "visit",

@@ -55,6 +55,10 @@ pub struct VisitMinutes {
     pub unit_name: String,
     pub unit_level: String,
     pub date: Option<NaiveDate>,
+    /// "8 giờ 00", or blank to write by hand.
+    pub started: String,
+    /// Where the meeting was held, or blank.
+    pub place: String,
     pub status: VisitStatus,
     pub signed_at: Option<String>,
     pub team_name: String,
@@ -256,6 +260,11 @@ impl Store {
             unit_level: d.unit.level_label.clone(),
             unit_name: unit,
             date: v.date,
+            started: match v.start_time.split_once(':') {
+                Some((h, m)) => format!("{} giờ {m}", h.parse::<u32>().unwrap_or(0)),
+                None => String::new(),
+            },
+            place: v.place.clone(),
             status: v.status,
             signed_at: v.signed_at.clone(),
             team_name: d.team.as_ref().map(|t| t.name.clone()).unwrap_or_default(),

@@ -91,6 +91,8 @@ impl PlanTarget {
             unlocks: Vec::new(),
             signed_by: None,
             sealed: None,
+            start_time: String::new(),
+            place: String::new(),
         };
         let id = new_id();
         let rev = w.put(&id, &body)?;

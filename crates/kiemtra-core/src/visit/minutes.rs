@@ -37,6 +37,11 @@ pub struct VisitPatch {
     pub attendees: Option<Vec<Attendee>>,
     #[serde(default)]
     pub questions: Option<Vec<Question>>,
+    /// "08:00" (24-hour), or "" to clear.
+    #[serde(default)]
+    pub start_time: Option<String>,
+    #[serde(default)]
+    pub place: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -65,6 +70,19 @@ pub(super) fn visit_in(w: &Writer<'_>, id: &str) -> Result<Stored<Visit>> {
         what: Visit::KIND,
         id: id.to_string(),
     })
+}
+
+/// "8:5" or "08:05" as "08:05"; blank stays blank; anything else is refused.
+fn clock_time(t: &str) -> Result<String> {
+    let t = t.trim();
+    if t.is_empty() {
+        return Ok(String::new());
+    }
+    let parsed = t.split_once(':').and_then(|(h, m)| {
+        let (h, m) = (h.parse::<u32>().ok()?, m.parse::<u32>().ok()?);
+        (h < 24 && m < 60).then(|| format!("{h:02}:{m:02}"))
+    });
+    parsed.ok_or_else(|| Error::invalid_field("start_time", t.to_string()))
 }
 
 /// Trim the ends of what people typed (inner line breaks are theirs to keep).
@@ -104,6 +122,12 @@ impl Store {
             }
             if let Some(r) = patch.overall_result {
                 v.overall_result = r;
+            }
+            if let Some(t) = patch.start_time {
+                v.start_time = clock_time(&t)?;
+            }
+            if let Some(p) = patch.place {
+                v.place = clean(&p);
             }
             if let Some(list) = patch.attendees {
                 v.attendees = list
