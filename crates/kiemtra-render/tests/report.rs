@@ -246,6 +246,19 @@ fn figures_equal_the_database(
     assert_eq!(r.common_shortcomings[0].units.len(), max);
 }
 
+/// The first of the campaign's visits that `pick` chooses.
+fn first_visit(
+    s: &Store,
+    c: &str,
+    pick: impl Fn(&kiemtra_core::visit::VisitRow) -> bool,
+) -> kiemtra_core::visit::VisitRow {
+    s.visit_rows(Some(c))
+        .unwrap()
+        .into_iter()
+        .find(|v| pick(v))
+        .unwrap()
+}
+
 /// `from`'s bundle imported into `to`.
 fn carry(from: &Store, to: &mut Store, dir: &tempfile::TempDir) {
     let f = dir
@@ -562,12 +575,7 @@ fn the_docx_report_holds_the_database_figures_and_the_vietnamese_names() {
 fn the_minutes_name_both_sides_and_escape_markup_in_html() {
     let dir = tempfile::tempdir().unwrap();
     let (mut s, c) = demo(&dir, "a.db");
-    let v = s
-        .visit_rows(Some(&c))
-        .unwrap()
-        .into_iter()
-        .find(|v| v.unit_name == "Đoàn xã Cúc Phương")
-        .unwrap();
+    let v = first_visit(&s, &c, |v| v.unit_name == "Đoàn xã Cúc Phương");
     let m = s.visit_minutes(&v.id).unwrap();
     assert_eq!(m.unit_name, "Đoàn xã Cúc Phương");
     assert!(m
@@ -588,12 +596,7 @@ fn the_minutes_name_both_sides_and_escape_markup_in_html() {
     assert!(docx.contains(&m.head_name));
 
     // Markup typed into a note comes out as text.
-    let open = s
-        .visit_rows(Some(&c))
-        .unwrap()
-        .into_iter()
-        .find(|v| v.status == VisitStatus::InProgress)
-        .unwrap();
+    let open = first_visit(&s, &c, |v| v.status == VisitStatus::InProgress);
     s.finding_set(FindingInput {
         visit_id: open.id.clone(),
         item_code: "5.1".into(),
@@ -723,12 +726,7 @@ fn libreoffice_turns_the_docx_report_into_a_pdf() {
 fn the_minutes_carry_attendees_questions_and_the_units_signer() {
     let dir = tempfile::tempdir().unwrap();
     let (mut s, c) = demo(&dir, "a.db");
-    let v = s
-        .visit_rows(Some(&c))
-        .unwrap()
-        .into_iter()
-        .find(|v| v.unit_name == "Đoàn xã Cúc Phương")
-        .unwrap();
+    let v = first_visit(&s, &c, |v| v.unit_name == "Đoàn xã Cúc Phương");
     s.visit_update(
         &v.id,
         kiemtra_core::visit::VisitPatch {
@@ -1409,12 +1407,7 @@ fn the_spreadsheet_ranks_units_with_real_dates_and_prints_on_landscape_pages() {
 fn the_minutes_say_when_and_where_the_meeting_began() {
     let dir = tempfile::tempdir().unwrap();
     let (mut s, c) = demo(&dir, "a.db");
-    let open = s
-        .visit_rows(Some(&c))
-        .unwrap()
-        .into_iter()
-        .find(|v| v.status == VisitStatus::Completed)
-        .unwrap();
+    let open = first_visit(&s, &c, |v| v.status == VisitStatus::Completed);
     let patch = |t: &str, p: &str| kiemtra_core::visit::VisitPatch {
         start_time: Some(t.into()),
         place: Some(p.into()),
