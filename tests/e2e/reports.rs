@@ -55,8 +55,38 @@ fn the_campaign_report_and_a_visits_minutes_from_the_app() {
     s.wait_text("body", "Đoàn xã Cúc Phương");
     s.wait_text("body", "127-BC/TĐTN-XDĐ");
     s.wait_text("body", "Nguyễn Thị Hồng Nhung");
+    s.wait_text("body", "DỰ THẢO");
+    s.wait_text("body", "đã kiểm tra 12/24 đơn vị theo kế hoạch");
     s.leave_frame();
     s.screenshot(&shots.join("50-report-preview.png"));
+
+    // The secretariat's words: a suggestion from the minutes, one cause typed, saved into
+    // the campaign and shown by the preview.
+    s.click(&s.wait("#report-texts-toggle"));
+    s.type_text(
+        &s.wait("#rt-causes_subjective"),
+        "Một số cán bộ Đoàn cơ sở mới được kiện toàn.",
+    );
+    s.click(&s.wait("#rt-suggest"));
+    s.wait_text("#rt-note", "Đã điền gợi ý");
+    s.screenshot(&shots.join("50b-report-texts.png"));
+    s.click(&s.wait("#rt-save"));
+    let frame = s.wait("#report-frame");
+    s.enter_frame(&frame);
+    s.wait_text("body", "Một số cán bộ Đoàn cơ sở mới được kiện toàn.");
+    s.leave_frame();
+    {
+        let st = Store::open(&db).unwrap();
+        let c = st
+            .list::<kiemtra_core::model::Campaign>()
+            .unwrap()
+            .remove(0);
+        assert_eq!(
+            c.body.texts.causes_subjective,
+            "Một số cán bộ Đoàn cơ sở mới được kiện toàn."
+        );
+        assert!(c.body.texts.strengths.starts_with("- "), "suggested");
+    }
 
     // Print: the document opens in a window of its own and the print dialog comes up.
     s.click(&s.wait("#report-print"));

@@ -1,10 +1,11 @@
 //! The campaign as a spreadsheet: one row per unit × item ("Dữ liệu") and the counts per
 //! item and per overall result ("Tổng hợp"), for the secretariat to sort and filter.
 
+use chrono::Datelike;
 use kiemtra_core::Localize;
 use rust_xlsxwriter::{
     Chart, ChartAxisCrossing, ChartDataLabel, ChartFormat, ChartSolidFill, ChartType,
-    ExcelDateTime, Format, Workbook, Worksheet, XlsxError,
+    DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError,
 };
 
 use kiemtra_core::model::{Rating, Scale};
@@ -118,7 +119,6 @@ fn write_date(
     d: Option<chrono::NaiveDate>,
     f: &Format,
 ) -> std::result::Result<(), XlsxError> {
-    use chrono::Datelike;
     if let Some(d) = d {
         let x = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
         ws.write_date_with_format(row, col, x, f)?;
@@ -128,6 +128,18 @@ fn write_date(
 
 fn build(r: &CampaignReport) -> std::result::Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
+    // Properties dated by the campaign, never by the clock: the same data, the same bytes.
+    let made = match r.scope.end_date.or(r.scope.start_date) {
+        Some(d) => ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?,
+        None => ExcelDateTime::from_ymd(r.year.clamp(1900, 9999) as u16, 1, 1)?,
+    };
+    wb.set_properties(
+        &DocProperties::new()
+            .set_title(format!("Báo cáo kết quả — {}", r.campaign_name))
+            .set_subject(&r.campaign_name)
+            .set_author(&r.heading.issuer)
+            .set_creation_datetime(&made),
+    );
     let bold = Format::new().set_bold().set_text_wrap();
     let wrap = Format::new()
         .set_text_wrap()

@@ -811,11 +811,13 @@ fn a_past_campaigns_report_never_changes_under_a_later_campaigns_edits() {
     use kiemtra_core::units::UnitInput;
     let dir = tempfile::tempdir().unwrap();
     let (mut s, c2023) = demo(&dir, "a.db");
+    // Every format's whole file.
     let render = |s: &Store| {
         let r = s.campaign_report(&c2023).unwrap();
         (
             r.render(Format::Html).unwrap(),
-            docx_xml(&r.render(Format::Docx).unwrap()),
+            r.render(Format::Docx).unwrap(),
+            r.render(Format::Xlsx).unwrap(),
         )
     };
     let before = render(&s);
@@ -885,7 +887,7 @@ fn a_past_campaigns_report_never_changes_under_a_later_campaigns_edits() {
 
     assert!(
         before == render(&s),
-        "the 2023 report's HTML and DOCX body are unchanged"
+        "the 2023 report's HTML, DOCX and XLSX bytes are unchanged"
     );
 }
 
@@ -1401,6 +1403,15 @@ fn the_spreadsheet_ranks_units_with_real_dates_and_prints_on_landscape_pages() {
     }
     let workbook = zip_part(&bytes, "xl/workbook.xml").unwrap();
     assert_eq!(workbook.matches("_xlnm.Print_Titles").count(), 5);
+    // Dated by the campaign, not by the clock, so the same data gives the same file.
+    let core = zip_part(&bytes, "docProps/core.xml").unwrap();
+    let end = r.scope.end_date.unwrap().format("%Y-%m-%d").to_string();
+    assert!(
+        core.contains(&format!(
+            "<dcterms:created xsi:type=\"dcterms:W3CDTF\">{end}"
+        )),
+        "{core}"
+    );
 }
 
 #[test]
