@@ -3,7 +3,7 @@
 //! part in the DOCX (Word and LibreOffice draw it and a Word user restyles it). No font is
 //! shipped and no picture goes stale: the numbers in the chart are the numbers in its data.
 
-use crate::html::escape;
+use crate::markup::escape;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {

@@ -8,8 +8,8 @@ use zip::write::SimpleFileOptions;
 
 use kiemtra_core::Result;
 
-use crate::html::escape;
 use crate::layout::{Align, Block, Doc, Para, Span, Style};
+use crate::markup::escape;
 
 /// A4 in twentieths of a point, and the margins of the rule: top 20, bottom 20, left 30,
 /// right 20 mm.

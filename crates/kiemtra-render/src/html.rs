@@ -3,21 +3,7 @@
 
 use crate::layout::{Align, Block, Doc, Para, Span, Style, DRAFT};
 
-/// Text made safe for HTML element content and quoted attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::markup::escape;
 
 const CSS: &str = "@page{size:A4;margin:20mm 20mm 20mm 30mm}
 body{font-family:'Times New Roman',Times,serif;font-size:13pt;line-height:1.3;color:#000;max-width:160mm;margin:10mm auto}
@@ -160,19 +146,4 @@ pub fn render(doc: &Doc) -> String {
     }
     s.push_str("</body>\n</html>\n");
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escape_neutralises_markup_and_keeps_vietnamese() {
-        let e = escape("<script>alert('x')</script> & \"Đoàn xã Cúc Phương\"");
-        assert_eq!(
-            e,
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;Đoàn xã Cúc Phương&quot;"
-        );
-        assert!(!e.contains('<') && !e.contains('>'));
-    }
 }

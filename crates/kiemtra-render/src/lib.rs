@@ -1,11 +1,12 @@
 //! Documents from report data: the visit minutes and the campaign results report, laid out
-//! once (`layout`) and written as printable HTML, DOCX and XLSX, with bar charts as PNG. The
+//! once (`layout`) and written as printable HTML, DOCX and XLSX, with charts as data. The
 //! figures come from `kiemtra_core::report`, counted once there: a renderer only formats.
 
 pub mod chart;
 pub mod docx;
 pub mod html;
 pub mod layout;
+pub mod markup;
 pub mod xlsx;
 
 use kiemtra_core::report::{CampaignReport, VisitMinutes};
