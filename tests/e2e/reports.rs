@@ -71,6 +71,8 @@ fn the_campaign_report_and_a_visits_minutes_from_the_app() {
     s.wait_text("#rt-note", "Đã điền gợi ý");
     s.screenshot(&shots.join("50b-report-texts.png"));
     s.click(&s.wait("#rt-save"));
+    // The panel closes once the new preview is in place; the frame before it is gone.
+    s.wait_count("#report-texts", 0);
     let frame = s.wait("#report-frame");
     s.enter_frame(&frame);
     s.wait_text("body", "Một số cán bộ Đoàn cơ sở mới được kiện toàn.");
