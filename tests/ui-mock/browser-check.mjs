@@ -1603,16 +1603,24 @@ try {
   await until("document.querySelectorAll('#team-form .member-input').length === 5 && document.activeElement === document.querySelectorAll('#team-form .member-input')[4]", "a new member row, focused");
   const MEMBER = `Lò Thị ${MARKUP} Hoa`;
   await send("Input.insertText", { text: MEMBER });
+  await typeInto("#team-form .team-member-row:nth-of-type(5) .member-title-input", "Chuyên viên Ban Xây dựng Đoàn");
+  await shot("33a-team-form-vi");
   await evaluate("window.__mockCalls.length = 0");
   await click("#team-save");
   await until(`${settled("team_update")} && !document.querySelector('#team-form') && window.__mockPending === 0`, "the saved team");
+  const lastTeamUpdate = (await lastCall("team_update")).args;
   check(
-    "team_update: the new name, members kept by id, the new one by name",
-    same((await lastCall("team_update")).args, { id: "t11", patch: { name: "Đoàn kiểm tra số 1 (bổ sung)", members: [{ inspector_id: "i1", role: "head" }, { inspector_id: "i2", role: "member" }, { inspector_id: "i3", role: "member" }, { inspector_id: "i4", role: "secretary" }, { full_name: MEMBER, role: "member" }] } }),
+    "team_update: the new name, members kept by id with their positions, the new one by name with hers",
+    (() => {
+      const a = lastTeamUpdate;
+      const kept = a.patch.members.slice(0, 4).map((m) => [m.inspector_id, m.role, typeof m.title]);
+      return a.id === "t11" && a.patch.name === "Đoàn kiểm tra số 1 (bổ sung)" && same(kept, [["i1", "head", "string"], ["i2", "member", "string"], ["i3", "member", "string"], ["i4", "secretary", "string"]]) && same(a.patch.members[4], { full_name: MEMBER, role: "member", title: "Chuyên viên Ban Xây dựng Đoàn" });
+    })(),
     (await lastCall("team_update")).args,
   );
   const t11b = await teamView("t11");
   check("the team reloads with its new member, as text", t11b.name === "Đoàn kiểm tra số 1 (bổ sung)" && same(t11b.members[3], [MEMBER, "Thành viên"]) && t11b.members.length === 5 && (await noMarkup("#teams")), t11b);
+  check("the new member's position shows beside her name", (await evaluate("[...document.querySelectorAll('.team[data-id=\"t11\"] .member-title')].map(e => e.textContent)")).includes("Chuyên viên Ban Xây dựng Đoàn"));
   await click('.team[data-id="t12"] .team-edit');
   await until("!!document.querySelector('#team-form')", "the form of team 2");
   await choose("#team-form .team-member-row:nth-of-type(2) .role-select", "head");

@@ -1536,6 +1536,7 @@ export async function criteriaCopy(id, code, name, campaign = null) {
 function resolveMembers(members) {
   const out = [];
   const created = [];
+  const titles = [];
   for (const m of members || []) {
     let id = m.inspector_id || null;
     if (id) {
@@ -1558,10 +1559,19 @@ function resolveMembers(members) {
       throw fail("member_twice", { name: p.full_name });
     }
     out.push({ inspector_id: id, role: m.role || "member" });
+    if (typeof m.title === "string") titles.push({ id, title: m.title.trim().normalize("NFC") });
   }
   const heads = out.filter((m) => m.role === "head").map((m) => (store.inspectors.find((p) => p.id === m.inspector_id) || created.find((p) => p.id === m.inspector_id)).full_name);
   if (heads.length > 1) throw fail("two_heads", { n: heads.length, names: heads.join(", ") });
-  return { members: out, created };
+  return { members: out, created, titles };
+}
+
+// As Rust does: a position typed in the team form becomes the inspector's title.
+function applyTitles(titles) {
+  for (const { id, title } of titles) {
+    const p = store.inspectors.find((x) => x.id === id);
+    if (p) p.title = title;
+  }
 }
 
 function checkTeamName(campaignId, name, self) {
@@ -1575,8 +1585,9 @@ export async function teamCreate(input) {
     if (!c) throw fail("not_found");
     const name = String(input.name ?? "").trim();
     checkTeamName(c.id, name, null);
-    const { members, created } = resolveMembers(input.members);
+    const { members, created, titles } = resolveMembers(input.members);
     store.inspectors.push(...created);
+    applyTitles(titles);
     const tm = { id: newId("t"), rev: null, campaign_id: c.id, name, members };
     store.teams.push(tm);
     tm.rev = logWrite(tm.id);
@@ -1592,6 +1603,7 @@ export async function teamUpdate(id, patch) {
     checkTeamName(tm.campaign_id, name, tm.id);
     const resolved = patch && patch.members ? resolveMembers(patch.members) : null;
     if (resolved) store.inspectors.push(...resolved.created);
+    if (resolved) applyTitles(resolved.titles);
     tm.rev = write(tm.id, () => {
       tm.name = name;
       if (resolved) tm.members = resolved.members;

@@ -501,6 +501,8 @@ export default {
   "team.members": "Members",
   "team.member": "Full name",
   "team.member_ph": "Member's full name",
+  "team.title": "Position",
+  "team.title_ph": "Position (Phó Bí thư Tỉnh đoàn)",
   "team.role": "Role",
   "team.add_member": "Add member",
   "team.save": "Save team",

@@ -487,6 +487,8 @@ export default {
   "team.members": "Thành viên",
   "team.member": "Họ và tên",
   "team.member_ph": "Họ và tên thành viên",
+  "team.title": "Chức vụ",
+  "team.title_ph": "Chức vụ (Phó Bí thư Tỉnh đoàn)",
   "team.role": "Vai trò",
   "team.add_member": "Thêm thành viên",
   "team.save": "Lưu đoàn",

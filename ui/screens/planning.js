@@ -20,7 +20,7 @@ export function teamsEditor(ctx) {
     editing = team ? team.id : "new";
     draft = {
       name: team ? team.name : t("team.default_name", { n: (data.teams || []).length + 1 }),
-      members: team ? [...team.members].sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9)).map((m) => ({ inspector_id: m.inspector_id, full_name: m.full_name, role: m.role })) : [{ full_name: "", role: "head" }],
+      members: team ? [...team.members].sort((a, b) => (ROLE_ORDER[a.role] ?? 9) - (ROLE_ORDER[b.role] ?? 9)).map((m) => ({ inspector_id: m.inspector_id, full_name: m.full_name, role: m.role, title: m.title || "" })) : [{ full_name: "", role: "head", title: "" }],
     };
     error = null;
     render();
@@ -29,7 +29,13 @@ export function teamsEditor(ctx) {
   async function save() {
     const members = draft.members
       .filter((m) => (m.full_name || "").trim())
-      .map((m) => (m.inspector_id && m.unchanged !== false ? { inspector_id: m.inspector_id, role: m.role } : { full_name: m.full_name.trim(), role: m.role }));
+      .map((m) => {
+        const byId = m.inspector_id && m.unchanged !== false;
+        const title = (m.title || "").trim();
+        // A member by id shows their title, so a blank one was cleared on purpose; a name
+        // typed with no position leaves a known inspector's title alone.
+        return { ...(byId ? { inspector_id: m.inspector_id } : { full_name: m.full_name.trim() }), role: m.role, ...(byId || title ? { title } : {}) };
+      });
     try {
       if (editing === "new") await app.api.teamCreate({ campaign_id: data.campaign.id, name: draft.name, members });
       else await app.api.teamUpdate(editing, { name: draft.name, members });
@@ -60,10 +66,13 @@ export function teamsEditor(ctx) {
         m.full_name = who.value;
         m.unchanged = false;
       });
+      // The position the minutes print beside the name ("Phó Bí thư Tỉnh đoàn").
+      const title = h("input", { type: "text", class: "text-input member-title-input", value: m.title || "", placeholder: t("team.title_ph"), "aria-label": t("team.title") });
+      title.addEventListener("input", () => (m.title = title.value));
       const role = h("select", { class: "text-input role-select", "aria-label": t("team.role") }, ROLES.map((r) => h("option", { value: r }, tEnum("role", r))));
       role.value = m.role;
       role.addEventListener("change", () => (m.role = role.value));
-      return h("div", { class: "team-member-row" }, who, role, h("button", { type: "button", class: "btn btn-small btn-ghost", "aria-label": t("att.remove"), onClick: () => (draft.members.splice(i, 1), render()) }, "✕"));
+      return h("div", { class: "team-member-row" }, who, title, role, h("button", { type: "button", class: "btn btn-small btn-ghost", "aria-label": t("att.remove"), onClick: () => (draft.members.splice(i, 1), render()) }, "✕"));
     });
     return h(
       "div",
@@ -72,7 +81,7 @@ export function teamsEditor(ctx) {
       name,
       h("span", { class: "field-label" }, t("team.members")),
       rows,
-      h("button", { type: "button", class: "btn btn-small", id: "team-add-member", onClick: () => (draft.members.push({ full_name: "", role: "member" }), render(), host.querySelectorAll(".member-input")[draft.members.length - 1].focus()) }, "+ ", t("team.add_member")),
+      h("button", { type: "button", class: "btn btn-small", id: "team-add-member", onClick: () => (draft.members.push({ full_name: "", role: "member", title: "" }), render(), host.querySelectorAll(".member-input")[draft.members.length - 1].focus()) }, "+ ", t("team.add_member")),
       error ? h("p", { class: "form-error", role: "alert" }, error) : null,
       h("div", { class: "sign-actions" }, h("button", { type: "button", class: "btn btn-primary btn-small", id: "team-save", onClick: save }, t("team.save")), h("button", { type: "button", class: "btn btn-small", onClick: () => ((editing = null), render()) }, t("action.cancel"))),
     );

@@ -32,6 +32,10 @@ pub struct MemberInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub full_name: Option<String>,
     pub role: Role,
+    /// Their position ("Phó Bí thư Tỉnh đoàn"), printed in the minutes; given, it becomes the
+    /// inspector's title. `None` leaves the title as it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 
 impl MemberInput {
@@ -41,6 +45,7 @@ impl MemberInput {
             inspector_id: None,
             full_name: Some(full_name.to_string()),
             role,
+            title: None,
         }
     }
 }
@@ -69,6 +74,7 @@ pub(super) struct Member {
     id: Option<String>,
     name: String,
     role: Role,
+    title: Option<String>,
 }
 
 pub(super) fn resolve_members(s: &Store, list: Vec<MemberInput>) -> Result<Vec<Member>> {
@@ -83,6 +89,7 @@ pub(super) fn resolve_members(s: &Store, list: Vec<MemberInput>) -> Result<Vec<M
                 id,
                 name,
                 role: m.role,
+                title: m.title.as_deref().map(clean),
             })
         })
         .collect()
@@ -122,10 +129,15 @@ pub(super) fn members_in(w: &mut Writer<'_>, list: Vec<Member>) -> Result<Vec<Te
     let mut out: Vec<TeamMember> = Vec::with_capacity(list.len());
     let mut heads = Vec::new();
     for m in list {
-        let inspector = match &m.id {
+        let mut inspector = match &m.id {
             Some(id) => need::<Inspector>(w, id)?,
             None => inspector_named(w, &m.name)?,
         };
+        // A position typed in the team form is the inspector's title from now on.
+        if let Some(title) = m.title.filter(|t| *t != inspector.body.title) {
+            inspector.body.title = title;
+            w.put(&inspector.id, &inspector.body)?;
+        }
         if out.iter().any(|x| x.inspector_id == inspector.id) {
             return refuse(Refusal::MemberTwice {
                 name: inspector.body.full_name,
@@ -279,12 +291,14 @@ impl Store {
                     id: Some(m.inspector_id.clone()),
                     name: String::new(),
                     role: m.role,
+                    title: None,
                 })
                 .collect();
             list.push(Member {
                 id: None,
                 name,
                 role,
+                title: None,
             });
             t.members = members_in(w, list)?;
             let rev = w.put(&id, &t)?;

@@ -881,3 +881,60 @@ fn the_first_campaign_on_a_fresh_database_gets_the_standard_criteria_set() {
     assert_eq!(c2.body.criteria_set_id.as_deref(), Some(set_id.as_str()));
     assert_eq!(s.list::<CriteriaSet>().unwrap().len(), 1);
 }
+
+#[test]
+fn a_members_position_typed_in_the_team_form_becomes_the_inspectors_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, _) = demo(&dir);
+    let c = campaign(&mut s, "Đợt 2026", 2026, None);
+    let with_title = |name: &str, role, title: Option<&str>| MemberInput {
+        title: title.map(String::from),
+        ..MemberInput::named(name, role)
+    };
+    let t = s
+        .team_create(TeamInput {
+            campaign_id: c.clone(),
+            name: "Đoàn kiểm tra số 1".into(),
+            members: vec![
+                with_title(
+                    "Nguyễn Văn Bình",
+                    Role::Head,
+                    Some("  Phó Bí thư Tỉnh đoàn "),
+                ),
+                with_title("Bùi Văn Toàn", Role::Member, None),
+            ],
+        })
+        .unwrap();
+    let title = |s: &Store, i: usize| {
+        s.require::<Inspector>(&t.body.members[i].inspector_id)
+            .unwrap()
+            .body
+            .title
+    };
+    assert_eq!(title(&s, 0), "Phó Bí thư Tỉnh đoàn");
+    assert_eq!(title(&s, 1), "");
+    // Changed through the team by id: the inspector's title follows; None leaves it.
+    s.team_update(
+        &t.id,
+        TeamPatch {
+            members: Some(vec![
+                MemberInput {
+                    inspector_id: Some(t.body.members[0].inspector_id.clone()),
+                    full_name: None,
+                    role: Role::Head,
+                    title: None,
+                },
+                MemberInput {
+                    inspector_id: Some(t.body.members[1].inspector_id.clone()),
+                    full_name: None,
+                    role: Role::Member,
+                    title: Some("Ủy viên Ban Thường vụ".into()),
+                },
+            ]),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(title(&s, 0), "Phó Bí thư Tỉnh đoàn");
+    assert_eq!(title(&s, 1), "Ủy viên Ban Thường vụ");
+}
