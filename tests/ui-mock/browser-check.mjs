@@ -568,6 +568,10 @@ try {
   await open("#/visit/21");
   await evaluate("window.__mockCalls.length = 0");
   const plannedBefore = await attr("#visit-status .badge", "data-status");
+  check(
+    "no recommendations yet is said without a list number",
+    (await text("#recs .empty-rows")) === "Chưa có đề xuất, kiến nghị." && (await evaluate("getComputedStyle(document.querySelector('#recs .empty-rows')).listStyleType")) === "none",
+  );
   await evaluate(`document.querySelector('.item[data-scale="pass_fail"] input[value="dat"]').click()`);
   await until("document.querySelector('#visit-status .badge').dataset.status === 'in_progress'", "the status badge to change", 3000);
   check("status badge follows visit_status from finding_set", plannedBefore === "planned" && (await attr("#visit-status .badge", "data-status")) === "in_progress", plannedBefore);
@@ -1704,6 +1708,13 @@ try {
     (await count(".ce-topic")) === 7 && (await count(".ce-item")) === 31 && (await text("#ce-in-use")) === "29 buổi kiểm tra đang dùng phiên bản này. Khi lưu, thay đổi thành phiên bản 3; các buổi đã đánh giá vẫn giữ phiên bản cũ, nên biên bản và báo cáo đã lập không đổi. Chỉ đợt kiểm tra đang mở chuyển sang phiên bản mới, cùng các buổi chưa đánh giá của đợt; các đợt khác giữ bộ đang dùng." && (await value('.ce-item[data-code="1.3"] .ce-max')) === "10",
   );
   await typeInto('.ce-item[data-code="1.1"] .ce-title', "Ban hành chỉ tiêu công tác năm 2024 bám sát Bộ tiêu chí của Tỉnh đoàn");
+  dialogAnswer = false;
+  await click('.ce-topic[data-topic="1"] .ce-remove-topic');
+  check(
+    "removing a whole topic asks first, naming it and its items; dismissed, it stays",
+    /^Xóa nội dung 1\. .+ cùng 5 tiêu chí của nội dung\?/.test(dialogs[dialogs.length - 1].message) && (await count(".ce-topic")) === 7,
+    dialogs.slice(-1),
+  );
   await click('.ce-topic[data-topic="7"] .ce-add-item');
   await until("!!document.querySelector('.ce-item[data-code=\"7.6\"]')", "a new item 7.6");
   await typeInto('.ce-item[data-code="7.6"] .ce-title', "Số ý tưởng được Tỉnh đoàn khen thưởng");

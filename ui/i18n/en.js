@@ -480,6 +480,7 @@ export default {
   "ce.topic_title_ph": "Topic title",
   "ce.remove_item": "Remove this item",
   "ce.remove_topic": "Remove topic",
+  "ce.remove_topic_confirm": "Remove topic {code}. {title} and its {n} items? Nothing changes until the criteria set is saved.",
   "ce.add_item": "Add item",
   "ce.add_topic": "Add topic",
   "ce.in_use": "{n} visits use this version. Saving makes version {v}; visits already rated keep the old one, so minutes and reports made from them do not change.",

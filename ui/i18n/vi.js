@@ -466,6 +466,7 @@ export default {
   "ce.topic_title_ph": "Tên nội dung kiểm tra",
   "ce.remove_item": "Xóa tiêu chí này",
   "ce.remove_topic": "Xóa nội dung",
+  "ce.remove_topic_confirm": "Xóa nội dung {code}. {title} cùng {n} tiêu chí của nội dung? Thay đổi chỉ có hiệu lực khi lưu bộ tiêu chí.",
   "ce.add_item": "Thêm tiêu chí",
   "ce.add_topic": "Thêm nội dung kiểm tra",
   "ce.in_use": "{n} buổi kiểm tra đang dùng phiên bản này. Khi lưu, thay đổi thành phiên bản {v}; các buổi đã đánh giá vẫn giữ phiên bản cũ, nên biên bản và báo cáo đã lập không đổi.",

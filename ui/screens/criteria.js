@@ -78,7 +78,20 @@ export function create(app, route) {
         { class: "ce-topic-head" },
         input(topic, "code", { class: "text-input ce-code", "aria-label": t("ce.code") }),
         input(topic, "title", { class: "text-input ce-topic-title", placeholder: t("ce.topic_title_ph"), "aria-label": t("ce.topic_title") }),
-        h("button", { type: "button", class: "btn btn-small btn-ghost", onClick: () => (set.topics.splice(ti, 1), rerender()) }, t("ce.remove_topic")),
+        h(
+          "button",
+          {
+            type: "button",
+            class: "btn btn-small btn-ghost ce-remove-topic",
+            onClick: () => {
+              // A whole topic and its items go at once: asked first.
+              if (!window.confirm(t("ce.remove_topic_confirm", { code: topic.code, title: topic.title, n: topic.items.length }))) return;
+              set.topics.splice(ti, 1);
+              rerender();
+            },
+          },
+          t("ce.remove_topic"),
+        ),
       ),
       h("ol", { class: "ce-items" }, topic.items.map((it, i) => itemRow(topic, it, i))),
       h(
