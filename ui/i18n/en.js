@@ -172,7 +172,7 @@ export default {
   "export.button": "Export bundle…",
   "export.working": "Exporting…",
   "export.done": "Bundle exported",
-  "export.counts": "{revisions} revisions · {records} records · {size}",
+  "export.counts": "{records} records, {revisions} saved edits · {size}",
 
   "import.title": "Import bundles",
   "import.text": "Choose one or more .kiemtra files received from other computers. Each bundle's signature is checked and you see a preview before importing.",
@@ -229,6 +229,7 @@ export default {
   "import.resolve_one": "Resolve 1 new conflict",
 
   "history.title": "Edit history",
+  "sync.history_title": "Bundles imported",
   "history.empty": "No bundle has been imported on this computer yet.",
   "history.col_at": "Imported",
   "history.col_file": "Bundle · computer",

@@ -166,7 +166,7 @@ export default {
   "export.button": "Xuất gói…",
   "export.working": "Đang xuất…",
   "export.done": "Đã xuất gói dữ liệu",
-  "export.counts": "{revisions} phiên bản · {records} bản ghi · {size}",
+  "export.counts": "{records} nội dung, {revisions} lần ghi · {size}",
 
   "import.title": "Nhập gói dữ liệu",
   "import.text": "Chọn một hoặc nhiều tệp .kiemtra nhận từ các máy khác. Chữ ký của từng gói được kiểm tra và bạn xem trước khi nhập.",
@@ -219,6 +219,7 @@ export default {
   "import.resolve": "Giải quyết {n} xung đột mới",
 
   "history.title": "Lịch sử chỉnh sửa",
+  "sync.history_title": "Các lần nhập gói",
   "history.empty": "Chưa nhập gói nào trên máy này.",
   "history.col_at": "Nhập lúc",
   "history.col_file": "Gói · máy",

@@ -719,7 +719,7 @@ export function create(app) {
     return h(
       "section",
       { class: "card sync-card", id: "history-card", "aria-labelledby": "history-title" },
-      h("div", { class: "sync-card-head" }, h("span", { class: "sync-card-icon", "aria-hidden": "true" }, "≡"), h("h2", { class: "sync-card-title", id: "history-title" }, t("history.title")), rows.length ? h("span", { class: "side-count" }, String(rows.length)) : null),
+      h("div", { class: "sync-card-head" }, h("span", { class: "sync-card-icon", "aria-hidden": "true" }, "≡"), h("h2", { class: "sync-card-title", id: "history-title" }, t("sync.history_title")), rows.length ? h("span", { class: "side-count" }, String(rows.length)) : null),
       content,
     );
   }
