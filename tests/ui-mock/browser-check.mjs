@@ -1036,6 +1036,10 @@ try {
   await typeInto("#minutes-place", "Hội trường Đoàn Khối");
   await evaluate("(() => { const el = document.querySelector('#minutes-start_time'); el.value = '08:30'; el.dispatchEvent(new Event('input', {bubbles: true})); return true; })()");
   await evaluate("document.querySelector('#visit-opening').scrollIntoView({block: 'start'})");
+  check(
+    "a section scrolled to shows its heading below the fixed header",
+    await evaluate("document.querySelector('#visit-opening .section-title').getBoundingClientRect().top >= document.querySelector('.app-header').getBoundingClientRect().bottom"),
+  );
   await shot("27a-minutes-opening-vi");
   await click("#qa-add");
   await until("document.querySelectorAll('#questions .qa').length === 2 && document.activeElement === document.querySelectorAll('#questions .qa-question')[1]", "a second question, focused");
