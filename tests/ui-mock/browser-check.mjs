@@ -1130,10 +1130,18 @@ try {
   await until(`${settled("visit_sign")} && !document.querySelector('#sign-message').hidden`, "the refused signature");
   check(
     "signing with required items missing: refused, the reason shown, still editable",
-    same((await lastCall("visit_sign")).args, { id: "17" }) && /^Chưa thể ký biên bản: còn thiếu tiêu chí bắt buộc \d/.test(await text("#sign-message")) && !/xếp loại chung/.test(await text("#sign-message")) && (await count("#locked-notice")) === 0,
+    same((await lastCall("visit_sign")).args, { id: "17" }) && /^Chưa thể ký biên bản: còn thiếu \d+ tiêu chí bắt buộc chưa đánh giá \(\d/.test(await text("#sign-message")) && (await text("#sign-message")).match(/tiêu chí bắt buộc/g).length === 1 && !/xếp loại chung/.test(await text("#sign-message")) && (await count("#locked-notice")) === 0,
     await text("#sign-message"),
   );
   await shot("27-minutes-vi");
+  const firstMissing = await evaluate("document.querySelector('#sign-message .sign-missing-item').dataset.code");
+  await click("#sign-message .sign-missing-item");
+  await until(`document.activeElement && document.activeElement.closest('.item') && document.activeElement.closest('.item').dataset.code === ${JSON.stringify(firstMissing)}`, "the missing item, focused");
+  check(
+    "each missing item is a link that brings it into view",
+    (await count("#sign-message .sign-missing-item")) > 1 && (await evaluate(`(() => { const r = document.querySelector('.item[data-code="${firstMissing}"]').getBoundingClientRect(); return r.top >= 56 && r.top < innerHeight; })()`)),
+    firstMissing,
+  );
 
   // 28b. sign a complete visit: locked, with the time it was signed
   await open("?latency=40#/visit/7");

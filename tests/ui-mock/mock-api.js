@@ -72,7 +72,8 @@ const MESSAGES = {
     io: "Không ghi được vào cơ sở dữ liệu trên máy (đĩa đầy hoặc bị khóa).",
     empty_text: "Nội dung \"{field}\" không được để trống.",
     sign_incomplete: "Chưa thể ký biên bản: còn thiếu {missing}.",
-    sign_missing_item: "tiêu chí bắt buộc {code}",
+    sign_missing_items: "{n} tiêu chí bắt buộc chưa đánh giá ({list})",
+    sign_missing_and_result: "{items} và xếp loại chung",
     sign_missing_result: "xếp loại chung",
     not_signed: "Biên bản chưa ký nên không cần mở khóa.",
     attachment_type: "Không đính kèm được \"{file}\": chỉ nhận ảnh JPG, PNG, WEBP hoặc PDF.",
@@ -118,7 +119,8 @@ const MESSAGES = {
     io: "Could not write to the local database (disk full or locked).",
     empty_text: "\"{field}\" must not be empty.",
     sign_incomplete: "The minutes cannot be signed yet: missing {missing}.",
-    sign_missing_item: "required item {code}",
+    sign_missing_items: "{n} required item(s) not rated ({list})",
+    sign_missing_and_result: "{items} and the overall result",
     sign_missing_result: "the overall result",
     not_signed: "The minutes are not signed, so there is nothing to unlock.",
     attachment_type: "Could not attach \"{file}\": only JPG, PNG or WEBP photos and PDF files are accepted.",
@@ -1015,11 +1017,13 @@ export async function visitSign(id) {
     if (!v) throw fail("not_found");
     if (v.status === "signed") throw lockedError(v);
     const f = store.findings[v.id] || {};
-    const missing = itemsOf(v.criteria_set_id)
+    // As Rust says it: the items once, in one phrase, and their codes for the screen's links.
+    const items = itemsOf(v.criteria_set_id)
       .filter((it) => it.required && !(f[it.code] && (f[it.code].rating != null || f[it.code].points != null)))
-      .map((it) => fail("sign_missing_item", { code: it.code }).message);
-    if (!v.overall_result) missing.push(fail("sign_missing_result").message);
-    if (missing.length) throw fail("sign_incomplete", { missing: missing.join(", ") });
+      .map((it) => it.code);
+    const listed = items.length ? fail("sign_missing_items", { n: items.length, list: items.join(", ") }).message : "";
+    const missing = v.overall_result ? listed : listed ? fail("sign_missing_and_result", { items: listed }).message : fail("sign_missing_result").message;
+    if (missing) throw { ...fail("sign_incomplete", { missing }), ...(items.length ? { items } : {}) };
     const rev = write(v.id, () => {
       v.status = "signed";
       v.signed_at = nowLocal();

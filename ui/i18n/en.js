@@ -369,6 +369,7 @@ export default {
   "rec.delete_confirm": "Delete this recommendation? Its history is kept.",
   "sign.title": "Sign the minutes",
   "sign.text": "Signing locks the minutes: everything becomes read-only. Every required item must be rated and the overall result chosen.",
+  "sign.go_to": "Go to item:",
   "sign.button": "Sign the minutes",
   "sign.done": "Minutes signed.",
   "sign.unsaved": "Some changes could not be saved yet; please try again.",

@@ -357,6 +357,7 @@ export default {
   "rec.delete_confirm": "Xóa kiến nghị này? Lịch sử vẫn được lưu.",
   "sign.title": "Ký biên bản",
   "sign.text": "Khi ký, biên bản được khóa: mọi nội dung chỉ còn xem. Cần đánh giá đủ các tiêu chí bắt buộc và chọn kết quả xếp loại.",
+  "sign.go_to": "Đến tiêu chí:",
   "sign.button": "Ký biên bản",
   "sign.done": "Đã ký biên bản.",
   "sign.unsaved": "Còn nội dung chưa lưu được; hãy thử lại.",

@@ -305,7 +305,28 @@ export function minutes(ctx) {
               app.notify(t("sign.done"), "ok");
               ctx.reload();
             } catch (e) {
-              msg.textContent = toError(e).message;
+              const err = toError(e);
+              // Each missing item is a link to it in the checklist.
+              const links = err.items.map((code) =>
+                h(
+                  "button",
+                  {
+                    type: "button",
+                    class: "link-btn sign-missing-item",
+                    dataset: { code },
+                    onClick: () => {
+                      // As the checklist's own Alt+↓ does: its rating control, else its note.
+                      const item = document.querySelector(`.item[data-code="${CSS.escape(code)}"]`);
+                      if (!item) return;
+                      item.scrollIntoView({ block: "center" });
+                      const target = item.querySelector("input:checked, input.seg-input, input.points, textarea");
+                      (target || item).focus({ preventScroll: true });
+                    },
+                  },
+                  code,
+                ),
+              );
+              msg.replaceChildren(err.message, links.length ? h("span", { class: "sign-missing" }, " ", t("sign.go_to"), " ", links) : "");
               msg.hidden = false;
               btn.disabled = false;
             }

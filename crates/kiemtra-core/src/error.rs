@@ -433,32 +433,34 @@ format!(
                 "The minutes of the visit to {unit} are signed and cannot be changed. Unlock them, giving a reason, to edit."
             ),
 ),
-            Error::SignIncomplete { missing } => lang.pick(
-format!(
-                "Chưa thể ký biên bản: còn thiếu {}.",
-                missing
+            Error::SignIncomplete { missing } => {
+                // One phrase for all the items, not "tiêu chí bắt buộc" before each.
+                let items: Vec<&str> = missing
                     .iter()
-                    .map(|m| if m == "overall_result" {
-                        "xếp loại chung".to_string()
-                    } else {
-                        format!("tiêu chí bắt buộc {m}")
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-format!(
-                "The minutes cannot be signed yet: missing {}.",
-                missing
-                    .iter()
-                    .map(|m| if m == "overall_result" {
-                        "the overall result".to_string()
-                    } else {
-                        format!("required item {m}")
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-),
+                    .map(String::as_str)
+                    .filter(|m| *m != "overall_result")
+                    .collect();
+                let result = missing.iter().any(|m| m == "overall_result");
+                let (vi, en) = match (items.len(), result) {
+                    (0, _) => ("xếp loại chung".to_string(), "the overall result".to_string()),
+                    (n, r) => {
+                        let list = items.join(", ");
+                        let (and_vi, and_en) = if r {
+                            (" và xếp loại chung", " and the overall result")
+                        } else {
+                            ("", "")
+                        };
+                        (
+                            format!("{n} tiêu chí bắt buộc chưa đánh giá ({list}){and_vi}"),
+                            format!("{n} required item(s) not rated ({list}){and_en}"),
+                        )
+                    }
+                };
+                lang.pick(
+                    format!("Chưa thể ký biên bản: còn thiếu {vi}."),
+                    format!("The minutes cannot be signed yet: missing {en}."),
+                )
+            }
             Error::NotSigned => lang.pick(
 "Biên bản chưa ký nên không cần mở khóa.".to_string(),
 "The minutes are not signed, so there is nothing to unlock.".to_string(),
@@ -662,13 +664,26 @@ fn is_disk_full(e: &rusqlite::Error) -> bool {
 pub struct ErrorPayload {
     pub code: String,
     pub message: String,
+    /// The checklist items the message is about (what signing still needs), so a screen
+    /// can link to each. Left out when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<String>,
 }
 
 impl Error {
     pub fn payload(&self, lang: Lang) -> ErrorPayload {
+        let items = match self {
+            Error::SignIncomplete { missing } => missing
+                .iter()
+                .filter(|m| *m != "overall_result")
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        };
         ErrorPayload {
             code: self.code().to_string(),
             message: self.message(lang),
+            items,
         }
     }
 }

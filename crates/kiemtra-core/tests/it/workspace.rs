@@ -119,8 +119,24 @@ fn signing_needs_the_required_items_and_locks_until_unlocked_with_a_reason() {
     let err = s.visit_sign(&visit).unwrap_err();
     assert_eq!(err.code(), "sign_incomplete");
     let msg = err.message(kiemtra_core::Lang::Vi);
-    assert!(msg.contains("tiêu chí bắt buộc 1.1"), "{msg}");
-    assert!(msg.contains("xếp loại chung"), "{msg}");
+    // Said once for all the items, with the list a screen links to.
+    let payload = err.payload(kiemtra_core::Lang::Vi);
+    assert!(
+        payload.items.len() > 1 && payload.items[0] == "1.1",
+        "{payload:?}"
+    );
+    assert_eq!(
+        msg,
+        format!(
+            "Chưa thể ký biên bản: còn thiếu {} tiêu chí bắt buộc chưa đánh giá ({}) và xếp loại chung.",
+            payload.items.len(),
+            payload.items.join(", ")
+        )
+    );
+    assert_eq!(msg.matches("tiêu chí bắt buộc").count(), 1, "{msg}");
+    assert!(serde_json::to_value(&payload).unwrap()["items"].is_array());
+    let other = kiemtra_core::Error::NotSigned.payload(kiemtra_core::Lang::Vi);
+    assert!(serde_json::to_value(&other).unwrap().get("items").is_none());
 
     rate_required(&mut s, &visit);
     s.visit_update(
