@@ -410,9 +410,11 @@ try {
   await evaluate(`document.querySelector('.item[data-code="${target1}"] input[value="dat"]').click()`);
   const savingSeen = await attr("#save-state", "data-state");
   const after = await text("#visit-progress .progress-text");
-  check("progress updates immediately", before !== after, [before, after]);
+  check("progress counts only what is saved: not yet while the rating is pending", before === after, [before, after]);
   check("save state shows saving while pending", savingSeen === "saving", savingSeen);
   await until(`${saveStateIs("saved")} && ${settled("finding_set")}`, "the rating to be saved", 3000);
+  const afterSave = await text("#visit-progress .progress-text");
+  check("progress counts the rating once saved", afterSave !== before && (await attr(`.item[data-code="${target1}"]`, "data-done")) === "true", [before, afterSave]);
   let fs = await calls("finding_set");
   check("rating saved once with the item's full state", fs.length === 1 && fs[0].args.input.item_code === target1 && fs[0].args.input.rating === "dat" && "note" in fs[0].args.input && "explanation" in fs[0].args.input && fs[0].args.input.visit_id === "17", fs);
   const itemState = await attr(`.item[data-code="${target1}"] .item-state`, "data-state");
@@ -467,8 +469,15 @@ try {
   // 8. invalid points → error message from the API, then fixed
   const pointsCode = await evaluate(`document.querySelector('.item[data-scale="points"]').dataset.code`);
   await evaluate("window.__mockCalls.length = 0");
+  const progressBefore = await text("#visit-progress .progress-text");
+  const doneBefore = await attr(`.item[data-code="${pointsCode}"]`, "data-done");
   await typeInto(`.item[data-code="${pointsCode}"] input.points`, "15");
   await until(`${saveStateIs("error")} && ${settled("finding_set", "c.args.input.points === 15 && c.ok === false")}`, "the invalid points to be refused", 3000);
+  check(
+    "a refused score is not counted: progress and the item's mark stay as saved",
+    (await text("#visit-progress .progress-text")) === progressBefore && (await attr(`.item[data-code="${pointsCode}"]`, "data-done")) === doneBefore,
+    [progressBefore, await text("#visit-progress .progress-text")],
+  );
   const errText = await text("#save-state");
   check("invalid points shows the API's message", (await attr("#save-state", "data-state")) === "error" && /phải từ 0 đến/.test(errText), errText);
   check("per-item error shown", (await attr(`.item[data-code="${pointsCode}"] .item-state`, "data-state")) === "error" && (await evaluate(`!document.querySelector('.item[data-code="${pointsCode}"] .item-error').hidden`)));

@@ -127,6 +127,8 @@ export function create(app, route) {
           rev: f.rev ?? null,
           conflict: !!f.conflict,
           localError: null,
+          // What the database holds: progress counts this, never what is only typed.
+          saved: { rating: f.rating ?? null, points: f.points ?? null },
           state: {
             rating: f.rating ?? null,
             points: f.points ?? null,
@@ -149,14 +151,17 @@ export function create(app, route) {
 
   async function sendItem(code) {
     const e = entries.get(code);
+    const sent = { rating: e.state.rating, points: e.state.points };
     const res = await app.api.findingSet({
       visit_id: data.visit.id,
       item_code: code,
-      rating: e.state.rating,
-      points: e.state.points,
+      rating: sent.rating,
+      points: sent.points,
       note: e.state.note,
       explanation: e.state.explanation,
     });
+    e.saved = sent;
+    updateProgress(code);
     if (res) {
       if (res.id !== undefined) e.id = res.id;
       if (res.rev !== undefined) e.rev = res.rev;
@@ -218,13 +223,13 @@ export function create(app, route) {
 
   function countDone(items) {
     let done = 0;
-    for (const it of items) if (isDone(entries.get(it.code).state)) done++;
+    for (const it of items) if (isDone(entries.get(it.code).saved)) done++;
     return done;
   }
 
   function totals() {
     let done = 0;
-    for (const e of entries.values()) if (isDone(e.state)) done++;
+    for (const e of entries.values()) if (isDone(e.saved)) done++;
     return { done, total: entries.size };
   }
 
@@ -233,7 +238,7 @@ export function create(app, route) {
     const e = entries.get(code);
     const r = refs.items.get(code);
     if (r) {
-      r.root.dataset.done = String(isDone(e.state));
+      r.root.dataset.done = String(isDone(e.saved));
       if (r.clearBtn) r.clearBtn.hidden = e.state.rating === null;
     }
     const tr = refs.topics.get(e.topic.code);
