@@ -111,6 +111,8 @@ async function navigate(route, { replace = false, fromHash = false, force = fals
   const mod = SCREENS[route.name] || campaigns;
   const ctrl = mod.create(app, route);
   current = { route, ctrl, token, loaded: false };
+  // The header's search box holds the query of the search screen only; elsewhere it is empty.
+  els.searchInput.value = route.name === "search" ? String(route.id ?? "") : "";
   renderBreadcrumb();
   renderNavSync();
   mount(els.main, h("div", { class: "screen-loading", role: "status" }, h("span", { class: "spinner" }), t("loading")));

@@ -1832,6 +1832,7 @@ try {
   );
   await choose("#search-kind", "unit");
   await until(`${settled("search", "c.args.kind === 'unit'")} && window.__mockPending === 0 && [...document.querySelectorAll('#search-results .hit')].every(h => h.dataset.kind === 'unit')`, "only units");
+  check("on the search screen the header's box holds its query", (await value("#header-search-input")) === "Kim Sơn");
   check("the kind filter asks again for that kind", same((await lastCall("search")).args, { query: "Kim Sơn", kind: "unit" }) && same(await texts("#search-results .hit-label"), ["Huyện đoàn Kim Sơn", "Đoàn xã Kim Sơn"]) && (await text("#search-count")) === "2 kết quả");
   await click("#search-results .hit-open");
   await until("location.hash === '#/units' && document.querySelectorAll('#unit-tree .unit-row').length > 0", "the unit directory from a result");
@@ -1845,6 +1846,7 @@ try {
   await click("#search-results .hit-open");
   await until("location.hash === '#/campaign/c1' && document.querySelectorAll('.visit-row').length === 24", "the campaign from a result");
   check("a campaign result opens the campaign", (await text("#campaign-name")) === "Kiểm tra công tác Đoàn và phong trào thanh thiếu nhi năm 2023");
+  check("the header's search box is empty away from the search screen", (await value("#header-search-input")) === "");
   const Q = `<b>khong co</b> ${MARKUP}`;
   await typeInto("#header-search-input", Q);
   await pressEnter();
