@@ -581,6 +581,8 @@ try {
     "no recommendations yet is said without a list number",
     (await text("#recs .empty-rows")) === "Chưa có đề xuất, kiến nghị." && (await evaluate("getComputedStyle(document.querySelector('#recs .empty-rows')).listStyleType")) === "none",
   );
+  await evaluate("document.querySelector('#visit-recommendations').scrollIntoView({block: 'start'})");
+  await shot("12c-visit-no-recommendations-vi");
   await evaluate(`document.querySelector('.item[data-scale="pass_fail"] input[value="dat"]').click()`);
   await until("document.querySelector('#visit-status .badge').dataset.status === 'in_progress'", "the status badge to change", 3000);
   check("status badge follows visit_status from finding_set", plannedBefore === "planned" && (await attr("#visit-status .badge", "data-status")) === "in_progress", plannedBefore);
@@ -1317,7 +1319,7 @@ try {
     warn.summary === "20 điều cần lưu ý trước khi ký:" && same(Object.entries(byCode(warn.codes)).sort(), [["conflict", 2], ["not_completed", 12], ["not_signed", 6]]) && warn.texts.includes("Đoàn Khối các cơ quan tỉnh Ninh Bình: còn xung đột chưa giải quyết; số liệu lấy theo phiên bản đang hiển thị.") && warn.texts.includes("Huyện đoàn Yên Khánh: biên bản chưa ký."),
     warn,
   );
-  check("the campaign report exports DOCX, XLSX and HTML and prints", same(await evaluate("[...document.querySelectorAll('.page-tools button')].map(b => b.id)"), ["report-print", "report-texts-toggle", "report-docx", "report-xlsx", "report-html"]));
+  check("the campaign report exports DOCX, XLSX and HTML and prints", same(await evaluate("[...document.querySelectorAll('.page-tools button')].map(b => b.id)"), ["report-print", "report-docx", "report-xlsx", "report-html"]) && (await count(".report-bar #report-texts-toggle")) === 1);
   await evaluate("window.__mockCalls.length = 0; window.__mockEvents.length = 0; window.__mockHoldExport = true");
   await click("#report-docx");
   await until("(document.querySelector('#report-progress-label') || {}).textContent === 'Đang dựng văn bản…'", "the export's second step");

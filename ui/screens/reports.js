@@ -117,22 +117,6 @@ export function create(app, route) {
             },
             t("reports.print"),
           ),
-          target === "campaign"
-            ? h(
-                "button",
-                {
-                  type: "button",
-                  class: "btn",
-                  id: "report-texts-toggle",
-                  "aria-expanded": String(editing),
-                  onClick: () => {
-                    editing = !editing;
-                    rerender();
-                  },
-                },
-                t("rt.open"),
-              )
-            : null,
           formats.map((f) =>
             h(
               "button",
@@ -142,7 +126,28 @@ export function create(app, route) {
           ),
         ),
       ),
-      minutesPicker(),
+      // The minutes of one visit, and the secretariat's words, beside the document's tools.
+      target === "campaign"
+        ? h(
+            "div",
+            { class: "report-bar" },
+            minutesPicker(),
+            h(
+              "button",
+              {
+                type: "button",
+                class: "btn",
+                id: "report-texts-toggle",
+                "aria-expanded": String(editing),
+                onClick: () => {
+                  editing = !editing;
+                  rerender();
+                },
+              },
+              t("rt.open"),
+            ),
+          )
+        : null,
       editing ? reportTextsPanel(app, id, texts, textsSaved) : null,
       warnings.length
         ? h(
