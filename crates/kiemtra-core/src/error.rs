@@ -435,12 +435,8 @@ format!(
 ),
             Error::SignIncomplete { missing } => {
                 // One phrase for all the items, not "tiêu chí bắt buộc" before each.
-                let items: Vec<&str> = missing
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|m| *m != "overall_result")
-                    .collect();
-                let result = missing.iter().any(|m| m == "overall_result");
+                let items = missing_items(missing);
+                let result = missing.iter().any(|m| m == OVERALL_RESULT);
                 let (vi, en) = match (items.len(), result) {
                     (0, _) => ("xếp loại chung".to_string(), "the overall result".to_string()),
                     (n, r) => {
@@ -670,14 +666,22 @@ pub struct ErrorPayload {
     pub items: Vec<String>,
 }
 
+/// What `SignIncomplete` names besides checklist items.
+const OVERALL_RESULT: &str = "overall_result";
+
+/// The checklist items among what signing still needs.
+fn missing_items(missing: &[String]) -> Vec<String> {
+    missing
+        .iter()
+        .filter(|m| *m != OVERALL_RESULT)
+        .cloned()
+        .collect()
+}
+
 impl Error {
     pub fn payload(&self, lang: Lang) -> ErrorPayload {
         let items = match self {
-            Error::SignIncomplete { missing } => missing
-                .iter()
-                .filter(|m| *m != "overall_result")
-                .cloned()
-                .collect(),
+            Error::SignIncomplete { missing } => missing_items(missing),
             _ => Vec::new(),
         };
         ErrorPayload {

@@ -192,6 +192,15 @@ pub fn place_date(place: &str, day: Option<NaiveDate>) -> String {
 /// dd/mm/yyyy, as dates are written here (nothing for no date).
 pub use crate::dates::dmy_opt as date_vi;
 
+/// "Hoàn thành tốt nhiệm vụ" → "hoàn thành tốt nhiệm vụ", to go inside a sentence.
+pub fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 /// A number as written here: decimal comma, at most two decimals, no trailing zeros.
 pub fn fmt_num(x: f64) -> String {
     let s = format!("{x:.2}");

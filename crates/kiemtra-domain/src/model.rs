@@ -471,7 +471,15 @@ pub enum OverallResult {
     KhongHoanThanh,
 }
 
-impl OverallResult {}
+impl OverallResult {
+    /// Best first, as reports list and rank them.
+    pub const ALL: [OverallResult; 4] = [
+        OverallResult::XuatSac,
+        OverallResult::Tot,
+        OverallResult::HoanThanh,
+        OverallResult::KhongHoanThanh,
+    ];
+}
 
 impl Localize for OverallResult {
     fn message(&self, lang: Lang) -> String {

@@ -229,6 +229,16 @@ fn heading_block(h: &Heading) -> Block {
     Block::Columns(vec![[left, right]])
 }
 
+/// A document's head: the heading, the draft mark if it is one, its kind and subject.
+fn opening(h: &Heading, draft: bool, kind: &str, summary: &str) -> Vec<Block> {
+    let mut b = vec![heading_block(h)];
+    if draft {
+        b.push(draft_block());
+    }
+    b.extend(title_block(kind, summary));
+    b
+}
+
 fn title_block(kind: &str, summary: &str) -> Vec<Block> {
     vec![
         Block::Para(Para {
@@ -296,13 +306,5 @@ fn inspection_of(name: &str) -> String {
         name.to_string()
     } else {
         format!("Kiểm tra {}", lower_first(name))
-    }
-}
-
-fn lower_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
     }
 }

@@ -120,17 +120,20 @@ fn write_date(
     f: &Format,
 ) -> std::result::Result<(), XlsxError> {
     if let Some(d) = d {
-        let x = ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?;
-        ws.write_date_with_format(row, col, x, f)?;
+        ws.write_date_with_format(row, col, excel_date(d)?, f)?;
     }
     Ok(())
+}
+
+fn excel_date(d: chrono::NaiveDate) -> std::result::Result<ExcelDateTime, XlsxError> {
+    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
 }
 
 fn build(r: &CampaignReport) -> std::result::Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     // Properties dated by the campaign, never by the clock: the same data, the same bytes.
     let made = match r.scope.end_date.or(r.scope.start_date) {
-        Some(d) => ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)?,
+        Some(d) => excel_date(d)?,
         None => ExcelDateTime::from_ymd(r.year.clamp(1900, 9999) as u16, 1, 1)?,
     };
     wb.set_properties(
@@ -294,8 +297,9 @@ fn build(r: &CampaignReport) -> std::result::Result<Vec<u8>, XlsxError> {
             if !units.contains(&(f.unit.as_str(), f.level.as_str())) {
                 units.push((f.unit.as_str(), f.level.as_str()));
             }
-            let code = f.topic.split('.').next().unwrap_or("");
-            let e = sums.entry((f.unit.as_str(), code)).or_default();
+            let e = sums
+                .entry((f.unit.as_str(), f.topic_code.as_str()))
+                .or_default();
             match f.rating {
                 Some(Rating::Dat) => e.0 += 1.0,
                 Some(Rating::ChuaDat) => e.1 += 1.0,

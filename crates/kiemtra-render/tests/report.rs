@@ -246,6 +246,11 @@ fn figures_equal_the_database(
     assert_eq!(r.common_shortcomings[0].units.len(), max);
 }
 
+/// A document as its printable HTML.
+fn html_of(doc: &impl Render) -> String {
+    String::from_utf8(doc.render(Format::Html).unwrap()).unwrap()
+}
+
 /// The first of the campaign's visits that `pick` chooses.
 fn first_visit(
     s: &Store,
@@ -604,18 +609,11 @@ fn the_minutes_name_both_sides_and_escape_markup_in_html() {
         ..Default::default()
     })
     .unwrap();
-    let html = String::from_utf8(
-        s.visit_minutes(&open.id)
-            .unwrap()
-            .render(Format::Html)
-            .unwrap(),
-    )
-    .unwrap();
+    let html = html_of(&s.visit_minutes(&open.id).unwrap());
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=y&gt;"));
     assert!(!html.contains("<script") && !html.contains("<img src=x"));
     assert!(html.starts_with("<!DOCTYPE html>"));
-    let report =
-        String::from_utf8(s.campaign_report(&c).unwrap().render(Format::Html).unwrap()).unwrap();
+    let report = html_of(&s.campaign_report(&c).unwrap());
     assert!(!report.contains("<script"));
     assert!(
         !report.contains("http://") && !report.contains("https://"),
@@ -956,7 +954,7 @@ fn the_report_states_its_basis_and_is_a_draft_until_every_visit_is_signed() {
         ),
         (6, 6, 4, 8)
     );
-    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    let html = html_of(&r);
     for text in [
         "đã kiểm tra 12/24 đơn vị theo kế hoạch",
         "6 biên bản đã ký",
@@ -1040,7 +1038,7 @@ fn the_report_states_its_basis_and_is_a_draft_until_every_visit_is_signed() {
     let r = s.campaign_report(&c).unwrap();
     assert!(!r.draft, "{:?}", r.warnings);
     assert_eq!((r.scope.counted, r.scope.visits), (16, 16));
-    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    let html = html_of(&r);
     assert!(!html.contains("DỰ THẢO"));
     assert!(html.contains("đã kiểm tra 16/16 đơn vị theo kế hoạch"));
     let docx = r.render(Format::Docx).unwrap();
@@ -1054,7 +1052,7 @@ fn the_report_states_its_basis_and_is_a_draft_until_every_visit_is_signed() {
         .contains("DỰ THẢO"));
     let m = s.visit_minutes(&unsigned.id).unwrap();
     assert!(!m.draft);
-    let html = String::from_utf8(m.render(Format::Html).unwrap()).unwrap();
+    let html = html_of(&m);
     assert!(!html.contains("DỰ THẢO"));
 }
 
@@ -1064,7 +1062,7 @@ fn the_secretariats_words_stand_in_sections_iii_and_iv_and_start_from_the_minute
     let (mut s, c) = demo(&dir, "a.db");
     let r = s.campaign_report(&c).unwrap();
     assert_eq!(r.texts, ReportTexts::default(), "nothing written yet");
-    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    let html = html_of(&r);
     assert!(html.contains("3. Nguyên nhân"));
     assert!(html.contains("a) Nguyên nhân khách quan: </b>…………"));
     // Blank words: the units' strengths stand in III.1.
@@ -1173,7 +1171,7 @@ fn each_topic_says_how_many_units_met_all_its_items() {
     }
     // The sentence above topic 1's table says it.
     let u = &r.topics[0].units_by_level;
-    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    let html = html_of(&r);
     let sentence = format!(
         "{}/{} đơn vị cấp huyện, {}/{} đơn vị cơ sở đạt tất cả tiêu chí",
         u[0].all_met, u[0].units, u[1].all_met, u[1].units
@@ -1244,7 +1242,7 @@ fn the_docx_has_words_styles_properties_and_merged_cells() {
         .unwrap()
         .contains("/docProps/core.xml"));
     // The HTML says the same with rowspan and heading elements.
-    let html = String::from_utf8(r.render(Format::Html).unwrap()).unwrap();
+    let html = html_of(&r);
     assert_eq!(
         html.matches(&format!("rowspan=\"{rows_per_item}\""))
             .count(),
@@ -1268,7 +1266,7 @@ fn the_minutes_are_complete_signed_or_not() {
     use chrono::Timelike;
     let time = format!("{} giờ {:02}", at.hour(), at.minute());
     assert!(m.ended.starts_with(&time), "{} / {time}", m.ended);
-    let html = String::from_utf8(m.render(Format::Html).unwrap()).unwrap();
+    let html = html_of(&m);
     assert!(
         html.contains(&format!("Biên bản kết thúc lúc {time}")),
         "{time}"
@@ -1322,7 +1320,7 @@ fn the_minutes_are_complete_signed_or_not() {
     let m = s.visit_minutes(&open.id).unwrap();
     assert_eq!(m.ended, "");
     assert_eq!(m.attachments, vec!["Sổ chi đoàn (anh.png)".to_string()]);
-    let html = String::from_utf8(m.render(Format::Html).unwrap()).unwrap();
+    let html = html_of(&m);
     assert!(html.contains("Biên bản kết thúc lúc …… giờ …… cùng ngày"));
     assert!(html.contains("- Sổ chi đoàn (anh.png)."));
     let blanks = "- Đồng chí ……………………………, chức vụ ……………………………";
@@ -1431,13 +1429,7 @@ fn the_minutes_say_when_and_where_the_meeting_began() {
         (v.start_time.as_str(), v.place.as_str()),
         ("08:05", "Hội trường Huyện đoàn")
     );
-    let html = String::from_utf8(
-        s.visit_minutes(&open.id)
-            .unwrap()
-            .render(Format::Html)
-            .unwrap(),
-    )
-    .unwrap();
+    let html = html_of(&s.visit_minutes(&open.id).unwrap());
     assert!(html.contains("vào lúc 8 giờ 05 ngày"), "the hour");
     assert!(html.contains(", tại Hội trường Huyện đoàn, "), "the place");
     // Not a time: refused, nothing changed.
@@ -1453,12 +1445,6 @@ fn the_minutes_say_when_and_where_the_meeting_began() {
     s.visit_update(&open.id, patch("", "")).unwrap();
     let v = s.require::<Visit>(&open.id).unwrap().body;
     assert!(!serde_json::to_string(&v).unwrap().contains("start_time"));
-    let html = String::from_utf8(
-        s.visit_minutes(&open.id)
-            .unwrap()
-            .render(Format::Html)
-            .unwrap(),
-    )
-    .unwrap();
+    let html = html_of(&s.visit_minutes(&open.id).unwrap());
     assert!(html.contains("vào lúc …… giờ …… ngày"));
 }

@@ -189,7 +189,9 @@ pub struct FindingRow {
     pub team: String,
     pub date: Option<NaiveDate>,
     pub status_label: String,
+    /// "1. Việc ban hành …", and its code alone.
     pub topic: String,
+    pub topic_code: String,
     pub item_code: String,
     pub item_title: String,
     pub scale: Scale,
@@ -321,24 +323,19 @@ impl Store {
         let mut topic_units: Vec<Vec<TopicUnits>> =
             vec![vec![TopicUnits::default(); levels.len()]; base.topics.len()];
         let mut recs: BTreeMap<u8, Vec<RecommendationItem>> = BTreeMap::new();
-        let mut overall: Vec<OverallCount> = [
-            OverallResult::XuatSac,
-            OverallResult::Tot,
-            OverallResult::HoanThanh,
-            OverallResult::KhongHoanThanh,
-        ]
-        .into_iter()
-        .map(|r| OverallCount {
-            result: Some(r),
-            label: r.message(Lang::Vi).to_string(),
-            count: 0,
-        })
-        .chain(std::iter::once(OverallCount {
-            result: None,
-            label: "Chưa đánh giá".to_string(),
-            count: 0,
-        }))
-        .collect();
+        let mut overall: Vec<OverallCount> = OverallResult::ALL
+            .into_iter()
+            .map(|r| OverallCount {
+                result: Some(r),
+                label: r.message(Lang::Vi).to_string(),
+                count: 0,
+            })
+            .chain(std::iter::once(OverallCount {
+                result: None,
+                label: "Chưa đánh giá".to_string(),
+                count: 0,
+            }))
+            .collect();
         let mut status_counts = crate::setup::StatusCounts::default();
         let mut by_level: Vec<LevelScope> = levels
             .iter()
@@ -498,6 +495,7 @@ impl Store {
                         date: r.date,
                         status_label: r.status.message(Lang::Vi).to_string(),
                         topic: format!("{}. {}", t.code, t.title),
+                        topic_code: t.code.clone(),
                         item_code: item.code.clone(),
                         item_title: item.title.clone(),
                         scale: item.scale,
@@ -549,12 +547,9 @@ impl Store {
         // unit tree's order (a stable sort keeps it); not counted last.
         let rank = |a: &AnnexRow| {
             let result = match (a.counted, a.overall_result) {
-                (true, Some(OverallResult::XuatSac)) => 0,
-                (true, Some(OverallResult::Tot)) => 1,
-                (true, Some(OverallResult::HoanThanh)) => 2,
-                (true, Some(OverallResult::KhongHoanThanh)) => 3,
-                (true, None) => 4,
-                (false, _) => 5,
+                (true, Some(r)) => OverallResult::ALL.iter().position(|x| *x == r).unwrap_or(0),
+                (true, None) => OverallResult::ALL.len(),
+                (false, _) => OverallResult::ALL.len() + 1,
             };
             let level = levels.iter().position(|l| *l == a.level).unwrap_or(0);
             (
@@ -734,7 +729,7 @@ impl CampaignReport {
                         "- {} ({}; chuyển {}).",
                         one_line(&i.text).trim_end_matches('.'),
                         i.unit,
-                        lower(&g.label)
+                        lower_first(&g.label)
                     )
                 })
             })
@@ -745,7 +740,7 @@ impl CampaignReport {
             .overall
             .iter()
             .filter(|o| o.result.is_some() && o.count > 0)
-            .map(|o| format!("{} đơn vị {}", o.count, lower(&o.label)))
+            .map(|o| format!("{} đơn vị {}", o.count, lower_first(&o.label)))
             .collect();
         let assessment = if s.counted == 0 {
             String::new()
@@ -776,12 +771,4 @@ fn one_line(s: &str) -> String {
         .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-fn lower(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
-    }
 }

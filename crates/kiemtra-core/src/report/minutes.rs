@@ -95,6 +95,19 @@ pub struct VisitMinutes {
     pub draft: bool,
 }
 
+/// A time of day as the minutes write it: "8 giờ 05".
+fn clock_vi(hour: u32, minute: u32) -> String {
+    format!("{hour} giờ {minute:02}")
+}
+
+/// "08:05" (as the visit keeps it) as the minutes write it; blank stays blank.
+fn started_at(start_time: &str) -> String {
+    match start_time.split_once(':') {
+        Some((h, m)) => clock_vi(h.parse().unwrap_or(0), m.parse().unwrap_or(0)),
+        None => String::new(),
+    }
+}
+
 /// The end of the meeting from the signing time ("2023-11-09T16:30:00+07:00"), in the time
 /// zone it was signed in.
 fn ended_at(signed_at: Option<&str>, day: Option<NaiveDate>) -> String {
@@ -102,7 +115,7 @@ fn ended_at(signed_at: Option<&str>, day: Option<NaiveDate>) -> String {
         return String::new();
     };
     use chrono::Timelike;
-    let time = format!("{} giờ {:02}", t.hour(), t.minute());
+    let time = clock_vi(t.hour(), t.minute());
     if Some(t.date_naive()) == day {
         time
     } else {
@@ -260,10 +273,7 @@ impl Store {
             unit_level: d.unit.level_label.clone(),
             unit_name: unit,
             date: v.date,
-            started: match v.start_time.split_once(':') {
-                Some((h, m)) => format!("{} giờ {m}", h.parse::<u32>().unwrap_or(0)),
-                None => String::new(),
-            },
+            started: started_at(&v.start_time),
             place: v.place.clone(),
             status: v.status,
             signed_at: v.signed_at.clone(),

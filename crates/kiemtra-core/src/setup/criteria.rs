@@ -128,6 +128,32 @@ pub(super) fn clean_criteria(set: CriteriaSet) -> Result<CriteriaSet> {
     Ok(set)
 }
 
+/// A new set, checked, as its version 1; it needs a code.
+fn first_version(set: CriteriaSet) -> Result<CriteriaSet> {
+    let mut body = clean_criteria(set)?;
+    if body.code.is_empty() {
+        return refuse(Refusal::MissingCode {
+            title: body.name.clone(),
+        });
+    }
+    body.version = 1;
+    Ok(body)
+}
+
+/// A new set whose code no other set has (ignoring case and diacritics).
+fn insert_set(w: &mut Writer<'_>, body: CriteriaSet) -> Result<Stored<CriteriaSet>> {
+    let key = text::fold(&body.code);
+    if w.list::<CriteriaSet>()?
+        .iter()
+        .any(|s| text::fold(&s.body.code) == key)
+    {
+        return refuse(Refusal::CriteriaCodeExists { code: body.code });
+    }
+    let id = new_id();
+    let rev = w.put(&id, &body)?;
+    Ok(Stored { id, rev, body })
+}
+
 /// Move to set `to` what follows it instead of `from`: `campaign` if given, else every
 /// campaign defaulting to `from` that has rated nothing against it. A campaign that follows
 /// takes `to` as its default and so do its visits on `from` not begun (planned, no
@@ -211,33 +237,16 @@ impl Store {
 
     /// Create a new criteria set (version 1); its code must be new.
     pub fn criteria_set_create(&mut self, set: CriteriaSet) -> Result<Stored<CriteriaSet>> {
-        let mut body = clean_criteria(set)?;
-        if body.code.is_empty() {
-            return refuse(Refusal::MissingCode {
-                title: body.name.clone(),
-            });
-        }
-        body.version = 1;
-        self.write(|w| {
-            let key = text::fold(&body.code);
-            if w.list::<CriteriaSet>()?
-                .iter()
-                .any(|s| text::fold(&s.body.code) == key)
-            {
-                return refuse(Refusal::CriteriaCodeExists { code: body.code });
-            }
-            let id = new_id();
-            let rev = w.put(&id, &body)?;
-            Ok(Stored { id, rev, body })
-        })
+        let body = first_version(set)?;
+        self.write(|w| insert_set(w, body))
     }
 
     /// Save an edited criteria set. Unused by visits: changed in place. Used: a new version
     /// (same code, highest version + 1) is made and the old one stays as its visits know it.
     /// Saved from `campaign`, only that campaign follows the new version; from nowhere, only
     /// campaigns that have rated nothing against the old one follow. A campaign that follows
-    /// takes the new version as its default, and so do its visits with nothing recorded yet;
-    /// a visit with any finding keeps the version it was rated against, so a past campaign's
+    /// takes the new version as its default, and so do its visits not begun (planned, no
+    /// finding); a visit begun keeps the version it was rated against, so a past campaign's
     /// documents never change. Code and version are kept by the store (a blank code means
     /// "the same").
     pub fn criteria_set_save(
@@ -309,22 +318,26 @@ impl Store {
             .map(|c| self.resolve_id(Campaign::KIND, c))
             .transpose()?;
         let from = self.require::<CriteriaSet>(&id)?.body;
-        let made = self.criteria_set_create(CriteriaSet {
+        let body = first_version(CriteriaSet {
             code: code.to_string(),
             name: name.to_string(),
             ..from
         })?;
-        let (campaigns_moved, visits_moved) = match campaign {
-            Some(c) => self.write(|w| follow(w, Some(&c), &id, &made.id))?,
-            None => (Vec::new(), 0),
-        };
-        Ok(CriteriaSaved {
-            id: made.id,
-            rev: made.rev,
-            version: made.body.version,
-            new_version: true,
-            campaigns_moved,
-            visits_moved,
+        // The copy and the campaign moving to it are one write: both or neither.
+        self.write(|w| {
+            let made = insert_set(w, body)?;
+            let (campaigns_moved, visits_moved) = match &campaign {
+                Some(c) => follow(w, Some(c), &id, &made.id)?,
+                None => (Vec::new(), 0),
+            };
+            Ok(CriteriaSaved {
+                id: made.id,
+                rev: made.rev,
+                version: made.body.version,
+                new_version: true,
+                campaigns_moved,
+                visits_moved,
+            })
         })
     }
 

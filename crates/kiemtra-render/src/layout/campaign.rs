@@ -209,14 +209,12 @@ fn basis_sentence(s: &Scope) -> String {
 
 /// The campaign's results report, laid out.
 pub fn report_doc(r: &CampaignReport) -> Doc {
-    let mut b = vec![heading_block(&r.heading)];
-    if r.draft {
-        b.push(draft_block());
-    }
-    b.extend(title_block(
+    let mut b = opening(
+        &r.heading,
+        r.draft,
         "BÁO CÁO",
         &format!("Kết quả {}", lower_first(&r.campaign_name)),
-    ));
+    );
     let grounds = if r.decision_number.is_empty() {
         format!("Thực hiện kế hoạch kiểm tra của {},", r.issuing_body)
     } else {

@@ -48,14 +48,12 @@ fn attendee_lines(people: &[kiemtra_core::model::Attendee], blank: usize) -> Vec
 
 /// The minutes of a visit, laid out.
 pub fn minutes_doc(m: &VisitMinutes) -> Doc {
-    let mut b = vec![heading_block(&m.heading)];
-    if m.draft {
-        b.push(draft_block());
-    }
-    b.extend(title_block(
+    let mut b = opening(
+        &m.heading,
+        m.draft,
         "BIÊN BẢN",
         &format!("{} tại {}", inspection_of(&m.campaign_name), m.unit_name),
-    ));
+    );
     let grounds = if m.decision_number.is_empty() {
         format!("Thực hiện kế hoạch kiểm tra của {},", m.issuing_body)
     } else {
