@@ -337,11 +337,13 @@ export async function unitsState(campaign) {
 export async function visitsPlan(campaign, entries) {
   return call("visits_plan", { campaign, entries });
 }
-export async function visitReschedule(id, team, date) {
-  return call("visit_reschedule", { id, team: team || null, date: date || null });
+/** why: {reason, outside_campaign} — the reason goes into the visit's history. */
+export async function visitReschedule(id, team, date, why) {
+  return call("visit_reschedule", { id, team: team || null, date: date || null, why: why || null });
 }
-export async function visitCancel(id) {
-  return call("visit_cancel", { id });
+/** The reason is required and kept with the cancelled visit. */
+export async function visitCancel(id, reason) {
+  return call("visit_cancel", { id, reason });
 }
 /** input: {name, short_name, code, kind, level_label, parent_id, valid_from, valid_to} */
 export async function unitCreate(input) {

@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 use kiemtra_core::model::{Campaign, CriteriaSet, Entity, Team, Unit, Visit};
 use kiemtra_core::setup::UnitState;
 use kiemtra_core::setup::{
-    CampaignInput, CampaignPatch, CriteriaRow, CriteriaSaved, PlanEntry, TeamInput, TeamPatch,
+    CampaignInput, CampaignPatch, CriteriaRow, CriteriaSaved, PlanEntry, Replan, TeamInput,
+    TeamPatch,
 };
 use kiemtra_core::setup::{CampaignOverview, CampaignSummary};
 use kiemtra_core::store::Stored;
@@ -138,19 +139,26 @@ pub fn visits_plan(
     state.with(|s| s.visits_plan_many(&campaign, entries))
 }
 
+/// Give a visit another day and/or team, with the reason (kept in its history).
 #[tauri::command(async)]
 pub fn visit_reschedule(
     state: State<'_, AppState>,
     id: String,
     team: Option<String>,
     date: Option<NaiveDate>,
+    why: Option<Replan>,
 ) -> Result<Stored<Visit>, ErrorPayload> {
-    state.with(|s| s.visit_reschedule(&id, team.as_deref(), date))
+    state.with(|s| s.visit_reschedule(&id, team.as_deref(), date, why.unwrap_or_default()))
 }
 
+/// Take a visit off the plan; the reason is required and kept.
 #[tauri::command(async)]
-pub fn visit_cancel(state: State<'_, AppState>, id: String) -> Result<(), ErrorPayload> {
-    state.with(|s| s.visit_cancel(&id))
+pub fn visit_cancel(
+    state: State<'_, AppState>,
+    id: String,
+    reason: String,
+) -> Result<(), ErrorPayload> {
+    state.with(|s| s.visit_cancel(&id, &reason))
 }
 
 #[tauri::command(async)]

@@ -1088,9 +1088,9 @@ try {
   await choose("#rec-new-raised", "team");
   await choose("#rec-new-authority", "party");
   await fillIn("#rec-new-due", "31/02/2024");
-  check("an impossible due date is marked, not taken", (await attr("#rec-new-due", "aria-invalid")) === "true" && (await attr("#rec-new-due", "title")) === "Ngày không hợp lệ; nhập dạng dd/mm/yyyy.");
+  check("an impossible due date is marked and named under the field, not taken", (await attr("#rec-new-due", "aria-invalid")) === "true" && (await text(".rec-new .field-error")) === '"31/02/2024" không phải là một ngày có thật; nhập dạng dd/mm/yyyy, ví dụ 20/10/2026.', await text(".rec-new .field-error"));
   await fillIn("#rec-new-due", "15/1/2024");
-  check("a due date typed d/m/yyyy is written back as dd/mm/yyyy", (await value("#rec-new-due")) === "15/01/2024" && (await attr("#rec-new-due", "aria-invalid")) === "false");
+  check("a due date typed d/m/yyyy is written back as dd/mm/yyyy", (await value("#rec-new-due")) === "15/01/2024" && (await attr("#rec-new-due", "aria-invalid")) === null && (await count(".rec-new .field-error")) === 0);
   await click("#rec-add");
   await until(`${settled("recommendation_add")} && document.querySelectorAll('#recs .rec').length === 2`, "the new recommendation");
   const added = await lastCall("recommendation_add");
@@ -1558,21 +1558,35 @@ try {
     sets,
   );
   const CNAME = `Kiểm tra công tác Đoàn năm 2024 ${MARKUP}`;
+  // A field's own error: the element its aria-describedby names.
+  const errorOf = (sel) => evaluate(`(() => { const id = document.querySelector(${JSON.stringify(sel)}).getAttribute("aria-describedby"); const el = id && document.getElementById(id); return el ? el.textContent : null; })()`);
+  await evaluate("window.__mockCalls.length = 0");
+  await click("#cf-save");
+  check("an empty name is named under the field, without a call", (await errorOf("#cf-name")) === "Hãy nhập tên đợt kiểm tra." && !(await calls("campaign_create")).length, await errorOf("#cf-name"));
   await typeInto("#cf-name", CNAME);
+  check("typing the name clears its error", (await errorOf("#cf-name")) === null);
+  await typeInto("#cf-year", "99999");
+  await click("#cf-save");
+  check("a year out of range says so under the field", (await errorOf("#cf-year")) === "Năm phải là số có 4 chữ số, từ 1950 đến 2100." && !(await calls("campaign_create")).length, await errorOf("#cf-year"));
   await typeInto("#cf-year", "2024");
   await fillIn("#cf-start", "32/11/2024");
-  check("an impossible start date is marked", (await attr("#cf-start", "aria-invalid")) === "true");
-  await fillIn("#cf-start", "12/11/2024");
+  check("an impossible start date is marked and named", (await attr("#cf-start", "aria-invalid")) === "true" && /"32\/11\/2024" không phải là một ngày có thật/.test((await errorOf("#cf-start")) || ""), await errorOf("#cf-start"));
+  await fillIn("#cf-start", "12/11/2026");
   await fillIn("#cf-end", "5/11/2024");
   await typeInto("#cf-theme", "Năm thanh niên tình nguyện vì cộng đồng");
   await typeInto("#cf-decision", "301-QĐ/TĐTN-XDĐ");
   await typeInto("#cf-issuer", "Ban Thường vụ Tỉnh đoàn Ninh Bình");
   await typeInto("#cf-place", "Ninh Bình");
   await choose("#cf-criteria", "crit-2025");
-  await evaluate("window.__mockCalls.length = 0");
   await click("#cf-save");
-  await until(`${settled("campaign_create")} && !!document.querySelector('#cf-error')`, "the refused dates");
-  check("an end before the start is refused with Rust's message; the form keeps what was typed", (await text("#cf-error")) === "Ngày kết thúc 05/11/2024 trước ngày bắt đầu 12/11/2024." && (await value("#cf-name")) === CNAME && (await value("#cf-start")) === "12/11/2024");
+  check(
+    "a 2026 start in a 2024 campaign and an end before the start are each named under their field, without a call",
+    (await errorOf("#cf-start")) === "Ngày này không thuộc năm 2024 của đợt kiểm tra; hãy sửa năm hoặc ngày." && (await errorOf("#cf-end")) === "Ngày kết thúc trước ngày bắt đầu." && (await errorOf("#cf-year")) === null && !(await calls("campaign_create")).length,
+    [await errorOf("#cf-start"), await errorOf("#cf-end")],
+  );
+  await shot("31b-campaign-form-errors-vi");
+  await fillIn("#cf-start", "12/11/2024");
+  check("correcting the start clears its error only; the form keeps what was typed", (await errorOf("#cf-start")) === null && (await errorOf("#cf-end")) !== null && (await value("#cf-name")) === CNAME);
   await fillIn("#cf-end", "15/11/2024");
   await click("#cf-save");
   await until("/^#\\/campaign\\/c\\d+$/.test(location.hash) && !!document.querySelector('#campaign-name') && window.__mockPending === 0", "the new campaign");
@@ -1690,37 +1704,78 @@ try {
     same((await lastCall("units_state")).args, { campaign: "c1" }) && planRows.length === 8 && planRows[0] === "Tỉnh đoàn Ninh Bình" && planRows.includes("Đoàn phường Hoa Lư") && !planRows.includes("Đoàn xã Yên Lâm") && !planRows.includes("Huyện đoàn Kim Sơn") && same(await evaluate("[document.querySelector('#plan-go').disabled, document.querySelector('#plan-go').textContent]"), [true, "Lên kế hoạch 0 buổi"]),
     planRows,
   );
-  await click('.plan-check[data-id="u301"]');
-  await click('.plan-check[data-id="u306"]');
+  // The communes of the 2025 reform did not exist in 2023: shown for the tree's shape, never choosable.
+  check(
+    "units that did not exist on the campaign's day cannot be chosen, and say why",
+    (await count('.plan-check[data-id="u301"]')) === 0 && /chỉ có từ 01\/07\/2025/.test(await text('.plan-row[data-id="u301"]')) && (await count('.plan-check[data-id="u100"]')) === 1,
+    await text('.plan-row[data-id="u301"]'),
+  );
+  await click('.plan-check[data-id="u100"]');
   await choose("#plan-team", "t12");
   await fillIn("#plan-date", "14/11/2023");
-  check("the plan button counts the units chosen", same(await evaluate("[document.querySelector('#plan-go').disabled, document.querySelector('#plan-go').textContent]"), [false, "Lên kế hoạch 2 buổi"]));
+  check("the plan button counts the units chosen", same(await evaluate("[document.querySelector('#plan-go').disabled, document.querySelector('#plan-go').textContent]"), [false, "Lên kế hoạch 1 buổi"]));
+  check("a day after the campaign (07–10/11/2023) is flagged before planning", /07\/11\/2023 – 10\/11\/2023/.test((await text("#plan-outside-hint")) || ""), await text("#plan-outside-hint"));
   await click("#plan-go");
-  await until(`${settled("visits_plan")} && document.querySelectorAll('.visit-row').length === 26 && window.__mockPending === 0`, "the planned visits");
+  await until(`${settled("visits_plan")} && !!document.querySelector('#plan-outside-confirm') && window.__mockPending === 0`, "the outside-campaign refusal");
   check(
-    "visits_plan(campaign, [{unit, team, day}]) for each unit chosen",
-    same((await lastCall("visits_plan")).args, { campaign: "c1", entries: [{ unit_id: "u301", team_id: "t12", date: "2023-11-14" }, { unit_id: "u306", team_id: "t12", date: "2023-11-14" }] }),
+    "planning outside the campaign is refused until confirmed, and nothing is planned",
+    /nằm ngoài thời gian của đợt kiểm tra/.test(await text("#plan-error")) && (await count(".visit-row")) === 24,
+    await text("#plan-error"),
+  );
+  await click("#plan-outside-confirm");
+  await until(`${nCalls("visits_plan")} === 2 && ${settled("visits_plan")} && document.querySelectorAll('.visit-row').length === 25 && window.__mockPending === 0`, "the planned visit");
+  check(
+    "visits_plan(campaign, [{unit, team, day, outside_campaign}]) for each unit chosen, once confirmed",
+    same((await lastCall("visits_plan")).args, { campaign: "c1", entries: [{ unit_id: "u100", team_id: "t12", date: "2023-11-14", outside_campaign: true }] }),
     (await lastCall("visits_plan")).args,
   );
-  const plannedRow = await evaluate("(() => { const r = [...document.querySelectorAll('.visit-group[data-status=\"planned\"] .visit-row')].find(r => r.querySelector('.vr-name').textContent === 'Đoàn phường Hoa Lư'); return r && [r.querySelector('.vr-date .vr-value').textContent, r.querySelector('.vr-team .vr-value').textContent]; })()");
-  check("the campaign reloads with the new visits planned for that team and day", same(plannedRow, ["14/11/2023", "Đoàn kiểm tra số 2"]) && (await text('.visit-group[data-status="planned"] .group-count')) === "7" && /Đã lên kế hoạch 2 buổi kiểm tra\./.test(await toastsText()), plannedRow);
+  check("a visit outside the campaign is marked in the list", (await count(".visit-row .badge-outside")) === 1);
+  const plannedRow = await evaluate("(() => { const r = [...document.querySelectorAll('.visit-group[data-status=\"planned\"] .visit-row')].find(r => r.querySelector('.vr-name').textContent === 'Tỉnh đoàn Ninh Bình'); return r && [r.querySelector('.vr-date .vr-value').textContent, r.querySelector('.vr-team .vr-value').textContent]; })()");
+  check("the campaign reloads with the new visit planned for that team and day", same(plannedRow, ["14/11/2023", "Đoàn kiểm tra số 2"]) && (await text('.visit-group[data-status="planned"] .group-count')) === "6" && /Đã lên kế hoạch 1 buổi kiểm tra\./.test(await toastsText()), plannedRow);
   await click("#btn-plan");
-  await until(`${nCalls("units_state")} === 2 && ${settled("units_state", "true")} && window.__mockPending === 0 && document.querySelectorAll('#planner .plan-row').length === 6`, "the planner without the planned units");
-  check("planned units leave the planner", (await count('#planner .plan-check[data-id="u301"]')) === 0);
+  await until(`${nCalls("units_state")} === 2 && ${settled("units_state", "true")} && window.__mockPending === 0 && document.querySelectorAll('#planner .plan-row').length === 7`, "the planner without the planned unit");
+  check("planned units leave the planner", (await count('#planner .plan-row[data-id="u100"]')) === 0);
   await shot("32-campaign-setup-vi");
 
-  // 34b. the two visit commands no screen uses yet still do what api.js says
-  const direct = await evaluate(`(async () => {
-    const api = await import("/api.js");
-    const moved = await api.visitReschedule("21", "t13", "2023-11-11");
-    let refused = null;
-    try { await api.visitCancel("17"); } catch (e) { refused = e.code; }
-    await api.visitCancel("22");
-    const o = await api.campaignOverview("c1");
-    const v21 = o.visits.find(v => v.id === "21");
-    return { moved: [moved.id, moved.body.team_id, moved.body.date], refused, v21: [v21.team_name, v21.date], has22: o.visits.some(v => v.id === "22") };
-  })()`);
-  check("visit_reschedule and visit_cancel (planned only) in the mock", same(direct, { moved: ["21", "t13", "2023-11-11"], refused: "visit_started", v21: ["Đoàn kiểm tra số 3", "2023-11-11"], has22: false }), direct);
+  // 34b. re-planning from the visit screen: an impossible date says so under the field; a day
+  // outside the campaign asks first; the change and the cancellation keep their reasons
+  await open("?latency=40#/visit/21");
+  await until("!!document.querySelector('#btn-replan') && window.__mockPending === 0", "the visit screen");
+  await click("#btn-replan");
+  await until("!!document.querySelector('#replan-date') && window.__mockPending === 0", "the re-plan panel");
+  await fillIn("#replan-date", "31/02/2023");
+  check("an impossible date is named under the field", /"31\/02\/2023" không phải là một ngày có thật/.test((await text("#replan .field-error")) || ""), await text("#replan .field-error"));
+  await fillIn("#replan-date", "11/11/2023");
+  check("correcting the date clears its error", (await count("#replan .field-error")) === 0);
+  check("a day outside the campaign is flagged at once", /07\/11\/2023 – 10\/11\/2023/.test((await text("#replan-outside-hint")) || ""));
+  await choose("#replan-team", "t13");
+  await typeInto("#replan-reason", "Đơn vị đề nghị lùi lịch");
+  await click("#replan-save");
+  await until(`${settled("visit_reschedule")} && !!document.querySelector('#replan-outside-confirm') && window.__mockPending === 0`, "the outside-campaign refusal");
+  check("saving is refused first, saying why", /nằm ngoài thời gian của đợt kiểm tra/.test((await text("#replan-error")) || ""), await text("#replan-error"));
+  await click("#replan-outside-confirm");
+  await until("window.__mockPending === 0 && !!document.querySelector('#visit-outside') && !document.querySelector('#replan-error')", "the visit reloaded, marked outside the campaign");
+  const v21 = await evaluate(`(async () => { const api = await import("/api.js"); return (await api.visitGet("21")).visit; })()`);
+  check(
+    "the new day and team are saved with the reason and the teams' names",
+    v21.date === "2023-11-11" && v21.team_id === "t13" && same(v21.plan_changes.at(-1).reason, "Đơn vị đề nghị lùi lịch") && v21.plan_changes.at(-1).team_to === "Đoàn kiểm tra số 3",
+    v21,
+  );
+  await shot("34b-replan-vi");
+  await click("#btn-replan");
+  await until("!!document.querySelector('#cancel-visit') && window.__mockPending === 0", "the cancel part");
+  await click("#cancel-visit");
+  check("cancelling asks for a reason first", /lý do hủy/.test((await text("#replan .field-error")) || "") && !(await calls("visit_cancel")).length, await text("#replan .field-error"));
+  await typeInto("#cancel-reason", "Đơn vị đang tổ chức Đại hội");
+  await click("#cancel-visit");
+  await until("location.hash === '#/campaign/c1' && !!document.querySelector('#cancelled-visits') && window.__mockPending === 0", "the campaign with its cancelled visit");
+  await evaluate("document.querySelector('#cancelled-visits').open = true");
+  check(
+    "the campaign lists the cancelled visit with its reason, and no longer among the visits",
+    /Đơn vị đang tổ chức Đại hội/.test(await text("#cancelled-visits")) && !(await count('.visit-row[data-id="21"]')),
+    await text("#cancelled-visits"),
+  );
+  await shot("34c-cancelled-vi");
 
   // 35. criteria editor: a set in use saves as a new version; an unused one in place
   await open("?latency=40#/campaign/c1");

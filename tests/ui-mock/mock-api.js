@@ -104,6 +104,8 @@ const MESSAGES = {
     merge_into_descendant: "Không sáp nhập được \"{unit}\" vào \"{into}\" vì \"{into}\" trực thuộc \"{unit}\".",
     visit_exists: "\"{unit}\" đã có buổi kiểm tra trong đợt \"{campaign}\"; hãy đổi lịch buổi đó thay vì thêm buổi mới.",
     visit_started: "Không hủy được buổi kiểm tra tại \"{unit}\": buổi này đã ở trạng thái \"{status}\". Chỉ hủy được buổi còn ở kế hoạch.",
+    visit_outside_campaign: "Ngày {date} của buổi kiểm tra tại \"{unit}\" nằm ngoài thời gian của đợt kiểm tra ({span}). Nếu đúng là ngày đó, hãy xác nhận kiểm tra ngoài thời gian đợt.",
+    cancel_needs_reason: "Hãy ghi lý do hủy buổi kiểm tra (lý do được lưu trong lịch sử).",
     bad_import_rows: "Tệp có {n} dòng lỗi; sửa tệp hoặc chọn bỏ qua các dòng lỗi.",
     no_import_plan: "Chưa chọn tệp đơn vị nào để nhập.",
     bad_import_file: "Không đọc được tệp \"{file}\": tệp không phải bảng tính Excel (.xlsx) hay CSV.",
@@ -151,6 +153,8 @@ const MESSAGES = {
     merge_into_descendant: "\"{unit}\" cannot be merged into \"{into}\": \"{into}\" is one of its sub-units.",
     visit_exists: "\"{unit}\" already has a visit in \"{campaign}\"; reschedule it instead of adding another.",
     visit_started: "The visit to \"{unit}\" cannot be cancelled: it is already \"{status}\". Only planned visits can be cancelled.",
+    visit_outside_campaign: "{date} for the visit to \"{unit}\" is outside the campaign's dates ({span}). If that is the day, confirm a visit outside the campaign.",
+    cancel_needs_reason: "Give the reason for cancelling the visit (it is kept in the history).",
     bad_import_rows: "The file has {n} bad rows; fix the file or choose to skip them.",
     no_import_plan: "No unit file was chosen to import.",
     bad_import_file: "Could not read \"{file}\": it is not an Excel workbook (.xlsx) or a CSV file.",
@@ -922,6 +926,7 @@ export async function campaignOverview(id) {
       units: treeRows((u) => inCampaign.has(u.id)),
       teams: store.teams.filter((t) => t.campaign_id === c.id).sort((a, b) => collator.compare(a.name, b.name)).map(teamView),
       visits: visits.map(visitRow),
+      cancelled: (store.cancelled || []).filter((x) => x.campaign_id === c.id).map(clone).reverse(),
     };
   });
 }
@@ -938,7 +943,7 @@ export async function visitGet(id) {
     return {
       visit: clone(v),
       unit: unitRow(u, depthOf(u)),
-      campaign: { id: c.id, name: c.name },
+      campaign: { id: c.id, name: c.name, start_date: c.start_date || null, end_date: c.end_date || null },
       team: teamView(teamById(v.team_id)),
       criteria: { id: set.id, ...clone(set.body) },
       findings,
@@ -1659,6 +1664,7 @@ export async function visitsPlan(campaign, entries) {
         if (!tm) throw fail("not_found");
         if (tm.campaign_id !== c.id) throw fail("team_elsewhere", { team: tm.name });
       }
+      outsideCheck(c, u, e.date, e.outside_campaign);
     }
     return (entries || []).map((e) => {
       const v = blankVisit(String(store.nextId++), c.id, String(e.unit_id), e.team_id || null, e.date || null, "planned", c.criteria_set_id);
@@ -1670,8 +1676,22 @@ export async function visitsPlan(campaign, entries) {
   });
 }
 
-export async function visitReschedule(id, team, date) {
-  return call("visit_reschedule", { id, team: team || null, date: date || null }, () => {
+/** The store's rule: a day outside the campaign's dates only when meant. */
+function outsideCheck(c, u, date, meant) {
+  if (!date || meant) return;
+  if ((c.start_date && date < c.start_date) || (c.end_date && date > c.end_date)) {
+    const span = c.start_date && c.end_date ? `${dmy(c.start_date)} – ${dmy(c.end_date)}` : dmy(c.start_date || c.end_date);
+    throw fail("visit_outside_campaign", { unit: u.name, date: dmy(date), span });
+  }
+}
+
+function teamNameOf(id) {
+  const tm = id ? teamById(id) : null;
+  return tm ? tm.name : "";
+}
+
+export async function visitReschedule(id, team, date, why) {
+  return call("visit_reschedule", { id, team: team || null, date: date || null, why: why || null }, () => {
     const v = visitById(id);
     if (!v) throw fail("not_found");
     if (v.status === "signed") throw lockedError(v);
@@ -1680,7 +1700,10 @@ export async function visitReschedule(id, team, date) {
       if (!tm) throw fail("not_found");
       if (tm.campaign_id !== v.campaign_id) throw fail("team_elsewhere", { team: tm.name });
     }
+    if ((v.team_id || null) === (team || null) && (v.date || null) === (date || null)) return stored(v);
+    if (date && date !== v.date) outsideCheck(campaignById(v.campaign_id), unitById(v.unit_id), date, why && why.outside_campaign);
     v.rev = write(v.id, () => {
+      v.plan_changes = [...(v.plan_changes || []), { at: new Date().toISOString(), by: "Mock — Máy thử", reason: (why && why.reason) || "", date_from: v.date || null, date_to: date || null, team_from: teamNameOf(v.team_id), team_to: teamNameOf(team) }];
       v.team_id = team || null;
       v.date = date || null;
     });
@@ -1688,13 +1711,17 @@ export async function visitReschedule(id, team, date) {
   });
 }
 
-export async function visitCancel(id) {
-  return call("visit_cancel", { id }, () => {
+export async function visitCancel(id, reason) {
+  return call("visit_cancel", { id, reason }, () => {
     const v = visitById(id);
     if (!v) throw fail("not_found");
+    if (!String(reason || "").trim()) throw fail("cancel_needs_reason");
     if (v.status !== "planned") throw fail("visit_started", { unit: visitUnitName(v.id), status: STATUS_LABELS[lang()][v.status] });
     const before = bodyOf(v.id);
+    const unitName = visitUnitName(v.id);
     store.visits = store.visits.filter((x) => x !== v);
+    const at = new Date().toISOString();
+    (store.cancelled ||= []).push({ id: v.id, campaign_id: v.campaign_id, unit_id: v.unit_id, unit_name: unitName, date: v.date || null, team_name: teamNameOf(v.team_id), reason: String(reason).trim(), at, by: "Mock — Máy thử" });
     logWrite(v.id, { deleted: true, before });
     return null;
   });

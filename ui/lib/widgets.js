@@ -3,6 +3,7 @@
 import { t, tEnum } from "../i18n.js";
 import { h } from "./dom.js";
 import { toViDate, fromViDate } from "./format.js";
+import { fieldError } from "./fields.js";
 
 export const VISIT_STATUSES = ["planned", "in_progress", "completed", "signed"];
 
@@ -66,14 +67,16 @@ export function dateInput(iso, attrs, onDate) {
   const input = h("input", { type: "text", inputmode: "numeric", placeholder: "dd/mm/yyyy", value: toViDate(iso), ...attrs });
   input.addEventListener("change", () => {
     const v = fromViDate(input.value);
-    const bad = v === undefined;
-    input.classList.toggle("invalid", bad);
-    input.setAttribute("aria-invalid", String(bad));
-    input.title = bad ? t("date.invalid") : "";
-    if (!bad) {
-      input.value = toViDate(v);
-      onDate(v);
+    // A date that is not one (31/02/2025) says so under the field and is kept as typed, so
+    // the person sees what to correct; `dateInvalid` lets a form refuse to submit it.
+    input.dateInvalid = v === undefined;
+    if (input.dateInvalid) {
+      fieldError(input, t("date.invalid_typed", { text: input.value.trim() }));
+      return;
     }
+    fieldError(input, "");
+    input.value = toViDate(v);
+    onDate(v);
   });
   return input;
 }

@@ -1,9 +1,10 @@
 // One campaign: header, status summary, visits grouped by status, unit tree and teams.
 import { h, activatable } from "../lib/dom.js";
-import { formatDate, formatDateRange, fold, compareVi } from "../lib/format.js";
+import { formatDate, formatDateRange, formatDateTime, fold, compareVi } from "../lib/format.js";
 import { statusBadge, statusChip, metaItem, progressBar, conflictBadge, VISIT_STATUSES } from "../lib/widgets.js";
 import { t, tEnum } from "../i18n.js";
 import { teamsEditor, planner } from "./planning.js";
+import { outsideCampaign, campaignSpan } from "./replan.js";
 import { showHistory } from "./history.js";
 
 const SECTION_ORDER = ["in_progress", "planned", "completed", "signed"];
@@ -35,7 +36,13 @@ export function create(app, route) {
         h("div", { class: "vr-name" }, v.unit_name, v.conflict ? conflictBadge(() => app.navigate({ name: "conflicts" })) : null),
         v.unit_level_label ? h("div", { class: "vr-level" }, v.unit_level_label) : null,
       ),
-      h("div", { class: "vr-date" }, h("span", { class: "vr-label" }, t("visit.date")), h("span", { class: "vr-value" }, formatDate(v.date) || "—")),
+      h(
+        "div",
+        { class: "vr-date" },
+        h("span", { class: "vr-label" }, t("visit.date")),
+        h("span", { class: "vr-value" }, formatDate(v.date) || "—"),
+        outsideCampaign(v.date, data.campaign) ? h("span", { class: "badge badge-outside", title: t("replan.outside_hint", { span: campaignSpan(data.campaign) }) }, t("replan.outside_badge")) : null,
+      ),
       h("div", { class: "vr-team" }, h("span", { class: "vr-label" }, t("visit.team")), h("span", { class: "vr-value" }, v.team_name || t("visit.no_team"))),
       h(
         "div",
@@ -78,6 +85,32 @@ export function create(app, route) {
       return h("div", { class: "state-panel empty-state compact" }, h("p", { class: "state-text" }, (data.visits || []).length ? t("campaign.no_match") : t("campaign.no_visits")));
     }
     return sections;
+  }
+
+  /** Visits taken off the plan, each with its reason, who and when, and its history. */
+  function cancelledList() {
+    const rows = data.cancelled || [];
+    if (!rows.length) return null;
+    return h(
+      "details",
+      { class: "visit-group cancelled-group", id: "cancelled-visits" },
+      h("summary", { class: "group-title" }, h("span", { class: "dot status-cancelled", "aria-hidden": "true" }), t("replan.cancelled_group"), h("span", { class: "group-count" }, String(rows.length))),
+      h(
+        "ul",
+        { class: "cancelled-list card" },
+        rows.map((x) =>
+          h(
+            "li",
+            { class: "cancelled-row", dataset: { id: x.id } },
+            h("div", { class: "vr-name" }, x.unit_name),
+            h("div", { class: "muted small" }, [formatDate(x.date), x.team_name].filter(Boolean).join(" · ")),
+            h("div", { class: "cancelled-reason" }, h("span", { class: "muted" }, t("replan.reason_label") + ": "), x.reason),
+            h("div", { class: "muted small" }, t("replan.cancelled_by", { at: formatDateTime(x.at), by: x.by })),
+            h("button", { type: "button", class: "btn btn-small btn-quiet", onClick: () => showHistory(app, x.id, `${t("history.visit")} — ${x.unit_name}`) }, "⟲ ", t("history.short")),
+          ),
+        ),
+      ),
+    );
   }
 
   function refreshList() {
@@ -197,6 +230,7 @@ export function create(app, route) {
           h("div", { class: "toolbar" }, h("h2", { class: "section-title" }, t("campaign.visits")), searchInput, h("button", { type: "button", class: "btn btn-small", id: "btn-plan", onClick: plan.open }, "+ ", t("plan.open"))),
           filters,
           listHost,
+          cancelledList(),
         ),
         h(
           "aside",

@@ -3,6 +3,7 @@
 import { h } from "../lib/dom.js";
 import { toError } from "../lib/errors.js";
 import { dateInput } from "../lib/widgets.js";
+import { fieldError, clearFieldErrors, lengthCounter, tooLong, NAME_MAX } from "../lib/fields.js";
 import { t } from "../i18n.js";
 
 export function create(app, route) {
@@ -23,10 +24,45 @@ export function create(app, route) {
     return h("div", { class: "form-field" }, h("label", { class: "field-label", for: id }, label), control, hint ? h("p", { class: "muted small" }, hint) : null);
   }
 
+  /** A text field and, once it nears the store's limit, its counter. */
   function text(id, key, attrs = {}) {
     const input = h("input", { type: "text", id, class: "text-input", value: body[key] ?? "", ...attrs });
     input.addEventListener("input", () => (body[key] = input.value));
-    return input;
+    return [input, lengthCounter(input, NAME_MAX)];
+  }
+
+  // The years the store takes (kiemtra-domain's CAMPAIGN_YEARS).
+  const YEARS = [1950, 2100];
+
+  /** Every mistake the form can see for itself, each under its field; the first one focused. */
+  function checkFields(form) {
+    clearFieldErrors(form);
+    const el = (id) => form.querySelector(`#${id}`);
+    const bad = [];
+    const say = (input, message) => {
+      fieldError(input, message);
+      bad.push(input);
+    };
+    const name = el("cf-name");
+    if (!name.value.trim()) say(name, t("cform.name_needed"));
+    else if (tooLong(name, NAME_MAX)) bad.push(name);
+    for (const id of ["cf-theme", "cf-decision", "cf-issuer", "cf-place"]) if (tooLong(el(id), NAME_MAX)) bad.push(el(id));
+    const yearText = String(body.year ?? "").trim();
+    const year = Number(yearText);
+    const yearOk = /^\d{4}$/.test(yearText) && year >= YEARS[0] && year <= YEARS[1];
+    if (!yearOk) say(el("cf-year"), t("cform.year_range", { min: YEARS[0], max: YEARS[1] }));
+    const start = el("cf-start");
+    const end = el("cf-end");
+    // An impossible date keeps the error it already shows.
+    for (const d of [start, end]) if (d.dateInvalid) say(d, t("date.invalid_typed", { text: d.value.trim() }));
+    if (yearOk && !start.dateInvalid && body.start_date && Number(body.start_date.slice(0, 4)) !== year) say(start, t("cform.date_year", { year }));
+    if (yearOk && !end.dateInvalid && body.end_date) {
+      const y = Number(body.end_date.slice(0, 4));
+      if (y !== year && !(y === year + 1 && body.start_date)) say(end, t("cform.date_year", { year }));
+      else if (body.start_date && body.end_date < body.start_date) say(end, t("cform.end_before_start"));
+    }
+    if (bad.length) bad[0].focus();
+    return !bad.length;
   }
 
   // The documents' headers, numbers and signers (edited once the campaign exists).
@@ -84,8 +120,11 @@ export function create(app, route) {
 
   async function save(ev) {
     ev.preventDefault();
-    busy = true;
+    // An old refusal goes as soon as the person tries again.
+    root.querySelector("#cf-error")?.remove();
     error = null;
+    if (!checkFields(ev.currentTarget)) return;
+    busy = true;
     try {
       const input = { ...body, year: Number(body.year) };
       if (!editing) delete input.report;
@@ -101,7 +140,7 @@ export function create(app, route) {
   }
 
   function render() {
-    const year = h("input", { type: "number", id: "cf-year", class: "text-input short", min: "2000", max: "2100", value: String(body.year ?? "") });
+    const year = h("input", { type: "text", inputmode: "numeric", id: "cf-year", class: "text-input short", maxlength: "4", value: String(body.year ?? "") });
     year.addEventListener("input", () => (body.year = year.value));
     const start = dateInput(body.start_date, { id: "cf-start", class: "text-input short" }, (d) => (body.start_date = d));
     const end = dateInput(body.end_date, { id: "cf-end", class: "text-input short" }, (d) => (body.end_date = d));
@@ -118,8 +157,10 @@ export function create(app, route) {
       h("h1", { class: "page-title" }, editing ? t("cform.edit_title") : t("cform.new_title")),
       h(
         "form",
-        { class: "card form-card", id: "campaign-form", onSubmit: save },
-        field("cf-name", t("cform.name"), text("cf-name", "name", { required: true, placeholder: t("cform.name_ph") })),
+        // The form checks itself and says what is wrong in words (the browser's own check
+        // would only move the focus).
+        { class: "card form-card", id: "campaign-form", novalidate: true, onSubmit: save },
+        field("cf-name", t("cform.name"), text("cf-name", "name", { required: true, "aria-required": "true", placeholder: t("cform.name_ph") })),
         h("div", { class: "form-row" }, field("cf-year", t("field.year"), year), field("cf-start", t("field.start_date"), start), field("cf-end", t("field.end_date"), end)),
         field("cf-theme", t("field.theme"), text("cf-theme", "theme", { placeholder: t("cform.theme_ph") })),
         h("div", { class: "form-row" }, field("cf-decision", t("field.decision_number"), text("cf-decision", "decision_number", { placeholder: "123-QĐ/TĐTN-BTC" })), field("cf-issuer", t("field.issuing_body"), text("cf-issuer", "issuing_body", { placeholder: t("cform.issuer_ph") }))),

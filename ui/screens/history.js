@@ -10,6 +10,19 @@ function hlcTime(hlc) {
   return String(hlc || "").split("#")[0];
 }
 
+/** Fields that are logs (entries appended, never edited). */
+const LOGS = new Set(["plan_changes", "unlocks"]);
+
+/** One re-planning as a line: "07/11/2023 → 11/11/2023; Đoàn số 1 → Đoàn số 2 — lý do". */
+function planChange(c) {
+  const parts = [];
+  if (c.cancelled) parts.push(t("replan.history_cancelled"));
+  if (!c.cancelled && c.date_from !== c.date_to) parts.push(`${t("visit.date")}: ${formatDate(c.date_from) || "—"} → ${formatDate(c.date_to) || "—"}`);
+  if (!c.cancelled && c.team_from !== c.team_to) parts.push(`${t("visit.team")}: ${c.team_from || t("visit.no_team")} → ${c.team_to || t("visit.no_team")}`);
+  const what = parts.join("; ");
+  return `${formatDateTime(c.at)} · ${c.by}: ${what}${c.reason ? ` — ${t("replan.reason_label")}: ${c.reason}` : ""}`;
+}
+
 /** A field's value as a person reads it: labels for codes, dd/mm/yyyy dates, lists as lines. */
 function show(field, value, body) {
   if (value === null || value === undefined || value === "") return "—";
@@ -20,6 +33,7 @@ function show(field, value, body) {
         if (field === "attendees") return [v.name, v.position].filter(Boolean).join(", ");
         if (field === "questions") return `${v.question || ""} — ${v.answer || ""}`;
         if (field === "unlocks") return `${formatDateTime(v.at)} · ${v.by}: ${v.reason}`;
+        if (field === "plan_changes") return planChange(v);
         if (field === "members") return `${v.inspector_id} (${tEnum("role", v.role)})`;
         return typeof v === "object" ? JSON.stringify(v) : String(v);
       })
@@ -95,7 +109,13 @@ export async function showHistory(app, id, title) {
           ? h(
               "dl",
               { class: "hist-diff" },
-              diff.map((d) => [h("dt", null, t(`field.${d.field}`) === `field.${d.field}` ? d.field : t(`field.${d.field}`)), h("dd", null, parent ? h("span", { class: "hist-from" }, show(d.field, d.from, parent.body)) : null, parent ? " → " : null, h("span", { class: "hist-to" }, show(d.field, d.to, e.body)))]),
+              diff.map((d) => [
+                h("dt", null, t(`field.${d.field}`) === `field.${d.field}` ? d.field : t(`field.${d.field}`)),
+                // A log only grows: show what this revision added, not the whole list twice.
+                LOGS.has(d.field)
+                  ? h("dd", null, h("span", { class: "hist-to" }, show(d.field, (d.to || []).slice((d.from || []).length), e.body)))
+                  : h("dd", null, parent ? h("span", { class: "hist-from" }, show(d.field, d.from, parent.body)) : null, parent ? " → " : null, h("span", { class: "hist-to" }, show(d.field, d.to, e.body))),
+              ]),
             )
           : h("p", { class: "muted small" }, t("history.no_change")),
       );

@@ -3,6 +3,8 @@
 import { h } from "../lib/dom.js";
 import { toError } from "../lib/errors.js";
 import { dateInput } from "../lib/widgets.js";
+import { formatDate } from "../lib/format.js";
+import { outsideCampaign, campaignSpan } from "./replan.js";
 import { t, tEnum } from "../i18n.js";
 
 const ROLES = ["head", "member", "secretary"];
@@ -136,6 +138,13 @@ export function teamsEditor(ctx) {
   return host;
 }
 
+/** Why a unit cannot be visited on `day` (ISO), in words; "" when it can. */
+function unavailable(unit, day) {
+  if (unit.valid_to && unit.valid_to < day) return t("plan.ended", { date: formatDate(unit.valid_to) });
+  if (unit.valid_from && unit.valid_from > day) return t("plan.not_yet", { date: formatDate(unit.valid_from) });
+  return "";
+}
+
 /** ctx: {app, data, reload()} → the planner panel (hidden until opened) */
 export function planner(ctx) {
   const { app, data } = ctx;
@@ -145,11 +154,15 @@ export function planner(ctx) {
   let team = (data.teams || [])[0] ? String(data.teams[0].id) : "";
   let date = null;
   let error = null;
+  let outsideAsked = false;
+  const c = data.campaign;
+  // The day the units must exist on: the one chosen, else the campaign's.
+  const dayOf = () => date || c.start_date || c.end_date || new Date().toISOString().slice(0, 10);
 
   async function open() {
     host.hidden = false;
     try {
-      units = (await app.api.unitsState(data.campaign.id)).filter((u) => !u.visit);
+      units = (await app.api.unitsState(c.id)).filter((u) => !u.visit);
     } catch (err) {
       error = toError(err).message;
     }
@@ -157,15 +170,19 @@ export function planner(ctx) {
     host.scrollIntoView({ block: "start" });
   }
 
-  async function plan() {
+  async function plan(outside) {
     error = null;
+    outsideAsked = false;
     try {
-      const entries = [...chosen].map((unit_id) => ({ unit_id, team_id: team || null, date }));
-      const done = await app.api.visitsPlan(data.campaign.id, entries);
+      const entries = [...chosen].map((unit_id) => ({ unit_id, team_id: team || null, date, ...(outside ? { outside_campaign: true } : {}) }));
+      const done = await app.api.visitsPlan(c.id, entries);
       app.notify(t("plan.done", { n: done.length }), "ok");
       await ctx.reload();
     } catch (err) {
-      error = toError(err).message;
+      const e = toError(err);
+      // A day outside the campaign may be meant; the person says so with a second click.
+      outsideAsked = e.code === "visit_outside_campaign";
+      error = e.message;
       render();
     }
   }
@@ -174,24 +191,66 @@ export function planner(ctx) {
     const teamSel = h("select", { id: "plan-team", class: "text-input" }, h("option", { value: "" }, t("visit.no_team")), (data.teams || []).map((tm) => h("option", { value: String(tm.id) }, tm.name)));
     teamSel.value = team;
     teamSel.addEventListener("change", () => (team = teamSel.value));
-    const day = dateInput(date, { id: "plan-date", class: "text-input short" }, (d) => (date = d));
-    const go = h("button", { type: "button", class: "btn btn-primary", id: "plan-go", disabled: !chosen.size, onClick: plan }, t("plan.go", { n: chosen.size }));
-    const rows = units.map((u) => {
-      const box = h("input", { type: "checkbox", class: "plan-check", checked: chosen.has(u.unit.id), dataset: { id: u.unit.id } });
-      box.addEventListener("change", () => {
-        if (box.checked) chosen.add(u.unit.id);
-        else chosen.delete(u.unit.id);
-        go.disabled = !chosen.size;
-        go.textContent = t("plan.go", { n: chosen.size });
-      });
-      return h("li", { class: "plan-row", dataset: { id: u.unit.id, depth: u.unit.depth } }, h("label", { class: "check" }, h("span", { class: `unit-indent depth-${Math.min(u.unit.depth, 6)}` }), box, " ", h("span", { class: "unit-name" }, u.unit.name), u.unit.level_label ? h("span", { class: "muted small" }, ` · ${u.unit.level_label}`) : null));
+    const go = h("button", { type: "button", class: "btn btn-primary", id: "plan-go", disabled: !chosen.size, onClick: () => plan(false) }, t("plan.go", { n: chosen.size }));
+    const counted = () => {
+      go.disabled = !chosen.size;
+      go.textContent = t("plan.go", { n: chosen.size });
+    };
+    const list = h("ul", { class: "plan-list" });
+    const hint = h("p", { class: "form-warning", id: "plan-outside-hint" });
+    const errorHost = h("div", { class: "plan-error-host" });
+    // What depends on the day: which units may be chosen, and the outside-campaign warning.
+    const refresh = () => {
+      list.replaceChildren(...units.map((u) => row(u, counted)));
+      hint.textContent = outsideCampaign(date, c) ? t("replan.outside_hint", { span: campaignSpan(c) }) : "";
+      hint.hidden = !hint.textContent;
+      errorHost.replaceChildren(
+        ...(error ? [h("p", { class: "form-error", role: "alert", id: "plan-error" }, error)] : []),
+        ...(outsideAsked ? [h("div", { class: "sign-actions" }, h("button", { type: "button", class: "btn btn-small", id: "plan-outside-confirm", onClick: () => plan(true) }, t("plan.outside_confirm")))] : []),
+      );
+      counted();
+    };
+    const day = dateInput(date, { id: "plan-date", class: "text-input short" }, (d) => {
+      date = d;
+      // Units that did not exist on the new day leave the choice.
+      for (const u of units) if (unavailable(u.unit, dayOf())) chosen.delete(u.unit.id);
+      error = null;
+      outsideAsked = false;
+      refresh();
     });
     host.replaceChildren(
       h("header", { class: "report-head" }, h("h2", { class: "section-title" }, t("plan.title")), h("button", { type: "button", class: "btn btn-small", onClick: () => (host.hidden = true) }, t("action.close"))),
       h("p", { class: "muted small" }, t("plan.text")),
-      units.length ? h("ul", { class: "plan-list" }, rows) : h("p", { class: "muted" }, t("plan.none")),
+      units.length ? list : h("p", { class: "muted" }, t("plan.none")),
       h("div", { class: "plan-controls" }, h("label", { class: "form-field" }, h("span", { class: "field-label" }, t("visit.team")), teamSel), h("label", { class: "form-field" }, h("span", { class: "field-label" }, t("visit.date")), day), go),
-      ...(error ? [h("p", { class: "form-error", role: "alert", id: "plan-error" }, error)] : []),
+      hint,
+      errorHost,
+    );
+    refresh();
+  }
+
+  function row(u, counted) {
+    const why = unavailable(u.unit, dayOf());
+    // An ended unit stays in the tree to keep its shape, but cannot be chosen.
+    const box = why ? null : h("input", { type: "checkbox", class: "plan-check", checked: chosen.has(u.unit.id), dataset: { id: u.unit.id } });
+    box?.addEventListener("change", () => {
+      if (box.checked) chosen.add(u.unit.id);
+      else chosen.delete(u.unit.id);
+      counted();
+    });
+    return h(
+      "li",
+      { class: ["plan-row", why && "unavailable"], dataset: { id: u.unit.id, depth: u.unit.depth } },
+      h(
+        "label",
+        { class: "check" },
+        h("span", { class: `unit-indent depth-${Math.min(u.unit.depth, 6)}` }),
+        box || h("span", { class: "plan-check-none", "aria-hidden": "true" }),
+        " ",
+        h("span", { class: "unit-name" }, u.unit.name),
+        u.unit.level_label ? h("span", { class: "muted small" }, ` · ${u.unit.level_label}`) : null,
+        why ? h("span", { class: "muted small plan-why" }, ` · ${why}`) : null,
+      ),
     );
   }
   return { host, open };

@@ -3,6 +3,7 @@
 import { h, autosize } from "../lib/dom.js";
 import { formatDate } from "../lib/format.js";
 import { autosave } from "../lib/autosave.js";
+import { replanPanel, outsideCampaign, campaignSpan } from "./replan.js";
 import { statusBadge, metaItem, progressBar, updateProgressBar, conflictBadge } from "../lib/widgets.js";
 import { t, tEnum } from "../i18n.js";
 import { minutes } from "./minutes.js";
@@ -633,6 +634,7 @@ export function create(app, route) {
           { class: "meta" },
           metaItem(t("visit.level"), unit.level_label),
           metaItem(t("visit.date"), formatDate(v.date)),
+          outsideCampaign(v.date, data.campaign) ? h("span", { class: "badge badge-outside", id: "visit-outside", title: t("replan.outside_hint", { span: campaignSpan(data.campaign) }) }, t("replan.outside_badge")) : null,
           metaItem(t("visit.team"), data.team ? data.team.name : t("visit.no_team")),
           metaItem(t("visit.unit_code"), unit.code),
         ),
@@ -657,6 +659,13 @@ export function create(app, route) {
             },
             t("reports.open_minutes"),
           ),
+          locked
+            ? null
+            : h(
+                "button",
+                { type: "button", class: "btn btn-small", id: "btn-replan", onClick: () => replan.open() },
+                t("replan.open"),
+              ),
           h(
             "button",
             {
@@ -676,6 +685,13 @@ export function create(app, route) {
       ),
     );
 
+    // Another day or team, or taking the visit off the plan (not once signed).
+    const replan = replanPanel({
+      app,
+      data,
+      onDone: (cancelled) =>
+        cancelled ? app.navigate({ name: "campaign", id: data.campaign.id }, { replace: true }) : app.navigate({ name: "visit", id: v.id }, { replace: true, force: true }),
+    });
     const lockedNotice = locked
       ? h(
           "div",
@@ -734,6 +750,7 @@ export function create(app, route) {
           "div",
           { class: "visit-main" },
           header,
+          replan.host,
           leaveHost,
           lockedNotice,
           afterNotice,

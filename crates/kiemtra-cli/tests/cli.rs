@@ -990,6 +990,59 @@ fn a_campaign_its_team_and_a_planned_visit_from_the_command_line() {
     assert_eq!(edited["body"]["theme"], "Chuyển đổi số");
     assert_eq!(edited["body"]["end_date"], Value::Null);
     assert_eq!(edited["body"]["decision_number"], "101-QĐ/TĐTN");
+
+    // Re-planning: a day outside the campaign (05–09/10/2026 before the edit cleared the
+    // end; from 05/10/2026 now) is refused unless meant, and every change keeps its reason.
+    let visit = id_of(&v);
+    let early = ["visit", "reschedule", &visit, "--date", "01/10/2026"];
+    let o = kiemtra(&d.path, &early);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("nằm ngoài thời gian của đợt kiểm tra (từ 05/10/2026)"),
+        "{err}"
+    );
+    let moved = json(
+        &d.path,
+        &[
+            "visit",
+            "reschedule",
+            &visit,
+            "--date",
+            "01/10/2026",
+            "--reason",
+            "Đơn vị đề nghị kiểm tra sớm",
+            "--outside-campaign",
+        ],
+    );
+    assert_eq!(moved["body"]["date"], "2026-10-01");
+    assert_eq!(
+        moved["body"]["plan_changes"][0]["reason"],
+        "Đơn vị đề nghị kiểm tra sớm"
+    );
+    assert_eq!(
+        moved["body"]["plan_changes"][0]["team_from"],
+        "Đoàn kiểm tra số 1"
+    );
+    let o = kiemtra(&d.path, &["visit", "cancel", &visit]);
+    assert_eq!(o.status.code(), Some(2), "--reason is required");
+    ok(
+        &d.path,
+        &[
+            "visit",
+            "cancel",
+            &visit,
+            "--reason",
+            "Đơn vị đang tổ chức Đại hội",
+        ],
+    );
+    let history = json(&d.path, &["history", &visit]);
+    let last = history.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["deleted"], true, "{last}");
+    assert_eq!(
+        last["body"]["plan_changes"][1]["reason"],
+        "Đơn vị đang tổ chức Đại hội"
+    );
 }
 
 #[test]
@@ -1393,7 +1446,7 @@ fn the_report_heading_and_signer_are_set_per_campaign() {
         &["campaign", "edit", &campaign, "--report-texts", "[1]"],
     );
     assert_eq!(o.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("\"report_texts\""));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("\"nội dung báo cáo\""));
 }
 
 #[test]

@@ -386,6 +386,7 @@ fn generate(store: &mut Store, c: &Config) -> Data {
                         sealed: None,
                         start_time: String::new(),
                         place: String::new(),
+                        plan_changes: Vec::new(),
                     };
                     if n == plant_at[1] {
                         v.strengths = format!("{} Mô hình hay ở {PLANT_VISIT}.", v.strengths);

@@ -273,6 +273,7 @@ fn load_into(w: &mut Writer<'_>, demo: DemoFile, criteria: CriteriaSet) -> Resul
                 sealed: None,
                 start_time: String::new(),
                 place: String::new(),
+                plan_changes: Vec::new(),
             },
         )?;
         for f in v.findings {

@@ -829,6 +829,7 @@ mod tests {
             sealed: None,
             start_time: String::new(),
             place: String::new(),
+            plan_changes: Vec::new(),
         };
         let campaign = Campaign {
             name: String::new(),

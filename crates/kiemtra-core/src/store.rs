@@ -89,6 +89,11 @@ impl Store {
         Ok(self.db.list_by(field, value)?)
     }
 
+    /// Deleted records of a kind whose last body has `field` = `value` (cancelled visits).
+    pub fn deleted_by<T: Entity>(&self, field: &str, value: &str) -> Result<Vec<Stored<T>>> {
+        Ok(self.db.deleted_by(field, value)?)
+    }
+
     /// A full id, or a unique prefix of at least 4 characters, of a live record of `kind`.
     pub fn resolve_id(&self, kind: &'static str, input: &str) -> Result<String> {
         Ok(self.db.resolve_id(kind, input)?)

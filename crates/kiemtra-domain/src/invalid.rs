@@ -59,6 +59,16 @@ pub enum Rule {
     },
     OneHeadOfTeam,
     MinutesAsHtmlOrDocx,
+    /// `len` characters where `max` are allowed.
+    TooLong {
+        max: usize,
+        len: usize,
+    },
+    /// A campaign's date outside its year.
+    OutsideYear {
+        year: i32,
+        date: chrono::NaiveDate,
+    },
 }
 
 impl Localize for Rule {
@@ -105,6 +115,24 @@ impl Localize for Rule {
                     "minutes come as HTML or DOCX",
                 )
                 .to_string(),
+            Rule::TooLong { max, len } => lang.pick(
+                format!(
+                    "dài {} ký tự, tối đa {} ký tự",
+                    crate::text::thousands(*len),
+                    crate::text::thousands(*max)
+                ),
+                format!("{len} characters long, at most {max} allowed"),
+            ),
+            Rule::OutsideYear { year, date } => lang.pick(
+                format!(
+                    "ngày {} không thuộc năm {year} của đợt kiểm tra; hãy sửa năm hoặc ngày",
+                    date.format("%d/%m/%Y")
+                ),
+                format!(
+                    "{} is not in the campaign's year {year}; correct the year or the date",
+                    date.format("%d/%m/%Y")
+                ),
+            ),
         }
     }
 }
@@ -241,6 +269,27 @@ fn field_name(f: &str, lang: Lang) -> &str {
         "question" => ("câu hỏi", "question"),
         "kind" => ("loại", "kind"),
         "limit" => ("số kết quả tối đa", "result limit"),
+        "title" | "position" => ("chức vụ", "position"),
+        "theme" => ("chủ đề", "theme"),
+        "decision_number" => ("số quyết định", "decision number"),
+        "issuing_body" => ("cơ quan ban hành", "issuing body"),
+        "place" => ("địa điểm", "place"),
+        "assessment" => ("nhận xét, đánh giá chung", "overall assessment"),
+        "strengths" => ("ưu điểm", "strengths"),
+        "shortcomings" => ("hạn chế", "shortcomings"),
+        "causes_objective" => ("nguyên nhân khách quan", "objective causes"),
+        "causes_subjective" => ("nguyên nhân chủ quan", "subjective causes"),
+        "proposals" => ("đề xuất", "proposals"),
+        "report_texts" => ("nội dung báo cáo", "report texts"),
+        "answer" => ("câu trả lời", "answer"),
+        "report_summary" => ("báo cáo của đơn vị", "the unit's report"),
+        "difficulties" => ("khó khăn, vướng mắc", "difficulties"),
+        "start_time" => ("giờ bắt đầu", "start time"),
+        "note" => ("ghi chú", "note"),
+        "explanation" => ("giải trình", "explanation"),
+        "start_date" => ("ngày bắt đầu", "start date"),
+        "end_date" => ("ngày kết thúc", "end date"),
+        "year" => ("năm", "year"),
         other => (other, other),
     };
     lang.pick(vi, en)

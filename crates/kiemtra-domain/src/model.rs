@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::invalid::{Invalid, Rule};
@@ -48,6 +48,21 @@ pub fn owner_field(kind: &str) -> Option<&'static str> {
 /// ("changed while being signed"), never merged into the signed text.
 pub fn sealed(kind: &str, body: &serde_json::Value) -> bool {
     kind == "visit" && body.get("status").and_then(|s| s.as_str()) == Some("signed")
+}
+
+/// The longest a name may be, in characters (a campaign, team or person; a position).
+pub const NAME_MAX: usize = 200;
+/// The longest one paragraph of the minutes or the report may be: a page and a half of
+/// A4, far more than any unit's explanation, and short enough to print.
+pub const TEXT_MAX: usize = 10_000;
+
+fn at_most(field: &'static str, s: &str, max: usize) -> Result<()> {
+    let len = s.chars().count();
+    if len > max {
+        Err(Invalid::rule(field, Rule::TooLong { max, len }))
+    } else {
+        Ok(())
+    }
 }
 
 fn non_empty(field: &'static str, s: &str) -> Result<()> {
@@ -211,10 +226,51 @@ impl Entity for Campaign {
     type Error = Invalid;
     fn validate(&self) -> Result<()> {
         non_empty("name", &self.name)?;
+        at_most("name", &self.name, NAME_MAX)?;
+        for (field, text) in [
+            ("theme", &self.theme),
+            ("decision_number", &self.decision_number),
+            ("issuing_body", &self.issuing_body),
+            ("place", &self.place),
+        ] {
+            at_most(field, text, NAME_MAX)?;
+        }
+        let t = &self.texts;
+        for (field, text) in [
+            ("assessment", &t.assessment),
+            ("strengths", &t.strengths),
+            ("shortcomings", &t.shortcomings),
+            ("causes_objective", &t.causes_objective),
+            ("causes_subjective", &t.causes_subjective),
+            ("proposals", &t.proposals),
+        ] {
+            at_most(field, text, TEXT_MAX)?;
+        }
         if let (Some(s), Some(e)) = (self.start_date, self.end_date) {
             if e < s {
                 return Err(Invalid::rule("end_date", Rule::EndsBeforeStarts));
             }
+        }
+        // A campaign of one year runs in it; only its end may cross into January.
+        if let Some(s) = self.start_date.filter(|s| s.year() != self.year) {
+            return Err(Invalid::rule(
+                "start_date",
+                Rule::OutsideYear {
+                    year: self.year,
+                    date: s,
+                },
+            ));
+        }
+        if let Some(e) = self.end_date.filter(|e| {
+            e.year() != self.year && (e.year() != self.year + 1 || self.start_date.is_none())
+        }) {
+            return Err(Invalid::rule(
+                "end_date",
+                Rule::OutsideYear {
+                    year: self.year,
+                    date: e,
+                },
+            ));
         }
         Ok(())
     }
@@ -362,7 +418,9 @@ impl Entity for Inspector {
     const KIND: &'static str = "inspector";
     type Error = Invalid;
     fn validate(&self) -> Result<()> {
-        non_empty("name", &self.full_name)
+        non_empty("name", &self.full_name)?;
+        at_most("name", &self.full_name, NAME_MAX)?;
+        at_most("title", &self.title, NAME_MAX)
     }
 }
 
@@ -412,6 +470,7 @@ impl Entity for Team {
     type Error = Invalid;
     fn validate(&self) -> Result<()> {
         non_empty("name", &self.name)?;
+        at_most("name", &self.name, NAME_MAX)?;
         if self.members.iter().filter(|m| m.role == Role::Head).count() > 1 {
             return Err(Invalid::rule("members", Rule::OneHeadOfTeam));
         }
@@ -547,6 +606,10 @@ pub struct Visit {
     /// Where it was held: "Hội trường Huyện đoàn Hoa Lư".
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub place: String,
+    /// Every change of its day or team after it was planned, and its cancellation, with
+    /// who and why: the field `team_id` alone means nothing to a reader of the history.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plan_changes: Vec<PlanChange>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -563,14 +626,32 @@ impl Entity for Visit {
     fn validate(&self) -> Result<()> {
         for a in &self.attendees {
             non_empty("name", &a.name)?;
+            at_most("name", &a.name, NAME_MAX)?;
+            at_most("position", &a.position, NAME_MAX)?;
         }
         for q in &self.questions {
             non_empty("question", &q.question)?;
+            at_most("question", &q.question, TEXT_MAX)?;
+            at_most("answer", &q.answer, TEXT_MAX)?;
         }
         for u in &self.unlocks {
             non_empty("reason", &u.reason)?;
+            at_most("reason", &u.reason, TEXT_MAX)?;
         }
-        Ok(())
+        for c in &self.plan_changes {
+            at_most("reason", &c.reason, TEXT_MAX)?;
+        }
+        for (field, text) in [
+            ("report_summary", &self.report_summary),
+            ("difficulties", &self.difficulties),
+            ("strengths", &self.strengths),
+            ("shortcomings", &self.shortcomings),
+            ("assessment", &self.assessment),
+        ] {
+            at_most(field, text, TEXT_MAX)?;
+        }
+        at_most("start_time", &self.start_time, 20)?;
+        at_most("place", &self.place, NAME_MAX)
     }
 }
 
@@ -599,6 +680,27 @@ pub struct Question {
     pub question: String,
     #[serde(default)]
     pub answer: String,
+}
+
+/// One re-planning of a visit: the day and team before and after (teams by name, as they
+/// were then), or its cancellation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanChange {
+    /// Local time, RFC 3339.
+    pub at: String,
+    /// "person — laptop", as for an unlock.
+    pub by: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    pub date_from: Option<NaiveDate>,
+    pub date_to: Option<NaiveDate>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub team_from: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub team_to: String,
+    /// The visit was taken off the plan (its tombstone carries this entry).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cancelled: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -671,7 +773,8 @@ impl Entity for Finding {
                 return Err(Invalid::Points { value: p, max: 0 });
             }
         }
-        Ok(())
+        at_most("note", &self.note, TEXT_MAX)?;
+        at_most("explanation", &self.explanation, TEXT_MAX)
     }
 }
 
@@ -753,7 +856,8 @@ impl Entity for Recommendation {
     const KIND: &'static str = "recommendation";
     type Error = Invalid;
     fn validate(&self) -> Result<()> {
-        non_empty("text", &self.text)
+        non_empty("text", &self.text)?;
+        at_most("text", &self.text, TEXT_MAX)
     }
 }
 

@@ -113,6 +113,14 @@ pub enum Refusal {
         recommendations: usize,
         attachments: usize,
     },
+    /// A visit's day outside the campaign's dates, given without saying so on purpose.
+    VisitOutsideCampaign {
+        unit: String,
+        date: NaiveDate,
+        start: Option<NaiveDate>,
+        end: Option<NaiveDate>,
+    },
+    CancelNeedsReason,
 }
 
 /// "a, b, c và 2 đơn vị khác": long lists cut short so the message stays readable.
@@ -169,6 +177,8 @@ impl Refusal {
             Refusal::VisitExists { .. } => "visit_exists",
             Refusal::VisitStarted { .. } => "visit_started",
             Refusal::VisitHasRecords { .. } => "visit_has_records",
+            Refusal::VisitOutsideCampaign { .. } => "visit_outside_campaign",
+            Refusal::CancelNeedsReason => "cancel_needs_reason",
         }
     }
 }
@@ -408,6 +418,35 @@ format!(
                 status.message(Lang::En)
             ),
 ),
+            Refusal::VisitOutsideCampaign {
+                unit,
+                date,
+                start,
+                end,
+            } => {
+                let span = |lang: Lang| match (start, end) {
+                    (Some(s), Some(e)) => format!("{} – {}", dmy(*s), dmy(*e)),
+                    (Some(s), None) => lang.pick(format!("từ {}", dmy(*s)), format!("from {}", dmy(*s))),
+                    (None, Some(e)) => lang.pick(format!("đến {}", dmy(*e)), format!("until {}", dmy(*e))),
+                    (None, None) => String::new(),
+                };
+                lang.pick(
+                    format!(
+                        "Ngày {} của buổi kiểm tra tại \"{unit}\" nằm ngoài thời gian của đợt kiểm tra ({}). Nếu đúng là ngày đó, hãy xác nhận kiểm tra ngoài thời gian đợt.",
+                        dmy(*date),
+                        span(Lang::Vi)
+                    ),
+                    format!(
+                        "{} for the visit to \"{unit}\" is outside the campaign's dates ({}). If that is the day, confirm a visit outside the campaign.",
+                        dmy(*date),
+                        span(Lang::En)
+                    ),
+                )
+            }
+            Refusal::CancelNeedsReason => lang.pick(
+                "Hãy ghi lý do hủy buổi kiểm tra (lý do được lưu trong lịch sử).".to_string(),
+                "Give the reason for cancelling the visit (it is kept in the history).".to_string(),
+            ),
             Refusal::VisitHasRecords {
                 unit,
                 findings,

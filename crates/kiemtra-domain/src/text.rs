@@ -79,6 +79,19 @@ pub fn sort_key(s: &str) -> (String, String) {
     (base, s.to_lowercase())
 }
 
+/// 10000 → "10.000": digits grouped the Vietnamese way.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

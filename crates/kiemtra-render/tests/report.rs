@@ -865,6 +865,7 @@ fn a_past_campaigns_report_never_changes_under_a_later_campaigns_edits() {
             unit_id: unit,
             team_id: None,
             date: Some(day(21)),
+            outside_campaign: false,
         })
         .unwrap()
         .id;
@@ -896,7 +897,7 @@ fn sign_everything(s: &mut Store, c: &str) {
         match v.status {
             VisitStatus::Signed => continue,
             VisitStatus::Planned => {
-                s.visit_cancel(&v.id).unwrap();
+                s.visit_cancel(&v.id, "Đơn vị xin lùi lịch").unwrap();
                 continue;
             }
             _ => {}

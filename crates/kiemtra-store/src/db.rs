@@ -241,6 +241,11 @@ impl Db {
         list_by_in(&self.conn, self.owner_field, field, value)
     }
 
+    /// Deleted records of a kind whose last body has `field` = `value`.
+    pub fn deleted_by<T: Record>(&self, field: &str, value: &str) -> Result<Vec<Stored<T>>> {
+        crate::rows::deleted_by_in(&self.conn, self.owner_field, field, value)
+    }
+
     /// Accept a full id or a unique prefix of at least 4 characters, as people copy them
     /// from `list` output.
     pub fn resolve_id(&self, kind: &'static str, input: &str) -> Result<String> {

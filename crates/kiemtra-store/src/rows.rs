@@ -42,6 +42,26 @@ pub(crate) fn list_by_in<T: Record>(
     field: &str,
     value: &str,
 ) -> Result<Vec<Stored<T>>> {
+    select_by(conn, owner_field, field, value, false)
+}
+
+/// Like `list_by_in`, for deleted records: their last body, as the tombstone carries it.
+pub(crate) fn deleted_by_in<T: Record>(
+    conn: &Connection,
+    owner_field: fn(&str) -> Option<&'static str>,
+    field: &str,
+    value: &str,
+) -> Result<Vec<Stored<T>>> {
+    select_by(conn, owner_field, field, value, true)
+}
+
+fn select_by<T: Record>(
+    conn: &Connection,
+    owner_field: fn(&str) -> Option<&'static str>,
+    field: &str,
+    value: &str,
+    deleted: bool,
+) -> Result<Vec<Stored<T>>> {
     debug_assert!(field
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'_'));
@@ -52,11 +72,11 @@ pub(crate) fn list_by_in<T: Record>(
     };
     let sql = format!(
         "SELECT id, rev, body FROM records
-         WHERE kind = ?1 AND deleted = 0 AND {test}
+         WHERE kind = ?1 AND deleted = ?3 AND {test}
          ORDER BY id"
     );
     let mut st = conn.prepare_cached(&sql)?;
-    let rows = st.query_map(params![T::KIND, value], read_row)?;
+    let rows = st.query_map(params![T::KIND, value, deleted], read_row)?;
     rows.map(|r| decode(r?)).collect()
 }
 

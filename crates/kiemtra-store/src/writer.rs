@@ -78,6 +78,19 @@ impl Writer<'_> {
         self.put_value(T::KIND, id, value, false)
     }
 
+    /// Delete a record with a last body that says why (a cancelled visit's reason): one
+    /// tombstone revision, so the deletion and its reason are one step of the history.
+    pub fn delete_with<T: Record>(&mut self, id: &str, body: &T) -> Result<String> {
+        current_of(&self.tx, id)?.ok_or_else(|| Error::NotFound {
+            what: T::KIND,
+            id: id.to_string(),
+        })?;
+        body.validate().map_err(|e| Error::Rejected(Box::new(e)))?;
+        let mut value = canonical::to_value(body)?;
+        nfc_strings(&mut value);
+        self.put_value(T::KIND, id, value, true)
+    }
+
     /// Delete a record: a tombstone revision (history keeps everything before it).
     pub fn delete(&mut self, kind: &'static str, id: &str) -> Result<String> {
         let current = current_of(&self.tx, id)?.ok_or_else(|| Error::NotFound {

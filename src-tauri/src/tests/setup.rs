@@ -223,10 +223,14 @@ fn teams_and_the_visit_plan_through_the_commands() {
     ok(
         &h,
         "visit_reschedule",
-        json!({ "id": v0, "team": t, "date": "2026-10-08" }),
+        json!({ "id": v0, "team": t, "date": "2026-10-08", "why": { "reason": "Đơn vị họp đột xuất" } }),
     );
     let detail = ok(&h, "visit_get", json!({ "id": v0 }));
     assert_eq!(detail["visit"]["date"], "2026-10-08");
+    assert_eq!(
+        detail["visit"]["plan_changes"][0]["reason"],
+        "Đơn vị họp đột xuất"
+    );
     assert_eq!(detail["team"]["id"], json!(t));
 
     // A team with visits stays; once its visit is cancelled it may go.
@@ -239,7 +243,17 @@ fn teams_and_the_visit_plan_through_the_commands() {
             .len(),
         1
     );
-    ok(&h, "visit_cancel", json!({ "id": v0 }));
+    let err = h
+        .call("visit_cancel", json!({ "id": v0, "reason": "" }))
+        .unwrap_err();
+    assert_eq!(err["code"], "cancel_needs_reason");
+    ok(
+        &h,
+        "visit_cancel",
+        json!({ "id": v0, "reason": "Đơn vị đang tổ chức Đại hội" }),
+    );
+    let cancelled = &ok(&h, "campaign_overview", json!({ "id": c }))["cancelled"];
+    assert_eq!(cancelled[0]["reason"], "Đơn vị đang tổ chức Đại hội");
     let err = h.call("visit_get", json!({ "id": v0 })).unwrap_err();
     assert_eq!(err["code"], "not_found");
     ok(&h, "team_delete", json!({ "id": t }));
@@ -259,7 +273,9 @@ fn teams_and_the_visit_plan_through_the_commands() {
         "finding_set",
         json!({ "input": { "visit_id": v1, "item_code": "1.1", "rating": "dat" } }),
     );
-    let err = h.call("visit_cancel", json!({ "id": v1 })).unwrap_err();
+    let err = h
+        .call("visit_cancel", json!({ "id": v1, "reason": "Lùi lịch" }))
+        .unwrap_err();
     assert_eq!(err["code"], "visit_started");
     assert_eq!(
         ok(&h, "visit_get", json!({ "id": v1 }))["visit"]["status"],

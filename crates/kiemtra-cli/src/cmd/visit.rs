@@ -32,6 +32,10 @@ pub enum Cmd {
         /// dd/mm/yyyy
         #[arg(long, value_name = "DATE")]
         date: Option<String>,
+        /// Ngày nằm ngoài thời gian đợt kiểm tra là có chủ ý (a day outside the campaign's
+        /// dates is meant)
+        #[arg(long)]
+        outside_campaign: bool,
     },
     /// Đổi đoàn hoặc ngày của buổi kiểm tra (change team or date; "" clears)
     Reschedule {
@@ -40,9 +44,21 @@ pub enum Cmd {
         team: Option<String>,
         #[arg(long, value_name = "DATE")]
         date: Option<String>,
+        /// Lý do đổi lịch, lưu trong lịch sử (why, kept in the history)
+        #[arg(long, value_name = "LÝ DO", default_value = "")]
+        reason: String,
+        /// Ngày nằm ngoài thời gian đợt kiểm tra là có chủ ý (a day outside the campaign's
+        /// dates is meant)
+        #[arg(long)]
+        outside_campaign: bool,
     },
-    /// Hủy buổi kiểm tra còn ở kế hoạch, chưa ghi gì (cancel a planned visit with nothing recorded)
-    Cancel { id: String },
+    /// Hủy buổi kiểm tra còn ở kế hoạch, chưa ghi gì, ghi rõ lý do (cancel a planned visit
+    /// with nothing recorded, with the reason)
+    Cancel {
+        id: String,
+        #[arg(long, value_name = "LÝ DO")]
+        reason: String,
+    },
     /// Ký biên bản: khóa biên bản (sign the minutes; needs every required item and the
     /// overall result)
     Sign { id: String },
@@ -85,12 +101,14 @@ pub fn run(cmd: Cmd, store: &mut Store, json: bool, lang: Lang) -> Result<ExitCo
             unit,
             team,
             date: day,
+            outside_campaign,
         } => {
             let v = store.visit_plan(VisitPlanInput {
                 campaign_id: campaign,
                 unit_id: unit,
                 team_id: Some(team),
                 date: opt_date(day)?,
+                outside_campaign,
             })?;
             if json {
                 print_json(&v);
@@ -108,6 +126,8 @@ pub fn run(cmd: Cmd, store: &mut Store, json: bool, lang: Lang) -> Result<ExitCo
             id,
             team,
             date: day,
+            reason,
+            outside_campaign,
         } => {
             let id = store.resolve_id(Visit::KIND, &id)?;
             let current = store.require::<Visit>(&id)?.body;
@@ -120,7 +140,11 @@ pub fn run(cmd: Cmd, store: &mut Store, json: bool, lang: Lang) -> Result<ExitCo
                 Some(d) => d,
                 None => current.date,
             };
-            let v = store.visit_reschedule(&id, team.as_deref(), day)?;
+            let why = kiemtra_core::setup::Replan {
+                reason,
+                outside_campaign,
+            };
+            let v = store.visit_reschedule(&id, team.as_deref(), day, why)?;
             if json {
                 print_json(&v);
             } else {
@@ -131,9 +155,9 @@ pub fn run(cmd: Cmd, store: &mut Store, json: bool, lang: Lang) -> Result<ExitCo
                 println!("{}", done.message(lang));
             }
         }
-        Cmd::Cancel { id } => {
+        Cmd::Cancel { id, reason } => {
             let id = store.resolve_id(Visit::KIND, &id)?;
-            store.visit_cancel(&id)?;
+            store.visit_cancel(&id, &reason)?;
             if json {
                 print_json(&serde_json::json!({ "cancelled": id }));
             } else {

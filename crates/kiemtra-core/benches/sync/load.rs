@@ -595,6 +595,7 @@ pub(crate) fn laptop_revisions(
             sealed: None,
             start_time: String::new(),
             place: String::new(),
+            plan_changes: Vec::new(),
         };
         plan.sec
             .chain(&mut r, "visit", &visit, vec![(false, body(&v))]);

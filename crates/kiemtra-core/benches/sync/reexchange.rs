@@ -173,6 +173,7 @@ pub(crate) fn reexchange_plan(c: &Config) -> Plan {
             sealed: None,
             start_time: String::new(),
             place: String::new(),
+            plan_changes: Vec::new(),
         };
         records.push(Planned {
             kind: "visit",

@@ -62,6 +62,21 @@ pub struct CampaignOverview {
     pub units: Vec<UnitRow>,
     pub visits: Vec<VisitRow>,
     pub teams: Vec<TeamView>,
+    /// Visits taken off the plan, newest first, with why.
+    pub cancelled: Vec<CancelledVisit>,
+}
+
+/// A visit taken off the plan: what it was and the cancellation its tombstone records.
+#[derive(Debug, Clone, Serialize)]
+pub struct CancelledVisit {
+    pub id: String,
+    pub unit_id: String,
+    pub unit_name: String,
+    pub date: Option<NaiveDate>,
+    pub team_name: String,
+    pub reason: String,
+    pub at: String,
+    pub by: String,
 }
 
 impl Store {
@@ -142,12 +157,40 @@ impl Store {
             teams.push(self.team_view(t)?);
         }
         teams.sort_by_key(|a| text::sort_key(&a.name));
+        let cancelled = self.cancelled_visits(&c.id)?;
         Ok(CampaignOverview {
             campaign: self.campaign_summary(c)?,
             units,
             visits,
             teams,
+            cancelled,
         })
+    }
+
+    /// The campaign's cancelled visits (deleted with a cancellation), newest first.
+    pub fn cancelled_visits(&self, campaign_id: &str) -> Result<Vec<CancelledVisit>> {
+        let mut out = Vec::new();
+        for v in self.deleted_by::<Visit>("campaign_id", campaign_id)? {
+            let Some(c) = v.body.plan_changes.last().filter(|c| c.cancelled) else {
+                continue;
+            };
+            let unit_name = self
+                .get::<Unit>(&v.body.unit_id)?
+                .map(|u| u.body.name)
+                .unwrap_or_default();
+            out.push(CancelledVisit {
+                id: v.id.clone(),
+                unit_id: v.body.unit_id.clone(),
+                unit_name,
+                date: v.body.date,
+                team_name: c.team_from.clone(),
+                reason: c.reason.clone(),
+                at: c.at.clone(),
+                by: c.by.clone(),
+            });
+        }
+        out.sort_by(|a, b| b.at.cmp(&a.at));
+        Ok(out)
     }
 
     pub(crate) fn campaign_day_cached(

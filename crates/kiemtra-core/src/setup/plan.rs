@@ -11,6 +11,9 @@ pub struct VisitPlanInput {
     pub team_id: Option<String>,
     #[serde(default)]
     pub date: Option<NaiveDate>,
+    /// The day is outside the campaign's dates on purpose (refused otherwise).
+    #[serde(default)]
+    pub outside_campaign: bool,
 }
 
 /// One entry of `visits_plan_many` (the campaign is given once).
@@ -21,6 +24,40 @@ pub struct PlanEntry {
     pub team_id: Option<String>,
     #[serde(default)]
     pub date: Option<NaiveDate>,
+    #[serde(default)]
+    pub outside_campaign: bool,
+}
+
+/// Why a visit is re-planned, kept in its history; and whether a day outside the
+/// campaign's dates is meant.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Replan {
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub outside_campaign: bool,
+}
+
+/// A day outside the campaign's dates is refused unless the caller says it is meant: a
+/// visit on 01/01/2030 in a campaign of October 2026 is almost always a typing slip.
+pub(super) fn within_campaign(
+    c: &Campaign,
+    unit: &str,
+    date: Option<NaiveDate>,
+    outside_meant: bool,
+) -> Result<()> {
+    let Some(date) = date else { return Ok(()) };
+    let before = c.start_date.is_some_and(|s| date < s);
+    let after = c.end_date.is_some_and(|e| date > e);
+    if (before || after) && !outside_meant {
+        return refuse(Refusal::VisitOutsideCampaign {
+            unit: unit.to_string(),
+            date,
+            start: c.start_date,
+            end: c.end_date,
+        });
+    }
+    Ok(())
 }
 
 /// The campaign a plan is written into, read once per transaction.
@@ -59,10 +96,12 @@ impl PlanTarget {
         unit_id: &str,
         team_id: Option<String>,
         date: Option<NaiveDate>,
+        outside_meant: bool,
     ) -> Result<Stored<Visit>> {
         let unit = need::<Unit>(w, unit_id)?;
         let day = date.unwrap_or_else(|| campaign_day(&self.campaign.body));
         unit_exists_on(&unit.body, day)?;
+        within_campaign(&self.campaign.body, &unit.body.name, date, outside_meant)?;
         if let Some(t) = &team_id {
             team_of(w, t, &self.campaign.id)?;
         }
@@ -93,6 +132,7 @@ impl PlanTarget {
             sealed: None,
             start_time: String::new(),
             place: String::new(),
+            plan_changes: Vec::new(),
         };
         let id = new_id();
         let rev = w.put(&id, &body)?;
@@ -140,7 +180,15 @@ impl Store {
         let campaign_id = self.resolve_id(Campaign::KIND, &input.campaign_id)?;
         let unit_id = self.resolve_id(Unit::KIND, &input.unit_id)?;
         let team_id = resolve_opt(self, Team::KIND, input.team_id.as_deref())?;
-        self.write(|w| PlanTarget::load(w, &campaign_id)?.plan(w, &unit_id, team_id, input.date))
+        self.write(|w| {
+            PlanTarget::load(w, &campaign_id)?.plan(
+                w,
+                &unit_id,
+                team_id,
+                input.date,
+                input.outside_campaign,
+            )
+        })
     }
 
     /// Plan many visits of one campaign, all or nothing; an error names its entry.
@@ -163,40 +211,68 @@ impl Store {
                 .resolve_id(Unit::KIND, &e.unit_id)
                 .map_err(in_entry(i))?;
             let team = resolve_opt(self, Team::KIND, e.team_id.as_deref()).map_err(in_entry(i))?;
-            resolved.push((unit, team, e.date));
+            resolved.push((unit, team, e.date, e.outside_campaign));
         }
         self.write(|w| {
             let mut target = PlanTarget::load(w, &campaign_id)?;
             let mut out = Vec::with_capacity(resolved.len());
-            for (i, (unit, team, date)) in resolved.into_iter().enumerate() {
-                out.push(target.plan(w, &unit, team, date).map_err(in_entry(i))?);
+            for (i, (unit, team, date, outside)) in resolved.into_iter().enumerate() {
+                out.push(
+                    target
+                        .plan(w, &unit, team, date, outside)
+                        .map_err(in_entry(i))?,
+                );
             }
             Ok(out)
         })
     }
 
-    /// Give a visit another team and/or day (None clears). Refused once signed.
+    /// Give a visit another team and/or day (None clears), the change and its reason kept
+    /// in the visit's history. Refused once signed; nothing written when nothing changes.
     pub fn visit_reschedule(
         &mut self,
         id: &str,
         team_id: Option<&str>,
         date: Option<NaiveDate>,
+        why: Replan,
     ) -> Result<Stored<Visit>> {
         let id = self.resolve_id(Visit::KIND, id)?;
         let team_id = resolve_opt(self, Team::KIND, team_id)?;
+        let by = self.acting_as()?;
         self.write(|w| {
-            let mut v = need::<Visit>(w, &id)?.body;
+            let current = need::<Visit>(w, &id)?;
+            let mut v = current.body.clone();
             if v.status == VisitStatus::Signed {
                 return Err(Error::VisitLocked {
                     unit: unit_name(w, &v.unit_id)?,
                 });
             }
-            if let Some(t) = &team_id {
-                team_of(w, t, &v.campaign_id)?;
+            if v.team_id == team_id && v.date == date {
+                return Ok(current);
             }
-            if let Some(d) = date {
-                unit_exists_on(&need::<Unit>(w, &v.unit_id)?.body, d)?;
+            let team_to = match &team_id {
+                Some(t) => team_of(w, t, &v.campaign_id)?.body.name,
+                None => String::new(),
+            };
+            if date != v.date {
+                if let Some(d) = date {
+                    let unit = need::<Unit>(w, &v.unit_id)?.body;
+                    unit_exists_on(&unit, d)?;
+                    let campaign = need::<Campaign>(w, &v.campaign_id)?.body;
+                    within_campaign(&campaign, &unit.name, date, why.outside_campaign)?;
+                }
             }
+            let team_from = team_name(w, v.team_id.as_deref())?;
+            v.plan_changes.push(PlanChange {
+                at: crate::visit::now_local(),
+                by,
+                reason: text::nfc(why.reason.trim()),
+                date_from: v.date,
+                date_to: date,
+                team_from,
+                team_to,
+                cancelled: false,
+            });
             v.team_id = team_id;
             v.date = date;
             let rev = w.put(&id, &v)?;
@@ -208,12 +284,18 @@ impl Store {
         })
     }
 
-    /// Take a visit off the plan (a tombstone: its history stays). Only while it is planned
-    /// and nothing is recorded for it.
-    pub fn visit_cancel(&mut self, id: &str) -> Result<()> {
+    /// Take a visit off the plan, with the reason: a tombstone whose body records the
+    /// cancellation, so the history and the campaign's list of cancelled visits keep it.
+    /// Only while it is planned and nothing is recorded for it.
+    pub fn visit_cancel(&mut self, id: &str, reason: &str) -> Result<()> {
         let id = self.resolve_id(Visit::KIND, id)?;
+        let reason = text::nfc(reason.trim());
+        if reason.is_empty() {
+            return refuse(Refusal::CancelNeedsReason);
+        }
+        let by = self.acting_as()?;
         self.write(|w| {
-            let v = need::<Visit>(w, &id)?.body;
+            let mut v = need::<Visit>(w, &id)?.body;
             if v.status != VisitStatus::Planned {
                 return refuse(Refusal::VisitStarted {
                     unit: unit_name(w, &v.unit_id)?,
@@ -231,8 +313,26 @@ impl Store {
                     attachments,
                 });
             }
-            w.delete(Visit::KIND, &id)?;
+            let team = team_name(w, v.team_id.as_deref())?;
+            v.plan_changes.push(PlanChange {
+                at: crate::visit::now_local(),
+                by,
+                reason,
+                date_from: v.date,
+                date_to: v.date,
+                team_from: team.clone(),
+                team_to: team,
+                cancelled: true,
+            });
+            w.delete_with(&id, &v)?;
             Ok(())
         })
     }
+}
+
+fn team_name(w: &Writer<'_>, team_id: Option<&str>) -> Result<String> {
+    Ok(match team_id {
+        Some(t) => w.get::<Team>(t)?.map(|t| t.body.name).unwrap_or_default(),
+        None => String::new(),
+    })
 }

@@ -51,7 +51,7 @@ pub struct VisitSaved {
     pub status: VisitStatus,
 }
 
-pub(super) fn now_local() -> String {
+pub(crate) fn now_local() -> String {
     chrono::Local::now()
         .format("%Y-%m-%dT%H:%M:%S%:z")
         .to_string()
@@ -222,14 +222,7 @@ impl Store {
         if reason.is_empty() {
             return Err(Error::Invalid(crate::Invalid::EmptyText("reason")));
         }
-        let by = {
-            let s = self.signer()?;
-            if s.name.is_empty() {
-                s.laptop
-            } else {
-                format!("{} — {}", s.name, s.laptop)
-            }
-        };
+        let by = self.acting_as()?;
         self.write(|w| {
             let visit = visit_in(w, &id)?;
             let mut v = visit.body.clone();
@@ -250,6 +243,17 @@ impl Store {
                 rev,
                 status: v.status,
             })
+        })
+    }
+
+    /// Who acts on this laptop now, as a history entry names them: "person — laptop" (the
+    /// laptop's name alone before laptops had people).
+    pub(crate) fn acting_as(&self) -> Result<String> {
+        let s = self.signer()?;
+        Ok(if s.name.is_empty() {
+            s.laptop
+        } else {
+            format!("{} — {}", s.name, s.laptop)
         })
     }
 

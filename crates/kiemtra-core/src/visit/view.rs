@@ -84,10 +84,13 @@ pub struct VisitHeader {
     pub body: Visit,
 }
 
+/// The visit's campaign: its dates tell whether the visit's day is outside them.
 #[derive(Debug, Clone, Serialize)]
-pub struct IdName {
+pub struct CampaignRef {
     pub id: String,
     pub name: String,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -101,7 +104,7 @@ pub struct CriteriaView {
 pub struct VisitDetail {
     pub visit: VisitHeader,
     pub unit: UnitRow,
-    pub campaign: IdName,
+    pub campaign: CampaignRef,
     pub team: Option<TeamView>,
     pub criteria: CriteriaView,
     /// Keyed by item code.
@@ -305,9 +308,11 @@ impl Store {
             total: set.body.item_count(),
             done,
             unit,
-            campaign: IdName {
+            campaign: CampaignRef {
                 id: campaign.id,
                 name: campaign.body.name,
+                start_date: campaign.body.start_date,
+                end_date: campaign.body.end_date,
             },
             team,
             criteria: CriteriaView {

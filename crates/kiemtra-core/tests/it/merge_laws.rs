@@ -189,6 +189,14 @@ struct Start {
     devices: Vec<String>,
 }
 
+/// The laws hold whatever day a laptop picks, inside the campaign's dates or not.
+fn meant_outside() -> kiemtra_core::setup::Replan {
+    kiemtra_core::setup::Replan {
+        reason: String::new(),
+        outside_campaign: true,
+    }
+}
+
 fn day(d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 10, d).expect("a day of October 2026")
 }
@@ -324,6 +332,7 @@ fn start() -> &'static Start {
                     unit_id: u.clone(),
                     team_id: Some(teams[i % 2].clone()),
                     date: Some(day(6 + i as u32)),
+                    outside_campaign: false,
                 })
                 .unwrap();
             visits.push(v.id);
@@ -1873,11 +1882,18 @@ impl Lab {
                         PlanEdit::Reschedule(team, d) => {
                             let team = team.map(|t| st.teams[t].clone());
                             self.local(l, "visit_reschedule", |s| {
-                                s.visit_reschedule(&id, team.as_deref(), d.map(day))
+                                s.visit_reschedule(
+                                    &id,
+                                    team.as_deref(),
+                                    d.map(day),
+                                    meant_outside(),
+                                )
                             })?;
                         }
                         PlanEdit::Cancel => {
-                            self.local(l, "visit_cancel", |s| s.visit_cancel(&id))?;
+                            self.local(l, "visit_cancel", |s| {
+                                s.visit_cancel(&id, "Đơn vị xin lùi lịch")
+                            })?;
                         }
                         PlanEdit::PlanSpare => {
                             let input = VisitPlanInput {
@@ -1885,6 +1901,7 @@ impl Lab {
                                 unit_id: st.units[5].clone(),
                                 team_id: Some(st.teams[0].clone()),
                                 date: Some(day(12)),
+                                outside_campaign: true,
                             };
                             self.local(l, "visit_plan", |s| s.visit_plan(input))?;
                         }

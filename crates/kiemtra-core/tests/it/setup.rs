@@ -325,6 +325,7 @@ fn editing_a_used_criteria_set_makes_version_2_and_visits_keep_version_1() {
             unit_id: u,
             team_id: None,
             date: Some(day(2023, 11, 10)),
+            outside_campaign: false,
         })
         .unwrap();
     let d = s.visit_detail(&planned.id).unwrap();
@@ -668,6 +669,7 @@ fn visits_are_planned_once_per_unit_for_units_that_exist_then() {
             unit_id: a.clone(),
             team_id: Some(team.clone()),
             date: Some(day(2026, 10, 6)),
+            outside_campaign: false,
         })
         .unwrap();
     assert_eq!(v.body.status, VisitStatus::Planned);
@@ -682,6 +684,7 @@ fn visits_are_planned_once_per_unit_for_units_that_exist_then() {
         unit_id: unit.to_string(),
         team_id: team.map(str::to_string),
         date,
+        outside_campaign: false,
     };
     let e = refused(&mut s, |s| s.visit_plan(plan(&a, None, None)));
     assert_eq!(
@@ -712,6 +715,7 @@ fn visits_are_planned_once_per_unit_for_units_that_exist_then() {
                 unit_id: u.to_string(),
                 team_id: Some(team.clone()),
                 date: Some(day(2026, 10, 7)),
+                outside_campaign: false,
             })
             .collect::<Vec<_>>()
     };
@@ -724,17 +728,112 @@ fn visits_are_planned_once_per_unit_for_units_that_exist_then() {
     assert_eq!(done.len(), 2);
     assert_eq!(s.list_by::<Visit>("campaign_id", &c).unwrap().len(), 3);
 
-    // Rescheduling changes team and day; cancelling removes a visit with nothing in it.
+    // Rescheduling changes team and day, each change kept with its reason and the team's
+    // name (the history cannot show an id to a reader).
+    let why = |reason: &str| Replan {
+        reason: reason.into(),
+        outside_campaign: false,
+    };
     let moved = s
-        .visit_reschedule(&v.id, None, Some(day(2026, 10, 8)))
+        .visit_reschedule(
+            &v.id,
+            None,
+            Some(day(2026, 10, 8)),
+            why("Đơn vị họp đột xuất"),
+        )
         .unwrap();
     assert_eq!(
-        (moved.body.team_id, moved.body.date),
+        (moved.body.team_id.clone(), moved.body.date),
         (None, Some(day(2026, 10, 8)))
     );
-    s.visit_cancel(&done[1].id).unwrap();
+    let change = moved.body.plan_changes.last().unwrap();
+    assert_eq!(
+        (change.date_from, change.date_to),
+        (Some(day(2026, 10, 6)), Some(day(2026, 10, 8)))
+    );
+    assert_eq!(
+        (change.team_from.as_str(), change.team_to.as_str()),
+        ("Đoàn số 1", "")
+    );
+    assert_eq!(change.reason, "Đơn vị họp đột xuất");
+    // Nothing changed: nothing written.
+    let same = s
+        .visit_reschedule(&v.id, None, Some(day(2026, 10, 8)), why("lần nữa"))
+        .unwrap();
+    assert_eq!(same.rev, moved.rev);
+    let reassigned = s
+        .visit_reschedule(&v.id, Some(&team), Some(day(2026, 10, 8)), why(""))
+        .unwrap();
+    assert_eq!(reassigned.body.plan_changes.len(), 2);
+    assert_eq!(reassigned.body.plan_changes[1].team_to, "Đoàn số 1");
+
+    // Cancelling needs a reason, and keeps it: the campaign lists the visit as cancelled.
+    let e = refused(&mut s, |s| s.visit_cancel(&done[1].id, "  "));
+    assert_eq!(e.code(), "cancel_needs_reason");
+    assert!(s.get::<Visit>(&done[1].id).unwrap().is_some());
+    s.visit_cancel(&done[1].id, "Đơn vị đang tổ chức Đại hội")
+        .unwrap();
     assert!(s.get::<Visit>(&done[1].id).unwrap().is_none());
-    assert_eq!(s.history(&done[1].id).unwrap().len(), 2, "kept in history");
+    let history = s.history(&done[1].id).unwrap();
+    assert_eq!(history.len(), 2, "the plan and its cancellation");
+    assert!(history[1].deleted);
+    let cancelled = s.campaign_overview(&c).unwrap().cancelled;
+    assert_eq!(cancelled.len(), 1);
+    assert_eq!(cancelled[0].id, done[1].id);
+    assert_eq!(cancelled[0].reason, "Đơn vị đang tổ chức Đại hội");
+    assert_eq!(cancelled[0].unit_name, "Tỉnh đoàn Ninh Bình");
+    // The unit can be planned again.
+    s.visit_plan(plan(&p, Some(&team), Some(day(2026, 10, 9))))
+        .unwrap();
+}
+
+#[test]
+fn a_day_outside_the_campaign_is_refused_unless_meant() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, _) = demo(&dir);
+    let c = s
+        .campaign_create(CampaignInput {
+            name: "Đợt tháng 10".into(),
+            year: 2026,
+            start_date: Some(day(2026, 10, 20)),
+            end_date: Some(day(2026, 10, 25)),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let a = unit(&mut s, "Đoàn xã Gia Vân", None);
+    let plan = |date, outside_campaign| VisitPlanInput {
+        campaign_id: c.clone(),
+        unit_id: a.clone(),
+        team_id: None,
+        date: Some(date),
+        outside_campaign,
+    };
+    let e = refused(&mut s, |s| s.visit_plan(plan(day(2030, 1, 1), false)));
+    assert_eq!(e.code(), "visit_outside_campaign");
+    assert_eq!(
+        e.message(Lang::Vi),
+        "Ngày 01/01/2030 của buổi kiểm tra tại \"Đoàn xã Gia Vân\" nằm ngoài thời gian của đợt kiểm tra (20/10/2026 – 25/10/2026). Nếu đúng là ngày đó, hãy xác nhận kiểm tra ngoài thời gian đợt."
+    );
+    assert!(s.list_by::<Visit>("campaign_id", &c).unwrap().is_empty());
+    // The campaign's own days, first and last included, need nothing.
+    let v = s.visit_plan(plan(day(2026, 10, 25), false)).unwrap();
+    let e = refused(&mut s, |s| {
+        s.visit_reschedule(&v.id, None, Some(day(2026, 10, 26)), Replan::default())
+    });
+    assert_eq!(e.code(), "visit_outside_campaign");
+    let moved = s
+        .visit_reschedule(
+            &v.id,
+            None,
+            Some(day(2026, 10, 26)),
+            Replan {
+                reason: "Đơn vị đề nghị lùi một ngày".into(),
+                outside_campaign: true,
+            },
+        )
+        .unwrap();
+    assert_eq!(moved.body.date, Some(day(2026, 10, 26)));
 }
 
 #[test]
@@ -755,13 +854,15 @@ fn only_planned_visits_with_nothing_recorded_are_cancelled() {
         .find(|v| v.status == VisitStatus::Signed)
         .unwrap();
 
-    let e = refused(&mut s, |s| s.visit_cancel(&in_progress.id));
+    let e = refused(&mut s, |s| {
+        s.visit_cancel(&in_progress.id, "Đơn vị xin lùi lịch")
+    });
     assert_eq!(e.code(), "visit_started");
     assert!(e
         .message(Lang::Vi)
         .contains("đã ở trạng thái \"Đang kiểm tra\""));
     let e = refused(&mut s, |s| {
-        s.visit_reschedule(&signed.id, None, Some(day(2023, 11, 20)))
+        s.visit_reschedule(&signed.id, None, Some(day(2023, 11, 20)), Replan::default())
     });
     assert_eq!(e.code(), "visit_locked");
 
@@ -781,7 +882,9 @@ fn only_planned_visits_with_nothing_recorded_are_cancelled() {
         ..Default::default()
     })
     .unwrap();
-    let e = refused(&mut s, |s| s.visit_cancel(&planned[0].id));
+    let e = refused(&mut s, |s| {
+        s.visit_cancel(&planned[0].id, "Đơn vị xin lùi lịch")
+    });
     assert_eq!(
         e.message(Lang::Vi),
         format!(
@@ -789,9 +892,12 @@ fn only_planned_visits_with_nothing_recorded_are_cancelled() {
             planned[0].unit_name
         )
     );
-    let e = refused(&mut s, |s| s.visit_cancel(&planned[1].id));
+    let e = refused(&mut s, |s| {
+        s.visit_cancel(&planned[1].id, "Đơn vị xin lùi lịch")
+    });
     assert_eq!(e.code(), "visit_has_records");
-    s.visit_cancel(&planned[2].id).unwrap();
+    s.visit_cancel(&planned[2].id, "Đơn vị xin lùi lịch")
+        .unwrap();
     assert_eq!(s.visit_rows(Some(&campaign)).unwrap().len(), 23);
 }
 
@@ -828,6 +934,7 @@ fn the_campaign_overview_lists_every_unit_of_its_time_with_its_state() {
         unit_id: old.clone(),
         team_id: None,
         date: Some(day(2024, 10, 2)),
+        outside_campaign: false,
     })
     .unwrap();
 
