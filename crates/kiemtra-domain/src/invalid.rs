@@ -59,6 +59,11 @@ pub enum Rule {
     },
     OneHeadOfTeam,
     MinutesAsHtmlOrDocx,
+    /// Longer than the field allows (counted in characters, as a person counts).
+    TooLong {
+        length: usize,
+        max: usize,
+    },
 }
 
 impl Localize for Rule {
@@ -99,6 +104,10 @@ impl Localize for Rule {
             Rule::OneHeadOfTeam => lang
                 .pick("một đoàn chỉ có một trưởng đoàn", "one head of team only")
                 .to_string(),
+            Rule::TooLong { length, max } => lang.pick(
+                format!("dài {length} ký tự, tối đa {max} ký tự"),
+                format!("{length} characters long, at most {max}"),
+            ),
             Rule::MinutesAsHtmlOrDocx => lang
                 .pick(
                     "biên bản chỉ xuất HTML hoặc DOCX",
@@ -241,6 +250,9 @@ fn field_name(f: &str, lang: Lang) -> &str {
         "question" => ("câu hỏi", "question"),
         "kind" => ("loại", "kind"),
         "limit" => ("số kết quả tối đa", "result limit"),
+        "code" => ("mã", "code"),
+        "short_name" => ("tên viết tắt", "short name"),
+        "level_label" => ("cấp", "level"),
         other => (other, other),
     };
     lang.pick(vi, en)
