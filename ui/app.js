@@ -19,7 +19,8 @@ import * as laptops from "./screens/laptops.js";
 
 const SCREENS = { welcome, campaigns, campaign, visit, sync, conflicts, units, search, "campaign-new": campaignform, "campaign-edit": campaignform, criteria, reports, laptops };
 const TOP_LEVEL = new Set(["welcome", "campaigns", "sync", "conflicts", "units", "campaign-new", "laptops"]);
-const WITH_ID = new Set(["campaign", "visit", "search", "campaign-edit", "criteria", "reports"]);
+// `units/<id>`: the directory opened at that unit (a search result).
+const WITH_ID = new Set(["campaign", "visit", "search", "campaign-edit", "criteria", "reports", "units"]);
 
 const els = {
   main: document.getElementById("app"),
