@@ -198,12 +198,12 @@ impl NotUnit {
             &["xac", "nhan"],
             &["ky", "ten"],
             &["ky", "ghi", "ro"],
-            &["tm"],
-            &["t", "m"],
-            &["kt"],
-            &["k", "t"],
             &["prepared", "by"],
         ];
+        // "TM. BAN THƯỜNG VỤ", "T/M", "KT. BÍ THƯ" — with their mark, as a code "TM" is a unit's.
+        let on_behalf = ["tm.", "t/m", "t.m", "kt.", "k/t", "tm ban", "kt bi thu"]
+            .iter()
+            .any(|p| trimmed.starts_with(p));
         let alone = [
             &["bi", "thu"][..],
             &["pho", "bi", "thu"],
@@ -219,7 +219,11 @@ impl NotUnit {
                     .map(|i| from + i + 1)
             })
             .is_some();
-        if signature.iter().any(|p| starts(p)) || alone.iter().any(|p| words == *p) || dated {
+        if on_behalf
+            || signature.iter().any(|p| starts(p))
+            || alone.iter().any(|p| words == *p)
+            || dated
+        {
             return Some(NotUnit::Signature);
         }
         None
@@ -628,6 +632,8 @@ mod tests {
             "Đoàn xã Gia Tường",
             "Đoàn Bệnh viện Bãi Cháy",
             "Ban Thường vụ Huyện đoàn Nho Quan",
+            "TM",
+            "KT",
         ] {
             assert_eq!(NotUnit::of_text(unit), None, "{unit}");
         }

@@ -31,7 +31,8 @@ const UNITS: [(&str, &str, &str, &str); 5] = [
         "NB",
     ),
     ("NB-NQ-CP", "Đoàn xã Cúc Phương", "Cơ sở", "NB-NQ"),
-    ("NB-NQ-GT", "Đoàn xã Gia Tường", "Cơ sở", "NB-NQ"),
+    // A code that reads like "TM." on a signature line.
+    ("TM", "Đoàn xã Gia Tường", "Cơ sở", "NB-NQ"),
 ];
 
 /// The list as an office lays it out: the office and a merged title, a blank row, the

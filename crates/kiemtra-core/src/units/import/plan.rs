@@ -264,16 +264,18 @@ pub(super) fn plan(
     })
 }
 
-/// What a row is if it is no unit, from its first text (the STT column often holds "Tổng
-/// cộng" merged across) or its name.
+/// What a row is if it is no unit, from its name; without one, from its first text ("Người
+/// lập biểu" under the codes, the date under the parents). A unit's code ("TM") is never read
+/// while the row has a name.
 fn not_unit_of(cells: &[Cell], name: Option<&Cell>) -> Option<NotUnit> {
-    let first = cells
-        .iter()
-        .find(|c| matches!(c, Cell::Text(t) if !t.trim().is_empty()));
-    [first, name]
-        .into_iter()
-        .flatten()
-        .find_map(|c| NotUnit::of_text(&cell_text(c)))
+    let text = match name.filter(|c| !c.is_blank()) {
+        Some(c) => cell_text(c),
+        None => cells
+            .iter()
+            .find(|c| matches!(c, Cell::Text(t) if !t.trim().is_empty()))
+            .map(cell_text)?,
+    };
+    NotUnit::of_text(&text)
 }
 
 pub(super) fn cell_text(c: &Cell) -> String {
