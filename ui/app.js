@@ -325,7 +325,8 @@ async function start() {
     if (!current || current.route.name !== "laptops") navigate({ name: "laptops" });
   });
   els.navUnits.addEventListener("click", () => {
-    if (app.state && !(current && current.route.name === "units")) navigate({ name: "units" });
+    // From a unit opened by its route (#/units/<id>) too: the directory from its top.
+    if (app.state && !(current && current.route.name === "units" && current.route.id === undefined)) navigate({ name: "units" });
   });
   els.brand.addEventListener("click", (ev) => {
     ev.preventDefault();

@@ -1918,6 +1918,9 @@ try {
   await open("#/units/u308");
   await until("!!document.querySelector('.unit-row.is-target') && window.__mockPending === 0", "an ended unit opened by its route");
   check("an ended unit opened by its route turns on “show ended units”", (await evaluate("document.querySelector('.unit-row.is-target').dataset.id")) === "u308" && (await evaluate("document.querySelector('#unit-show-ended').checked")));
+  await click("#nav-units");
+  await until("location.hash === '#/units' && !document.querySelector('.unit-row.is-target') && window.__mockPending === 0", "the directory from its top");
+  check("the header's “Đơn vị” leaves a unit's route for the directory", (await evaluate("location.hash")) === "#/units");
   await open("#/search/Kim Sơn");
   await until("!!document.querySelector('#search-count') && window.__mockPending === 0", "the results again");
   await typeInto("#header-search-input", "chuyen doi so");
