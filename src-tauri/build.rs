@@ -36,6 +36,7 @@ const COMMANDS: &[&str] = &[
     "units_tree",
     "unit_import_pick",
     "unit_import_apply",
+    "unit_import_keep",
     "search",
     "campaign_get",
     "campaign_create",

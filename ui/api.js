@@ -263,19 +263,24 @@ export function blobUrl(kind, sha256) {
 
 // ---------- unit directory ----------
 
-/** → [{id, parent_id, name, short_name, code, kind, level_label, valid_from, valid_to, depth}] in tree order */
-export async function unitsTree() {
-  return call("units_tree");
+/** → [{id, parent_id, name, short_name, code, kind, level_label, valid_from, valid_to, merged_into, depth}] in tree order; with all, ended units too */
+export async function unitsTree(all = false) {
+  return call("units_tree", { all: !!all });
 }
 
-/** Rust opens the dialog and previews the file. → null when cancelled, else the plan {file, format, sheet, header_line, columns, warnings, rows:[{line, fields, action, errors:[{line, column, header, message:{vi,en}}]}], create, update, unchanged, bad} */
+/** Rust opens the dialog and previews the file (.xlsx, .xls, .ods, .csv). → null when cancelled, else the plan {file, format, sheet, header_line, columns, warnings, rows:[{line, fields, action ("create"|"update"|"unchanged"|"bad"|"not_unit"), not_unit:{kind, message:{vi,en}}|null, errors:[{line, column, header, message:{vi,en}}]}], create, update, unchanged, bad, not_unit} */
 export async function unitImportPick() {
   return call("unit_import_pick");
 }
 
-/** Import the previewed file (the good rows only with skipBad). → {created, updated, unchanged, skipped, plan} */
-export async function unitImportApply(skipBad) {
-  return call("unit_import_apply", { skipBad: !!skipBad });
+/** The picked file previewed again, the lines in keep (taken for totals, notes, signatures) imported as units. → the plan */
+export async function unitImportKeep(keep) {
+  return call("unit_import_keep", { keep: keep || [] });
+}
+
+/** Import the previewed file (the good rows only with skipBad; keep as in unitImportKeep). → {created, updated, unchanged, skipped, plan} */
+export async function unitImportApply(skipBad, keep) {
+  return call("unit_import_apply", { skipBad: !!skipBad, keep: keep || [] });
 }
 
 // ---------- search ----------

@@ -19,7 +19,8 @@ import * as laptops from "./screens/laptops.js";
 
 const SCREENS = { welcome, campaigns, campaign, visit, sync, conflicts, units, search, "campaign-new": campaignform, "campaign-edit": campaignform, criteria, reports, laptops };
 const TOP_LEVEL = new Set(["welcome", "campaigns", "sync", "conflicts", "units", "campaign-new", "laptops"]);
-const WITH_ID = new Set(["campaign", "visit", "search", "campaign-edit", "criteria", "reports"]);
+// `units/<id>`: the directory opened at that unit (a search result).
+const WITH_ID = new Set(["campaign", "visit", "search", "campaign-edit", "criteria", "reports", "units"]);
 
 const els = {
   main: document.getElementById("app"),
@@ -324,7 +325,8 @@ async function start() {
     if (!current || current.route.name !== "laptops") navigate({ name: "laptops" });
   });
   els.navUnits.addEventListener("click", () => {
-    if (app.state && !(current && current.route.name === "units")) navigate({ name: "units" });
+    // From a unit opened by its route (#/units/<id>) too: the directory from its top.
+    if (app.state && !(current && current.route.name === "units" && current.route.id === undefined)) navigate({ name: "units" });
   });
   els.brand.addEventListener("click", (ev) => {
     ev.preventDefault();

@@ -176,6 +176,7 @@ pub fn builder<R: tauri::Runtime>(
             units::units_tree,
             units::unit_import_pick,
             units::unit_import_apply,
+            units::unit_import_keep,
             search::search,
             setup::campaign_get,
             setup::campaign_create,

@@ -41,8 +41,8 @@ impl Localize for Message {
                 lang.pick("Lưu bản sao tệp đính kèm", "Save a copy of the attachment")
             }
             Message::UnitList => lang.pick(
-                "Chọn tệp danh sách đơn vị (Excel hoặc CSV)",
-                "Choose a unit list (Excel or CSV)",
+                "Chọn tệp danh sách đơn vị (Excel, ODS hoặc CSV)",
+                "Choose a unit list (Excel, ODS or CSV)",
             ),
             Message::SaveDocument { ext } => {
                 return format!("{} ({ext})", lang.pick("Lưu văn bản", "Save the document"))

@@ -12,9 +12,13 @@ use crate::dialogs::{filter, FileDialog, Pick};
 use crate::messages::Message;
 use crate::state::AppState;
 
+/// The tree; with `all`, units that have ended too (the units screen's toggle).
 #[tauri::command(async)]
-pub fn units_tree(state: State<'_, AppState>) -> Result<Vec<UnitRow>, ErrorPayload> {
-    state.with(|s| s.unit_tree())
+pub fn units_tree(
+    state: State<'_, AppState>,
+    all: Option<bool>,
+) -> Result<Vec<UnitRow>, ErrorPayload> {
+    state.with(|s| s.unit_tree_with(all.unwrap_or(false)))
 }
 
 /// Choose a spreadsheet and preview what importing it would do (nothing is written). The
@@ -30,7 +34,10 @@ pub fn unit_import_pick<R: Runtime>(
         FileDialog {
             pick: Pick::OneFile,
             title: Message::UnitList.message(lang),
-            filter: filter("Excel, CSV", &["xlsx", "csv", "XLSX", "CSV"]),
+            filter: filter(
+                "Excel, ODS, CSV",
+                &["xlsx", "xls", "ods", "csv", "XLSX", "XLS", "ODS", "CSV"],
+            ),
             file_name: None,
         },
     );
@@ -45,27 +52,44 @@ pub fn unit_import_pick<R: Runtime>(
     Ok(Some(plan))
 }
 
-/// Import the file last previewed; with `skip_bad`, the good rows only. The database is
-/// backed up first when something will change.
+/// The file last picked, if any.
+fn pending(state: &AppState) -> Result<PathBuf, Error> {
+    state
+        .pending_units
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone()
+        .ok_or_else(|| Error::NotFound {
+            what: "file",
+            id: "-".into(),
+        })
+}
+
+/// Preview the file last picked again, importing the lines in `keep` as units though they
+/// look like a total, a note or a signature (the person ticked them).
+#[tauri::command(async)]
+pub fn unit_import_keep(
+    state: State<'_, AppState>,
+    keep: Vec<usize>,
+) -> Result<UnitImportPlan, ErrorPayload> {
+    state.with(|s| s.unit_import_preview_with(&pending(&state)?, &keep))
+}
+
+/// Import the file last previewed; with `skip_bad`, the good rows only; `keep` as in
+/// `unit_import_keep`. The database is backed up first when something will change.
 #[tauri::command(async)]
 pub fn unit_import_apply(
     state: State<'_, AppState>,
     skip_bad: bool,
+    keep: Option<Vec<usize>>,
 ) -> Result<UnitImportReport, ErrorPayload> {
-    let path: Option<PathBuf> = state
-        .pending_units
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .clone();
+    let keep = keep.unwrap_or_default();
     state.with(|s| {
-        let path = path.ok_or_else(|| Error::NotFound {
-            what: "file",
-            id: "-".into(),
-        })?;
-        let plan = s.unit_import_preview(&path)?;
+        let path = pending(&state)?;
+        let plan = s.unit_import_preview_with(&path, &keep)?;
         if plan.create + plan.update > 0 && (plan.bad == 0 || skip_bad) {
             s.backup(5)?;
         }
-        s.unit_import(&path, skip_bad)
+        s.unit_import_with(&path, skip_bad, &keep)
     })
 }

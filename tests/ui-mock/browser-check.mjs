@@ -1408,10 +1408,20 @@ try {
   const yl = tree[rowOf(tree, "Đoàn xã Yên Lâm")];
   check(
     "tree: every unit once, the province first, each district followed by its grassroots unit",
-    tree.length === 33 && (await text(".unit-tree-card .section-title")) === "Các đơn vị (33)" && tree[0].name === "Tỉnh đoàn Ninh Bình" && tree[0].depth === 0 && ks > 0 && tree[ks].depth === 1 && tree[ks + 1].name === "Đoàn xã Kim Đông" && tree[ks + 1].depth === 2 && new Set(tree.map((r) => r.id)).size === 33,
+    tree.length === 32 && (await text(".unit-tree-card .section-title")) === "Các đơn vị (32)" && tree[0].name === "Tỉnh đoàn Ninh Bình" && tree[0].depth === 0 && ks > 0 && tree[ks].depth === 1 && tree[ks + 1].name === "Đoàn xã Kim Đông" && tree[ks + 1].depth === 2 && new Set(tree.map((r) => r.id)).size === 32,
     tree.slice(0, 4),
   );
-  check("a merged unit is kept, marked with its last day, without actions", !!yl && yl.past && !yl.actions && (await text('.unit-row[data-id="u308"] .muted')) === "hết hiệu lực 30/06/2025", yl);
+  check("a unit merged away before today is not listed by default", !yl && same((await lastCall("units_tree")).args, { all: false }) && (await evaluate("document.querySelector('#unit-show-ended').checked")) === false);
+  await click("#unit-show-ended");
+  await until(`${settled("units_tree", "c.args.all === true")} && !!document.querySelector('.unit-row[data-id="u308"]')`, "the ended units shown");
+  const ylShown = await evaluate(`(() => { const r = document.querySelector('.unit-row[data-id="u308"]'); return {past: r.classList.contains('is-past'), actions: !!r.querySelector('.unit-actions'), until: r.querySelector('.unit-until').textContent, colour: getComputedStyle(r.querySelector('.unit-name')).color}; })()`);
+  check(
+    "“show ended units”: the merged unit, muted, with the day it ended and where it went, without actions",
+    ylShown.past && !ylShown.actions && ylShown.until === "đã kết thúc 30/06/2025 · sáp nhập vào Đoàn xã Kim Sơn" && (await count("#unit-tree .unit-row")) === 33 && (await text(".unit-tree-card .section-title")) === "Các đơn vị (33)",
+    ylShown,
+  );
+  await click("#unit-show-ended");
+  await until(`${settled("units_tree", "c.args.all === false")} && !document.querySelector('.unit-row[data-id="u308"]')`, "the ended units hidden again");
   await evaluate("window.__mockDialogCancel = true");
   await click("#btn-unit-import");
   await until(`${settled("unit_import_pick")} && !document.querySelector('#btn-unit-import').disabled`, "the cancelled file dialog");
@@ -1427,7 +1437,7 @@ try {
     apply: [document.querySelector('#unit-import-apply').disabled, document.querySelector('#unit-import-apply').textContent], skip: (document.querySelector('#unit-import-skip') || {}).parentElement?.textContent})`);
   check(
     "import preview: the file, the tally, what was left out, each row's action",
-    preview2.title === "Xem trước: danh-sach-don-vi-sau-sap-xep-2025.xlsx" && preview2.tally === "4 đơn vị mới · 1 cập nhật · 1 không đổi · 1 dòng lỗi" && same(preview2.warnings, ["Dòng 1 nằm trên dòng tiêu đề, được bỏ qua.", 'Cột F "Ghi chú" không dùng đến, được bỏ qua.']) && same(preview2.rows.map((r) => r[1]), ["Không đổi", "Cập nhật", "Thêm mới", "Thêm mới", "Thêm mới", "Thêm mới", "Lỗi"]),
+    preview2.title === "Xem trước: danh-sach-don-vi-sau-sap-xep-2025.xlsx" && preview2.tally === "4 đơn vị mới · 1 cập nhật · 1 không đổi · 1 dòng lỗi · 2 dòng không phải đơn vị (bỏ qua)" && same(preview2.warnings, ["Dòng 1 nằm trên dòng tiêu đề, được bỏ qua.", 'Cột F "Ghi chú" không dùng đến, được bỏ qua.']) && same(preview2.rows.map((r) => r[1]), ["Không đổi", "Cập nhật", "Thêm mới", "Thêm mới", "Thêm mới", "Thêm mới", "Lỗi", "Không phải đơn vị", "Không phải đơn vị"]),
     preview2,
   );
   check(
@@ -1437,10 +1447,25 @@ try {
   );
   await click("#lang-en");
   await until("document.documentElement.lang === 'en'", "English on the units screen");
-  check("the preview's messages follow the language", (await text("#unit-import-tally")) === "4 new · 1 updated · 1 unchanged · 1 bad rows" && (await evaluate("document.querySelector('.imp-row[data-line=\"9\"] .imp-errors li').textContent")) === "Line 9, column A (Tên đơn vị): the unit name is missing." && (await count("#unit-import-preview")) === 1);
+  check("the preview's messages follow the language", (await text("#unit-import-tally")) === "4 new · 1 updated · 1 unchanged · 1 bad rows · 2 lines that are not units (left out)" && (await evaluate("document.querySelector('.imp-row[data-line=\"9\"] .imp-errors li').textContent")) === "Line 9, column A (Tên đơn vị): the unit name is missing." && (await count("#unit-import-preview")) === 1);
   await click("#lang-vi");
   await until(`document.documentElement.lang === 'vi' && ${settled("set_language", "c.args.lang === 'vi'")}`, "Vietnamese again");
+  const notUnits = await evaluate(`[...document.querySelectorAll('.imp-row.imp-not_unit')].map(r => [r.dataset.line, r.querySelector('.imp-not-unit-why').textContent, r.querySelector('.imp-keep').checked])`);
+  check(
+    "lines under the table are shown as no unit, saying why, left out unless ticked",
+    same(notUnits, [["11", "Không phải đơn vị: dòng tổng cộng", false], ["13", "Không phải đơn vị: dòng ký tên, ngày tháng", false]]),
+    notUnits,
+  );
   await shot("30-units-import-vi");
+  await click('.imp-row[data-line="11"] .imp-keep');
+  await until(`${settled("unit_import_keep")} && !!document.querySelector('.imp-row.imp-create[data-line="11"]') && !document.querySelector('#btn-unit-import').disabled`, "the kept totals line");
+  check(
+    "a ticked line is previewed again as a unit, still marked, and counted",
+    same((await lastCall("unit_import_keep")).args, { keep: [11] }) && (await evaluate("document.querySelector('.imp-row[data-line=\"11\"] .imp-keep').checked")) && (await text("#unit-import-tally")) === "5 đơn vị mới · 1 cập nhật · 1 không đổi · 1 dòng lỗi · 1 dòng không phải đơn vị (bỏ qua)",
+    await text("#unit-import-tally"),
+  );
+  await click('.imp-row[data-line="11"] .imp-keep');
+  await until(`${settled("unit_import_keep", "c.args.keep.length === 0")} && !!document.querySelector('.imp-row.imp-not_unit[data-line="11"]') && !document.querySelector('#btn-unit-import').disabled`, "the totals line left out again");
   await click("#unit-import-skip");
   await until("!document.querySelector('#unit-import-apply').disabled", "the import to be allowed");
   await evaluate("window.__mockCalls.length = 0");
@@ -1450,7 +1475,7 @@ try {
   const gh = afterImport.findIndex((r) => r[0] === "Đoàn xã Gia Hưng");
   check(
     "import applied with the bad row skipped: the result, the tree reloaded with the new units in place",
-    same((await calls("unit_import_apply")).map((c) => c.args), [{ skipBad: true }]) && (await text("#unit-import-result")) === "Đã nhập: 4 mới, 1 cập nhật, 1 không đổi, 1 dòng bỏ qua." && (await count("#unit-import-preview")) === 0 && afterImport.length === 37 && gh > 0 && afterImport[gh][1] === 1 && same(afterImport[gh + 1], ["Chi đoàn thôn Đông Thượng", 2]),
+    same((await calls("unit_import_apply")).map((c) => c.args), [{ skipBad: true, keep: [] }]) && (await text("#unit-import-result")) === "Đã nhập: 4 mới, 1 cập nhật, 1 không đổi, 1 dòng bỏ qua." && (await count("#unit-import-preview")) === 0 && afterImport.length === 36 && !afterImport.some((r) => r[0].startsWith("Tổng cộng")) && gh > 0 && afterImport[gh][1] === 1 && same(afterImport[gh + 1], ["Chi đoàn thôn Đông Thượng", 2]),
     afterImport.slice(gh, gh + 2),
   );
 
@@ -1473,9 +1498,43 @@ try {
   await typeInto("#unit-name", "Đoàn xã Gia Hưng mới");
   await typeInto("#unit-code", "XGH");
   await click("#unit-save");
-  await until(`${settled("unit_create", "c.ok === false")} && !!document.querySelector('#unit-form .form-error')`, "the refused code");
-  check("a code already in use is refused with the other unit's name", (await text("#unit-form .form-error")) === 'Mã XGH đã dùng cho đơn vị "Đoàn xã Gia Hưng".');
+  await until(`${settled("unit_create", "c.ok === false")} && !!document.querySelector('#unit-code-error')`, "the refused code");
+  check("a code already in use is refused beside the code, with the other unit's name", (await text("#unit-code-error")) === 'Mã XGH đã dùng cho đơn vị "Đoàn xã Gia Hưng".' && (await evaluate("document.querySelector('#unit-code').closest('.form-field').contains(document.querySelector('#unit-code-error'))")) && (await count("#unit-form > .form-error")) === 0);
+  await typeInto("#unit-code", "XGH2");
+  check("the code's error goes once the code is changed", (await count("#unit-code-error")) === 0 && (await evaluate("document.querySelector('#unit-code').classList.contains('invalid')")) === false);
   await click("#unit-form .sign-actions button:not(#unit-save)");
+  await until("!document.querySelector('#unit-form')", "the form to close");
+
+  // the form's own checks: Enter submits, errors beside the field in words, gone when fixed, a counter near the limit
+  await click("#unit-new");
+  await until("!!document.querySelector('#unit-form #unit-name')", "the new unit form again");
+  await evaluate("window.__mockCalls.length = 0");
+  await typeInto("#unit-code", "X1");
+  await pressEnter();
+  await until("!!document.querySelector('#unit-name-error')", "the empty name refused");
+  check(
+    "Enter submits the unit form; an empty name is said in words beside the name, before any call",
+    (await text("#unit-name-error")) === "Hãy nhập tên đơn vị." && (await evaluate("document.activeElement.id")) === "unit-name" && (await evaluate("document.querySelector('#unit-name').getAttribute('aria-describedby')")) === "unit-name-error" && (await calls("unit_create")).length === 0,
+  );
+  check("the counter stays hidden far from the limit", (await evaluate("document.querySelector('#unit-name + .field-counter').hidden")) === true);
+  await typeInto("#unit-name", "Đ".repeat(170));
+  check(
+    "the name's error goes as soon as it is typed; past 80 % of the limit a counter shows",
+    (await count("#unit-name-error")) === 0 && (await evaluate("document.querySelector('#unit-name + .field-counter').hidden")) === false && (await text("#unit-name + .field-counter")) === "170/200",
+  );
+  await typeInto("#unit-name", "Đ".repeat(201));
+  await pressEnter();
+  await until("!!document.querySelector('#unit-name-error')", "the long name refused");
+  check(
+    "a name over 200 characters: the counter marked, the error in words, no call",
+    (await text("#unit-name-error")) === "Dài 201 ký tự, tối đa 200 ký tự." && (await evaluate("document.querySelector('#unit-name + .field-counter').classList.contains('over')")) && (await calls("unit_create")).length === 0,
+  );
+  await shot("31-units-form-errors-vi");
+  await typeInto("#unit-name", "Đoàn trường THCS Gia Hưng");
+  check("the error goes once the name fits", (await count("#unit-name-error")) === 0 && (await count("#unit-form .field-error")) === 0);
+  await pressEnter();
+  await until(`${settled("unit_create")} && !document.querySelector('#unit-form') && window.__mockPending === 0`, "the unit created with Enter");
+  check("Enter saved the unit", (await lastCall("unit_create")).args.input.name === "Đoàn trường THCS Gia Hưng" && (await count('.unit-row .unit-code')) > 0);
   await until("!document.querySelector('#unit-form')", "the form to close");
 
   // edit a name (no move when the parent stays), then move one unit
@@ -1501,33 +1560,47 @@ try {
   check("a new parent sends unit_move; the unit now sits under it", same((await lastCall("unit_move")).args, { id: "u307", parent: "u105" }) && moved.depth === 2 && moved.parent === "u105", moved);
   await click('.unit-row[data-id="u105"] .unit-edit-btn');
   await until("!!document.querySelector('#unit-form #unit-parent')", "the edit form of Huyện đoàn Nho Quan");
-  await choose("#unit-parent", "u106");
-  await click("#unit-save");
-  await until(`${settled("unit_move", "c.ok === false")} && !!document.querySelector('#unit-form .form-error')`, "the refused move");
-  check("moving a unit under its own sub-unit is refused with Rust's message", (await text("#unit-form .form-error")) === 'Không chuyển được "Huyện đoàn Nho Quan" vào "Đoàn xã Cúc Phương": "Đoàn xã Cúc Phương" là chính nó hoặc một đơn vị trực thuộc nó.');
+  const parents = await evaluate("[...document.querySelectorAll('#unit-parent option')].map(o => o.value)");
+  check("a unit is never offered as its own parent, nor its sub-units (Rust would refuse the loop)", !parents.includes("u105") && !parents.includes("u106") && !parents.includes("u307") && parents.includes("u100"), parents);
   await click("#unit-form .sign-actions button:not(#unit-save)");
 
-  // merge and dissolve
+  // merge and dissolve, with ended units shown: never offered as a receiving unit
+  await click("#unit-show-ended");
+  await until(`${settled("units_tree", "c.args.all === true")} && !!document.querySelector('.unit-row[data-id="u308"]')`, "the ended units for the merge");
   await evaluate("window.__mockCalls.length = 0");
   await click('.unit-row[data-id="u303"] .unit-actions button:nth-child(2)');
   await until("!!document.querySelector('#unit-merge-into')", "the merge form");
-  check("the merge form explains what happens", (await text("#unit-form p.muted")) === "“Đoàn xã Gia Viễn” kết thúc vào ngày đã chọn; các đơn vị trực thuộc chuyển sang đơn vị nhận. Các đợt kiểm tra cũ vẫn giữ tên cũ." && (await evaluate("[...document.querySelectorAll('#unit-merge-into option')].every(o => o.value !== 'u303')")));
+  const targets = await evaluate("[...document.querySelectorAll('#unit-merge-into option')].map(o => o.value)");
+  check("the merge form explains what happens", (await text("#unit-form p.muted")) === "“Đoàn xã Gia Viễn” kết thúc vào ngày đã chọn; các đơn vị trực thuộc chuyển sang đơn vị nhận. Các đợt kiểm tra cũ vẫn giữ tên cũ." && !targets.includes("u303"));
+  check("an ended unit is never offered to merge into, nor a unit below the merged one", !targets.includes("u308") && targets.includes("u301") && targets.includes("u100"), targets);
   await click("#unit-save");
-  await until("!!document.querySelector('#unit-form .form-error')", "the incomplete merge");
-  check("merging without a receiving unit and a day is refused before any call", (await text("#unit-form .form-error")) === "Hãy chọn đơn vị nhận và ngày." && (await calls("unit_merge")).length === 0);
+  await until("!!document.querySelector('#unit-date-error')", "the incomplete merge");
+  check(
+    "merging without a receiving unit and a day: each field says what it needs, before any call",
+    (await text("#unit-merge-into-error")) === "Hãy chọn đơn vị nhận." && (await text("#unit-date-error")) === "Hãy nhập ngày (dd/mm/yyyy)." && (await calls("unit_merge")).length === 0,
+  );
   await choose("#unit-merge-into", "u301");
+  check("the receiving unit's error goes once one is chosen", (await count("#unit-merge-into-error")) === 0 && (await count("#unit-date-error")) === 1);
+  await fillIn("#unit-date", "31/02/2025");
+  await click("#unit-save");
+  await until("(document.querySelector('#unit-date-error') || {}).textContent?.includes('31/02/2025')", "the impossible day");
+  check(
+    "an impossible day is named in words beside the field, the text kept",
+    (await text("#unit-date-error")) === "Ngày “31/02/2025” không hợp lệ; nhập dạng dd/mm/yyyy (ví dụ 30/06/2025)." && (await value("#unit-date")) === "31/02/2025" && (await calls("unit_merge")).length === 0,
+  );
   await fillIn("#unit-date", "31/12/2024");
+  check("the day's error goes once the day is right", (await count("#unit-date-error")) === 0);
   await click("#unit-save");
   await until(`${settled("unit_merge")} && !document.querySelector('#unit-form') && window.__mockPending === 0`, "the merge");
   check(
-    "unit_merge([from], into, day); the merged unit is kept with its last day",
-    same((await lastCall("unit_merge")).args, { from: ["u303"], into: "u301", date: "2024-12-31" }) && (await evaluate(`document.querySelector('.unit-row[data-id="u303"]').classList.contains('is-past')`)) && (await text('.unit-row[data-id="u303"] .muted')) === "hết hiệu lực 31/12/2024" && (await count('.unit-row[data-id="u303"] .unit-actions')) === 0,
+    "unit_merge([from], into, day); the merged unit is kept, muted, with its last day and where it went",
+    same((await lastCall("unit_merge")).args, { from: ["u303"], into: "u301", date: "2024-12-31" }) && (await evaluate(`document.querySelector('.unit-row[data-id="u303"]').classList.contains('is-past')`)) && (await text('.unit-row[data-id="u303"] .unit-until')) === "đã kết thúc 31/12/2024 · sáp nhập vào Đoàn phường Hoa Lư" && (await count('.unit-row[data-id="u303"] .unit-actions')) === 0,
   );
   await click('.unit-row[data-id="u113"] .unit-actions .btn-ghost');
   await until("!!document.querySelector('#unit-form #unit-date')", "the dissolve form");
   await click("#unit-save");
-  await until("!!document.querySelector('#unit-form .form-error')", "the dissolve without a day");
-  check("dissolving needs a day", (await text("#unit-form .form-error")) === "Hãy nhập ngày (dd/mm/yyyy)." && (await calls("unit_dissolve")).length === 0);
+  await until("!!document.querySelector('#unit-date-error')", "the dissolve without a day");
+  check("dissolving needs a day, said beside it", (await text("#unit-date-error")) === "Hãy nhập ngày (dd/mm/yyyy)." && (await calls("unit_dissolve")).length === 0);
   await fillIn("#unit-date", "30/11/2024");
   await click("#unit-save");
   await until(`${settled("unit_dissolve")} && !!document.querySelector('#unit-form .form-error')`, "the refused dissolution");
@@ -1538,7 +1611,7 @@ try {
   await fillIn("#unit-date", "30/11/2024");
   await click("#unit-save");
   await until(`${settled("unit_dissolve", "c.ok === true")} && !document.querySelector('#unit-form') && window.__mockPending === 0`, "the dissolution");
-  check("unit_dissolve(id, day); the unit is kept, ended", same((await lastCall("unit_dissolve")).args, { id: "u114", date: "2024-11-30" }) && (await text('.unit-row[data-id="u114"] .muted')) === "hết hiệu lực 30/11/2024");
+  check("unit_dissolve(id, day); the unit is kept, ended", same((await lastCall("unit_dissolve")).args, { id: "u114", date: "2024-11-30" }) && (await text('.unit-row[data-id="u114"] .unit-until')) === "đã kết thúc 30/11/2024");
   await click('.unit-row[data-id="u306"] .history-btn');
   await until(`${dialogOpen("history-dialog")} && document.querySelectorAll('#history-dialog .hist-entry').length === 2`, "the unit's history");
   check("a unit's history shows the rename", same(await evaluate("[...document.querySelectorAll('#history-dialog .hist-entry')[0].querySelectorAll('.hist-diff dt')].map(dt => [dt.textContent, dt.nextElementSibling.textContent])"), [["Tên", "Đoàn phường Tam Điệp → Đoàn phường Tam Điệp (sau sắp xếp)"]]));
@@ -1891,9 +1964,20 @@ try {
   await until(`${settled("search", "c.args.kind === 'unit'")} && window.__mockPending === 0 && [...document.querySelectorAll('#search-results .hit')].every(h => h.dataset.kind === 'unit')`, "only units");
   check("on the search screen the header's box holds its query", (await value("#header-search-input")) === "Kim Sơn");
   check("the kind filter asks again for that kind", same((await lastCall("search")).args, { query: "Kim Sơn", kind: "unit" }) && same(await texts("#search-results .hit-label"), ["Huyện đoàn Kim Sơn", "Đoàn xã Kim Sơn"]) && (await text("#search-count")) === "2 kết quả");
-  await click("#search-results .hit-open");
-  await until("location.hash === '#/units' && document.querySelectorAll('#unit-tree .unit-row').length > 0", "the unit directory from a result");
-  check("a unit result opens the unit directory", (await evaluate("location.hash")) === "#/units");
+  const hitId = await evaluate("(() => { const u = [...document.querySelectorAll('#search-results .hit')][1]; return u && u.dataset.id; })()");
+  await click("#search-results .hit:nth-child(2) .hit-open");
+  await until("location.hash.startsWith('#/units/') && !!document.querySelector('.unit-row.is-target') && window.__mockPending === 0", "the unit directory at the result");
+  const at = await evaluate("(() => { const r = document.querySelector('.unit-row.is-target'); const b = r.getBoundingClientRect(); return {hash: location.hash, name: r.querySelector('.unit-name').textContent, id: r.dataset.id, inView: b.top >= 0 && b.bottom <= innerHeight, scrolled: scrollY > 0}; })()");
+  check("a unit result opens the directory at that unit: its route, scrolled into view, marked", at.name === "Đoàn xã Kim Sơn" && at.hash === `#/units/${at.id}` && at.inView && (!hitId || hitId === at.id), at);
+  await shot("32-units-at-result-vi");
+  await open("#/units/u308");
+  await until("!!document.querySelector('.unit-row.is-target') && window.__mockPending === 0", "an ended unit opened by its route");
+  check("an ended unit opened by its route turns on “show ended units”", (await evaluate("document.querySelector('.unit-row.is-target').dataset.id")) === "u308" && (await evaluate("document.querySelector('#unit-show-ended').checked")));
+  await click("#nav-units");
+  await until("location.hash === '#/units' && !document.querySelector('.unit-row.is-target') && window.__mockPending === 0", "the directory from its top");
+  check("the header's “Đơn vị” leaves a unit's route for the directory", (await evaluate("location.hash")) === "#/units");
+  await open("#/search/Kim Sơn");
+  await until("!!document.querySelector('#search-count') && window.__mockPending === 0", "the results again");
   await typeInto("#header-search-input", "chuyen doi so");
   await pressEnter();
   await until("decodeURIComponent(location.hash) === '#/search/chuyen doi so' && window.__mockPending === 0 && !!document.querySelector('#search-kind')", "the results for chuyen doi so");

@@ -71,6 +71,7 @@ const MESSAGES = {
     not_found: "Không tìm thấy dữ liệu yêu cầu.",
     io: "Không ghi được vào cơ sở dữ liệu trên máy (đĩa đầy hoặc bị khóa).",
     empty_text: "Nội dung \"{field}\" không được để trống.",
+    too_long: "Giá trị của \"{field}\" không hợp lệ: dài {n} ký tự, tối đa {max} ký tự",
     sign_incomplete: "Chưa thể ký biên bản: còn thiếu {missing}.",
     sign_missing_items: "{n} tiêu chí bắt buộc chưa đánh giá ({list})",
     sign_missing_and_result: "{items} và xếp loại chung",
@@ -120,6 +121,7 @@ const MESSAGES = {
     not_found: "The requested data was not found.",
     io: "Could not write to the local database (disk full or locked).",
     empty_text: "\"{field}\" must not be empty.",
+    too_long: "Invalid value for \"{field}\": {n} characters long, at most {max}",
     sign_incomplete: "The minutes cannot be signed yet: missing {missing}.",
     sign_missing_items: "{n} required item(s) not rated ({list})",
     sign_missing_and_result: "{items} and the overall result",
@@ -160,7 +162,7 @@ const MESSAGES = {
     bad_import_file: "Could not read \"{file}\": it is not an Excel workbook (.xlsx) or a CSV file.",
   },
 };
-const FIELD_NAMES = { vi: { name: "tên", text: "nội dung", reason: "lý do", device_name: "tên máy" }, en: { name: "name", text: "text", reason: "reason", device_name: "device name" } };
+const FIELD_NAMES = { vi: { name: "tên", text: "nội dung", reason: "lý do", device_name: "tên máy", code: "mã", short_name: "tên viết tắt", level_label: "cấp" }, en: { name: "name", text: "text", reason: "reason", device_name: "device name", code: "code", short_name: "short name", level_label: "level" } };
 const STATUS_LABELS = {
   vi: { planned: "Đã lên kế hoạch", in_progress: "Đang kiểm tra", completed: "Đã hoàn thành", signed: "Đã ký biên bản" },
   en: { planned: "Planned", in_progress: "In progress", completed: "Completed", signed: "Signed" },
@@ -561,7 +563,7 @@ function treeRows(keep = () => true) {
 }
 
 function unitRow(u, depth) {
-  return { id: u.id, parent_id: u.parent_id, name: u.name, short_name: u.short_name, code: u.code, kind: u.kind, level_label: u.level_label, valid_from: u.valid_from, valid_to: u.valid_to, depth };
+  return { id: u.id, parent_id: u.parent_id, name: u.name, short_name: u.short_name, code: u.code, kind: u.kind, level_label: u.level_label, valid_from: u.valid_from, valid_to: u.valid_to, merged_into: u.merged_into || null, depth };
 }
 
 function depthOf(u) {
@@ -1228,8 +1230,12 @@ export function blobUrl(kind, sha256) {
 
 // ---------- unit directory ----------
 
-export async function unitsTree() {
-  return call("units_tree", undefined, () => treeRows());
+/** As Rust's unit_tree_with: units ended before today are left out (unless a shown unit is below them), or kept with `all`. */
+export async function unitsTree(all = false) {
+  return call("units_tree", { all: !!all }, () => {
+    const today = new Date().toISOString().slice(0, 10);
+    return all ? treeRows() : treeRows((u) => !(u.valid_to && u.valid_to < today));
+  });
 }
 
 const IMPORT_COLUMNS = [
@@ -1249,6 +1255,9 @@ const IMPORT_FILE = [
   [7, { name: "Đoàn xã Đại Hoàng", code: "XĐH", short_name: "Đại Hoàng", parent: "TĐ", level_label: "Cơ sở Đoàn (xã, phường)" }],
   [8, { name: "Đoàn xã Yên Từ", code: "XYT", short_name: "Yên Từ", parent: "TĐ", level_label: "Cơ sở Đoàn (xã, phường)" }],
   [9, { name: "", code: "XGT", short_name: "", parent: "HĐYK-X", level_label: "Cơ sở Đoàn (xã, phường)" }],
+  // Under the table, as offices write: Rust takes these for no unit (kiemtra_domain::unit_sheet::NotUnit).
+  [11, { name: "Tổng cộng: 7 đơn vị", code: "", short_name: "", parent: "", level_label: "" }, { kind: "total", message: { vi: "dòng tổng cộng", en: "a totals line" } }],
+  [13, { name: "NGƯỜI LẬP BIỂU", code: "", short_name: "", parent: "", level_label: "" }, { kind: "signature", message: { vi: "dòng ký tên, ngày tháng", en: "a signature or date line" } }],
 ];
 let importPlan = null;
 
@@ -1257,10 +1266,14 @@ function rowError(line, field, problem, vi, en) {
   return { line, column: col.column, header: col.header, field, problem, message: { vi: `Dòng ${line}, cột ${col.column} (${col.header}): ${vi}`, en: `Line ${line}, column ${col.column} (${col.header}): ${en}` } };
 }
 
-function makeImportPlan() {
+function makeImportPlan(keep = []) {
   const rows = [];
-  for (const [line, raw] of IMPORT_FILE) {
+  for (const [line, raw, notUnit = null] of IMPORT_FILE) {
     const fields = { kind: "", valid_from: null, valid_to: null, ...raw };
+    if (notUnit && !keep.includes(line)) {
+      rows.push({ line, fields, action: "not_unit", id: null, parent_id: null, parent_line: null, changed: [], errors: [], not_unit: notUnit });
+      continue;
+    }
     const errors = [];
     if (!fields.name) errors.push(rowError(line, "name", "missing", "chưa có tên đơn vị.", "the unit name is missing."));
     const fromFile = rows.find((r) => r.fields.code === fields.parent && r.action !== "bad");
@@ -1276,7 +1289,7 @@ function makeImportPlan() {
       if ((existing.parent_id || null) !== parent_id) changed.push("parent");
       action = changed.length ? "update" : "unchanged";
     }
-    rows.push({ line, fields, action, id: action === "bad" ? null : existing ? existing.id : `new-${line}`, parent_id, parent_line: fromFile ? fromFile.line : null, changed, errors });
+    rows.push({ line, fields, action, id: action === "bad" ? null : existing ? existing.id : `new-${line}`, parent_id, parent_line: fromFile ? fromFile.line : null, changed, errors, not_unit: notUnit });
   }
   const tally = (a) => rows.filter((r) => r.action === a).length;
   return {
@@ -1294,6 +1307,7 @@ function makeImportPlan() {
     update: tally("update"),
     unchanged: tally("unchanged"),
     bad: tally("bad"),
+    not_unit: tally("not_unit"),
   };
 }
 
@@ -1305,14 +1319,22 @@ export async function unitImportPick() {
   });
 }
 
-export async function unitImportApply(skipBad) {
-  return call("unit_import_apply", { skipBad: !!skipBad }, () => {
-    const plan = importPlan;
-    if (!plan) throw fail("no_import_plan");
+export async function unitImportKeep(keep) {
+  return call("unit_import_keep", { keep: keep || [] }, () => {
+    if (!importPlan) throw fail("no_import_plan");
+    importPlan = makeImportPlan(keep || []);
+    return importPlan;
+  });
+}
+
+export async function unitImportApply(skipBad, keep) {
+  return call("unit_import_apply", { skipBad: !!skipBad, keep: keep || [] }, () => {
+    if (!importPlan) throw fail("no_import_plan");
+    const plan = makeImportPlan(keep || []);
     if (plan.bad && !skipBad) throw fail("bad_import_rows", { n: plan.bad });
     const ids = new Map(); // line → unit id
     for (const r of plan.rows) {
-      if (r.action === "bad") continue;
+      if (r.action === "bad" || r.action === "not_unit") continue;
       const parent_id = r.parent_line ? ids.get(r.parent_line) : r.parent_id;
       const f = r.fields;
       if (r.action === "create") {
@@ -1741,6 +1763,11 @@ function isUnder(u, ancestorId) {
 
 function checkUnit(b, self) {
   if (!String(b.name ?? "").trim()) throw emptyText("name");
+  // As Rust's Unit::too_long (UNIT_NAME_MAX 200, UNIT_CODE_MAX 50).
+  for (const [field, max] of [["name", 200], ["short_name", 200], ["code", 50], ["level_label", 200]]) {
+    const n = [...String(b[field] ?? "").normalize("NFC").trim()].length;
+    if (n > max) throw { code: "invalid_input", message: fail("too_long", { field: FIELD_NAMES[lang()][field] || field, n, max }).message };
+  }
   if (b.code) {
     const other = store.units.find((u) => u.id !== self && isLive(u) && u.code === b.code);
     if (other) throw fail("unit_code_taken", { code: b.code, other: other.name });

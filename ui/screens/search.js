@@ -1,5 +1,5 @@
 // Search results: every word must match, diacritics ignored ("doan phi" finds "đoàn phí").
-// Each result opens its place: the visit (scrolled to the item), the unit list, the campaign.
+// Each result opens its place: the visit (scrolled to the item), the unit list at the unit, the campaign.
 import { h } from "../lib/dom.js";
 import { toError } from "../lib/errors.js";
 import { t, tEnum } from "../i18n.js";
@@ -37,7 +37,7 @@ export function create(app, route) {
         }
       });
     } else if (p.to === "campaign") app.navigate({ name: "campaign", id: p.campaign_id });
-    else app.navigate({ name: "units" });
+    else app.navigate(p.unit_id ? { name: "units", id: p.unit_id } : { name: "units" });
   }
 
   function render() {

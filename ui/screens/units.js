@@ -1,15 +1,29 @@
-// The unit directory: the tree of units (any depth), and import from Excel or CSV with a
-// preview that names every bad row and column before anything is written.
+// The unit directory: the tree of units (any depth), and import from Excel, ODS or CSV with a
+// preview that names every bad row and column, and every line that is no unit, before anything
+// is written. `#/units/<id>` opens it at that unit.
 import { h } from "../lib/dom.js";
-import { formatDate } from "../lib/format.js";
+import { formatDate, fromViDate } from "../lib/format.js";
 import { toError } from "../lib/errors.js";
 import { dateInput } from "../lib/widgets.js";
+import { fieldError, clearFieldError, lengthCounter, textLength } from "../lib/fields.js";
 import { t, tEnum, getLang } from "../i18n.js";
 import { showHistory } from "./history.js";
 
-export function create(app) {
+// As the domain's UNIT_NAME_MAX and UNIT_CODE_MAX: the form says so before Rust refuses.
+const NAME_MAX = 200;
+const CODE_MAX = 50;
+
+// Kept while the app runs: someone looking at ended units keeps seeing them after an edit.
+let showEnded = false;
+
+const todayIso = () => new Date().toISOString().slice(0, 10);
+const ended = (u) => !!u.valid_to && u.valid_to < todayIso();
+
+export function create(app, route = {}) {
   let units = [];
+  let focusId = route.id === undefined ? null : String(route.id); // the unit to open the screen at
   let plan = null; // the previewed import
+  let keep = []; // lines taken for no unit that the person keeps as units
   let skipBad = false;
   let busy = false;
   let error = null;
@@ -20,7 +34,29 @@ export function create(app) {
   let editError = null;
 
   async function load() {
-    units = await app.api.unitsTree();
+    units = await app.api.unitsTree(showEnded);
+    // A unit opened from a search may have ended: show ended units rather than the top.
+    if (focusId && !showEnded && !units.some((u) => u.id === focusId)) {
+      const all = await app.api.unitsTree(true);
+      if (all.some((u) => u.id === focusId)) {
+        showEnded = true;
+        units = all;
+      }
+    }
+  }
+
+  async function reload() {
+    units = await app.api.unitsTree(showEnded);
+  }
+
+  /** Scroll the unit the route names into view and mark it, once. */
+  function afterRender() {
+    if (!focusId) return;
+    const row = document.querySelector(`.unit-row[data-id="${CSS.escape(focusId)}"]`);
+    focusId = null;
+    if (!row) return;
+    row.classList.add("is-target");
+    row.scrollIntoView({ block: "center" });
   }
 
   function rerender() {
@@ -36,6 +72,7 @@ export function create(app) {
       const p = await app.api.unitImportPick();
       if (p) {
         plan = p;
+        keep = [];
         skipBad = false;
       }
     } catch (err) {
@@ -51,9 +88,27 @@ export function create(app) {
     error = null;
     rerender();
     try {
-      result = await app.api.unitImportApply(skipBad);
+      result = await app.api.unitImportApply(skipBad, keep);
       plan = null;
-      units = await app.api.unitsTree();
+      keep = [];
+      await reload();
+    } catch (err) {
+      error = toError(err).message;
+    } finally {
+      busy = false;
+      rerender();
+    }
+  }
+
+  /** Tick or untick a line taken for no unit: the preview is made again with it kept. */
+  async function toggleKeep(line, on) {
+    busy = true;
+    error = null;
+    const next = on ? [...keep, line] : keep.filter((l) => l !== line);
+    rerender();
+    try {
+      plan = await app.api.unitImportKeep(next);
+      keep = next;
     } catch (err) {
       error = toError(err).message;
     } finally {
@@ -73,8 +128,66 @@ export function create(app) {
     rerender();
   }
 
+  /** The field errors of the draft, checked before any call: [[input id, message]]. */
+  function draftErrors() {
+    const out = [];
+    const long = (v, max) => (textLength(v) > max ? t("units.err_too_long", { n: textLength(v), max }) : null);
+    if (draft.mode === "new" || draft.mode === "edit") {
+      const name = !textLength(draft.name) ? t("units.err_name_empty") : long(draft.name, NAME_MAX);
+      if (name) out.push(["unit-name", name]);
+      const code = long(draft.code, CODE_MAX);
+      if (code) out.push(["unit-code", code]);
+      const short = long(draft.short_name, NAME_MAX);
+      if (short) out.push(["unit-short", short]);
+      const level = long(draft.level_label, NAME_MAX);
+      if (level) out.push(["unit-level", level]);
+    } else {
+      if (draft.mode === "merge" && !draft.into) out.push(["unit-merge-into", t("units.err_into_need")]);
+      const typed = document.getElementById("unit-date");
+      const text = typed ? typed.value.trim() : "";
+      // Read from the field itself: Enter may submit before the field's change event has run.
+      const typedDate = fromViDate(text);
+      if (typedDate === undefined) out.push(["unit-date", t("units.err_date_bad", { value: text })]);
+      else if (!typedDate) out.push(["unit-date", t("units.date_need")]);
+      else draft.date = typedDate;
+    }
+    return out;
+  }
+
+  /** Put each error beside its field; each goes once its field is right. */
+  function showFieldErrors(errors) {
+    const recheck = {
+      "unit-name": (v) => (!textLength(v) ? t("units.err_name_empty") : textLength(v) > NAME_MAX ? t("units.err_too_long", { n: textLength(v), max: NAME_MAX }) : null),
+      "unit-code": (v) => (textLength(v) > CODE_MAX ? t("units.err_too_long", { n: textLength(v), max: CODE_MAX }) : null),
+      "unit-short": (v) => (textLength(v) > NAME_MAX ? t("units.err_too_long", { n: textLength(v), max: NAME_MAX }) : null),
+      "unit-level": (v) => (textLength(v) > NAME_MAX ? t("units.err_too_long", { n: textLength(v), max: NAME_MAX }) : null),
+      "unit-date": (v) => (!v.trim() ? t("units.date_need") : fromViDate(v) === undefined ? t("units.err_date_bad", { value: v.trim() }) : null),
+      "unit-merge-into": (v) => (v ? null : t("units.err_into_need")),
+    };
+    let first = null;
+    for (const [id, message] of errors) {
+      const input = document.getElementById(id);
+      if (!input) continue;
+      fieldError(input, message, recheck[id]);
+      first = first || input;
+    }
+    if (first) first.focus();
+  }
+
+  // Refusals that belong to one field of the form (by their stable code, never their words).
+  const FIELD_OF_CODE = { unit_code_taken: "unit-code", unit_name_taken: "unit-name" };
+
   async function saveEdit(u) {
     editError = null;
+    const form = document.getElementById("unit-form");
+    if (form) form.querySelectorAll("input, select").forEach(clearFieldError);
+    const local = draftErrors();
+    if (local.length) {
+      const box = document.querySelector("#unit-form > .form-error");
+      if (box) box.remove();
+      showFieldErrors(local);
+      return;
+    }
     try {
       if (draft.mode === "new") {
         await app.api.unitCreate({ name: draft.name, short_name: draft.short_name, code: draft.code, kind: "", level_label: draft.level_label, parent_id: draft.parent_id || null, valid_from: null, valid_to: null });
@@ -82,33 +195,47 @@ export function create(app) {
         await app.api.unitUpdate(u.id, { name: draft.name, short_name: draft.short_name, code: draft.code, level_label: draft.level_label });
         if ((draft.parent_id || null) !== (u.parent_id || null)) await app.api.unitMove(u.id, draft.parent_id || null);
       } else if (draft.mode === "merge") {
-        if (!draft.into || !draft.date) throw { message: t("units.merge_need") };
         await app.api.unitMerge([u.id], draft.into, draft.date);
       } else if (draft.mode === "dissolve") {
-        if (!draft.date) throw { message: t("units.date_need") };
         await app.api.unitDissolve(u.id, draft.date);
       }
       editing = null;
-      units = await app.api.unitsTree();
+      await reload();
     } catch (err) {
-      editError = toError(err).message;
+      const e = toError(err);
+      const field = FIELD_OF_CODE[e.code] && document.getElementById(FIELD_OF_CODE[e.code]);
+      if (field) {
+        const box = document.querySelector("#unit-form > .form-error");
+        if (box) box.remove();
+        fieldError(field, e.message);
+        field.focus();
+        return;
+      }
+      editError = e.message;
     }
     rerender();
   }
 
-  function unitOptions(exclude) {
-    return units.filter((x) => x.id !== exclude).map((x) => h("option", { value: x.id }, `${"— ".repeat(x.depth)}${x.name}`));
+  /** The units `self` may be placed under or merged into: live ones, never itself or below it. */
+  function unitOptions(self, { merge = false } = {}) {
+    const below = new Set(self ? [self] : []);
+    for (const x of units) if (x.parent_id && below.has(x.parent_id)) below.add(x.id); // tree order: parents first
+    return units
+      .filter((x) => !below.has(x.id) && !ended(x) && !(merge && x.valid_to))
+      .map((x) => h("option", { value: x.id }, `${"— ".repeat(x.depth)}${x.name}`));
   }
 
   function editForm(u) {
-    const text = (key, label, attrs = {}) => {
+    const text = (key, label, attrs = {}, max = null) => {
       const el = h("input", { type: "text", class: "text-input", value: draft[key] || "", "aria-label": label, placeholder: label, ...attrs });
       el.addEventListener("input", () => (draft[key] = el.value));
-      return h("label", { class: "form-field" }, h("span", { class: "field-label" }, label), el);
+      const field = h("label", { class: "form-field" }, h("span", { class: "field-label" }, label), el);
+      if (max) lengthCounter(el, max);
+      return field;
     };
     let fields;
     if (draft.mode === "merge") {
-      const into = h("select", { class: "text-input", id: "unit-merge-into" }, h("option", { value: "" }, "—"), unitOptions(u.id));
+      const into = h("select", { class: "text-input", id: "unit-merge-into" }, h("option", { value: "" }, "—"), unitOptions(u.id, { merge: true }));
       into.value = draft.into;
       into.addEventListener("change", () => (draft.into = into.value));
       fields = [
@@ -122,26 +249,34 @@ export function create(app) {
       parent.value = draft.parent_id;
       parent.addEventListener("change", () => (draft.parent_id = parent.value));
       fields = [
-        h("div", { class: "form-row" }, text("name", t("units.col_name"), { id: "unit-name" }), text("code", t("units.col_code"), { id: "unit-code" })),
-        h("div", { class: "form-row" }, text("short_name", t("field.short_name")), text("level_label", t("units.col_level"), { id: "unit-level" }), h("label", { class: "form-field" }, h("span", { class: "field-label" }, t("units.col_parent")), parent)),
+        h("div", { class: "form-row" }, text("name", t("units.col_name"), { id: "unit-name" }, NAME_MAX), text("code", t("units.col_code"), { id: "unit-code" }, CODE_MAX)),
+        h("div", { class: "form-row" }, text("short_name", t("field.short_name"), { id: "unit-short" }, NAME_MAX), text("level_label", t("units.col_level"), { id: "unit-level" }, NAME_MAX), h("label", { class: "form-field" }, h("span", { class: "field-label" }, t("units.col_parent")), parent)),
       ];
     }
-    return h(
-      "li",
-      { class: "unit-edit", id: "unit-form" },
+    // A form, so Enter in any field submits it; the browser's own checks stay off (ours speak Vietnamese).
+    const form = h(
+      "form",
+      { class: "unit-edit", id: "unit-form", novalidate: true },
       fields,
       editError ? h("p", { class: "form-error", role: "alert" }, editError) : null,
       h(
         "div",
         { class: "sign-actions" },
-        h("button", { type: "button", class: ["btn btn-small", draft.mode === "dissolve" ? "btn-danger" : "btn-primary"], id: "unit-save", onClick: () => saveEdit(u) }, t(`units.do_${draft.mode}`)),
+        h("button", { type: "submit", class: ["btn btn-small", draft.mode === "dissolve" ? "btn-danger" : "btn-primary"], id: "unit-save" }, t(`units.do_${draft.mode}`)),
         h("button", { type: "button", class: "btn btn-small", onClick: () => ((editing = null), rerender()) }, t("action.cancel")),
       ),
     );
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      saveEdit(u);
+    });
+    return h("li", { class: "unit-edit-item" }, form);
   }
 
   function unitRow(u) {
-    const past = u.valid_to && u.valid_to < new Date().toISOString().slice(0, 10);
+    const past = ended(u);
+    const into = past && u.merged_into ? units.find((x) => x.id === u.merged_into) : null;
+    const until = past ? t("units.ended_on", { date: formatDate(u.valid_to) }) : t("units.valid_to", { date: formatDate(u.valid_to) });
     const row = h(
       "li",
       { class: ["unit-row", past && "is-past"], dataset: { id: u.id, depth: u.depth } },
@@ -149,7 +284,7 @@ export function create(app) {
       h("span", { class: "unit-name" }, u.name),
       u.code ? h("span", { class: "unit-code" }, u.code) : null,
       u.level_label ? h("span", { class: "badge unit-level" }, u.level_label) : null,
-      u.valid_to ? h("span", { class: "muted small" }, t("units.valid_to", { date: formatDate(u.valid_to) })) : null,
+      u.valid_to ? h("span", { class: "muted small unit-until" }, into ? `${until} · ${t("units.merged_into", { name: into.name })}` : until) : null,
       past
         ? null
         : h(
@@ -167,6 +302,22 @@ export function create(app) {
   function previewPanel() {
     if (!plan) return null;
     const canImport = plan.create + plan.update > 0 && (plan.bad === 0 || skipBad);
+    // A line taken for no unit says why, with a tick to import it as a unit all the same.
+    const notUnit = (r) =>
+      r.not_unit
+        ? h(
+            "div",
+            { class: "imp-not-unit" },
+            h("span", { class: "imp-not-unit-why" }, t("units.not_unit", { what: msg(r.not_unit.message) })),
+            h(
+              "label",
+              { class: "check small" },
+              h("input", { type: "checkbox", class: "imp-keep", checked: r.action !== "not_unit", disabled: busy, onChange: (ev) => toggleKeep(r.line, ev.target.checked) }),
+              " ",
+              t("units.keep_line"),
+            ),
+          )
+        : null;
     const rows = plan.rows.map((r) =>
       h(
         "tr",
@@ -174,7 +325,7 @@ export function create(app) {
         h("td", { class: "num" }, String(r.line)),
         h("td", null, h("span", { class: `badge imp-badge imp-${r.action}` }, tEnum("imp", r.action))),
         h("td", null, r.fields.code),
-        h("td", null, r.fields.name, r.errors.length ? h("ul", { class: "imp-errors" }, r.errors.map((e) => h("li", null, msg(e.message)))) : null),
+        h("td", null, r.fields.name, notUnit(r), r.errors.length ? h("ul", { class: "imp-errors" }, r.errors.map((e) => h("li", null, msg(e.message)))) : null),
         h("td", null, r.fields.level_label),
         h("td", null, r.fields.parent),
       ),
@@ -187,6 +338,7 @@ export function create(app) {
         "p",
         { class: "imp-tally", id: "unit-import-tally" },
         t("units.tally", { create: plan.create, update: plan.update, unchanged: plan.unchanged, bad: plan.bad }),
+        plan.not_unit ? ` · ${t("units.tally_not_unit", { n: plan.not_unit })}` : "",
       ),
       plan.warnings.length ? h("ul", { class: "imp-warnings" }, plan.warnings.map((w) => h("li", null, msg(w.message)))) : null,
       h(
@@ -243,7 +395,28 @@ export function create(app) {
       h(
         "section",
         { class: "card unit-tree-card" },
-        h("header", { class: "report-head" }, h("h2", { class: "section-title" }, t("units.tree", { n: units.length })), h("button", { type: "button", class: "btn btn-small", id: "unit-new", onClick: () => startEdit(null, "new") }, "+ ", t("units.add"))),
+        h(
+          "header",
+          { class: "report-head" },
+          h("h2", { class: "section-title" }, t("units.tree", { n: units.length })),
+          h(
+            "label",
+            { class: "check small unit-show-ended" },
+            h("input", {
+              type: "checkbox",
+              id: "unit-show-ended",
+              checked: showEnded,
+              onChange: async (ev) => {
+                showEnded = ev.target.checked;
+                await reload();
+                rerender();
+              },
+            }),
+            " ",
+            t("units.show_ended"),
+          ),
+          h("button", { type: "button", class: "btn btn-small", id: "unit-new", onClick: () => startEdit(null, "new") }, "+ ", t("units.add")),
+        ),
         editing === "new" ? h("ul", { class: "unit-tree" }, editForm(null)) : null,
         units.length ? h("ul", { class: "unit-tree", id: "unit-tree" }, units.flatMap((u) => [unitRow(u)].flat())) : h("p", { class: "muted" }, t("units.empty")),
       ),
@@ -254,6 +427,7 @@ export function create(app) {
   return {
     load,
     render,
+    afterRender,
     backRoute: () => ({ name: "campaigns" }),
     breadcrumb: () => [{ label: t("units.title") }],
   };

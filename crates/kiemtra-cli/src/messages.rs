@@ -5,7 +5,7 @@
 
 use clap::error::ErrorKind;
 use kiemtra_core::search::Place;
-use kiemtra_core::units::import::RowAction;
+use kiemtra_core::units::import::{RowAction, UnitImportPlan};
 use kiemtra_core::{Lang, Localize};
 
 mod done;
@@ -144,6 +144,7 @@ impl Localize for Label {
             Label::Action(RowAction::Update) => ("cập nhật", "update"),
             Label::Action(RowAction::Unchanged) => ("không đổi", "unchanged"),
             Label::Action(RowAction::Bad) => ("LỖI", "ERROR"),
+            Label::Action(RowAction::NotUnit) => ("không phải đơn vị", "not a unit"),
             Label::Broken => ("Dữ liệu có lỗi", "The database has problems"),
         };
         lang.pick(vi, en).to_string()
@@ -484,5 +485,36 @@ impl Localize for RecoveryState<'_> {
                 )
                 .to_string(),
         }
+    }
+}
+
+/// The lines of a unit file left out as no unit (a total, notes, signatures), each with why,
+/// and how to keep one.
+pub struct NotUnitsLeftOut<'a>(pub &'a UnitImportPlan);
+
+impl Localize for NotUnitsLeftOut<'_> {
+    fn message(&self, lang: Lang) -> String {
+        let lines: Vec<String> = self
+            .0
+            .rows
+            .iter()
+            .filter(|r| r.action == RowAction::NotUnit)
+            .filter_map(|r| {
+                let why = r.not_unit.as_ref()?.kind.message(lang);
+                Some(lang.pick(
+                    format!("dòng {} ({why})", r.line),
+                    format!("line {} ({why})", r.line),
+                ))
+            })
+            .collect();
+        let (n, lines) = (lines.len(), lines.join(", "));
+        lang.pick(
+            format!(
+                "Bỏ qua {n} dòng không phải đơn vị: {lines}. Để nhập một dòng như đơn vị, thêm --keep-line SỐ_DÒNG."
+            ),
+            format!(
+                "Left out {n} line(s) that are not units: {lines}. To import one as a unit, add --keep-line LINE."
+            ),
+        )
     }
 }

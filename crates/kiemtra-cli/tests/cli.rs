@@ -671,14 +671,62 @@ fn unit_import_of_a_bad_file_exits_1_listing_every_bad_row_and_writes_nothing() 
     assert_eq!(v["plan"]["bad"], 2);
 
     // A whole-file problem and bad usage.
-    let o = kiemtra(&d.path, &["unit", "import", &unit_file(&d, "a.ods", "x")]);
+    let o = kiemtra(
+        &d.path,
+        &["unit", "import", &unit_file(&d, "a.numbers", "x")],
+    );
     assert_eq!(o.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("chỉ nhận tệp Excel (.xlsx) hoặc CSV"));
+    assert!(String::from_utf8_lossy(&o.stderr)
+        .contains("chỉ nhận tệp Excel (.xlsx, .xls), bảng tính OpenDocument (.ods) hoặc CSV"));
     assert_eq!(kiemtra(&d.path, &["unit", "import"]).status.code(), Some(2));
     assert_eq!(ok(&d.path, &["dump", "--canonical"]), before);
     assert!(
         !d.path.with_file_name("backups").exists(),
         "no backup for a refused import"
+    );
+}
+
+#[test]
+fn unit_import_leaves_out_totals_notes_and_signatures_and_says_why() {
+    let d = db();
+    let f = unit_file(
+        &d,
+        "van-phong.csv",
+        &format!(
+            "{UNITS}\n;Tổng cộng: 3 đơn vị;;;\n;Ghi chú: số liệu đến 30/6/2025;;;\n;NGƯỜI LẬP BIỂU;;;\n;Nguyễn Thị Lan;;;\n"
+        ),
+    );
+    let text = ok(&d.path, &["unit", "import", &f]);
+    assert!(text.contains("Tổng cộng: 3 thêm mới"), "{text}");
+    assert!(
+        text.contains(
+            "Bỏ qua 4 dòng không phải đơn vị: dòng 6 (dòng tổng cộng), dòng 7 (dòng ghi chú), \
+             dòng 8 (dòng ký tên, ngày tháng), dòng 9 (dòng dưới phần ghi chú, ký tên). Để nhập \
+             một dòng như đơn vị, thêm --keep-line SỐ_DÒNG."
+        ),
+        "{text}"
+    );
+    assert_eq!(
+        json(&d.path, &["unit", "list"]).as_array().unwrap().len(),
+        3
+    );
+
+    let kept = ok(
+        &d.path,
+        &["unit", "import", &f, "--keep-line", "9", "--lang", "en"],
+    );
+    assert!(
+        kept.contains("Left out 3 line(s) that are not units"),
+        "{kept}"
+    );
+    let names = json(&d.path, &["unit", "list"]);
+    assert!(
+        names
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["name"] == "Nguyễn Thị Lan"),
+        "{names}"
     );
 }
 

@@ -290,6 +290,9 @@ fn field_name(f: &str, lang: Lang) -> &str {
         "start_date" => ("ngày bắt đầu", "start date"),
         "end_date" => ("ngày kết thúc", "end date"),
         "year" => ("năm", "year"),
+        "code" => ("mã", "code"),
+        "short_name" => ("tên viết tắt", "short name"),
+        "level_label" => ("cấp", "level"),
         other => (other, other),
     };
     lang.pick(vi, en)

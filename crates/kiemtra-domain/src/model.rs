@@ -301,7 +301,27 @@ pub struct Unit {
     pub merged_into: Option<String>,
 }
 
+/// The longest unit name and code a person may write: a name is a sentence at most ("Đoàn
+/// TNCS Hồ Chí Minh Trường Đại học …"); 500 characters is a paste gone wrong, not a name.
+pub const UNIT_NAME_MAX: usize = 200;
+pub const UNIT_CODE_MAX: usize = 50;
+
 impl Unit {
+    /// The field over its length limit, with its length and the limit. Checked where people
+    /// write units (the forms, the CLI, a sheet), not in `validate`: a unit an older build
+    /// wrote with a longer name must still travel between laptops.
+    pub fn too_long(&self) -> Option<(&'static str, usize, usize)> {
+        [
+            ("name", &self.name, UNIT_NAME_MAX),
+            ("short_name", &self.short_name, UNIT_NAME_MAX),
+            ("code", &self.code, UNIT_CODE_MAX),
+            ("level_label", &self.level_label, UNIT_NAME_MAX),
+        ]
+        .into_iter()
+        .map(|(f, v, max)| (f, v.chars().count(), max))
+        .find(|(_, length, max)| length > max)
+    }
+
     /// Whether the unit existed on `day`.
     pub fn live_on(&self, day: NaiveDate) -> bool {
         self.valid_from.is_none_or(|f| f <= day) && !self.ended_before(day)

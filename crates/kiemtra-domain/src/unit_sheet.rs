@@ -134,6 +134,117 @@ pub fn column_letter(mut i: usize) -> String {
     String::from_utf8(s).expect("ASCII")
 }
 
+/// A line of the sheet that is not a unit though it has text where units do: what offices
+/// write under a list (a total, notes, the signatures and the place and date above them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotUnit {
+    /// "Tổng cộng: 5 đơn vị", "Tổng số", "Cộng".
+    Total,
+    /// "Ghi chú: …", "Lưu ý", "(*) …".
+    Note,
+    /// "Người lập biểu", "TM. BAN THƯỜNG VỤ", "Ninh Bình, ngày 15 tháng 7 năm 2025".
+    Signature,
+    /// Under a note or a signature line, such as the signer's name: the table has ended.
+    BelowTable,
+}
+
+impl NotUnit {
+    /// What a line whose text is `s` is, judged by its first words (folded, so "TỔNG CỘNG"
+    /// and "Tong cong" are alike). None: it may be a unit.
+    pub fn of_text(s: &str) -> Option<NotUnit> {
+        let folded = text::fold(s);
+        let trimmed = folded.trim_start();
+        if trimmed.starts_with('*') || trimmed.starts_with("(*") {
+            return Some(NotUnit::Note);
+        }
+        let words: Vec<&str> = folded
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let starts = |prefix: &[&str]| words.starts_with(prefix);
+        let is_number = |i: usize| {
+            words
+                .get(i)
+                .is_none_or(|w| w.chars().all(|c| c.is_ascii_digit()))
+        };
+        // "Tổng công ty …" is a unit (a corporation's Union), so "tong cong" must not go on
+        // with "ty"; a bare "Tổng" or "Cộng" counts only alone or before a number.
+        let total = (starts(&["tong", "cong"]) && words.get(2) != Some(&"ty"))
+            || starts(&["tong", "so"])
+            || (starts(&["tong"]) && is_number(1))
+            || (starts(&["cong"]) && is_number(1))
+            || starts(&["total"])
+            || starts(&["grand", "total"]);
+        if total {
+            return Some(NotUnit::Total);
+        }
+        let note = [
+            &["ghi", "chu"][..],
+            &["chu", "thich"],
+            &["luu", "y"],
+            &["nguon"],
+            &["note"],
+            &["notes"],
+        ];
+        if note.iter().any(|p| starts(p)) {
+            return Some(NotUnit::Note);
+        }
+        let signature = [
+            &["nguoi", "lap"][..],
+            &["nguoi", "ky"],
+            &["nguoi", "duyet"],
+            &["thu", "truong"],
+            &["xac", "nhan"],
+            &["ky", "ten"],
+            &["ky", "ghi", "ro"],
+            &["prepared", "by"],
+        ];
+        // "TM. BAN THƯỜNG VỤ", "T/M", "KT. BÍ THƯ" — with their mark, as a code "TM" is a unit's.
+        let on_behalf = ["tm.", "t/m", "t.m", "kt.", "k/t", "tm ban", "kt bi thu"]
+            .iter()
+            .any(|p| trimmed.starts_with(p));
+        let alone = [
+            &["bi", "thu"][..],
+            &["pho", "bi", "thu"],
+            &["truong", "ban"],
+        ];
+        // "Ninh Bình, ngày 15 tháng 7 năm 2025": the place and date above the signatures.
+        let dated = ["ngay", "thang", "nam"]
+            .iter()
+            .try_fold(0usize, |from, w| {
+                words[from..]
+                    .iter()
+                    .position(|x| x == w)
+                    .map(|i| from + i + 1)
+            })
+            .is_some();
+        if on_behalf
+            || signature.iter().any(|p| starts(p))
+            || alone.iter().any(|p| words == *p)
+            || dated
+        {
+            return Some(NotUnit::Signature);
+        }
+        None
+    }
+}
+
+impl Localize for NotUnit {
+    fn message(&self, lang: Lang) -> String {
+        let (vi, en) = match self {
+            NotUnit::Total => ("dòng tổng cộng", "a totals line"),
+            NotUnit::Note => ("dòng ghi chú", "a note"),
+            NotUnit::Signature => ("dòng ký tên, ngày tháng", "a signature or date line"),
+            NotUnit::BelowTable => (
+                "dòng dưới phần ghi chú, ký tên",
+                "a line below the notes or signatures",
+            ),
+        };
+        lang.pick(vi, en).to_string()
+    }
+}
+
 /// Why a whole file is refused (before any row is looked at).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "problem", rename_all = "snake_case")]
@@ -159,13 +270,14 @@ impl Localize for FileProblem {
     fn message(&self, lang: Lang) -> String {
         match (lang, self) {
             (Lang::Vi, FileProblem::Unsupported { extension }) => format!(
-                "Không nhập được tệp \".{extension}\": chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv). Trong Excel hãy chọn Lưu thành → Sổ làm việc Excel (.xlsx)."
+                "Không nhập được tệp \".{extension}\": chỉ nhận tệp Excel (.xlsx, .xls), bảng tính OpenDocument (.ods) hoặc CSV (.csv). Hãy mở tệp rồi chọn Lưu thành → Sổ làm việc Excel (.xlsx)."
             ),
             (Lang::En, FileProblem::Unsupported { extension }) => format!(
-                "Cannot import a \".{extension}\" file: only Excel (.xlsx) or CSV (.csv). In Excel, use Save As → Excel Workbook (.xlsx)."
+                "Cannot import a \".{extension}\" file: only Excel (.xlsx, .xls), OpenDocument spreadsheets (.ods) or CSV (.csv). Open the file and use Save As → Excel Workbook (.xlsx)."
             ),
-            (Lang::Vi, FileProblem::Unreadable { detail }) => {
-                format!("Không đọc được tệp (tệp hỏng hoặc không đúng định dạng): {detail}")
+            // The reader's own words are English: kept out of the Vietnamese sentence.
+            (Lang::Vi, FileProblem::Unreadable { .. }) => {
+                "Không đọc được tệp (tệp hỏng hoặc không đúng định dạng). Hãy mở tệp bằng Excel hoặc LibreOffice rồi lưu lại dạng .xlsx.".to_string()
             }
             (Lang::En, FileProblem::Unreadable { detail }) => {
                 format!("Cannot read the file (damaged or not what its name says): {detail}")
@@ -235,6 +347,10 @@ pub enum RowProblem {
     AmbiguousMatch {
         name: String,
         count: usize,
+    },
+    TooLong {
+        length: usize,
+        max: usize,
     },
 }
 
@@ -315,6 +431,12 @@ impl Localize for RowProblem {
             (Lang::En, RowProblem::AmbiguousMatch { name, count }) => format!(
                 "{count} existing units are called \"{name}\"; add the unit code to say which."
             ),
+            (Lang::Vi, RowProblem::TooLong { length, max }) => {
+                format!("dài {length} ký tự, quá giới hạn {max} ký tự.")
+            }
+            (Lang::En, RowProblem::TooLong { length, max }) => {
+                format!("{length} characters long, over the limit of {max}.")
+            }
         }
     }
 }
@@ -468,6 +590,53 @@ mod tests {
         assert_eq!(column_of("valid_to"), Some(UnitColumn::ValidTo));
         assert_eq!(column_of("Ghi chú"), None);
         assert!(is_numbering("STT"));
+    }
+
+    #[test]
+    fn lines_offices_write_under_a_list_are_not_units() {
+        let total = Some(NotUnit::Total);
+        assert_eq!(NotUnit::of_text("Tổng cộng: 5 đơn vị"), total);
+        assert_eq!(NotUnit::of_text("TỔNG CỘNG"), total);
+        assert_eq!(NotUnit::of_text("Tổng số đơn vị: 12"), total);
+        assert_eq!(NotUnit::of_text("Cộng"), total);
+        assert_eq!(NotUnit::of_text("Cộng: 7"), total);
+        assert_eq!(
+            NotUnit::of_text("Ghi chú: đơn vị in nghiêng mới thành lập"),
+            Some(NotUnit::Note)
+        );
+        assert_eq!(
+            NotUnit::of_text("(*) Sáp nhập từ 01/7/2025"),
+            Some(NotUnit::Note)
+        );
+        assert_eq!(NotUnit::of_text("NGƯỜI LẬP BIỂU"), Some(NotUnit::Signature));
+        assert_eq!(
+            NotUnit::of_text("TM. BAN THƯỜNG VỤ"),
+            Some(NotUnit::Signature)
+        );
+        assert_eq!(
+            NotUnit::of_text("T/M BAN THƯỜNG VỤ"),
+            Some(NotUnit::Signature)
+        );
+        assert_eq!(NotUnit::of_text("KT. BÍ THƯ"), Some(NotUnit::Signature));
+        assert_eq!(NotUnit::of_text("PHÓ BÍ THƯ"), Some(NotUnit::Signature));
+        assert_eq!(
+            NotUnit::of_text("Ninh Bình, ngày 15 tháng 7 năm 2025"),
+            Some(NotUnit::Signature)
+        );
+        // Units whose names begin like those lines.
+        for unit in [
+            "Đoàn Tổng công ty Điện lực miền Bắc",
+            "Tổng đội Thanh niên xung phong",
+            "Cộng đồng thanh niên công giáo",
+            "Chi đoàn Thôn Đông",
+            "Đoàn xã Gia Tường",
+            "Đoàn Bệnh viện Bãi Cháy",
+            "Ban Thường vụ Huyện đoàn Nho Quan",
+            "TM",
+            "KT",
+        ] {
+            assert_eq!(NotUnit::of_text(unit), None, "{unit}");
+        }
     }
 
     #[test]

@@ -369,7 +369,10 @@ fn a_unit_list_is_previewed_then_imported_from_the_file_chosen() {
     );
     let asked = h.asked();
     assert_eq!(asked[0].pick, Pick::OneFile);
-    assert_eq!(asked[0].title, "Chọn tệp danh sách đơn vị (Excel hoặc CSV)");
+    assert_eq!(
+        asked[0].title,
+        "Chọn tệp danh sách đơn vị (Excel, ODS hoặc CSV)"
+    );
 
     // Without skipping, a bad row stops the whole file.
     let err = h
@@ -591,4 +594,45 @@ fn the_recovery_key_is_made_once_through_the_save_dialog() {
     );
     assert!(a.asked().is_empty(), "no dialog for a key not to be made");
     assert_eq!(std::fs::read_to_string(&key).unwrap(), text);
+}
+
+#[test]
+fn a_line_taken_for_no_unit_is_left_out_until_it_is_kept() {
+    let h = harness();
+    h.call("start_empty", json!({})).unwrap();
+    let csv = h.dir.path().join("van-phong.csv");
+    std::fs::write(
+        &csv,
+        "Mã;Tên đơn vị\nNB;Tỉnh đoàn Ninh Bình\n\n;Tổng cộng: 1 đơn vị\n",
+    )
+    .unwrap();
+    h.choose(&[&csv]);
+    let plan = h.call("unit_import_pick", json!({})).unwrap();
+    assert_eq!(
+        (plan["create"].clone(), plan["not_unit"].clone()),
+        (json!(1), json!(1))
+    );
+    let total = &plan["rows"][1];
+    assert_eq!(total["line"], 4);
+    assert_eq!(total["action"], "not_unit");
+    assert_eq!(total["not_unit"]["message"]["vi"], "dòng tổng cộng");
+
+    let kept = h.call("unit_import_keep", json!({ "keep": [4] })).unwrap();
+    assert_eq!(
+        (kept["create"].clone(), kept["not_unit"].clone()),
+        (json!(2), json!(0))
+    );
+    assert_eq!(kept["rows"][1]["action"], "create");
+    // Applied without the tick, the line stays out.
+    let report = h
+        .call("unit_import_apply", json!({ "skipBad": false }))
+        .unwrap();
+    assert_eq!(report["created"], 1);
+    let report = h
+        .call(
+            "unit_import_apply",
+            json!({ "skipBad": false, "keep": [4] }),
+        )
+        .unwrap();
+    assert_eq!(report["created"], 1, "the kept line, now a unit too");
 }

@@ -14,7 +14,7 @@ use kiemtra_core::units::{UnitInput, UnitPatch};
 use kiemtra_core::{Error, Lang, Localize, Store, Stored};
 
 use super::{opt_date, patch_date};
-use crate::messages::{Done, Empty, Label, Tally};
+use crate::messages::{Done, Empty, Label, NotUnitsLeftOut, Tally};
 use crate::output::print_json;
 
 #[derive(Subcommand)]
@@ -66,9 +66,11 @@ pub enum Cmd {
         #[arg(long, value_name = "DATE")]
         date: Option<String>,
     },
-    /// Nhập danh sách đơn vị từ tệp Excel (.xlsx) hoặc CSV (import units; all or nothing)
+    /// Nhập danh sách đơn vị từ tệp Excel (.xlsx, .xls), ODS hoặc CSV (import units; all or
+    /// nothing)
     Import {
-        /// Tệp .xlsx (trang tính đầu tiên) hoặc .csv UTF-8 (first sheet; CSV split by , ; or tab)
+        /// Tệp .xlsx, .xls, .ods (trang tính đầu tiên) hoặc .csv UTF-8 (first sheet; CSV split
+        /// by , ; or tab)
         #[arg(value_name = "FILE")]
         file: PathBuf,
         /// Chỉ xem trước, không ghi gì (preview only)
@@ -77,6 +79,10 @@ pub enum Cmd {
         /// Bỏ qua các dòng lỗi, chỉ nhập các dòng đúng (import only the good rows)
         #[arg(long)]
         skip_bad: bool,
+        /// Nhập dòng này như một đơn vị dù trông như dòng tổng cộng, ghi chú, ký tên; dùng
+        /// nhiều lần cho nhiều dòng (keep a line taken for a total, note or signature)
+        #[arg(long = "keep-line", value_name = "DÒNG")]
+        keep_lines: Vec<usize>,
     },
 }
 
@@ -195,7 +201,15 @@ pub fn run(cmd: Cmd, store: &mut Store, json: bool, lang: Lang) -> Result<ExitCo
             file,
             dry_run,
             skip_bad,
-        } => return import(store, &file, dry_run, skip_bad, json, lang),
+            keep_lines,
+        } => {
+            let how = ImportHow {
+                dry_run,
+                skip_bad,
+                keep: keep_lines,
+            };
+            return import(store, &file, how, json, lang);
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -236,17 +250,29 @@ fn print_units(units: &[UnitRow], lang: Lang) {
     println!("{}", Tally::Units(units.len()).message(lang));
 }
 
+/// What `unit import` was asked to do beyond reading the file.
+struct ImportHow {
+    dry_run: bool,
+    skip_bad: bool,
+    /// Lines taken for no unit, to import as units all the same.
+    keep: Vec<usize>,
+}
+
 /// `unit import`: preview first, so a refused or empty import neither writes nor takes a
 /// backup; then the real import, which checks everything again inside its transaction.
 fn import(
     store: &mut Store,
     file: &Path,
-    dry_run: bool,
-    skip_bad: bool,
+    how: ImportHow,
     json: bool,
     lang: Lang,
 ) -> Result<ExitCode, Error> {
-    let plan = store.unit_import_preview(file)?;
+    let ImportHow {
+        dry_run,
+        skip_bad,
+        keep,
+    } = how;
+    let plan = store.unit_import_preview_with(file, &keep)?;
     let refused = plan.bad > 0 && !skip_bad;
     let refusal = || Error::ImportRows(plan.errors().cloned().collect());
     if dry_run || refused {
@@ -274,7 +300,7 @@ fn import(
             println!("{}", Done::BackedUp { path: &b }.message(lang));
         }
     }
-    let report = store.unit_import(file, skip_bad)?;
+    let report = store.unit_import_with(file, skip_bad, &keep)?;
     if json {
         print_json(&report);
     } else {
@@ -333,6 +359,9 @@ fn print_plan(plan: &UnitImportPlan, lang: Lang, preview: bool) {
         bad: plan.bad,
     };
     println!("{}", total.message(lang));
+    if plan.not_unit > 0 {
+        println!("{}", NotUnitsLeftOut(plan).message(lang));
+    }
 }
 
 /// With --skip-bad, the rows left out and why.

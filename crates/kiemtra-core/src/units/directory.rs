@@ -98,6 +98,12 @@ fn check_unit(units: &[Stored<Unit>], id: &str, u: &Unit) -> Result<()> {
     if u.name.is_empty() {
         return Err(Error::Invalid(Invalid::EmptyText("name")));
     }
+    if let Some((field, length, max)) = u.too_long() {
+        return Err(Error::rule(
+            field,
+            kiemtra_domain::Rule::TooLong { len: length, max },
+        ));
+    }
     if let (Some(start), Some(end)) = (u.valid_from, u.valid_to) {
         if end < start {
             return refuse(Refusal::DateOrder { start, end });

@@ -21,6 +21,9 @@ pub struct UnitRow {
     pub level_label: String,
     pub valid_from: Option<NaiveDate>,
     pub valid_to: Option<NaiveDate>,
+    /// The unit it was merged into on its `valid_to`.
+    #[serde(default)]
+    pub merged_into: Option<String>,
     pub depth: usize,
 }
 
@@ -54,6 +57,7 @@ pub(crate) fn unit_row(u: &Stored<Unit>, depth: usize) -> UnitRow {
         level_label: u.body.level_label.clone(),
         valid_from: u.body.valid_from,
         valid_to: u.body.valid_to,
+        merged_into: u.body.merged_into.clone(),
         depth,
     }
 }

@@ -11,5 +11,6 @@ mod search;
 mod setup;
 mod store;
 mod trust;
+mod unit_files;
 mod unit_import;
 mod workspace;

@@ -563,12 +563,12 @@ fn whole_file_problems_are_refused_before_any_row() {
         (
             file(&dir, "cu.xls", "not really"),
             "bad_import_file",
-            "chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)",
+            "Không đọc được tệp",
         ),
         (
             file(&dir, "ghi-chu.txt", "Tên\nA\n"),
             "bad_import_file",
-            "chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)",
+            "chỉ nhận tệp Excel (.xlsx, .xls), bảng tính OpenDocument (.ods) hoặc CSV (.csv)",
         ),
         (
             file(&dir, "rong.csv", ""),

@@ -1,5 +1,5 @@
-//! Importing the unit directory from a spreadsheet as a provincial office keeps it (XLSX or
-//! CSV). Columns are found by their header, Vietnamese or English, with or without diacritics;
+//! Importing the unit directory from a spreadsheet as a provincial office keeps it (XLSX,
+//! XLS, ODS or CSV). Columns are found by their header, Vietnamese or English, with or without diacritics;
 //! a parent is named by its code or name and may be a row further down the file or a unit
 //! already in the database. Every bad row is reported with the line and column the clerk sees
 //! in Excel, and nothing is written while any row is bad unless the bad rows are skipped on
@@ -20,6 +20,7 @@ use crate::error::{Error, Result};
 use crate::model::Unit;
 use crate::store::Store;
 use crate::text;
+use crate::{Bilingual, Localize};
 
 mod plan;
 mod read;
@@ -57,6 +58,24 @@ pub enum RowAction {
     Unchanged,
     /// The row has errors and is not imported.
     Bad,
+    /// A total, a note or a signature line: left out unless kept on purpose.
+    NotUnit,
+}
+
+/// Why a line was taken for no unit, in words for the preview.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NotUnitLine {
+    pub kind: NotUnit,
+    pub message: Bilingual,
+}
+
+impl NotUnitLine {
+    pub fn new(kind: NotUnit) -> NotUnitLine {
+        NotUnitLine {
+            kind,
+            message: kind.both(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -72,6 +91,8 @@ pub struct UnitImportRow {
     /// For an update, the fields that change.
     pub changed: Vec<UnitColumn>,
     pub errors: Vec<RowError>,
+    /// Set when the line looks like no unit: left out (`NotUnit`), or kept on purpose.
+    pub not_unit: Option<NotUnitLine>,
     #[serde(skip)]
     body: Option<Unit>,
 }
@@ -80,9 +101,9 @@ pub struct UnitImportRow {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnitImportPlan {
     pub file: PathBuf,
-    /// "xlsx" or "csv".
+    /// "xlsx", "xls", "ods" or "csv".
     pub format: &'static str,
-    /// The worksheet read (XLSX: the first one).
+    /// The worksheet read (a workbook's first one; none for CSV).
     pub sheet: Option<String>,
     pub header_line: usize,
     pub columns: Vec<ColumnInfo>,
@@ -92,6 +113,8 @@ pub struct UnitImportPlan {
     pub update: usize,
     pub unchanged: usize,
     pub bad: usize,
+    /// Lines left out as no unit (totals, notes, signatures).
+    pub not_unit: usize,
 }
 
 impl UnitImportPlan {
@@ -114,17 +137,33 @@ pub struct UnitImportReport {
 impl Store {
     /// Read and check a unit file against the database, writing nothing.
     pub fn unit_import_preview(&self, path: &Path) -> Result<UnitImportPlan> {
+        self.unit_import_preview_with(path, &[])
+    }
+
+    /// `unit_import_preview`, with the lines in `keep` imported as units even though they
+    /// look like a total, a note or a signature.
+    pub fn unit_import_preview_with(&self, path: &Path, keep: &[usize]) -> Result<UnitImportPlan> {
         let table = read_table(path)?;
-        plan(path, table, &self.list::<Unit>()?)
+        plan(path, table, &self.list::<Unit>()?, keep)
     }
 
     /// Import a unit file in one transaction. With any bad row, nothing is written and the
     /// error lists every bad row, unless `skip_bad`: then the good rows are written (a row
-    /// under a bad parent counts as bad).
+    /// under a bad parent counts as bad). Lines that look like no unit are left out.
     pub fn unit_import(&mut self, path: &Path, skip_bad: bool) -> Result<UnitImportReport> {
+        self.unit_import_with(path, skip_bad, &[])
+    }
+
+    /// `unit_import`, keeping the lines in `keep` as units (see `unit_import_preview_with`).
+    pub fn unit_import_with(
+        &mut self,
+        path: &Path,
+        skip_bad: bool,
+        keep: &[usize],
+    ) -> Result<UnitImportReport> {
         let table = read_table(path)?;
         self.write(|w| {
-            let plan = plan(path, table, &w.list::<Unit>()?)?;
+            let plan = plan(path, table, &w.list::<Unit>()?, keep)?;
             if plan.bad > 0 && !skip_bad {
                 return Err(Error::ImportRows(plan.errors().cloned().collect()));
             }

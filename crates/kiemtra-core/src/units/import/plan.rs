@@ -8,7 +8,7 @@ use super::read::{Cell, Table};
 use super::*;
 use crate::dates::{dmy, parse_sheet_date};
 use crate::ids::new_id;
-use crate::model::Unit;
+use crate::model::{Unit, UNIT_CODE_MAX, UNIT_NAME_MAX};
 use crate::store::Stored;
 
 /// A row as read, before it is matched.
@@ -16,6 +16,8 @@ pub(super) struct Parsed {
     line: usize,
     fields: UnitFields,
     errors: Vec<RowError>,
+    /// A line that looked like no unit and was kept on purpose.
+    not_unit: Option<NotUnit>,
 }
 
 /// Where a row's parent is.
@@ -30,7 +32,14 @@ pub(super) enum ParentRef {
     Unresolved,
 }
 
-pub(super) fn plan(path: &Path, table: Table, existing: &[Stored<Unit>]) -> Result<UnitImportPlan> {
+/// `keep`: lines that look like no unit (a total, a note, a signature) to import as units all
+/// the same; every other such line is left out.
+pub(super) fn plan(
+    path: &Path,
+    table: Table,
+    existing: &[Stored<Unit>],
+    keep: &[usize],
+) -> Result<UnitImportPlan> {
     let non_empty: Vec<&(usize, Vec<Cell>)> = table
         .rows
         .iter()
@@ -96,6 +105,10 @@ pub(super) fn plan(path: &Path, table: Table, existing: &[Stored<Unit>]) -> Resu
         at.iter().map(|(f, i)| (*f, columns[*i].clone())).collect();
 
     let mut parsed = Vec::new();
+    let mut left_out = Vec::new();
+    // Once a note or a signature has come, the table has ended: the signer's name below is
+    // no unit either.
+    let mut below_table = false;
     for (line, cells) in table.rows.iter().filter(|(l, _)| *l > *header_line) {
         let get = |f: UnitColumn| index_of.get(&f).and_then(|i| cells.get(*i));
         // Template rows with only a number in the STT column are not units.
@@ -170,13 +183,43 @@ pub(super) fn plan(path: &Path, table: Table, existing: &[Stored<Unit>]) -> Resu
                 RowProblem::MissingName,
             ));
         }
-        parsed.push(Parsed {
-            line: *line,
-            fields,
-            errors,
-        });
+        for (f, value, max) in [
+            (UnitColumn::Name, &fields.name, UNIT_NAME_MAX),
+            (UnitColumn::Code, &fields.code, UNIT_CODE_MAX),
+            (UnitColumn::ShortName, &fields.short_name, UNIT_NAME_MAX),
+            (UnitColumn::LevelLabel, &fields.level_label, UNIT_NAME_MAX),
+        ] {
+            let length = value.chars().count();
+            if length > max {
+                let problem = RowProblem::TooLong { length, max };
+                errors.push(RowError::new(*line, &info[&f], f, problem));
+            }
+        }
+        let not_unit = not_unit_of(cells, get(UnitColumn::Name))
+            .or(below_table.then_some(NotUnit::BelowTable));
+        below_table |= matches!(not_unit, Some(NotUnit::Note | NotUnit::Signature));
+        match not_unit {
+            Some(kind) if !keep.contains(line) => left_out.push(UnitImportRow {
+                line: *line,
+                fields,
+                action: RowAction::NotUnit,
+                id: None,
+                parent_id: None,
+                parent_line: None,
+                changed: Vec::new(),
+                errors: Vec::new(),
+                not_unit: Some(NotUnitLine::new(kind)),
+                body: None,
+            }),
+            _ => parsed.push(Parsed {
+                line: *line,
+                fields,
+                errors,
+                not_unit,
+            }),
+        }
     }
-    if parsed.is_empty() {
+    if parsed.is_empty() && left_out.is_empty() {
         return Err(file_error(FileProblem::Empty));
     }
 
@@ -201,7 +244,9 @@ pub(super) fn plan(path: &Path, table: Table, existing: &[Stored<Unit>]) -> Resu
         parents: Vec::new(),
         ids: Vec::new(),
     };
-    let rows = m.run();
+    let mut rows = m.run();
+    rows.append(&mut left_out);
+    rows.sort_by_key(|r| r.line);
     let count = |a: RowAction| rows.iter().filter(|r| r.action == a).count();
     Ok(UnitImportPlan {
         file: path.to_path_buf(),
@@ -214,8 +259,23 @@ pub(super) fn plan(path: &Path, table: Table, existing: &[Stored<Unit>]) -> Resu
         update: count(RowAction::Update),
         unchanged: count(RowAction::Unchanged),
         bad: count(RowAction::Bad),
+        not_unit: count(RowAction::NotUnit),
         rows,
     })
+}
+
+/// What a row is if it is no unit, from its name; without one, from its first text ("Người
+/// lập biểu" under the codes, the date under the parents). A unit's code ("TM") is never read
+/// while the row has a name.
+fn not_unit_of(cells: &[Cell], name: Option<&Cell>) -> Option<NotUnit> {
+    let text = match name.filter(|c| !c.is_blank()) {
+        Some(c) => cell_text(c),
+        None => cells
+            .iter()
+            .find(|c| matches!(c, Cell::Text(t) if !t.trim().is_empty()))
+            .map(cell_text)?,
+    };
+    NotUnit::of_text(&text)
 }
 
 pub(super) fn cell_text(c: &Cell) -> String {
@@ -701,6 +761,7 @@ impl Matcher<'_> {
                 parent_line,
                 changed,
                 errors: r.errors,
+                not_unit: r.not_unit.map(NotUnitLine::new),
                 body: body.filter(|_| good),
             });
         }

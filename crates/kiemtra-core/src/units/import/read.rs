@@ -1,5 +1,5 @@
-//! Reading a clerk's file into a table of cells: XLSX (the first worksheet) or CSV in UTF-8
-//! with whichever delimiter it uses.
+//! Reading a clerk's file into a table of cells: a workbook's first worksheet (XLSX, Excel
+//! 97–2003 XLS, OpenDocument ODS) or CSV in UTF-8 with whichever delimiter it uses.
 
 use std::path::Path;
 
@@ -43,6 +43,9 @@ pub(super) fn read_table(path: &Path) -> Result<Table> {
         .to_ascii_lowercase();
     let kind = match ext.as_str() {
         "xlsx" | "xlsm" => "xlsx",
+        // Offices still save "Excel 97–2003" files, and LibreOffice saves ODS.
+        "xls" => "xls",
+        "ods" => "ods",
         "csv" | "tsv" => "csv",
         _ => return Err(file_error(FileProblem::Unsupported { extension: ext })),
     };
@@ -53,10 +56,9 @@ pub(super) fn read_table(path: &Path) -> Result<Table> {
         },
         _ => Error::Io(e),
     })?;
-    if kind == "xlsx" {
-        read_xlsx(bytes)
-    } else {
-        read_csv(&bytes)
+    match kind {
+        "csv" => read_csv(&bytes),
+        _ => read_workbook(kind, bytes),
     }
 }
 
@@ -76,7 +78,10 @@ pub(super) fn read_csv(bytes: &[u8]) -> Result<Table> {
                 detail: e.to_string(),
             })
         })?;
-        let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
+        let line = record
+            .position()
+            .map(|p| line_at(text, p.byte() as usize))
+            .unwrap_or(0);
         rows.push((
             line,
             record.iter().map(|f| Cell::Text(f.to_string())).collect(),
@@ -87,6 +92,17 @@ pub(super) fn read_csv(bytes: &[u8]) -> Result<Table> {
         sheet: None,
         rows,
     })
+}
+
+/// The line a record starts on. The reader's own line count starts a record at the blank
+/// lines it skipped before it, so one under a blank line would be named a line too early.
+fn line_at(text: &str, byte: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = byte.min(bytes.len());
+    while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
+        at += 1;
+    }
+    1 + bytes[..at].iter().filter(|b| **b == b'\n').count()
 }
 
 /// Excel writes `;` where the decimal comma is local (Vietnamese settings do), `,` elsewhere;
@@ -110,20 +126,56 @@ pub(super) fn sniff_delimiter(text: &str) -> u8 {
     CANDIDATES[best]
 }
 
-pub(super) fn read_xlsx(bytes: Vec<u8>) -> Result<Table> {
-    use calamine::Reader;
-    let unreadable = |e: calamine::XlsxError| {
-        file_error(FileProblem::Unreadable {
-            detail: e.to_string(),
-        })
+fn unreadable(e: impl std::fmt::Display) -> Error {
+    file_error(FileProblem::Unreadable {
+        detail: e.to_string(),
+    })
+}
+
+/// The first worksheet of a workbook, as `kind` ("xlsx", "xls" or "ods") says to read it.
+pub(super) fn read_workbook(kind: &'static str, bytes: Vec<u8>) -> Result<Table> {
+    use calamine::{Ods, Reader, Xls, Xlsx};
+    let data = std::io::Cursor::new(bytes);
+    let (sheet, range, merges) = match kind {
+        "xls" => {
+            let mut book = Xls::new(data).map_err(unreadable)?;
+            let sheet = first_sheet(book.sheet_names())?;
+            let range = book.worksheet_range(&sheet).map_err(unreadable)?;
+            // Merges are presentation, so a sheet whose merges can't be read still imports.
+            let merges = book.merge_cells_by_sheet_name(&sheet).unwrap_or_default();
+            (sheet, range, merges)
+        }
+        // calamine reads no merges from ODS: a parent merged down fills its first row only.
+        "ods" => {
+            let mut book = Ods::new(data).map_err(unreadable)?;
+            let sheet = first_sheet(book.sheet_names())?;
+            let range = book.worksheet_range(&sheet).map_err(unreadable)?;
+            (sheet, range, Vec::new())
+        }
+        _ => {
+            let mut book = Xlsx::new(data).map_err(unreadable)?;
+            let sheet = first_sheet(book.sheet_names())?;
+            let range = book.worksheet_range(&sheet).map_err(unreadable)?;
+            let merges = book.merge_cells_by_sheet_name(&sheet).unwrap_or_default();
+            (sheet, range, merges)
+        }
     };
-    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(unreadable)?;
-    let sheet = book
-        .sheet_names()
-        .first()
-        .cloned()
-        .ok_or_else(|| file_error(FileProblem::Empty))?;
-    let range = book.worksheet_range(&sheet).map_err(unreadable)?;
+    Ok(grid_table(kind, sheet, &range, &merges))
+}
+
+fn first_sheet(names: Vec<String>) -> Result<String> {
+    names
+        .into_iter()
+        .next()
+        .ok_or_else(|| file_error(FileProblem::Empty))
+}
+
+fn grid_table(
+    kind: &'static str,
+    sheet: String,
+    range: &calamine::Range<calamine::Data>,
+    merges: &[calamine::Dimensions],
+) -> Table {
     let (row0, col0) = range
         .start()
         .map(|(r, c)| (r as usize, c as usize))
@@ -137,8 +189,7 @@ pub(super) fn read_xlsx(bytes: Vec<u8>) -> Result<Table> {
         })
         .collect();
     // A parent written once in a cell merged down over its units means "all of these".
-    // Merges are presentation, so a sheet whose merges can't be read still imports.
-    for m in book.merge_cells_by_sheet_name(&sheet).unwrap_or_default() {
+    for m in merges {
         let (top, col) = (m.start.0 as usize, m.start.1 as usize);
         let Some(value) = top
             .checked_sub(row0)
@@ -158,15 +209,15 @@ pub(super) fn read_xlsx(bytes: Vec<u8>) -> Result<Table> {
             }
         }
     }
-    Ok(Table {
-        format: "xlsx",
+    Table {
+        format: kind,
         sheet: Some(sheet),
         rows: grid
             .into_iter()
             .enumerate()
             .map(|(i, cells)| (row0 + i + 1, cells))
             .collect(),
-    })
+    }
 }
 
 pub(super) fn cell_of(d: &calamine::Data) -> Cell {
@@ -197,6 +248,13 @@ pub(super) fn cell_of(d: &calamine::Data) -> Cell {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_row_under_blank_lines_keeps_the_line_excel_shows() {
+        let t = read_csv("Tên\nA\n\n\nB\r\n\r\nC\n".as_bytes()).unwrap();
+        let lines: Vec<usize> = t.rows.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, vec![1, 2, 5, 7]);
+    }
 
     #[test]
     fn delimiter_is_the_one_used_outside_quotes() {
