@@ -1997,6 +1997,36 @@ try {
     (await text(".search-screen .page-title")) === `Tìm “${Q}”` && (await text(".search-screen .empty-state")) === `Không tìm thấy “${Q}”. Tìm kiếm không phân biệt dấu: gõ “doan phi” cũng tìm được “đoàn phí”.` && (await noMarkup(".search-screen")) && (await text("#search-count")) === "0 kết quả",
   );
   await shot("34-search-vi");
+
+  // 37. a small laptop screen (1024×640): the header's words stay apart, the breadcrumb shows
+  // real names, each button keeps its words on one line
+  await send("Emulation.setDeviceMetricsOverride", { width: 1024, height: 640, deviceScaleFactor: 1, mobile: false });
+  // Boxes of the elements matching `sel` that overlap another's (rounded to whole pixels).
+  const overlapping = (sel) =>
+    evaluate(`(() => {
+      const els = [...document.querySelectorAll(${JSON.stringify(sel)})].filter(e => e.offsetParent);
+      const r = els.map(e => e.getBoundingClientRect());
+      const hits = [];
+      for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++) {
+        const a = r[i], b = r[j];
+        if (Math.floor(a.left) < Math.floor(b.right) - 1 && Math.floor(b.left) < Math.floor(a.right) - 1 && Math.floor(a.top) < Math.floor(b.bottom) - 1 && Math.floor(b.top) < Math.floor(a.bottom) - 1) hits.push([els[i].textContent.trim().slice(0, 30), els[j].textContent.trim().slice(0, 30)]);
+      }
+      return hits;
+    })()`);
+  // Buttons whose words wrap: taller than one line of their text.
+  const wrapped = (sel) => evaluate(`[...document.querySelectorAll(${JSON.stringify(sel)})].filter(b => b.offsetParent && b.getBoundingClientRect().height > 44).map(b => b.textContent.trim())`);
+  // The crumbs a person can read: each at least a short word wide (an ellipsis alone is not a name).
+  const crumbs = () => evaluate("[...document.querySelectorAll('#breadcrumb .crumb-link, #breadcrumb .crumb-current')].filter(e => e.offsetParent).map(e => e.getBoundingClientRect().width >= 48 ? e.textContent.trim() : '')");
+  for (const [route, name] of [["#/campaign/c1", "campaign"], ["#/visit/17", "visit"], ["#/reports/campaign:c1", "reports"]]) {
+    await open(`?latency=0${route}`);
+    await until("window.__mockPending === 0 && !!document.querySelector('.page-title, #campaign-name, #visit-unit')", `the ${name} screen at 1024×640`);
+    const hits = [...(await overlapping(".page-title, .badge, .vh-tools .btn, .ch-tools .btn, .report-bar .btn")), ...(await overlapping(".app-header > .brand, .app-header > .breadcrumb, .header-tools > *"))];
+    const long = await wrapped(".btn");
+    const trail = await crumbs();
+    check(`at 1024×640 the ${name} screen: no header text overlaps, no button wraps, the breadcrumb names its places`, !hits.length && !long.length && trail.length >= 2 && trail.every(Boolean), { hits, long, trail });
+    await shot(`37-${name}-1024-vi`);
+  }
+  await send("Emulation.setDeviceMetricsOverride", { width: 1366, height: 768, deviceScaleFactor: 1, mobile: false });
 } catch (err) {
   check("scenario ran to the end", false, String(err && err.stack ? err.stack : err));
 }

@@ -2,6 +2,7 @@
 // and answers, conclusions, recommendations, and sign-off / unlock. Everything autosaves
 // through the visit screen's autosave (one key for the visit's own fields, one per recommendation).
 import { h, autosize } from "../lib/dom.js";
+import { lengthCounter, TEXT_MAX } from "../lib/fields.js";
 import { formatDateTime } from "../lib/format.js";
 import { toError } from "../lib/errors.js";
 import { conflictBadge, dateInput } from "../lib/widgets.js";
@@ -68,7 +69,7 @@ export function minutes(ctx) {
       autosize(ta);
       changed();
     });
-    return h("div", { class: "field minutes-field", dataset: { field } }, h("label", { class: "field-label", for: id }, t(labelKey)), ta);
+    return h("div", { class: "field minutes-field", dataset: { field } }, h("label", { class: "field-label", for: id }, t(labelKey)), ta, lengthCounter(ta, TEXT_MAX));
   }
 
   // ---------- attendees ----------

@@ -2,6 +2,7 @@
 // strengths and shortcomings, their causes and its proposals. Blank ones leave the report
 // to what the visits recorded; a suggestion from the signed visits fills only blank fields.
 import { h } from "../lib/dom.js";
+import { lengthCounter, TEXT_MAX } from "../lib/fields.js";
 import { toError } from "../lib/errors.js";
 import { t } from "../i18n.js";
 
@@ -18,7 +19,7 @@ export function reportTextsPanel(app, id, texts, onSaved) {
     area.value = value[k];
     area.addEventListener("input", () => (value[k] = area.value));
     areas[k] = area;
-    return h("div", { class: "form-field" }, h("label", { class: "field-label", for: `rt-${k}` }, t(`rt.${k}`)), area);
+    return h("div", { class: "form-field" }, h("label", { class: "field-label", for: `rt-${k}` }, t(`rt.${k}`)), area, lengthCounter(area, TEXT_MAX));
   });
   const save = h("button", { type: "submit", class: "btn btn-primary", id: "rt-save" }, t("rt.save"));
   const suggest = h("button", { type: "button", class: "btn", id: "rt-suggest" }, t("rt.suggest"));

@@ -1,6 +1,7 @@
 // One working session (visit): the checklist and the minutes, everything autosaved; sign-off
 // locks the minutes until someone unlocks them with a reason.
 import { h, autosize } from "../lib/dom.js";
+import { lengthCounter, TEXT_MAX } from "../lib/fields.js";
 import { formatDate } from "../lib/format.js";
 import { autosave } from "../lib/autosave.js";
 import { replanPanel, outsideCampaign, campaignSpan } from "./replan.js";
@@ -421,7 +422,7 @@ export function create(app, route) {
       autosize(ta);
       schedule(e.item.code);
     });
-    return h("div", { class: "field" }, h("label", { class: "field-label", for: id }, t(labelKey)), ta);
+    return h("div", { class: "field" }, h("label", { class: "field-label", for: id }, t(labelKey)), ta, lengthCounter(ta, TEXT_MAX));
   }
 
   function itemBlock(e, idx) {
