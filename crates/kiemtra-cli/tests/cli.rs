@@ -683,6 +683,55 @@ fn unit_import_of_a_bad_file_exits_1_listing_every_bad_row_and_writes_nothing() 
 }
 
 #[test]
+fn backup_restore_brings_back_the_data_before_an_import_and_says_how_to_undo() {
+    let d = db();
+    let f = unit_file(&d, "don-vi.csv", UNITS);
+    ok(&d.path, &["unit", "import", &f]);
+    let list = ok(&d.path, &["backup", "list"]);
+    assert!(
+        list.contains(" 1  ") && list.contains("Trước khi nhập danh sách đơn vị don-vi.csv"),
+        "{list}"
+    );
+    let units = || json(&d.path, &["unit", "list"]).as_array().unwrap().len();
+    assert_eq!(units(), 3);
+
+    let out = ok(&d.path, &["backup", "restore", "1"]);
+    assert!(
+        out.contains("Đã sao lưu dữ liệu hiện tại trước khi khôi phục: ")
+            && out.contains("Muốn hoàn tác, chạy: kiemtra backup restore 1"),
+        "{out}"
+    );
+    assert_eq!(units(), 0, "the state before the import");
+    let list = json(&d.path, &["backup", "list"]);
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(list[0]["reason"]["before"], "restore");
+    assert_eq!(list[1]["reason"]["before"], "unit_import");
+    // Undone by the line it printed.
+    ok(&d.path, &["backup", "restore", "1"]);
+    assert_eq!(units(), 3);
+
+    // Not a backup: refused in words, nothing changed, nothing backed up.
+    let junk = unit_file(&d, "junk.db", "không phải cơ sở dữ liệu");
+    let before = ok(&d.path, &["dump", "--canonical"]);
+    let o = kiemtra(&d.path, &["backup", "restore", &junk]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("Không khôi phục từ \"junk.db\"")
+            && err.contains("Dữ liệu hiện tại không thay đổi."),
+        "{err}"
+    );
+    assert_eq!(ok(&d.path, &["dump", "--canonical"]), before);
+    assert_eq!(
+        json(&d.path, &["backup", "list"]).as_array().unwrap().len(),
+        3
+    );
+    let o = kiemtra(&d.path, &["backup", "restore", "7"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Không có bản sao lưu \"7\""));
+}
+
+#[test]
 fn unit_import_writes_the_tree_then_skip_bad_adds_only_the_good_rows() {
     let d = db();
     let f = unit_file(&d, "don-vi.csv", UNITS);
@@ -707,11 +756,7 @@ fn unit_import_writes_the_tree_then_skip_bad_adds_only_the_good_rows() {
     assert_eq!(units[1]["valid_to"], "2025-06-30");
 
     // Again: nothing to do, so no new backup either.
-    let backups = || {
-        std::fs::read_dir(d.path.with_file_name("backups"))
-            .unwrap()
-            .count()
-    };
+    let backups = || json(&d.path, &["backup", "list"]).as_array().unwrap().len();
     assert_eq!(backups(), 1);
     let again = json(&d.path, &["unit", "import", &f]);
     assert_eq!(again["unchanged"], 3);
