@@ -100,7 +100,7 @@ impl Store {
     /// A backup, with why it is made; its path.
     pub fn backup_before(&self, reason: &BackupReason) -> Result<PathBuf> {
         let note = serde_json::to_string(reason)?;
-        Ok(self.backup_noted(KEEP, Some(&note), None)?)
+        Ok(self.backup_noted(Some(KEEP), Some(&note))?)
     }
 
     /// The backups beside the database, newest first.
@@ -169,12 +169,21 @@ impl Store {
         };
         let note = serde_json::to_string(&reason)?;
         let spare = from.as_ref().map(|b| b.path.clone());
-        let saved_path = self.backup_noted(KEEP, Some(&note), spare.as_deref())?;
-        self.restore_from(&src)?;
+        let saved_path = self.backup_noted(None, Some(&note))?;
+        if let Err(e) = self.restore_from(&src) {
+            // Nothing was restored, so nothing stays of the attempt either.
+            kiemtra_store::remove_backup(&saved_path);
+            return Err(match e {
+                kiemtra_store::Error::Db(d) if is_busy(&d) => Error::RestoreBusy,
+                other => other.into(),
+            });
+        }
         drop(src);
         // The restored file may be older (migrations to run) and is read afresh.
         let db_path = self.path().to_path_buf();
         *self = Store::open(&db_path)?;
+        // Pruned now that it worked; the copy restored stays whatever its age.
+        self.prune_backups(KEEP, spare.as_deref())?;
         let list = self.backup_list()?;
         let saved = list
             .iter()
@@ -241,4 +250,11 @@ impl Store {
         }
         Ok(())
     }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }

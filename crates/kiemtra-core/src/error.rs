@@ -75,6 +75,9 @@ pub enum Error {
     FileExists { path: String },
     /// A file offered as a backup to restore that is not this laptop's Kiểm tra data:
     /// refused before anything changes.
+    /// Another program holds the database while a restore would replace it: nothing done.
+    #[error("restore_busy")]
+    RestoreBusy,
     #[error("bad_backup")]
     BadBackup {
         file: String,
@@ -436,6 +439,7 @@ impl Error {
             Error::RecoveryKeyExists { .. } => "recovery_key_exists",
             Error::FileExists { .. } => "file_exists",
             Error::BadBackup { .. } => "bad_backup",
+            Error::RestoreBusy => "restore_busy",
             Error::Corrupt(_) | Error::BadRevision(_) => "corrupt",
             Error::ImportFile(_) => "bad_import_file",
             Error::ImportRows(_) => "bad_import_rows",
@@ -644,6 +648,10 @@ format!(
             Error::BundleTooOld { format } => lang.pick(
                 format!("Gói dữ liệu theo định dạng cũ ({format}), chưa có chữ ký từng phiên bản. Hãy cập nhật Kiểm tra trên máy đã tạo gói rồi xuất lại; không có gì thay đổi."),
                 format!("This bundle is in an old format ({format}) without per-revision signatures. Update Kiểm tra on the laptop that made it and export again; nothing changed."),
+            ),
+            Error::RestoreBusy => lang.pick(
+                "Chưa khôi phục được: một chương trình khác (ví dụ lệnh kiemtra) đang ghi vào dữ liệu. Hãy thử lại khi chương trình đó xong; dữ liệu hiện tại không thay đổi.".to_string(),
+                "Not restored: another program (such as the kiemtra command) is writing to the data. Try again once it is done; the current data did not change.".to_string(),
             ),
             Error::BadBackup { file, problem } => lang.pick(
                 format!("Không khôi phục từ \"{file}\": {}. Dữ liệu hiện tại không thay đổi.", problem.message(lang)),

@@ -38,6 +38,12 @@ fn parse_name(name: &str) -> Option<(DateTime<Utc>, u32)> {
     Some((t.and_utc(), seq))
 }
 
+/// A copy and its note (what a failed restore leaves of its own backup, or pruning).
+pub fn remove_backup(path: &Path) {
+    let _ = std::fs::remove_file(path);
+    let _ = std::fs::remove_file(note_path(path));
+}
+
 fn note_path(path: &Path) -> PathBuf {
     let mut p = path.as_os_str().to_owned();
     p.push(".json");
@@ -57,17 +63,12 @@ impl Db {
     /// Copy the database with SQLite's backup API to `backups/` beside it, keeping the
     /// newest `keep` copies. Returns the new copy's path.
     pub fn backup(&self, keep: usize) -> Result<PathBuf> {
-        self.backup_noted(keep, None, None)
+        self.backup_noted(Some(keep), None)
     }
 
-    /// `backup`, with `note` written beside the copy, and `spare` (a copy about to be
-    /// restored) never pruned to make room.
-    pub fn backup_noted(
-        &self,
-        keep: usize,
-        note: Option<&str>,
-        spare: Option<&Path>,
-    ) -> Result<PathBuf> {
+    /// `backup`, with `note` written beside the copy; `keep: None` prunes nothing (a restore
+    /// prunes once it has succeeded, see `prune_backups`).
+    pub fn backup_noted(&self, keep: Option<usize>, note: Option<&str>) -> Result<PathBuf> {
         let dir = self.backups_dir();
         std::fs::create_dir_all(&dir)?;
         let stamp = Utc::now().format(STAMP).to_string();
@@ -90,14 +91,21 @@ impl Db {
             let _ = std::fs::remove_file(note_path(&dest));
             return Err(e);
         }
-        let mut old = self.backups()?;
-        old.retain(|b| Some(b.path.as_path()) != spare && b.path != dest);
-        let room = keep.saturating_sub(1);
-        for b in old.into_iter().skip(room) {
-            let _ = std::fs::remove_file(&b.path);
-            let _ = std::fs::remove_file(note_path(&b.path));
+        if let Some(keep) = keep {
+            self.prune_backups(keep, None)?;
         }
         Ok(dest)
+    }
+
+    /// Keep the newest `keep` copies (and `spare`, a copy just restored, whatever its age).
+    pub fn prune_backups(&self, keep: usize, spare: Option<&Path>) -> Result<()> {
+        let mut old = self.backups()?;
+        old.retain(|b| Some(b.path.as_path()) != spare);
+        let room = keep.saturating_sub(usize::from(spare.is_some()));
+        for b in old.into_iter().skip(room) {
+            remove_backup(&b.path);
+        }
+        Ok(())
     }
 
     /// The copies in the backups folder, newest first.

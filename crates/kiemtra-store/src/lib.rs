@@ -21,7 +21,7 @@ mod record;
 mod rows;
 mod writer;
 
-pub use backups::{open_backup, BackupFile};
+pub use backups::{open_backup, remove_backup, BackupFile};
 pub use db::{Db, UNNAMED_DEVICE};
 pub use error::{Error, Result, RevisionProblem};
 pub use graph::{graph_of, heads_in, heads_of, live_heads_ancestor, materialize, Head, Node};

@@ -124,3 +124,58 @@ fn a_file_that_is_not_this_laptops_data_is_refused_and_nothing_changes() {
         assert_eq!(names(&bad), in_bad);
     }
 }
+
+#[test]
+fn a_restore_while_another_program_writes_does_nothing_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_hq, mut team) = imported(dir.path());
+    let before = team.dump_canonical().unwrap();
+    let backups = team.backups_dir();
+    let listed = names(&backups);
+    let copy = team.backup_list().unwrap().remove(0).path;
+    // Not the app's ten seconds of patience: the test needs only the refusal at the end.
+    team.conn_mut()
+        .busy_timeout(std::time::Duration::from_millis(50))
+        .unwrap();
+    // The CLI in the middle of a write.
+    let other = rusqlite::Connection::open(team.path()).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let err = team.restore_backup(&copy).unwrap_err();
+    assert_eq!(err.code(), "restore_busy");
+    assert!(err
+        .message(Lang::Vi)
+        .ends_with("dữ liệu hiện tại không thay đổi."));
+    other.execute_batch("ROLLBACK").unwrap();
+    drop(other);
+    assert_eq!(team.dump_canonical().unwrap(), before);
+    assert_eq!(names(&backups), listed, "no backup left of the attempt");
+}
+
+#[test]
+fn restoring_the_oldest_backup_keeps_it_and_five_in_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_hq, mut team) = imported(dir.path());
+    for i in 0..KEEP + 1 {
+        team.backup_before(&BackupReason::UnitImport {
+            file: format!("{i}.csv"),
+        })
+        .unwrap();
+    }
+    let list = team.backup_list().unwrap();
+    assert_eq!(list.len(), KEEP, "the oldest pruned");
+    let oldest = list.last().unwrap().clone();
+    let done = team.restore_backup(&oldest.path).unwrap();
+    let list = team.backup_list().unwrap();
+    assert_eq!(list.len(), KEEP);
+    assert_eq!(list[0].path, done.saved.path);
+    assert!(
+        list.iter().any(|b| b.path == oldest.path),
+        "the copy restored stays"
+    );
+    // What was pruned left no note behind either.
+    let notes = names(&team.backups_dir())
+        .iter()
+        .filter(|n| n.ends_with(".json"))
+        .count();
+    assert_eq!(notes, KEEP);
+}
