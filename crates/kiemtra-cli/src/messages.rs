@@ -57,6 +57,7 @@ pub enum Label {
     UnknownDevice,
     CreatedAt,
     Shown,
+    BeforeEdits,
     // A unit file.
     HeaderOnLine,
     Notice,
@@ -135,6 +136,7 @@ impl Localize for Label {
             ),
             Label::CreatedAt => ("Tạo lúc", "Created"),
             Label::Shown => ("đang hiển thị", "shown"),
+            Label::BeforeEdits => ("trước khi sửa", "before the edits"),
             Label::HeaderOnLine => ("tiêu đề ở dòng", "header on line"),
             Label::Notice => ("Lưu ý", "Note"),
             Label::Line => ("dòng", "line"),

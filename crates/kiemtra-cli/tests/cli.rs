@@ -476,6 +476,13 @@ fn bundles_carry_work_between_laptops_and_conflicts_are_resolved() {
     );
     let conflicts = json(&hq.path, &["conflicts"]);
     assert_eq!(conflicts.as_array().unwrap().len(), 1);
+    // Both laptops wrote the finding first: no earlier text to show beside the two.
+    assert_eq!(conflicts[0]["ancestor"], Value::Null);
+    let text = ok(&hq.path, &["conflicts"]);
+    assert!(
+        text.contains("Ý kiến máy A") && !text.contains("trước khi sửa"),
+        "{text}"
+    );
     let id = conflicts[0]["id"].as_str().unwrap().to_string();
     let loser = conflicts[0]["versions"][1]["rev"]
         .as_str()
@@ -490,6 +497,28 @@ fn bundles_carry_work_between_laptops_and_conflicts_are_resolved() {
     assert_eq!(
         json(&hq.path, &["visit", "show", &visit])["findings"]["5.3"]["note"],
         kept_note
+    );
+    // Both laptops take the resolution and edit it again: the text they started from is shown.
+    let back = dir.path().join("hq.kiemtra");
+    ok(&hq.path, &["export", "--out", back.to_str().unwrap()]);
+    for (l, f, note) in [(&a, &fa, "Sửa lại ở máy A"), (&b, &fb, "Sửa lại ở máy B")] {
+        ok(&l.path, &["import", back.to_str().unwrap()]);
+        let args = [
+            "finding", "set", "--visit", &visit, "--item", "5.3", "--note", note,
+        ];
+        ok(&l.path, &args);
+        ok(&l.path, &["export", "--out", f.to_str().unwrap()]);
+    }
+    ok(
+        &hq.path,
+        &["import", fa.to_str().unwrap(), fb.to_str().unwrap()],
+    );
+    let again = json(&hq.path, &["conflicts"]);
+    assert_eq!(again[0]["ancestor"]["body"]["note"], kept_note);
+    let text = ok(&hq.path, &["conflicts"]);
+    assert!(
+        text.contains(&format!("trước khi sửa: {kept_note}")),
+        "{text}"
     );
     let devices = json(&hq.path, &["devices"]);
     assert_eq!(devices.as_array().unwrap().len(), 3);

@@ -263,6 +263,9 @@ fn print_conflicts(list: &[Conflict], lang: Lang) {
         }
         for f in &c.fields {
             println!("    {}:", f.field);
+            if c.ancestor.is_some() {
+                println!("      {}: {}", Label::BeforeEdits.message(lang), f.ancestor);
+            }
             for (i, val) in f.values.iter().enumerate() {
                 println!("      #{} {val}", i + 1);
             }
