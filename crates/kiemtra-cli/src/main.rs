@@ -74,15 +74,15 @@ enum Cmd {
     Attach(attach::Cmd),
     #[command(flatten)]
     Sync(sync::Cmd),
+    /// Bản sao lưu (backups made before every import)
+    #[command(subcommand)]
+    Backup(backup::Cmd),
     #[command(flatten)]
     Trust(trust::Cmd),
     #[command(flatten)]
     Report(report::Cmd),
     #[command(flatten)]
     Search(search::Cmd),
-    /// Bản sao lưu (backups made before every import)
-    #[command(subcommand)]
-    Backup(backup::Cmd),
 }
 
 fn main() -> ExitCode {

@@ -1502,6 +1502,7 @@ fn help_lists_every_command_in_its_order() {
             "import",
             "conflicts",
             "resolve",
+            "backup",
             "device",
             "devices",
             "enroll",
