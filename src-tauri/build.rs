@@ -19,6 +19,8 @@ const COMMANDS: &[&str] = &[
     "bundle_import",
     "conflicts_list",
     "conflict_resolve",
+    "backups_list",
+    "backup_restore",
     "visit_update",
     "visit_sign",
     "visit_unlock",

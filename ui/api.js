@@ -151,7 +151,11 @@ export async function onSyncProgress(handler) {
   return window.__TAURI__.event.listen("sync://progress", (e) => handler(e.payload));
 }
 
-/** → [{id, kind, label, winner, versions:[{rev, device_id, device_name, hlc, is_winner, body}], fields:[{field, values}]}] */
+/**
+ * → [{id, kind, label, winner, versions:[{rev, device_id, device_name, hlc, is_winner, body}],
+ *     ancestor: {rev, body} | null, fields:[{field, values, ancestor, text}]}]
+ * (`ancestor`: the value before the edits; `text`: prose that may be merged by hand)
+ */
 export async function conflictsList() {
   return call("conflicts_list");
 }
@@ -159,6 +163,16 @@ export async function conflictsList() {
 /** input: {id, keep: rev} or {id, fields: {field: value}} → {rev} */
 export async function conflictResolve(input) {
   return call("conflict_resolve", { input });
+}
+
+/** → [{number, name, path, created_at (RFC 3339, UTC), size (bytes), reason: {before: "import", files} | {before: "unit_import", file} | {before: "restore", from, from_at} | null}], newest first */
+export async function backupsList() {
+  return call("backups_list");
+}
+
+/** Restore the backup of that file name, after backing up the current state → {restored, saved} (each as in backupsList) */
+export async function backupRestore(name) {
+  return call("backup_restore", { name });
 }
 
 /**

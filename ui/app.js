@@ -46,6 +46,7 @@ const app = {
   conflictCount: null, // records in conflict (null until known)
   setConflictCount,
   refreshConflictCount,
+  reloadState,
 };
 
 let current = null; // {route, ctrl, token, loaded}
@@ -289,6 +290,16 @@ async function switchLanguage(lang) {
   } catch (err) {
     notify(toError(err).message);
   }
+}
+
+/** Read the app's state again and show the current screen afresh: a restore replaced the data
+ * under every screen (and maybe the language and the laptop's name). */
+async function reloadState() {
+  app.state = await api.appState();
+  setLang(app.state.lang);
+  renderHeader();
+  refreshConflictCount();
+  if (current) await navigate(current.route, { replace: true, force: true });
 }
 
 // ---------- notifications ----------

@@ -159,6 +159,8 @@ pub fn builder<R: tauri::Runtime>(
             sync::bundle_import,
             sync::conflicts_list,
             sync::conflict_resolve,
+            sync::backups_list,
+            sync::backup_restore,
             visit::visit_update,
             visit::visit_sign,
             visit::visit_unlock,

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use kiemtra_core::backups::{BackupInfo, BackupReason, Restored};
 use kiemtra_core::sync::bundle::{ExportReport, ImportReport, Sealing};
 use kiemtra_core::sync::conflicts::{Conflict, Resolution};
 use kiemtra_core::sync::encryption::ExportReaders;
@@ -171,7 +172,8 @@ struct ProgressEvent {
 
 #[derive(Serialize)]
 pub struct Imported {
-    backup: String,
+    /// None when nothing was left to import (no backup either: it would push out a real one).
+    backup: Option<String>,
     files: Vec<FileOutcome>,
 }
 
@@ -193,7 +195,13 @@ pub fn bundle_import<R: Runtime>(
         ok.into_iter().map(|(p, _)| p).collect()
     };
     state.with(|s| {
-        let backup = s.backup(5)?;
+        let backup = if paths.is_empty() {
+            None
+        } else {
+            Some(s.backup_before(&BackupReason::Import {
+                files: paths.iter().map(|p| file_name(p)).collect(),
+            })?)
+        };
         let count = paths.len();
         let mut files = Vec::new();
         for (i, p) in paths.iter().enumerate() {
@@ -217,7 +225,7 @@ pub fn bundle_import<R: Runtime>(
         // than on their first search. A failure here loses nothing: search catches up later.
         let _ = s.search_catch_up();
         Ok(Imported {
-            backup: backup.display().to_string(),
+            backup: backup.map(|b| b.display().to_string()),
             files,
         })
     })
@@ -256,5 +264,28 @@ pub fn conflict_resolve(
         Ok(Resolved {
             rev: s.resolve(&input.id, how)?,
         })
+    })
+}
+
+/// The backups beside the database, newest first (the settings screen's list).
+#[tauri::command(async)]
+pub fn backups_list(state: State<'_, AppState>) -> Result<Vec<BackupInfo>, ErrorPayload> {
+    state.with(|s| s.backup_list())
+}
+
+/// Restore one of the listed backups (by file name: the window names nothing outside the
+/// backups folder), after backing up the current state; the store is reopened on it.
+#[tauri::command(async)]
+pub fn backup_restore(state: State<'_, AppState>, name: String) -> Result<Restored, ErrorPayload> {
+    state.with(|s| {
+        let b = s
+            .backup_list()?
+            .into_iter()
+            .find(|b| b.name == name)
+            .ok_or(Error::NotFound {
+                what: "backup",
+                id: name,
+            })?;
+        s.restore_backup(&b.path)
     })
 }

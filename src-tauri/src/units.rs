@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use kiemtra_core::backups::BackupReason;
 use kiemtra_core::units::import::{UnitImportPlan, UnitImportReport};
 use kiemtra_core::units::UnitRow;
 use kiemtra_core::{Error, ErrorPayload, Localize};
@@ -88,7 +89,12 @@ pub fn unit_import_apply(
         let path = pending(&state)?;
         let plan = s.unit_import_preview_with(&path, &keep)?;
         if plan.create + plan.update > 0 && (plan.bad == 0 || skip_bad) {
-            s.backup(5)?;
+            s.backup_before(&BackupReason::UnitImport {
+                file: path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            })?;
         }
         s.unit_import_with(&path, skip_bad, &keep)
     })

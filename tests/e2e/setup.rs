@@ -84,10 +84,27 @@ fn the_secretariat_imports_units_sets_up_a_campaign_and_plans_visits() {
         serde_json::json!([year_ref(&s, "#cf-year")]),
     );
     s.type_text(&year, "2024");
-    s.type_text(&s.wait("#cf-start"), "01/10/2024");
+    // A start in 2026 for a 2024 campaign is named under its field, and nothing is saved.
+    s.type_text(&s.wait("#cf-start"), "01/10/2026");
     s.type_text(&s.wait("#cf-end"), "30/11/2024");
     s.type_text(&s.wait("#cf-decision"), "215-QĐ/TĐTN-BTC");
     s.type_text(&s.wait("#cf-issuer"), "Ban Thường vụ Tỉnh đoàn Ninh Bình");
+    s.click(&s.wait("#cf-save"));
+    s.wait_text("#cf-start-error", "không thuộc năm 2024 của đợt kiểm tra");
+    s.screenshot(&shots.join("32-campaign-form-error.png"));
+    assert!(Store::open(&db)
+        .unwrap()
+        .list::<Campaign>()
+        .unwrap()
+        .is_empty());
+    s.script(
+        "arguments[0].value = ''",
+        serde_json::json!([year_ref(&s, "#cf-start")]),
+    );
+    s.type_text(&s.wait("#cf-start"), "01/10/2024");
+    s.wait_until("the corrected date's error to go", || {
+        s.find_all("#cf-start-error").is_empty().then_some(())
+    });
     s.screenshot(&shots.join("32-campaign-form.png"));
     s.click(&s.wait("#cf-save"));
     s.wait_text("#campaign-name", name);
@@ -210,5 +227,98 @@ fn the_secretariat_imports_units_sets_up_a_campaign_and_plans_visits() {
             .collect();
         assert!(names.contains(&"Đoàn xã Ninh Hải".to_string()), "{names:?}");
     }
+    replan_a_visit(&s, &db, &shots);
     s.quit();
+}
+
+/// A visit moved to another day and team (the day outside the campaign only once confirmed),
+/// then cancelled: each with its reason, in the visit's history and the campaign's list.
+fn replan_a_visit(s: &kiemtra_tests::Session, db: &std::path::Path, shots: &std::path::Path) {
+    let (campaign, visit) = {
+        let mut st = Store::open(db).unwrap();
+        let c = st.list::<Campaign>().unwrap().remove(0);
+        st.team_create(kiemtra_core::setup::TeamInput {
+            campaign_id: c.id.clone(),
+            name: "Đoàn kiểm tra số 2".into(),
+            members: vec![kiemtra_core::setup::MemberInput::named(
+                "Phạm Văn Long",
+                Role::Head,
+            )],
+        })
+        .unwrap();
+        let v = st.visit_rows(Some(&c.id)).unwrap().remove(0);
+        (c.id, v.id)
+    };
+    s.script(
+        "location.hash = arguments[0]",
+        serde_json::json!([format!("#/visit/{visit}")]),
+    );
+    s.click(&s.wait("#btn-replan"));
+    let date = s.wait("#replan-date");
+    s.script(
+        "arguments[0].value = ''",
+        serde_json::json!([year_ref(s, "#replan-date")]),
+    );
+    s.type_text(&date, "05/12/2024");
+    s.click(&s.wait("#replan-team option:nth-child(3)"));
+    s.type_text(
+        &s.wait("#replan-reason"),
+        "Đơn vị đề nghị lùi lịch vì trùng Đại hội",
+    );
+    s.click(&s.wait("#replan-save"));
+    // After 30/11/2024: refused until the person says the day is meant.
+    s.wait_text("#replan-error", "nằm ngoài thời gian của đợt kiểm tra");
+    s.screenshot(&shots.join("36-replan-outside.png"));
+    s.click(&s.wait("#replan-outside-confirm"));
+    s.wait_text("#visit-outside", "Ngoài thời gian đợt");
+    {
+        let st = Store::open(db).unwrap();
+        let v = st
+            .require::<kiemtra_core::model::Visit>(&visit)
+            .unwrap()
+            .body;
+        assert_eq!(v.date.map(|d| d.to_string()).as_deref(), Some("2024-12-05"));
+        let change = v.plan_changes.last().unwrap();
+        assert_eq!(change.reason, "Đơn vị đề nghị lùi lịch vì trùng Đại hội");
+        assert_eq!(change.team_to, "Đoàn kiểm tra số 2");
+        assert_eq!(
+            change.date_to.map(|d| d.to_string()).as_deref(),
+            Some("2024-12-05")
+        );
+    }
+    s.click(&s.wait("#btn-visit-history"));
+    s.wait_text("#history-dialog", "Đoàn kiểm tra số 2");
+    s.wait_text("#history-dialog", "trùng Đại hội");
+    s.click(&s.wait("#history-close"));
+
+    s.click(&s.wait("#btn-replan"));
+    s.click(&s.wait("#cancel-visit"));
+    s.wait_text("#replan .field-error", "lý do hủy");
+    s.type_text(
+        &s.wait("#cancel-reason"),
+        "Đơn vị đang sáp nhập, chuyển sang đợt sau",
+    );
+    s.click(&s.wait("#cancel-visit"));
+    s.wait(&format!(
+        "#cancelled-visits .cancelled-row[data-id=\"{visit}\"]"
+    ));
+    s.script(
+        "document.querySelector('#cancelled-visits').open = true",
+        serde_json::json!([]),
+    );
+    s.wait_text("#cancelled-visits", "chuyển sang đợt sau");
+    s.screenshot(&shots.join("37-cancelled.png"));
+    let st = Store::open(db).unwrap();
+    assert!(st
+        .get::<kiemtra_core::model::Visit>(&visit)
+        .unwrap()
+        .is_none());
+    let history = st.history(&visit).unwrap();
+    let last = history.last().unwrap();
+    assert!(last.deleted);
+    assert_eq!(
+        last.body["plan_changes"][1]["reason"],
+        "Đơn vị đang sáp nhập, chuyển sang đợt sau"
+    );
+    assert_eq!(st.campaign_overview(&campaign).unwrap().cancelled.len(), 1);
 }

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use kiemtra_core::ids::finding_id;
-use kiemtra_core::model::{Finding, VisitStatus};
+use kiemtra_core::model::{Campaign, Finding, VisitStatus};
 use kiemtra_core::visit::FindingInput;
 use kiemtra_core::Store;
 use kiemtra_tests::{answer_file_dialog, screenshot_dir, wait_for, Dialog, Driver, Session};
@@ -253,31 +253,7 @@ fn a_dialog_in_the_database_folder_loses_no_later_edit() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("kiemtra.db");
     let bundle = tmp.path().join("ban-xdd.kiemtra");
-    let (visit, unit) = {
-        let mut src = Store::open(&tmp.path().join("src.db")).unwrap();
-        let campaign = src.load_demo().unwrap();
-        let mut me = Store::open(&db).unwrap();
-        me.set_device_name("Máy Văn phòng").unwrap();
-        me.set_onboarded().unwrap();
-        // This laptop is one of the campaign's secretariat laptops (it edits after the import).
-        let intro = tmp.path().join("gioi-thieu.kiemtra");
-        me.export_plain(&intro, None).unwrap();
-        src.enroll_bundle_maker(
-            &intro,
-            &campaign,
-            kiemtra_core::trust::EnrolRole::Secretariat,
-            None,
-        )
-        .unwrap();
-        src.export_plain(&bundle, None).unwrap();
-        let v = src
-            .visit_rows(None)
-            .unwrap()
-            .into_iter()
-            .find(|v| v.status == VisitStatus::Planned)
-            .unwrap();
-        (v.id, v.unit_name)
-    };
+    let (visit, unit) = secretariat_laptop_and_bundle(&db, &bundle, tmp.path());
     let driver = Driver::start();
     let s = driver.launch(&db);
     open_sync(&s);
@@ -308,4 +284,79 @@ fn a_dialog_in_the_database_folder_loses_no_later_edit() {
         Some(note),
         "kept after the app closed"
     );
+}
+
+/// Import a bundle, then undo it from the settings screen: the backup made before the
+/// import is restored into the running app, which shows the data as it was, and the backup
+/// of the state it replaced is listed (so the restore can be undone too).
+#[test]
+fn a_backup_restored_in_the_settings_brings_back_the_state_before_an_import() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, usb) = (tmp.path().join("profile"), tmp.path().join("usb"));
+    std::fs::create_dir_all(&usb).unwrap();
+    let db = dir.join("kiemtra.db");
+    let bundle = usb.join("ban-xdd.kiemtra");
+    secretariat_laptop_and_bundle(&db, &bundle, tmp.path());
+    let campaigns = |db: &Path| Store::open(db).unwrap().list::<Campaign>().unwrap().len();
+    assert_eq!(campaigns(&db), 0);
+    let shots = screenshot_dir();
+    let driver = Driver::start();
+    let s = driver.launch(&db);
+    open_sync(&s);
+    import_through_ui(&s, &driver.display, &bundle);
+    assert_eq!(campaigns(&db), 1, "imported");
+
+    // Settings ("Máy và người dùng"): the backup made before that import, and why.
+    s.click(&s.wait("#device-name"));
+    s.wait_text(
+        "#backups-table tr.backup-row:first-child .backup-reason",
+        "Trước khi nhập ban-xdd.kiemtra",
+    );
+    s.wait_count("#backups-table tr.backup-row", 1);
+    s.click(&s.wait("#backups-table tr.backup-row:first-child .backup-restore"));
+    s.wait_text("#restore-undo", "sao lưu dữ liệu hiện tại");
+    s.screenshot(&shots.join("15-restore-confirm.png"));
+    s.click(&s.wait("#restore-confirm"));
+    // The app reloads on the restored data, and lists the backup of what it replaced.
+    s.wait_text(
+        "#backups-table tr.backup-row:first-child .backup-reason",
+        "Trước khi khôi phục bản sao lưu lúc",
+    );
+    s.wait_count("#backups-table tr.backup-row", 2);
+    s.wait_text("#toasts", "Đã khôi phục bản sao lưu lúc");
+    s.screenshot(&shots.join("16-restored.png"));
+    assert_eq!(campaigns(&db), 0, "the imported campaign is gone");
+    s.click(&s.wait("#brand"));
+    s.wait_text(".empty-state .state-title", "Chưa có đợt kiểm tra");
+    assert!(s.find_all(".campaign-row").is_empty());
+    s.screenshot(&shots.join("17-restored-campaigns.png"));
+    s.quit();
+}
+
+/// A laptop named and onboarded, with no data yet, and a bundle of the demo campaign whose
+/// secretariat enrolled it: the visit the bundle plans first, and its unit's name.
+fn secretariat_laptop_and_bundle(db: &Path, bundle: &Path, tmp: &Path) -> (String, String) {
+    let mut src = Store::open(&tmp.join("src.db")).unwrap();
+    let campaign = src.load_demo().unwrap();
+    let mut me = Store::open(db).unwrap();
+    me.set_device_name("Máy Văn phòng").unwrap();
+    me.set_onboarded().unwrap();
+    // This laptop is one of the campaign's secretariat laptops (it edits after the import).
+    let intro = tmp.join("gioi-thieu.kiemtra");
+    me.export_plain(&intro, None).unwrap();
+    src.enroll_bundle_maker(
+        &intro,
+        &campaign,
+        kiemtra_core::trust::EnrolRole::Secretariat,
+        None,
+    )
+    .unwrap();
+    src.export_plain(bundle, None).unwrap();
+    let v = src
+        .visit_rows(None)
+        .unwrap()
+        .into_iter()
+        .find(|v| v.status == VisitStatus::Planned)
+        .unwrap();
+    (v.id, v.unit_name)
 }

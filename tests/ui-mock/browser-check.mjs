@@ -775,8 +775,8 @@ try {
   await until("location.hash === '#/conflicts' && document.querySelectorAll('.conflict[data-id]').length === 3", "the conflicts screen");
   const fc = await evaluate(`(() => { const c = document.querySelector('${card(FINDING_CONFLICT)}'); return {
     label: c.querySelector('.conflict-label').textContent, kind: c.querySelector('.kind-tag').textContent,
-    heads: [...c.querySelectorAll('thead th.cv-head')].map(th => ({name: th.querySelector('.cv-device-name').textContent, time: th.querySelector('.cv-time').textContent, winner: !!th.querySelector('.winner-tag')})),
-    rows: [...c.querySelectorAll('tbody tr')].map(r => ({field: r.dataset.field, label: r.querySelector('th').textContent, values: [...r.querySelectorAll('.cf-value')].map(v => v.textContent)})),
+    heads: [...c.querySelectorAll('thead th.cv-head:not(.cv-ancestor)')].map(th => ({name: th.querySelector('.cv-device-name').textContent, time: th.querySelector('.cv-time').textContent, winner: !!th.querySelector('.winner-tag')})),
+    rows: [...c.querySelectorAll('tbody tr.cf-row')].map(r => ({field: r.dataset.field, label: r.querySelector('th').textContent, values: [...r.querySelectorAll('.cf-value')].map(v => v.textContent)})),
     radios: [...c.querySelectorAll('input[type=radio][name="pick-${FINDING_CONFLICT}-note"]')].map(r => r.checked),
     keep: [...c.querySelectorAll('button.keep-version')].map(b => b.dataset.rev), merge: c.querySelectorAll('button.merge-selected').length }; })()`);
   check(
@@ -786,15 +786,30 @@ try {
   );
   check("finding conflict: the differing note, translated label, winner picked", fc.rows.length === 1 && fc.rows[0].label === "Kết quả kiểm tra / ghi nhận" && JSON.stringify(fc.radios) === "[true,false]" && fc.keep.length === 2 && fc.merge === 1, fc.rows);
   const rc = await evaluate(`(() => { const c = document.querySelector('.conflict[data-kind="recommendation"]'); return { id: c.dataset.id,
-    rows: [...c.querySelectorAll('tbody tr')].map(r => ({field: r.dataset.field, label: r.querySelector('th').textContent, values: [...r.querySelectorAll('.cf-value')].map(v => v.textContent)})), heads: c.querySelectorAll('thead th.cv-head').length }; })()`);
+    rows: [...c.querySelectorAll('tbody tr.cf-row')].map(r => ({field: r.dataset.field, label: r.querySelector('th').textContent, values: [...r.querySelectorAll('.cf-value')].map(v => v.textContent)})), heads: c.querySelectorAll('thead th.cv-head:not(.cv-ancestor)').length }; })()`);
   check(
     "recommendation conflict: text then authority, values translated, three versions",
     rc.heads === 3 && rc.rows.map((r) => r.field).join() === "text,authority" && rc.rows[0].label === "Nội dung kiến nghị" && rc.rows[1].label === "Thẩm quyền giải quyết" && rc.rows[1].values.join("|") === "Đoàn cấp trên|Đoàn cấp trên|Cấp ủy Đảng",
     rc,
   );
-  const nc = await evaluate(`[...document.querySelectorAll('${card(NEW_CONFLICT)} tbody tr')].map(r => [r.dataset.field, ...[...r.querySelectorAll('.cf-value')].map(v => v.textContent)])`);
+  const nc = await evaluate(`[...document.querySelectorAll('${card(NEW_CONFLICT)} tbody tr.cf-row')].map(r => [r.dataset.field, ...[...r.querySelectorAll('.cf-value')].map(v => v.textContent)])`);
   check("rating shown as Đạt / Chưa đạt, empty as —", JSON.stringify(nc) === JSON.stringify([["rating", "Chưa đạt", "Đạt"], ["explanation", "Đơn vị đã bổ sung giấy giới thiệu ngày 09/11/2023.", "—"]]), nc);
   check("the conflicts screen keeps the header count", (await badgeText()) === "3" && (await text("#conflicts-count")) === "3 xung đột");
+  // 20b. the value before the edits beside the versions, and a box for each text field
+  const earlier = await evaluate(`(() => { const c = document.querySelector('${card(FINDING_CONFLICT)}'); return {
+    head: (c.querySelector('thead th.cv-ancestor') || {}).textContent, note: (c.querySelector('tr.cf-row[data-field="note"] .cf-before') || {}).textContent,
+    box: (c.querySelector('#merged-${FINDING_CONFLICT}-note') || {}).value, label: (c.querySelector('tr.cf-merge-row[data-field="note"] label') || {}).textContent }; })()`);
+  check(
+    "the common earlier text is shown as “Trước khi sửa”, and the note's box starts from the shown version",
+    earlier.head === "Trước khi sửa" && earlier.note === "Sổ đoàn viên được quản lý tại văn phòng Đoàn." && earlier.box === fc.rows[0].values[0] && earlier.label === "Nội dung gộp",
+    earlier,
+  );
+  const boxes = await evaluate(`[...document.querySelectorAll('.conflict')].map(c => [c.dataset.kind, !!c.querySelector('th.cv-ancestor'), [...c.querySelectorAll('tr.cf-merge-row')].map(r => r.dataset.field).join()])`);
+  check(
+    "boxes for text fields only (not a rating or an authority); no earlier column where the versions share none",
+    JSON.stringify(boxes) === JSON.stringify([["finding", true, "note"], ["recommendation", true, "text"], ["finding", false, "explanation"]]),
+    boxes,
+  );
   await shot("19-conflicts-vi");
   await shotFull("19b-conflicts-vi-full");
 
@@ -809,15 +824,29 @@ try {
   // 22. merge field by field
   await click(`.conflict[data-id="${rc.id}"] input[name="pick-${rc.id}-text"][value="1"]`);
   await click(`.conflict[data-id="${rc.id}"] input[name="pick-${rc.id}-authority"][value="2"]`);
-  check("the chosen cells are marked", (await count(`.conflict[data-id="${rc.id}"] td.cf-cell.picked`)) === 2 && (await evaluate(`document.querySelector('.conflict[data-id="${rc.id}"] tr[data-field="text"] td.cf-cell.picked').dataset.version`)) === "1");
+  check("the chosen cells are marked", (await count(`.conflict[data-id="${rc.id}"] td.cf-cell.picked`)) === 2 && (await evaluate(`document.querySelector('.conflict[data-id="${rc.id}"] tr.cf-row[data-field="text"] td.cf-cell.picked').dataset.version`)) === "1");
+  const recBox = `#merged-${rc.id}-text`;
+  check("picking a version puts its text in the box", (await value(recBox)) === rc.rows[0].values[1], await value(recBox));
+  await click(`.conflict[data-id="${rc.id}"] tr.cf-merge-row .cf-join`);
+  check("“Ghép các phiên bản” puts each different text in the box, once", (await value(recBox)) === `${rc.rows[0].values[0]}\n\n${rc.rows[0].values[1]}`, await value(recBox));
+  await evaluate(`document.querySelector('.conflict[data-id="${rc.id}"]').scrollIntoView({block: "start"})`);
+  await shot("19c-conflicts-joined-vi");
+  await send("Emulation.setDeviceMetricsOverride", { width: 1024, height: 640, deviceScaleFactor: 1, mobile: false });
+  await until("window.innerWidth === 1024", "the 1024 px viewport for the conflicts");
+  await evaluate(`document.querySelector('.conflict[data-id="${rc.id}"]').scrollIntoView({block: "start"})`);
+  await shot("19d-conflicts-joined-1024-vi");
+  await send("Emulation.setDeviceMetricsOverride", { width: 1366, height: 768, deviceScaleFactor: 1, mobile: false });
+  await until("window.innerWidth === 1366", "the 1366 px viewport after the conflicts");
+  const edited = "Mở lớp bồi dưỡng nghiệp vụ cho cán bộ Đoàn cơ sở trong quý I/2024 (mỗi huyện ít nhất 01 lớp) — Ban thư ký <b>gộp</b>.";
+  await typeInto(recBox, edited);
   await evaluate("window.__mockCalls.length = 0");
   await click(`.conflict[data-id="${rc.id}"] button.merge-selected`);
   await until(`!document.querySelector('.conflict[data-id="${rc.id}"]') && ${settled("conflict_resolve")}`, "the merge to settle the conflict");
   res = await calls("conflict_resolve");
   const merged = res[0] && res[0].args.input;
   check(
-    "merge sends the chosen value of every differing field",
-    res.length === 1 && merged.id === rc.id && !("keep" in merged) && merged.fields.authority === "party" && merged.fields.text === rc.rows[0].values[1] && Object.keys(merged.fields).sort().join() === "authority,text",
+    "merge sends the chosen value of every differing field, and the box's edited text for a text field",
+    res.length === 1 && merged.id === rc.id && !("keep" in merged) && merged.fields.authority === "party" && merged.fields.text === edited && Object.keys(merged.fields).sort().join() === "authority,text",
     merged,
   );
   check("header count after the merge", (await badgeText()) === "1");
@@ -955,6 +984,56 @@ try {
   await until("!!document.querySelector('#lp-recovery-recipient')", "the recovery key made");
   check("once made, the card shows when, how many campaigns it reads, and its public key", /Đã tạo lúc 02\/12\/2026 10:30/.test(await text("#lp-recovery-state")) && /^age1/.test(await text("#lp-recovery-recipient")) && (await count("#lp-recovery-create")) === 0);
   await shot("35c-laptops-recovery-made-vi");
+
+  // 25c'. Bản sao lưu: when, how big, why; restore asks first, refuses a bad copy, then reloads
+  const bk = await evaluate("[...document.querySelectorAll('#backups-table tbody tr')].map(r => [...r.querySelectorAll('td')].slice(0, 3).map(td => td.textContent))");
+  check(
+    "backups: local date and time, size in plain units, and why each was made",
+    bk.length === 3 && JSON.stringify(bk[0]) === JSON.stringify(["10/11/2023 09:02", "2,4 MB", "Trước khi nhập kiemtra-Laptop-Doan-kiem-tra-so-1-20231110-1540.kiemtra, kiemtra-Laptop-Doan-kiem-tra-so-3-20231109-1805.kiemtra"]) && bk[1][2] === "Trước khi nhập danh sách đơn vị danh-sach-don-vi-2023.xlsx" && bk[1][1] === "0 B" && bk[2][2] === "Không rõ",
+    bk,
+  );
+  await evaluate("document.querySelector('#backups').scrollIntoView({block: 'start'})");
+  await shot("35d-laptops-backups-vi");
+  await click("#backups-table tbody tr:nth-child(1) .backup-restore");
+  await until("!!document.querySelector('#restore-dialog[open]')", "the restore confirmation");
+  check(
+    "the confirmation says what goes back, what is lost and that the current data is backed up first; nothing restored yet",
+    (await text("#restore-title")) === "Khôi phục bản sao lưu lúc 10/11/2023 09:02?" && /trở về như lúc 10\/11\/2023 09:02/.test(await text("#restore-what")) && /sẽ không còn/.test(await text("#restore-lost")) && /sao lưu dữ liệu hiện tại/.test(await text("#restore-undo")) && (await calls("backup_restore")).length === 0,
+  );
+  await shot("35e-laptops-restore-confirm-vi");
+  await click("#restore-cancel");
+  await until("!document.querySelector('#restore-dialog')", "the cancelled confirmation");
+  check("cancel restores nothing", (await calls("backup_restore")).length === 0);
+  await click("#backups-table tbody tr:nth-child(2) .backup-restore");
+  await until("!!document.querySelector('#restore-dialog[open]')", "the confirmation for the empty copy");
+  await click("#restore-confirm");
+  await until(`${settled("backup_restore")} && !document.querySelector('#restore-error[hidden]')`, "the refusal of the empty copy");
+  check("an empty copy is refused in the dialog, in words, and the list stays", /tệp rỗng \(0 byte\)\. Dữ liệu hiện tại không thay đổi/.test(await text("#restore-error")) && (await count("#backups-table tbody tr")) === 3 && (await count("#restore-dialog[open]")) === 1);
+  await click("#restore-cancel");
+  await until("!document.querySelector('#restore-dialog')", "the dialog closed after the refusal");
+  await evaluate("window.__mockCalls.length = 0");
+  await click("#backups-table tbody tr:nth-child(1) .backup-restore");
+  await until("!!document.querySelector('#restore-dialog[open]')", "the confirmation again");
+  await click("#restore-confirm");
+  await until(`!document.querySelector('#restore-dialog') && ${nCalls("app_state")} === 1 && window.__mockPending === 0 && document.querySelectorAll('#backups-table tbody tr').length === 4`, "the restore and the reload");
+  const restored = await calls("backup_restore");
+  const newest = await texts("#backups-table tbody tr:first-child td.backup-reason");
+  check(
+    "restore sends the file name, then the app reads its state again and the list shows the backup of the data it replaced",
+    restored.length === 1 && restored[0].args.name === "kiemtra-20231110-020218.120.db" && newest[0] === "Trước khi khôi phục bản sao lưu lúc 10/11/2023 09:02" && /Đã khôi phục bản sao lưu lúc 10\/11\/2023 09:02/.test((await text("#toasts")) || "") && (await count("#laptop-form")) === 1,
+    { restored, newest },
+  );
+  await send("Emulation.setDeviceMetricsOverride", { width: 1024, height: 640, deviceScaleFactor: 1, mobile: false });
+  await until("window.innerWidth === 1024", "the 1024 px viewport");
+  await evaluate("document.querySelector('#backups').scrollIntoView({block: 'start'})");
+  await shot("35f-laptops-backups-1024-vi");
+  await click("#backups-table tbody tr:nth-child(2) .backup-restore");
+  await until("!!document.querySelector('#restore-dialog[open]')", "the confirmation at 1024 px");
+  await shot("35g-laptops-restore-confirm-1024-vi");
+  await click("#restore-cancel");
+  await until("!document.querySelector('#restore-dialog')", "the confirmation closed at 1024 px");
+  await send("Emulation.setDeviceMetricsOverride", { width: 1366, height: 768, deviceScaleFactor: 1, mobile: false });
+  await until("window.innerWidth === 1366", "the 1366 px viewport again");
 
   // 25d. first run: the laptop is named before anything else
   await open("?unnamed=1&first=1");

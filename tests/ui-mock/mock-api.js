@@ -66,6 +66,7 @@ const MESSAGES = {
     bad_bundle: "Gói dữ liệu bị từ chối: nội dung revisions.jsonl đã bị thay đổi (sai SHA-256).",
     export_io: "Không ghi được tệp vào ổ USB (ổ đầy hoặc chỉ cho phép đọc).",
     not_in_conflict: "Bản ghi này không còn xung đột.",
+    bad_backup: "Không khôi phục từ \"{file}\": tệp rỗng (0 byte). Dữ liệu hiện tại không thay đổi.",
     recovery_key_exists: "Văn phòng đã có khóa khôi phục (tạo lúc {created_at}); khóa chỉ được tạo một lần. Hãy dùng tệp khóa đã cất giữ.",
     invalid_points: "Điểm của mục {code} phải từ 0 đến {max}.",
     not_found: "Không tìm thấy dữ liệu yêu cầu.",
@@ -116,6 +117,7 @@ const MESSAGES = {
     bad_bundle: "Bundle refused: revisions.jsonl was changed (SHA-256 mismatch).",
     export_io: "Could not write the file to the USB stick (full or read-only).",
     not_in_conflict: "This record is no longer in conflict.",
+    bad_backup: "Not restored from \"{file}\": the file is empty (0 bytes). The current data did not change.",
     recovery_key_exists: "The office already has a recovery key (made {created_at}); it is made once. Use the key file you kept.",
     invalid_points: "Points for item {code} must be between 0 and {max}.",
     not_found: "The requested data was not found.",
@@ -1968,21 +1970,30 @@ function findingBody(visitId, code, f) {
   return { visit_id: String(visitId), item_code: code, rating: f.rating ?? null, points: f.points ?? null, note: f.note ?? "", explanation: f.explanation ?? "" };
 }
 
-/** A conflict in the shape of conflicts_list; versions[0] is the winner. */
-function makeConflict(id, kind, label, versions) {
+// The fields core counts as typed text (what search indexes): the screen offers a box for them.
+const TEXT_FIELDS = { campaign: ["name", "theme"], unit: ["name", "short_name", "code"], visit: ["report_summary", "difficulties", "strengths", "shortcomings", "assessment"], finding: ["note", "explanation"], recommendation: ["text"] };
+
+/** A conflict in the shape of conflicts_list; versions[0] is the winner; `ancestor` the body they were edited from, if any. */
+function makeConflict(id, kind, label, versions, ancestor = null) {
   const keys = [...new Set(versions.flatMap((v) => Object.keys(v.body)))].sort();
   const fields = keys
-    .map((k) => ({ field: k, values: versions.map((v) => (k in v.body ? v.body[k] : null)) }))
+    .map((k) => {
+      const values = versions.map((v) => (k in v.body ? v.body[k] : null));
+      const before = ancestor && k in ancestor ? ancestor[k] : null;
+      const text = (TEXT_FIELDS[kind] || []).includes(k) && [...values, before].every((x) => x === null || typeof x === "string");
+      return { field: k, values, ancestor: before, text };
+    })
     .filter((f) => f.values.some((x) => JSON.stringify(x) !== JSON.stringify(f.values[0])));
-  return { id, kind, label, winner: versions[0].rev, versions: versions.map((v, i) => ({ ...v, is_winner: i === 0 })), fields };
+  const common = ancestor ? { rev: `1-${hexKey(99).slice(0, 32)}`, body: ancestor } : null;
+  return { id, kind, label, winner: versions[0].rev, versions: versions.map((v, i) => ({ ...v, is_winner: i === 0 })), ancestor: common, fields };
 }
 
-function findingConflict(id, visitId, code, versions) {
+function findingConflict(id, visitId, code, versions, ancestor = null) {
   const map = (store.findings[visitId] ||= {});
   const w = versions[0].body;
   map[code] = { id: map[code] ? map[code].id : `f${store.nextId++}`, rating: w.rating, points: w.points, note: w.note, explanation: w.explanation, rev: 3 };
   const meta = { visit_id: visitId, item_code: code };
-  return { ...makeConflict(id, "finding", `Tiêu chí ${code} · ${unitOfVisit(visitId).name}`, versions), meta };
+  return { ...makeConflict(id, "finding", `Tiêu chí ${code} · ${unitOfVisit(visitId).name}`, versions, ancestor), meta };
 }
 
 function buildSync() {
@@ -1998,7 +2009,7 @@ function buildSync() {
     findingConflict("0193f2a1-5c3e-7b21-9d4e-1f0a2b3c4d5e", "17", "5.3", [
       { rev: rev(3), device_id: TEAM3.id, device_name: TEAM3.name, hlc: "2023-11-09T03:14:22.512Z#0000", body: findingBody("17", "5.3", { ...base53, note: "Sổ đoàn viên được quản lý tại văn phòng Đoàn, có ghi nhận xét năm 2022 và 2023." }) },
       { rev: rev(3), device_id: SELF.id, device_name: SELF.name, hlc: "2023-11-09T02:51:07.090Z#0001", body: findingBody("17", "5.3", { ...base53, note: "Sổ đoàn viên quản lý đầy đủ; 3 sổ chưa ghi nhận xét năm 2023 (chi đoàn Văn phòng, Tài chính, Nội vụ)." }) },
-    ]),
+    ], findingBody("17", "5.3", { ...base53, note: "Sổ đoàn viên được quản lý tại văn phòng Đoàn." })),
   );
   // 2. a recommendation of visit 8: text and authority changed on three laptops
   const rec = store.recs.find((r) => r.visit_id === "8");
@@ -2011,7 +2022,7 @@ function buildSync() {
       { rev: rev(4), device_id: TEAM1.id, device_name: TEAM1.name, hlc: "2023-11-10T07:33:41.006Z#0000", body: v1 },
       { rev: rev(4), device_id: SELF.id, device_name: SELF.name, hlc: "2023-11-10T02:18:55.640Z#0000", body: v2 },
       { rev: rev(4), device_id: TEAM3.id, device_name: TEAM3.name, hlc: "2023-11-09T09:47:12.300Z#0002", body: v3 },
-    ]);
+    ], v1);
     c.meta = { visit_id: "8", rec_id: rec.id };
     sync.conflicts.push(c);
   }
@@ -2345,5 +2356,42 @@ export async function trustRevoke(device, campaign, reason) {
   return call("trust_revoke", { device, campaign, reason }, () => {
     if (!String(reason || "").trim()) throw emptyText("reason");
     return { campaign_id: campaign, device_id: device, public_key: hexKey(11), role: "team", team_id: null, revoked: { hlc: "2023-11-10T10:41:09.512Z#0000", at: "2023-11-10T17:41:09+07:00", reason } };
+  });
+}
+
+// ---------- backups ----------
+// Newest first, as Rust lists them; a 0-byte one (a disk that was full) is refused on restore.
+const backupDir = "/home/lan/.local/share/kiemtra/backups/";
+function backupEntry(created_at, size, reason) {
+  const name = `kiemtra-${created_at.replace(/[-:]/g, "").replace("T", "-").replace("Z", "")}.db`;
+  return { number: 0, name, path: backupDir + name, created_at, size, reason };
+}
+const backups = {
+  list: [
+    backupEntry("2023-11-10T02:02:18.120Z", 2516582, { before: "import", files: ["kiemtra-Laptop-Doan-kiem-tra-so-1-20231110-1540.kiemtra", "kiemtra-Laptop-Doan-kiem-tra-so-3-20231109-1805.kiemtra"] }),
+    backupEntry("2023-11-08T03:05:12.004Z", 0, { before: "unit_import", file: "danh-sach-don-vi-2023.xlsx" }),
+    backupEntry("2023-11-02T08:40:51.733Z", 1835008, null),
+  ],
+};
+
+function numberedBackups() {
+  backups.list.forEach((b, i) => (b.number = i + 1));
+  return backups.list;
+}
+
+export async function backupsList() {
+  return call("backups_list", undefined, () => numberedBackups());
+}
+
+export async function backupRestore(name) {
+  return call("backup_restore", { name }, () => {
+    const b = backups.list.find((x) => x.name === name);
+    if (!b) throw fail("not_found");
+    if (!b.size) throw fail("bad_backup", { file: b.name });
+    const saved = backupEntry(new Date(tick()).toISOString(), 2621440, { before: "restore", from: b.name, from_at: b.created_at });
+    // The restored copy is never the one pruned to make room.
+    backups.list = [saved, ...backups.list.filter((x) => x !== b).slice(0, 3), b].sort((x, y) => (x.created_at < y.created_at ? 1 : -1));
+    numberedBackups();
+    return { restored: clone(b), saved: clone(saved) };
   });
 }

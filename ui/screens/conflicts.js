@@ -1,5 +1,7 @@
-// Conflicts: records that two computers changed before syncing. Every version side by side;
-// keep one version, or pick the value of each differing field and merge.
+// Conflicts: records that two computers changed before syncing. Every version side by side,
+// with the value before the edits (their common ancestor's) where there is one; keep one
+// version, or pick the value of each differing field and merge. A text field can also be
+// combined or rewritten by hand in a box under its row, and that text is what is saved.
 import { h } from "../lib/dom.js";
 import { formatDate, formatDateTime, formatNumber } from "../lib/format.js";
 import { toError } from "../lib/errors.js";
@@ -61,10 +63,28 @@ function visitOf(c) {
   return null;
 }
 
+/** Rows enough for the text in a box (a joined text is long), within reason. */
+function fitRows(box) {
+  const lines = String(box.value).split("\n").reduce((n, l) => n + 1 + Math.floor(l.length / 80), 0);
+  box.rows = Math.min(Math.max(lines, 3), 12);
+}
+
+/** The versions' different texts, in order, blank ones left out: a start for a merged text. */
+function joinTexts(values) {
+  const seen = [];
+  for (const v of values) {
+    const s = typeof v === "string" ? v.trim() : "";
+    if (s && !seen.includes(s)) seen.push(s);
+  }
+  return seen.join("\n\n");
+}
+
 export function create(app) {
   let list = [];
   /** id → {field → version index} chosen by the person */
   const picks = new Map();
+  /** id → {field → text} of the text fields' boxes, as the person left them */
+  const drafts = new Map();
   const busy = new Set();
   const errors = new Map();
   let root = null;
@@ -108,6 +128,7 @@ export function create(app) {
     }
     busy.delete(c.id);
     picks.delete(c.id);
+    drafts.delete(c.id);
     const index = list.findIndex((x) => x.id === c.id);
     list = list.filter((x) => x.id !== c.id);
     app.setConflictCount(list.length);
@@ -132,7 +153,7 @@ export function create(app) {
   function setBusy(card, on) {
     card.setAttribute("aria-busy", String(on));
     card.classList.toggle("is-busy", on);
-    for (const el of card.querySelectorAll("button, input")) el.disabled = on;
+    for (const el of card.querySelectorAll("button, input, textarea")) el.disabled = on;
   }
 
   function versionHead(c, v) {
@@ -150,10 +171,56 @@ export function create(app) {
     );
   }
 
+  function draftsFor(c) {
+    let d = drafts.get(c.id);
+    if (!d) {
+      d = {};
+      const p = picksFor(c);
+      for (const f of c.fields || []) if (f.text) d[f.field] = (f.values || [])[p[f.field]] ?? "";
+      drafts.set(c.id, d);
+    }
+    return d;
+  }
+
+  /** The box under a text field's row: the picked version's text, to edit or combine. */
+  function mergeRow(c, f, d, span) {
+    const id = `merged-${c.id}-${f.field}`;
+    const box = h("textarea", { class: "text-input cf-merged", id, rows: "3", maxlength: "20000" });
+    box.value = d[f.field] ?? "";
+    fitRows(box);
+    box.addEventListener("input", () => {
+      d[f.field] = box.value;
+      fitRows(box);
+    });
+    const join = h(
+      "button",
+      {
+        type: "button",
+        class: "btn btn-small cf-join",
+        onClick: () => {
+          box.value = d[f.field] = joinTexts(f.values || []);
+          fitRows(box);
+          box.focus();
+        },
+      },
+      t("conflicts.join"),
+    );
+    return h(
+      "tr",
+      { class: "cf-merge-row", dataset: { field: f.field } },
+      h("th", { scope: "row", class: "cf-field cf-merge-label" }, h("label", { for: id }, t("conflicts.merged_text"))),
+      h("td", { colspan: String(span), class: "cf-merge" }, box, h("div", { class: "cf-merge-tools" }, join, h("span", { class: "muted small" }, t("conflicts.merged_hint")))),
+    );
+  }
+
   function fieldRow(c, f, p) {
     const name = `pick-${c.id}-${f.field}`;
     const cells = [];
     const winnerValue = (f.values || [])[winnerIndex(c)];
+    if (c.ancestor) {
+      const before = formatValue(c.kind, f.field, f.ancestor);
+      cells.push(h("td", { class: "cf-ancestor" }, h("span", { class: ["cf-before", isEmpty(f.ancestor) && "empty"] }, before)));
+    }
     (c.versions || []).forEach((v, i) => {
       const value = (f.values || [])[i];
       const same = !v.is_winner && sameValue(value, winnerValue);
@@ -173,6 +240,12 @@ export function create(app) {
         if (!input.checked) return;
         p[f.field] = i;
         for (const td of cell.parentElement.querySelectorAll(".cf-cell")) td.classList.toggle("picked", td === cell);
+        // Picking a version starts the text box again from that version's text.
+        const box = f.text && cell.closest("tbody").querySelector(`tr.cf-merge-row[data-field="${CSS.escape(f.field)}"] .cf-merged`);
+        if (box) {
+          box.value = draftsFor(c)[f.field] = value ?? "";
+          fitRows(box);
+        }
       });
       input.setAttribute("aria-label", `${fieldLabel(c.kind, f.field)} — ${v.device_name || v.device_id}: ${text}`);
       cells.push(cell);
@@ -184,6 +257,7 @@ export function create(app) {
     const versions = c.versions || [];
     const fields = orderedFields(c.fields || []);
     const p = picksFor(c);
+    const d = draftsFor(c);
     const visitId = visitOf(c);
     const error = errors.get(c.id);
     let card = null;
@@ -191,8 +265,22 @@ export function create(app) {
     const table = h(
       "table",
       { class: ["conflict-table", `versions-${Math.min(versions.length, 4)}`] },
-      h("thead", null, h("tr", null, h("th", { scope: "col", class: "cf-field-head" }, t("conflicts.field")), versions.map((v) => versionHead(c, v)))),
-      h("tbody", null, fields.map((f) => fieldRow(c, f, p))),
+      h(
+        "thead",
+        null,
+        h(
+          "tr",
+          null,
+          h("th", { scope: "col", class: "cf-field-head" }, t("conflicts.field")),
+          c.ancestor ? h("th", { scope: "col", class: "cv-head cv-ancestor", title: t("conflicts.before_title") }, h("div", { class: "cv-device" }, h("span", { class: "cv-device-name" }, t("conflicts.before")))) : null,
+          versions.map((v) => versionHead(c, v)),
+        ),
+      ),
+      h(
+        "tbody",
+        null,
+        fields.map((f) => [fieldRow(c, f, p), f.text ? mergeRow(c, f, d, versions.length + (c.ancestor ? 1 : 0)) : null]),
+      ),
       h(
         "tfoot",
         null,
@@ -200,6 +288,7 @@ export function create(app) {
           "tr",
           null,
           h("td", { class: "cf-field" }),
+          c.ancestor ? h("td", { class: "cf-keep" }) : null,
           versions.map((v) =>
             h(
               "td",
@@ -264,7 +353,7 @@ export function create(app) {
                 class: "btn btn-primary merge-selected",
                 onClick: () => {
                   const chosen = {};
-                  for (const f of fields) chosen[f.field] = (f.values || [])[p[f.field] ?? winnerIndex(c)] ?? null;
+                  for (const f of fields) chosen[f.field] = f.text ? (d[f.field] ?? "") : ((f.values || [])[p[f.field] ?? winnerIndex(c)] ?? null);
                   resolve(c, { id: c.id, fields: chosen }, card);
                 },
               },

@@ -1,11 +1,13 @@
 // Máy và người dùng (laptop & people): this laptop's name and the people who use it (signed
 // into every revision it writes), its fingerprint to read aloud, the campaigns it is enrolled
-// in, the office's recovery key, and every laptop it knows, with trust and revocation. At first run it is the first
-// screen: a laptop is named by its people, never after its hostname.
+// in, the office's recovery key, every laptop it knows, with trust and revocation, and the backups
+// (this is the app's settings screen). At first run it is the first screen: a laptop is named by
+// its people, never after its hostname.
 import { h } from "../lib/dom.js";
 import { toError } from "../lib/errors.js";
 import { peopleText } from "../lib/format.js";
 import { t } from "../i18n.js";
+import { backupsPart } from "./backups.js";
 
 function roleText(m) {
   if (m.owner) return t("laptops.role_owner");
@@ -24,9 +26,10 @@ export function create(app, route) {
   let recovery = null; // the office's recovery key (public part) or null
   let recoveryAsk = null; // {busy, error} while the person reads the warning before making it
   let root = null;
+  const backups = backupsPart(app);
 
   async function load() {
-    [profile, laptops, recovery] = await Promise.all([app.api.trustProfile(), app.api.trustLaptops(), firstRun ? null : app.api.trustRecoveryKey()]);
+    [profile, laptops, recovery] = await Promise.all([app.api.trustProfile(), app.api.trustLaptops(), firstRun ? null : app.api.trustRecoveryKey(), firstRun ? null : backups.load()]);
     draft = {
       name: profile.named ? profile.name : "",
       people: profile.people.length ? profile.people.map((p) => ({ ...p })) : [{ name: "", position: "" }],
@@ -325,6 +328,7 @@ export function create(app, route) {
       firstRun ? h("p", { class: "welcome-lead" }, t("laptops.first_lead")) : null,
       h("div", { class: "laptops-grid" }, profileForm(), identityCard()),
       firstRun ? null : laptopsTable(),
+      firstRun ? null : backups.render(),
     );
     return root;
   }

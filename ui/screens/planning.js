@@ -194,14 +194,20 @@ export function planner(ctx) {
     const go = h("button", { type: "button", class: "btn btn-primary", id: "plan-go", disabled: !chosen.size, onClick: () => plan(false) }, t("plan.go", { n: chosen.size }));
     const counted = () => {
       go.disabled = !chosen.size;
-      go.textContent = t("plan.go", { n: chosen.size });
+      const label = t("plan.go", { n: chosen.size });
+      if (go.textContent !== label) go.textContent = label;
     };
     const list = h("ul", { class: "plan-list" });
     const hint = h("p", { class: "form-warning", id: "plan-outside-hint" });
     const errorHost = h("div", { class: "plan-error-host" });
     // What depends on the day: which units may be chosen, and the outside-campaign warning.
+    // The rows are rebuilt only when that choice changes, so a click that ends the date's
+    // editing lands on a page that did not move under it.
+    let shown = null;
     const refresh = () => {
-      list.replaceChildren(...units.map((u) => row(u, counted)));
+      const now = units.map((u) => unavailable(u.unit, dayOf())).join("|");
+      if (now !== shown) list.replaceChildren(...units.map((u) => row(u, counted)));
+      shown = now;
       hint.textContent = outsideCampaign(date, c) ? t("replan.outside_hint", { span: campaignSpan(c) }) : "";
       hint.hidden = !hint.textContent;
       errorHost.replaceChildren(

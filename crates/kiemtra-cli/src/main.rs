@@ -16,8 +16,8 @@ mod messages;
 mod output;
 
 use cmd::{
-    attach, campaign, criteria, database, finding, recommendation, report, revisions, search, sync,
-    team, trust, unit, visit,
+    attach, backup, campaign, criteria, database, finding, recommendation, report, revisions,
+    search, sync, team, trust, unit, visit,
 };
 use messages::{Label, Usage};
 
@@ -74,6 +74,9 @@ enum Cmd {
     Attach(attach::Cmd),
     #[command(flatten)]
     Sync(sync::Cmd),
+    /// Bản sao lưu (backups made before every import)
+    #[command(subcommand)]
+    Backup(backup::Cmd),
     #[command(flatten)]
     Trust(trust::Cmd),
     #[command(flatten)]
@@ -168,5 +171,6 @@ fn run(cli: Cli, lang: Lang) -> Result<ExitCode, Error> {
         Cmd::Trust(c) => trust::run(c, store, json, lang),
         Cmd::Report(c) => report::run(c, store, json, lang),
         Cmd::Search(c) => search::run(c, store, json, lang),
+        Cmd::Backup(c) => backup::run(c, store, json, lang),
     }
 }

@@ -57,6 +57,7 @@ pub enum Label {
     UnknownDevice,
     CreatedAt,
     Shown,
+    BeforeEdits,
     // A unit file.
     HeaderOnLine,
     Notice,
@@ -135,6 +136,7 @@ impl Localize for Label {
             ),
             Label::CreatedAt => ("Tạo lúc", "Created"),
             Label::Shown => ("đang hiển thị", "shown"),
+            Label::BeforeEdits => ("trước khi sửa", "before the edits"),
             Label::HeaderOnLine => ("tiêu đề ở dòng", "header on line"),
             Label::Notice => ("Lưu ý", "Note"),
             Label::Line => ("dòng", "line"),
@@ -160,6 +162,7 @@ pub enum Empty {
     Visits,
     Conflicts,
     CriteriaCode,
+    Backups,
 }
 
 impl Localize for Empty {
@@ -173,6 +176,10 @@ impl Localize for Empty {
             ),
             Empty::Visits => ("Chưa có buổi kiểm tra nào.", "No visits yet."),
             Empty::Conflicts => ("Không có xung đột.", "No conflicts."),
+            Empty::Backups => (
+                "Chưa có bản sao lưu nào. Bản sao lưu được tạo trước mỗi lần nhập dữ liệu.",
+                "No backups yet. One is made before every import.",
+            ),
             Empty::CriteriaCode => (
                 "Không có bộ tiêu chí với mã này.",
                 "No criteria set with this code.",
@@ -516,5 +523,39 @@ impl Localize for NotUnitsLeftOut<'_> {
                 "Left out {n} line(s) that are not units: {lines}. To import one as a unit, add --keep-line LINE."
             ),
         )
+    }
+}
+
+/// A file's size in plain units, with the language's decimal mark: "2,4 MB" / "2.4 MB".
+pub struct Size(pub u64);
+
+impl Localize for Size {
+    fn message(&self, lang: Lang) -> String {
+        let units = ["B", "KB", "MB", "GB"];
+        let mut v = self.0 as f64;
+        let mut i = 0;
+        while v >= 1024.0 && i < units.len() - 1 {
+            v /= 1024.0;
+            i += 1;
+        }
+        let n = if i == 0 || v >= 100.0 {
+            format!("{v:.0}")
+        } else {
+            // "88 KB", not "88.0 KB".
+            let t = format!("{v:.1}");
+            t.strip_suffix(".0").map(str::to_string).unwrap_or(t)
+        };
+        let n = lang.pick(n.replace('.', ","), n);
+        format!("{n} {}", units[i])
+    }
+}
+
+/// A backup made before reasons were written beside backups.
+pub struct UnknownReason;
+
+impl Localize for UnknownReason {
+    fn message(&self, lang: Lang) -> String {
+        lang.pick("(không rõ lý do)", "(reason unknown)")
+            .to_string()
     }
 }

@@ -476,6 +476,13 @@ fn bundles_carry_work_between_laptops_and_conflicts_are_resolved() {
     );
     let conflicts = json(&hq.path, &["conflicts"]);
     assert_eq!(conflicts.as_array().unwrap().len(), 1);
+    // Both laptops wrote the finding first: no earlier text to show beside the two.
+    assert_eq!(conflicts[0]["ancestor"], Value::Null);
+    let text = ok(&hq.path, &["conflicts"]);
+    assert!(
+        text.contains("Ý kiến máy A") && !text.contains("trước khi sửa"),
+        "{text}"
+    );
     let id = conflicts[0]["id"].as_str().unwrap().to_string();
     let loser = conflicts[0]["versions"][1]["rev"]
         .as_str()
@@ -490,6 +497,28 @@ fn bundles_carry_work_between_laptops_and_conflicts_are_resolved() {
     assert_eq!(
         json(&hq.path, &["visit", "show", &visit])["findings"]["5.3"]["note"],
         kept_note
+    );
+    // Both laptops take the resolution and edit it again: the text they started from is shown.
+    let back = dir.path().join("hq.kiemtra");
+    ok(&hq.path, &["export", "--out", back.to_str().unwrap()]);
+    for (l, f, note) in [(&a, &fa, "Sửa lại ở máy A"), (&b, &fb, "Sửa lại ở máy B")] {
+        ok(&l.path, &["import", back.to_str().unwrap()]);
+        let args = [
+            "finding", "set", "--visit", &visit, "--item", "5.3", "--note", note,
+        ];
+        ok(&l.path, &args);
+        ok(&l.path, &["export", "--out", f.to_str().unwrap()]);
+    }
+    ok(
+        &hq.path,
+        &["import", fa.to_str().unwrap(), fb.to_str().unwrap()],
+    );
+    let again = json(&hq.path, &["conflicts"]);
+    assert_eq!(again[0]["ancestor"]["body"]["note"], kept_note);
+    let text = ok(&hq.path, &["conflicts"]);
+    assert!(
+        text.contains(&format!("trước khi sửa: {kept_note}")),
+        "{text}"
     );
     let devices = json(&hq.path, &["devices"]);
     assert_eq!(devices.as_array().unwrap().len(), 3);
@@ -731,6 +760,55 @@ fn unit_import_leaves_out_totals_notes_and_signatures_and_says_why() {
 }
 
 #[test]
+fn backup_restore_brings_back_the_data_before_an_import_and_says_how_to_undo() {
+    let d = db();
+    let f = unit_file(&d, "don-vi.csv", UNITS);
+    ok(&d.path, &["unit", "import", &f]);
+    let list = ok(&d.path, &["backup", "list"]);
+    assert!(
+        list.contains(" 1  ") && list.contains("Trước khi nhập danh sách đơn vị don-vi.csv"),
+        "{list}"
+    );
+    let units = || json(&d.path, &["unit", "list"]).as_array().unwrap().len();
+    assert_eq!(units(), 3);
+
+    let out = ok(&d.path, &["backup", "restore", "1"]);
+    assert!(
+        out.contains("Đã sao lưu dữ liệu hiện tại trước khi khôi phục: ")
+            && out.contains("Muốn hoàn tác, chạy: kiemtra backup restore 1"),
+        "{out}"
+    );
+    assert_eq!(units(), 0, "the state before the import");
+    let list = json(&d.path, &["backup", "list"]);
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(list[0]["reason"]["before"], "restore");
+    assert_eq!(list[1]["reason"]["before"], "unit_import");
+    // Undone by the line it printed.
+    ok(&d.path, &["backup", "restore", "1"]);
+    assert_eq!(units(), 3);
+
+    // Not a backup: refused in words, nothing changed, nothing backed up.
+    let junk = unit_file(&d, "junk.db", "không phải cơ sở dữ liệu");
+    let before = ok(&d.path, &["dump", "--canonical"]);
+    let o = kiemtra(&d.path, &["backup", "restore", &junk]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("Không khôi phục từ \"junk.db\"")
+            && err.contains("Dữ liệu hiện tại không thay đổi."),
+        "{err}"
+    );
+    assert_eq!(ok(&d.path, &["dump", "--canonical"]), before);
+    assert_eq!(
+        json(&d.path, &["backup", "list"]).as_array().unwrap().len(),
+        3
+    );
+    let o = kiemtra(&d.path, &["backup", "restore", "7"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("Không có bản sao lưu \"7\""));
+}
+
+#[test]
 fn unit_import_writes_the_tree_then_skip_bad_adds_only_the_good_rows() {
     let d = db();
     let f = unit_file(&d, "don-vi.csv", UNITS);
@@ -755,11 +833,7 @@ fn unit_import_writes_the_tree_then_skip_bad_adds_only_the_good_rows() {
     assert_eq!(units[1]["valid_to"], "2025-06-30");
 
     // Again: nothing to do, so no new backup either.
-    let backups = || {
-        std::fs::read_dir(d.path.with_file_name("backups"))
-            .unwrap()
-            .count()
-    };
+    let backups = || json(&d.path, &["backup", "list"]).as_array().unwrap().len();
     assert_eq!(backups(), 1);
     let again = json(&d.path, &["unit", "import", &f]);
     assert_eq!(again["unchanged"], 3);
@@ -1529,6 +1603,7 @@ fn help_lists_every_command_in_its_order() {
             "import",
             "conflicts",
             "resolve",
+            "backup",
             "device",
             "devices",
             "enroll",

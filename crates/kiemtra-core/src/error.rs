@@ -73,6 +73,16 @@ pub enum Error {
     /// A key file is written only where no file is.
     #[error("file_exists")]
     FileExists { path: String },
+    /// A file offered as a backup to restore that is not this laptop's Kiểm tra data:
+    /// refused before anything changes.
+    /// Another program holds the database while a restore would replace it: nothing done.
+    #[error("restore_busy")]
+    RestoreBusy,
+    #[error("bad_backup")]
+    BadBackup {
+        file: String,
+        problem: BackupProblem,
+    },
     #[error("corrupt")]
     Corrupt(String),
     /// A revision that is not a history the engine could have written, given to it directly.
@@ -288,6 +298,59 @@ impl Localize for BundleProblem {
     }
 }
 
+/// Why a file cannot be restored.
+#[derive(Debug)]
+pub enum BackupProblem {
+    Empty,
+    /// Not SQLite at all, or damaged past reading.
+    NotDatabase,
+    /// SQLite, but its integrity check fails.
+    Damaged,
+    /// A database of something else.
+    NotKiemtra,
+    TooNew {
+        found: i64,
+        supported: i64,
+    },
+    /// A Kiểm tra database of another laptop: restoring it would give this laptop that
+    /// laptop's identity and keys.
+    OtherLaptop {
+        name: String,
+    },
+}
+
+impl Localize for BackupProblem {
+    fn message(&self, lang: Lang) -> String {
+        use BackupProblem as P;
+        match self {
+            P::Empty => lang.pick("tệp rỗng (0 byte)", "the file is empty (0 bytes)").to_string(),
+            P::NotDatabase => lang
+                .pick(
+                    "tệp không phải cơ sở dữ liệu hoặc đã hỏng",
+                    "the file is not a database, or is damaged",
+                )
+                .to_string(),
+            P::Damaged => lang
+                .pick("cơ sở dữ liệu trong tệp bị hỏng", "the database in the file is damaged")
+                .to_string(),
+            P::NotKiemtra => lang
+                .pick(
+                    "tệp không phải dữ liệu của Kiểm tra",
+                    "the file is not Kiểm tra data",
+                )
+                .to_string(),
+            P::TooNew { found, supported } => lang.pick(
+                format!("tệp do phiên bản Kiểm tra mới hơn tạo (lược đồ {found}, phiên bản này hỗ trợ đến {supported})"),
+                format!("the file was made by a newer version of Kiểm tra (schema {found}; this version supports up to {supported})"),
+            ),
+            P::OtherLaptop { name } => lang.pick(
+                format!("đây là dữ liệu của máy khác (\"{name}\"), không phải của máy này"),
+                format!("it is another laptop's data (\"{name}\"), not this laptop's"),
+            ),
+        }
+    }
+}
+
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// What a kind of record is called in a sentence; an unknown one by its own name.
@@ -307,6 +370,7 @@ fn noun(what: &str, lang: Lang) -> &str {
         "revision" => ("phiên bản", "revision"),
         "file" => ("tệp", "file"),
         "record" => ("bản ghi", "record"),
+        "backup" => ("bản sao lưu", "backup"),
         other => (other, other),
     };
     lang.pick(vi, en)
@@ -374,6 +438,8 @@ impl Error {
             Error::NoReaders => "no_readers",
             Error::RecoveryKeyExists { .. } => "recovery_key_exists",
             Error::FileExists { .. } => "file_exists",
+            Error::BadBackup { .. } => "bad_backup",
+            Error::RestoreBusy => "restore_busy",
             Error::Corrupt(_) | Error::BadRevision(_) => "corrupt",
             Error::ImportFile(_) => "bad_import_file",
             Error::ImportRows(_) => "bad_import_rows",
@@ -410,6 +476,10 @@ format!(
 format!("Không tìm thấy tệp \"{id}\"."),
 format!("File \"{id}\" not found."),
 ),
+            Error::NotFound { what: "backup", id } => lang.pick(
+                format!("Không có bản sao lưu \"{id}\" trong danh sách (kiemtra backup list)."),
+                format!("No backup \"{id}\" in the list (kiemtra backup list)."),
+            ),
             Error::NotFound { what, id } => lang.pick(
 {
                 format!("Không tìm thấy {} có mã \"{id}\".", noun(what, Lang::Vi))
@@ -578,6 +648,14 @@ format!(
             Error::BundleTooOld { format } => lang.pick(
                 format!("Gói dữ liệu theo định dạng cũ ({format}), chưa có chữ ký từng phiên bản. Hãy cập nhật Kiểm tra trên máy đã tạo gói rồi xuất lại; không có gì thay đổi."),
                 format!("This bundle is in an old format ({format}) without per-revision signatures. Update Kiểm tra on the laptop that made it and export again; nothing changed."),
+            ),
+            Error::RestoreBusy => lang.pick(
+                "Chưa khôi phục được: một chương trình khác (ví dụ lệnh kiemtra) đang ghi vào dữ liệu. Hãy thử lại khi chương trình đó xong; dữ liệu hiện tại không thay đổi.".to_string(),
+                "Not restored: another program (such as the kiemtra command) is writing to the data. Try again once it is done; the current data did not change.".to_string(),
+            ),
+            Error::BadBackup { file, problem } => lang.pick(
+                format!("Không khôi phục từ \"{file}\": {}. Dữ liệu hiện tại không thay đổi.", problem.message(lang)),
+                format!("Not restored from \"{file}\": {}. The current data did not change.", problem.message(lang)),
             ),
             Error::Corrupt(d) => lang.pick(
 format!("Dữ liệu bị hỏng: {d}"),

@@ -2,6 +2,7 @@
 //! SQLite store. No UI here; the Tauri app and the `kiemtra` CLI both call into this crate.
 
 pub mod attachments;
+pub mod backups;
 pub mod check;
 pub mod demo;
 pub mod dump;

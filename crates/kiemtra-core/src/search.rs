@@ -39,6 +39,15 @@ const KINDS: &[(&str, &[&str])] = &[
     ("recommendation", &["text"]),
 ];
 
+/// The text fields of a kind (none for a kind not searched).
+pub(crate) fn text_fields(kind: &str) -> &'static [&'static str] {
+    KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, f)| *f)
+        .unwrap_or(&[])
+}
+
 /// The field a finding's result names when only its item's title matched.
 pub const ITEM_TITLE: &str = "item_title";
 

@@ -94,35 +94,6 @@ impl Db {
         &mut self.conn
     }
 
-    /// Copy the database with SQLite's backup API to `backups/` beside it, keeping the
-    /// newest `keep` copies. Returns the new copy's path.
-    pub fn backup(&self, keep: usize) -> Result<PathBuf> {
-        let dir = self
-            .path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .join("backups");
-        std::fs::create_dir_all(&dir)?;
-        let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S%.3f");
-        let dest = dir.join(format!("kiemtra-{stamp}.db"));
-        self.conn.backup(rusqlite::MAIN_DB, &dest, None)?;
-        let mut old: Vec<PathBuf> = std::fs::read_dir(&dir)?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with("kiemtra-") && n.ends_with(".db"))
-            })
-            .collect();
-        old.sort();
-        let excess = old.len().saturating_sub(keep);
-        for p in old.into_iter().take(excess) {
-            let _ = std::fs::remove_file(p);
-        }
-        Ok(dest)
-    }
-
     pub fn device(&self) -> &Device {
         &self.device
     }

@@ -34,6 +34,11 @@ impl AtomicFile {
         Ok(AtomicFile { tmp })
     }
 
+    /// Where it is being written (for a writer that opens the file by name, as SQLite does).
+    pub fn path(&self) -> &Path {
+        self.tmp.path()
+    }
+
     pub fn file(&self) -> &File {
         self.tmp.as_file()
     }

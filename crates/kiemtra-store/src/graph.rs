@@ -224,6 +224,23 @@ pub fn heads_of(conn: &Connection, record_id: &str) -> Result<Vec<Head>> {
         .collect()
 }
 
+/// The newest common ancestor of a record's live heads, with its body: what the versions
+/// of a conflict were edited from (None with fewer than two live heads, or none shared).
+pub fn live_heads_ancestor(conn: &Connection, record_id: &str) -> Result<Option<(String, String)>> {
+    let graph = graph_of(conn, record_id)?;
+    let live: Vec<&Node> = heads_in(&graph)
+        .into_iter()
+        .filter(|h| !h.deleted)
+        .collect();
+    if live.len() < 2 {
+        return Ok(None);
+    }
+    match common_ancestor(&graph, &live) {
+        Some(rev) => Ok(Some((rev.to_string(), body_of(conn, rev)?))),
+        None => Ok(None),
+    }
+}
+
 /// The newest revision that is an ancestor of every given head (None when they share none,
 /// e.g. two laptops created the same finding independently).
 pub(crate) fn common_ancestor<'g>(graph: &'g [Node], heads: &[&Node]) -> Option<&'g str> {

@@ -7,6 +7,7 @@
 //! kind's owner field) and gives typed records through `Record`. Nothing here names a
 //! campaign or a visit.
 
+mod backups;
 pub mod canonical;
 mod db;
 mod error;
@@ -20,9 +21,10 @@ mod record;
 mod rows;
 mod writer;
 
+pub use backups::{open_backup, remove_backup, BackupFile};
 pub use db::{Db, UNNAMED_DEVICE};
 pub use error::{Error, Result, RevisionProblem};
-pub use graph::{graph_of, heads_in, heads_of, materialize, Head, Node};
+pub use graph::{graph_of, heads_in, heads_of, live_heads_ancestor, materialize, Head, Node};
 pub use record::{
     generation_of, rev_for_text, Device, HistoryEntry, Record, Revision, Schema, Stored,
     IMPORT_BATCH,

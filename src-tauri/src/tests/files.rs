@@ -145,6 +145,32 @@ fn a_bundle_goes_out_through_the_save_dialog_and_in_through_the_open_dialog() {
     // The files were imported once: a second "Nhập" has nothing left to do.
     let again = b.call("bundle_import", json!({})).unwrap();
     assert_eq!(again["files"], json!([]));
+    assert_eq!(
+        again["backup"],
+        Value::Null,
+        "nothing imported, nothing backed up"
+    );
+
+    // Settings: the backup made before the import and why; restored by its name only (a
+    // path is no name of the list), after which B is as before the import.
+    let list = b.call("backups_list", json!({})).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(
+        list[0]["reason"],
+        json!({ "before": "import", "files": ["cho-may-B.kiemtra"] })
+    );
+    let err = b
+        .call("backup_restore", json!({ "name": "../kiemtra.db" }))
+        .unwrap_err();
+    assert_eq!(err["code"], "not_found");
+    let done = b
+        .call("backup_restore", json!({ "name": list[0]["name"] }))
+        .unwrap();
+    assert_eq!(done["saved"]["reason"]["before"], "restore");
+    assert_eq!(done["restored"]["name"], list[0]["name"]);
+    assert_eq!(b.dump(), before, "the state before the import");
+    let list = b.call("backups_list", json!({})).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 2);
 
     // A cancelled pick is `null`.
     b.cancel_next();

@@ -2,6 +2,7 @@
 //! calls the core operations and prints the result as JSON or as text in the user's language.
 
 pub mod attach;
+pub mod backup;
 pub mod campaign;
 pub mod criteria;
 pub mod database;

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use kiemtra_core::backups::BackupReason;
 use kiemtra_core::model::{self, Entity};
 use kiemtra_core::sync::bundle::{ImportReport, Sealing};
 use kiemtra_core::sync::conflicts::{Conflict, Resolution};
@@ -153,7 +154,16 @@ fn import(
     let mut reports = Vec::new();
     let mut failed = false;
     if !dry_run {
-        let b = store.backup(5)?;
+        let b = store.backup_before(&BackupReason::Import {
+            files: files
+                .iter()
+                .map(|f| {
+                    f.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default()
+                })
+                .collect(),
+        })?;
         if !json {
             println!("{}", Done::BackedUp { path: &b }.message(lang));
         }
@@ -253,6 +263,9 @@ fn print_conflicts(list: &[Conflict], lang: Lang) {
         }
         for f in &c.fields {
             println!("    {}:", f.field);
+            if c.ancestor.is_some() {
+                println!("      {}: {}", Label::BeforeEdits.message(lang), f.ancestor);
+            }
             for (i, val) in f.values.iter().enumerate() {
                 println!("      #{} {val}", i + 1);
             }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
+use kiemtra_core::backups::BackupReason;
 use kiemtra_core::dates::dmy;
 use kiemtra_core::model;
 use kiemtra_core::setup::today;
@@ -295,7 +296,12 @@ fn import(
         return Ok(ExitCode::SUCCESS);
     }
     if plan.create + plan.update > 0 {
-        let b = store.backup(5)?;
+        let b = store.backup_before(&BackupReason::UnitImport {
+            file: file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        })?;
         if !json {
             println!("{}", Done::BackedUp { path: &b }.message(lang));
         }

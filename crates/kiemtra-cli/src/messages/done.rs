@@ -129,6 +129,16 @@ pub enum Done<'a> {
     BackedUp {
         path: &'a Path,
     },
+    /// The state a restore replaces, backed up first.
+    BackedUpBeforeRestore {
+        path: &'a Path,
+    },
+    Restored {
+        name: &'a str,
+        at: &'a str,
+        /// What `kiemtra backup restore` takes to undo it.
+        undo: &'a str,
+    },
     IdentityWritten {
         path: &'a Path,
         recipient: &'a str,
@@ -348,6 +358,17 @@ impl Localize for Done<'_> {
                     format!("Backed up before import: {path}"),
                 )
             }
+            Done::BackedUpBeforeRestore { path } => {
+                let path = path.display();
+                lang.pick(
+                    format!("Đã sao lưu dữ liệu hiện tại trước khi khôi phục: {path}"),
+                    format!("Backed up the current data before restoring: {path}"),
+                )
+            }
+            Done::Restored { name, at, undo } => lang.pick(
+                format!("Đã khôi phục bản sao lưu {name} (lúc {at}). Muốn hoàn tác, chạy: kiemtra backup restore {undo}"),
+                format!("Restored the backup {name} (of {at}). To undo, run: kiemtra backup restore {undo}"),
+            ),
             Done::ConflictResolved { id, rev } => lang.pick(
                 format!("Đã giải quyết xung đột {id} ({rev})"),
                 format!("Conflict resolved {id} ({rev})"),

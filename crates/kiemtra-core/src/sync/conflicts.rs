@@ -29,6 +29,24 @@ pub struct FieldVersions {
     pub field: String,
     /// One value per version, in the order of `versions`.
     pub values: Vec<Value>,
+    /// The value before the edits: the common ancestor's (null without one).
+    pub ancestor: Value,
+    /// Prose a person may combine or rewrite by hand (a note, an assessment), not a value
+    /// to pick (a rating, a date).
+    pub text: bool,
+}
+
+/// The revision every version of a conflict was edited from (their newest common ancestor).
+#[derive(Debug, Clone, Serialize)]
+pub struct ConflictAncestor {
+    pub rev: String,
+    pub body: Value,
+}
+
+/// Typed text a person wrote (what search indexes: a note, an assessment, a name), as
+/// against a value to pick (a rating, a date).
+fn is_prose(kind: &str, field: &str) -> bool {
+    crate::search::text_fields(kind).contains(&field)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -39,6 +57,9 @@ pub struct Conflict {
     pub label: String,
     pub winner: String,
     pub versions: Vec<ConflictVersion>,
+    /// What the versions were edited from; None when they share no revision (two laptops
+    /// created the same finding independently).
+    pub ancestor: Option<ConflictAncestor>,
     /// Only the fields where the versions differ.
     pub fields: Vec<FieldVersions>,
     /// Minutes changed while being signed: one version is the signed text, another an edit
@@ -156,6 +177,13 @@ impl Store {
             .collect();
         keys.sort();
         keys.dedup();
+        let ancestor = match kiemtra_store::live_heads_ancestor(self.conn(), id)? {
+            Some((rev, body)) => Some(ConflictAncestor {
+                rev,
+                body: serde_json::from_str(&body)?,
+            }),
+            None => None,
+        };
         let fields = keys
             .into_iter()
             .filter_map(|k| {
@@ -163,13 +191,23 @@ impl Store {
                     .iter()
                     .map(|v| v.body.get(k).cloned().unwrap_or(Value::Null))
                     .collect();
-                values
-                    .iter()
-                    .any(|v| *v != values[0])
-                    .then(|| FieldVersions {
+                values.iter().any(|v| *v != values[0]).then(|| {
+                    let before = ancestor
+                        .as_ref()
+                        .and_then(|a| a.body.get(k).cloned())
+                        .unwrap_or(Value::Null);
+                    let text = is_prose(&kind, k)
+                        && values
+                            .iter()
+                            .chain([&before])
+                            .all(|v| v.is_string() || v.is_null());
+                    FieldVersions {
                         field: k.clone(),
                         values,
-                    })
+                        ancestor: before,
+                        text,
+                    }
+                })
             })
             .collect();
         let label = self.record_label(&kind, &versions[0].body);
@@ -184,6 +222,7 @@ impl Store {
             kind,
             winner,
             versions,
+            ancestor,
             fields,
         })
     }

@@ -52,8 +52,25 @@ fn gather(lab: &Lab, hq: &mut Store, a: &Store, b: &Store) {
 
 /// The secretariat sends the demo campaign out to two laptops, which edit concurrently.
 fn campaign_on_three(lab: &Lab) -> (Store, Store, Store, String) {
+    campaign_on_three_with(lab, |_, _| {})
+}
+
+/// `campaign_on_three`, with `prepare` run on the secretariat (given the visit the laptops
+/// will edit) before the campaign goes out.
+fn campaign_on_three_with(
+    lab: &Lab,
+    prepare: impl FnOnce(&mut Store, &str),
+) -> (Store, Store, Store, String) {
     let mut hq = lab.db("hq");
     let campaign = hq.load_demo().unwrap();
+    let visit = hq
+        .visit_rows(None)
+        .unwrap()
+        .into_iter()
+        .find(|v| v.status == VisitStatus::Planned)
+        .unwrap()
+        .id;
+    prepare(&mut hq, &visit);
     let (mut a, mut b) = (lab.db("a"), lab.db("b"));
     for s in [&a, &b] {
         crate::common::enrol(&mut hq, s, &campaign, lab.dir.path());
@@ -66,13 +83,6 @@ fn campaign_on_three(lab: &Lab) -> (Store, Store, Store, String) {
         assert!(rep.new_device);
         assert_eq!(rep.new_revisions, r.revisions);
     }
-    let visit = a
-        .visit_rows(None)
-        .unwrap()
-        .into_iter()
-        .find(|v| v.status == VisitStatus::Planned)
-        .unwrap()
-        .id;
     (hq, a, b, visit)
 }
 
@@ -133,6 +143,73 @@ fn three_laptops_converge_whatever_the_order_and_conflicts_match() {
     assert!(c.versions.iter().any(|v| v.body["note"] == "Ý kiến A"));
     assert!(c.versions.iter().any(|v| v.body["note"] == "Ý kiến B"));
     assert!(hq.check().unwrap().ok);
+}
+
+#[test]
+fn a_conflict_shows_the_text_before_the_edits_and_takes_a_merged_text() {
+    let lab = Lab::new();
+    let (mut hq, mut a, mut b, visit) = campaign_on_three_with(&lab, |hq, visit| {
+        note(hq, visit, "5.3", Some("Sổ đoàn viên đủ."), Some("Chưa có"))
+    });
+    note(
+        &mut a,
+        &visit,
+        "5.3",
+        Some("Sổ đoàn viên đủ; 3 sổ chưa ghi nhận xét."),
+        None,
+    );
+    note(
+        &mut b,
+        &visit,
+        "5.3",
+        Some("Sổ đoàn viên đủ, quản lý tại văn phòng."),
+        None,
+    );
+    // A third edit on a before it sends: the ancestor is still the secretariat's text.
+    note(
+        &mut a,
+        &visit,
+        "5.3",
+        Some("Sổ đoàn viên đủ; 3 sổ chưa ghi nhận xét năm 2023."),
+        None,
+    );
+    gather(&lab, &mut hq, &a, &b);
+    let c = hq.conflicts().unwrap().remove(0);
+    let first = hq.history(&c.id).unwrap().remove(0);
+    let ancestor = c.ancestor.as_ref().expect("a common ancestor");
+    assert_eq!(ancestor.rev, first.rev);
+    assert_eq!(ancestor.body["note"], "Sổ đoàn viên đủ.");
+    let f = c.fields.iter().find(|f| f.field == "note").unwrap();
+    assert_eq!(f.ancestor, "Sổ đoàn viên đủ.");
+    assert!(f.text, "a note is prose to merge by hand");
+    assert_eq!(f.values.len(), 2);
+
+    // The secretariat writes its own text from both and saves it.
+    let merged = "Sổ đoàn viên đủ, quản lý tại văn phòng; 3 sổ chưa ghi nhận xét năm 2023.";
+    let mut fields = serde_json::Map::new();
+    fields.insert("note".into(), merged.into());
+    let rev = hq.resolve(&c.id, Resolution::Fields(fields)).unwrap();
+    assert!(hq.conflicts().unwrap().is_empty());
+    assert_eq!(
+        hq.visit_detail(&visit).unwrap().findings["5.3"].note,
+        merged
+    );
+    let last = hq.history(&c.id).unwrap().pop().unwrap();
+    assert_eq!(last.rev, rev);
+    assert_eq!(last.parents.len(), 2);
+    assert_eq!(last.body["note"], merged);
+    assert_eq!(
+        last.body["explanation"], "Chưa có",
+        "other fields as they were"
+    );
+
+    // A finding two laptops created independently has no earlier text to show.
+    note(&mut a, &visit, "5.4", Some("Ý kiến A"), None);
+    note(&mut b, &visit, "5.4", Some("Ý kiến B"), None);
+    gather(&lab, &mut hq, &a, &b);
+    let c = hq.conflicts().unwrap().remove(0);
+    assert!(c.ancestor.is_none());
+    assert!(c.fields.iter().all(|f| f.ancestor.is_null()));
 }
 
 #[test]

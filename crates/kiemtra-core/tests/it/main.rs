@@ -4,6 +4,7 @@
 mod common;
 
 mod attachments;
+mod backups;
 mod bundle;
 mod encryption;
 mod merge_laws;
