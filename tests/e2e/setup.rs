@@ -292,6 +292,16 @@ fn replan_a_visit(s: &kiemtra_tests::Session, db: &std::path::Path, shots: &std:
     s.click(&s.wait("#history-close"));
 
     s.click(&s.wait("#btn-replan"));
+    s.wait("#cancel-visit");
+    let panel = s.script(
+        "return document.querySelector('#replan').innerText",
+        serde_json::json!([]),
+    );
+    let panel = panel.as_str().unwrap_or_default();
+    assert!(
+        !panel.contains("null") && s.find_all("#replan-error").is_empty(),
+        "the panel opens again clean: {panel}"
+    );
     s.click(&s.wait("#cancel-visit"));
     s.wait_text("#replan .field-error", "lý do hủy");
     s.type_text(

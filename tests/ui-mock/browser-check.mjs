@@ -1916,6 +1916,7 @@ try {
   await shot("34b-replan-vi");
   await click("#btn-replan");
   await until("!!document.querySelector('#cancel-visit') && window.__mockPending === 0", "the cancel part");
+  check("the panel opens again clean: no old error, no stray words", !(await count("#replan-error")) && !/null|undefined/.test(await text("#replan")), await text("#replan"));
   await click("#cancel-visit");
   check("cancelling asks for a reason first", /lý do hủy/.test((await text("#replan .field-error")) || "") && !(await calls("visit_cancel")).length, await text("#replan .field-error"));
   await typeInto("#cancel-reason", "Đơn vị đang tổ chức Đại hội");

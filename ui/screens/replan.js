@@ -1,7 +1,7 @@
 // Re-planning one visit from its screen: another day or team, with a reason the history keeps;
 // a day outside the campaign's dates only after saying so; cancelling a visit not begun, with
 // its reason. The store refuses what the rules forbid; this panel asks first where it can.
-import { h } from "../lib/dom.js";
+import { h, mount } from "../lib/dom.js";
 import { toError } from "../lib/errors.js";
 import { formatDate } from "../lib/format.js";
 import { dateInput } from "../lib/widgets.js";
@@ -101,7 +101,8 @@ export function replanPanel(ctx) {
     reason.addEventListener("input", () => (draft.reason = reason.value));
     const cancelReason = h("textarea", { id: "cancel-reason", class: "text-input", rows: "2", placeholder: t("replan.cancel_reason_ph") });
     const planned = v.status === "planned";
-    host.replaceChildren(
+    // mount, not replaceChildren: a part not shown (null) must not print as "null".
+    mount(host, [
       h("header", { class: "report-head" }, h("h2", { class: "section-title", id: "replan-title" }, t("replan.title")), h("button", { type: "button", class: "btn btn-small", onClick: () => (host.hidden = true) }, t("action.close"))),
       data.campaign?.start_date || data.campaign?.end_date ? h("p", { class: "muted small" }, t("replan.campaign_dates", { span: campaignSpan(data.campaign) })) : null,
       h(
@@ -130,7 +131,7 @@ export function replanPanel(ctx) {
             h("div", { class: "sign-actions" }, h("button", { type: "button", class: "btn btn-danger btn-small", id: "cancel-visit", onClick: () => cancelVisit(cancelReason) }, t("replan.cancel_go"))),
           )
         : h("p", { class: "muted small", id: "replan-no-cancel" }, t("replan.cannot_cancel")),
-    );
+    ]);
   }
   return { host, open };
 }

@@ -292,12 +292,15 @@ impl Store {
                 match serde_json::from_str::<T>(&body) {
                     Err(e) => out.push(format!("{} {id}: {e}", T::KIND)),
                     Ok(v) => {
-                        if let Err(e) = v.validate() {
-                            out.push(format!(
+                        // Lengths and dates are checked as people write; a record that came
+                        // from another laptop or an older build is not unsound for them.
+                        match v.validate() {
+                            Err(e) if !e.is_writing_rule() => out.push(format!(
                                 "{} {id}: {}",
                                 T::KIND,
                                 crate::Localize::message(&e, crate::Lang::En)
-                            ));
+                            )),
+                            _ => {}
                         }
                     }
                 }

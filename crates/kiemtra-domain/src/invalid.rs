@@ -138,6 +138,18 @@ impl Localize for Rule {
 }
 
 impl Invalid {
+    /// A rule for what a person may write now (a length, a campaign's dates in its year), not
+    /// for what a record must be: records that arrived before the rule stay sound.
+    pub fn is_writing_rule(&self) -> bool {
+        matches!(
+            self,
+            Invalid::Rule {
+                rule: Rule::TooLong { .. } | Rule::OutsideYear { .. },
+                ..
+            }
+        )
+    }
+
     /// A field whose value breaks a rule.
     pub fn rule(field: &'static str, rule: Rule) -> Invalid {
         Invalid::Rule { field, rule }
