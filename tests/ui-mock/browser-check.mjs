@@ -2078,6 +2078,30 @@ try {
   );
   await shot("34-search-vi");
 
+  // 36b. years of campaigns: the list draws a page at a time and filters without diacritics
+  await open("?latency=0&campaigns=200#/campaigns");
+  await until("window.__mockPending === 0 && document.querySelectorAll('.campaign-row').length > 0", "the long campaign list");
+  check(
+    "203 campaigns: 20 drawn, the rest behind a button that says how many",
+    (await count(".campaign-row")) === 20 && (await text("#campaigns-more")) === "Xem thêm 20 đợt (còn 183)" && (await text("#campaigns-count")) === "203 đợt",
+    [await count(".campaign-row"), await text("#campaigns-more")],
+  );
+  await click("#campaigns-more");
+  check("the button draws 20 more", (await count(".campaign-row")) === 40 && (await text("#campaigns-shown")) === "Đang hiện 40/203 đợt kiểm tra.");
+  await typeInto("#campaign-filter", "doan phi");
+  check(
+    "the filter ignores diacritics, starts again at the first page and keeps its focus",
+    (await count(".campaign-row")) === 20 && !(await count("#campaigns-more")) && (await evaluate("document.activeElement.id")) === "campaign-filter" && (await text("#campaigns-shown")) === "Đang hiện 20/20 đợt kiểm tra.",
+    [await count(".campaign-row"), await text("#campaigns-shown")],
+  );
+  await typeInto("#campaign-filter", "chuyen de so 17 nam");
+  check("a name typed without diacritics finds its one campaign", (await count(".campaign-row")) === 1 && /Kiểm tra chuyên đề số 17 năm 2018/.test(await text(".campaign-row .campaign-name")), await text(".campaign-row .campaign-name"));
+  await typeInto("#campaign-filter", "khong co dot nay");
+  check("nothing matching says so", (await count(".campaign-row")) === 0 && (await text(".campaign-list-host .state-text")) === "Không có đợt kiểm tra nào khớp với “khong co dot nay”.");
+  await evaluate("(() => { const el = document.querySelector('#campaign-filter'); el.value = ''; el.dispatchEvent(new Event('input', {bubbles: true})); })()");
+  check("clearing the filter shows the first page again", (await count(".campaign-row")) === 20 && !!(await count("#campaigns-more")));
+  await shot("36b-campaigns-long-vi");
+
   // 37. a small laptop screen (1024×640): the header's words stay apart, the breadcrumb shows
   // real names, each button keeps its words on one line
   await send("Emulation.setDeviceMetricsOverride", { width: 1024, height: 640, deviceScaleFactor: 1, mobile: false });

@@ -838,6 +838,11 @@ else {
   buildCriteria();
   store.criteria = [store.criteria[0]]; // the standard set exists in every database
 }
+// ?campaigns=N adds N past campaigns without visits: a province's years of work, for the list's paging.
+for (let i = 0; i < Number(params.get("campaigns") || 0); i++) {
+  const year = 2022 - Math.floor(i / 4);
+  store.campaigns.push({ id: `cx${i}`, rev: `1-${hexKey(900 + i).slice(0, 32)}`, name: `Kiểm tra chuyên đề số ${i + 1} năm ${year}`, year, theme: i % 10 === 0 ? "Đoàn phí và sổ sách" : "", start_date: `${year}-0${1 + (i % 9)}-10`, end_date: `${year}-0${1 + (i % 9)}-20`, decision_number: `${100 + i}-QĐ/TĐTN`, issuing_body: "Ban Thường vụ Tỉnh đoàn Ninh Bình", place: "Ninh Bình", criteria_set_id: "crit-2023", report: null });
+}
 
 // ---------- views ----------
 

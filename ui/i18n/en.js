@@ -42,6 +42,10 @@ export default {
 
   "campaigns.title": "Inspection campaigns",
   "campaigns.subtitle": "Choose a campaign to see its working sessions and record results.",
+  "campaigns.filter_ph": "Filter by name, year…",
+  "campaigns.no_match": "No campaign matches “{q}”.",
+  "campaigns.shown": "Showing {n} of {total} campaigns.",
+  "campaigns.more": "Show {n} more ({left} left)",
   "campaigns.count": "{n} campaigns",
   "campaigns.count_one": "1 campaign",
   "campaigns.empty_title": "No inspection campaigns yet",

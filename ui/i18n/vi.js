@@ -42,6 +42,10 @@ export default {
 
   "campaigns.title": "Đợt kiểm tra",
   "campaigns.subtitle": "Chọn một đợt kiểm tra để xem các buổi làm việc và ghi nhận kết quả.",
+  "campaigns.filter_ph": "Lọc theo tên, năm…",
+  "campaigns.no_match": "Không có đợt kiểm tra nào khớp với “{q}”.",
+  "campaigns.shown": "Đang hiện {n}/{total} đợt kiểm tra.",
+  "campaigns.more": "Xem thêm {n} đợt (còn {left})",
   "campaigns.count": "{n} đợt",
   "campaigns.empty_title": "Chưa có đợt kiểm tra nào",
   "campaigns.empty_text":

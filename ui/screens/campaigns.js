@@ -1,12 +1,19 @@
-// List of inspection campaigns.
-import { h, activatable } from "../lib/dom.js";
-import { formatDateRange, compareVi } from "../lib/format.js";
+// List of inspection campaigns: newest first, narrowed by a filter and drawn a page at a
+// time, so a province's years of campaigns cost what the screen shows.
+import { h, activatable, mount } from "../lib/dom.js";
+import { formatDateRange, compareVi, fold } from "../lib/format.js";
 import { toError } from "../lib/errors.js";
 import { statusChip, VISIT_STATUSES } from "../lib/widgets.js";
 import { t } from "../i18n.js";
 
+/** Campaigns drawn at once; "Xem thêm" draws as many again. */
+const PAGE = 20;
+
 export function create(app) {
   let list = [];
+  let filter = "";
+  let shown = PAGE;
+  let listHost = null;
   let demoBusy = false;
   let demoError = null;
   let root = null;
@@ -77,6 +84,51 @@ export function create(app) {
     return activatable(el, () => open(c));
   }
 
+  /** Name, theme, year, decision or issuing body; diacritics and case ignored. */
+  function matches() {
+    const q = fold(filter);
+    if (!q) return list;
+    return list.filter((c) => fold(`${c.name} ${c.theme || ""} ${c.year || ""} ${c.decision_number || ""} ${c.issuing_body || ""}`).includes(q));
+  }
+
+  function filterBox() {
+    const input = h("input", { id: "campaign-filter", class: "search", type: "search", value: filter, placeholder: t("campaigns.filter_ph"), "aria-label": t("campaigns.filter_ph"), autocomplete: "off", spellcheck: "false" });
+    input.addEventListener("input", () => {
+      filter = input.value;
+      shown = PAGE;
+      drawList();
+    });
+    return input;
+  }
+
+  // Only the list is redrawn while filtering, so the box keeps its focus and caret.
+  function drawList() {
+    if (!listHost) return;
+    const found = matches();
+    const page = found.slice(0, shown);
+    const more = found.length - page.length;
+    mount(
+      listHost,
+      page.length ? h("div", { class: "campaign-list" }, page.map(row)) : h("div", { class: "state-panel empty-state compact" }, h("p", { class: "state-text" }, t("campaigns.no_match", { q: filter }))),
+      found.length !== list.length || more ? h("p", { class: "muted small campaigns-shown", id: "campaigns-shown" }, t("campaigns.shown", { n: page.length, total: found.length })) : null,
+      more
+        ? h(
+            "button",
+            {
+              type: "button",
+              class: "btn campaigns-more",
+              id: "campaigns-more",
+              onClick: () => {
+                shown += PAGE;
+                drawList();
+              },
+            },
+            t("campaigns.more", { n: Math.min(PAGE, more), left: more }),
+          )
+        : null,
+    );
+  }
+
   function render() {
     const st = app.state || {};
     let body;
@@ -96,7 +148,9 @@ export function create(app) {
         demoError ? h("p", { class: "form-error", role: "alert" }, demoError) : null,
       );
     } else {
-      body = h("div", { class: "campaign-list" }, list.map(row));
+      listHost = h("div", { class: "campaign-list-host" });
+      drawList();
+      body = listHost;
     }
     root = h(
       "div",
@@ -108,7 +162,8 @@ export function create(app) {
         h(
           "div",
           { class: "page-tools" },
-          list.length ? h("span", { class: "page-count" }, t("campaigns.count", { n: list.length })) : null,
+          list.length > 1 ? filterBox() : null,
+          list.length ? h("span", { class: "page-count", id: "campaigns-count" }, t("campaigns.count", { n: list.length })) : null,
           h("button", { type: "button", class: "btn btn-primary", id: "btn-new-campaign", onClick: () => app.navigate({ name: "campaign-new" }) }, "+ ", t("campaigns.new")),
         ),
       ),
