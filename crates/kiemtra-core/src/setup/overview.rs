@@ -127,12 +127,8 @@ impl Store {
             visits.iter().map(|v| v.unit_id.as_str()).collect();
         // The campaign's units and their ancestors, so the tree keeps its shape (dissolved
         // units included: the campaign may be older than their end).
-        let mut all = self.unit_tree_with(true)?;
+        let all = self.unit_tree_with(true)?;
         let day = crate::model::campaign_day(&c.body);
-        let mut names = crate::units::names::NameBook::new(self);
-        for u in &mut all {
-            u.name = names.name_at(&u.id, &u.name, day)?;
-        }
         let parent: HashMap<&str, Option<&str>> = all
             .iter()
             .map(|u| (u.id.as_str(), u.parent_id.as_deref()))
@@ -147,11 +143,15 @@ impl Store {
                 cur = parent.get(x).copied().flatten();
             }
         }
-        let units: Vec<UnitRow> = all
-            .iter()
-            .filter(|u| keep.contains(u.id.as_str()))
-            .cloned()
-            .collect();
+        // Names as they were on the campaign's day, read for the units shown only: each is a
+        // walk through that unit's revisions.
+        let mut names = crate::units::names::NameBook::new(self);
+        let mut units: Vec<UnitRow> = Vec::with_capacity(keep.len());
+        for u in all.iter().filter(|u| keep.contains(u.id.as_str())) {
+            let mut u = u.clone();
+            u.name = names.name_at(&u.id, &u.name, day)?;
+            units.push(u);
+        }
         let mut teams = Vec::new();
         for t in self.list_by::<Team>("campaign_id", &c.id)? {
             teams.push(self.team_view(t)?);

@@ -123,16 +123,22 @@ impl Store {
             Some(c) => self.list_by::<Visit>("campaign_id", c)?,
             None => self.list::<Visit>()?,
         };
-        let units: HashMap<String, Unit> = self
-            .list::<Unit>()?
-            .into_iter()
-            .map(|u| (u.id, u.body))
-            .collect();
-        let teams: HashMap<String, Team> = self
-            .list::<Team>()?
-            .into_iter()
-            .map(|t| (t.id, t.body))
-            .collect();
+        // The visits' own units and teams, read by id: a campaign's rows cost what it holds,
+        // not the size of the directory.
+        let mut units: HashMap<String, Unit> = HashMap::new();
+        let mut teams: HashMap<String, Team> = HashMap::new();
+        for v in &visits {
+            if !units.contains_key(&v.body.unit_id) {
+                if let Some(u) = self.get::<Unit>(&v.body.unit_id)? {
+                    units.insert(u.id, u.body);
+                }
+            }
+            if let Some(t) = v.body.team_id.as_ref().filter(|t| !teams.contains_key(*t)) {
+                if let Some(t) = self.get::<Team>(t)? {
+                    teams.insert(t.id, t.body);
+                }
+            }
+        }
         let mut sets: HashMap<String, usize> = HashMap::new();
         let (_, conflicted_visits) = self.conflict_index()?;
         let mut days: HashMap<String, NaiveDate> = HashMap::new();
