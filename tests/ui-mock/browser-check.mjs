@@ -2193,7 +2193,7 @@ try {
   await open("?latency=0&units=20000#/units");
   await until("window.__mockPending === 0 && document.querySelectorAll('.unit-row').length > 0", "the national directory at 1024×640");
   const toolHits = [...(await overlapping(".unit-tree-tools > *, .unit-tree-card .report-head > *")), ...(await overlapping(".unit-row:nth-child(-n+12) > *"))];
-  const longUnits = await wrapped(".unit-tree-card .btn");
+  const longUnits = await wrapped(".units .btn");
   check("at 1024×640 the unit directory: no tool or row part overlaps another, no button wraps", !toolHits.length && !longUnits.length, { toolHits, longUnits });
   await shot("37-units-1024-vi");
   await send("Emulation.setDeviceMetricsOverride", { width: 1366, height: 768, deviceScaleFactor: 1, mobile: false });
