@@ -2102,6 +2102,65 @@ try {
   check("clearing the filter shows the first page again", (await count(".campaign-row")) === 20 && !!(await count("#campaigns-more")));
   await shot("36b-campaigns-long-vi");
 
+  // 36c. a national directory (20,000 units): a page of rows at a time, levels below the
+  // districts folded, a filter without diacritics, and a deep unit opened by its route
+  await open("?latency=0&units=20000#/units");
+  await until("window.__mockPending === 0 && document.querySelectorAll('.unit-row').length > 0", "the national directory");
+  const firstRows = await count(".unit-row");
+  check(
+    "20,032 units: 200 of the 1,127 rows above the branches drawn, the rest behind a button that says how many",
+    firstRows === 200 && (await text("#unit-more")) === "Xem thêm 200 đơn vị (còn 927)" && (await text(".unit-tree-card .section-title")) === "Các đơn vị (20.032)",
+    [firstRows, await text("#unit-more")],
+  );
+  const folded = await evaluate(`(() => { const r = [...document.querySelectorAll('.unit-row')].find(r => r.querySelector('.unit-toggle[aria-expanded="false"]')); return r && {id: r.dataset.id, depth: Number(r.dataset.depth), under: r.querySelector('.unit-under').textContent, next: Number(r.nextElementSibling.dataset.depth), label: r.querySelector('.unit-toggle').getAttribute('aria-label')}; })()`);
+  check(
+    "units below the districts start folded, each saying how many units are under it",
+    !!folded && folded.depth === 2 && folded.under === "19 đơn vị trực thuộc" && folded.next <= 2 && folded.label.startsWith("Mở các đơn vị trực thuộc Đoàn "),
+    folded,
+  );
+  await evaluate(`(() => { const b = document.querySelector('.unit-row[data-id="${folded.id}"] .unit-toggle'); b.focus(); b.click(); return true; })()`);
+  const unfolded = await evaluate(`(() => { const r = document.querySelector('.unit-row[data-id="${folded.id}"]'); const kids = []; for (let n = r.nextElementSibling; n && Number(n.dataset.depth) > 2; n = n.nextElementSibling) kids.push(n.querySelector('.unit-name').textContent); return {expanded: r.querySelector('.unit-toggle').getAttribute('aria-expanded'), under: !!r.querySelector('.unit-under'), kids, focus: document.activeElement.dataset.toggle}; })()`);
+  check(
+    "its toggle shows its 19 branches, says it is open and keeps the focus; still 200 rows",
+    unfolded.expanded === "true" && !unfolded.under && unfolded.kids.length === 19 && unfolded.kids.every((k) => k.startsWith("Chi đoàn ")) && unfolded.focus === folded.id && (await count(".unit-row")) === 200,
+    unfolded,
+  );
+  await click("#unit-more");
+  check("“Xem thêm” draws 200 more rows", (await count(".unit-row")) === 400, await count(".unit-row"));
+  await click("#unit-collapse-all");
+  check(
+    "“Thu gọn”: the province and the units right under it, nothing more to draw",
+    (await evaluate("[...document.querySelectorAll('.unit-row')].every(r => Number(r.dataset.depth) <= 1)")) && (await count(".unit-row")) === 120 && !(await count("#unit-more")),
+    await count(".unit-row"),
+  );
+  await click("#unit-expand-all");
+  check("“Mở tất cả”: every level open, still a page at a time", (await count(".unit-row")) === 200 && (await text("#unit-more")) === "Xem thêm 200 đơn vị (còn 19.832)" && !(await count('.unit-toggle[aria-expanded="false"]')), await text("#unit-more"));
+  await typeInto("#unit-filter", "doan xa");
+  const found = await evaluate("[...document.querySelectorAll('.unit-row')].map(r => ({name: r.querySelector('.unit-name').textContent, match: r.classList.contains('is-match'), depth: Number(r.dataset.depth)}))");
+  const hits = found.filter((r) => r.match);
+  check(
+    "“doan xa” typed without diacritics finds the “Đoàn xã …” units, under their ancestors, a page at a time; the box keeps its focus",
+    found.length === 200 && hits.length > 100 && hits.every((r) => r.name.startsWith("Đoàn xã ")) && found[0].name === "Tỉnh đoàn Ninh Bình" && !found[0].match && !!(await count("#unit-more")) && (await evaluate("document.activeElement.id")) === "unit-filter" && /^\d{3}\ đơn vị khớp$/.test(await text("#unit-found")) && (await evaluate("document.querySelector('#unit-expand-all').disabled")),
+    [found.slice(0, 3), await text("#unit-found")],
+  );
+  await shot("36c-units-filter-vi");
+  await typeInto("#unit-filter", "khong co don vi nay");
+  check("nothing matching says so", !(await count(".unit-row")) && (await text("#unit-no-match")) === "Không có đơn vị nào khớp với “khong co don vi nay”.");
+  await open("?latency=0&units=20000#/units/ug19999");
+  await until("window.__mockPending === 0 && !!document.querySelector('.unit-row.is-target')", "a deep unit by its route");
+  const deep = await evaluate(`(() => { const r = document.querySelector('.unit-row.is-target'); const box = r.getBoundingClientRect(); let p = r.previousElementSibling; while (p && Number(p.dataset.depth) >= Number(r.dataset.depth)) p = p.previousElementSibling; return {id: r.dataset.id, depth: Number(r.dataset.depth), inView: box.top >= 0 && box.bottom <= innerHeight, parentOpen: p.querySelector('.unit-toggle').getAttribute('aria-expanded'), before: !!document.querySelector('#unit-before')}; })()`);
+  check(
+    "a deep unit beyond the first page, opened by its route: its ancestors opened, its page drawn, scrolled to and marked",
+    deep.id === "ug19999" && deep.depth === 3 && deep.inView && deep.parentOpen === "true" && deep.before && (await count(".unit-row")) <= 250,
+    deep,
+  );
+  await shot("36c-units-deep-vi");
+  await click("#unit-before");
+  check("the button above draws the rows before them", (await count(".unit-row")) > 200 && (await count(".unit-row.is-target")) === 1);
+  await open("?latency=0&units=20000#/units");
+  await until("window.__mockPending === 0 && document.querySelectorAll('.unit-row').length > 0", "the national directory again");
+  await shot("36c-units-long-vi");
+
   // 37. a small laptop screen (1024×640): the header's words stay apart, the breadcrumb shows
   // real names, each button keeps its words on one line
   await send("Emulation.setDeviceMetricsOverride", { width: 1024, height: 640, deviceScaleFactor: 1, mobile: false });
@@ -2130,6 +2189,13 @@ try {
     check(`at 1024×640 the ${name} screen: no header text overlaps, no button wraps, the breadcrumb names its places`, !hits.length && !long.length && trail.length >= 2 && trail.every(Boolean), { hits, long, trail });
     await shot(`37-${name}-1024-vi`);
   }
+  // the unit directory: its tools and each row's parts stay apart
+  await open("?latency=0&units=20000#/units");
+  await until("window.__mockPending === 0 && document.querySelectorAll('.unit-row').length > 0", "the national directory at 1024×640");
+  const toolHits = [...(await overlapping(".unit-tree-tools > *, .unit-tree-card .report-head > *")), ...(await overlapping(".unit-row:nth-child(-n+12) > *"))];
+  const longUnits = await wrapped(".units .btn");
+  check("at 1024×640 the unit directory: no tool or row part overlaps another, no button wraps", !toolHits.length && !longUnits.length, { toolHits, longUnits });
+  await shot("37-units-1024-vi");
   await send("Emulation.setDeviceMetricsOverride", { width: 1366, height: 768, deviceScaleFactor: 1, mobile: false });
 } catch (err) {
   check("scenario ran to the end", false, String(err && err.stack ? err.stack : err));

@@ -547,14 +547,23 @@ const collator = new Intl.Collator("vi", { sensitivity: "base", numeric: true })
 
 /** Units in tree order (children by name) with their depth; `keep` filters (ancestors kept). */
 function treeRows(keep = () => true) {
+  // Maps, not searches: ?units=20000 must answer as a real directory would.
+  const byId = new Map(store.units.map((u) => [u.id, u]));
   const kept = new Set();
   for (const u of store.units) {
     if (!keep(u)) continue;
-    for (let x = u; x && !kept.has(x.id); x = unitById(x.parent_id)) kept.add(x.id);
+    for (let x = u; x && !kept.has(x.id); x = byId.get(x.parent_id)) kept.add(x.id);
+  }
+  const children = new Map();
+  for (const u of store.units) {
+    if (!kept.has(u.id)) continue;
+    const p = u.parent_id || null;
+    if (!children.has(p)) children.set(p, []);
+    children.get(p).push(u);
   }
   const out = [];
   const walk = (parent, depth) => {
-    const kids = store.units.filter((u) => (u.parent_id || null) === parent && kept.has(u.id)).sort((a, b) => collator.compare(a.name, b.name));
+    const kids = (children.get(parent) || []).sort((a, b) => collator.compare(a.name, b.name));
     for (const u of kids) {
       out.push(unitRow(u, depth));
       walk(u.id, depth + 1);
@@ -838,6 +847,32 @@ else {
   buildCriteria();
   store.criteria = [store.criteria[0]]; // the standard set exists in every database
 }
+// ?units=N adds N generated units under the province: districts and agencies, their communes
+// and wards, and the branches of each, as a province's directory after the 2025 merger is.
+const FIRST = ["An", "Bình", "Cẩm", "Đông", "Đức", "Gia", "Hòa", "Hưng", "Khánh", "Kim", "Lạc", "Liên", "Minh", "Nghĩa", "Ninh", "Phú", "Quang", "Sơn", "Tân", "Thạch", "Thượng", "Trường", "Văn", "Xuân", "Yên"];
+const SECOND = ["Thành", "Lộc", "Phong", "Hải", "Tiến", "Thịnh", "Trung", "Giang", "Lâm", "Long", "Điền", "Thái", "Mỹ", "Quý", "Hiệp", "Nhân", "Đạt", "Khê", "Vinh", "Châu"];
+function buildGeneratedUnits(n) {
+  // 500 place names of two syllables: unique under each parent, as the directory requires.
+  const place = (i) => `${FIRST[i % 25]} ${SECOND[Math.floor(i / 25) % 20]}`;
+  const DISTRICT_KINDS = ["Huyện đoàn", "Thành đoàn", "Huyện đoàn", "Thị đoàn"];
+  const BRANCHES = ["Chi đoàn thôn", "Chi đoàn xóm", "Chi đoàn khu phố", "Chi đoàn trường"];
+  let made = 0;
+  const add = (parent, name, code, kind, level) => {
+    const id = `ug${made++}`;
+    store.units.push({ id, rev: `1-${hexKey(20000 + made).slice(0, 32)}`, parent_id: parent, name, short_name: "", code, kind, level_label: level, valid_from: null, valid_to: null, merged_into: null });
+    return id;
+  };
+  const districts = Math.max(1, Math.round(n / 200));
+  for (let d = 0; d < districts && made < n; d++) {
+    const did = add("u100", `${DISTRICT_KINDS[d % 4]} ${place(d * 7)}`, `G${d}`, "district", "Cấp huyện");
+    for (let c = 0; c < 10 && made < n; c++) {
+      const cid = add(did, `${c % 3 === 2 ? "Đoàn phường" : "Đoàn xã"} ${place(d * 10 + c)}`, `G${d}-${c}`, "commune", "Cơ sở Đoàn (xã, phường)");
+      for (let b = 0; b < 19 && made < n; b++) add(cid, `${BRANCHES[b % 4]} ${place(b * 3 + c)}`, `G${d}-${c}-${b}`, "branch", "Chi đoàn");
+    }
+  }
+}
+if (store.units && params.get("units")) buildGeneratedUnits(Number(params.get("units")));
+
 // ?campaigns=N adds N past campaigns without visits: a province's years of work, for the list's paging.
 for (let i = 0; i < Number(params.get("campaigns") || 0); i++) {
   const year = 2022 - Math.floor(i / 4);

@@ -1,6 +1,6 @@
 // The unit directory: the tree of units (any depth), and import from Excel, ODS or CSV with a
 // preview that names every bad row and column, and every line that is no unit, before anything
-// is written. `#/units/<id>` opens it at that unit.
+// is written. `#/units/<id>` opens it at that unit. What of the tree is drawn is unittree.js's.
 import { h } from "../lib/dom.js";
 import { formatDate, fromViDate } from "../lib/format.js";
 import { toError } from "../lib/errors.js";
@@ -8,6 +8,7 @@ import { dateInput } from "../lib/widgets.js";
 import { fieldError, clearFieldError, lengthCounter, textLength } from "../lib/fields.js";
 import { t, tEnum, getLang } from "../i18n.js";
 import { showHistory } from "./history.js";
+import { treeView, tCount } from "./unittree.js";
 
 // As the domain's UNIT_NAME_MAX and UNIT_CODE_MAX: the form says so before Rust refuses.
 const NAME_MAX = 200;
@@ -22,6 +23,7 @@ const ended = (u) => !!u.valid_to && u.valid_to < todayIso();
 export function create(app, route = {}) {
   let units = [];
   let focusId = route.id === undefined ? null : String(route.id); // the unit to open the screen at
+  const targetId = focusId; // stays marked through the tree's redraws
   let plan = null; // the previewed import
   let keep = []; // lines taken for no unit that the person keeps as units
   let skipBad = false;
@@ -32,6 +34,14 @@ export function create(app, route = {}) {
   let editing = null; // unit id, "new", or null
   let draft = null;
   let editError = null;
+  let byId = new Map();
+  const tree = treeView(unitRow);
+
+  function take(list, fresh = false) {
+    units = list;
+    byId = new Map(units.map((u) => [u.id, u]));
+    tree.setUnits(units, { fresh });
+  }
 
   async function load() {
     units = await app.api.unitsTree(showEnded);
@@ -43,20 +53,20 @@ export function create(app, route = {}) {
         units = all;
       }
     }
+    take(units, true);
+    if (focusId) tree.reveal(focusId);
   }
 
   async function reload() {
-    units = await app.api.unitsTree(showEnded);
+    take(await app.api.unitsTree(showEnded));
   }
 
-  /** Scroll the unit the route names into view and mark it, once. */
+  /** Scroll the unit the route names into view, once. */
   function afterRender() {
     if (!focusId) return;
     const row = document.querySelector(`.unit-row[data-id="${CSS.escape(focusId)}"]`);
     focusId = null;
-    if (!row) return;
-    row.classList.add("is-target");
-    row.scrollIntoView({ block: "center" });
+    if (row) row.scrollIntoView({ block: "center" });
   }
 
   function rerender() {
@@ -189,8 +199,9 @@ export function create(app, route = {}) {
       return;
     }
     try {
+      let shown = u && u.id; // drawn after the save, even under a collapsed parent
       if (draft.mode === "new") {
-        await app.api.unitCreate({ name: draft.name, short_name: draft.short_name, code: draft.code, kind: "", level_label: draft.level_label, parent_id: draft.parent_id || null, valid_from: null, valid_to: null });
+        shown = (await app.api.unitCreate({ name: draft.name, short_name: draft.short_name, code: draft.code, kind: "", level_label: draft.level_label, parent_id: draft.parent_id || null, valid_from: null, valid_to: null })).id;
       } else if (draft.mode === "edit") {
         await app.api.unitUpdate(u.id, { name: draft.name, short_name: draft.short_name, code: draft.code, level_label: draft.level_label });
         if ((draft.parent_id || null) !== (u.parent_id || null)) await app.api.unitMove(u.id, draft.parent_id || null);
@@ -201,6 +212,7 @@ export function create(app, route = {}) {
       }
       editing = null;
       await reload();
+      if (shown) tree.reveal(shown);
     } catch (err) {
       const e = toError(err);
       const field = FIELD_OF_CODE[e.code] && document.getElementById(FIELD_OF_CODE[e.code]);
@@ -273,17 +285,20 @@ export function create(app, route = {}) {
     return h("li", { class: "unit-edit-item" }, form);
   }
 
-  function unitRow(u) {
+  /** A unit's row; `toggle`, `under` (sub-units folded away) and `match` come from the tree's view. */
+  function unitRow(u, { toggle = null, under = null, match = null } = {}) {
     const past = ended(u);
-    const into = past && u.merged_into ? units.find((x) => x.id === u.merged_into) : null;
+    const into = past && u.merged_into ? byId.get(u.merged_into) : null;
     const until = past ? t("units.ended_on", { date: formatDate(u.valid_to) }) : t("units.valid_to", { date: formatDate(u.valid_to) });
     const row = h(
       "li",
-      { class: ["unit-row", past && "is-past"], dataset: { id: u.id, depth: u.depth } },
+      { class: ["unit-row", past && "is-past", u.id === targetId && "is-target", match === true && "is-match", match === false && "is-context"], dataset: { id: u.id, depth: u.depth } },
       h("span", { class: `unit-indent depth-${Math.min(u.depth, 6)}`, "aria-hidden": "true" }),
+      toggle,
       h("span", { class: "unit-name" }, u.name),
       u.code ? h("span", { class: "unit-code" }, u.code) : null,
       u.level_label ? h("span", { class: "badge unit-level" }, u.level_label) : null,
+      under ? h("span", { class: "muted small unit-under" }, tCount("units.under", under)) : null,
       u.valid_to ? h("span", { class: "muted small unit-until" }, into ? `${until} · ${t("units.merged_into", { name: into.name })}` : until) : null,
       past
         ? null
@@ -398,7 +413,7 @@ export function create(app, route = {}) {
         h(
           "header",
           { class: "report-head" },
-          h("h2", { class: "section-title" }, t("units.tree", { n: units.length })),
+          h("h2", { class: "section-title" }, tCount("units.tree", units.length)),
           h(
             "label",
             { class: "check small unit-show-ended" },
@@ -417,8 +432,9 @@ export function create(app, route = {}) {
           ),
           h("button", { type: "button", class: "btn btn-small", id: "unit-new", onClick: () => startEdit(null, "new") }, "+ ", t("units.add")),
         ),
+        units.length > 1 ? tree.tools() : null,
         editing === "new" ? h("ul", { class: "unit-tree" }, editForm(null)) : null,
-        units.length ? h("ul", { class: "unit-tree", id: "unit-tree" }, units.flatMap((u) => [unitRow(u)].flat())) : h("p", { class: "muted" }, t("units.empty")),
+        units.length ? tree.body() : h("p", { class: "muted" }, t("units.empty")),
       ),
     );
     return root;
