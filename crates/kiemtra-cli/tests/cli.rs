@@ -439,6 +439,11 @@ fn bundles_carry_work_between_laptops_and_conflicts_are_resolved() {
     for l in [&a, &b] {
         let text = ok(&l.path, &["import", out_s]);
         assert!(text.contains("lần đầu nhận gói từ máy này"), "{text}");
+        // The import indexed what arrived: the first search waits for nothing.
+        assert!(kiemtra_core::Store::open(&l.path)
+            .unwrap()
+            .search_is_current()
+            .unwrap());
     }
     let visit = planned_visit(&a.path);
     ok(

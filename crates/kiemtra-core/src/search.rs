@@ -148,6 +148,11 @@ impl Store {
         Ok(n)
     }
 
+    /// Whether the index holds every revision stored so far (no search would wait).
+    pub fn search_is_current(&self) -> Result<bool> {
+        Ok(indexed_seq(self.conn())? == last_seq(self.conn())?)
+    }
+
     /// Records matching every word of `query` (the last word also as a prefix, so a word
     /// being typed already matches), best first (bm25, see `CANDIDATES`). Case, diacritics
     /// and đ/d do not matter; punctuation separates words and is never query syntax. A query
@@ -279,6 +284,22 @@ fn last_seq(conn: &Connection) -> Result<i64> {
             r.get(0)
         })?,
     )
+}
+
+/// The most of one field the index takes, in bytes: far more than anyone types (the store
+/// refuses a paragraph over `TEXT_MAX` characters), so only a text that arrived oversized
+/// from elsewhere is cut, and a megabyte note costs its first 64 KB, not a stalled search.
+const INDEXED_FIELD_MAX: usize = 64 * 1024;
+
+fn indexed_part(t: &str) -> &str {
+    if t.len() <= INDEXED_FIELD_MAX {
+        return t;
+    }
+    let mut end = INDEXED_FIELD_MAX;
+    while !t.is_char_boundary(end) {
+        end -= 1;
+    }
+    &t[..end]
 }
 
 /// 64 bits of the SHA-256 of a row's folded texts: enough to tell a changed row.
@@ -457,6 +478,7 @@ impl<'c> Context<'c> {
             let Some(t) = body[*f].as_str().filter(|t| !t.trim().is_empty()) else {
                 continue;
             };
+            let t = indexed_part(t);
             // A unit's short name is often its name: one copy, so bm25 does not count it twice.
             if !seen.contains(&t) {
                 seen.push(t);
@@ -614,7 +636,8 @@ fn join_label(a: &str, b: &str) -> String {
 fn best_field<'a>(q: &Query, texts: &[(&'a str, String)]) -> (&'a str, String) {
     let mut best: Option<(usize, &'a str, &str, usize)> = None;
     for (field, t) in texts {
-        let (folded, from) = text::fold_mapped(t);
+        // Only what the index holds can have matched.
+        let (folded, from) = text::fold_mapped(indexed_part(t));
         let mut matched = vec![false; q.words.len()];
         let mut first: Option<usize> = None;
         for (at, word) in words_of(&folded) {
@@ -633,11 +656,11 @@ fn best_field<'a>(q: &Query, texts: &[(&'a str, String)]) -> (&'a str, String) {
         }
     }
     match best {
-        Some((_, field, t, at)) => (field, snippet(t, at)),
+        Some((_, field, t, at)) => (field, snippet(indexed_part(t), at)),
         None => texts
             .iter()
             .find(|(_, t)| !t.trim().is_empty())
-            .map(|(f, t)| (*f, snippet(t, 0)))
+            .map(|(f, t)| (*f, snippet(indexed_part(t), 0)))
             .unwrap_or(("", String::new())),
     }
 }

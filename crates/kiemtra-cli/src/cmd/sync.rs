@@ -189,6 +189,11 @@ fn import(
             }
         }
     }
+    if !dry_run {
+        // Index what arrived while the clerk waits for the import anyway, not on the first
+        // search. A failure here loses nothing: a search catches up itself.
+        let _ = store.search_catch_up();
+    }
     if json {
         print_json(&reports);
     }

@@ -227,6 +227,24 @@ fn a_deleted_record_disappears() {
 }
 
 #[test]
+fn an_oversized_text_is_indexed_by_its_start_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir, "a.db");
+    let id = new_id();
+    // 1.7 MB, as an older build or a foreign file could send; people cannot type it.
+    let name = format!("Chi đoàn Bình Minh {} Hồ Sen", "đoàn viên ".repeat(120_000));
+    s.write(|w| Ok(w.put(&id, &unit(&name))?)).unwrap();
+    let hits = find(&mut s, "binh minh");
+    assert_eq!(ids(&hits), [id.as_str()]);
+    assert!(
+        hits[0].snippet.chars().count() < 400,
+        "a snippet, not the text"
+    );
+    assert!(find(&mut s, "ho sen").is_empty(), "past the first 64 KB");
+    assert!(s.search_is_current().unwrap());
+}
+
+#[test]
 fn records_arriving_in_a_bundle_become_searchable() {
     let dir = tempfile::tempdir().unwrap();
     let mut a = demo(&dir, "a.db");
