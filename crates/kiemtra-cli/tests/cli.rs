@@ -162,6 +162,31 @@ fn two_finding_sets_make_a_chain_of_two_revisions() {
 }
 
 #[test]
+fn a_dump_read_only_in_part_ends_quietly() {
+    use std::io::Read;
+    let d = demo();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kiemtra"))
+        .arg("--db")
+        .arg(&d.path)
+        .args(["dump", "--canonical"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // As `| head -c 10`: read a little, then close the pipe.
+    let mut start = [0u8; 10];
+    child.stdout.take().unwrap().read_exact(&mut start).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(&start, b"{\n  \"confl");
+    assert!(out.status.success(), "{:?}", out.status);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn dump_is_byte_identical_between_runs() {
     let d = demo();
     let a = kiemtra(&d.path, &["dump", "--canonical"]);

@@ -38,7 +38,14 @@ pub fn run(cmd: Cmd, store: &mut Store, json: bool, lang: Lang) -> Result<ExitCo
             }
         }
         Cmd::Dump { canonical: _ } => {
-            print!("{}", store.dump_canonical()?);
+            // Streamed: a national database prints without holding its text in memory.
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            match store.dump_canonical_to(&mut out) {
+                // The reader stopped reading (`| head`): nothing went wrong here.
+                Err(Error::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                r => r?,
+            }
         }
         Cmd::Check => {
             let r = store.check()?;

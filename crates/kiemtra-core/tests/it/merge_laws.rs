@@ -835,6 +835,14 @@ fn refusal(e: &Error) -> bool {
 fn dump(s: &Store) -> TestResult<String> {
     let text = ok(s.dump_canonical(), "dump")?;
     let mut doc: Value = serde_json::from_str(&text).unwrap();
+    // The dump is streamed record by record; its bytes must stay those of the whole
+    // document pretty-printed at once, conflicts and tombstones included.
+    let whole = format!("{}\n", serde_json::to_string_pretty(&doc).unwrap());
+    if whole != text {
+        return Err(TestCaseError::fail(
+            "the streamed dump differs from the document",
+        ));
+    }
     let known = &start().devices;
     doc["records"]
         .as_array_mut()
