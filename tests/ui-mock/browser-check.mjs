@@ -2161,6 +2161,10 @@ try {
   await until("window.__mockPending === 0 && document.querySelectorAll('.unit-row').length > 0", "the national directory again");
   await shot("36c-units-long-vi");
 
+  // 36d. long waits: the spinner costs 8 repaints a second, not 60
+  const spin = await evaluate("(() => { const s = document.createElement('span'); s.className = 'spinner'; document.body.appendChild(s); const st = getComputedStyle(s); const r = [st.animationName, st.animationTimingFunction, st.animationDuration]; s.remove(); return r; })()");
+  check("the spinner turns in 8 steps a second (cheap under software rendering)", spin[0] === "spin" && /^steps\(8/.test(spin[1]) && spin[2] === "1s", spin);
+
   // 37. a small laptop screen (1024×640): the header's words stay apart, the breadcrumb shows
   // real names, each button keeps its words on one line
   await send("Emulation.setDeviceMetricsOverride", { width: 1024, height: 640, deviceScaleFactor: 1, mobile: false });
