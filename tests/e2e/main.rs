@@ -216,6 +216,7 @@ fn a_crash_mid_edit_keeps_everything_the_screen_called_saved() {
 }
 
 mod reports;
+mod scale;
 mod search;
 mod setup;
 mod sync;
