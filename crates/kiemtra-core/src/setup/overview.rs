@@ -126,31 +126,15 @@ impl Store {
         let in_campaign: std::collections::HashSet<&str> =
             visits.iter().map(|v| v.unit_id.as_str()).collect();
         // The campaign's units and their ancestors, so the tree keeps its shape (dissolved
-        // units included: the campaign may be older than their end).
-        let all = self.unit_tree_with(true)?;
+        // units included: the campaign may be older than their end), read by id: the
+        // overview costs what the campaign holds, not the directory.
         let day = crate::model::campaign_day(&c.body);
-        let parent: HashMap<&str, Option<&str>> = all
-            .iter()
-            .map(|u| (u.id.as_str(), u.parent_id.as_deref()))
-            .collect();
-        let mut keep: std::collections::HashSet<&str> = std::collections::HashSet::new();
-        for u in &in_campaign {
-            let mut cur = Some(*u);
-            while let Some(x) = cur {
-                if !keep.insert(x) {
-                    break;
-                }
-                cur = parent.get(x).copied().flatten();
-            }
-        }
-        // Names as they were on the campaign's day, read for the units shown only: each is a
-        // walk through that unit's revisions.
+        // Names as they were on the campaign's day: each is a walk through that unit's
+        // revisions, so only for the units shown.
         let mut names = crate::units::names::NameBook::new(self);
-        let mut units: Vec<UnitRow> = Vec::with_capacity(keep.len());
-        for u in all.iter().filter(|u| keep.contains(u.id.as_str())) {
-            let mut u = u.clone();
+        let mut units = self.unit_tree_of(in_campaign.iter().copied())?;
+        for u in &mut units {
             u.name = names.name_at(&u.id, &u.name, day)?;
-            units.push(u);
         }
         let mut teams = Vec::new();
         for t in self.list_by::<Team>("campaign_id", &c.id)? {

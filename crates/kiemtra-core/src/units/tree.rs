@@ -85,41 +85,69 @@ impl Store {
     }
 
     pub(crate) fn unit_tree_all(&self) -> Result<Vec<UnitRow>> {
-        let units = self.list::<Unit>()?;
-        let ids: std::collections::HashSet<&str> = units.iter().map(|u| u.id.as_str()).collect();
-        let mut children: BTreeMap<Option<&str>, Vec<&Stored<Unit>>> = BTreeMap::new();
-        for u in &units {
-            // A unit whose parent is missing still shows, at the top.
-            let parent = u.body.parent_id.as_deref().filter(|p| ids.contains(p));
-            children.entry(parent).or_default().push(u);
-        }
-        for list in children.values_mut() {
-            list.sort_by(|a, b| {
-                (a.body.code.as_str(), text::sort_key(&a.body.name))
-                    .cmp(&(b.body.code.as_str(), text::sort_key(&b.body.name)))
-            });
-        }
-        let mut out = Vec::with_capacity(units.len());
-        let mut stack: Vec<(&Stored<Unit>, usize)> = children
-            .get(&None)
-            .map(|v| v.iter().rev().map(|u| (*u, 0)).collect())
-            .unwrap_or_default();
-        let mut seen = std::collections::HashSet::new();
-        while let Some((u, depth)) = stack.pop() {
-            if !seen.insert(u.id.as_str()) {
-                continue; // a cycle from bad data: show each unit once
-            }
-            out.push(unit_row(u, depth));
-            if let Some(kids) = children.get(&Some(u.id.as_str())) {
-                stack.extend(kids.iter().rev().map(|k| (*k, depth + 1)));
-            }
-        }
-        // Units caught in a parent cycle are unreachable from the top: list them anyway.
-        for u in &units {
-            if !seen.contains(u.id.as_str()) {
-                out.push(unit_row(u, 0));
-            }
-        }
-        Ok(out)
+        Ok(tree_of(&self.list::<Unit>()?))
     }
+
+    /// The units `ids` and their ancestors as a tree, in `unit_tree`'s order and depths: a
+    /// screen that shows a campaign's units reads those, not the whole directory.
+    pub(crate) fn unit_tree_of<'a>(
+        &self,
+        ids: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Vec<UnitRow>> {
+        let mut found: BTreeMap<String, Stored<Unit>> = BTreeMap::new();
+        for id in ids {
+            let mut cur = Some(id.to_string());
+            while let Some(id) = cur.take() {
+                if found.contains_key(&id) {
+                    break;
+                }
+                let Some(u) = self.get::<Unit>(&id)? else {
+                    break;
+                };
+                cur = u.body.parent_id.clone();
+                found.insert(id, u);
+            }
+        }
+        Ok(tree_of(&found.into_values().collect::<Vec<_>>()))
+    }
+}
+
+/// Units in pre-order from the top, children by code then Vietnamese name; a unit whose
+/// parent is not among them at the top.
+fn tree_of(units: &[Stored<Unit>]) -> Vec<UnitRow> {
+    let ids: std::collections::HashSet<&str> = units.iter().map(|u| u.id.as_str()).collect();
+    let mut children: BTreeMap<Option<&str>, Vec<&Stored<Unit>>> = BTreeMap::new();
+    for u in units {
+        // A unit whose parent is missing still shows, at the top.
+        let parent = u.body.parent_id.as_deref().filter(|p| ids.contains(p));
+        children.entry(parent).or_default().push(u);
+    }
+    for list in children.values_mut() {
+        list.sort_by(|a, b| {
+            (a.body.code.as_str(), text::sort_key(&a.body.name))
+                .cmp(&(b.body.code.as_str(), text::sort_key(&b.body.name)))
+        });
+    }
+    let mut out = Vec::with_capacity(units.len());
+    let mut stack: Vec<(&Stored<Unit>, usize)> = children
+        .get(&None)
+        .map(|v| v.iter().rev().map(|u| (*u, 0)).collect())
+        .unwrap_or_default();
+    let mut seen = std::collections::HashSet::new();
+    while let Some((u, depth)) = stack.pop() {
+        if !seen.insert(u.id.as_str()) {
+            continue; // a cycle from bad data: show each unit once
+        }
+        out.push(unit_row(u, depth));
+        if let Some(kids) = children.get(&Some(u.id.as_str())) {
+            stack.extend(kids.iter().rev().map(|k| (*k, depth + 1)));
+        }
+    }
+    // Units caught in a parent cycle are unreachable from the top: list them anyway.
+    for u in units {
+        if !seen.contains(u.id.as_str()) {
+            out.push(unit_row(u, 0));
+        }
+    }
+    out
 }

@@ -649,6 +649,35 @@ fn a_renamed_unit_keeps_its_old_name_in_old_campaigns() {
 }
 
 #[test]
+fn a_campaigns_unit_tree_is_the_directorys_cut_to_its_units_and_their_ancestors() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut s, campaign) = demo(&dir);
+    // Units outside the campaign, some under its units' parents, must not change its tree.
+    let top = unit(&mut s, "Tỉnh đoàn Hà Nam", None);
+    unit(&mut s, "Đoàn xã Lam Hạ", Some(&top));
+    let o = s.campaign_overview(&campaign).unwrap();
+    let shown: Vec<(String, usize)> = o.units.iter().map(|u| (u.id.clone(), u.depth)).collect();
+    let ids: std::collections::HashSet<&str> = shown.iter().map(|(id, _)| id.as_str()).collect();
+    let cut: Vec<(String, usize)> = s
+        .unit_tree_with(true)
+        .unwrap()
+        .into_iter()
+        .filter(|u| ids.contains(u.id.as_str()))
+        .map(|u| (u.id, u.depth))
+        .collect();
+    assert_eq!(shown, cut, "the same order and depths as the whole tree");
+    for v in &o.visits {
+        assert!(ids.contains(v.unit_id.as_str()), "every visited unit");
+    }
+    for u in &o.units {
+        if let Some(p) = &u.parent_id {
+            assert!(ids.contains(p.as_str()), "every ancestor of {}", u.name);
+        }
+    }
+    assert!(!ids.contains(top.as_str()));
+}
+
+#[test]
 fn visits_are_planned_once_per_unit_for_units_that_exist_then() {
     let dir = tempfile::tempdir().unwrap();
     let (mut s, demo_campaign) = demo(&dir);
