@@ -29,6 +29,7 @@ test: deps build lint
 	@# Smoke runs of the benchmarks: small loads, every phase, failing on a wrong result (never on speed).
 	$(CARGO) bench -p kiemtra-core --bench sync --locked -- --quick
 	$(CARGO) bench -p kiemtra-core --bench search --locked -- --quick
+	$(CARGO) bench -p kiemtra-core --bench views --locked -- --quick
 
 deps: rust
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

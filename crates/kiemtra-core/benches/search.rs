@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 use kiemtra_core::ids::{finding_id, new_id};
 use kiemtra_core::model::{
     Authority, Campaign, CriteriaSet, Finding, Item, RaisedBy, Rating, RecStatus, Recommendation,
-    Scale, Topic, Unit, Visit, VisitStatus,
+    Scale, Topic, Unit, VisitStatus,
 };
 use kiemtra_core::search::{Place, SearchOptions};
 use kiemtra_core::Store;
@@ -365,29 +365,20 @@ fn generate(store: &mut Store, c: &Config) -> Data {
                 for &n in chunk {
                     let id = new_id();
                     let day = 1 + (n % 28) as u32;
-                    let mut v = Visit {
-                        campaign_id: campaigns[n % 2].clone(),
-                        unit_id: unit_ids[n / 2].clone(),
-                        team_id: None,
-                        date: chrono::NaiveDate::from_ymd_opt(2023 + (n % 2) as i32, 11, day),
-                        status: VisitStatus::Completed,
-                        criteria_set_id: set_id.clone(),
-                        report_summary: prose(&mut r),
-                        difficulties: prose(&mut r),
-                        strengths: prose(&mut r),
-                        shortcomings: prose(&mut r),
-                        assessment: prose(&mut r),
-                        overall_result: None,
-                        attendees: Vec::new(),
-                        questions: Vec::new(),
-                        signed_at: None,
-                        unlocks: Vec::new(),
-                        signed_by: None,
-                        sealed: None,
-                        start_time: String::new(),
-                        place: String::new(),
-                        plan_changes: Vec::new(),
-                    };
+                    let mut v = kiemtra_core::setup::new_visit(
+                        &campaigns[n % 2],
+                        &unit_ids[n / 2],
+                        None,
+                        chrono::NaiveDate::from_ymd_opt(2023 + (n % 2) as i32, 11, day),
+                        &set_id,
+                    );
+                    v.status = VisitStatus::Completed;
+                    // In this order: the generated text must stay the same run to run.
+                    v.report_summary = prose(&mut r);
+                    v.difficulties = prose(&mut r);
+                    v.strengths = prose(&mut r);
+                    v.shortcomings = prose(&mut r);
+                    v.assessment = prose(&mut r);
                     if n == plant_at[1] {
                         v.strengths = format!("{} Mô hình hay ở {PLANT_VISIT}.", v.strengths);
                         planted.visit = id.clone();

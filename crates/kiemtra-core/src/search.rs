@@ -840,29 +840,7 @@ mod tests {
                 _ => unreachable!(),
             }
         }
-        let visit = Visit {
-            campaign_id: String::new(),
-            unit_id: String::new(),
-            team_id: None,
-            date: None,
-            status: VisitStatus::Planned,
-            criteria_set_id: String::new(),
-            report_summary: String::new(),
-            difficulties: String::new(),
-            strengths: String::new(),
-            shortcomings: String::new(),
-            assessment: String::new(),
-            overall_result: None,
-            attendees: Vec::new(),
-            questions: Vec::new(),
-            signed_at: None,
-            unlocks: Vec::new(),
-            signed_by: None,
-            sealed: None,
-            start_time: String::new(),
-            place: String::new(),
-            plan_changes: Vec::new(),
-        };
+        let visit = crate::setup::new_visit("", "", None, None, "");
         let campaign = Campaign {
             name: String::new(),
             year: 2023,

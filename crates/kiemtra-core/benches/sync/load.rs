@@ -574,29 +574,13 @@ pub(crate) fn laptop_revisions(
             break;
         }
         let visit = visit_id(laptop, n);
-        let mut v = Visit {
-            campaign_id: base.campaign_id.clone(),
-            unit_id: unit.clone(),
-            team_id: Some(plan.team_id.clone()),
-            date: chrono::NaiveDate::from_ymd_opt(2023, 11, 1 + (n % 28) as u32),
-            status: VisitStatus::Planned,
-            criteria_set_id: base.criteria_id.clone(),
-            report_summary: String::new(),
-            difficulties: String::new(),
-            strengths: String::new(),
-            shortcomings: String::new(),
-            assessment: String::new(),
-            overall_result: None,
-            attendees: Vec::new(),
-            questions: Vec::new(),
-            signed_at: None,
-            unlocks: Vec::new(),
-            signed_by: None,
-            sealed: None,
-            start_time: String::new(),
-            place: String::new(),
-            plan_changes: Vec::new(),
-        };
+        let mut v = kiemtra_core::setup::new_visit(
+            &base.campaign_id,
+            &unit,
+            Some(plan.team_id.clone()),
+            chrono::NaiveDate::from_ymd_opt(2023, 11, 1 + (n % 28) as u32),
+            &base.criteria_id,
+        );
         plan.sec
             .chain(&mut r, "visit", &visit, vec![(false, body(&v))]);
         m.charged += 1;

@@ -152,29 +152,16 @@ pub(crate) fn reexchange_plan(c: &Config) -> Plan {
         let unit_id = uuid_for(seed, 10_000 + n as u64, T0);
         units.push((unit_id.clone(), format!("Đoàn xã Tân Phú {}", n + 1)));
         let visit = uuid_for(seed, 1_000_000 + n as u64, T0);
-        let v = Visit {
-            campaign_id: campaign_id.clone(),
-            unit_id,
-            team_id: None,
-            date: chrono::NaiveDate::from_ymd_opt(2023, 12, 1 + (n % 28) as u32),
-            status: VisitStatus::InProgress,
-            criteria_set_id: criteria_id.clone(),
-            report_summary: nfc_prose(&mut r),
-            difficulties: String::new(),
-            strengths: nfc_prose(&mut r),
-            shortcomings: String::new(),
-            assessment: String::new(),
-            overall_result: None,
-            attendees: Vec::new(),
-            questions: Vec::new(),
-            signed_at: None,
-            unlocks: Vec::new(),
-            signed_by: None,
-            sealed: None,
-            start_time: String::new(),
-            place: String::new(),
-            plan_changes: Vec::new(),
-        };
+        let mut v = kiemtra_core::setup::new_visit(
+            &campaign_id,
+            &unit_id,
+            None,
+            chrono::NaiveDate::from_ymd_opt(2023, 12, 1 + (n % 28) as u32),
+            &criteria_id,
+        );
+        v.status = VisitStatus::InProgress;
+        v.report_summary = nfc_prose(&mut r);
+        v.strengths = nfc_prose(&mut r);
         records.push(Planned {
             kind: "visit",
             id: visit.clone(),

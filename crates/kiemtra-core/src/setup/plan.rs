@@ -111,32 +111,49 @@ impl PlanTarget {
                 campaign: self.campaign.body.name.clone(),
             });
         }
-        let body = Visit {
-            campaign_id: self.campaign.id.clone(),
-            unit_id: unit.id,
+        let body = new_visit(
+            &self.campaign.id,
+            &unit.id,
             team_id,
             date,
-            status: VisitStatus::Planned,
-            criteria_set_id: self.criteria_set_id.clone(),
-            report_summary: String::new(),
-            difficulties: String::new(),
-            strengths: String::new(),
-            shortcomings: String::new(),
-            assessment: String::new(),
-            overall_result: None,
-            attendees: Vec::new(),
-            questions: Vec::new(),
-            signed_at: None,
-            unlocks: Vec::new(),
-            signed_by: None,
-            sealed: None,
-            start_time: String::new(),
-            place: String::new(),
-            plan_changes: Vec::new(),
-        };
+            &self.criteria_set_id,
+        );
         let id = new_id();
         let rev = w.put(&id, &body)?;
         Ok(Stored { id, rev, body })
+    }
+}
+
+/// A visit as planned, nothing recorded yet: the one place a new visit's body is made.
+pub fn new_visit(
+    campaign_id: &str,
+    unit_id: &str,
+    team_id: Option<String>,
+    date: Option<NaiveDate>,
+    criteria_set_id: &str,
+) -> Visit {
+    Visit {
+        campaign_id: campaign_id.to_string(),
+        unit_id: unit_id.to_string(),
+        team_id,
+        date,
+        status: VisitStatus::Planned,
+        criteria_set_id: criteria_set_id.to_string(),
+        report_summary: String::new(),
+        difficulties: String::new(),
+        strengths: String::new(),
+        shortcomings: String::new(),
+        assessment: String::new(),
+        overall_result: None,
+        attendees: Vec::new(),
+        questions: Vec::new(),
+        signed_at: None,
+        unlocks: Vec::new(),
+        signed_by: None,
+        sealed: None,
+        start_time: String::new(),
+        place: String::new(),
+        plan_changes: Vec::new(),
     }
 }
 
