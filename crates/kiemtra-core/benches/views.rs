@@ -33,14 +33,16 @@ struct Config {
     older: usize,
 }
 
+/// The smoke size `make test` runs.
+const QUICK: Config = Config {
+    name: "quick",
+    units: 2_000,
+    visits: 400,
+    older: 5,
+};
+
 fn config() -> Config {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let quick = Config {
-        name: "quick",
-        units: 2_000,
-        visits: 400,
-        older: 5,
-    };
     let mut c = if args.iter().any(|a| a == "--bench") {
         Config {
             name: "full",
@@ -49,7 +51,7 @@ fn config() -> Config {
             older: 50,
         }
     } else {
-        quick
+        QUICK
     };
     let num = |i: usize| -> usize {
         args.get(i + 1)
@@ -59,14 +61,7 @@ fn config() -> Config {
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
-            "--quick" => {
-                c = Config {
-                    name: "quick",
-                    units: 2_000,
-                    visits: 400,
-                    older: 5,
-                }
-            }
+            "--quick" => c = QUICK,
             "--units" => (c.name, c.units, i) = ("custom", num(i), i + 1),
             "--visits" => (c.name, c.visits, i) = ("custom", num(i), i + 1),
             "--older" => (c.name, c.older, i) = ("custom", num(i), i + 1),
