@@ -235,26 +235,36 @@ impl Store {
             }
         }
 
-        // The owner column (what lists are read by) matches the current body.
-        let mut st = conn.prepare("SELECT id, kind, body, owner FROM records")?;
+        // The owner column (what lists are read by) and the summary (what counts are read
+        // from) match the current body.
+        let mut st = conn.prepare(
+            "SELECT r.id, r.kind, r.body, r.owner, s.summary
+             FROM records r JOIN record_state s ON s.id = r.id",
+        )?;
         let rows = st.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
             ))
         })?;
         for row in rows {
-            let (id, kind, body, owner) = row?;
+            let (id, kind, body, owner, summary) = row?;
+            let body = serde_json::from_str::<serde_json::Value>(&body)?;
             let expect = match model::owner_field(&kind) {
-                Some(f) => serde_json::from_str::<serde_json::Value>(&body)?[f]
-                    .as_str()
-                    .map(str::to_string),
+                Some(f) => body[f].as_str().map(str::to_string),
                 None => None,
             };
             if owner != expect {
                 problems.push(format!("record {id}: owner {owner:?}, expected {expect:?}"));
+            }
+            let expect = kiemtra_store::summary_of(model::SUMMARY_FIELDS, &kind, &body);
+            if summary != expect {
+                problems.push(format!(
+                    "record {id}: summary {summary:?}, expected {expect:?}"
+                ));
             }
         }
 

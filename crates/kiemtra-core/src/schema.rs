@@ -176,6 +176,19 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE devices ADD COLUMN age_recipient TEXT;
     "#,
+    // 7: a few fields of the current body beside the state (model::SUMMARY_FIELDS), so the
+    // campaign list counts a national campaign's visits without reading their bodies.
+    // Filled by the engine at the next open; local, so bundles are unchanged.
+    // The owner index carries kind, deleted and the summary, so a campaign's visit counts
+    // and a visit's rated findings are read from the index alone. (Its condition stays
+    // `owner IS NOT NULL`: one on `kind` would make SQLite prepare again every statement
+    // that binds a kind.)
+    r#"
+    ALTER TABLE record_state ADD COLUMN summary TEXT;
+    DROP INDEX record_state_owner;
+    CREATE INDEX record_state_owner ON record_state(owner, kind, deleted, summary)
+        WHERE owner IS NOT NULL;
+    "#,
 ];
 
 /// The schema version bundles declare and accept: the last migration that changed what
@@ -188,6 +201,7 @@ pub static SCHEMA: kiemtra_store::Schema = kiemtra_store::Schema {
     migrations: MIGRATIONS,
     owner_field: crate::model::owner_field,
     sealed: crate::model::sealed,
+    summary_fields: crate::model::SUMMARY_FIELDS,
 };
 
 pub fn latest() -> i64 {

@@ -44,6 +44,15 @@ pub fn owner_field(kind: &str) -> Option<&'static str> {
     }
 }
 
+/// The body fields the store keeps beside each record's state for views that count many
+/// records: a visit's status and unit (the campaign list's counts), a finding's rating and
+/// points (how far a visit has got). Changing this list needs no migration: the store
+/// refills the column at the next open.
+pub const SUMMARY_FIELDS: &[(&str, &[&str])] = &[
+    ("visit", &["status", "unit_id"]),
+    ("finding", &["rating", "points"]),
+];
+
 /// Signed minutes are sealed: an edit made concurrently with the signing is a conflict
 /// ("changed while being signed"), never merged into the signed text.
 pub fn sealed(kind: &str, body: &serde_json::Value) -> bool {

@@ -19,6 +19,7 @@ pub struct Db {
     pub(crate) device: Device,
     pub(crate) owner_field: fn(&str) -> Option<&'static str>,
     pub(crate) sealed: fn(&str, &serde_json::Value) -> bool,
+    pub(crate) summaries: Summaries,
     /// How many records an import collects before recomputing their state (`IMPORT_BATCH`
     /// unless a test or benchmark sets another).
     pub(crate) import_batch: usize,
@@ -69,8 +70,10 @@ impl Db {
             device,
             owner_field: schema.owner_field,
             sealed: schema.sealed,
+            summaries: schema.summary_fields,
             import_batch: IMPORT_BATCH,
         };
+        store.refill_summaries()?;
         // The signing key is made with the identity, so every later bundle can be signed;
         // a file from before revisions were signed gets its own revisions signed once.
         store.signing_key()?;
@@ -125,12 +128,7 @@ impl Db {
     }
 
     pub fn meta_set(&self, key: &str, value: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO meta(key, value) VALUES (?1, ?2)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
+        meta_set_in(&self.conn, key, value)
     }
 
     /// Recompute records every `records` records during an import instead of every 50,000:
@@ -143,6 +141,23 @@ impl Db {
     /// The import batch size in records (see `set_import_batch`).
     pub fn import_batch(&self) -> usize {
         self.import_batch
+    }
+
+    /// Run `f`'s reads in one read transaction: what it reads is one snapshot, even while
+    /// another process writes, and its many small queries share one lock instead of taking
+    /// and dropping it each. Inside a transaction already, `f` simply runs in it.
+    pub fn read<T, E: From<Error>>(
+        &self,
+        f: impl FnOnce() -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        if !self.conn.is_autocommit() {
+            return f();
+        }
+        self.conn.execute_batch("BEGIN").map_err(Error::from)?;
+        let out = f();
+        // Nothing was written: ending it cannot lose anything, so its own failure is moot.
+        let _ = self.conn.execute_batch("COMMIT");
+        out
     }
 
     /// Run `f` in one IMMEDIATE transaction: every revision it writes lands, or none does.
@@ -174,6 +189,7 @@ impl Db {
             tx,
             owner_field: self.owner_field,
             sealed: self.sealed,
+            summaries: self.summaries,
             device_id: self.device.id.clone(),
             person,
             key,
@@ -182,6 +198,7 @@ impl Db {
             orphaned: HashSet::new(),
             next_seq: 0,
             touched: BTreeMap::new(),
+            kinds: Default::default(),
         };
         let out = f(&mut w)?;
         if commit {
@@ -210,6 +227,45 @@ impl Db {
     /// kind's registered owner field).
     pub fn list_by<T: Record>(&self, field: &str, value: &str) -> Result<Vec<Stored<T>>> {
         list_by_in(&self.conn, self.owner_field, field, value)
+    }
+
+    /// A counter that moves whenever a transaction writes a record of `kind` (here or in
+    /// another process on the same file): a layer above may keep what it read of that kind
+    /// for as long as the counter stands still.
+    pub fn changes_of(&self, kind: &str) -> Result<i64> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'changes.' || ?1")?
+            .query_row([kind], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0))
+    }
+
+    /// Fill `record_state.summary` again when the registered summary fields differ from
+    /// those the file was filled with (a new file, an upgrade that adds a field).
+    fn refill_summaries(&mut self) -> Result<()> {
+        let want = summaries_signature(self.summaries);
+        if self.meta_get("summary_fields")?.as_deref() == Some(want.as_str()) {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute("UPDATE record_state SET summary = NULL", [])?;
+        for (kind, _) in self.summaries.iter() {
+            let rows: Vec<(String, String)> = tx
+                .prepare("SELECT id, body FROM records WHERE kind = ?1")?
+                .query_map([kind], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut up = tx.prepare("UPDATE record_state SET summary = ?2 WHERE id = ?1")?;
+            for (id, body) in rows {
+                let body: serde_json::Value = serde_json::from_str(&body)?;
+                up.execute(params![id, summary_of(self.summaries, kind, &body)])?;
+            }
+        }
+        meta_set_in(&tx, "summary_fields", &want)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Deleted records of a kind whose last body has `field` = `value`.
@@ -381,6 +437,15 @@ impl Db {
     }
 }
 
+fn meta_set_in(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
 pub(crate) fn migrate(conn: &mut Connection, from: i64, schema: &Schema) -> Result<()> {
     if from >= schema.latest() {
         return Ok(());
@@ -392,6 +457,8 @@ pub(crate) fn migrate(conn: &mut Connection, from: i64, schema: &Schema) -> Resu
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", (i + 1) as i64)?;
     }
+    // A migration may reshape the state table: its summaries are filled again after.
+    tx.execute("DELETE FROM meta WHERE key = 'summary_fields'", [])?;
     tx.commit()?;
     Ok(())
 }

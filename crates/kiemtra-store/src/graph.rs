@@ -53,6 +53,7 @@ pub fn materialize(
     conn: &Connection,
     owner_field: fn(&str) -> Option<&'static str>,
     sealed: fn(&str, &Value) -> bool,
+    summaries: crate::record::Summaries,
     record_id: &str,
 ) -> Result<()> {
     let graph = graph_of(conn, record_id)?;
@@ -123,12 +124,22 @@ pub fn materialize(
                 .query_row(params![winner.rev, field], |r| r.get(0))?,
         },
     };
+    // The current body is read again only for a kind with summary fields.
+    let summary = if summaries.iter().any(|(k, _)| *k == winner.kind) {
+        let text = match &merged {
+            Some(t) => t.clone(),
+            None => body_of(conn, &winner.rev)?,
+        };
+        crate::record::summary_of(summaries, &winner.kind, &serde_json::from_str(&text)?)
+    } else {
+        None
+    };
     conn.prepare_cached(
-        "INSERT INTO record_state(id, kind, rev, deleted, heads, conflict, merged, owner)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+        "INSERT INTO record_state(id, kind, rev, deleted, heads, conflict, merged, owner, summary)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT(id) DO UPDATE SET kind = excluded.kind, rev = excluded.rev,
             deleted = excluded.deleted, heads = excluded.heads, conflict = excluded.conflict,
-            merged = excluded.merged, owner = excluded.owner",
+            merged = excluded.merged, owner = excluded.owner, summary = excluded.summary",
     )?
     .execute(params![
         record_id,
@@ -138,7 +149,8 @@ pub fn materialize(
         live.len().max(1) as i64,
         conflict,
         merged,
-        owner
+        owner,
+        summary
     ])?;
     Ok(())
 }

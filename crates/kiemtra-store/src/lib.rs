@@ -26,8 +26,8 @@ pub use db::{Db, UNNAMED_DEVICE};
 pub use error::{Error, Result, RevisionProblem};
 pub use graph::{graph_of, heads_in, heads_of, live_heads_ancestor, materialize, Head, Node};
 pub use record::{
-    generation_of, rev_for_text, Device, HistoryEntry, Record, Revision, Schema, Stored,
-    IMPORT_BATCH,
+    generation_of, rev_for_text, summary_of, Device, HistoryEntry, Record, Revision, Schema,
+    Stored, Summaries, IMPORT_BATCH,
 };
 pub use rows::get_in;
 pub use writer::Writer;

@@ -29,6 +29,36 @@ pub struct Schema {
     /// another head's edit is never merged with it automatically, but kept as a conflict for a
     /// person, whatever fields each changed.
     pub sealed: fn(&str, &serde_json::Value) -> bool,
+    /// For each kind listed, the body fields copied into `record_state.summary` (a small
+    /// JSON object kept with the current state), so views that count or group many records
+    /// read a few bytes each instead of every body. The engine refills the column at open
+    /// whenever this table differs from the one the file was filled with.
+    pub summary_fields: Summaries,
+}
+
+/// `(kind, fields)` pairs: see `Schema::summary_fields`.
+pub type Summaries = &'static [(&'static str, &'static [&'static str])];
+
+/// The summary a body of `kind` gets under `table`: its listed fields that are present, as
+/// canonical JSON; None for a kind without summary fields.
+pub fn summary_of(table: Summaries, kind: &str, body: &Value) -> Option<String> {
+    let (_, fields) = table.iter().find(|(k, _)| *k == kind)?;
+    let mut out = serde_json::Map::new();
+    for f in fields.iter() {
+        if let Some(v) = body.get(*f) {
+            out.insert(f.to_string(), v.clone());
+        }
+    }
+    Some(canonical::to_string(&Value::Object(out)))
+}
+
+/// What `summary_fields` was when the column was filled, as kept in `meta`.
+pub(crate) fn summaries_signature(table: Summaries) -> String {
+    table
+        .iter()
+        .map(|(k, f)| format!("{k}:{}", f.join(",")))
+        .collect::<Vec<_>>()
+        .join(";")
 }
 
 impl Schema {

@@ -18,6 +18,7 @@ pub struct Writer<'a> {
     pub(crate) tx: Transaction<'a>,
     pub(crate) owner_field: fn(&str) -> Option<&'static str>,
     pub(crate) sealed: fn(&str, &Value) -> bool,
+    pub(crate) summaries: Summaries,
     pub(crate) device_id: String,
     /// Who is using this laptop (signed into every local revision), and its key.
     pub(crate) person: String,
@@ -35,6 +36,8 @@ pub struct Writer<'a> {
     /// Records given new revisions whose current state is not recomputed yet, in id order
     /// (SQLite then writes `record_state` and its indexes front to back).
     pub(crate) touched: BTreeMap<String, Touch>,
+    /// The kinds this transaction wrote, whose change counters it moves (`Db::changes_of`).
+    pub(crate) kinds: std::collections::BTreeSet<String>,
 }
 
 /// What the revisions newly added to one record look like, enough to recompute its state
@@ -48,6 +51,7 @@ pub(crate) struct Touch {
     pub(crate) last: String,
     pub(crate) deleted: bool,
     pub(crate) owner: Option<String>,
+    pub(crate) summary: Option<String>,
 }
 
 impl Writer<'_> {
@@ -341,12 +345,17 @@ impl Writer<'_> {
             .and_then(|f| rev.body.get(f))
             .and_then(Value::as_str)
             .map(str::to_string);
+        let summary = summary_of(self.summaries, &rev.kind, &rev.body);
+        if !self.kinds.contains(&rev.kind) {
+            self.kinds.insert(rev.kind.clone());
+        }
         match self.touched.get_mut(&rev.id) {
             Some(t) => {
                 t.chain &= rev.parents.len() == 1 && rev.parents[0] == t.last;
                 t.last = rev.rev.clone();
                 t.deleted = rev.deleted;
                 t.owner = owner;
+                t.summary = summary;
             }
             None => {
                 self.touched.insert(
@@ -358,6 +367,7 @@ impl Writer<'_> {
                         last: rev.rev.clone(),
                         deleted: rev.deleted,
                         owner,
+                        summary,
                     },
                 );
             }
@@ -373,7 +383,7 @@ impl Writer<'_> {
     pub fn materialize_touched(&mut self) -> Result<()> {
         for (id, t) in std::mem::take(&mut self.touched) {
             if !self.extend_state(&id, &t)? {
-                materialize(&self.tx, self.owner_field, self.sealed, &id)?;
+                materialize(&self.tx, self.owner_field, self.sealed, self.summaries, &id)?;
             }
         }
         Ok(())
@@ -411,11 +421,13 @@ impl Writer<'_> {
         }
         self.tx
             .prepare_cached(
-                "INSERT INTO record_state(id, kind, rev, deleted, heads, conflict, merged, owner)
-                 VALUES (?1, ?2, ?3, 0, 1, 0, NULL, ?4)
-                 ON CONFLICT(id) DO UPDATE SET rev = excluded.rev, owner = excluded.owner",
+                "INSERT INTO record_state(id, kind, rev, deleted, heads, conflict, merged, owner,
+                                          summary)
+                 VALUES (?1, ?2, ?3, 0, 1, 0, NULL, ?4, ?5)
+                 ON CONFLICT(id) DO UPDATE SET rev = excluded.rev, owner = excluded.owner,
+                    summary = excluded.summary",
             )?
-            .execute(params![id, t.kind, t.last, t.owner])?;
+            .execute(params![id, t.kind, t.last, t.owner, t.summary])?;
         Ok(true)
     }
 
@@ -474,6 +486,14 @@ impl Writer<'_> {
     pub(crate) fn finish(mut self) -> Result<()> {
         self.verify_deferred()?;
         self.materialize_touched()?;
+        for kind in &self.kinds {
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO meta(key, value) VALUES ('changes.' || ?1, '1')
+                     ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+                )?
+                .execute([kind])?;
+        }
         self.tx.execute(
             "INSERT INTO meta(key, value) VALUES ('hlc', ?1)
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -22,12 +22,12 @@ pub struct StatusCounts {
 }
 
 impl StatusCounts {
-    fn add(&mut self, s: VisitStatus) {
+    fn add_n(&mut self, s: VisitStatus, n: usize) {
         match s {
-            VisitStatus::Planned => self.planned += 1,
-            VisitStatus::InProgress => self.in_progress += 1,
-            VisitStatus::Completed => self.completed += 1,
-            VisitStatus::Signed => self.signed += 1,
+            VisitStatus::Planned => self.planned += n,
+            VisitStatus::InProgress => self.in_progress += n,
+            VisitStatus::Completed => self.completed += n,
+            VisitStatus::Signed => self.signed += n,
         }
     }
 }
@@ -79,11 +79,50 @@ pub struct CancelledVisit {
     pub by: String,
 }
 
+/// A campaign's visit counts: by status, and how many units they visit.
+#[derive(Default)]
+struct Tally {
+    counts: StatusCounts,
+    visits: usize,
+    units: usize,
+}
+
+/// What the campaign list counts of one campaign, from its visits' summaries
+/// (`model::SUMMARY_FIELDS`) in the owner index alone: no visit body is read.
+fn tally(store: &Store, campaign: &str) -> Result<Tally> {
+    let conn = store.conn();
+    let mut t = Tally::default();
+    let mut by_status = conn.prepare_cached(
+        "SELECT json_extract(summary, '$.status'), COUNT(*) FROM record_state
+         WHERE owner = ?1 AND kind = 'visit' AND deleted = 0
+         GROUP BY 1",
+    )?;
+    let rows = by_status.query_map([campaign], |r| {
+        Ok((r.get::<_, Option<String>>(0)?, r.get::<_, i64>(1)?))
+    })?;
+    for row in rows {
+        let (status, n) = row?;
+        t.visits += n as usize;
+        // A status this build does not know (a newer one's) counts as a visit only.
+        if let Some(s) = status.and_then(|s| serde_json::from_value(s.into()).ok()) {
+            t.counts.add_n(s, n as usize);
+        }
+    }
+    t.units = conn
+        .prepare_cached(
+            "SELECT COUNT(DISTINCT json_extract(summary, '$.unit_id')) FROM record_state
+             WHERE owner = ?1 AND kind = 'visit' AND deleted = 0",
+        )?
+        .query_row([campaign], |r| r.get::<_, i64>(0))? as usize;
+    Ok(t)
+}
+
 impl Store {
     pub fn campaign_summaries(&self) -> Result<Vec<CampaignSummary>> {
         let mut out = Vec::new();
         for c in self.list::<Campaign>()? {
-            out.push(self.campaign_summary(c)?);
+            let tally = tally(self, &c.id)?;
+            out.push(summary_with(c, tally));
         }
         // Newest campaign first, then by name.
         out.sort_by(|a, b| {
@@ -95,29 +134,8 @@ impl Store {
     }
 
     pub(crate) fn campaign_summary(&self, c: Stored<Campaign>) -> Result<CampaignSummary> {
-        let visits = self.list_by::<Visit>("campaign_id", &c.id)?;
-        let mut counts = StatusCounts::default();
-        let mut units = std::collections::BTreeSet::new();
-        for v in &visits {
-            counts.add(v.body.status);
-            units.insert(v.body.unit_id.clone());
-        }
-        let b = c.body;
-        Ok(CampaignSummary {
-            id: c.id,
-            name: b.name,
-            year: b.year,
-            theme: b.theme,
-            start_date: b.start_date,
-            end_date: b.end_date,
-            decision_number: b.decision_number,
-            issuing_body: b.issuing_body,
-            place: b.place,
-            criteria_set_id: b.criteria_set_id,
-            unit_count: units.len(),
-            visit_count: visits.len(),
-            status_counts: counts,
-        })
+        let tally = tally(self, &c.id)?;
+        Ok(summary_with(c, tally))
     }
 
     pub fn campaign_overview(&self, id: &str) -> Result<CampaignOverview> {
@@ -134,13 +152,9 @@ impl Store {
         let mut names = crate::units::names::NameBook::new(self);
         let mut units = self.unit_tree_of(in_campaign.iter().copied())?;
         for u in &mut units {
-            u.name = names.name_at(&u.id, &u.name, day)?;
+            u.name = names.name_at(&u.id, &u.rev, &u.name, day)?;
         }
-        let mut teams = Vec::new();
-        for t in self.list_by::<Team>("campaign_id", &c.id)? {
-            teams.push(self.team_view(t)?);
-        }
-        teams.sort_by_key(|a| text::sort_key(&a.name));
+        let teams = self.campaign_teams(&c.id)?;
         let cancelled = self.cancelled_visits(&c.id)?;
         Ok(CampaignOverview {
             campaign: self.campaign_summary(c)?,
@@ -149,6 +163,16 @@ impl Store {
             teams,
             cancelled,
         })
+    }
+
+    /// The campaign's teams with their members, by name.
+    pub(crate) fn campaign_teams(&self, campaign_id: &str) -> Result<Vec<TeamView>> {
+        let mut teams = Vec::new();
+        for t in self.list_by::<Team>("campaign_id", campaign_id)? {
+            teams.push(self.team_view(t)?);
+        }
+        teams.sort_by_cached_key(|a| text::sort_key(&a.name));
+        Ok(teams)
     }
 
     /// The campaign's cancelled visits (deleted with a cancellation), newest first.
@@ -216,7 +240,7 @@ impl Store {
             if !shown.contains(u.id.as_str()) {
                 continue;
             }
-            u.name = names.name_at(&u.id, &u.name, day)?;
+            u.name = names.name_at(&u.id, &u.rev, &u.name, day)?;
             let visit = visits.remove(&u.id);
             out.push(UnitState { unit: u, visit });
         }
@@ -231,5 +255,24 @@ impl Store {
             what: CriteriaSet::KIND,
             id: "-".into(),
         })
+    }
+}
+
+fn summary_with(c: Stored<Campaign>, tally: Tally) -> CampaignSummary {
+    let b = c.body;
+    CampaignSummary {
+        id: c.id,
+        name: b.name,
+        year: b.year,
+        theme: b.theme,
+        start_date: b.start_date,
+        end_date: b.end_date,
+        decision_number: b.decision_number,
+        issuing_body: b.issuing_body,
+        place: b.place,
+        criteria_set_id: b.criteria_set_id,
+        unit_count: tally.units,
+        visit_count: tally.visits,
+        status_counts: tally.counts,
     }
 }

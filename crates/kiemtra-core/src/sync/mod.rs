@@ -38,16 +38,28 @@ impl Store {
             devices: self.devices()?,
             imports: self.import_history()?,
             conflict_count: self.conflict_count()?,
-            campaigns: self
-                .campaign_summaries()?
-                .into_iter()
-                .map(|c| CampaignRef {
-                    id: c.id,
-                    name: c.name,
-                    year: c.year,
-                })
-                .collect(),
+            campaigns: self.campaign_refs()?,
         })
+    }
+
+    /// Every campaign by name, newest year first (as the campaign list orders them), read
+    /// without their visits: the sync screen only names them.
+    pub fn campaign_refs(&self) -> Result<Vec<CampaignRef>> {
+        let mut out: Vec<CampaignRef> = self
+            .list::<crate::model::Campaign>()?
+            .into_iter()
+            .map(|c| CampaignRef {
+                id: c.id,
+                name: c.body.name,
+                year: c.body.year,
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            b.year
+                .cmp(&a.year)
+                .then_with(|| crate::text::sort_key(&a.name).cmp(&crate::text::sort_key(&b.name)))
+        });
+        Ok(out)
     }
 }
 

@@ -499,7 +499,10 @@ fn an_index_without_positions_is_rebuilt_with_them() {
              ALTER TABLE devices DROP COLUMN trusted;
              ALTER TABLE devices DROP COLUMN age_recipient;
              DROP INDEX revisions_device;
-             DELETE FROM meta WHERE key = 'revisions_signed';
+             DROP INDEX record_state_owner;
+             ALTER TABLE record_state DROP COLUMN summary;
+             CREATE INDEX record_state_owner ON record_state(owner) WHERE owner IS NOT NULL;
+             DELETE FROM meta WHERE key IN ('revisions_signed', 'summary_fields');
              PRAGMA user_version = 3;",
         )
         .unwrap();
