@@ -17,6 +17,10 @@ pub(crate) use kiemtra_store::{get_in, graph_of, heads_in, heads_of};
 /// An open Kiểm tra database.
 pub struct Store {
     db: Db,
+    /// The unit directory as a tree, kept while no unit changes (`Db::changes_of`): the
+    /// planner and the units screen show a national directory of 20,000 units, and reading
+    /// and sorting it each time was most of their cost.
+    pub(crate) unit_tree: std::sync::Mutex<Option<(i64, Vec<crate::units::UnitRow>)>>,
 }
 
 impl Deref for Store {
@@ -56,7 +60,10 @@ impl Store {
             "UPDATE devices SET age_recipient = ?1 WHERE id = ?2 AND age_recipient IS NOT ?1",
             rusqlite::params![recipient, db.device().id],
         )?;
-        Ok(Store { db })
+        Ok(Store {
+            db,
+            unit_tree: Default::default(),
+        })
     }
 
     /// The engine's transaction, without the table of who may write what: for imports, which

@@ -241,17 +241,27 @@ const NO_LEVEL: &str = "Khác";
 impl Store {
     /// The campaign's results report over every visit it holds.
     pub fn campaign_report(&self, campaign_id: &str) -> Result<CampaignReport> {
+        self.read(|| self.campaign_report_now(campaign_id))
+    }
+
+    fn campaign_report_now(&self, campaign_id: &str) -> Result<CampaignReport> {
         let cid = self.resolve_id(Campaign::KIND, campaign_id)?;
         let campaign = self.require::<Campaign>(&cid)?;
         let settings = campaign.body.report_settings();
-        let rows = self.visit_rows(Some(&cid))?;
+        // Each visit is read once, here.
+        let visits = self.list_by::<Visit>("campaign_id", &cid)?;
+        let rows = self.rows_of_visits(&visits)?;
+        let visit_of: HashMap<&str, &crate::store::Stored<Visit>> =
+            visits.iter().map(|v| (v.id.as_str(), v)).collect();
         // Tree order gives the levels their order (district level before grassroots) and
         // the annex its order.
-        let tree = self.campaign_units_state(&cid)?;
+        // The visited units and their ancestors only: the same relative order as the whole
+        // tree, at the cost of what the campaign holds.
+        let tree = self.unit_tree_of(rows.iter().map(|r| r.unit_id.as_str()))?;
         let tree_pos: HashMap<&str, usize> = tree
             .iter()
             .enumerate()
-            .map(|(i, u)| (u.unit.id.as_str(), i))
+            .map(|(i, u)| (u.id.as_str(), i))
             .collect();
         let level_of = |r: &crate::visit::VisitRow| {
             if r.unit_level_label.trim().is_empty() {
@@ -290,7 +300,7 @@ impl Store {
         };
         let mut sets: HashMap<String, CriteriaSet> = HashMap::new();
         for r in &rows {
-            let v = self.require::<Visit>(&r.id)?;
+            let v = visit_of[r.id.as_str()];
             if !sets.contains_key(&v.body.criteria_set_id) {
                 if let Some(s) = self.get::<CriteriaSet>(&v.body.criteria_set_id)? {
                     sets.insert(v.body.criteria_set_id.clone(), s.body);
@@ -299,7 +309,7 @@ impl Store {
         }
         let first_set = match rows.first() {
             Some(r) => {
-                let v = self.require::<Visit>(&r.id)?;
+                let v = visit_of[r.id.as_str()];
                 sets.get(&v.body.criteria_set_id).cloned()
             }
             None => None,
@@ -355,15 +365,15 @@ impl Store {
         let (mut counted, mut draft) = (0, false);
 
         for (i, r) in rows.iter().enumerate() {
-            let stored = self.require::<Visit>(&r.id)?;
-            let v = stored.body.clone();
+            let stored = visit_of[r.id.as_str()];
+            let v = &stored.body;
             let li = level_index(r);
             let unit = r.unit_name.clone();
             warnings.extend(status_warning(&unit, r.status));
             if r.conflict {
                 warnings.push(Warning::Conflict { unit: unit.clone() });
             }
-            let changed = self.after_signing(&stored)?.len();
+            let changed = self.after_signing(stored)?.len();
             if changed > 0 {
                 warnings.push(Warning::ChangedAfterSigning {
                     unit: unit.clone(),
@@ -433,7 +443,7 @@ impl Store {
             }
             // Signed minutes count as signed, whatever reached their records later.
             let findings: HashMap<String, Finding> = self
-                .visit_records::<Finding>(&stored)?
+                .visit_records::<Finding>(stored)?
                 .into_iter()
                 .map(|f| (f.body.item_code.clone(), f.body))
                 .collect();
@@ -528,7 +538,7 @@ impl Store {
                     text: v.strengths.clone(),
                 });
             }
-            for rec in self.visit_records::<Recommendation>(&stored)? {
+            for rec in self.visit_records::<Recommendation>(stored)? {
                 let key = match rec.body.authority {
                     Authority::Unit => 0,
                     Authority::Team => 1,
@@ -641,7 +651,7 @@ impl Store {
             })
             .collect();
         let mut teams = Vec::new();
-        for t in self.campaign_overview(&cid)?.teams {
+        for t in self.campaign_teams(&cid)? {
             teams.push(TeamScope {
                 head: t
                     .members

@@ -407,7 +407,7 @@ impl Store {
     /// The unit's name as it was on `day` (from its revisions' history), for old campaigns.
     pub fn unit_name_at(&self, id: &str, day: NaiveDate) -> Result<String> {
         let id = self.resolve_id(Unit::KIND, id)?;
-        let current = self.require::<Unit>(&id)?.body.name;
-        super::names::NameBook::new(self).name_at(&id, &current, day)
+        let current = self.require::<Unit>(&id)?;
+        super::names::NameBook::new(self).name_at(&id, &current.rev, &current.body.name, day)
     }
 }

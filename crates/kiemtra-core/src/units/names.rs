@@ -25,8 +25,19 @@ impl<'s> NameBook<'s> {
 
     /// The name the unit had on `day`: from its latest revision made on or before that day;
     /// the first name when it was recorded only later (a directory typed in after the
-    /// campaign); `current` when nothing changed since.
-    pub(crate) fn name_at(&mut self, id: &str, current: &str, day: NaiveDate) -> Result<String> {
+    /// campaign); `current` when nothing changed since. `rev` is the unit's current
+    /// revision: one still at its first generation has had no other name, and its history
+    /// is not read.
+    pub(crate) fn name_at(
+        &mut self,
+        id: &str,
+        rev: &str,
+        current: &str,
+        day: NaiveDate,
+    ) -> Result<String> {
+        if kiemtra_store::generation_of(rev) == Some(1) {
+            return Ok(current.to_string());
+        }
         if !self.cache.contains_key(id) {
             let names = self.unit_names(id)?;
             self.cache.insert(id.to_string(), names);

@@ -25,6 +25,9 @@ pub struct UnitRow {
     #[serde(default)]
     pub merged_into: Option<String>,
     pub depth: usize,
+    /// The current revision: a unit still at its first has had one name (`NameBook`).
+    #[serde(skip)]
+    pub(crate) rev: String,
 }
 
 /// The ids of the rows `keep` picks and of all their ancestors, so a tree keeps its shape.
@@ -59,6 +62,7 @@ pub(crate) fn unit_row(u: &Stored<Unit>, depth: usize) -> UnitRow {
         valid_to: u.body.valid_to,
         merged_into: u.body.merged_into.clone(),
         depth,
+        rev: u.rev.clone(),
     }
 }
 
@@ -85,7 +89,14 @@ impl Store {
     }
 
     pub(crate) fn unit_tree_all(&self) -> Result<Vec<UnitRow>> {
-        Ok(tree_of(&self.list::<Unit>()?))
+        let stamp = self.changes_of(Unit::KIND)?;
+        let mut kept = self.unit_tree.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, rows)) = kept.as_ref().filter(|(at, _)| *at == stamp) {
+            return Ok(rows.clone());
+        }
+        let rows = tree_of(&self.list::<Unit>()?);
+        *kept = Some((stamp, rows.clone()));
+        Ok(rows)
     }
 
     /// The units `ids` and their ancestors as a tree, in `unit_tree`'s order and depths: a
@@ -123,10 +134,8 @@ fn tree_of(units: &[Stored<Unit>]) -> Vec<UnitRow> {
         children.entry(parent).or_default().push(u);
     }
     for list in children.values_mut() {
-        list.sort_by(|a, b| {
-            (a.body.code.as_str(), text::sort_key(&a.body.name))
-                .cmp(&(b.body.code.as_str(), text::sort_key(&b.body.name)))
-        });
+        // Each key once per unit, not once per comparison (a province has thousands).
+        list.sort_by_cached_key(|u| (u.body.code.clone(), text::sort_key(&u.body.name)));
     }
     let mut out = Vec::with_capacity(units.len());
     let mut stack: Vec<(&Stored<Unit>, usize)> = children

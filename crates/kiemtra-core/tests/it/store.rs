@@ -625,7 +625,9 @@ fn a_database_from_before_signatures_opens_with_its_history_intact_and_signed() 
         c.execute_batch(
             "INSERT INTO revisions SELECT rev, record_id, kind, generation, parents, device_id,
                     hlc, deleted, body, seq, source FROM a.revisions WHERE kind <> 'device';
-             INSERT INTO record_state SELECT * FROM a.record_state WHERE kind <> 'device';
+             INSERT INTO record_state
+                 SELECT id, kind, rev, deleted, heads, conflict, merged, owner
+                 FROM a.record_state WHERE kind <> 'device';
              INSERT INTO devices SELECT id, name, public_key, first_seen, is_self FROM a.devices;
              DELETE FROM meta;
              INSERT INTO meta SELECT * FROM a.meta WHERE key <> 'revisions_signed';",
@@ -686,4 +688,117 @@ fn a_database_from_before_signatures_opens_with_its_history_intact_and_signed() 
     assert!(err
         .message(kiemtra_core::Lang::En)
         .contains("made before signatures"));
+}
+
+/// The campaign list counts visits from the store's summary column: it follows edits and
+/// cancellations, `check` notices a summary that disagrees with its body, and an opening
+/// whose summary fields differ from the file's refills it.
+#[test]
+fn campaign_counts_come_from_summaries_that_follow_every_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = open(&dir, "a.db");
+    let campaign = s.load_demo().unwrap();
+    let counted = |s: &Store| {
+        let rows = s.visit_rows(Some(&campaign)).unwrap();
+        let signed = rows
+            .iter()
+            .filter(|v| v.status == VisitStatus::Signed)
+            .count();
+        (rows.len(), signed)
+    };
+    let listed = |s: &Store| {
+        let c = s
+            .campaign_summaries()
+            .unwrap()
+            .into_iter()
+            .find(|c| c.id == campaign)
+            .unwrap();
+        (c.visit_count, c.status_counts.signed)
+    };
+    assert_eq!(listed(&s), counted(&s));
+    assert!(listed(&s).1 > 0, "the demo has signed minutes");
+
+    // A planned visit started elsewhere in the body, and one cancelled.
+    let planned = first_planned_visit(&s);
+    let mut v = s.require::<Visit>(&planned).unwrap().body;
+    v.status = VisitStatus::InProgress;
+    s.write(|w| Ok(w.put(&planned, &v)?)).unwrap();
+    let other = first_planned_visit(&s);
+    s.visit_cancel(&other, "Đơn vị đã sáp nhập").unwrap();
+    let (visits, _) = listed(&s);
+    assert_eq!(listed(&s), counted(&s));
+    assert_eq!(visits, 23, "the cancelled visit is not counted");
+    let c = s
+        .campaign_summaries()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id == campaign)
+        .unwrap();
+    let rows = s.visit_rows(Some(&campaign)).unwrap();
+    let in_progress = rows
+        .iter()
+        .filter(|v| v.status == VisitStatus::InProgress)
+        .count();
+    assert_eq!(c.status_counts.in_progress, in_progress);
+    assert!(s.check().unwrap().ok);
+
+    // A summary that no longer says what the body does is a problem for `check`...
+    s.conn()
+        .execute(
+            "UPDATE record_state SET summary = '{\"status\":\"signed\",\"unit_id\":\"x\"}'
+             WHERE id = ?1",
+            [&planned],
+        )
+        .unwrap();
+    let report = s.check().unwrap();
+    assert!(
+        !report.ok && report.problems.iter().any(|p| p.contains(&planned)),
+        "{:?}",
+        report.problems
+    );
+    // ...and an opening by a build with other summary fields fills the column again.
+    s.conn()
+        .execute(
+            "UPDATE meta SET value = 'visit:status' WHERE key = 'summary_fields'",
+            [],
+        )
+        .unwrap();
+    drop(s);
+    let s = open(&dir, "a.db");
+    assert!(s.check().unwrap().ok);
+    assert_eq!(listed(&s), counted(&s));
+}
+
+/// The unit tree is kept between calls while no unit changes: an edit here, or
+/// another process writing the same file (the CLI beside the app) each show at once.
+#[test]
+fn the_kept_unit_tree_follows_every_unit_change_in_any_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open(&dir, "a.db");
+    let top = new_id();
+    app.write(|w| Ok(w.put(&top, &unit("Tỉnh đoàn Ninh Bình", None))?))
+        .unwrap();
+    let names =
+        |s: &Store| -> Vec<String> { s.unit_tree().unwrap().into_iter().map(|u| u.name).collect() };
+    assert_eq!(names(&app), ["Tỉnh đoàn Ninh Bình"]);
+    // Here.
+    let child = new_id();
+    app.write(|w| Ok(w.put(&child, &unit("Huyện đoàn Yên Mô", Some(&top)))?))
+        .unwrap();
+    assert_eq!(names(&app), ["Tỉnh đoàn Ninh Bình", "Huyện đoàn Yên Mô"]);
+    // A write of another kind leaves the tree as it was.
+    let campaign = app.load_demo().unwrap();
+    assert!(!campaign.is_empty());
+    let before = names(&app);
+    // Another process on the same file.
+    let mut cli = open(&dir, "a.db");
+    cli.write(|w| Ok(w.put(&child, &unit("Huyện đoàn Yên Mô (mới)", Some(&top)))?))
+        .unwrap();
+    let after = names(&app);
+    assert_ne!(before, after);
+    assert!(
+        after.contains(&"Huyện đoàn Yên Mô (mới)".to_string()),
+        "{after:?}"
+    );
+    assert!(!after.contains(&"Huyện đoàn Yên Mô".to_string()));
 }
