@@ -1862,6 +1862,7 @@ try {
     (await count('.plan-check[data-id="u301"]')) === 0 && /chỉ có từ 01\/07\/2025/.test(await text('.plan-row[data-id="u301"]')) && (await count('.plan-check[data-id="u100"]')) === 1,
     await text('.plan-row[data-id="u301"]'),
   );
+  const boxesBefore = await count("#planner .plan-check");
   await click('.plan-check[data-id="u100"]');
   await choose("#plan-team", "t12");
   await fillIn("#plan-date", "14/11/2023");
@@ -1885,8 +1886,13 @@ try {
   const plannedRow = await evaluate("(() => { const r = [...document.querySelectorAll('.visit-group[data-status=\"planned\"] .visit-row')].find(r => r.querySelector('.vr-name').textContent === 'Tỉnh đoàn Ninh Bình'); return r && [r.querySelector('.vr-date .vr-value').textContent, r.querySelector('.vr-team .vr-value').textContent]; })()");
   check("the campaign reloads with the new visit planned for that team and day", same(plannedRow, ["14/11/2023", "Đoàn kiểm tra số 2"]) && (await text('.visit-group[data-status="planned"] .group-count')) === "6" && /Đã lên kế hoạch 1 buổi kiểm tra\./.test(await toastsText()), plannedRow);
   await click("#btn-plan");
-  await until(`${nCalls("units_state")} === 2 && ${settled("units_state", "true")} && window.__mockPending === 0 && document.querySelectorAll('#planner .plan-row').length === 7`, "the planner without the planned unit");
-  check("planned units leave the planner", (await count('#planner .plan-row[data-id="u100"]')) === 0);
+  await until(`${nCalls("units_state")} === 2 && ${settled("units_state", "true")} && window.__mockPending === 0 && document.querySelectorAll('#planner .plan-row').length === 8`, "the planner after planning");
+  // The province is planned now: it stays only as the parent of the units still to plan, without a box.
+  check(
+    "a planned unit can no longer be chosen, and says why",
+    (await count('.plan-check[data-id="u100"]')) === 0 && /đã có buổi kiểm tra/.test(await text('.plan-row[data-id="u100"]')) && (await count("#planner .plan-check")) === boxesBefore - 1,
+    [await text('.plan-row[data-id="u100"]'), await count("#planner .plan-check"), boxesBefore],
+  );
   await shot("32-campaign-setup-vi");
 
   // 34b. re-planning from the visit screen: an impossible date says so under the field; a day

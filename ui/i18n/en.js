@@ -435,6 +435,7 @@ export default {
   "replan.history_cancelled": "Visit cancelled",
   "plan.outside_confirm": "Plan on this day anyway",
   "plan.ended": "ended {date}",
+  "plan.planned": "has a visit already",
   "plan.not_yet": "exists from {date}",
   "attach.title": "Photos and documents",
   "attach.add": "Add photos, documents…",

@@ -423,6 +423,7 @@ export default {
   "replan.history_cancelled": "Hủy buổi kiểm tra",
   "plan.outside_confirm": "Vẫn lên kế hoạch vào ngày này",
   "plan.ended": "đã kết thúc {date}",
+  "plan.planned": "đã có buổi kiểm tra",
   "plan.not_yet": "chỉ có từ {date}",
   "attach.title": "Ảnh, tài liệu",
   "attach.add": "Thêm ảnh, tài liệu…",

@@ -5,6 +5,7 @@ import { toError } from "../lib/errors.js";
 import { dateInput } from "../lib/widgets.js";
 import { formatDate } from "../lib/format.js";
 import { outsideCampaign, campaignSpan } from "./replan.js";
+import { treeView, tCount } from "./unittree.js";
 import { t, tEnum } from "../i18n.js";
 
 const ROLES = ["head", "member", "secretary"];
@@ -145,11 +146,16 @@ function unavailable(unit, day) {
   return "";
 }
 
-/** ctx: {app, data, reload()} → the planner panel (hidden until opened) */
+/** ctx: {app, data, reload()} → the planner panel (hidden until opened). Its units are a tree
+ * with a filter and a window of rows (unittree.js): a national campaign's 20,000 units draw a page. */
 export function planner(ctx) {
   const { app, data } = ctx;
   const host = h("section", { class: "card planner", id: "planner", hidden: true });
-  let units = [];
+  let units = []; // units without a visit yet and their ancestors, in tree order
+  let open_ = 0; // how many of them can still be planned
+  let planned = new Map(); // unit id → its visit, for the ancestors shown that have one
+  let counted = () => {};
+  const tree = treeView((u, { toggle, under }) => row(u, toggle, under), { prefix: "plan" });
   const chosen = new Set();
   let team = (data.teams || [])[0] ? String(data.teams[0].id) : "";
   let date = null;
@@ -162,7 +168,19 @@ export function planner(ctx) {
   async function open() {
     host.hidden = false;
     try {
-      units = (await app.api.unitsState(c.id)).filter((u) => !u.visit);
+      const all = await app.api.unitsState(c.id);
+      // The units without a visit, and their ancestors so the tree keeps its shape (one
+      // already planned shows, without a box).
+      const byId = new Map(all.map((s) => [s.unit.id, s]));
+      const keep = new Set();
+      for (const s of all) {
+        if (s.visit) continue;
+        for (let u = s.unit; u && !keep.has(u.id); u = byId.get(u.parent_id)?.unit) keep.add(u.id);
+      }
+      planned = new Map(all.filter((s) => s.visit && keep.has(s.unit.id)).map((s) => [s.unit.id, s.visit]));
+      units = all.filter((s) => keep.has(s.unit.id)).map((s) => s.unit);
+      open_ = units.length - planned.size;
+      tree.setUnits(units, { fresh: true });
     } catch (err) {
       error = toError(err).message;
     }
@@ -192,12 +210,11 @@ export function planner(ctx) {
     teamSel.value = team;
     teamSel.addEventListener("change", () => (team = teamSel.value));
     const go = h("button", { type: "button", class: "btn btn-primary", id: "plan-go", disabled: !chosen.size, onClick: () => plan(false) }, t("plan.go", { n: chosen.size }));
-    const counted = () => {
+    counted = () => {
       go.disabled = !chosen.size;
       const label = t("plan.go", { n: chosen.size });
       if (go.textContent !== label) go.textContent = label;
     };
-    const list = h("ul", { class: "plan-list" });
     const hint = h("p", { class: "form-warning", id: "plan-outside-hint" });
     const errorHost = h("div", { class: "plan-error-host" });
     // What depends on the day: which units may be chosen, and the outside-campaign warning.
@@ -205,8 +222,8 @@ export function planner(ctx) {
     // editing lands on a page that did not move under it.
     let shown = null;
     const refresh = () => {
-      const now = units.map((u) => unavailable(u.unit, dayOf())).join("|");
-      if (now !== shown) list.replaceChildren(...units.map((u) => row(u, counted)));
+      const now = units.map((u) => unavailable(u, dayOf())).join("|");
+      if (now !== shown) tree.redraw();
       shown = now;
       hint.textContent = outsideCampaign(date, c) ? t("replan.outside_hint", { span: campaignSpan(c) }) : "";
       hint.hidden = !hint.textContent;
@@ -219,7 +236,7 @@ export function planner(ctx) {
     const day = dateInput(date, { id: "plan-date", class: "text-input short" }, (d) => {
       date = d;
       // Units that did not exist on the new day leave the choice.
-      for (const u of units) if (unavailable(u.unit, dayOf())) chosen.delete(u.unit.id);
+      for (const u of units) if (unavailable(u, dayOf())) chosen.delete(u.id);
       error = null;
       outsideAsked = false;
       refresh();
@@ -227,7 +244,7 @@ export function planner(ctx) {
     host.replaceChildren(
       h("header", { class: "report-head" }, h("h2", { class: "section-title" }, t("plan.title")), h("button", { type: "button", class: "btn btn-small", onClick: () => (host.hidden = true) }, t("action.close"))),
       h("p", { class: "muted small" }, t("plan.text")),
-      units.length ? list : h("p", { class: "muted" }, t("plan.none")),
+      ...(open_ ? [units.length > 1 ? tree.tools() : null, h("div", { class: "plan-list" }, tree.body())] : [h("p", { class: "muted" }, t("plan.none"))]),
       h("div", { class: "plan-controls" }, h("label", { class: "form-field" }, h("span", { class: "field-label" }, t("visit.team")), teamSel), h("label", { class: "form-field" }, h("span", { class: "field-label" }, t("visit.date")), day), go),
       hint,
       errorHost,
@@ -235,27 +252,30 @@ export function planner(ctx) {
     refresh();
   }
 
-  function row(u, counted) {
-    const why = unavailable(u.unit, dayOf());
-    // An ended unit stays in the tree to keep its shape, but cannot be chosen.
-    const box = why ? null : h("input", { type: "checkbox", class: "plan-check", checked: chosen.has(u.unit.id), dataset: { id: u.unit.id } });
+  function row(u, toggle, under) {
+    const visit = planned.get(u.id);
+    // An ended unit, or one planned already, stays in the tree to keep its shape, but cannot be chosen.
+    const why = visit ? t("plan.planned") : unavailable(u, dayOf());
+    const box = why ? null : h("input", { type: "checkbox", class: "plan-check", checked: chosen.has(u.id), dataset: { id: u.id } });
     box?.addEventListener("change", () => {
-      if (box.checked) chosen.add(u.unit.id);
-      else chosen.delete(u.unit.id);
+      if (box.checked) chosen.add(u.id);
+      else chosen.delete(u.id);
       counted();
     });
     return h(
       "li",
-      { class: ["plan-row", why && "unavailable"], dataset: { id: u.unit.id, depth: u.unit.depth } },
+      { class: ["plan-row", why && "unavailable"], dataset: { id: u.id, depth: u.depth } },
+      h("span", { class: `unit-indent depth-${Math.min(u.depth, 6)}` }),
+      toggle,
       h(
         "label",
         { class: "check" },
-        h("span", { class: `unit-indent depth-${Math.min(u.unit.depth, 6)}` }),
         box || h("span", { class: "plan-check-none", "aria-hidden": "true" }),
         " ",
-        h("span", { class: "unit-name" }, u.unit.name),
-        u.unit.level_label ? h("span", { class: "muted small" }, ` · ${u.unit.level_label}`) : null,
+        h("span", { class: "unit-name" }, u.name),
+        u.level_label ? h("span", { class: "muted small" }, ` · ${u.level_label}`) : null,
         why ? h("span", { class: "muted small plan-why" }, ` · ${why}`) : null,
+        under ? h("span", { class: "muted small unit-under" }, ` · ${tCount("units.under", under)}`) : null,
       ),
     );
   }

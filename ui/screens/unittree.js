@@ -16,8 +16,11 @@ export const tCount = (key, n, params = {}) => t(key, { ...params, n: n === 1 ? 
 
 /**
  * @param rowOf (unit, {toggle, under, match}) → the unit's row (and its form while edited)
+ * @param prefix the element ids' start ("unit": #unit-filter, #unit-tree, #unit-more…), so two
+ *   screens' trees never share an id
  */
-export function treeView(rowOf) {
+export function treeView(rowOf, { prefix = "unit" } = {}) {
+  const id = (name) => `${prefix}-${name}`;
   let units = [];
   let below = []; // how many units follow each one in tree order under it
   let keys = []; // each unit's name, short name and code, folded
@@ -119,8 +122,8 @@ export function treeView(rowOf) {
     });
   }
 
-  function pageButton(id, label, onClick) {
-    return h("li", { class: "unit-page" }, h("button", { type: "button", class: "btn btn-small", id, onClick }, label));
+  function pageButton(elementId, label, onClick) {
+    return h("li", { class: "unit-page" }, h("button", { type: "button", class: "btn btn-small", id: elementId, onClick }, label));
   }
 
   /** (Re)draw the tree only, so the filter box keeps its focus and a toggle its place. */
@@ -134,16 +137,16 @@ export function treeView(rowOf) {
     if (expandAll) expandAll.disabled = collapseAll.disabled = !!matched;
     if (status) status.textContent = matched ? tCount("units.found", matched.size) : "";
     if (!page.length) {
-      mount(host, h("p", { class: "muted", id: "unit-no-match" }, t("units.no_match", { q: filter })));
+      mount(host, h("p", { class: "muted", id: id("no-match") }, t("units.no_match", { q: filter })));
       return;
     }
     mount(
       host,
       h(
         "ul",
-        { class: "unit-tree", id: "unit-tree" },
+        { class: "unit-tree", id: id("tree") },
         from
-          ? pageButton("unit-before", tCount("units.before", Math.min(PAGE, from)), () => {
+          ? pageButton(id("before"), tCount("units.before", Math.min(PAGE, from)), () => {
               const n = Math.min(PAGE, from);
               from -= n;
               count += n;
@@ -152,7 +155,7 @@ export function treeView(rowOf) {
           : null,
         rowsOf(page, matched),
         left > 0
-          ? pageButton("unit-more", tCount("units.more", Math.min(PAGE, left), { left: formatNumber(left) }), () => {
+          ? pageButton(id("more"), tCount("units.more", Math.min(PAGE, left), { left: formatNumber(left) }), () => {
               count += PAGE;
               draw();
             })
@@ -167,7 +170,7 @@ export function treeView(rowOf) {
 
   /** The filter and the expand/collapse buttons, above the tree. */
   function tools() {
-    const input = h("input", { id: "unit-filter", class: "search", type: "search", value: filter, placeholder: t("units.filter_ph"), "aria-label": t("units.filter_ph"), autocomplete: "off", spellcheck: "false" });
+    const input = h("input", { id: id("filter"), class: "search", type: "search", value: filter, placeholder: t("units.filter_ph"), "aria-label": t("units.filter_ph"), autocomplete: "off", spellcheck: "false" });
     input.addEventListener("input", () => {
       filter = input.value;
       from = 0;
@@ -182,9 +185,9 @@ export function treeView(rowOf) {
       draw();
     };
     const branches = below.some((n) => n > 0);
-    expandAll = branches ? h("button", { type: "button", class: "btn btn-small", id: "unit-expand-all", onClick: all(Infinity) }, t("units.expand_all")) : null;
-    collapseAll = branches ? h("button", { type: "button", class: "btn btn-small", id: "unit-collapse-all", onClick: all(1) }, t("units.collapse_all")) : null;
-    status = h("span", { class: "muted small unit-found", id: "unit-found", role: "status" });
+    expandAll = branches ? h("button", { type: "button", class: "btn btn-small", id: id("expand-all"), onClick: all(Infinity) }, t("units.expand_all")) : null;
+    collapseAll = branches ? h("button", { type: "button", class: "btn btn-small", id: id("collapse-all"), onClick: all(1) }, t("units.collapse_all")) : null;
+    status = h("span", { class: "muted small unit-found", id: id("found"), role: "status" });
     return h("div", { class: "unit-tree-tools" }, input, expandAll, collapseAll, status);
   }
 
@@ -195,5 +198,5 @@ export function treeView(rowOf) {
     return host;
   }
 
-  return { setUnits, reveal, tools, body };
+  return { setUnits, reveal, tools, body, redraw: draw };
 }
