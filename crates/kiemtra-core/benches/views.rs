@@ -113,10 +113,11 @@ fn unit(name: String, parent: Option<&str>, level: &str) -> Unit {
 fn visit(campaign: &str, unit: &str, year: i32, n: usize, set: &str) -> Visit {
     let day = chrono::NaiveDate::from_ymd_opt(year, 10, 1 + (n % 28) as u32);
     let mut v = kiemtra_core::setup::new_visit(campaign, unit, None, day, set);
-    v.status = if n.is_multiple_of(3) {
-        VisitStatus::Completed
-    } else {
-        VisitStatus::InProgress
+    // A third held (half of them signed, half completed), the rest under way.
+    v.status = match n % 6 {
+        0 => VisitStatus::Signed,
+        3 => VisitStatus::Completed,
+        _ => VisitStatus::InProgress,
     };
     v.report_summary = format!("Đơn vị báo cáo kết quả công tác Đoàn năm {year}, lần {n}.");
     v
@@ -181,7 +182,14 @@ fn generate(s: &mut Store, c: &Config) -> Big {
                     for &n in chunk {
                         let v = new_id();
                         let u = &leaves[(first + n) % leaves.len()];
-                        w.put(&v, &visit(&id, u, year, n, &set_id))?;
+                        // Minutes are signed after their findings: written under way first.
+                        let mut body = visit(&id, u, year, n, &set_id);
+                        let signed = body.status == VisitStatus::Signed;
+                        if signed {
+                            body.status = VisitStatus::InProgress;
+                        }
+                        w.put(&v, &body)?;
+                        let mut seal = std::collections::BTreeMap::new();
                         for (code, scale) in &items {
                             let f = Finding {
                                 visit_id: v.clone(),
@@ -197,7 +205,15 @@ fn generate(s: &mut Store, c: &Config) -> Big {
                                 note: "Có hồ sơ, sổ sách đầy đủ.".into(),
                                 explanation: String::new(),
                             };
-                            w.put(&finding_id(&v, code), &f)?;
+                            let id = finding_id(&v, code);
+                            let rev = w.put(&id, &f)?;
+                            seal.insert(id, rev);
+                        }
+                        // Signed minutes carry the seal of what they signed, as signing writes it.
+                        if signed {
+                            body.status = VisitStatus::Signed;
+                            body.sealed = Some(seal);
+                            w.put(&v, &body)?;
                         }
                         visits.push(v);
                     }

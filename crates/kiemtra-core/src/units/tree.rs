@@ -30,6 +30,9 @@ pub struct UnitRow {
     pub(crate) rev: String,
 }
 
+/// Up to this many units are read one by one; more come from the kept directory.
+const BY_ID_MAX: usize = 200;
+
 /// The ids of the rows `keep` picks and of all their ancestors, so a tree keeps its shape.
 pub(crate) fn with_ancestors(rows: &[UnitRow], keep: impl Fn(&UnitRow) -> bool) -> HashSet<String> {
     let parent: HashMap<&str, Option<&str>> = rows
@@ -89,14 +92,52 @@ impl Store {
     }
 
     pub(crate) fn unit_tree_all(&self) -> Result<Vec<UnitRow>> {
+        self.with_unit_tree(|rows| rows.to_vec())
+    }
+
+    /// `f` over the whole directory in tree order, read again only when a unit changed.
+    fn with_unit_tree<T>(&self, f: impl FnOnce(&[UnitRow]) -> T) -> Result<T> {
         let stamp = self.changes_of(Unit::KIND)?;
         let mut kept = self.unit_tree.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((_, rows)) = kept.as_ref().filter(|(at, _)| *at == stamp) {
-            return Ok(rows.clone());
+            return Ok(f(rows));
         }
         let rows = tree_of(&self.list::<Unit>()?);
-        *kept = Some((stamp, rows.clone()));
-        Ok(rows)
+        let out = f(&rows);
+        *kept = Some((stamp, rows));
+        Ok(out)
+    }
+
+    /// The units `ids` (depth 0): a few read by id, many picked from the kept directory
+    /// (a national campaign's 20,000 units are one pass over it, not 20,000 reads).
+    pub(crate) fn unit_rows_by_id<'a>(
+        &self,
+        ids: impl IntoIterator<Item = &'a str>,
+    ) -> Result<HashMap<String, UnitRow>> {
+        let ids: HashSet<&str> = ids.into_iter().collect();
+        if ids.len() <= BY_ID_MAX {
+            let mut out = HashMap::new();
+            for id in ids {
+                if let Some(u) = self.get::<Unit>(id)? {
+                    out.insert(u.id.clone(), unit_row(&u, 0));
+                }
+            }
+            return Ok(out);
+        }
+        self.with_unit_tree(|rows| {
+            rows.iter()
+                .filter(|u| ids.contains(u.id.as_str()))
+                .map(|u| {
+                    (
+                        u.id.clone(),
+                        UnitRow {
+                            depth: 0,
+                            ..u.clone()
+                        },
+                    )
+                })
+                .collect()
+        })
     }
 
     /// The units `ids` and their ancestors as a tree, in `unit_tree`'s order and depths: a

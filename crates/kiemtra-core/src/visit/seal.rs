@@ -149,10 +149,17 @@ pub(crate) fn changes(r: &impl Reads, visit: &Stored<Visit>) -> Result<Vec<Chang
     let Some(seal) = seal(&visit.body) else {
         return Ok(Vec::new());
     };
+    // The kind of every record under the visit, live or not, in one read: each kind's pass
+    // then skips the others' entries without asking about each.
+    let kinds: HashMap<String, String> = r
+        .conn()
+        .prepare_cached("SELECT id, kind FROM record_state WHERE owner = ?1")?
+        .query_map([&visit.id], |x| Ok((x.get(0)?, x.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::new();
-    diverged::<Finding>(r, visit, seal, &mut out)?;
-    diverged::<Recommendation>(r, visit, seal, &mut out)?;
-    diverged::<Attachment>(r, visit, seal, &mut out)?;
+    diverged::<Finding>(r, visit, seal, &kinds, &mut out)?;
+    diverged::<Recommendation>(r, visit, seal, &kinds, &mut out)?;
+    diverged::<Attachment>(r, visit, seal, &kinds, &mut out)?;
     Ok(out)
 }
 
@@ -160,6 +167,7 @@ fn diverged<T: UnderSeal>(
     r: &impl Reads,
     visit: &Stored<Visit>,
     seal: &BTreeMap<String, String>,
+    kinds: &HashMap<String, String>,
     out: &mut Vec<Change>,
 ) -> Result<()> {
     let mut now: BTreeMap<String, Stored<T>> = r
@@ -175,8 +183,22 @@ fn diverged<T: UnderSeal>(
     };
     let json = |b: &T| serde_json::to_value(b).ok();
     for (id, rev) in seal {
-        let signed = sealed_body::<T>(r, id, rev)?;
         let current = now.remove(id);
+        // Unchanged since signing (the usual case): nothing to read. An entry of another
+        // kind is that kind's to judge.
+        if current.as_ref().is_some_and(|c| c.rev == *rev) {
+            continue;
+        }
+        if current.is_none() {
+            let kind = match kinds.get(id) {
+                Some(k) => Some(k.clone()),
+                None => state(id)?.map(|(k, _)| k),
+            };
+            if kind.is_some_and(|k| k != T::KIND) {
+                continue;
+            }
+        }
+        let signed = sealed_body::<T>(r, id, rev)?;
         let change = match (&signed, &current) {
             (Some(s), Some(c)) if c.rev == *rev || s.signed_part() == c.body.signed_part() => {
                 continue
@@ -300,6 +322,11 @@ impl Store {
         let mut out = Vec::new();
         for (id, rev) in seal {
             let current = now.remove(id);
+            // Unchanged since signing: the record as it stands is the signed one.
+            if current.as_ref().is_some_and(|c| c.rev == *rev) {
+                out.extend(current);
+                continue;
+            }
             match sealed_body::<T>(&**self, id, rev)? {
                 Some(body) => out.push(Stored {
                     id: id.clone(),
