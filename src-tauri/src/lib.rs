@@ -68,6 +68,8 @@ fn load_demo(state: State<'_, AppState>) -> Result<DemoLoaded, ErrorPayload> {
     state.with(|s| {
         let campaign_id = s.load_demo()?;
         s.set_onboarded()?;
+        // Indexed now rather than on the first search; a failure here loses nothing.
+        let _ = s.search_catch_up();
         Ok(DemoLoaded { campaign_id })
     })
 }

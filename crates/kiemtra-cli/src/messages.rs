@@ -205,6 +205,7 @@ pub enum Tally {
         units: usize,
         unplanned: usize,
     },
+    VisitedUnits(usize),
     Criteria {
         topics: usize,
         items: usize,
@@ -257,6 +258,10 @@ impl Localize for Tally {
             Tally::UnitStates { units, unplanned } => lang.pick(
                 format!("{units} đơn vị, {unplanned} chưa lên kế hoạch"),
                 format!("{units} units, {unplanned} not planned"),
+            ),
+            Tally::VisitedUnits(n) => lang.pick(
+                format!("{n} đơn vị có buổi kiểm tra (--all: mọi đơn vị, cả đơn vị chưa lên kế hoạch)"),
+                format!("{n} units with a visit (--all: every unit, planned or not)"),
             ),
             Tally::Criteria { topics, items } => lang.pick(
                 format!("{topics} nội dung, {items} tiêu chí (* bắt buộc)"),

@@ -1074,13 +1074,20 @@ fn a_campaign_its_team_and_a_planned_visit_from_the_command_line() {
     assert_eq!(v["body"]["status"], "planned");
     assert_eq!(v["body"]["date"], "2026-10-06");
 
-    // Every unit shows with its state; the new one is planned, the rest are not yet.
-    let text = ok(&d.path, &["campaign", "show", &campaign]);
+    // With --all every unit of the campaign's time shows with its state; the new one is
+    // planned, the rest are not yet.
+    let text = ok(&d.path, &["campaign", "show", &campaign, "--all"]);
     assert!(
         text.contains("Đoàn xã Yên Mạc  [Đã lên kế hoạch, 06/10/2026 0/32, Đoàn kiểm tra số 1]"),
         "{text}"
     );
     assert!(text.contains("24 chưa lên kế hoạch"), "{text}");
+    // Without it, the campaign's own: that unit under its parents, which have no state.
+    let own = ok(&d.path, &["campaign", "show", &campaign]);
+    assert!(own.contains("Đoàn xã Yên Mạc  [Đã lên kế hoạch"), "{own}");
+    assert!(!own.contains("[chưa lên kế hoạch]"), "{own}");
+    assert!(own.contains("1 đơn vị có buổi kiểm tra"), "{own}");
+    assert!(own.lines().count() < text.lines().count(), "{own}");
 
     // Refusals: exit 1, a clear message, nothing changed.
     let before = kiemtra(&d.path, &["dump", "--canonical"]).stdout;

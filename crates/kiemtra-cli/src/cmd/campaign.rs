@@ -24,8 +24,15 @@ pub enum Cmd {
         #[command(flatten)]
         fields: EditArgs,
     },
-    /// Mọi đơn vị của đợt và tình trạng kiểm tra từng đơn vị (every unit and its visit state)
-    Show { id: String },
+    /// Các đơn vị của đợt và tình trạng kiểm tra từng đơn vị (the campaign's units and their
+    /// visit state)
+    Show {
+        id: String,
+        /// Mọi đơn vị trong thời gian của đợt, kể cả đơn vị chưa lên kế hoạch (every unit of
+        /// the campaign's time, planned or not)
+        #[arg(long)]
+        all: bool,
+    },
 }
 
 #[derive(Args)]
@@ -101,12 +108,17 @@ pub fn run(cmd: Cmd, store: &mut Store, json: bool, lang: Lang) -> Result<ExitCo
         }
         Cmd::Create(a) => create(store, a, json, lang)?,
         Cmd::Edit { id, fields } => edit(store, &id, fields, json, lang)?,
-        Cmd::Show { id } => {
-            let rows = store.campaign_units_state(&id)?;
+        Cmd::Show { id, all } => {
+            // The campaign's own units unless asked for all: a province's directory has
+            // thousands the campaign never visits.
+            let rows = match all {
+                true => store.campaign_units_state(&id)?,
+                false => store.campaign_units_visited(&id)?,
+            };
             if json {
                 print_json(&rows);
             } else {
-                print_unit_states(&rows, lang);
+                print_unit_states(&rows, all, lang);
             }
         }
     }
@@ -219,7 +231,9 @@ fn print_campaigns(list: &[CampaignSummary], lang: Lang) {
 }
 
 /// A campaign's units as a tree, each with its visit's state (or "not planned").
-fn print_unit_states(rows: &[UnitState], lang: Lang) {
+/// `all`: every unit of the campaign's time, those without a visit counted as not planned;
+/// else the campaign's units, a unit without a visit there only as the parent of others.
+fn print_unit_states(rows: &[UnitState], all: bool, lang: Lang) {
     if rows.is_empty() {
         println!("{}", Empty::Units.message(lang));
         return;
@@ -240,16 +254,23 @@ fn print_unit_states(rows: &[UnitState], lang: Lang) {
                     v.team_name.clone()
                 }
             ),
-            None => {
+            None if all => {
                 unplanned += 1;
                 Label::NotPlanned.message(lang)
+            }
+            None => {
+                println!("{}{}  ({})", "  ".repeat(u.depth), u.name, u.id);
+                continue;
             }
         };
         println!("{}{}  [{state}]  ({})", "  ".repeat(u.depth), u.name, u.id);
     }
-    let tally = Tally::UnitStates {
-        units: rows.len(),
-        unplanned,
+    let tally = match all {
+        true => Tally::UnitStates {
+            units: rows.len(),
+            unplanned,
+        },
+        false => Tally::VisitedUnits(rows.iter().filter(|r| r.visit.is_some()).count()),
     };
     println!("{}", tally.message(lang));
 }

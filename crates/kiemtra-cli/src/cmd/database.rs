@@ -75,6 +75,9 @@ pub fn run(cmd: Cmd, store: &mut Store, json: bool, lang: Lang) -> Result<ExitCo
         Cmd::Demo => {
             let id = store.load_demo()?;
             store.set_onboarded()?;
+            // Its records are indexed now, not on the first search (which then waits for
+            // whatever else is behind). A failure here loses nothing: search catches up.
+            let _ = store.search_catch_up();
             if json {
                 print_json(&serde_json::json!({ "campaign_id": id }));
             } else {

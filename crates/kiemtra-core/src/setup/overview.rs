@@ -247,6 +247,29 @@ impl Store {
         Ok(out)
     }
 
+    /// The campaign's own units (those its visits go to, with their ancestors for the tree's
+    /// shape) and each one's visit, names as on the campaign's day: what the campaign holds,
+    /// whatever the size of the directory. `campaign_units_state` adds every other unit of the
+    /// campaign's day, for planning.
+    pub fn campaign_units_visited(&self, campaign_id: &str) -> Result<Vec<UnitState>> {
+        let id = self.resolve_id(Campaign::KIND, campaign_id)?;
+        let c = self.require::<Campaign>(&id)?;
+        let day = crate::model::campaign_day(&c.body);
+        let mut visits: HashMap<String, VisitRow> = HashMap::new();
+        for v in self.visit_rows(Some(&id))? {
+            visits.entry(v.unit_id.clone()).or_insert(v);
+        }
+        let ids: Vec<String> = visits.keys().cloned().collect();
+        let mut names = crate::units::names::NameBook::new(self);
+        let mut out = Vec::with_capacity(ids.len());
+        for mut u in self.unit_tree_of(ids.iter().map(String::as_str))? {
+            u.name = names.name_at(&u.id, &u.rev, &u.name, day)?;
+            let visit = visits.remove(&u.id);
+            out.push(UnitState { unit: u, visit });
+        }
+        Ok(out)
+    }
+
     /// The criteria set to show by default: the newest version of the newest set.
     pub fn criteria_current(&self) -> Result<Stored<CriteriaSet>> {
         let mut sets = self.list::<CriteriaSet>()?;
