@@ -3,6 +3,7 @@
 
 use kiemtra_core::ids::new_id;
 use kiemtra_core::model::Unit;
+use kiemtra_core::setup::CampaignInput;
 use kiemtra_core::Store;
 use kiemtra_tests::{screenshot_dir, Driver};
 
@@ -21,7 +22,7 @@ fn unit(name: &str, parent: Option<&str>, level: &str) -> Unit {
 }
 
 #[test]
-fn the_units_screen_draws_a_bounded_number_of_rows_for_5000_units() {
+fn the_units_screen_and_the_planner_draw_a_bounded_number_of_rows_for_5000_units() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("kiemtra.db");
     // 1 province, 50 districts, 99 communes each: 5,001 units, written in one transaction.
@@ -47,6 +48,19 @@ fn the_units_screen_draws_a_bounded_number_of_rows_for_5000_units() {
             Ok(last)
         })
         .unwrap()
+    };
+    // A campaign of this year, whose planner offers every one of those units.
+    let campaign = {
+        let mut st = Store::open(&db).unwrap();
+        st.add_criteria_set(&kiemtra_core::demo::default_criteria())
+            .unwrap();
+        st.campaign_create(CampaignInput {
+            name: "Kiểm tra công tác Đoàn năm 2026".into(),
+            year: 2026,
+            ..Default::default()
+        })
+        .unwrap()
+        .id
     };
     let shots = screenshot_dir();
     let driver = Driver::start();
@@ -74,5 +88,23 @@ fn the_units_screen_draws_a_bounded_number_of_rows_for_5000_units() {
     s.wait(&format!(".unit-row.is-target[data-id=\"{deep}\"]"));
     let rows = s.find_all(".unit-row").len();
     assert!(rows <= 250, "{rows} rows drawn around the opened unit");
+
+    // The planner of a campaign offers the 5,001 units a page at a time, with a filter.
+    s.script(
+        "location.hash = arguments[0]",
+        serde_json::json!([format!("#/campaign/{campaign}")]),
+    );
+    s.click(&s.wait("#btn-plan"));
+    s.wait("#plan-more");
+    let rows = s.find_all("#planner .plan-row").len();
+    assert!(
+        (50..=250).contains(&rows),
+        "{rows} planner rows drawn for 5,001 units"
+    );
+    s.type_text(&s.wait("#plan-filter"), "doan xa so 49-9");
+    s.wait_text("#plan-tree", "Đoàn xã Số 49-98");
+    let rows = s.find_all("#planner .plan-row").len();
+    assert!(rows <= 20, "{rows} planner rows drawn for the filter");
+    s.screenshot(&shots.join("41-planner-5000.png"));
     s.quit();
 }

@@ -217,18 +217,23 @@ impl Store {
         Ok(day)
     }
 
-    /// Every unit of a campaign's time with its visit, in tree order: the units that existed
-    /// on the campaign's day, those visited, and their ancestors; names as they were then.
-    /// A unit without a visit is not planned yet.
-    pub fn campaign_units_state(&self, campaign_id: &str) -> Result<Vec<UnitState>> {
+    /// A campaign's day and the visit of each unit it visits.
+    fn visit_by_unit(&self, campaign_id: &str) -> Result<(NaiveDate, HashMap<String, VisitRow>)> {
         let id = self.resolve_id(Campaign::KIND, campaign_id)?;
         let c = self.require::<Campaign>(&id)?;
-        let day = crate::model::campaign_day(&c.body);
         let mut visits: HashMap<String, VisitRow> = HashMap::new();
         for v in self.visit_rows(Some(&id))? {
             // Rows come by date: a unit visited twice (two laptops planned it) shows its first.
             visits.entry(v.unit_id.clone()).or_insert(v);
         }
+        Ok((crate::model::campaign_day(&c.body), visits))
+    }
+
+    /// Every unit of a campaign's time with its visit, in tree order: the units that existed
+    /// on the campaign's day, those visited, and their ancestors; names as they were then.
+    /// A unit without a visit is not planned yet.
+    pub fn campaign_units_state(&self, campaign_id: &str) -> Result<Vec<UnitState>> {
+        let (day, mut visits) = self.visit_by_unit(campaign_id)?;
         let all = self.unit_tree_with(true)?;
         let shown = with_ancestors(&all, |u| {
             visits.contains_key(&u.id)
@@ -252,13 +257,7 @@ impl Store {
     /// whatever the size of the directory. `campaign_units_state` adds every other unit of the
     /// campaign's day, for planning.
     pub fn campaign_units_visited(&self, campaign_id: &str) -> Result<Vec<UnitState>> {
-        let id = self.resolve_id(Campaign::KIND, campaign_id)?;
-        let c = self.require::<Campaign>(&id)?;
-        let day = crate::model::campaign_day(&c.body);
-        let mut visits: HashMap<String, VisitRow> = HashMap::new();
-        for v in self.visit_rows(Some(&id))? {
-            visits.entry(v.unit_id.clone()).or_insert(v);
-        }
+        let (day, mut visits) = self.visit_by_unit(campaign_id)?;
         let ids: Vec<String> = visits.keys().cloned().collect();
         let mut names = crate::units::names::NameBook::new(self);
         let mut out = Vec::with_capacity(ids.len());
