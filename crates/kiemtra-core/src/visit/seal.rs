@@ -97,6 +97,9 @@ impl Reads for Writer<'_> {
     }
 }
 
+/// The kinds a seal covers: what signing fixes of a visit.
+const SEALED_KINDS: [&str; 3] = [Finding::KIND, Recommendation::KIND, Attachment::KIND];
+
 /// The current revision of every record under the visit: the seal signing writes.
 pub(super) fn seal_of(w: &Writer<'_>, visit_id: &str) -> Result<BTreeMap<String, String>> {
     let mut seal = BTreeMap::new();
@@ -149,13 +152,32 @@ pub(crate) fn changes(r: &impl Reads, visit: &Stored<Visit>) -> Result<Vec<Chang
     let Some(seal) = seal(&visit.body) else {
         return Ok(Vec::new());
     };
-    // The kind of every record under the visit, live or not, in one read: each kind's pass
-    // then skips the others' entries without asking about each.
-    let kinds: HashMap<String, String> = r
+    // The kind and revision of every record under the visit, live or not, in one read that
+    // decodes no body. When the live ones are exactly what was signed (the usual case)
+    // nothing differs; else each kind's pass skips the others' entries by their kind.
+    let mut kinds: HashMap<String, String> = HashMap::new();
+    let mut live: BTreeMap<String, String> = BTreeMap::new();
+    let mut st = r
         .conn()
-        .prepare_cached("SELECT id, kind FROM record_state WHERE owner = ?1")?
-        .query_map([&visit.id], |x| Ok((x.get(0)?, x.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+        .prepare_cached("SELECT id, kind, rev, deleted FROM record_state WHERE owner = ?1")?;
+    let rows = st.query_map([&visit.id], |x| {
+        Ok((
+            x.get::<_, String>(0)?,
+            x.get::<_, String>(1)?,
+            x.get::<_, String>(2)?,
+            x.get::<_, bool>(3)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, kind, rev, deleted) = row?;
+        if !deleted && SEALED_KINDS.contains(&kind.as_str()) {
+            live.insert(id.clone(), rev);
+        }
+        kinds.insert(id, kind);
+    }
+    if live == *seal {
+        return Ok(Vec::new());
+    }
     let mut out = Vec::new();
     diverged::<Finding>(r, visit, seal, &kinds, &mut out)?;
     diverged::<Recommendation>(r, visit, seal, &kinds, &mut out)?;
