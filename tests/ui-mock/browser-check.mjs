@@ -2163,6 +2163,19 @@ try {
   await shot("36c-units-deep-vi");
   await click("#unit-before");
   check("the button above draws the rows before them", (await count(".unit-row")) > 200 && (await count(".unit-row.is-target")) === 1);
+  // Its edit form: the parent is picked from a filter and a short list, never 20,000 options.
+  await click(".unit-row.is-target .unit-edit-btn");
+  await until("!!document.querySelector('#unit-parent-filter')", "the parent picker of a national directory");
+  const current = await value("#unit-parent");
+  const untyped = await count("#unit-parent option");
+  await typeInto("#unit-parent-filter", "g7-3-1");
+  const picked = await evaluate("[...document.querySelectorAll('#unit-parent option')].map(o => o.value)");
+  check(
+    "a national directory's parent picker lists only matches of what is typed (codes too), the current parent kept",
+    !!current && untyped === 2 && picked.includes(current) && picked.filter((v) => v && v !== current).length === 10 && (await value("#unit-parent")) === current,
+    [current, untyped, picked.length],
+  );
+  await shot("36c-units-parent-picker-vi");
   await open("?latency=0&units=20000#/units");
   await until("window.__mockPending === 0 && document.querySelectorAll('.unit-row').length > 0", "the national directory again");
   await shot("36c-units-long-vi");

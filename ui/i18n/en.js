@@ -470,6 +470,7 @@ export default {
   "units.apply": "Import {n} units",
   "units.done": "Imported: {created} new, {updated} updated, {unchanged} unchanged, {skipped} rows skipped.",
   "units.tree": "Units ({n})",
+  "units.pick_ph": "Type a name or code to find a unit…",
   "units.filter_ph": "Filter units by name, code…",
   "units.found": "{n} units match",
   "units.found_one": "1 unit matches",

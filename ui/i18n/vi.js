@@ -457,6 +457,7 @@ export default {
   "units.apply": "Nhập {n} đơn vị",
   "units.done": "Đã nhập: {created} mới, {updated} cập nhật, {unchanged} không đổi, {skipped} dòng bỏ qua.",
   "units.tree": "Các đơn vị ({n})",
+  "units.pick_ph": "Gõ tên hoặc mã để tìm đơn vị…",
   "units.filter_ph": "Lọc đơn vị theo tên, mã…",
   "units.found": "{n} đơn vị khớp",
   "units.no_match": "Không có đơn vị nào khớp với “{q}”.",

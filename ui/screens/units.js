@@ -2,7 +2,7 @@
 // preview that names every bad row and column, and every line that is no unit, before anything
 // is written. `#/units/<id>` opens it at that unit. What of the tree is drawn is unittree.js's.
 import { h } from "../lib/dom.js";
-import { formatDate, fromViDate } from "../lib/format.js";
+import { fold, formatDate, fromViDate } from "../lib/format.js";
 import { toError } from "../lib/errors.js";
 import { dateInput } from "../lib/widgets.js";
 import { fieldError, clearFieldError, lengthCounter, textLength } from "../lib/fields.js";
@@ -13,6 +13,10 @@ import { treeView, tCount } from "./unittree.js";
 // As the domain's UNIT_NAME_MAX and UNIT_CODE_MAX: the form says so before Rust refuses.
 const NAME_MAX = 200;
 const CODE_MAX = 50;
+/** A parent or merge-target select lists every candidate up to this many… */
+const PICK_ALL = 300;
+/** …and beyond, a filter box and at most this many matches (a national directory has 20,000). */
+const PICK_MAX = 50;
 
 // Kept while the app runs: someone looking at ended units keeps seeing them after an edit.
 let showEnded = false;
@@ -229,12 +233,41 @@ export function create(app, route = {}) {
   }
 
   /** The units `self` may be placed under or merged into: live ones, never itself or below it. */
-  function unitOptions(self, { merge = false } = {}) {
+  function unitChoices(self, { merge = false } = {}) {
     const below = new Set(self ? [self] : []);
     for (const x of units) if (x.parent_id && below.has(x.parent_id)) below.add(x.id); // tree order: parents first
-    return units
-      .filter((x) => !below.has(x.id) && !ended(x) && !(merge && x.valid_to))
-      .map((x) => h("option", { value: x.id }, `${"— ".repeat(x.depth)}${x.name}`));
+    return units.filter((x) => !below.has(x.id) && !ended(x) && !(merge && x.valid_to));
+  }
+
+  /**
+   * A select of units that stays small: a directory of more than PICK_ALL candidates gets a
+   * filter box (diacritics ignored) and lists at most PICK_MAX matches, the chosen one always.
+   */
+  function unitSelect(id, choices, value, empty, onChange) {
+    const select = h("select", { class: "text-input", id });
+    const keyed = choices.length > PICK_ALL ? choices.map((x) => [x, fold(`${x.name} ${x.short_name || ""} ${x.code || ""}`)]) : null;
+    const draw = (q) => {
+      let list = choices;
+      if (keyed) {
+        const f = fold(q.trim());
+        list = keyed.filter(([x, k]) => x.id === value || (f && k.includes(f))).slice(0, PICK_MAX).map(([x]) => x);
+        const chosen = choices.find((x) => x.id === value);
+        if (chosen && !list.includes(chosen)) list.unshift(chosen);
+      }
+      // Indented as in the tree while the whole list shows; a filtered list names each one's level.
+      const label = (x) => (keyed ? `${x.name}${x.code ? ` (${x.code})` : ""}${x.level_label ? ` · ${x.level_label}` : ""}` : `${"— ".repeat(x.depth)}${x.name}`);
+      select.replaceChildren(h("option", { value: "" }, empty), ...list.map((x) => h("option", { value: x.id }, label(x))));
+      select.value = value || "";
+    };
+    select.addEventListener("change", () => {
+      value = select.value;
+      onChange(value);
+    });
+    draw("");
+    if (!keyed) return select;
+    const filter = h("input", { type: "search", class: "text-input", id: `${id}-filter`, placeholder: t("units.pick_ph"), "aria-label": t("units.pick_ph"), autocomplete: "off", spellcheck: "false" });
+    filter.addEventListener("input", () => draw(filter.value));
+    return h("div", { class: "unit-pick" }, filter, select);
   }
 
   function editForm(u) {
@@ -247,9 +280,7 @@ export function create(app, route = {}) {
     };
     let fields;
     if (draft.mode === "merge") {
-      const into = h("select", { class: "text-input", id: "unit-merge-into" }, h("option", { value: "" }, "—"), unitOptions(u.id, { merge: true }));
-      into.value = draft.into;
-      into.addEventListener("change", () => (draft.into = into.value));
+      const into = unitSelect("unit-merge-into", unitChoices(u.id, { merge: true }), draft.into, "—", (v) => (draft.into = v));
       fields = [
         h("p", { class: "muted small" }, t("units.merge_text", { name: u.name })),
         h("div", { class: "form-row" }, h("label", { class: "form-field" }, h("span", { class: "field-label" }, t("units.merge_into")), into), h("label", { class: "form-field" }, h("span", { class: "field-label" }, t("units.last_day")), dateInput(draft.date, { class: "text-input short", id: "unit-date" }, (d) => (draft.date = d)))),
@@ -257,9 +288,7 @@ export function create(app, route = {}) {
     } else if (draft.mode === "dissolve") {
       fields = [h("p", { class: "muted small" }, t("units.dissolve_text", { name: u.name })), h("label", { class: "form-field" }, h("span", { class: "field-label" }, t("units.last_day")), dateInput(draft.date, { class: "text-input short", id: "unit-date" }, (d) => (draft.date = d)))];
     } else {
-      const parent = h("select", { class: "text-input", id: "unit-parent" }, h("option", { value: "" }, t("units.no_parent")), unitOptions(u ? u.id : null));
-      parent.value = draft.parent_id;
-      parent.addEventListener("change", () => (draft.parent_id = parent.value));
+      const parent = unitSelect("unit-parent", unitChoices(u ? u.id : null), draft.parent_id, t("units.no_parent"), (v) => (draft.parent_id = v));
       fields = [
         h("div", { class: "form-row" }, text("name", t("units.col_name"), { id: "unit-name" }, NAME_MAX), text("code", t("units.col_code"), { id: "unit-code" }, CODE_MAX)),
         h("div", { class: "form-row" }, text("short_name", t("field.short_name"), { id: "unit-short" }, NAME_MAX), text("level_label", t("units.col_level"), { id: "unit-level" }, NAME_MAX), h("label", { class: "form-field" }, h("span", { class: "field-label" }, t("units.col_parent")), parent)),
