@@ -3,8 +3,11 @@
 //! `impl Store` blocks in their own modules (ops, setup, sync…); the engine's reads and
 //! writes are reached through `Deref`, their errors turned into `crate::Error`.
 
+use std::any::Any;
+use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use kiemtra_store::Db;
 
@@ -17,11 +20,12 @@ pub(crate) use kiemtra_store::{get_in, graph_of, heads_in, heads_of};
 /// An open Kiểm tra database.
 pub struct Store {
     db: Db,
-    /// The unit directory as a tree, kept while no unit changes (`Db::changes_of`): the
-    /// planner and the units screen show a national directory of 20,000 units, and reading
-    /// and sorting it each time was most of their cost.
-    pub(crate) unit_tree: std::sync::Mutex<Option<(i64, Vec<crate::units::UnitRow>)>>,
+    /// Views kept between calls while no record of the kind they read changes (`kept`).
+    kept: std::sync::Mutex<HashMap<&'static str, (i64, Kept)>>,
 }
+
+/// A kept view, of whatever type its area made it.
+type Kept = Arc<dyn Any + Send + Sync>;
 
 impl Deref for Store {
     type Target = Db;
@@ -62,8 +66,31 @@ impl Store {
         )?;
         Ok(Store {
             db,
-            unit_tree: Default::default(),
+            kept: Default::default(),
         })
+    }
+
+    /// The view `name`, made by `make` from records of `kind` only, kept until a record of
+    /// that kind changes here or in another process (`Db::changes_of`): the unit directory
+    /// of a national campaign (20,000 units) is read and sorted once, not on every screen.
+    pub(crate) fn kept<T: Any + Send + Sync>(
+        &self,
+        name: &'static str,
+        kind: &str,
+        make: impl FnOnce() -> Result<T>,
+    ) -> Result<Arc<T>> {
+        let stamp = self.db.changes_of(kind)?;
+        let lock = || self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((at, view)) = lock().get(name) {
+            if *at == stamp {
+                if let Ok(view) = view.clone().downcast::<T>() {
+                    return Ok(view);
+                }
+            }
+        }
+        let made = Arc::new(make()?);
+        lock().insert(name, (stamp, made.clone()));
+        Ok(made)
     }
 
     /// The engine's transaction, without the table of who may write what: for imports, which

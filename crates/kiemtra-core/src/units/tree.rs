@@ -97,15 +97,10 @@ impl Store {
 
     /// `f` over the whole directory in tree order, read again only when a unit changed.
     fn with_unit_tree<T>(&self, f: impl FnOnce(&[UnitRow]) -> T) -> Result<T> {
-        let stamp = self.changes_of(Unit::KIND)?;
-        let mut kept = self.unit_tree.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((_, rows)) = kept.as_ref().filter(|(at, _)| *at == stamp) {
-            return Ok(f(rows));
-        }
-        let rows = tree_of(&self.list::<Unit>()?);
-        let out = f(&rows);
-        *kept = Some((stamp, rows));
-        Ok(out)
+        let rows = self.kept("unit tree", Unit::KIND, || {
+            Ok(tree_of(&self.list::<Unit>()?))
+        })?;
+        Ok(f(&rows))
     }
 
     /// The units `ids` (depth 0): a few read by id, many picked from the kept directory
