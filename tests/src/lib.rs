@@ -679,17 +679,44 @@ pub fn key_to_window(display: &str, title: &str, key: &str) {
             .output()
             .ok()
     };
-    wait_for(&format!("xdotool to send {key} to {title:?}"), || {
+    // What xdotool said last, for the message if it never manages.
+    let mut said = String::new();
+    let sent = try_wait_for(|| {
         let found = run(&["search", "--onlyvisible", "--name", title])?;
         String::from_utf8_lossy(&found.stdout)
             .lines()
             .map(str::trim)
             .find(|id| {
-                run(&["windowfocus", "--sync", id, "key", "--window", id, key])
-                    .is_some_and(|o| o.status.success())
+                // Focus it and wait for the focus; else set the focus and type; else (no
+                // window manager: the keyboard follows the pointer) point at it and type.
+                [
+                    vec!["windowfocus", "--sync", id, "key", "--window", id, key],
+                    vec!["windowfocus", id, "key", key],
+                    vec!["mousemove", "--window", id, "20", "20", "key", key],
+                ]
+                .iter()
+                .any(|args| match run(args) {
+                    Some(o) if o.status.success() => true,
+                    Some(o) => {
+                        let name = run(&["getwindowname", id])
+                            .map(|n| String::from_utf8_lossy(&n.stdout).trim().to_string())
+                            .unwrap_or_default();
+                        said = format!(
+                            "{id} {name:?} {}: {}",
+                            args[0],
+                            String::from_utf8_lossy(&o.stderr).trim()
+                        );
+                        false
+                    }
+                    None => false,
+                })
             })
             .map(|_| ())
     });
+    assert!(
+        sent.is_some(),
+        "timed out waiting for xdotool to send {key} to {title:?} (xdotool: {said:?})"
+    );
 }
 
 /// Wait until no visible window's title contains `title`.
