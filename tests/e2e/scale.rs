@@ -94,7 +94,7 @@ fn the_units_screen_and_the_planner_draw_a_bounded_number_of_rows_for_5000_units
         "location.hash = arguments[0]",
         serde_json::json!([format!("#/campaign/{campaign}")]),
     );
-    s.click(&s.wait("#btn-plan"));
+    s.click_on("#btn-plan");
     s.wait("#plan-more");
     let rows = s.find_all("#planner .plan-row").len();
     assert!(

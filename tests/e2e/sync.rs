@@ -11,12 +11,12 @@ use kiemtra_core::Store;
 use kiemtra_tests::{answer_file_dialog, screenshot_dir, wait_for, Dialog, Driver, Session};
 
 fn open_sync(s: &Session) {
-    s.click(&s.wait("#nav-sync"));
+    s.click_on("#nav-sync");
     s.wait("#btn-pick");
 }
 
 fn import_through_ui(s: &Session, display: &str, file: &Path) {
-    s.click(&s.wait("#btn-pick"));
+    s.click_on("#btn-pick");
     answer_file_dialog(display, "kiemtra", Dialog::Open, file);
     let name = file.file_name().unwrap().to_str().unwrap();
     s.wait(&format!(".preview-row[data-file=\"{name}\"]"));
@@ -28,7 +28,7 @@ fn import_through_ui(s: &Session, display: &str, file: &Path) {
 /// A laptop's bundle picked in the app: it waits in the preview because nobody here knows
 /// the laptop; the secretariat enrols it into `team` from the preview, then imports it.
 fn enrol_through_ui(s: &Session, display: &str, file: &Path, campaign: &str, team: &str) {
-    s.click(&s.wait("#btn-pick"));
+    s.click_on("#btn-pick");
     answer_file_dialog(display, "kiemtra", Dialog::Open, file);
     let name = file.file_name().unwrap().to_str().unwrap();
     s.wait(&format!(
@@ -41,11 +41,11 @@ fn enrol_through_ui(s: &Session, display: &str, file: &Path, campaign: &str, tea
          sel.dispatchEvent(new Event('change')); return true;",
         serde_json::json!([choice]),
     );
-    s.click(&s.wait(".btn-enrol:not([disabled])"));
+    s.click_on(".btn-enrol:not([disabled])");
     s.wait(&format!(
         ".preview-row[data-file=\"{name}\"][data-ok=\"true\"]"
     ));
-    s.click(&s.wait("#btn-import:not([disabled])"));
+    s.click_on("#btn-import:not([disabled])");
     s.wait_text("#import-summary", name);
 }
 
@@ -104,7 +104,8 @@ fn enrol_laptops_export_import_resolve_and_refuse_a_revoked_laptop_through_the_u
         }
     }
     let bundle = usb.join("ban-xdd.kiemtra");
-    s.click(&s.wait("#btn-export"));
+    // The screen reloads after each enrolment: the button is found again if redrawn.
+    s.click_on("#btn-export");
     answer_file_dialog(&driver.display, "kiemtra", Dialog::Save, &bundle);
     s.wait_text("#export-result", "ban-xdd.kiemtra");
     assert!(bundle.is_file(), "the bundle was written");
@@ -144,7 +145,7 @@ fn enrol_laptops_export_import_resolve_and_refuse_a_revoked_laptop_through_the_u
     }
 
     // Resolve side by side: keep laptop 2's version, shown as person — laptop.
-    s.click(&s.wait("#btn-conflicts"));
+    s.click_on("#btn-conflicts");
     s.wait_text(
         ".conflict",
         "Sổ chi đoàn thiếu <b>2 tháng</b> <img src=x onerror=alert(1)>",
@@ -182,10 +183,10 @@ fn enrol_laptops_export_import_resolve_and_refuse_a_revoked_laptop_through_the_u
 
     // may-2 is lost: revoked on "Máy và người dùng", with the reason.
     let may2 = laptops[1].1.device().id.clone();
-    s.click(&s.wait("#device-name"));
+    s.click_on("#device-name");
     s.click(&s.wait(&format!("#laptops-table tr[data-id=\"{may2}\"] .lp-revoke")));
     s.type_text(&s.wait("#lp-revoke-reason"), "Máy bị mất");
-    s.click(&s.wait("#lp-revoke-confirm"));
+    s.click_on("#lp-revoke-confirm");
     s.wait_text(
         &format!("#laptops-table tr[data-id=\"{may2}\"]"),
         "Máy bị mất",
@@ -193,9 +194,9 @@ fn enrol_laptops_export_import_resolve_and_refuse_a_revoked_laptop_through_the_u
     s.screenshot(&shots.join("13-laptops-revoked.png"));
     // The office's recovery key, made once from the same screen after a plain warning, saved
     // through the save dialog to a second stick.
-    s.click(&s.wait("#lp-recovery-create"));
+    s.click_on("#lp-recovery-create");
     s.wait_text("#lp-recovery-warning", "USB riêng");
-    s.click(&s.wait("#lp-recovery-save"));
+    s.click_on("#lp-recovery-save");
     let spare = tmp.path().join("usb-2");
     std::fs::create_dir_all(&spare).unwrap();
     let key = spare.join("khoa-khoi-phuc.txt");
@@ -230,7 +231,7 @@ fn enrol_laptops_export_import_resolve_and_refuse_a_revoked_laptop_through_the_u
     l.export_plain(&late, None).unwrap();
     let before = Store::open(&a_db).unwrap().dump_canonical().unwrap();
     open_sync(&s);
-    s.click(&s.wait("#btn-pick"));
+    s.click_on("#btn-pick");
     answer_file_dialog(&driver.display, "kiemtra", Dialog::Open, &late);
     s.wait_text(
         ".preview-row[data-file=\"may-2-sau.kiemtra\"][data-ok=\"false\"]",
@@ -263,8 +264,8 @@ fn a_dialog_in_the_database_folder_loses_no_later_edit() {
     drop(Store::open(&db).unwrap());
 
     // An edit in the app after that must reach the database file.
-    s.click(&s.wait("#brand"));
-    s.click(&s.wait(".campaign-row"));
+    s.click_on("#brand");
+    s.click_on(".campaign-row");
     s.click(&s.wait(&format!(".visit-row[data-id=\"{visit}\"]")));
     s.wait_text("h1, h2", &unit);
     let note = "Ghi sau khi chọn tệp trong thư mục dữ liệu";
@@ -307,16 +308,16 @@ fn a_backup_restored_in_the_settings_brings_back_the_state_before_an_import() {
     assert_eq!(campaigns(&db), 1, "imported");
 
     // Settings ("Máy và người dùng"): the backup made before that import, and why.
-    s.click(&s.wait("#device-name"));
+    s.click_on("#device-name");
     s.wait_text(
         "#backups-table tr.backup-row:first-child .backup-reason",
         "Trước khi nhập ban-xdd.kiemtra",
     );
     s.wait_count("#backups-table tr.backup-row", 1);
-    s.click(&s.wait("#backups-table tr.backup-row:first-child .backup-restore"));
+    s.click_on("#backups-table tr.backup-row:first-child .backup-restore");
     s.wait_text("#restore-undo", "sao lưu dữ liệu hiện tại");
     s.screenshot(&shots.join("15-restore-confirm.png"));
-    s.click(&s.wait("#restore-confirm"));
+    s.click_on("#restore-confirm");
     // The app reloads on the restored data, and lists the backup of what it replaced.
     s.wait_text(
         "#backups-table tr.backup-row:first-child .backup-reason",
@@ -326,7 +327,7 @@ fn a_backup_restored_in_the_settings_brings_back_the_state_before_an_import() {
     s.wait_text("#toasts", "Đã khôi phục bản sao lưu lúc");
     s.screenshot(&shots.join("16-restored.png"));
     assert_eq!(campaigns(&db), 0, "the imported campaign is gone");
-    s.click(&s.wait("#brand"));
+    s.click_on("#brand");
     s.wait_text(".empty-state .state-title", "Chưa có đợt kiểm tra");
     assert!(s.find_all(".campaign-row").is_empty());
     s.screenshot(&shots.join("17-restored-campaigns.png"));

@@ -448,6 +448,30 @@ impl Session {
         }
     }
 
+    /// Click what `css` finds, finding it again if the screen redrew it in between (a
+    /// screen that reloads its data after an action replaces its buttons).
+    pub fn click_on(&self, css: &str) {
+        let mut last = String::new();
+        let done = try_wait_for(|| {
+            let e = self.find_all(css).into_iter().next()?;
+            match self.post(&format!("element/{}/click", e.0), json!({})) {
+                Ok(_) => Some(()),
+                Err(err) if err.contains("stale element") => {
+                    last = err;
+                    None
+                }
+                Err(_) => {
+                    // Covered or not yet interactable: the patient click says why if it stays so.
+                    self.click(&e);
+                    Some(())
+                }
+            }
+        });
+        if done.is_none() {
+            self.fail(&format!("{css} to take a click ({last})"));
+        }
+    }
+
     pub fn type_text(&self, e: &Element, text: &str) {
         self.post(&format!("element/{}/value", e.0), json!({ "text": text }))
             .unwrap_or_else(|err| panic!("type: {err}"));
@@ -681,10 +705,17 @@ pub fn key_to_window(display: &str, title: &str, key: &str) {
     };
     // What xdotool said last, for the message if it never manages.
     let mut said = String::new();
+    let mut tried = false;
     let sent = try_wait_for(|| {
         let found = run(&["search", "--onlyvisible", "--name", title])?;
-        String::from_utf8_lossy(&found.stdout)
-            .lines()
+        let ids = String::from_utf8_lossy(&found.stdout).to_string();
+        // The key can close the window before xdotool is done with it: xdotool then fails
+        // on a window that is gone, and the key was delivered after all.
+        if ids.trim().is_empty() {
+            return tried.then_some(());
+        }
+        tried = true;
+        ids.lines()
             .map(str::trim)
             .find(|id| {
                 // Focus it and wait for the focus; else set the focus and type; else (no
