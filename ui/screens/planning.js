@@ -153,7 +153,7 @@ export function planner(ctx) {
   const host = h("section", { class: "card planner", id: "planner", hidden: true });
   let units = []; // units without a visit yet and their ancestors, in tree order
   let open_ = 0; // how many of them can still be planned
-  let planned = new Map(); // unit id → its visit, for the ancestors shown that have one
+  let planned = new Set(); // the ancestors shown that have a visit already
   let counted = () => {};
   const tree = treeView((u, { toggle, under }) => row(u, toggle, under), { prefix: "plan" });
   const chosen = new Set();
@@ -177,7 +177,7 @@ export function planner(ctx) {
         if (s.visit) continue;
         for (let u = s.unit; u && !keep.has(u.id); u = byId.get(u.parent_id)?.unit) keep.add(u.id);
       }
-      planned = new Map(all.filter((s) => s.visit && keep.has(s.unit.id)).map((s) => [s.unit.id, s.visit]));
+      planned = new Set(all.filter((s) => s.visit && keep.has(s.unit.id)).map((s) => s.unit.id));
       units = all.filter((s) => keep.has(s.unit.id)).map((s) => s.unit);
       open_ = units.length - planned.size;
       tree.setUnits(units, { fresh: true });
@@ -253,9 +253,8 @@ export function planner(ctx) {
   }
 
   function row(u, toggle, under) {
-    const visit = planned.get(u.id);
     // An ended unit, or one planned already, stays in the tree to keep its shape, but cannot be chosen.
-    const why = visit ? t("plan.planned") : unavailable(u, dayOf());
+    const why = planned.has(u.id) ? t("plan.planned") : unavailable(u, dayOf());
     const box = why ? null : h("input", { type: "checkbox", class: "plan-check", checked: chosen.has(u.id), dataset: { id: u.id } });
     box?.addEventListener("change", () => {
       if (box.checked) chosen.add(u.id);

@@ -8,7 +8,7 @@ import { dateInput } from "../lib/widgets.js";
 import { fieldError, clearFieldError, lengthCounter, textLength } from "../lib/fields.js";
 import { t, tEnum, getLang } from "../i18n.js";
 import { showHistory } from "./history.js";
-import { treeView, tCount } from "./unittree.js";
+import { treeView, tCount, unitKey } from "./unittree.js";
 
 // As the domain's UNIT_NAME_MAX and UNIT_CODE_MAX: the form says so before Rust refuses.
 const NAME_MAX = 200;
@@ -245,7 +245,7 @@ export function create(app, route = {}) {
    */
   function unitSelect(id, choices, value, empty, onChange) {
     const select = h("select", { class: "text-input", id });
-    const keyed = choices.length > PICK_ALL ? choices.map((x) => [x, fold(`${x.name} ${x.short_name || ""} ${x.code || ""}`)]) : null;
+    const keyed = choices.length > PICK_ALL ? choices.map((x) => [x, unitKey(x)]) : null;
     const draw = (q) => {
       let list = choices;
       if (keyed) {

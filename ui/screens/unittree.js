@@ -11,6 +11,9 @@ export const PAGE = 200;
 const LARGE = 300;
 const OPEN_DEPTH = 2;
 
+/** What a unit is found by: its name, short name and code, folded (no diacritics, đ → d). */
+export const unitKey = (u) => fold(`${u.name} ${u.short_name || ""} ${u.code || ""}`);
+
 /** t() with a count written the language's way ("20.000"); 1 stays a number, for the "_one" words. */
 export const tCount = (key, n, params = {}) => t(key, { ...params, n: n === 1 ? 1 : formatNumber(n) });
 
@@ -40,7 +43,7 @@ export function treeView(rowOf, { prefix = "unit" } = {}) {
     if (fresh) openDepth = list.length > LARGE ? OPEN_DEPTH : Infinity;
     units = list;
     byId = new Map(units.map((u, i) => [u.id, i]));
-    keys = units.map((u) => fold(`${u.name} ${u.short_name || ""} ${u.code || ""}`));
+    keys = units.map(unitKey);
     // Tree order keeps each unit's sub-units right after it: a stack of open ancestors counts them.
     below = new Array(units.length).fill(0);
     const stack = [];

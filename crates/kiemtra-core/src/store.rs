@@ -21,7 +21,7 @@ pub(crate) use kiemtra_store::{get_in, graph_of, heads_in, heads_of};
 pub struct Store {
     db: Db,
     /// Views kept between calls while no record of the kind they read changes (`kept`).
-    kept: std::sync::Mutex<HashMap<&'static str, (i64, Kept)>>,
+    kept: std::sync::Mutex<HashMap<&'static str, (String, Kept)>>,
 }
 
 /// A kept view, of whatever type its area made it.

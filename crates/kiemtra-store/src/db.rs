@@ -229,16 +229,16 @@ impl Db {
         list_by_in(&self.conn, self.owner_field, field, value)
     }
 
-    /// A counter that moves whenever a transaction writes a record of `kind` (here or in
-    /// another process on the same file): a layer above may keep what it read of that kind
-    /// for as long as the counter stands still.
-    pub fn changes_of(&self, kind: &str) -> Result<i64> {
+    /// A token that changes whenever a transaction writes a record of `kind` (here or in
+    /// another process on the same file; empty before the first): a layer above may keep
+    /// what it read of that kind for as long as the token stands still.
+    pub fn changes_of(&self, kind: &str) -> Result<String> {
         Ok(self
             .conn
-            .prepare_cached("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'changes.' || ?1")?
+            .prepare_cached("SELECT value FROM meta WHERE key = 'changes.' || ?1")?
             .query_row([kind], |r| r.get(0))
             .optional()?
-            .unwrap_or(0))
+            .unwrap_or_default())
     }
 
     /// Fill `record_state.summary` again when the registered summary fields differ from

@@ -486,13 +486,15 @@ impl Writer<'_> {
     pub(crate) fn finish(mut self) -> Result<()> {
         self.verify_deferred()?;
         self.materialize_touched()?;
+        // A fresh token, not a count: after a backup is restored a count would start again
+        // from the copy's and could meet a value a reader kept from before.
         for kind in &self.kinds {
             self.tx
                 .prepare_cached(
-                    "INSERT INTO meta(key, value) VALUES ('changes.' || ?1, '1')
-                     ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+                    "INSERT INTO meta(key, value) VALUES ('changes.' || ?1, ?2)
+                     ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 )?
-                .execute([kind])?;
+                .execute(params![kind, uuid::Uuid::now_v7().to_string()])?;
         }
         self.tx.execute(
             "INSERT INTO meta(key, value) VALUES ('hlc', ?1)

@@ -124,12 +124,7 @@ impl Store {
             let tally = tally(self, &c.id)?;
             out.push(summary_with(c, tally));
         }
-        // Newest campaign first, then by name.
-        out.sort_by(|a, b| {
-            b.year
-                .cmp(&a.year)
-                .then_with(|| text::sort_key(&a.name).cmp(&text::sort_key(&b.name)))
-        });
+        out.sort_by_cached_key(|c| campaign_order(c.year, &c.name));
         Ok(out)
     }
 
@@ -143,17 +138,8 @@ impl Store {
         let visits = self.visit_rows(Some(&c.id))?;
         let in_campaign: std::collections::HashSet<&str> =
             visits.iter().map(|v| v.unit_id.as_str()).collect();
-        // The campaign's units and their ancestors, so the tree keeps its shape (dissolved
-        // units included: the campaign may be older than their end), read by id: the
-        // overview costs what the campaign holds, not the directory.
         let day = crate::model::campaign_day(&c.body);
-        // Names as they were on the campaign's day: each is a walk through that unit's
-        // revisions, so only for the units shown.
-        let mut names = crate::units::names::NameBook::new(self);
-        let mut units = self.unit_tree_of(in_campaign.iter().copied())?;
-        for u in &mut units {
-            u.name = names.name_at(&u.id, &u.rev, &u.name, day)?;
-        }
+        let units = self.units_on(in_campaign.iter().copied(), day)?;
         let teams = self.campaign_teams(&c.id)?;
         let cancelled = self.cancelled_visits(&c.id)?;
         Ok(CampaignOverview {
@@ -163,6 +149,23 @@ impl Store {
             teams,
             cancelled,
         })
+    }
+
+    /// The units `ids` and their ancestors, so the tree keeps its shape (dissolved units
+    /// included: a campaign may be older than their end), read by id: a campaign's view
+    /// costs what the campaign holds, not the directory. Names as they were on `day`: each
+    /// is a walk through that unit's revisions, so only for the units shown.
+    fn units_on<'a>(
+        &self,
+        ids: impl IntoIterator<Item = &'a str>,
+        day: NaiveDate,
+    ) -> Result<Vec<UnitRow>> {
+        let mut names = crate::units::names::NameBook::new(self);
+        let mut units = self.unit_tree_of(ids)?;
+        for u in &mut units {
+            u.name = names.name_at(&u.id, &u.rev, &u.name, day)?;
+        }
+        Ok(units)
     }
 
     /// The campaign's teams with their members, by name.
@@ -259,14 +262,14 @@ impl Store {
     pub fn campaign_units_visited(&self, campaign_id: &str) -> Result<Vec<UnitState>> {
         let (day, mut visits) = self.visit_by_unit(campaign_id)?;
         let ids: Vec<String> = visits.keys().cloned().collect();
-        let mut names = crate::units::names::NameBook::new(self);
-        let mut out = Vec::with_capacity(ids.len());
-        for mut u in self.unit_tree_of(ids.iter().map(String::as_str))? {
-            u.name = names.name_at(&u.id, &u.rev, &u.name, day)?;
-            let visit = visits.remove(&u.id);
-            out.push(UnitState { unit: u, visit });
-        }
-        Ok(out)
+        Ok(self
+            .units_on(ids.iter().map(String::as_str), day)?
+            .into_iter()
+            .map(|u| {
+                let visit = visits.remove(&u.id);
+                UnitState { unit: u, visit }
+            })
+            .collect())
     }
 
     /// The criteria set to show by default: the newest version of the newest set.
@@ -297,4 +300,9 @@ fn summary_with(c: Stored<Campaign>, tally: Tally) -> CampaignSummary {
         visit_count: tally.visits,
         status_counts: tally.counts,
     }
+}
+
+/// How campaigns are listed: newest year first, then by Vietnamese name.
+pub(crate) fn campaign_order(year: i32, name: &str) -> (std::cmp::Reverse<i32>, (String, String)) {
+    (std::cmp::Reverse(year), text::sort_key(name))
 }

@@ -54,11 +54,7 @@ impl Store {
                 year: c.body.year,
             })
             .collect();
-        out.sort_by(|a, b| {
-            b.year
-                .cmp(&a.year)
-                .then_with(|| crate::text::sort_key(&a.name).cmp(&crate::text::sort_key(&b.name)))
-        });
+        out.sort_by_cached_key(|c| crate::setup::campaign_order(c.year, &c.name));
         Ok(out)
     }
 }
